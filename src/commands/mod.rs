@@ -1,0 +1,3 @@
+//! One module per subcommand: each takes parsed arguments and writes to stdout.
+
+pub mod recipes;

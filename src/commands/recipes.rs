@@ -1,0 +1,219 @@
+//! `eca-wizard recipes [ID] [--json]`: what the built-in recipes are and what each asks for.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::recipe::{self, Recipe, SettingValue, Step};
+use crate::salesforce::scopes;
+use crate::salesforce::settings;
+
+pub fn run(id: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match id {
+        Some(id) => {
+            let recipe = recipe::builtin_by_id(id)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &RecipeView::new(recipe))?;
+                writeln!(out)?;
+            } else {
+                write_checklist(&mut out, recipe)?;
+            }
+        }
+        None => {
+            let recipes = recipe::builtin()?;
+            if json {
+                let views: Vec<RecipeView> = recipes.iter().map(RecipeView::new).collect();
+                serde_json::to_writer_pretty(&mut out, &views)?;
+                writeln!(out)?;
+            } else {
+                write_list(&mut out, recipes)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The stable JSON shape of a recipe, independent of how the TOML is laid out.
+#[derive(Serialize)]
+struct RecipeView<'a> {
+    id: &'a str,
+    title: &'a str,
+    vendor: &'a str,
+    source: &'a str,
+    guide: &'a str,
+    flow: &'static str,
+    summary: &'a str,
+    scopes: &'a [String],
+    callback_urls: Vec<String>,
+    refresh_token: bool,
+    refresh_needs_secret: bool,
+    steps: Vec<StepView<'a>>,
+}
+
+#[derive(Serialize)]
+struct StepView<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: &'static str,
+    setup_path: &'a [String],
+    settings: Vec<SettingView<'a>>,
+    fields: Vec<FieldView<'a>>,
+    objects: Vec<ObjectView<'a>>,
+    verifies: &'a [recipe::Check],
+}
+
+#[derive(Serialize)]
+struct SettingView<'a> {
+    key: &'static str,
+    label: &'static str,
+    section: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a SettingValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_field: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FieldView<'a> {
+    id: &'a str,
+    label: &'a str,
+    validator: recipe::Validator,
+    required: bool,
+    secret: bool,
+}
+
+#[derive(Serialize)]
+struct ObjectView<'a> {
+    object: &'a str,
+    access: &'a [recipe::ObjectPermission],
+    optional: bool,
+}
+
+impl<'a> RecipeView<'a> {
+    fn new(recipe: &'a Recipe) -> Self {
+        RecipeView {
+            id: &recipe.id,
+            title: &recipe.title,
+            vendor: &recipe.vendor,
+            source: &recipe.source,
+            guide: &recipe.guide,
+            flow: recipe.flow.id(),
+            summary: &recipe.summary,
+            scopes: &recipe.scopes,
+            callback_urls: recipe.default_callback_urls(),
+            refresh_token: recipe.expects_refresh_token(),
+            refresh_needs_secret: recipe.refresh_needs_secret(),
+            steps: recipe.steps.iter().map(StepView::new).collect(),
+        }
+    }
+}
+
+impl<'a> StepView<'a> {
+    fn new(step: &'a Step) -> Self {
+        StepView {
+            id: &step.id,
+            title: &step.title,
+            kind: step.kind.id(),
+            setup_path: &step.setup_path,
+            settings: step
+                .settings
+                .iter()
+                .map(|s| {
+                    let info = settings::lookup(s.key);
+                    SettingView {
+                        key: s.key.id(),
+                        label: info.map_or("", |i| i.label),
+                        section: info.map_or("", |i| i.section),
+                        value: s.value.as_ref(),
+                        from_field: s.from_field.as_deref(),
+                    }
+                })
+                .collect(),
+            fields: step
+                .fields
+                .iter()
+                .map(|f| FieldView {
+                    id: &f.id,
+                    label: &f.label,
+                    validator: f.validator,
+                    required: f.required,
+                    secret: f.secret,
+                })
+                .collect(),
+            objects: step
+                .objects
+                .iter()
+                .map(|o| ObjectView {
+                    object: &o.object,
+                    access: &o.access,
+                    optional: o.optional,
+                })
+                .collect(),
+            verifies: &step.verifies,
+        }
+    }
+}
+
+fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
+    let id_width = recipes.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    writeln!(
+        out,
+        "{:id_width$}  {:18}  {:26}  TITLE",
+        "ID", "FLOW", "GUIDE"
+    )?;
+    for r in recipes {
+        writeln!(
+            out,
+            "{:id_width$}  {:18}  {:26}  {}",
+            r.id,
+            r.flow.id(),
+            r.source,
+            r.title
+        )?;
+    }
+    writeln!(
+        out,
+        "\nShow one recipe's checklist: eca-wizard recipes <ID>"
+    )
+}
+
+fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
+    writeln!(out, "{}", recipe.title)?;
+    writeln!(
+        out,
+        "Mirrors: {} by {} [{}]",
+        recipe.guide, recipe.vendor, recipe.source
+    )?;
+    writeln!(out, "Flow:    {}\n", recipe.flow)?;
+    writeln!(out, "{}\n", recipe.summary.trim())?;
+    let labels = scopes::labels_for(recipe.scopes.iter().map(String::as_str));
+    writeln!(out, "Scopes: {}", labels.join("; "))?;
+    for (n, step) in recipe.steps.iter().enumerate() {
+        writeln!(out, "\n{}. {}", n + 1, step.title)?;
+        writeln!(out, "   Where: {}", step.setup_path.join(" > "))?;
+        writeln!(out, "   Do:    {}", step.what.trim())?;
+        writeln!(out, "   Why:   {}", step.why.trim())?;
+        if let Some(note) = &step.guide_note {
+            writeln!(out, "   Note:  {}", note.trim())?;
+        }
+        for setting in &step.settings {
+            let label = settings::lookup(setting.key).map_or(setting.key.id(), |i| i.label);
+            let value = match (&setting.value, &setting.from_field) {
+                (Some(SettingValue::Checked(true)), _) => "checked".to_string(),
+                (Some(SettingValue::Checked(false)), _) => "unchecked".to_string(),
+                (Some(SettingValue::Text(text)), _) => text.clone(),
+                (Some(SettingValue::List(items)), _) => items.join(", "),
+                (None, Some(field)) => format!("<{field}>"),
+                (None, None) => String::new(),
+            };
+            writeln!(out, "   - {label}: {value}")?;
+        }
+        for object in &step.objects {
+            let optional = if object.optional { " (optional)" } else { "" };
+            writeln!(out, "   - {}: {:?}{optional}", object.object, object.access)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! What makes a recipe sound: ids unique, steps in Setup order, every scope, setting, field
+//! reference and object permission one Salesforce would accept, and the settings its flow needs.
+//! Unknown validators and step kinds are refused by the parser itself.
+
+use std::collections::HashSet;
+
+use crate::recipe::model::{Check, Recipe, SettingValue, StepKind};
+use crate::salesforce::Flow;
+use crate::salesforce::scopes;
+use crate::salesforce::settings::{self, Control, SettingKey};
+
+/// A recipe that can't be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("recipe {file}: {message}")]
+pub struct RecipeError {
+    pub file: String,
+    pub message: String,
+}
+
+impl RecipeError {
+    pub fn new(file: &str, message: impl Into<String>) -> Self {
+        RecipeError {
+            file: file.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Step kinds every recipe has: without them there is no app to connect to.
+const REQUIRED_KINDS: &[StepKind] = &[
+    StepKind::BasicInfo,
+    StepKind::OauthSettings,
+    StepKind::Credentials,
+    StepKind::Connect,
+];
+
+pub(crate) fn check_recipe(recipe: &Recipe) -> Result<(), String> {
+    if !is_identifier(&recipe.id) {
+        return Err(format!(
+            "id '{}' must be lowercase letters, digits and '-'",
+            recipe.id
+        ));
+    }
+    check_steps(recipe)?;
+    check_scopes(recipe)?;
+    check_fields(recipe)?;
+    check_settings(recipe)?;
+    check_objects(recipe)?;
+    check_flow(recipe)
+}
+
+/// Checks across the whole set: recipe ids are unique.
+pub(crate) fn check_set(recipes: &[Recipe]) -> Result<(), RecipeError> {
+    let mut seen = HashSet::new();
+    for recipe in recipes {
+        if !seen.insert(recipe.id.as_str()) {
+            return Err(RecipeError::new(
+                &recipe.id,
+                format!("duplicate recipe id '{}'", recipe.id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_steps(recipe: &Recipe) -> Result<(), String> {
+    let mut ids = HashSet::new();
+    let mut previous = None;
+    for step in &recipe.steps {
+        if !is_identifier(&step.id) {
+            return Err(format!(
+                "step id '{}' must be lowercase letters, digits and '-'",
+                step.id
+            ));
+        }
+        if !ids.insert(step.id.as_str()) {
+            return Err(format!("duplicate step id '{}'", step.id));
+        }
+        if let Some(before) = previous
+            && step.kind < before
+        {
+            return Err(format!(
+                "step '{}' ({}) comes after a {} step; steps follow Setup's order",
+                step.id,
+                step.kind.id(),
+                before.id()
+            ));
+        }
+        previous = Some(step.kind);
+        for (what, text) in [
+            ("title", &step.title),
+            ("what", &step.what),
+            ("why", &step.why),
+        ] {
+            if text.trim().is_empty() {
+                return Err(format!("step '{}' has an empty {what}", step.id));
+            }
+        }
+        if step.setup_path.is_empty() {
+            return Err(format!("step '{}' has no setup_path", step.id));
+        }
+    }
+    for kind in REQUIRED_KINDS {
+        if !recipe.steps.iter().any(|s| s.kind == *kind) {
+            return Err(format!("no {} step; every recipe needs one", kind.id()));
+        }
+    }
+    if recipe.steps.last().map(|s| s.kind) != Some(StepKind::Connect) {
+        return Err("the last step must be the connect step".into());
+    }
+    Ok(())
+}
+
+fn check_scopes(recipe: &Recipe) -> Result<(), String> {
+    if recipe.scopes.is_empty() {
+        return Err("no scopes; list the OAuth scope values the app needs".into());
+    }
+    let mut seen = HashSet::new();
+    for scope in &recipe.scopes {
+        if scopes::find(scope).is_none() {
+            return Err(format!(
+                "unknown scope '{scope}'; use the value in parentheses, e.g. api"
+            ));
+        }
+        if !seen.insert(scope) {
+            return Err(format!("scope '{scope}' is listed twice"));
+        }
+    }
+    if !recipe
+        .scopes
+        .iter()
+        .any(|s| scopes::granted_in(s, recipe.flow))
+    {
+        return Err(format!(
+            "none of the scopes is granted in the {} flow",
+            recipe.flow
+        ));
+    }
+    Ok(())
+}
+
+fn check_fields(recipe: &Recipe) -> Result<(), String> {
+    let mut ids = HashSet::new();
+    for field in recipe.fields() {
+        if !ids.insert(field.id.as_str()) {
+            return Err(format!("duplicate field id '{}'", field.id));
+        }
+        if let Some(default) = recipe.field_default(field)
+            && let Err(problem) = field.validator.check(&default, &recipe.app_name)
+            && !default.contains('<')
+        {
+            // Defaults with <placeholders> are for the admin to complete; others must pass.
+            return Err(format!(
+                "field '{}' default is invalid: {problem}",
+                field.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_settings(recipe: &Recipe) -> Result<(), String> {
+    for step in &recipe.steps {
+        for setting in &step.settings {
+            let key = setting.key.id();
+            let info = settings::lookup(setting.key)
+                .ok_or_else(|| format!("setting '{key}' has no catalogue entry"))?;
+            match (&setting.value, &setting.from_field) {
+                (Some(_), Some(_)) => {
+                    return Err(format!("setting '{key}' has both a value and a from_field"));
+                }
+                (None, None) => {
+                    return Err(format!("setting '{key}' needs a value or a from_field"));
+                }
+                (None, Some(field)) => {
+                    if recipe.field(field).is_none() {
+                        return Err(format!(
+                            "setting '{key}' reads field '{field}', which no step has"
+                        ));
+                    }
+                }
+                (Some(value), None) => check_value(key, info.control, value)?,
+            }
+            if let (SettingKey::OauthScopes, Some(SettingValue::List(listed))) =
+                (setting.key, &setting.value)
+            {
+                let same = listed.len() == recipe.scopes.len()
+                    && listed.iter().all(|s| recipe.scopes.contains(s));
+                if !same {
+                    return Err("the oauth-scopes setting must list the recipe's scopes".into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_value(key: &str, control: Control, value: &SettingValue) -> Result<(), String> {
+    match (control, value) {
+        (Control::Checkbox, SettingValue::Checked(_)) => Ok(()),
+        (Control::Checkbox, _) => Err(format!("setting '{key}' is a checkbox: use true or false")),
+        (Control::Choice(options), SettingValue::Text(choice)) => {
+            if options.contains(&choice.as_str()) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "setting '{key}' has no option '{choice}'; options: {options:?}"
+                ))
+            }
+        }
+        (Control::Choice(_), _) => Err(format!("setting '{key}' is a choice: use an option label")),
+        (Control::Text, SettingValue::Text(_)) | (Control::List, SettingValue::List(_)) => Ok(()),
+        (Control::Text, _) => Err(format!("setting '{key}' takes text")),
+        (Control::List, _) => Err(format!("setting '{key}' takes a list")),
+    }
+}
+
+fn check_objects(recipe: &Recipe) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for object in recipe.objects() {
+        if !is_object_name(&object.object) {
+            return Err(format!("'{}' is not an object API name", object.object));
+        }
+        if !seen.insert(object.object.as_str()) {
+            return Err(format!("object '{}' is listed twice", object.object));
+        }
+        if object.access.is_empty() {
+            return Err(format!("object '{}' has no access level", object.object));
+        }
+        for permission in &object.access {
+            for needed in permission.requires() {
+                if !object.access.contains(needed) {
+                    return Err(format!(
+                        "object '{}': {permission:?} needs {needed:?} too (Salesforce rule)",
+                        object.object
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The settings a flow can't work without, and the checks that prove it.
+fn check_flow(recipe: &Recipe) -> Result<(), String> {
+    let has_setting = |key: SettingKey| recipe.step_for_setting(key).is_some();
+    let needs: &[SettingKey] = match recipe.flow {
+        Flow::AuthCode => &[SettingKey::EnableOauth, SettingKey::CallbackUrl],
+        Flow::ClientCredentials => &[
+            SettingKey::EnableOauth,
+            SettingKey::EnableClientCredentials,
+            SettingKey::PolicyClientCredentials,
+            SettingKey::RunAsUser,
+        ],
+        Flow::JwtBearer => &[
+            SettingKey::EnableOauth,
+            SettingKey::EnableJwtBearer,
+            SettingKey::PermittedUsers,
+            SettingKey::SelectedPermissionSets,
+        ],
+    };
+    if let Some(missing) = needs.iter().find(|key| !has_setting(**key)) {
+        return Err(format!(
+            "the {} flow needs a step that sets '{}'",
+            recipe.flow,
+            missing.id()
+        ));
+    }
+    let checks: HashSet<Check> = recipe
+        .steps
+        .iter()
+        .flat_map(|s| s.verifies.iter().copied())
+        .collect();
+    for check in [Check::Identity, Check::Scopes, Check::RestApi] {
+        if !checks.contains(&check) {
+            return Err(format!("no step verifies {check:?}"));
+        }
+    }
+    if recipe.expects_refresh_token() && !checks.contains(&Check::Refresh) {
+        return Err("the recipe asks for refresh_token but no step verifies Refresh".into());
+    }
+    if recipe.objects().next().is_some() && !checks.contains(&Check::ObjectAccess) {
+        return Err("the recipe lists objects but no step verifies ObjectAccess".into());
+    }
+    Ok(())
+}
+
+fn is_identifier(id: &str) -> bool {
+    !id.is_empty()
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn is_object_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

@@ -1,0 +1,14 @@
+//! Recipes: the documented setup of one integration as a checklist of steps, loaded from
+//! `assets/recipes/*.toml` (compiled in) and checked before anyone sees them.
+
+mod check;
+mod load;
+mod model;
+pub mod validators;
+
+pub use check::RecipeError;
+pub use load::{builtin, builtin_by_id, parse};
+pub use model::{
+    Check, Field, ObjectAccess, ObjectPermission, Recipe, Setting, SettingValue, Step, StepKind,
+};
+pub use validators::Validator;

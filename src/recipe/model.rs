@@ -1,0 +1,287 @@
+//! The shape of a recipe, exactly as the TOML files spell it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::recipe::Validator;
+use crate::salesforce::settings::SettingKey;
+use crate::salesforce::setup_pages::SetupPage;
+use crate::salesforce::{Flow, callback, scopes};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipe {
+    /// Short identifier used on the command line (`--recipe apideck`).
+    pub id: String,
+    pub title: String,
+    /// Who publishes the guide this recipe mirrors.
+    pub vendor: String,
+    /// The guide's file name in the project's shared seeds (e.g. `004_6ef7fd3dee9a6abb.txt`).
+    pub source: String,
+    /// What the guide is called where its publisher hosts it.
+    pub guide: String,
+    pub flow: Flow,
+    /// One paragraph: what the integration does with Salesforce and how it logs in.
+    pub summary: String,
+    /// OAuth scope values the app must have selected.
+    pub scopes: Vec<String>,
+    /// The vendor's callback URLs, as its guide gives them.
+    pub callback_urls: Vec<String>,
+    /// The app name the guide suggests.
+    pub app_name: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub kind: StepKind,
+    /// Where in Setup, as a breadcrumb: `["Setup", "Users", "Users", "New User"]`.
+    pub setup_path: Vec<String>,
+    /// The Setup page the wizard can open for this step.
+    #[serde(default)]
+    pub page: Option<SetupPage>,
+    /// What to do, in a few sentences.
+    pub what: String,
+    /// Why this integration needs it.
+    pub why: String,
+    /// Where this recipe's guide differs from the others or from Salesforce's defaults.
+    #[serde(default)]
+    pub guide_note: Option<String>,
+    #[serde(default)]
+    pub settings: Vec<Setting>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub objects: Vec<ObjectAccess>,
+    /// What the connection check will later verify about this step.
+    #[serde(default)]
+    pub verifies: Vec<Check>,
+}
+
+/// The kinds of steps, in the order Setup takes an admin through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    IntegrationUser,
+    Permissions,
+    OrgSettings,
+    BasicInfo,
+    OauthSettings,
+    Flows,
+    Security,
+    Policies,
+    TrustedDomains,
+    Credentials,
+    Connect,
+}
+
+impl StepKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            StepKind::IntegrationUser => "integration-user",
+            StepKind::Permissions => "permissions",
+            StepKind::OrgSettings => "org-settings",
+            StepKind::BasicInfo => "basic-info",
+            StepKind::OauthSettings => "oauth-settings",
+            StepKind::Flows => "flows",
+            StepKind::Security => "security",
+            StepKind::Policies => "policies",
+            StepKind::TrustedDomains => "trusted-domains",
+            StepKind::Credentials => "credentials",
+            StepKind::Connect => "connect",
+        }
+    }
+}
+
+/// A control to set in Setup, to a fixed value or to what the admin typed in a field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setting {
+    pub key: SettingKey,
+    #[serde(default)]
+    pub value: Option<SettingValue>,
+    /// The id of the field whose answer is the value.
+    #[serde(default)]
+    pub from_field: Option<String>,
+    /// Why this value, when it is not self-evident.
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SettingValue {
+    Checked(bool),
+    Text(String),
+    List(Vec<String>),
+}
+
+/// A value the admin types (and the wizard validates) in this step.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// Unique within the recipe; answers are stored under it.
+    pub id: String,
+    pub label: String,
+    pub validator: Validator,
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Masked on screen and never saved with the setup's progress.
+    #[serde(default)]
+    pub secret: bool,
+    #[serde(default)]
+    pub default: Option<String>,
+    pub help: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An object the integration user needs, and how much access.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectAccess {
+    /// API name, e.g. `Case` or `Knowledge__kav`.
+    pub object: String,
+    pub access: Vec<ObjectPermission>,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjectPermission {
+    Read,
+    Create,
+    Edit,
+    Delete,
+    ViewAll,
+    ModifyAll,
+}
+
+impl ObjectPermission {
+    /// What Salesforce requires alongside this permission (ObjectPermissions rules).
+    pub fn requires(self) -> &'static [ObjectPermission] {
+        use ObjectPermission::*;
+        match self {
+            Read => &[],
+            Create | Edit | ViewAll => &[Read],
+            Delete => &[Read, Edit],
+            ModifyAll => &[Read, Edit, Delete, ViewAll],
+        }
+    }
+}
+
+/// A connection check that proves a step was done right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// The token belongs to the integration user of this org.
+    Identity,
+    /// The token carries the scopes the recipe needs.
+    Scopes,
+    /// A refresh token came back.
+    RefreshToken,
+    /// Refreshing works with (or without) the secret, as the recipe's settings say.
+    Refresh,
+    /// The REST API answers (versions, limits).
+    RestApi,
+    /// Every listed object can be read.
+    ObjectAccess,
+}
+
+impl Recipe {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.steps.iter().flat_map(|s| s.fields.iter())
+    }
+
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields().find(|f| f.id == id)
+    }
+
+    /// The first step that sets `key`: where a diagnosis sends the admin to fix it.
+    pub fn step_for_setting(&self, key: SettingKey) -> Option<&Step> {
+        self.steps
+            .iter()
+            .find(|s| s.settings.iter().any(|set| set.key == key))
+    }
+
+    /// The fixed value a recipe gives a setting, if any.
+    pub fn setting_value(&self, key: SettingKey) -> Option<&SettingValue> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.settings.iter())
+            .find(|s| s.key == key)
+            .and_then(|s| s.value.as_ref())
+    }
+
+    /// Whether a checkbox ends up checked: the recipe's value, else Setup's default.
+    pub fn is_checked(&self, key: SettingKey) -> bool {
+        match self.setting_value(key) {
+            Some(SettingValue::Checked(on)) => *on,
+            _ => crate::salesforce::settings::lookup(key).and_then(|s| s.default) == Some("true"),
+        }
+    }
+
+    /// Every object the integration user needs, in recipe order.
+    pub fn objects(&self) -> impl Iterator<Item = &ObjectAccess> {
+        self.steps.iter().flat_map(|s| s.objects.iter())
+    }
+
+    /// A refresh token is part of the connection when the flow issues one and the recipe asks
+    /// for the scope.
+    pub fn expects_refresh_token(&self) -> bool {
+        self.scopes
+            .iter()
+            .any(|s| scopes::granted_in(s, self.flow) && is_refresh_scope(s))
+    }
+
+    /// Whether refreshing must send the consumer secret ("Require secret for Refresh Token Flow").
+    pub fn refresh_needs_secret(&self) -> bool {
+        self.is_checked(SettingKey::RequireSecretRefresh)
+    }
+
+    /// The scopes a token from this recipe's flow should carry.
+    pub fn expected_scopes(&self) -> Vec<&str> {
+        self.scopes
+            .iter()
+            .map(String::as_str)
+            .filter(|s| scopes::granted_in(s, self.flow))
+            .collect()
+    }
+
+    /// What the Callback URL box should hold: the vendor's URLs, then (for flows where a person
+    /// logs in) the wizard's loopback URLs so it can prove the connection itself.
+    pub fn default_callback_urls(&self) -> Vec<String> {
+        let mut urls = self.callback_urls.clone();
+        if self.flow == Flow::AuthCode {
+            urls.extend(callback::wizard_callback_urls());
+        }
+        urls
+    }
+
+    /// The value a field starts with: its own default, or one derived from the recipe.
+    pub fn field_default(&self, field: &Field) -> Option<String> {
+        if let Some(default) = &field.default {
+            return Some(default.clone());
+        }
+        match field.validator {
+            Validator::CallbackUrls => Some(self.default_callback_urls().join("\n")),
+            Validator::AppName => Some(self.app_name.clone()),
+            _ => None,
+        }
+    }
+}
+
+fn is_refresh_scope(scope: &str) -> bool {
+    scope == "refresh_token" || scope == "offline_access"
+}

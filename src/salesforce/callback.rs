@@ -1,0 +1,115 @@
+//! Callback URLs: what Salesforce will redirect to after a login, and the loopback URLs the
+//! wizard registers so it can prove the connection itself.
+
+/// The whole Callback URL box is limited to 2000 characters (reference §1.4).
+pub const MAX_CALLBACK_FIELD_LEN: usize = 2000;
+
+/// Loopback callbacks the wizard listens on, first free port wins. Three, because Salesforce
+/// matches `redirect_uri` exactly and a port may be busy on the admin's machine.
+pub const WIZARD_CALLBACK_PORTS: [u16; 3] = [7717, 7718, 7719];
+pub const WIZARD_CALLBACK_PATH: &str = "/callback";
+
+/// The wizard's own callback URLs, in the order it tries to bind them.
+pub fn wizard_callback_urls() -> Vec<String> {
+    WIZARD_CALLBACK_PORTS
+        .iter()
+        .map(|port| format!("http://localhost:{port}{WIZARD_CALLBACK_PATH}"))
+        .collect()
+}
+
+/// One callback URL: https anywhere, or http on a loopback host only.
+pub fn check_callback_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err("Enter a callback URL, e.g. https://app.example.com/oauth/callback".into());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("A callback URL can't contain spaces; put each URL on its own line".into());
+    }
+    if !url.is_ascii() {
+        return Err("A callback URL must be plain ASCII; percent-encode other characters".into());
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(format!(
+            "'{}' needs https://, e.g. https://{}",
+            clip(url),
+            clip(url)
+        ));
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    if authority.is_empty() {
+        return Err("The callback URL has no host".into());
+    }
+    if authority.contains('@') {
+        return Err("Remove the user name and password from the callback URL".into());
+    }
+    if url.contains(['<', '>']) {
+        return Err(format!(
+            "Replace the <placeholder> in {} with your own value",
+            clip(url)
+        ));
+    }
+    if rest.contains('#') {
+        return Err("A callback URL can't contain a #fragment (OAuth forbids it)".into());
+    }
+    let host = host_of(authority);
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" if is_loopback_host(host) => Ok(()),
+        "http" => Err(format!(
+            "Use https:// for {host}; plain http is only allowed on localhost, 127.0.0.1 or [::1]"
+        )),
+        other => Err(format!(
+            "'{other}://' is not supported here; use https://, or http:// on localhost"
+        )),
+    }
+}
+
+/// The Callback URL box: one URL per line, no duplicates, within Salesforce's length limit.
+pub fn check_callback_urls(text: &str) -> Result<Vec<String>, String> {
+    let urls: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    if urls.is_empty() {
+        return Err("Enter at least one callback URL (one per line)".into());
+    }
+    let joined_len = urls
+        .iter()
+        .map(|u| u.len() + 1)
+        .sum::<usize>()
+        .saturating_sub(1);
+    if joined_len > MAX_CALLBACK_FIELD_LEN {
+        return Err(format!(
+            "The Callback URL box holds at most {MAX_CALLBACK_FIELD_LEN} characters; these take {joined_len}"
+        ));
+    }
+    for (i, url) in urls.iter().enumerate() {
+        check_callback_url(url).map_err(|e| format!("Line {}: {e}", i + 1))?;
+        if urls[..i].contains(url) {
+            return Err(format!("Line {}: {} is listed twice", i + 1, clip(url)));
+        }
+    }
+    Ok(urls)
+}
+
+fn host_of(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority
+            .split_once(']')
+            .map_or(authority, |(h, _)| &authority[..h.len() + 1]);
+    }
+    authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    host == "localhost" || host == "127.0.0.1" || host == "[::1]"
+}
+
+fn clip(text: &str) -> String {
+    text.chars().take(60).collect()
+}

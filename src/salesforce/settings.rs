@@ -1,0 +1,390 @@
+//! Every control the checklist asks an admin to set, under its exact Setup label, with where it
+//! lives and how metadata spells it. Recipes name settings by key; labels live only here, so a
+//! renamed label is a one-line change. Facts: reference/eca-setup-and-metadata.md §1 and §7.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of control a setting is, which decides the values a recipe may give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Checkbox,
+    /// One of a fixed set of options (the exact option labels).
+    Choice(&'static [&'static str]),
+    /// Free text (a name, a URL, a username).
+    Text,
+    /// Several values (scopes, callback URLs, permission sets).
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SettingInfo {
+    pub key: SettingKey,
+    /// The label as Setup shows it.
+    pub label: &'static str,
+    /// The section or page that holds it, as Setup names it.
+    pub section: &'static str,
+    pub control: Control,
+    /// `file-suffix.field` in the DX source the metadata command writes, when there is one.
+    pub metadata: Option<&'static str>,
+    /// Setup's default for a new app or user, when known.
+    pub default: Option<&'static str>,
+    /// True when the label or its options are not confirmed for ECAs (reference §8).
+    pub unconfirmed: bool,
+}
+
+macro_rules! settings {
+    ($($variant:ident = $id:literal),* $(,)?) => {
+        /// A control in Setup that a recipe step tells the admin to set.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum SettingKey {
+            $(#[serde(rename = $id)] $variant,)*
+        }
+
+        impl SettingKey {
+            pub const ALL: &'static [SettingKey] = &[$(SettingKey::$variant,)*];
+
+            pub fn id(self) -> &'static str {
+                match self { $(SettingKey::$variant => $id,)* }
+            }
+        }
+    };
+}
+
+settings! {
+    UserLicense = "user-license",
+    UserProfile = "user-profile",
+    PermissionSetLicense = "permission-set-license",
+    ApiEnabled = "api-enabled",
+    KnowledgeUser = "knowledge-user",
+    AppName = "app-name",
+    ApiName = "api-name",
+    ContactEmail = "contact-email",
+    DistributionState = "distribution-state",
+    LogoUrl = "logo-url",
+    IconUrl = "icon-url",
+    EnableOauth = "enable-oauth",
+    CallbackUrl = "callback-url",
+    OauthScopes = "oauth-scopes",
+    IntrospectAllTokens = "introspect-all-tokens",
+    OrgCodeCredentials = "org-code-credentials",
+    EnableClientCredentials = "enable-client-credentials",
+    EnableCodeCredentials = "enable-code-credentials",
+    CodeCredentialsPostOnly = "code-credentials-post-only",
+    EnableJwtBearer = "enable-jwt-bearer",
+    RequireSecretWebServer = "require-secret-web-server",
+    RequireSecretRefresh = "require-secret-refresh",
+    RequirePkce = "require-pkce",
+    RefreshTokenRotation = "refresh-token-rotation",
+    NamedUserJwt = "named-user-jwt",
+    PolicyClientCredentials = "policy-client-credentials",
+    RunAsUser = "run-as-user",
+    PermittedUsers = "permitted-users",
+    SelectedPermissionSets = "selected-permission-sets",
+    IpRelaxation = "ip-relaxation",
+    RefreshTokenPolicy = "refresh-token-policy",
+    TrustedDomain = "trusted-domain",
+}
+
+const BASIC: &str = "New External Client App > Basic Information";
+const OAUTH: &str = "API (Enable OAuth Settings) > App Settings";
+const FLOWS: &str = "API (Enable OAuth Settings) > Flow Enablement";
+const SECURITY: &str = "API (Enable OAuth Settings) > Security";
+const OAUTH_POLICIES: &str = "Policies tab > OAuth Policies";
+const APP_POLICIES: &str = "Policies tab > App Policies";
+const USER: &str = "Users > New User";
+
+pub const PERMITTED_SELF: &str = "All users can self-authorize";
+pub const PERMITTED_ADMIN: &str = "Admin approved users are pre-authorized";
+
+/// IP Relaxation option labels, assumed to match connected apps (UNCONFIRMED for ECAs).
+pub const IP_RELAXATION: &[&str] = &[
+    "Enforce IP restrictions",
+    "Enforce IP restrictions, but relax for refresh tokens",
+    "Relax IP restrictions for activated devices",
+    "Relax IP restrictions",
+];
+
+/// Refresh token policy labels; only the "specific time" wording is confirmed for ECAs.
+pub const REFRESH_POLICY: &[&str] = &[
+    "Refresh token is valid until revoked",
+    "Immediately expire refresh token",
+    "Expire refresh token if not used for n",
+    "Expire refresh token after a specific time",
+];
+
+const fn info(
+    key: SettingKey,
+    label: &'static str,
+    section: &'static str,
+    control: Control,
+    metadata: Option<&'static str>,
+    default: Option<&'static str>,
+) -> SettingInfo {
+    SettingInfo {
+        key,
+        label,
+        section,
+        control,
+        metadata,
+        default,
+        unconfirmed: false,
+    }
+}
+
+const fn unconfirmed(mut setting: SettingInfo) -> SettingInfo {
+    setting.unconfirmed = true;
+    setting
+}
+
+use Control::{Checkbox, Choice, List, Text};
+use SettingKey as K;
+
+pub const SETTINGS: &[SettingInfo] = &[
+    info(K::UserLicense, "User License", USER, Text, None, None),
+    info(K::UserProfile, "Profile", USER, Text, None, None),
+    info(
+        K::PermissionSetLicense,
+        "Permission Set License Assignments",
+        "Users > the user > Permission Set License Assignments",
+        Text,
+        None,
+        None,
+    ),
+    info(
+        K::ApiEnabled,
+        "API Enabled",
+        "Permission Sets > System Permissions",
+        Checkbox,
+        Some("permissionset.userPermissions ApiEnabled"),
+        Some("false"),
+    ),
+    info(
+        K::KnowledgeUser,
+        "Knowledge User",
+        USER,
+        Checkbox,
+        None,
+        Some("false"),
+    ),
+    info(
+        K::AppName,
+        "External Client App Name",
+        BASIC,
+        Text,
+        Some("eca.label"),
+        None,
+    ),
+    info(
+        K::ApiName,
+        "API Name",
+        BASIC,
+        Text,
+        Some("eca.fullName"),
+        None,
+    ),
+    info(
+        K::ContactEmail,
+        "Contact Email",
+        BASIC,
+        Text,
+        Some("eca.contactEmail"),
+        None,
+    ),
+    info(
+        K::DistributionState,
+        "Distribution State",
+        BASIC,
+        Choice(&["Local", "Packaged"]),
+        Some("eca.distributionState"),
+        Some("Local"),
+    ),
+    unconfirmed(info(
+        K::LogoUrl,
+        "Logo Image URL",
+        BASIC,
+        Text,
+        Some("eca.logoUrl"),
+        None,
+    )),
+    unconfirmed(info(
+        K::IconUrl,
+        "Icon URL",
+        BASIC,
+        Text,
+        Some("eca.iconUrl"),
+        None,
+    )),
+    info(
+        K::EnableOauth,
+        "Enable OAuth",
+        "API (Enable OAuth Settings)",
+        Checkbox,
+        Some("ecaPlcy.isOauthPluginEnabled"),
+        Some("false"),
+    ),
+    info(
+        K::CallbackUrl,
+        "Callback URL",
+        OAUTH,
+        List,
+        Some("ecaGlblOauth.callbackUrl"),
+        None,
+    ),
+    info(
+        K::OauthScopes,
+        "Selected OAuth Scopes",
+        OAUTH,
+        List,
+        Some("ecaOauth.commaSeparatedOauthScopes"),
+        None,
+    ),
+    unconfirmed(info(
+        K::IntrospectAllTokens,
+        "Introspect All Tokens",
+        SECURITY,
+        Checkbox,
+        Some("ecaGlblOauth.isIntrospectAllTokens"),
+        Some("false"),
+    )),
+    info(
+        K::OrgCodeCredentials,
+        "Allow Authorization Code and Credentials Flows",
+        "OAuth and OpenID Connect Settings",
+        Checkbox,
+        None,
+        Some("false"),
+    ),
+    info(
+        K::EnableClientCredentials,
+        "Enable Client Credentials Flow",
+        FLOWS,
+        Checkbox,
+        Some("ecaGlblOauth.isClientCredentialsFlowEnabled"),
+        Some("false"),
+    ),
+    info(
+        K::EnableCodeCredentials,
+        "Enable Authorization Code and Credentials Flow",
+        FLOWS,
+        Checkbox,
+        Some("ecaGlblOauth.isCodeCredFlowEnabled"),
+        Some("false"),
+    ),
+    info(
+        K::CodeCredentialsPostOnly,
+        "Require user credentials in the POST body for Authorization Code and Credentials Flow",
+        FLOWS,
+        Checkbox,
+        Some("ecaGlblOauth.isCodeCredPostOnly"),
+        Some("false"),
+    ),
+    info(
+        K::EnableJwtBearer,
+        "Enable JWT Bearer Flow",
+        FLOWS,
+        Checkbox,
+        Some("ecaGlblOauth.certificate"),
+        Some("false"),
+    ),
+    info(
+        K::RequireSecretWebServer,
+        "Require secret for Web Server Flow",
+        SECURITY,
+        Checkbox,
+        Some("ecaGlblOauth.isConsumerSecretOptional (inverted)"),
+        Some("true"),
+    ),
+    info(
+        K::RequireSecretRefresh,
+        "Require secret for Refresh Token Flow",
+        SECURITY,
+        Checkbox,
+        Some("ecaGlblOauth.isSecretRequiredForRefreshToken"),
+        Some("true"),
+    ),
+    info(
+        K::RequirePkce,
+        "Require Proof Key for Code Exchange (PKCE) extension for Supported Authorization Flows",
+        SECURITY,
+        Checkbox,
+        Some("ecaGlblOauth.isPkceRequired"),
+        Some("true"),
+    ),
+    unconfirmed(info(
+        K::RefreshTokenRotation,
+        "Enable Refresh Token Rotation",
+        SECURITY,
+        Checkbox,
+        Some("ecaGlblOauth.isRefreshTokenRotationEnabled"),
+        Some("false"),
+    )),
+    info(
+        K::NamedUserJwt,
+        "Issue JSON Web Token (JWT)-based access tokens for named users",
+        SECURITY,
+        Checkbox,
+        Some("ecaGlblOauth.isNamedUserJwtEnabled"),
+        Some("false"),
+    ),
+    info(
+        K::PolicyClientCredentials,
+        "Enable Client Credentials Flow",
+        OAUTH_POLICIES,
+        Checkbox,
+        Some("ecaOauthPlcy.isClientCredentialsFlowEnabled"),
+        Some("false"),
+    ),
+    info(
+        K::RunAsUser,
+        "Run As (Username)",
+        OAUTH_POLICIES,
+        Text,
+        Some("ecaOauthPlcy.clientCredentialsFlowUser"),
+        None,
+    ),
+    info(
+        K::PermittedUsers,
+        "Permitted Users",
+        OAUTH_POLICIES,
+        Choice(&[PERMITTED_SELF, PERMITTED_ADMIN]),
+        Some("ecaOauthPlcy.permittedUsersPolicyType"),
+        Some(PERMITTED_SELF),
+    ),
+    info(
+        K::SelectedPermissionSets,
+        "Selected Permission Sets",
+        APP_POLICIES,
+        List,
+        Some("ecaOauthPlcy.commaSeparatedPermissionSet"),
+        None,
+    ),
+    unconfirmed(info(
+        K::IpRelaxation,
+        "IP Relaxation",
+        OAUTH_POLICIES,
+        Choice(IP_RELAXATION),
+        Some("ecaOauthPlcy.ipRelaxationPolicyType"),
+        Some("Enforce IP restrictions"),
+    )),
+    unconfirmed(info(
+        K::RefreshTokenPolicy,
+        "Refresh Token Policy",
+        "Policies tab > App Authorization",
+        Choice(REFRESH_POLICY),
+        Some("ecaOauthPlcy.refreshTokenPolicyType"),
+        None,
+    )),
+    unconfirmed(info(
+        K::TrustedDomain,
+        "Trusted Domain",
+        "Trusted Domains",
+        Text,
+        None,
+        None,
+    )),
+];
+
+/// The catalogue entry for a key. Every key has one (checked by a test).
+pub fn lookup(key: SettingKey) -> Option<&'static SettingInfo> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
