@@ -179,6 +179,9 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
     )
 }
 
+/// Width of the printed checklist; wide enough for Setup labels, narrow enough for a terminal.
+const WIDTH: usize = 96;
+
 fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
     writeln!(out, "{}", recipe.title)?;
     writeln!(
@@ -187,16 +190,21 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         recipe.guide, recipe.vendor, recipe.source
     )?;
     writeln!(out, "Flow:    {}\n", recipe.flow)?;
-    writeln!(out, "{}\n", recipe.summary.trim())?;
+    writeln!(out, "{}\n", wrap(recipe.summary.trim(), "", ""))?;
     let labels = scopes::labels_for(recipe.scopes.iter().map(String::as_str));
-    writeln!(out, "Scopes: {}", labels.join("; "))?;
+    writeln!(out, "Scopes:  {}", labels.join("\n         "))?;
     for (n, step) in recipe.steps.iter().enumerate() {
-        writeln!(out, "\n{}. {}", n + 1, step.title)?;
-        writeln!(out, "   Where: {}", step.setup_path.join(" > "))?;
-        writeln!(out, "   Do:    {}", step.what.trim())?;
-        writeln!(out, "   Why:   {}", step.why.trim())?;
+        writeln!(out, "\n{:>2}. {}", n + 1, step.title)?;
+        const HANG: &str = "           ";
+        writeln!(
+            out,
+            "{}",
+            wrap(&step.setup_path.join(" > "), "    Where: ", HANG)
+        )?;
+        writeln!(out, "{}", wrap(step.what.trim(), "    Do:    ", HANG))?;
+        writeln!(out, "{}", wrap(step.why.trim(), "    Why:   ", HANG))?;
         if let Some(note) = &step.guide_note {
-            writeln!(out, "   Note:  {}", note.trim())?;
+            writeln!(out, "{}", wrap(note.trim(), "    Note:  ", HANG))?;
         }
         for setting in &step.settings {
             let label = settings::lookup(setting.key).map_or(setting.key.id(), |i| i.label);
@@ -208,12 +216,63 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 (None, Some(field)) => format!("<{field}>"),
                 (None, None) => String::new(),
             };
-            writeln!(out, "   - {label}: {value}")?;
+            writeln!(
+                out,
+                "{}",
+                wrap(&format!("{label}: {value}"), "    - ", "      ")
+            )?;
         }
         for object in &step.objects {
-            let optional = if object.optional { " (optional)" } else { "" };
-            writeln!(out, "   - {}: {:?}{optional}", object.object, object.access)?;
+            let optional = if object.optional { ", optional" } else { "" };
+            let note = object
+                .note
+                .as_deref()
+                .map_or(String::new(), |n| format!(" ({n})"));
+            let access: Vec<String> = object
+                .access
+                .iter()
+                .map(|a| format!("{a:?}").to_lowercase())
+                .collect();
+            writeln!(
+                out,
+                "    - {}: {}{optional}{note}",
+                object.object,
+                access.join("+")
+            )?;
+        }
+        for field in &step.fields {
+            let masked = if field.secret { ", masked" } else { "" };
+            writeln!(
+                out,
+                "    > you enter: {} [{}{masked}]",
+                field.label,
+                field.validator.id()
+            )?;
         }
     }
     Ok(())
+}
+
+/// Greedy word wrap with a first-line prefix and a hanging indent for the rest.
+fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let mut out = String::from(first);
+    let mut line_len = first.chars().count();
+    let mut line_empty = true;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if !line_empty && line_len + 1 + len > WIDTH {
+            out.push('\n');
+            out.push_str(rest);
+            line_len = rest.chars().count();
+            line_empty = true;
+        }
+        if !line_empty {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += len;
+        line_empty = false;
+    }
+    out
 }

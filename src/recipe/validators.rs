@@ -29,6 +29,26 @@ pub enum Validator {
     FilePath,
 }
 
+impl Validator {
+    /// The name recipes use for this validator.
+    pub fn id(self) -> &'static str {
+        match self {
+            Validator::Text => "text",
+            Validator::AppName => "app-name",
+            Validator::ApiName => "api-name",
+            Validator::Email => "email",
+            Validator::Username => "username",
+            Validator::CallbackUrls => "callback-urls",
+            Validator::LoginUrl => "login-url",
+            Validator::ConsumerKey => "consumer-key",
+            Validator::ConsumerSecret => "consumer-secret",
+            Validator::PermissionSetName => "permission-set-name",
+            Validator::HttpsUrl => "https-url",
+            Validator::FilePath => "file-path",
+        }
+    }
+}
+
 /// A value a validator accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {

@@ -1,0 +1,105 @@
+//! `eca-wizard recipes`, run as a user would run it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn recipes_json_lists_six_recipes_with_their_steps() {
+    let out = run(&["recipes", "--json"]);
+    assert!(out.status.success());
+    let recipes: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON array");
+    let recipes = recipes.as_array().expect("an array");
+    assert_eq!(recipes.len(), 6);
+    let mut sources = Vec::new();
+    for recipe in recipes {
+        for key in ["id", "title", "source", "flow", "scopes", "steps"] {
+            assert!(recipe.get(key).is_some(), "missing {key} in {recipe}");
+        }
+        let flow = recipe["flow"].as_str().unwrap();
+        assert!(
+            ["auth-code", "client-credentials", "jwt-bearer"].contains(&flow),
+            "{flow}"
+        );
+        assert!(
+            recipe["scopes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s.is_string())
+        );
+        for step in recipe["steps"].as_array().unwrap() {
+            for key in ["id", "title", "kind"] {
+                assert!(step[key].is_string(), "step lacks {key}: {step}");
+            }
+        }
+        sources.push(recipe["source"].as_str().unwrap().to_string());
+    }
+    for guide in ["000_", "001_", "002_", "003_", "004_6ef7fd3dee9a6abb.txt"] {
+        assert!(
+            sources.iter().any(|s| s.starts_with(guide)),
+            "{guide} not covered"
+        );
+    }
+}
+
+#[test]
+fn one_recipe_as_json_and_as_text() {
+    let out = run(&["recipes", "apideck", "--json"]);
+    assert!(out.status.success());
+    let recipe: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(recipe["id"], "apideck");
+    assert_eq!(recipe["refresh_needs_secret"], false);
+
+    let out = run(&["recipes", "apideck"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Require secret for Refresh Token Flow: unchecked"),
+        "{text}"
+    );
+    assert!(text.contains("004_6ef7fd3dee9a6abb.txt"));
+}
+
+#[test]
+fn the_text_list_names_every_recipe() {
+    let out = run(&["recipes"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in [
+        "apideck",
+        "aptedge",
+        "service-board-sync",
+        "postman-client-credentials",
+        "custom",
+    ] {
+        assert!(text.contains(id), "{id} missing from\n{text}");
+    }
+}
+
+#[test]
+fn an_unknown_recipe_fails_and_lists_the_ids() {
+    let out = run(&["recipes", "salesforce-magic"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("No recipe 'salesforce-magic'") && err.contains("apideck"),
+        "{err}"
+    );
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let out = run(&["--version"]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains(env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -1,0 +1,295 @@
+//! The built-in recipes load and are sound, and the loader refuses broken ones.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+use std::collections::HashSet;
+
+use eca_wizard::recipe::{self, Check, StepKind};
+use eca_wizard::salesforce::Flow;
+use eca_wizard::salesforce::callback::wizard_callback_urls;
+use eca_wizard::salesforce::settings::{self, SettingKey};
+
+const GUIDES: [&str; 5] = [
+    "000_fe56733ff0d22649.txt",
+    "001_3a9599a167129851.txt",
+    "002_02d155275a03ef8d.txt",
+    "003_10a2586c4aac9f75.txt",
+    "004_6ef7fd3dee9a6abb.txt",
+];
+
+#[test]
+fn six_recipes_cover_the_five_guides_and_custom() {
+    let recipes = recipe::builtin().expect("built-in recipes load");
+    assert_eq!(recipes.len(), 6);
+    let sources: HashSet<&str> = recipes.iter().map(|r| r.source.as_str()).collect();
+    for guide in GUIDES {
+        assert!(sources.contains(guide), "no recipe mirrors {guide}");
+    }
+    assert!(recipes.iter().any(|r| r.id == "custom"));
+}
+
+#[test]
+fn recipe_sources_exist_in_shared_seeds() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        return; // shared/ sits beside the project in CI and on developer machines
+    }
+    for recipe in recipe::builtin()
+        .unwrap()
+        .iter()
+        .filter(|r| r.id != "custom")
+    {
+        assert!(
+            seeds.join(&recipe.source).is_file(),
+            "{} names a missing guide",
+            recipe.id
+        );
+    }
+}
+
+#[test]
+fn every_recipe_has_the_setup_sequence() {
+    for recipe in recipe::builtin().unwrap() {
+        let kinds: Vec<StepKind> = recipe.steps.iter().map(|s| s.kind).collect();
+        for kind in [
+            StepKind::IntegrationUser,
+            StepKind::Permissions,
+            StepKind::BasicInfo,
+            StepKind::OauthSettings,
+            StepKind::Flows,
+            StepKind::Security,
+            StepKind::Credentials,
+            StepKind::Connect,
+        ] {
+            assert!(
+                kinds.contains(&kind),
+                "{} lacks a {} step",
+                recipe.id,
+                kind.id()
+            );
+        }
+        assert!(
+            kinds.windows(2).all(|w| w[0] <= w[1]),
+            "{} steps out of Setup order",
+            recipe.id
+        );
+        assert!(
+            recipe.fields().any(|f| f.id == "consumer_key"),
+            "{}",
+            recipe.id
+        );
+        assert!(
+            recipe.fields().any(|f| f.id == "login_url"),
+            "{}",
+            recipe.id
+        );
+        for field in recipe.fields().filter(|f| f.id == "consumer_secret") {
+            assert!(
+                field.secret,
+                "{}: the consumer secret must be masked",
+                recipe.id
+            );
+        }
+    }
+}
+
+#[test]
+fn guides_keep_their_own_security_choices() {
+    let apideck = recipe::builtin_by_id("apideck").unwrap();
+    assert!(
+        !apideck.refresh_needs_secret(),
+        "Apideck refreshes without the secret"
+    );
+    assert!(apideck.is_checked(SettingKey::RequirePkce));
+    assert!(apideck.expects_refresh_token());
+    let why = apideck
+        .step_for_setting(SettingKey::RequireSecretRefresh)
+        .unwrap();
+    assert_eq!(why.kind, StepKind::Security);
+
+    let aptedge = recipe::builtin_by_id("aptedge").unwrap();
+    assert!(aptedge.refresh_needs_secret());
+    assert!(!aptedge.is_checked(SettingKey::RequirePkce));
+    assert!(aptedge.objects().any(|o| o.object == "CaseComment"));
+    assert!(
+        aptedge
+            .objects()
+            .any(|o| o.object == "Knowledge__kav" && o.optional)
+    );
+
+    let sbs = recipe::builtin_by_id("service-board-sync").unwrap();
+    assert_eq!(sbs.flow, Flow::ClientCredentials);
+    assert!(!sbs.expects_refresh_token());
+    assert_eq!(
+        sbs.step_for_setting(SettingKey::RunAsUser).unwrap().kind,
+        StepKind::Policies
+    );
+
+    let postman = recipe::builtin_by_id("postman-client-credentials").unwrap();
+    assert!(postman.is_checked(SettingKey::RefreshTokenRotation));
+    assert_eq!(
+        postman.expected_scopes(),
+        ["api", "openid"],
+        "full is not granted to CC tokens"
+    );
+
+    let jwt = recipe::builtin_by_id("lightning-out").unwrap();
+    assert_eq!(jwt.flow, Flow::JwtBearer);
+    assert!(jwt.steps.iter().any(|s| s.kind == StepKind::TrustedDomains));
+}
+
+#[test]
+fn auth_code_recipes_register_the_wizard_callbacks() {
+    for recipe in recipe::builtin().unwrap() {
+        let urls = recipe.default_callback_urls();
+        let has_wizard = wizard_callback_urls().iter().all(|u| urls.contains(u));
+        assert_eq!(has_wizard, recipe.flow == Flow::AuthCode, "{}", recipe.id);
+        if recipe.flow == Flow::AuthCode {
+            let checks: HashSet<Check> = recipe
+                .steps
+                .iter()
+                .flat_map(|s| s.verifies.iter().copied())
+                .collect();
+            assert!(checks.contains(&Check::Refresh), "{}", recipe.id);
+        }
+    }
+}
+
+#[test]
+fn every_setting_key_has_a_catalogue_entry() {
+    for key in SettingKey::ALL {
+        let info = settings::lookup(*key).unwrap_or_else(|| panic!("{key:?} has no entry"));
+        assert!(!info.label.is_empty() && !info.section.is_empty());
+    }
+}
+
+#[test]
+fn unknown_builtin_id_lists_the_choices() {
+    let error = recipe::builtin_by_id("nope").unwrap_err().to_string();
+    assert!(
+        error.contains("apideck") && error.contains("custom"),
+        "{error}"
+    );
+}
+
+// ---- the loader refuses broken recipes -------------------------------------------------------
+
+fn apideck_text() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/recipes/apideck.toml"
+    ))
+    .unwrap()
+}
+
+fn refused(text: &str) -> String {
+    match recipe::parse("broken.toml", text) {
+        Ok(_) => panic!("a broken recipe was accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_unmodified_recipe_parses() {
+    assert!(recipe::parse("apideck.toml", &apideck_text()).is_ok());
+}
+
+#[test]
+fn unknown_validator_is_refused() {
+    let text = apideck_text().replacen("validator = \"email\"", "validator = \"e-mail\"", 1);
+    let error = refused(&text);
+    assert!(
+        error.contains("e-mail") && error.contains("broken.toml"),
+        "{error}"
+    );
+}
+
+#[test]
+fn unknown_scope_is_refused() {
+    let text = apideck_text().replacen(
+        "\"openid\", \"refresh_token\"",
+        "\"openid\", \"refresh\"",
+        1,
+    );
+    assert!(refused(&text).contains("unknown scope 'refresh'"));
+}
+
+#[test]
+fn unknown_step_kind_is_refused() {
+    let text = apideck_text().replacen("kind = \"flows\"", "kind = \"flow-enablement\"", 1);
+    assert!(refused(&text).contains("flow-enablement"));
+}
+
+#[test]
+fn duplicate_step_id_is_refused() {
+    let text = apideck_text().replacen("id = \"flows\"", "id = \"security\"", 1);
+    assert!(refused(&text).contains("duplicate step id 'security'"));
+}
+
+#[test]
+fn duplicate_field_id_is_refused() {
+    let text = apideck_text().replacen("id = \"api_name\"", "id = \"app_name\"", 1);
+    assert!(refused(&text).contains("duplicate field id 'app_name'"));
+}
+
+#[test]
+fn unknown_setting_key_and_wrong_value_types_are_refused() {
+    let text = apideck_text().replacen("key = \"require-pkce\"", "key = \"require-pkse\"", 1);
+    assert!(refused(&text).contains("require-pkse"));
+    let text = apideck_text().replacen("value = \"Local\"", "value = \"Global\"", 1);
+    assert!(refused(&text).contains("no option 'Global'"));
+    let text = apideck_text().replacen(
+        "key = \"require-pkce\"\nvalue = true",
+        "key = \"require-pkce\"\nvalue = \"yes\"",
+        1,
+    );
+    assert!(refused(&text).contains("checkbox"));
+}
+
+#[test]
+fn steps_out_of_setup_order_are_refused() {
+    let text = apideck_text().replacen("kind = \"integration-user\"", "kind = \"security\"", 1);
+    assert!(refused(&text).contains("Setup's order"));
+}
+
+#[test]
+fn object_permission_dependencies_are_enforced() {
+    let text = apideck_text().replacen(
+        "{ object = \"Account\", access = [\"read\"] }",
+        "{ object = \"Account\", access = [\"edit\"] }",
+        1,
+    );
+    assert!(refused(&text).contains("needs Read"));
+}
+
+#[test]
+fn a_dangling_field_reference_is_refused() {
+    let text = apideck_text().replacen(
+        "from_field = \"contact_email\"",
+        "from_field = \"email\"",
+        1,
+    );
+    assert!(refused(&text).contains("reads field 'email'"));
+}
+
+#[test]
+fn unknown_keys_are_refused() {
+    let text =
+        apideck_text().replacen("flow = \"auth-code\"", "flow = \"auth-code\"\nflows = 1", 1);
+    assert!(refused(&text).contains("flows"));
+}
+
+#[test]
+fn client_credentials_without_run_as_is_refused() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/recipes/service-board-sync.toml"
+    ))
+    .unwrap()
+    .replacen(
+        "[[steps.settings]]\nkey = \"run-as-user\"\nfrom_field = \"integration_username\"\n",
+        "",
+        1,
+    );
+    assert!(refused(&text).contains("run-as-user"));
+}
