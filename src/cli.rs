@@ -24,4 +24,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the local Salesforce emulator alone (both hosts) until Ctrl-C
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct EmulatorArgs {
+    /// Port for the host that plays login.salesforce.com (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Port for the host that plays the org's My Domain (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub my_domain_port: u16,
+    /// An org file (TOML) instead of the built-in demo org
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<std::path::PathBuf>,
+    /// Seconds a new or edited app answers as "not propagated yet"
+    #[arg(long, value_name = "SECS")]
+    pub propagation_delay: Option<u64>,
+    /// Approve every authorization at once as the org's integration user (no pages)
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Print one JSON object with the URLs and demo credentials as the first line of stdout
+    #[arg(long)]
+    pub print_json: bool,
 }

@@ -4,5 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod emulator;
+pub mod jwt;
 pub mod recipe;
 pub mod salesforce;

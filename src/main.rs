@@ -8,6 +8,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Recipes { id, json }) => commands::recipes::run(id.as_deref(), json),
+        Some(Command::Emulator(args)) => commands::emulator::run(&args),
         None => Cli::command().print_help().map_err(Into::into),
     };
     match result {

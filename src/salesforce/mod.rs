@@ -4,6 +4,7 @@
 pub mod callback;
 pub mod hosts;
 pub mod naming;
+pub mod oauth_errors;
 pub mod scopes;
 pub mod settings;
 pub mod setup_pages;

@@ -1,0 +1,119 @@
+//! `eca-wizard emulator`: the local Salesforce on its own, for demos, scripts and other clients.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::cli::EmulatorArgs;
+use crate::emulator::{Config, Emulator, Org};
+
+pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
+    let mut org = match &args.org {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("can't read org file {}: {e}", path.display()))?;
+            Org::from_toml(&text)
+                .map_err(|e| anyhow::anyhow!("org file {} is not valid: {e}", path.display()))?
+        }
+        None => Org::demo(),
+    };
+    if let Some(delay) = args.propagation_delay {
+        org.propagation_delay_secs = delay;
+    }
+    let summary = Summary::of(&org);
+    let emulator = Emulator::start(Config {
+        org,
+        login_port: args.port,
+        my_domain_port: args.my_domain_port,
+        auto_approve: args.auto_approve,
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.print_json {
+        let line = json!({
+            "login_url": emulator.login_url(),
+            "my_domain_url": emulator.my_domain_url(),
+            "client_id": summary.client_id,
+            "client_secret": summary.client_secret,
+            "username": summary.username,
+            "callback_urls": summary.callback_urls,
+        });
+        writeln!(out, "{line}")?;
+    } else {
+        writeln!(
+            out,
+            "eca-wizard emulator (not Salesforce; for tests and demos)"
+        )?;
+        writeln!(out, "  login host:    {}", emulator.login_url())?;
+        writeln!(out, "  My Domain:     {}", emulator.my_domain_url())?;
+        writeln!(out, "  consumer key:  {}", summary.client_id)?;
+        writeln!(out, "  username:      {}", summary.username)?;
+        let mode = if args.auto_approve {
+            "auto-approve"
+        } else {
+            "login and consent pages"
+        };
+        writeln!(out, "  authorize:     {mode}")?;
+        writeln!(out, "Press Ctrl-C to stop.")?;
+    }
+    out.flush()?;
+    drop(out);
+    wait_for_stop()?;
+    emulator.shutdown();
+    eprintln!("emulator stopped");
+    Ok(())
+}
+
+/// The values a script needs to talk to the first app.
+struct Summary {
+    client_id: String,
+    client_secret: String,
+    username: String,
+    callback_urls: Vec<String>,
+}
+
+impl Summary {
+    fn of(org: &Org) -> Summary {
+        let app = org.apps.first();
+        let username = org
+            .auto_approve_user
+            .clone()
+            .or_else(|| {
+                org.users
+                    .iter()
+                    .find(|u| u.integration_user)
+                    .map(|u| u.username.clone())
+            })
+            .or_else(|| org.users.first().map(|u| u.username.clone()))
+            .unwrap_or_default();
+        Summary {
+            client_id: app.map(|a| a.consumer_key.clone()).unwrap_or_default(),
+            client_secret: app.map(|a| a.consumer_secret.clone()).unwrap_or_default(),
+            username,
+            callback_urls: app.map(|a| a.callback_urls.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Blocks until Ctrl-C or SIGTERM.
+fn wait_for_stop() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+            tokio::select! {
+                result = tokio::signal::ctrl_c() => result,
+                _ = term.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await
+        }
+    })?;
+    Ok(())
+}

@@ -1,0 +1,390 @@
+//! The org the emulator plays: its users with their permissions, and its External Client Apps
+//! with every setting the checklist covers. Loadable from TOML and buildable in code.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::emulator::ids;
+use crate::salesforce::callback::wizard_callback_urls;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Org {
+    /// 15 or 18 characters starting with `00D`; stored as 18.
+    pub org_id: String,
+    /// The My Domain name: `acme` for `acme.my.salesforce.com`.
+    pub my_domain: String,
+    #[serde(default = "default_api_version")]
+    pub latest_api_version: String,
+    /// Logins per user per rolling hour (Salesforce: 3,600).
+    #[serde(default = "default_login_limit")]
+    pub logins_per_hour: u32,
+    /// How long an access token lives (the session timeout; commonly two hours, UNCONFIRMED).
+    #[serde(default = "default_session_minutes")]
+    pub session_timeout_minutes: u64,
+    /// Seconds a new or edited app takes to work.
+    #[serde(default)]
+    pub propagation_delay_secs: u64,
+    /// The user an auto-approving authorize page signs in as (a username).
+    #[serde(default)]
+    pub auto_approve_user: Option<String>,
+    #[serde(default)]
+    pub users: Vec<User>,
+    #[serde(default)]
+    pub apps: Vec<App>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    #[serde(default)]
+    pub id: String,
+    pub username: String,
+    /// For the emulator's login page only.
+    #[serde(default = "default_password")]
+    pub password: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(default = "yes")]
+    pub api_enabled: bool,
+    #[serde(default)]
+    pub knowledge_user: bool,
+    #[serde(default)]
+    pub integration_user: bool,
+    /// Object API name -> access.
+    #[serde(default)]
+    pub objects: BTreeMap<String, ObjectAccess>,
+    /// Permission set API names assigned to the user.
+    #[serde(default)]
+    pub permission_sets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectAccess {
+    #[serde(default)]
+    pub read: bool,
+    #[serde(default)]
+    pub create: bool,
+    #[serde(default)]
+    pub edit: bool,
+    #[serde(default)]
+    pub delete: bool,
+}
+
+impl ObjectAccess {
+    pub const READ: ObjectAccess = ObjectAccess {
+        read: true,
+        create: false,
+        edit: false,
+        delete: false,
+    };
+}
+
+/// An External Client App as Setup holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct App {
+    pub api_name: String,
+    #[serde(default)]
+    pub label: String,
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    /// A staged key and secret that also work (rotation without downtime).
+    #[serde(default)]
+    pub staged: Option<Credentials>,
+    pub callback_urls: Vec<String>,
+    /// OAuth scope values (`api`, `refresh_token`, ...).
+    pub scopes: Vec<String>,
+    #[serde(default = "yes")]
+    pub oauth_enabled: bool,
+    #[serde(default)]
+    pub client_credentials: bool,
+    /// PEM certificate for JWT bearer; uploading one turns the flow on.
+    #[serde(default)]
+    pub jwt_certificate: Option<String>,
+    #[serde(default = "yes")]
+    pub require_secret_web_server: bool,
+    #[serde(default = "yes")]
+    pub require_secret_refresh: bool,
+    #[serde(default = "yes")]
+    pub require_pkce: bool,
+    #[serde(default)]
+    pub refresh_token_rotation: bool,
+    #[serde(default)]
+    pub introspect_all_tokens: bool,
+    #[serde(default)]
+    pub policies: Policies,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub consumer_key: String,
+    pub consumer_secret: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policies {
+    #[serde(default)]
+    pub permitted_users: PermittedUsers,
+    /// Permission sets whose holders are pre-authorized.
+    #[serde(default)]
+    pub permission_sets: Vec<String>,
+    /// The policy side of client credentials (both switches must be on).
+    #[serde(default)]
+    pub client_credentials: bool,
+    /// Run As username for client credentials.
+    #[serde(default)]
+    pub run_as: Option<String>,
+    #[serde(default)]
+    pub ip_relaxation: IpRelaxation,
+    #[serde(default)]
+    pub refresh_token_policy: RefreshTokenPolicy,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PermittedUsers {
+    #[default]
+    AllSelfAuthorized,
+    AdminApprovedPreAuthorized,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IpRelaxation {
+    #[default]
+    Enforce,
+    #[serde(rename = "Enforce_RelaxRefresh")]
+    EnforceRelaxRefresh,
+    #[serde(rename = "Bypass_2factor")]
+    Bypass2Factor,
+    Bypass,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum RefreshTokenPolicy {
+    #[default]
+    Infinite,
+    Zero,
+    SpecificLifetime {
+        hours: u64,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_password() -> String {
+    DEMO_PASSWORD.to_string()
+}
+fn default_api_version() -> String {
+    "66.0".to_string()
+}
+fn default_login_limit() -> u32 {
+    3600
+}
+fn default_session_minutes() -> u64 {
+    120
+}
+
+/// Public demo values: printed by `eca-wizard emulator`, never a real org's.
+pub const DEMO_CONSUMER_KEY: &str =
+    "3MVG9EcaWizardDemo.App0Key4Emulator.Only_NotASalesforceKey.xYz0123456789AbCdEfGhIjKlMnOpQr";
+pub const DEMO_CONSUMER_SECRET: &str =
+    "E4C5A0D3M0S3CR3T0F0R0TH30EMUL4T0R0NLY000000000000000000000000000001";
+pub const DEMO_PASSWORD: &str = "demo";
+pub const DEMO_INTEGRATION_USER: &str = "integration@eca-wizard.demo";
+pub const DEMO_ADMIN_USER: &str = "admin@eca-wizard.demo";
+pub const DEMO_APP: &str = "ECA_Wizard_Demo";
+pub const DEMO_JWT_CERTIFICATE: &str = include_str!("../../assets/emulator/demo-jwt-cert.pem");
+/// The private key matching the demo certificate, for JWT bearer tests and demos.
+pub const DEMO_JWT_KEY: &str = include_str!("../../assets/emulator/demo-jwt-key.pem");
+
+/// Every object any built-in recipe names, readable by the demo integration user.
+const DEMO_OBJECTS: &[&str] = &[
+    "Account",
+    "Contact",
+    "Lead",
+    "Opportunity",
+    "Case",
+    "CaseComment",
+    "FeedItem",
+    "CaseHistory",
+    "CaseTeamMember",
+    "EmailMessage",
+    "Attachment",
+    "ContentDocument",
+    "ContentVersion",
+    "User",
+    "Knowledge__kav",
+];
+
+impl Org {
+    /// The built-in demo org: an integration user with API access and read access to the
+    /// recipes' objects, an admin, and one app with code + PKCE, client credentials and refresh.
+    pub fn demo() -> Org {
+        let read_all: BTreeMap<String, ObjectAccess> = DEMO_OBJECTS
+            .iter()
+            .map(|o| (o.to_string(), ObjectAccess::READ))
+            .collect();
+        let integration = User {
+            id: ids::user_id(1),
+            username: DEMO_INTEGRATION_USER.into(),
+            password: DEMO_PASSWORD.into(),
+            email: "integration@eca-wizard.demo".into(),
+            first_name: "Integration".into(),
+            last_name: "User".into(),
+            active: true,
+            api_enabled: true,
+            knowledge_user: true,
+            integration_user: true,
+            objects: read_all.clone(),
+            permission_sets: vec!["ECA_Wizard_Integration".into()],
+        };
+        let admin = User {
+            id: ids::user_id(2),
+            username: DEMO_ADMIN_USER.into(),
+            first_name: "Demo".into(),
+            last_name: "Admin".into(),
+            email: "admin@eca-wizard.demo".into(),
+            integration_user: false,
+            knowledge_user: false,
+            permission_sets: Vec::new(),
+            ..integration.clone()
+        };
+        Org {
+            org_id: ids::org_id(1),
+            my_domain: "eca-wizard-demo".into(),
+            latest_api_version: default_api_version(),
+            logins_per_hour: default_login_limit(),
+            session_timeout_minutes: default_session_minutes(),
+            propagation_delay_secs: 0,
+            auto_approve_user: Some(DEMO_INTEGRATION_USER.into()),
+            users: vec![integration, admin],
+            apps: vec![App::demo()],
+        }
+    }
+
+    /// Parses an org file; ids are completed and checked.
+    pub fn from_toml(text: &str) -> anyhow::Result<Org> {
+        let mut org: Org = toml::from_str(text)?;
+        org.complete()?;
+        Ok(org)
+    }
+
+    /// Fills in missing user ids, widens 15-character ids to 18, and checks references.
+    pub fn complete(&mut self) -> anyhow::Result<()> {
+        self.org_id = ids::widen(&self.org_id, "00D").ok_or_else(|| {
+            anyhow::anyhow!("org_id must be a 15 or 18 character id starting 00D")
+        })?;
+        for (n, user) in self.users.iter_mut().enumerate() {
+            user.id = if user.id.is_empty() {
+                ids::user_id(n as u64 + 1)
+            } else {
+                ids::widen(&user.id, "005").ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "user {}: id must be 15 or 18 characters starting 005",
+                        user.username
+                    )
+                })?
+            };
+        }
+        for app in &self.apps {
+            if let Some(run_as) = &app.policies.run_as
+                && self.user(run_as).is_none()
+            {
+                anyhow::bail!(
+                    "app {}: Run As user {run_as} is not in the org",
+                    app.api_name
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub fn user(&self, username: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.username.eq_ignore_ascii_case(username))
+    }
+
+    pub fn user_by_id(&self, id: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.id == id || u.id.get(..15) == Some(id))
+    }
+}
+
+impl App {
+    /// The demo app: authorization code with PKCE, client credentials (Run As the integration
+    /// user), refresh, JWT bearer with the demo certificate, on the wizard's callback URLs.
+    pub fn demo() -> App {
+        App {
+            api_name: DEMO_APP.into(),
+            label: "ECA Wizard Demo".into(),
+            consumer_key: DEMO_CONSUMER_KEY.into(),
+            consumer_secret: DEMO_CONSUMER_SECRET.into(),
+            staged: None,
+            callback_urls: wizard_callback_urls(),
+            scopes: [
+                "api",
+                "refresh_token",
+                "offline_access",
+                "openid",
+                "id",
+                "profile",
+                "email",
+            ]
+            .map(String::from)
+            .to_vec(),
+            oauth_enabled: true,
+            client_credentials: true,
+            jwt_certificate: Some(DEMO_JWT_CERTIFICATE.into()),
+            require_secret_web_server: true,
+            require_secret_refresh: true,
+            require_pkce: true,
+            refresh_token_rotation: false,
+            introspect_all_tokens: false,
+            policies: Policies {
+                permitted_users: PermittedUsers::AllSelfAuthorized,
+                permission_sets: vec!["ECA_Wizard_Integration".into()],
+                client_credentials: true,
+                run_as: Some(DEMO_INTEGRATION_USER.into()),
+                ip_relaxation: IpRelaxation::Enforce,
+                refresh_token_policy: RefreshTokenPolicy::Infinite,
+            },
+        }
+    }
+
+    /// Whether this key and secret pair belongs to the app (main or staged).
+    pub fn secret_matches(&self, key: &str, secret: &str) -> bool {
+        let main =
+            constant_eq(&self.consumer_key, key) && constant_eq(&self.consumer_secret, secret);
+        let staged = self.staged.as_ref().is_some_and(|s| {
+            constant_eq(&s.consumer_key, key) && constant_eq(&s.consumer_secret, secret)
+        });
+        main || staged
+    }
+
+    pub fn has_key(&self, key: &str) -> bool {
+        self.consumer_key == key || self.staged.as_ref().is_some_and(|s| s.consumer_key == key)
+    }
+}
+
+/// Compares secrets without an early exit on the first differing byte.
+pub fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

@@ -1,0 +1,120 @@
+//! The emulator's HTTP plumbing: a hyper HTTP/1.1 server per host on loopback, with limits on
+//! header size, body size and slow clients, turning each request into a `Req` for the router.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::emulator::Shared;
+use crate::emulator::http::{HostRole, Reply, Req};
+use crate::salesforce::oauth_errors::rest;
+
+/// Bodies above this are refused (token requests are a few hundred bytes).
+const MAX_BODY: usize = 1024 * 1024;
+/// hyper's read buffer bounds the request line plus headers.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// A client that has not sent its headers by then is dropped.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts connections until `stop` turns true.
+pub async fn serve(
+    listener: TcpListener,
+    host: HostRole,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.changed() => break,
+        };
+        let Ok((stream, _peer)) = accepted else {
+            // Out of file descriptors and the like: back off instead of spinning.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let shared = shared.clone();
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let shared = shared.clone();
+                async move { Ok::<_, std::convert::Infallible>(answer(&shared, host, request).await) }
+            });
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEADER_BYTES)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stop.changed() => connection.as_mut().graceful_shutdown(),
+            }
+        });
+    }
+}
+
+async fn answer(
+    shared: &Shared,
+    host: HostRole,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => {
+            return to_response(Reply::rest_error(
+                413,
+                ("REQUEST_TOO_LARGE", "Request body too large"),
+            ));
+        }
+    };
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let req = Req::new(parts.method.as_str(), host, target, headers, body);
+    let reply = shared.handle(&req);
+    to_response(reply)
+}
+
+fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder()
+        .status(reply.status)
+        .header("Content-Type", reply.content_type);
+    for (name, value) in &reply.headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    builder
+        .body(Full::new(Bytes::from(reply.body)))
+        .unwrap_or_else(|_| {
+            let mut fallback =
+                Response::new(Full::new(Bytes::from_static(rest::NOT_FOUND.1.as_bytes())));
+            *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
+        })
+}
+
+/// Binds a loopback listener (port 0 picks a free one).
+pub async fn bind(port: u16) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
+}
