@@ -6,5 +6,6 @@ pub mod cli;
 pub mod commands;
 pub mod emulator;
 pub mod jwt;
+pub mod net;
 pub mod recipe;
 pub mod salesforce;

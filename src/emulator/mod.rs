@@ -205,11 +205,10 @@ impl Emulator {
             .thread_name("eca-emulator")
             .enable_all()
             .build()?;
-        let ((login, login_addr), (my_domain, my_domain_addr)) = runtime.block_on(async {
-            let login = server::bind(config.login_port).await?;
-            let my_domain = server::bind(config.my_domain_port).await?;
-            Ok::<_, std::io::Error>((login, my_domain))
-        })?;
+        // Bound here, synchronously, so a busy port is an error from start() itself; the
+        // listeners become tokio's inside the runtime.
+        let (login, login_addr) = server::bind(config.login_port)?;
+        let (my_domain, my_domain_addr) = server::bind(config.my_domain_port)?;
         let urls = Urls {
             login: format!("http://{login_addr}"),
             my_domain: format!("http://{my_domain_addr}"),

@@ -28,11 +28,14 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Accepts connections until `stop` turns true.
 pub async fn serve(
-    listener: TcpListener,
+    listener: std::net::TcpListener,
     host: HostRole,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let Ok(listener) = TcpListener::from_std(listener) else {
+        return;
+    };
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -112,9 +115,10 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
         })
 }
 
-/// Binds a loopback listener (port 0 picks a free one).
-pub async fn bind(port: u16) -> std::io::Result<(TcpListener, SocketAddr)> {
-    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+/// Binds a loopback listener (port 0 picks a free one), ready for tokio.
+pub fn bind(port: u16) -> std::io::Result<(std::net::TcpListener, SocketAddr)> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+    listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     Ok((listener, addr))
 }

@@ -1,0 +1,196 @@
+//! Helpers shared by the emulator tests: start an org, speak HTTP to it, run PKCE.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use eca_wizard::emulator::org::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};
+use eca_wizard::emulator::{Config, Emulator, Org};
+use ring::digest;
+use serde_json::Value;
+
+pub const KEY: &str = DEMO_CONSUMER_KEY;
+pub const SECRET: &str = DEMO_CONSUMER_SECRET;
+pub const CALLBACK: &str = "http://localhost:7717/callback";
+
+pub fn start() -> Emulator {
+    Emulator::start(Config::default()).expect("emulator starts")
+}
+
+pub fn start_with(org: Org, auto_approve: bool) -> Emulator {
+    Emulator::start(Config {
+        org,
+        login_port: 0,
+        my_domain_port: 0,
+        auto_approve,
+    })
+    .expect("starts")
+}
+
+pub fn client() -> &'static reqwest::Client {
+    eca_wizard::net::client().expect("client")
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    }
+
+    /// Asserts an OAuth JSON error with exactly this code and description.
+    pub fn assert_oauth_error(&self, error: eca_wizard::salesforce::oauth_errors::OAuthError) {
+        assert_eq!(self.status, 400, "{}", self.body);
+        let body = self.json();
+        assert_eq!(body["error"], error.error, "{}", self.body);
+        assert_eq!(
+            body["error_description"], error.description,
+            "{}",
+            self.body
+        );
+    }
+
+    /// The query pairs of a redirect's Location.
+    pub fn location_query(&self) -> Vec<(String, String)> {
+        let location = self.header("location").expect("a Location header");
+        let url = url::Url::parse(&location).unwrap();
+        url.query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    pub fn location_param(&self, name: &str) -> Option<String> {
+        self.location_query()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+pub async fn send(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("request sent");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.expect("body read");
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub async fn get(url: &str) -> Answer {
+    send(client().get(url)).await
+}
+
+pub async fn get_bearer(url: &str, token: &str) -> Answer {
+    send(client().get(url).bearer_auth(token)).await
+}
+
+pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Answer {
+    send(client().post(url).form(pairs)).await
+}
+
+pub fn token_url(base: &str) -> String {
+    format!("{base}/services/oauth2/token")
+}
+
+/// A PKCE verifier and its S256 challenge.
+pub fn pkce() -> (String, String) {
+    let verifier = URL_SAFE_NO_PAD.encode([42u8; 64]);
+    let challenge = URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+pub fn authorize_url(base: &str, extra: &[(&str, &str)]) -> String {
+    let mut url = url::Url::parse(&format!("{base}/services/oauth2/authorize")).unwrap();
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in extra {
+            q.append_pair(k, v);
+        }
+    }
+    url.to_string()
+}
+
+/// Authorize with PKCE in auto-approve mode; returns (code, verifier).
+pub async fn code(emulator: &Emulator, scope: Option<&str>) -> (String, String) {
+    let (verifier, challenge) = pkce();
+    let mut params = vec![
+        ("response_type", "code"),
+        ("client_id", KEY),
+        ("redirect_uri", CALLBACK),
+        ("state", "st4te"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    if let Some(scope) = scope {
+        params.push(("scope", scope));
+    }
+    let answer = get(&authorize_url(emulator.login_url(), &params)).await;
+    assert_eq!(answer.status, 302, "{}", answer.body);
+    assert_eq!(answer.location_param("state").as_deref(), Some("st4te"));
+    let code = answer
+        .location_param("code")
+        .unwrap_or_else(|| panic!("no code: {:?}", answer.location_query()));
+    (code, verifier)
+}
+
+/// The full code flow; returns the token response.
+pub async fn code_flow(emulator: &Emulator, scope: Option<&str>) -> Value {
+    let (code, verifier) = code(emulator, scope).await;
+    let answer = post_form(
+        &token_url(emulator.login_url()),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("client_id", KEY),
+            ("client_secret", SECRET),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()
+}
+
+/// A client credentials token from the My Domain host.
+pub async fn cc_token(emulator: &Emulator) -> String {
+    let answer = post_form(
+        &token_url(emulator.my_domain_url()),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", KEY),
+            ("client_secret", SECRET),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()["access_token"].as_str().unwrap().to_string()
+}
+
+/// Writes raw bytes to a base URL's socket and reads until the server closes (or 5 s pass).
+pub async fn raw_http(base: &str, bytes: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let _ = stream.write_all(bytes).await;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut out),
+    )
+    .await;
+    String::from_utf8_lossy(&out).into_owned()
+}
