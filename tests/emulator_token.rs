@@ -367,6 +367,10 @@ async fn client_credentials_rules() {
     assert_eq!(answer.status, 200, "{}", answer.body);
     let token = answer.json();
     assert!(token.get("refresh_token").is_none());
+    assert!(
+        token.get("id_token").is_none(),
+        "client credentials responses carry no id_token"
+    );
     let scopes: Vec<&str> = token["scope"].as_str().unwrap().split(' ').collect();
     assert!(
         !scopes.contains(&"refresh_token") && scopes.contains(&"api"),

@@ -108,7 +108,7 @@ fn authorization_code(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
         &access,
         refresh.as_deref(),
         &code.scopes,
-        code.nonce,
+        IdToken::IfOpenId(code.nonce),
     ))
 }
 
@@ -175,7 +175,7 @@ fn refresh_token(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
         &access,
         new_refresh.as_deref(),
         &stored.scopes,
-        None,
+        IdToken::IfOpenId(None),
     ))
 }
 
@@ -216,7 +216,15 @@ fn client_credentials(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
     let (access, _) = ctx
         .store
         .issue(&app.api_name, &user.id, &scopes, false, ctx.now);
-    Ok(token_reply(ctx, &app, &user, &access, None, &scopes, None))
+    Ok(token_reply(
+        ctx,
+        &app,
+        &user,
+        &access,
+        None,
+        &scopes,
+        IdToken::Never,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -305,7 +313,15 @@ fn jwt_bearer(ctx: &mut Ctx, form: &Form) -> Outcome {
     let (access, _) = ctx
         .store
         .issue(&app.api_name, &user.id, &scopes, false, ctx.now);
-    Ok(token_reply(ctx, &app, &user, &access, None, &scopes, None))
+    Ok(token_reply(
+        ctx,
+        &app,
+        &user,
+        &access,
+        None,
+        &scopes,
+        IdToken::Never,
+    ))
 }
 
 fn active_user(ctx: &Ctx, user_id: &str) -> Result<User, OAuthError> {
@@ -334,6 +350,13 @@ pub fn is_refresh_scope(scope: &str) -> bool {
     scope == "refresh_token" || scope == "offline_access"
 }
 
+/// Whether a grant's response carries an id_token: only user logins with `openid` do; client
+/// credentials and JWT bearer responses have none (reference §3.3).
+enum IdToken {
+    IfOpenId(Option<String>),
+    Never,
+}
+
 /// The success body: Salesforce's fields, no `expires_in`, `issued_at` in milliseconds as a
 /// string, and `signature` = HMAC-SHA256(secret, id + issued_at).
 fn token_reply(
@@ -343,7 +366,7 @@ fn token_reply(
     access: &str,
     refresh: Option<&str>,
     scopes: &[String],
-    nonce: Option<String>,
+    id_token: IdToken,
 ) -> Reply {
     let issued_at = ctx.now.to_string();
     let id = ctx.urls.identity_url(&ctx.store.org.org_id, &user.id);
@@ -361,7 +384,8 @@ fn token_reply(
     if let Some(refresh) = refresh {
         body["refresh_token"] = refresh.into();
     }
-    if scopes.iter().any(|s| s == "openid")
+    if let IdToken::IfOpenId(nonce) = id_token
+        && scopes.iter().any(|s| s == "openid")
         && let Some(id_token) = ctx.id_token(app, user, &id, nonce)
     {
         body["id_token"] = id_token.into();
