@@ -175,3 +175,19 @@ async fn the_request_log_records_without_values() {
     let text = format!("{log:?}");
     assert!(!text.contains(SECRET), "the log must not hold the secret");
 }
+
+#[tokio::test]
+async fn an_app_without_oauth_is_unknown_to_oauth() {
+    let emulator = start();
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| app.oauth_enabled = false)
+        .unwrap();
+    let cc = [
+        ("grant_type", "client_credentials"),
+        ("client_id", KEY),
+        ("client_secret", SECRET),
+    ];
+    post_form(&token_url(emulator.my_domain_url()), &cc)
+        .await
+        .assert_oauth_error(err::INVALID_CLIENT_ID);
+}

@@ -113,9 +113,11 @@ impl Store {
 
     /// The app version in force at `now` for this consumer key, if Salesforce knows it yet.
     pub fn app_for_key(&self, key: &str, now: u64) -> Option<&App> {
-        self.apps
-            .iter()
-            .find_map(|v| self.effective(v, now).filter(|app| app.has_key(key)))
+        // An app without OAuth enabled is no OAuth client at all.
+        self.apps.iter().find_map(|v| {
+            self.effective(v, now)
+                .filter(|app| app.oauth_enabled && app.has_key(key))
+        })
     }
 
     /// The app version in force at `now` by API name.
