@@ -81,16 +81,7 @@ async fn revoking_a_refresh_token_kills_its_access_tokens() {
     .await;
     assert_eq!(rest.status, 401);
     assert_eq!(rest.json()[0]["errorCode"], "INVALID_SESSION_ID");
-    let again = post_form(
-        &token_url(emulator.my_domain_url()),
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-        ],
-    )
-    .await;
+    let again = refresh_grant(&token_url(emulator.my_domain_url()), refresh, Some(SECRET)).await;
     again.assert_oauth_error(eca_wizard::salesforce::oauth_errors::EXPIRED_TOKEN);
 
     // Revoking again fails with a form-encoded body, as Salesforce's does.

@@ -39,11 +39,7 @@ async fn the_built_in_app_propagates_from_start() {
         "{}",
         page.body
     );
-    let cc = [
-        ("grant_type", "client_credentials"),
-        ("client_id", KEY),
-        ("client_secret", SECRET),
-    ];
+    let cc = CC;
     post_form(&token_url(emulator.my_domain_url()), &cc)
         .await
         .assert_oauth_error(err::INVALID_CLIENT_ID);
@@ -158,15 +154,7 @@ async fn an_app_created_at_runtime_counts_from_its_creation() {
 async fn the_request_log_records_without_values() {
     let emulator = start();
     let _ = cc_token(&emulator).await;
-    let _ = post_form(
-        &token_url(emulator.login_url()),
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-        ],
-    )
-    .await;
+    let _ = post_form(&token_url(emulator.login_url()), &CC).await;
     let log = emulator.request_log();
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].grant_type.as_deref(), Some("client_credentials"));
@@ -182,11 +170,7 @@ async fn an_app_without_oauth_is_unknown_to_oauth() {
     emulator
         .edit_app("ECA_Wizard_Demo", |app| app.oauth_enabled = false)
         .unwrap();
-    let cc = [
-        ("grant_type", "client_credentials"),
-        ("client_id", KEY),
-        ("client_secret", SECRET),
-    ];
+    let cc = CC;
     post_form(&token_url(emulator.my_domain_url()), &cc)
         .await
         .assert_oauth_error(err::INVALID_CLIENT_ID);

@@ -79,18 +79,7 @@ async fn many_concurrent_clients_are_served() {
     let tasks: Vec<_> = (0..64)
         .map(|_| {
             let url = url.clone();
-            tokio::spawn(async move {
-                post_form(
-                    &url,
-                    &[
-                        ("grant_type", "client_credentials"),
-                        ("client_id", KEY),
-                        ("client_secret", SECRET),
-                    ],
-                )
-                .await
-                .status
-            })
+            tokio::spawn(async move { post_form(&url, &CC).await.status })
         })
         .collect();
     for task in tasks {

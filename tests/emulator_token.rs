@@ -70,20 +70,7 @@ async fn codes_are_single_use_and_expire_after_fifteen_minutes() {
     let (code, verifier) = code(&emulator, None).await;
     let redeem = |code: String, verifier: String| {
         let url = token_url(emulator.login_url());
-        async move {
-            post_form(
-                &url,
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("code", &code),
-                    ("client_id", KEY),
-                    ("client_secret", SECRET),
-                    ("redirect_uri", CALLBACK),
-                    ("code_verifier", &verifier),
-                ],
-            )
-            .await
-        }
+        async move { redeem(&url, &code, Some(&verifier), Some(SECRET), CALLBACK).await }
     };
     assert_eq!(redeem(code.clone(), verifier.clone()).await.status, 200);
     redeem(code, verifier)
@@ -102,29 +89,16 @@ async fn pkce_is_checked() {
     let emulator = start();
     let url = token_url(emulator.login_url());
     let (code, _) = common::code(&emulator, None).await;
-    post_form(
-        &url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-            ("redirect_uri", CALLBACK),
-        ],
-    )
-    .await
-    .assert_oauth_error(err::MISSING_VERIFIER);
+    redeem(&url, &code, None, Some(SECRET), CALLBACK)
+        .await
+        .assert_oauth_error(err::MISSING_VERIFIER);
     let (code, _) = common::code(&emulator, None).await;
-    post_form(
+    redeem(
         &url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", "not-the-verifier"),
-        ],
+        &code,
+        Some("not-the-verifier"),
+        Some(SECRET),
+        CALLBACK,
     )
     .await
     .assert_oauth_error(err::BAD_VERIFIER);
@@ -146,16 +120,12 @@ async fn a_challenge_without_method_is_read_as_s256() {
     ))
     .await;
     let code = answer.location_param("code").expect("a code");
-    let answer = post_form(
+    let answer = redeem(
         &token_url(emulator.login_url()),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", &verifier),
-        ],
+        &code,
+        Some(&verifier),
+        Some(SECRET),
+        CALLBACK,
     )
     .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
@@ -165,16 +135,12 @@ async fn a_challenge_without_method_is_read_as_s256() {
 async fn the_redirect_uri_must_match_the_authorize_request() {
     let emulator = start();
     let (code, verifier) = common::code(&emulator, None).await;
-    post_form(
+    redeem(
         &token_url(emulator.login_url()),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-            ("redirect_uri", "http://localhost:7718/callback"),
-            ("code_verifier", &verifier),
-        ],
+        &code,
+        Some(&verifier),
+        Some(SECRET),
+        "http://localhost:7718/callback",
     )
     .await
     .assert_oauth_error(err::REDIRECT_URI_MISMATCH);
@@ -185,29 +151,16 @@ async fn the_web_server_secret_follows_its_toggle() {
     let emulator = start();
     let url = token_url(emulator.login_url());
     let (code, verifier) = common::code(&emulator, None).await;
-    post_form(
-        &url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", &verifier),
-        ],
-    )
-    .await
-    .assert_oauth_error(err::INVALID_CLIENT);
+    redeem(&url, &code, Some(&verifier), None, CALLBACK)
+        .await
+        .assert_oauth_error(err::INVALID_CLIENT);
     let (code, verifier) = common::code(&emulator, None).await;
-    post_form(
+    redeem(
         &url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("client_secret", "wrong-secret-value"),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", &verifier),
-        ],
+        &code,
+        Some(&verifier),
+        Some("wrong-secret-value"),
+        CALLBACK,
     )
     .await
     .assert_oauth_error(err::INVALID_CLIENT);
@@ -218,17 +171,7 @@ async fn the_web_server_secret_follows_its_toggle() {
         })
         .unwrap();
     let (code, verifier) = common::code(&emulator, None).await;
-    let answer = post_form(
-        &url,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", &verifier),
-        ],
-    )
-    .await;
+    let answer = redeem(&url, &code, Some(&verifier), None, CALLBACK).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
@@ -241,26 +184,10 @@ async fn refresh_follows_the_secret_toggle_and_rotation() {
         .unwrap()
         .to_string();
 
-    post_form(
-        &url,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &refresh),
-            ("client_id", KEY),
-        ],
-    )
-    .await
-    .assert_oauth_error(err::INVALID_CLIENT);
-    let answer = post_form(
-        &url,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &refresh),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-        ],
-    )
-    .await;
+    refresh_grant(&url, &refresh, None)
+        .await
+        .assert_oauth_error(err::INVALID_CLIENT);
+    let answer = refresh_grant(&url, &refresh, Some(SECRET)).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(
         answer.json().get("refresh_token").is_none(),
@@ -273,40 +200,17 @@ async fn refresh_follows_the_secret_toggle_and_rotation() {
             app.refresh_token_rotation = true;
         })
         .unwrap();
-    let answer = post_form(
-        &url,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &refresh),
-            ("client_id", KEY),
-        ],
-    )
-    .await;
+    let answer = refresh_grant(&url, &refresh, None).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let rotated = answer.json()["refresh_token"]
         .as_str()
         .expect("rotation returns a new refresh token")
         .to_string();
     assert_ne!(rotated, refresh);
-    post_form(
-        &url,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &refresh),
-            ("client_id", KEY),
-        ],
-    )
-    .await
-    .assert_oauth_error(err::EXPIRED_TOKEN);
-    let answer = post_form(
-        &url,
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &rotated),
-            ("client_id", KEY),
-        ],
-    )
-    .await;
+    refresh_grant(&url, &refresh, None)
+        .await
+        .assert_oauth_error(err::EXPIRED_TOKEN);
+    let answer = refresh_grant(&url, &rotated, None).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
@@ -336,17 +240,9 @@ async fn refresh_token_policy_expires_tokens() {
         .unwrap()
         .to_string();
     emulator.advance_clock(Duration::from_secs(3601));
-    post_form(
-        &token_url(emulator.my_domain_url()),
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", &refresh),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-        ],
-    )
-    .await
-    .assert_oauth_error(err::EXPIRED_TOKEN);
+    refresh_grant(&token_url(emulator.my_domain_url()), &refresh, Some(SECRET))
+        .await
+        .assert_oauth_error(err::EXPIRED_TOKEN);
 }
 
 #[tokio::test]
@@ -354,11 +250,7 @@ async fn client_credentials_rules() {
     let emulator = start();
     let login = token_url(emulator.login_url());
     let my_domain = token_url(emulator.my_domain_url());
-    let cc = [
-        ("grant_type", "client_credentials"),
-        ("client_id", KEY),
-        ("client_secret", SECRET),
-    ];
+    let cc = CC;
     post_form(&login, &cc)
         .await
         .assert_oauth_error(err::WRONG_DOMAIN);
@@ -568,11 +460,7 @@ async fn the_login_rate_limit_applies_per_user() {
     for _ in 0..3 {
         cc_token(&emulator).await;
     }
-    let cc = [
-        ("grant_type", "client_credentials"),
-        ("client_id", KEY),
-        ("client_secret", SECRET),
-    ];
+    let cc = CC;
     post_form(&token_url(emulator.my_domain_url()), &cc)
         .await
         .assert_oauth_error(err::LOGIN_RATE_EXCEEDED);
@@ -592,16 +480,12 @@ async fn inactive_users_cannot_redeem_codes() {
     emulator
         .edit_user(DEMO_INTEGRATION_USER, |u| u.active = false)
         .unwrap();
-    post_form(
+    redeem(
         &token_url(emulator.login_url()),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", &verifier),
-        ],
+        &code,
+        Some(&verifier),
+        Some(SECRET),
+        CALLBACK,
     )
     .await
     .assert_oauth_error(err::INACTIVE_USER);

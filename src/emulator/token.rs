@@ -212,19 +212,7 @@ fn client_credentials(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
     if scopes.is_empty() {
         return Err(err::NO_VALID_SCOPES);
     }
-    count_login(ctx, &user)?;
-    let (access, _) = ctx
-        .store
-        .issue(&app.api_name, &user.id, &scopes, false, ctx.now);
-    Ok(token_reply(
-        ctx,
-        &app,
-        &user,
-        &access,
-        None,
-        &scopes,
-        IdToken::Never,
-    ))
+    app_token(ctx, &app, &user, &scopes)
 }
 
 #[derive(Deserialize)]
@@ -309,17 +297,23 @@ fn jwt_bearer(ctx: &mut Ctx, form: &Form) -> Outcome {
         .filter(|s| !is_refresh_scope(s))
         .cloned()
         .collect();
-    count_login(ctx, &user)?;
+    app_token(ctx, &app, &user, &scopes)
+}
+
+/// A token for the app itself acting as `user` (client credentials, JWT bearer): no refresh
+/// token and no id_token.
+fn app_token(ctx: &mut Ctx, app: &App, user: &User, scopes: &[String]) -> Outcome {
+    count_login(ctx, user)?;
     let (access, _) = ctx
         .store
-        .issue(&app.api_name, &user.id, &scopes, false, ctx.now);
+        .issue(&app.api_name, &user.id, scopes, false, ctx.now);
     Ok(token_reply(
         ctx,
-        &app,
-        &user,
+        app,
+        user,
         &access,
         None,
-        &scopes,
+        scopes,
         IdToken::Never,
     ))
 }

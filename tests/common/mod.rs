@@ -101,6 +101,49 @@ pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Answer {
     send(client().post(url).form(pairs)).await
 }
 
+/// A client credentials request for the demo app.
+pub const CC: [(&str, &str); 3] = [
+    ("grant_type", "client_credentials"),
+    ("client_id", KEY),
+    ("client_secret", SECRET),
+];
+
+/// A refresh request, with or without the consumer secret.
+pub async fn refresh_grant(url: &str, token: &str, secret: Option<&str>) -> Answer {
+    let mut form = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", token),
+        ("client_id", KEY),
+    ];
+    if let Some(secret) = secret {
+        form.push(("client_secret", secret));
+    }
+    post_form(url, &form).await
+}
+
+/// Redeems a code at `url` with the demo app's secret (or none) and this redirect URI.
+pub async fn redeem(
+    url: &str,
+    code: &str,
+    verifier: Option<&str>,
+    secret: Option<&str>,
+    redirect: &str,
+) -> Answer {
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("client_id", KEY),
+        ("redirect_uri", redirect),
+    ];
+    if let Some(secret) = secret {
+        form.push(("client_secret", secret));
+    }
+    if let Some(verifier) = verifier {
+        form.push(("code_verifier", verifier));
+    }
+    post_form(url, &form).await
+}
+
 pub fn token_url(base: &str) -> String {
     format!("{base}/services/oauth2/token")
 }
@@ -149,33 +192,15 @@ pub async fn code(emulator: &Emulator, scope: Option<&str>) -> (String, String) 
 /// The full code flow; returns the token response.
 pub async fn code_flow(emulator: &Emulator, scope: Option<&str>) -> Value {
     let (code, verifier) = code(emulator, scope).await;
-    let answer = post_form(
-        &token_url(emulator.login_url()),
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-            ("redirect_uri", CALLBACK),
-            ("code_verifier", &verifier),
-        ],
-    )
-    .await;
+    let url = token_url(emulator.login_url());
+    let answer = redeem(&url, &code, Some(&verifier), Some(SECRET), CALLBACK).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.json()
 }
 
 /// A client credentials token from the My Domain host.
 pub async fn cc_token(emulator: &Emulator) -> String {
-    let answer = post_form(
-        &token_url(emulator.my_domain_url()),
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", KEY),
-            ("client_secret", SECRET),
-        ],
-    )
-    .await;
+    let answer = post_form(&token_url(emulator.my_domain_url()), &CC).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.json()["access_token"].as_str().unwrap().to_string()
 }
