@@ -5,7 +5,10 @@
 pub mod cli;
 pub mod commands;
 pub mod emulator;
+pub mod html;
 pub mod jwt;
 pub mod net;
+pub mod oauth;
 pub mod recipe;
 pub mod salesforce;
+pub mod secret;

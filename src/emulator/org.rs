@@ -380,11 +380,4 @@ impl App {
     }
 }
 
-/// Compares secrets without an early exit on the first differing byte.
-pub fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+pub use crate::secret::constant_eq;

@@ -2,6 +2,7 @@
 //! settings an admin changes in Setup, and the Setup pages they live on.
 
 pub mod callback;
+pub mod diagnosis;
 pub mod hosts;
 pub mod naming;
 pub mod oauth_errors;

@@ -1,0 +1,211 @@
+//! What comes back from the browser: a redirect URL with a code or an error, typed or pasted
+//! by hand, or the text of Salesforce's error page. Parsing is pure and never echoes a code.
+
+use crate::secret::Secret;
+
+/// What a callback or a paste carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Returned {
+    Code(Secret),
+    /// `error` and `error_description`, from a redirect or an error page.
+    Error {
+        error: String,
+        description: String,
+    },
+}
+
+/// Why a paste can't be used; messages say what to paste instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasteError {
+    #[error("Nothing pasted: paste the whole address the browser ended on, or the code in it")]
+    Empty,
+    #[error(
+        "That address belongs to another login attempt (its state doesn't match); use the newest URL"
+    )]
+    WrongState,
+    #[error(
+        "That address has no code and no error in it; paste the whole address the browser ended on"
+    )]
+    NoCode,
+    #[error("That doesn't look like a code, an address or a Salesforce error; paste it again")]
+    Unrecognised,
+}
+
+/// Reads query pairs (`a=b&c=d`) with percent-decoding.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Reads the parameters of a callback request. `state` must match when present; a callback
+/// without `state` is refused too, since we always send one.
+pub fn from_query(query: &str, expected_state: &Secret) -> Result<Returned, PasteError> {
+    let pairs = query_pairs(query);
+    let state_ok = first(&pairs, "state").is_some_and(|s| expected_state.matches(s));
+    if let Some(error) = first(&pairs, "error") {
+        // An error redirect without our state may be a stray tab; one with it is ours.
+        if !state_ok && first(&pairs, "state").is_some() {
+            return Err(PasteError::WrongState);
+        }
+        let description = first(&pairs, "error_description")
+            .unwrap_or_default()
+            .to_string();
+        return Ok(Returned::Error {
+            error: error.to_string(),
+            description,
+        });
+    }
+    let code = first(&pairs, "code")
+        .filter(|c| !c.is_empty())
+        .ok_or(PasteError::NoCode)?;
+    if !state_ok {
+        return Err(PasteError::WrongState);
+    }
+    Ok(Returned::Code(Secret::new(code)))
+}
+
+/// Reads what an admin pasted: the full redirect URL (state checked), a bare code, or the
+/// error text the browser showed.
+pub fn from_paste(text: &str, expected_state: &Secret) -> Result<Returned, PasteError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(PasteError::Empty);
+    }
+    if let Some((_, query)) = text.split_once('?')
+        && text.contains("://")
+    {
+        let query = query.split('#').next().unwrap_or_default();
+        return from_query(query, expected_state);
+    }
+    if text.starts_with("error=") || text.contains("&error=") {
+        let pairs = query_pairs(text);
+        if let Some(error) = first(&pairs, "error") {
+            let description = first(&pairs, "error_description")
+                .unwrap_or_default()
+                .to_string();
+            return Ok(Returned::Error {
+                error: error.into(),
+                description,
+            });
+        }
+    }
+    if let Some(error) = known_error_in(text) {
+        return Ok(Returned::Error {
+            error: error.to_string(),
+            description: text.chars().take(200).collect(),
+        });
+    }
+    if text.starts_with("code=") {
+        let pairs = query_pairs(text);
+        return match first(&pairs, "state") {
+            Some(_) => from_query(text, expected_state),
+            None => first(&pairs, "code")
+                .map(|c| Returned::Code(Secret::new(c)))
+                .ok_or(PasteError::NoCode),
+        };
+    }
+    let looks_like_code = text.len() >= 16
+        && !text.contains(char::is_whitespace)
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "%=._-+/".contains(c));
+    if looks_like_code {
+        // Codes arrive URL-encoded in the address bar (`...%3D%3D`); decode before sending.
+        let decoded = query_pairs(&format!("c={text}"))
+            .pop()
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        return Ok(Returned::Code(Secret::new(decoded)));
+    }
+    Err(PasteError::Unrecognised)
+}
+
+/// An error code from Salesforce's error pages found in free text.
+fn known_error_in(text: &str) -> Option<&'static str> {
+    const CODES: &[&str] = &[
+        "invalid_client_id",
+        "redirect_uri_mismatch",
+        "redirect_uri_missing",
+        "OAUTH_EC_APP_NOT_FOUND",
+        "OAUTH_APP_ACCESS_DENIED",
+        "OAUTH_APP_BLOCKED",
+        "access_denied",
+        "invalid_scope",
+        "inactive_user",
+        "missing required code challenge",
+    ];
+    CODES
+        .iter()
+        .copied()
+        .find(|code| text.contains(code))
+        .map(|code| match code {
+            "missing required code challenge" => "invalid_request",
+            other => other,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> Secret {
+        Secret::new("st4te")
+    }
+
+    #[test]
+    fn redirect_urls_bare_codes_and_errors() {
+        let url = "http://localhost:7717/callback?code=aPrx12%3D%3D&state=st4te";
+        assert_eq!(
+            from_paste(url, &state()),
+            Ok(Returned::Code(Secret::new("aPrx12==")))
+        );
+        let other = "http://localhost:7717/callback?code=aPrx12&state=old";
+        assert_eq!(from_paste(other, &state()), Err(PasteError::WrongState));
+        assert_eq!(
+            from_paste("aPrxAbCdEfGhIjKlMn%3D%3D", &state()),
+            Ok(Returned::Code(Secret::new("aPrxAbCdEfGhIjKlMn==")))
+        );
+        let page = "error=invalid_client_id&error_description=client%20identifier%20invalid";
+        assert_eq!(
+            from_paste(page, &state()),
+            Ok(Returned::Error {
+                error: "invalid_client_id".into(),
+                description: "client identifier invalid".into()
+            })
+        );
+        let prose = "OAUTH_EC_APP_NOT_FOUND: External client app is not installed in this org";
+        assert!(
+            matches!(from_paste(prose, &state()), Ok(Returned::Error { error, .. }) if error == "OAUTH_EC_APP_NOT_FOUND")
+        );
+        assert_eq!(from_paste("  ", &state()), Err(PasteError::Empty));
+        assert_eq!(
+            from_paste("hello there", &state()),
+            Err(PasteError::Unrecognised)
+        );
+        assert_eq!(
+            from_paste("http://localhost:7717/callback?foo=1", &state()),
+            Err(PasteError::NoCode)
+        );
+    }
+
+    #[test]
+    fn messages_never_echo_the_paste() {
+        let errors = [
+            PasteError::Empty,
+            PasteError::WrongState,
+            PasteError::NoCode,
+            PasteError::Unrecognised,
+        ];
+        for error in errors {
+            assert!(!error.to_string().contains("aPrx"));
+        }
+    }
+}
