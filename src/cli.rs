@@ -24,8 +24,68 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Connect to an External Client App and verify the connection, without the TUI
+    Connect(ConnectArgs),
+    /// Explain a pasted Salesforce error: what it means and which setting to change
+    Explain {
+        /// The error text, the address the browser ended on, or an error body
+        text: String,
+        /// Tie the advice to this recipe's steps
+        #[arg(long, default_value = "custom")]
+        recipe: String,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the local Salesforce emulator alone (both hosts) until Ctrl-C
     Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnectArgs {
+    /// production, sandbox, login.salesforce.com, or your My Domain URL (a Lightning URL works)
+    #[arg(long)]
+    pub login_url: String,
+    /// The app's Consumer Key
+    #[arg(long)]
+    pub client_id: String,
+    /// The recipe whose scopes and checks apply (see `eca-wizard recipes`)
+    #[arg(long, default_value = "custom")]
+    pub recipe: String,
+    /// auth-code, client-credentials or jwt-bearer (default: the recipe's)
+    #[arg(long, value_parser = parse_flow)]
+    pub flow: Option<crate::salesforce::Flow>,
+    /// Read the Consumer Secret from stdin (otherwise from ECA_WIZARD_CLIENT_SECRET)
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Listen on http://localhost:PORT/callback only
+    #[arg(long, value_name = "PORT")]
+    pub callback_port: Option<u16>,
+    /// Print the login URL and read the pasted redirect address, code or error from stdin
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Seconds to wait for the browser's login
+    #[arg(long, default_value_t = 300, value_name = "SECS")]
+    pub timeout: u64,
+    /// Seconds after saving the app during which "unknown app" errors are waited out
+    #[arg(long, default_value_t = 900, value_name = "SECS")]
+    pub propagation_window: u64,
+    /// The integration user (JWT bearer signs in as this user; others warn when it differs)
+    #[arg(long)]
+    pub username: Option<String>,
+    /// JWT bearer: the private key (PEM, PKCS#8) matching the app's certificate
+    #[arg(long, value_name = "FILE")]
+    pub private_key: Option<std::path::PathBuf>,
+    /// Print one JSON object on stdout (never a secret)
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_flow(text: &str) -> Result<crate::salesforce::Flow, String> {
+    crate::salesforce::Flow::ALL
+        .into_iter()
+        .find(|f| f.id() == text)
+        .ok_or_else(|| "use auth-code, client-credentials or jwt-bearer".to_string())
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -4,11 +4,14 @@
 
 pub mod cli;
 pub mod commands;
+pub mod connect;
 pub mod emulator;
 pub mod html;
 pub mod jwt;
 pub mod net;
 pub mod oauth;
 pub mod recipe;
+pub mod retry;
 pub mod salesforce;
 pub mod secret;
+pub mod verify;

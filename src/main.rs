@@ -7,12 +7,22 @@ use eca_wizard::commands;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Recipes { id, json }) => commands::recipes::run(id.as_deref(), json),
-        Some(Command::Emulator(args)) => commands::emulator::run(&args),
-        None => Cli::command().print_help().map_err(Into::into),
+        Some(Command::Recipes { id, json }) => {
+            commands::recipes::run(id.as_deref(), json).map(|()| 0)
+        }
+        Some(Command::Connect(args)) => commands::connect::run(&args),
+        Some(Command::Explain { text, recipe, json }) => {
+            commands::explain::run(&text, &recipe, json).map(|()| 0)
+        }
+        Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
+        None => Cli::command().print_help().map(|()| 0).map_err(Into::into),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
+        Err(error) if error.downcast_ref::<commands::UsageError>().is_some() => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
         // `eca-wizard recipes | head`: a closed pipe is the reader's choice, not a failure.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {

@@ -1,4 +1,13 @@
 //! One module per subcommand: each takes parsed arguments and writes to stdout.
 
+pub mod connect;
+mod diagnosis_view;
 pub mod emulator;
+pub mod explain;
+mod prompt;
 pub mod recipes;
+
+/// A mistake in how the command was called: exit code 2, like clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::recipe::Validator;
+use crate::salesforce::diagnosis::Target;
 use crate::salesforce::settings::SettingKey;
 use crate::salesforce::setup_pages::SetupPage;
 use crate::salesforce::{Flow, callback, scopes};
@@ -215,6 +216,25 @@ impl Recipe {
             .find(|s| s.settings.iter().any(|set| set.key == key))
     }
 
+    /// The step where a diagnosis's fix is made: the step that sets the setting, or the step of
+    /// the kind where such a setting lives.
+    pub fn step_for_target(&self, target: &Target) -> Option<&Step> {
+        let kind = match target {
+            Target::Setting(key) => {
+                if let Some(step) = self.step_for_setting(*key) {
+                    return Some(step);
+                }
+                natural_step_kind(*key)
+            }
+            Target::Credentials => StepKind::Credentials,
+            Target::LoginUrl => StepKind::Connect,
+            Target::IntegrationUser => StepKind::IntegrationUser,
+            Target::ObjectAccess(_) => StepKind::Permissions,
+            Target::Client => return None,
+        };
+        self.steps.iter().find(|s| s.kind == kind)
+    }
+
     /// The fixed value a recipe gives a setting, if any.
     pub fn setting_value(&self, key: SettingKey) -> Option<&SettingValue> {
         self.steps
@@ -280,6 +300,26 @@ impl Recipe {
             _ => None,
         }
     }
+}
+
+/// The kind of step whose Setup page holds a setting, read from the catalogue's section.
+fn natural_step_kind(key: SettingKey) -> StepKind {
+    let section = crate::salesforce::settings::lookup(key).map_or("", |s| s.section);
+    let kind_for = [
+        ("Users", StepKind::IntegrationUser),
+        ("Permission Sets", StepKind::Permissions),
+        ("OAuth and OpenID", StepKind::OrgSettings),
+        ("New External Client App", StepKind::BasicInfo),
+        ("API (Enable OAuth Settings) > Flow", StepKind::Flows),
+        ("API (Enable OAuth Settings) > Security", StepKind::Security),
+        ("API (Enable OAuth Settings)", StepKind::OauthSettings),
+        ("Policies tab", StepKind::Policies),
+        ("Trusted Domains", StepKind::TrustedDomains),
+    ];
+    kind_for
+        .iter()
+        .find(|(prefix, _)| section.starts_with(prefix))
+        .map_or(StepKind::OauthSettings, |(_, kind)| *kind)
 }
 
 fn is_refresh_scope(scope: &str) -> bool {

@@ -73,6 +73,8 @@ pub enum Phase {
     /// userinfo or the identity URL.
     Identity,
     Rest,
+    /// Pasted text whose origin is unknown (`eca-wizard explain`).
+    Unknown,
 }
 
 /// Where we stand in the propagation window of the app, if known.

@@ -1,0 +1,250 @@
+//! `eca-wizard connect`: connect and verify without the TUI, for consultants and scripts.
+//! Progress goes to stderr; `--json` prints one object on stdout; the exit code says how it
+//! ended (0 connected, 1 failed, 2 usage, 3 misconfigured, 4 user action, 5 timed out).
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+
+use crate::cli::ConnectArgs;
+use crate::commands::UsageError;
+use crate::commands::diagnosis_view::DiagnosisView;
+use crate::connect::{self, Browser, Event, Report, Request};
+use crate::recipe;
+use crate::retry::RetryPolicy;
+use crate::salesforce::Flow;
+use crate::salesforce::callback::WIZARD_CALLBACK_PATH;
+use crate::salesforce::hosts::normalize_login_url;
+use crate::secret::Secret;
+use crate::verify::{Check, Status};
+
+pub const SECRET_ENV: &str = "ECA_WIZARD_CLIENT_SECRET";
+
+pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
+    let recipe = recipe::builtin_by_id(&args.recipe).map_err(|e| UsageError(e.to_string()))?;
+    let flow = args.flow.unwrap_or(recipe.flow);
+    let login = normalize_login_url(&args.login_url)
+        .map_err(|e| UsageError(format!("--login-url: {e}")))?;
+    for change in &login.changes {
+        eprintln!("note: {change} Using {}.", login.host);
+    }
+    let mut stdin_lines = io::stdin().lock().lines();
+    let client_secret = if args.client_secret_stdin {
+        let line = if io::stdin().is_terminal() {
+            crate::commands::prompt::read_masked("Consumer secret: ")?
+        } else {
+            stdin_lines.next().transpose()?.unwrap_or_default()
+        };
+        Some(Secret::new(line.trim()))
+    } else {
+        std::env::var(SECRET_ENV)
+            .ok()
+            .map(|s| Secret::new(s.trim()))
+    }
+    .filter(|s| !s.is_empty());
+    drop(stdin_lines);
+    if flow == Flow::ClientCredentials && client_secret.is_none() {
+        return Err(UsageError(format!("client credentials needs the consumer secret: set {SECRET_ENV} or pass --client-secret-stdin")).into());
+    }
+    let jwt = match flow {
+        Flow::JwtBearer => {
+            let (Some(path), Some(username)) = (&args.private_key, &args.username) else {
+                return Err(UsageError(
+                    "JWT bearer needs --private-key FILE and --username".into(),
+                )
+                .into());
+            };
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                UsageError(format!(
+                    "can't read the private key {}: {e}",
+                    path.display()
+                ))
+            })?;
+            Some((Secret::new(pem), username.clone()))
+        }
+        _ => None,
+    };
+    let callback_urls = match args.callback_port {
+        Some(port) => vec![format!("http://localhost:{port}{WIZARD_CALLBACK_PATH}")],
+        None => recipe
+            .default_callback_urls()
+            .into_iter()
+            .filter(|u| u.starts_with("http://"))
+            .collect(),
+    };
+    let browser = choose_browser(args.no_browser);
+    let request = Request {
+        recipe: recipe.clone(),
+        flow,
+        login: login.host,
+        client_id: args.client_id.clone(),
+        client_secret,
+        callback_urls,
+        browser,
+        timeout: Duration::from_secs(args.timeout),
+        policy: RetryPolicy {
+            window: Duration::from_secs(args.propagation_window),
+            ..RetryPolicy::default()
+        },
+        saved_ago: Duration::ZERO,
+        jwt,
+        expected_username: args.username.clone(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(async {
+        let (cancel_tx, cancel) = watch::channel(false);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                let _ = cancel_tx.send(true);
+            }
+        });
+        let pastes = (flow == Flow::AuthCode && browser == Browser::Paste).then(read_pastes);
+        let mut events = |event: Event| print_event(&event, browser);
+        connect::connect(&request, &mut events, pastes, cancel).await
+    });
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &JsonReport::new(&report, recipe))?;
+        writeln!(out)?;
+    } else {
+        write_summary(&mut out, &report, recipe)?;
+    }
+    Ok(report.outcome.exit_code())
+}
+
+/// `$BROWSER` always wins; without it, SSH sessions and machines without a display paste.
+fn choose_browser(no_browser: bool) -> Browser {
+    if no_browser {
+        return Browser::Paste;
+    }
+    if std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty()) {
+        return Browser::Open;
+    }
+    let ssh = std::env::var_os("SSH_CONNECTION").is_some() || std::env::var_os("SSH_TTY").is_some();
+    let display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if ssh || (cfg!(target_os = "linux") && !display) {
+        Browser::Paste
+    } else {
+        Browser::Open
+    }
+}
+
+/// Lines from stdin, as pastes, read on their own thread.
+fn read_pastes() -> connect::Pastes {
+    let (tx, rx) = mpsc::channel(4);
+    std::thread::spawn(move || {
+        for line in io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if tx.blocking_send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn print_event(event: &Event, browser: Browser) {
+    match event {
+        Event::Attempt(_) => {}
+        Event::Waiting {
+            attempt,
+            delay,
+            diagnosis,
+        } => eprintln!(
+            "waiting {}s before attempt {attempt}: {} ({})",
+            delay.as_secs().max(1),
+            diagnosis.error,
+            diagnosis.kind.id()
+        ),
+        Event::Listening { redirect_uri } => eprintln!("listening for the login on {redirect_uri}"),
+        Event::AuthorizeUrl(url) => {
+            eprintln!("Open this URL to log in:\n\n  {url}\n");
+            if browser == Browser::Paste && io::stdin().is_terminal() {
+                eprintln!(
+                    "Then paste the address the browser ends on (or the code, or the error it shows):"
+                );
+            }
+        }
+        Event::BrowserOpened => eprintln!("opened your browser; waiting for the login"),
+        Event::BrowserFailed(why) => {
+            eprintln!("{why}; open the URL yourself, or paste the address the browser ends on")
+        }
+        Event::CodeReceived => eprintln!("login received; exchanging the code"),
+        Event::Check(check) => eprintln!(
+            "  {} {:<16} {}",
+            symbol(check.status),
+            check.name,
+            check.detail
+        ),
+    }
+}
+
+fn symbol(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "ok  ",
+        Status::Failed => "FAIL",
+        Status::Skipped => "skip",
+        Status::Warning => "warn",
+    }
+}
+
+fn write_summary(out: &mut dyn Write, report: &Report, recipe: &recipe::Recipe) -> io::Result<()> {
+    match &report.diagnosis {
+        None => {
+            let who = report
+                .identity
+                .as_ref()
+                .map_or("?", |i| i.username.as_str());
+            let passed = report
+                .checks
+                .iter()
+                .filter(|c| c.status == Status::Passed)
+                .count();
+            writeln!(
+                out,
+                "Connected as {who} at {} ({passed} checks passed).",
+                report.instance_url.as_deref().unwrap_or("?")
+            )?;
+            for warning in report.checks.iter().filter(|c| c.status == Status::Warning) {
+                writeln!(out, "warning: {}: {}", warning.name, warning.detail)?;
+            }
+            Ok(())
+        }
+        Some(diagnosis) => DiagnosisView::new(diagnosis, recipe).write_text(out),
+    }
+}
+
+/// The `--json` object: never a secret.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    outcome: connect::Outcome,
+    checks: &'a [Check],
+    diagnosis: Option<DiagnosisView>,
+    instance_url: Option<&'a str>,
+    username: Option<&'a str>,
+    org_id: Option<&'a str>,
+    attempts: u32,
+}
+
+impl<'a> JsonReport<'a> {
+    fn new(report: &'a Report, recipe: &recipe::Recipe) -> Self {
+        JsonReport {
+            outcome: report.outcome,
+            checks: &report.checks,
+            diagnosis: report
+                .diagnosis
+                .as_ref()
+                .map(|d| DiagnosisView::new(d, recipe)),
+            instance_url: report.instance_url.as_deref(),
+            username: report.identity.as_ref().map(|i| i.username.as_str()),
+            org_id: report.identity.as_ref().map(|i| i.org_id.as_str()),
+            attempts: report.attempts,
+        }
+    }
+}

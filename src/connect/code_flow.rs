@@ -1,0 +1,181 @@
+//! The authorization code flow with PKCE: bind the loopback listener, probe until Salesforce
+//! knows the app, show the URL and open the browser, take the code from the redirect or a
+//! paste, and exchange it (retrying while the app propagates).
+
+use std::sync::atomic::Ordering;
+
+use crate::connect::{Browser, Event, Outcome, Pastes, Run, cancel_flag, give_up_outcome};
+use crate::oauth::callback::{self, Returned};
+use crate::oauth::listener::{self, WaitError};
+use crate::oauth::{Pkce, Probe, Tokens, new_state};
+use crate::salesforce::diagnosis::{Diagnosis, Kind, Phase, Target};
+use crate::salesforce::settings::SettingKey;
+use crate::secret::Secret;
+
+type Failed = (Outcome, Diagnosis);
+
+fn problem(kind: Kind, error: &str, target: Option<Target>, message: String) -> Diagnosis {
+    Diagnosis {
+        kind,
+        error: error.into(),
+        target,
+        message,
+    }
+}
+
+pub(super) async fn obtain(
+    run: &mut Run<'_>,
+    mut pastes: Option<Pastes>,
+) -> Result<Tokens, Failed> {
+    let listener = listener::bind(&run.req.callback_urls).map_err(|busy| {
+        let message = format!(
+            "None of the callback URLs can be used on this machine ({}). Close what holds those ports, or add another http://localhost:PORT/callback line to the app's Callback URL and pass --callback-port.",
+            busy.tried.iter().map(|(url, why)| format!("{url}: {why}")).collect::<Vec<_>>().join("; ")
+        );
+        (Outcome::Failed, problem(Kind::Misconfigured, "no_free_port", Some(Target::Setting(SettingKey::CallbackUrl)), message))
+    })?;
+    let redirect_uri = listener.redirect_uri.clone();
+    (run.events)(Event::Listening {
+        redirect_uri: redirect_uri.clone(),
+    });
+    let setup = |e: anyhow::Error| {
+        (
+            Outcome::Failed,
+            problem(Kind::Unknown, "setup", None, e.to_string()),
+        )
+    };
+    let pkce = Pkce::generate().map_err(setup)?;
+    let state = new_state().map_err(setup)?;
+    let scopes: Vec<&str> = run.req.recipe.scopes.iter().map(String::as_str).collect();
+    let url = run
+        .client
+        .authorize_url(&redirect_uri, &scopes, &state, &pkce.challenge);
+
+    probe_until_ready(run, &url).await?;
+    (run.events)(Event::AuthorizeUrl(url.clone()));
+    if run.req.browser == Browser::Open {
+        let target = url.clone();
+        let opened = tokio::task::spawn_blocking(move || webbrowser::open(&target)).await;
+        match opened {
+            Ok(Ok(())) => (run.events)(Event::BrowserOpened),
+            Ok(Err(e)) => (run.events)(Event::BrowserFailed(e.kind().to_string())),
+            Err(_) => (run.events)(Event::BrowserFailed("the browser launcher stopped".into())),
+        }
+    }
+
+    let returned = wait_for_code(run, listener, &state, &mut pastes).await?;
+    let code = match returned {
+        Returned::Code(code) => code,
+        Returned::Error { error, description } => {
+            let diagnosis = run.diagnose(
+                &crate::oauth::Failure::OAuth {
+                    status: 302,
+                    error,
+                    description,
+                },
+                Phase::AuthorizeRedirect,
+            );
+            return Err((give_up_outcome(&diagnosis), diagnosis));
+        }
+    };
+    (run.events)(Event::CodeReceived);
+    exchange(run, &code, &redirect_uri, &pkce.verifier).await
+}
+
+/// Before the browser: Salesforce answers an unknown app or callback with an error page, not a
+/// redirect, so probing tells "not propagated yet" from "ready" without a person clicking.
+async fn probe_until_ready(run: &mut Run<'_>, url: &str) -> Result<(), Failed> {
+    loop {
+        run.next_attempt();
+        let failure = match run.client.probe(url).await {
+            Probe::Ready => return Ok(()),
+            Probe::Refused { error, description } => crate::oauth::Failure::OAuth {
+                status: 400,
+                error,
+                description,
+            },
+            Probe::Unreachable(failure) => failure,
+        };
+        let diagnosis = run.diagnose(&failure, Phase::AuthorizePage);
+        if !run.backoff(&diagnosis).await {
+            return Err((give_up_outcome(&diagnosis), diagnosis));
+        }
+    }
+}
+
+async fn wait_for_code(
+    run: &mut Run<'_>,
+    listener: listener::Listener,
+    state: &Secret,
+    pastes: &mut Option<Pastes>,
+) -> Result<Returned, Failed> {
+    let flag = cancel_flag();
+    let (listener_flag, listener_state, timeout) = (flag.clone(), state.clone(), run.req.timeout);
+    let mut waiter = tokio::task::spawn_blocking(move || {
+        listener.wait(&listener_state, timeout, &listener_flag)
+    });
+    let mut cancel = run.cancel.clone();
+    let timed_out = |secs: u64| {
+        let message = format!(
+            "No login came back within {secs} seconds. Run connect again, or use --no-browser and paste the address the browser ends on."
+        );
+        (
+            Outcome::TimedOut,
+            problem(Kind::UserAction, "timed_out", None, message),
+        )
+    };
+    loop {
+        let paste = async {
+            match pastes.as_mut() {
+                Some(rx) => rx.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            joined = &mut waiter => {
+                return match joined {
+                    Ok(Ok(returned)) => Ok(returned),
+                    Ok(Err(WaitError::TimedOut(secs))) => Err(timed_out(secs)),
+                    Ok(Err(WaitError::Cancelled)) | Err(_) => Err((Outcome::Failed, problem(Kind::Unknown, "cancelled", None, "Cancelled.".into()))),
+                };
+            }
+            line = paste => match line {
+                None => *pastes = None,
+                Some(line) => match callback::from_paste(&line, state) {
+                    Ok(returned) => {
+                        flag.store(true, Ordering::Relaxed);
+                        let _ = waiter.await;
+                        return Ok(returned);
+                    }
+                    Err(refused) => (run.events)(Event::BrowserFailed(refused.to_string())),
+                },
+            },
+            _ = cancel.changed() => {
+                flag.store(true, Ordering::Relaxed);
+                let _ = waiter.await;
+                return Err((Outcome::Failed, problem(Kind::Unknown, "cancelled", None, "Cancelled.".into())));
+            }
+        }
+    }
+}
+
+async fn exchange(
+    run: &mut Run<'_>,
+    code: &Secret,
+    redirect_uri: &str,
+    verifier: &Secret,
+) -> Result<Tokens, Failed> {
+    let secret_sent = run.client.client_secret.is_some();
+    loop {
+        run.next_attempt();
+        match run.client.exchange_code(code, redirect_uri, verifier).await {
+            Ok(tokens) => return Ok(tokens),
+            Err(failure) => {
+                let diagnosis = run.diagnose(&failure, Phase::CodeExchange { secret_sent });
+                if !run.backoff(&diagnosis).await {
+                    return Err((give_up_outcome(&diagnosis), diagnosis));
+                }
+            }
+        }
+    }
+}

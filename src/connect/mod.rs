@@ -1,0 +1,319 @@
+//! Getting from "I have a consumer key" to a verified connection: obtain tokens with the
+//! recipe's flow, waiting out propagation and transient failures as the retry policy allows,
+//! then run every verification check. Progress goes out as events; nothing here touches the
+//! terminal, so the headless command and the TUI share it.
+
+mod code_flow;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+
+use crate::jwt::Signer;
+use crate::oauth::{Failure, OAuthClient, Tokens};
+use crate::recipe::Recipe;
+use crate::retry::{Decision, RetryPolicy, jitter};
+use crate::salesforce::Flow;
+use crate::salesforce::diagnosis::{Diagnosis, Kind, Phase, Target, Window};
+use crate::salesforce::hosts::LoginHost;
+use crate::secret::Secret;
+use crate::verify::{self, Check, Identity, Plan, Status};
+
+/// How the browser part of the code flow happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Browser {
+    /// Open the system browser (honouring `$BROWSER`) and catch the redirect.
+    Open,
+    /// Show the URL only; the admin opens it elsewhere and pastes the result (the listener
+    /// still catches the redirect if it comes back to this machine).
+    Paste,
+}
+
+/// Everything needed to connect.
+pub struct Request {
+    pub recipe: Recipe,
+    pub flow: Flow,
+    pub login: LoginHost,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+    pub callback_urls: Vec<String>,
+    pub browser: Browser,
+    /// How long to wait for the browser's callback.
+    pub timeout: Duration,
+    pub policy: RetryPolicy,
+    /// How long ago the app was created or edited (zero: just now).
+    pub saved_ago: Duration,
+    /// JWT bearer: the private key (PEM) and the user to sign in as.
+    pub jwt: Option<(Secret, String)>,
+    /// The integration user, when known: another user gets a warning.
+    pub expected_username: Option<String>,
+}
+
+/// What happened, as it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Attempt(u32),
+    /// Waiting before the next attempt; `delay` counts down from now.
+    Waiting {
+        attempt: u32,
+        delay: Duration,
+        diagnosis: Diagnosis,
+    },
+    Listening {
+        redirect_uri: String,
+    },
+    /// The authorize URL, always shown before any browser opens.
+    AuthorizeUrl(String),
+    BrowserOpened,
+    /// The browser couldn't be opened: open the URL by hand or paste the result.
+    BrowserFailed(String),
+    /// The callback or paste arrived.
+    CodeReceived,
+    Check(Check),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Connected,
+    Misconfigured,
+    UserAction,
+    TimedOut,
+    Failed,
+}
+
+impl Outcome {
+    /// `connect`'s exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Connected => 0,
+            Outcome::Failed => 1,
+            Outcome::Misconfigured => 3,
+            Outcome::UserAction => 4,
+            Outcome::TimedOut => 5,
+        }
+    }
+}
+
+/// The result of a connect attempt. Tokens stay wrapped in `Secret`s.
+#[derive(Debug)]
+pub struct Report {
+    pub outcome: Outcome,
+    pub checks: Vec<Check>,
+    pub diagnosis: Option<Diagnosis>,
+    pub instance_url: Option<String>,
+    pub identity: Option<Identity>,
+    pub attempts: u32,
+    pub tokens: Option<Tokens>,
+}
+
+/// Where the code comes from besides the listener: lines pasted by the admin.
+pub type Pastes = mpsc::Receiver<String>;
+
+pub(crate) struct Run<'a> {
+    pub req: &'a Request,
+    pub client: OAuthClient,
+    pub events: &'a mut dyn FnMut(Event),
+    pub cancel: watch::Receiver<bool>,
+    pub started: Instant,
+    pub attempts: u32,
+}
+
+impl Run<'_> {
+    fn window(&self) -> Window {
+        self.req
+            .policy
+            .window_at(self.req.saved_ago + self.started.elapsed())
+    }
+
+    /// After a failed attempt: wait and return true to try again, or false to stop.
+    pub async fn backoff(&mut self, diagnosis: &Diagnosis) -> bool {
+        let elapsed = self.req.saved_ago + self.started.elapsed();
+        match self
+            .req
+            .policy
+            .decide(diagnosis, self.attempts, elapsed, jitter())
+        {
+            Decision::GiveUp => false,
+            Decision::RetryAfter { delay, attempt } => {
+                (self.events)(Event::Waiting {
+                    attempt,
+                    delay,
+                    diagnosis: diagnosis.clone(),
+                });
+                let mut cancel = self.cancel.clone();
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => true,
+                    _ = cancel.changed() => false,
+                }
+            }
+        }
+    }
+
+    pub fn diagnose(&self, failure: &Failure, phase: Phase) -> Diagnosis {
+        failure.diagnose(phase, self.window())
+    }
+
+    pub fn next_attempt(&mut self) {
+        self.attempts += 1;
+        (self.events)(Event::Attempt(self.attempts));
+    }
+}
+
+/// Connects and verifies. `pastes` feeds the paste path; `cancel` stops any wait.
+pub async fn connect(
+    req: &Request,
+    events: &mut dyn FnMut(Event),
+    pastes: Option<Pastes>,
+    cancel: watch::Receiver<bool>,
+) -> Report {
+    let failed = |outcome, diagnosis: Diagnosis, attempts| Report {
+        outcome,
+        checks: Vec::new(),
+        diagnosis: Some(diagnosis),
+        instance_url: None,
+        identity: None,
+        attempts,
+        tokens: None,
+    };
+    if let Err(refused) = req.login.check_flow(req.flow) {
+        let diagnosis = Diagnosis {
+            kind: Kind::Misconfigured,
+            error: "wrong_host".into(),
+            target: Some(Target::LoginUrl),
+            message: refused.to_string(),
+        };
+        return failed(Outcome::Misconfigured, diagnosis, 0);
+    }
+    let client = match OAuthClient::new(req.login.url(), &req.client_id, req.client_secret.clone())
+    {
+        Ok(client) => client,
+        Err(e) => {
+            return failed(
+                Outcome::Failed,
+                Diagnosis::transient("setup", e.to_string()),
+                0,
+            );
+        }
+    };
+    let mut run = Run {
+        req,
+        client,
+        events,
+        cancel,
+        started: Instant::now(),
+        attempts: 0,
+    };
+    let obtained = match req.flow {
+        Flow::AuthCode => code_flow::obtain(&mut run, pastes).await,
+        Flow::ClientCredentials => direct(&mut run, Phase::ClientCredentials).await,
+        Flow::JwtBearer => direct(&mut run, Phase::JwtBearer).await,
+    };
+    let mut tokens = match obtained {
+        Ok(tokens) => tokens,
+        Err((outcome, diagnosis)) => {
+            let mut report = failed(outcome, diagnosis.clone(), run.attempts);
+            report.checks.push(Check::failed("token", diagnosis));
+            (run.events)(Event::Check(report.checks[0].clone()));
+            return report;
+        }
+    };
+    let token_check = Check::passed("token", format!("{} token obtained", req.flow));
+    (run.events)(Event::Check(token_check.clone()));
+    let plan = Plan {
+        recipe: &req.recipe,
+        flow: req.flow,
+        expected_username: req.expected_username.as_deref(),
+    };
+    let events = &mut *run.events;
+    let mut report_check = |check: &Check| events(Event::Check(check.clone()));
+    let verified = verify::verify(&run.client, &mut tokens, &plan, &mut report_check).await;
+    let mut checks = vec![token_check];
+    checks.extend(verified.checks);
+    let diagnosis = checks
+        .iter()
+        .find(|c| c.status == Status::Failed)
+        .and_then(|c| c.diagnosis.clone());
+    let outcome = match &diagnosis {
+        None => Outcome::Connected,
+        Some(d) => outcome_of(d.kind),
+    };
+    Report {
+        outcome,
+        checks,
+        diagnosis,
+        instance_url: tokens.instance_url.clone(),
+        identity: verified.identity,
+        attempts: run.attempts,
+        tokens: Some(tokens),
+    }
+}
+
+pub(crate) fn outcome_of(kind: Kind) -> Outcome {
+    match kind {
+        Kind::Misconfigured | Kind::Propagating => Outcome::Misconfigured,
+        Kind::UserAction => Outcome::UserAction,
+        Kind::Transient | Kind::Unknown => Outcome::Failed,
+    }
+}
+
+/// Client credentials and JWT bearer: one token request, retried while it may still work.
+async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Diagnosis)> {
+    let signer = match (&run.req.jwt, phase) {
+        (Some((pem, _)), Phase::JwtBearer) => match Signer::from_pem(pem.expose()) {
+            Ok(signer) => Some(signer),
+            Err(e) => {
+                let diagnosis = Diagnosis {
+                    kind: Kind::Misconfigured,
+                    error: "bad_private_key".into(),
+                    target: Some(Target::Client),
+                    message: format!("The private key can't be used: {e}."),
+                };
+                return Err((Outcome::Misconfigured, diagnosis));
+            }
+        },
+        _ => None,
+    };
+    loop {
+        run.next_attempt();
+        let result = match (&signer, &run.req.jwt) {
+            (Some(signer), Some((_, username))) => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
+                // The audience is the login URL: login/test.salesforce.com, a My Domain, or the
+                // emulator's login host.
+                run.client
+                    .jwt_bearer(signer, username, run.req.login.url(), now)
+                    .await
+            }
+            _ => run.client.client_credentials().await,
+        };
+        match result {
+            Ok(tokens) => return Ok(tokens),
+            Err(failure) => {
+                let diagnosis = run.diagnose(&failure, phase);
+                if !run.backoff(&diagnosis).await {
+                    return Err((give_up_outcome(&diagnosis), diagnosis));
+                }
+            }
+        }
+    }
+}
+
+/// A retryable failure that ran out of attempts or window is a timeout; others say what they are.
+pub(crate) fn give_up_outcome(diagnosis: &Diagnosis) -> Outcome {
+    match diagnosis.kind {
+        Kind::Propagating => Outcome::TimedOut,
+        kind => outcome_of(kind),
+    }
+}
+
+/// A cancel flag the blocking listener can read.
+pub(crate) fn cancel_flag() -> Arc<AtomicBool> {
+    Arc::new(AtomicBool::new(false))
+}

@@ -1,0 +1,179 @@
+//! When to try again: only `propagating` and `transient` failures, with jittered exponential
+//! backoff under a cap, inside a propagation window, and never more than a handful of times
+//! (Salesforce allows 3,600 logins per user per hour; we stay far below).
+
+use std::time::Duration;
+
+use crate::salesforce::diagnosis::{Diagnosis, Kind, Window};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// The first wait.
+    pub base: Duration,
+    /// No wait is longer.
+    pub cap: Duration,
+    /// How long after the app was saved `propagating` errors are still a delay.
+    pub window: Duration,
+    /// Total attempts, the first included.
+    pub max_attempts: u32,
+    /// The wait after `login rate exceeded`.
+    pub rate_limit_pause: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base: Duration::from_secs(2),
+            cap: Duration::from_secs(30),
+            window: Duration::from_secs(15 * 60),
+            max_attempts: 60,
+            rate_limit_pause: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Wait this long, then make attempt `attempt` (1-based).
+    RetryAfter { delay: Duration, attempt: u32 },
+    /// Stop: the diagnosis stands.
+    GiveUp,
+}
+
+impl RetryPolicy {
+    /// Whether `elapsed` since the app was saved is still inside the window.
+    pub fn window_at(&self, elapsed: Duration) -> Window {
+        if elapsed < self.window {
+            Window::Inside
+        } else {
+            Window::After
+        }
+    }
+
+    /// The wait before attempt `attempt + 1`: base * 2^(attempt-1), capped, then scaled by a
+    /// jitter factor in [0.5, 1.0] from `jitter` (0..1) so many clients don't retry in step.
+    pub fn delay(&self, attempt: u32, jitter: f64) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(16);
+        let raw = self.base.saturating_mul(1u32 << exponent).min(self.cap);
+        raw.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+    }
+
+    /// Decides after failed attempt `attempt` with this diagnosis, `elapsed` after the app was
+    /// saved. A wait never runs past the window for propagation errors.
+    pub fn decide(
+        &self,
+        diagnosis: &Diagnosis,
+        attempt: u32,
+        elapsed: Duration,
+        jitter: f64,
+    ) -> Decision {
+        if !diagnosis.kind.is_retryable() || attempt >= self.max_attempts {
+            return Decision::GiveUp;
+        }
+        let delay = if is_rate_limit(diagnosis) {
+            self.rate_limit_pause
+        } else {
+            self.delay(attempt, jitter)
+        };
+        if diagnosis.kind == Kind::Propagating && elapsed + delay > self.window {
+            let left = self.window.saturating_sub(elapsed);
+            if left.is_zero() {
+                return Decision::GiveUp;
+            }
+            return Decision::RetryAfter {
+                delay: left,
+                attempt: attempt + 1,
+            };
+        }
+        Decision::RetryAfter {
+            delay,
+            attempt: attempt + 1,
+        }
+    }
+}
+
+/// `login rate exceeded` (a transient `invalid_grant`) or the authorize page's rate limit.
+fn is_rate_limit(diagnosis: &Diagnosis) -> bool {
+    diagnosis.error == "rate_limit_exceeded"
+        || (diagnosis.error == "invalid_grant" && diagnosis.kind == Kind::Transient)
+}
+
+/// A jitter value in [0, 1) from the system's randomness (0.5 if it fails).
+pub fn jitter() -> f64 {
+    use ring::rand::{SecureRandom, SystemRandom};
+    let mut bytes = [0u8; 2];
+    match SystemRandom::new().fill(&mut bytes) {
+        Ok(()) => f64::from(u16::from_le_bytes(bytes)) / 65536.0,
+        Err(_) => 0.5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::salesforce::diagnosis::{Phase, diagnose};
+
+    fn diagnosis(error: &str, description: &str) -> Diagnosis {
+        diagnose(Phase::ClientCredentials, error, description, Window::Inside)
+    }
+
+    #[test]
+    fn backoff_doubles_caps_and_jitters() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.delay(1, 1.0), Duration::from_secs(2));
+        assert_eq!(policy.delay(2, 1.0), Duration::from_secs(4));
+        assert_eq!(policy.delay(10, 1.0), Duration::from_secs(30));
+        assert_eq!(policy.delay(1, 0.0), Duration::from_secs(1));
+        assert_eq!(policy.delay(u32::MAX, 1.0), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn only_propagating_and_transient_are_retried() {
+        let policy = RetryPolicy::default();
+        let propagating = diagnosis("invalid_client_id", "client identifier invalid");
+        assert!(matches!(
+            policy.decide(&propagating, 1, Duration::ZERO, 1.0),
+            Decision::RetryAfter { attempt: 2, .. }
+        ));
+        let wrong_secret = diagnosis("invalid_client", "invalid client credentials");
+        assert_eq!(
+            policy.decide(&wrong_secret, 1, Duration::ZERO, 1.0),
+            Decision::GiveUp
+        );
+        let rate = diagnosis("invalid_grant", "login rate exceeded");
+        assert_eq!(
+            policy.decide(&rate, 1, Duration::ZERO, 1.0),
+            Decision::RetryAfter {
+                delay: policy.rate_limit_pause,
+                attempt: 2
+            }
+        );
+    }
+
+    #[test]
+    fn the_window_and_the_ceiling_end_retries() {
+        let policy = RetryPolicy::default();
+        let propagating = diagnosis("invalid_client_id", "client identifier invalid");
+        let near_end = policy.window - Duration::from_secs(1);
+        assert_eq!(
+            policy.decide(&propagating, 3, near_end, 1.0),
+            Decision::RetryAfter {
+                delay: Duration::from_secs(1),
+                attempt: 4
+            }
+        );
+        assert_eq!(
+            policy.decide(&propagating, 3, policy.window, 1.0),
+            Decision::GiveUp
+        );
+        assert_eq!(
+            policy.decide(&propagating, policy.max_attempts, Duration::ZERO, 1.0),
+            Decision::GiveUp
+        );
+        assert!(
+            policy.max_attempts < 3600 / 10,
+            "far below Salesforce's login limit"
+        );
+    }
+}

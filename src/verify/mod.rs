@@ -1,0 +1,362 @@
+//! Proving a connection works for the integration at hand: who the token belongs to, which
+//! scopes it carries, whether refreshing works the way the integration refreshes, whether the
+//! REST API answers, and whether every object the recipe needs can be read. Each check has a
+//! typed outcome and, when it fails, a diagnosis naming the setting to change.
+
+use serde::Serialize;
+
+use crate::oauth::client::{Failure, read_json};
+use crate::oauth::{OAuthClient, Tokens};
+use crate::recipe::Recipe;
+use crate::salesforce::Flow;
+use crate::salesforce::diagnosis::{self, Diagnosis, Kind, Phase, Target, Window};
+use crate::salesforce::settings::SettingKey;
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Passed,
+    Failed,
+    Skipped,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// `token`, `identity`, `scopes`, `refresh_token`, `refresh`, `rest_api`, `object:<Name>`.
+    pub name: String,
+    pub status: Status,
+    pub detail: String,
+    #[serde(skip)]
+    pub diagnosis: Option<Diagnosis>,
+}
+
+impl Check {
+    pub fn passed(name: &str, detail: impl Into<String>) -> Check {
+        Check {
+            name: name.into(),
+            status: Status::Passed,
+            detail: detail.into(),
+            diagnosis: None,
+        }
+    }
+    pub fn skipped(name: &str, detail: impl Into<String>) -> Check {
+        Check {
+            name: name.into(),
+            status: Status::Skipped,
+            detail: detail.into(),
+            diagnosis: None,
+        }
+    }
+    pub fn failed(name: &str, diagnosis: Diagnosis) -> Check {
+        Check {
+            name: name.into(),
+            status: Status::Failed,
+            detail: diagnosis.message.clone(),
+            diagnosis: Some(diagnosis),
+        }
+    }
+    pub fn warning(name: &str, detail: impl Into<String>, diagnosis: Option<Diagnosis>) -> Check {
+        Check {
+            name: name.into(),
+            status: Status::Warning,
+            detail: detail.into(),
+            diagnosis,
+        }
+    }
+}
+
+/// Who the token turned out to belong to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub username: String,
+    pub user_id: String,
+    pub org_id: String,
+}
+
+/// What to verify, for which integration.
+pub struct Plan<'a> {
+    pub recipe: &'a Recipe,
+    pub flow: Flow,
+    /// The integration user's username, when known: a different user gets a warning.
+    pub expected_username: Option<&'a str>,
+}
+
+/// The checks' results, the identity found, and the tokens (a rotated refresh token replaces
+/// the old one).
+pub struct Verified {
+    pub checks: Vec<Check>,
+    pub identity: Option<Identity>,
+}
+
+/// Runs every check in order, reporting each as it finishes.
+pub async fn verify(
+    client: &OAuthClient,
+    tokens: &mut Tokens,
+    plan: &Plan<'_>,
+    report: &mut dyn FnMut(&Check),
+) -> Verified {
+    let mut checks = Vec::new();
+    let mut push = |check: Check, checks: &mut Vec<Check>| {
+        report(&check);
+        checks.push(check);
+    };
+    let api_base = tokens
+        .instance_url
+        .clone()
+        .unwrap_or_else(|| client.base().to_string());
+    let access = tokens.access_token.clone();
+
+    let identity = match identity(client, &api_base, &access).await {
+        Ok(found) => {
+            let check = match plan.expected_username {
+                Some(expected) if !expected.eq_ignore_ascii_case(&found.username) => {
+                    Check::warning(
+                        "identity",
+                        format!(
+                            "authorized as {}, not the integration user {expected}; the integration will act as {}",
+                            found.username, found.username
+                        ),
+                        None,
+                    )
+                }
+                _ => Check::passed(
+                    "identity",
+                    format!("{} in org {}", found.username, found.org_id),
+                ),
+            };
+            push(check, &mut checks);
+            Some(found)
+        }
+        Err(failure) => {
+            push(
+                Check::failed("identity", failure.diagnose(Phase::Identity, Window::After)),
+                &mut checks,
+            );
+            None
+        }
+    };
+
+    push(scopes_check(tokens, plan), &mut checks);
+    let (refresh_token_check, refresh_check) = refresh_checks(client, tokens, plan).await;
+    push(refresh_token_check, &mut checks);
+    push(refresh_check, &mut checks);
+
+    match rest_api(client, &api_base, &access).await {
+        Ok((version, detail)) => {
+            push(Check::passed("rest_api", detail), &mut checks);
+            for object in plan.recipe.objects() {
+                let check = object_check(
+                    client,
+                    &api_base,
+                    &access,
+                    &version,
+                    &object.object,
+                    object.optional,
+                )
+                .await;
+                push(check, &mut checks);
+            }
+        }
+        Err(failure) => {
+            push(
+                Check::failed("rest_api", failure.diagnose(Phase::Rest, Window::After)),
+                &mut checks,
+            );
+            for object in plan.recipe.objects() {
+                push(
+                    Check::skipped(
+                        &format!("object:{}", object.object),
+                        "the REST API didn't answer",
+                    ),
+                    &mut checks,
+                );
+            }
+        }
+    }
+    Verified { checks, identity }
+}
+
+async fn get_json(
+    client: &OAuthClient,
+    url: &str,
+    token: &Secret,
+) -> Result<serde_json::Value, Failure> {
+    let response = client
+        .http()
+        .get(url)
+        .bearer_auth(token.expose())
+        .header("Accept", "application/json")
+        .send()
+        .await;
+    let response =
+        response.map_err(|e| Failure::Transport(crate::oauth::client::transport_detail(&e)))?;
+    read_json(response).await
+}
+
+async fn identity(
+    client: &OAuthClient,
+    api_base: &str,
+    token: &Secret,
+) -> Result<Identity, Failure> {
+    let info = get_json(
+        client,
+        &format!("{api_base}/services/oauth2/userinfo"),
+        token,
+    )
+    .await?;
+    let text = |key: &str| {
+        info.get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    Ok(Identity {
+        username: text("preferred_username"),
+        user_id: text("user_id"),
+        org_id: text("organization_id"),
+    })
+}
+
+fn scopes_check(tokens: &Tokens, plan: &Plan<'_>) -> Check {
+    if tokens.scope.is_none() {
+        return Check::skipped("scopes", "the server didn't say which scopes it granted");
+    }
+    let granted = tokens.scopes();
+    let missing: Vec<&str> = plan
+        .recipe
+        .expected_scopes()
+        .into_iter()
+        .filter(|s| !granted.contains(s))
+        .collect();
+    if missing.is_empty() {
+        return Check::passed("scopes", format!("granted: {}", granted.join(" ")));
+    }
+    let diagnosis = Diagnosis {
+        kind: Kind::Misconfigured,
+        error: "missing_scopes".into(),
+        target: Some(Target::Setting(SettingKey::OauthScopes)),
+        message: format!(
+            "The token lacks {}: add them to the app's Selected OAuth Scopes.",
+            missing.join(", ")
+        ),
+    };
+    Check::failed("scopes", diagnosis)
+}
+
+async fn refresh_checks(
+    client: &OAuthClient,
+    tokens: &mut Tokens,
+    plan: &Plan<'_>,
+) -> (Check, Check) {
+    let expected = plan.flow == Flow::AuthCode && plan.recipe.expects_refresh_token();
+    if !expected {
+        let why = format!(
+            "the {} flow issues no refresh token for this recipe",
+            plan.flow
+        );
+        return (
+            Check::skipped("refresh_token", why.clone()),
+            Check::skipped("refresh", why),
+        );
+    }
+    let Some(refresh_token) = tokens.refresh_token.clone() else {
+        let diagnosis = Diagnosis {
+            kind: Kind::Misconfigured,
+            error: "no_refresh_token".into(),
+            target: Some(Target::Setting(SettingKey::OauthScopes)),
+            message: "No refresh token came back: add Perform requests at any time (refresh_token, offline_access) to the app's scopes.".into(),
+        };
+        let skipped = Check::skipped("refresh", "there is no refresh token to use");
+        return (Check::failed("refresh_token", diagnosis), skipped);
+    };
+    let with_secret = plan.recipe.refresh_needs_secret();
+    let how = if with_secret {
+        "with the consumer secret"
+    } else {
+        "without the consumer secret"
+    };
+    let check = match client.refresh(&refresh_token, with_secret).await {
+        Ok(refreshed) => {
+            if let Some(rotated) = refreshed.refresh_token {
+                tokens.refresh_token = Some(rotated);
+            }
+            Check::passed(
+                "refresh",
+                format!("refreshed {how}, as this integration does"),
+            )
+        }
+        Err(failure) => Check::failed(
+            "refresh",
+            failure.diagnose(
+                Phase::Refresh {
+                    secret_sent: with_secret,
+                },
+                Window::After,
+            ),
+        ),
+    };
+    (
+        Check::passed("refresh_token", "a refresh token came back"),
+        check,
+    )
+}
+
+/// The newest API version and a line about the daily allowance.
+async fn rest_api(
+    client: &OAuthClient,
+    api_base: &str,
+    token: &Secret,
+) -> Result<(String, String), Failure> {
+    let versions = get_json(client, &format!("{api_base}/services/data/"), token).await?;
+    let version = versions
+        .as_array()
+        .and_then(|list| list.last())
+        .and_then(|v| v.get("version"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("66.0")
+        .to_string();
+    let limits = get_json(
+        client,
+        &format!("{api_base}/services/data/v{version}/limits"),
+        token,
+    )
+    .await?;
+    let daily = &limits["DailyApiRequests"];
+    let detail = match (daily["Remaining"].as_u64(), daily["Max"].as_u64()) {
+        (Some(remaining), Some(max)) => {
+            format!("API v{version}; {remaining} of {max} daily requests left")
+        }
+        _ => format!("API v{version}"),
+    };
+    Ok((version, detail))
+}
+
+async fn object_check(
+    client: &OAuthClient,
+    api_base: &str,
+    token: &Secret,
+    version: &str,
+    object: &str,
+    optional: bool,
+) -> Check {
+    let name = format!("object:{object}");
+    let url = format!("{api_base}/services/data/v{version}/sobjects/{object}/describe");
+    match get_json(client, &url, token).await {
+        Ok(_) => Check::passed(&name, format!("{object} can be read")),
+        Err(Failure::OAuth { error, .. }) if error == "NOT_FOUND" => {
+            let diagnosis = diagnosis::missing_object_access(object);
+            if optional {
+                Check::warning(
+                    &name,
+                    format!("{object} can't be read (optional for this integration)"),
+                    Some(diagnosis),
+                )
+            } else {
+                Check::failed(&name, diagnosis)
+            }
+        }
+        Err(failure) => Check::failed(&name, failure.diagnose(Phase::Rest, Window::After)),
+    }
+}
