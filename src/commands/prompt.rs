@@ -36,10 +36,8 @@ pub fn read_masked(prompt: &str) -> anyhow::Result<String> {
                     KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                         anyhow::bail!("cancelled");
                     }
-                    KeyCode::Backspace => {
-                        if value.pop().is_some() {
-                            write!(err, "\u{8} \u{8}")?;
-                        }
+                    KeyCode::Backspace if value.pop().is_some() => {
+                        write!(err, "\u{8} \u{8}")?;
                     }
                     KeyCode::Char(c) => {
                         value.push(c);
