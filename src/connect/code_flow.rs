@@ -2,9 +2,7 @@
 //! knows the app, show the URL and open the browser, take the code from the redirect or a
 //! paste, and exchange it (retrying while the app propagates).
 
-use std::sync::atomic::Ordering;
-
-use crate::connect::{Browser, Event, Outcome, Pastes, Run, cancel_flag, give_up_outcome};
+use crate::connect::{Browser, Event, Outcome, Pastes, Run, give_up_outcome};
 use crate::oauth::callback::{self, Returned};
 use crate::oauth::listener::{self, WaitError};
 use crate::oauth::{Pkce, Probe, Tokens, new_state};
@@ -109,19 +107,15 @@ async fn wait_for_code(
     state: &Secret,
     pastes: &mut Option<Pastes>,
 ) -> Result<Returned, Failed> {
-    let flag = cancel_flag();
-    let (listener_flag, listener_state, timeout) = (flag.clone(), state.clone(), run.req.timeout);
-    let mut waiter = tokio::task::spawn_blocking(move || {
-        listener.wait(&listener_state, timeout, &listener_flag)
-    });
-    let mut cancel = run.cancel.clone();
-    let timed_out = |secs: u64| {
-        let message = format!(
-            "No login came back within {secs} seconds. Run connect again, or use --no-browser and paste the address the browser ends on."
-        );
+    // The listener stops on its own when the paste wins: dropping its future frees the port.
+    let waiting = listener.wait(state, run.req.timeout, run.cancel.clone());
+    tokio::pin!(waiting);
+    let cancel = crate::cancel::cancelled(run.cancel.clone());
+    tokio::pin!(cancel);
+    let cancelled = || {
         (
-            Outcome::TimedOut,
-            problem(Kind::UserAction, "timed_out", None, message),
+            Outcome::Failed,
+            problem(Kind::Unknown, "cancelled", None, "Cancelled.".into()),
         )
     };
     loop {
@@ -132,29 +126,25 @@ async fn wait_for_code(
             }
         };
         tokio::select! {
-            joined = &mut waiter => {
-                return match joined {
-                    Ok(Ok(returned)) => Ok(returned),
-                    Ok(Err(WaitError::TimedOut(secs))) => Err(timed_out(secs)),
-                    Ok(Err(WaitError::Cancelled)) | Err(_) => Err((Outcome::Failed, problem(Kind::Unknown, "cancelled", None, "Cancelled.".into()))),
+            waited = &mut waiting => {
+                return match waited {
+                    Ok(returned) => Ok(returned),
+                    Err(WaitError::TimedOut(secs)) => {
+                        let message = format!("No login came back within {secs} seconds. Run connect again, or use --no-browser and paste the address the browser ends on.");
+                        Err((Outcome::TimedOut, problem(Kind::UserAction, "timed_out", None, message)))
+                    }
+                    Err(WaitError::Io(why)) => Err((Outcome::Failed, problem(Kind::Unknown, "listener", None, why))),
+                    Err(WaitError::Cancelled) => Err(cancelled()),
                 };
             }
             line = paste => match line {
                 None => *pastes = None,
                 Some(line) => match callback::from_paste(&line, state) {
-                    Ok(returned) => {
-                        flag.store(true, Ordering::Relaxed);
-                        let _ = waiter.await;
-                        return Ok(returned);
-                    }
+                    Ok(returned) => return Ok(returned),
                     Err(refused) => (run.events)(Event::BrowserFailed(refused.to_string())),
                 },
             },
-            _ = cancel.changed() => {
-                flag.store(true, Ordering::Relaxed);
-                let _ = waiter.await;
-                return Err((Outcome::Failed, problem(Kind::Unknown, "cancelled", None, "Cancelled.".into())));
-            }
+            () = &mut cancel => return Err(cancelled()),
         }
     }
 }

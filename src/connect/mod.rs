@@ -5,8 +5,6 @@
 
 mod code_flow;
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -144,10 +142,9 @@ impl Run<'_> {
                     delay,
                     diagnosis: diagnosis.clone(),
                 });
-                let mut cancel = self.cancel.clone();
                 tokio::select! {
                     () = tokio::time::sleep(delay) => true,
-                    _ = cancel.changed() => false,
+                    () = crate::cancel::cancelled(self.cancel.clone()) => false,
                 }
             }
         }
@@ -311,9 +308,4 @@ pub(crate) fn give_up_outcome(diagnosis: &Diagnosis) -> Outcome {
         Kind::Propagating => Outcome::TimedOut,
         kind => outcome_of(kind),
     }
-}
-
-/// A cancel flag the blocking listener can read.
-pub(crate) fn cancel_flag() -> Arc<AtomicBool> {
-    Arc::new(AtomicBool::new(false))
 }

@@ -1,15 +1,24 @@
 //! The loopback listener that catches the browser's redirect (RFC 8252). It binds the first
 //! free port among the app's localhost callback URLs, on 127.0.0.1 and ::1, and waits for one
 //! callback with our `state`. Strays (favicons, preflights, old tabs) are answered and ignored.
+//!
+//! It speaks HTTP through hyper with keep-alive off: a browser must never hold a connection to
+//! a listener that has finished, or its next login on the same port would hang on it.
 
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-use tiny_http::{Header, Request, Response, Server};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
 
 use crate::html::escape;
 use crate::oauth::callback::{self, PasteError, Returned};
@@ -20,11 +29,12 @@ const PAGE: &str = include_str!("../../assets/callback/page.html");
 const DONE_PATH: &str = "/done";
 /// How long the listener stays up after the code to serve the "done" page.
 const GRACE: Duration = Duration::from_secs(3);
-const POLL: Duration = Duration::from_millis(100);
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// A bound listener, ready to wait for the callback.
 pub struct Listener {
-    servers: Vec<Arc<Server>>,
+    sockets: Vec<std::net::TcpListener>,
     pub port: u16,
     /// The callback URL that was bound: send exactly this as `redirect_uri`.
     pub redirect_uri: String,
@@ -52,259 +62,275 @@ pub enum WaitError {
     TimedOut(u64),
     #[error("cancelled")]
     Cancelled,
+    #[error("the listener could not start: {0}")]
+    Io(String),
 }
 
 /// Binds the first callback URL whose port is free. Only loopback `http` URLs qualify.
 pub fn bind(callback_urls: &[String]) -> Result<Listener, BindError> {
     let mut tried = Vec::new();
     for url_text in callback_urls {
-        let Ok(url) = url::Url::parse(url_text) else {
-            tried.push((url_text.clone(), "not a URL".into()));
-            continue;
-        };
-        let host = url.host_str().unwrap_or_default();
-        let (v4, v6) = match host {
-            "localhost" => (true, true),
-            "127.0.0.1" => (true, false),
-            "[::1]" | "::1" => (false, true),
-            _ => {
-                tried.push((url_text.clone(), "not a loopback address".into()));
-                continue;
-            }
-        };
-        if url.scheme() != "http" {
-            tried.push((url_text.clone(), "not http".into()));
-            continue;
+        match bind_one(url_text) {
+            Ok(listener) => return Ok(listener),
+            Err(why) => tried.push((url_text.clone(), why)),
         }
-        let Some(port) = url.port() else {
-            tried.push((url_text.clone(), "no port".into()));
-            continue;
-        };
-        // Bind by trying, never by probing with a connect.
-        let mut servers = Vec::new();
-        let mut why = None;
-        if v4 {
-            match serve_on(SocketAddr::from((Ipv4Addr::LOCALHOST, port))) {
-                Ok(server) => servers.push(server),
-                Err(e) => why = Some(e),
-            }
-        }
-        if v6 && (servers.len() == 1 || !v4) {
-            match serve_on(SocketAddr::from((Ipv6Addr::LOCALHOST, port))) {
-                Ok(server) => servers.push(server),
-                // No IPv6 on this machine is fine when 127.0.0.1 is bound.
-                Err(e) if servers.is_empty() => why = Some(e),
-                Err(_) => {}
-            }
-        }
-        if servers.is_empty() {
-            tried.push((
-                url_text.clone(),
-                why.unwrap_or_else(|| "could not bind".into()),
-            ));
-            continue;
-        }
-        return Ok(Listener {
-            servers,
-            port,
-            redirect_uri: url_text.clone(),
-            path: url.path().to_string(),
-        });
     }
     Err(BindError { tried })
 }
 
-fn serve_on(addr: SocketAddr) -> Result<Arc<Server>, String> {
-    let listener = TcpListener::bind(addr).map_err(|e| match e.kind() {
+fn bind_one(url_text: &str) -> Result<Listener, String> {
+    let url = url::Url::parse(url_text).map_err(|_| "not a URL".to_string())?;
+    let (v4, v6) = match url.host_str().unwrap_or_default() {
+        "localhost" => (true, true),
+        "127.0.0.1" => (true, false),
+        "[::1]" | "::1" => (false, true),
+        _ => return Err("not a loopback address".into()),
+    };
+    if url.scheme() != "http" {
+        return Err("not http".into());
+    }
+    let port = url.port().ok_or("no port")?;
+    // Bind by trying, never by probing with a connect.
+    let mut sockets = Vec::new();
+    if v4 {
+        sockets.push(socket(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?);
+    }
+    if v6 {
+        match socket(SocketAddr::from((Ipv6Addr::LOCALHOST, port))) {
+            Ok(s) => sockets.push(s),
+            // No IPv6 on this machine is fine when 127.0.0.1 is bound.
+            Err(_) if !sockets.is_empty() => {}
+            Err(why) => return Err(why),
+        }
+    }
+    Ok(Listener {
+        sockets,
+        port,
+        redirect_uri: url_text.to_string(),
+        path: url.path().to_string(),
+    })
+}
+
+fn socket(addr: SocketAddr) -> Result<std::net::TcpListener, String> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => "port in use".to_string(),
-        _ => e.kind().to_string(),
+        kind => kind.to_string(),
     })?;
-    Server::from_listener(listener, None)
-        .map(Arc::new)
-        .map_err(|e| e.to_string())
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| e.kind().to_string())?;
+    Ok(listener)
+}
+
+/// What the listener has seen so far, shared by its connections.
+struct Seen {
+    outcome: Option<Returned>,
+    /// The browser has been shown the final page.
+    finished: bool,
+}
+
+struct Shared {
+    seen: Mutex<Seen>,
+    changed: Notify,
+    state: Secret,
+    path: String,
+}
+
+impl Shared {
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl Listener {
     /// Waits for the callback with `state`. Returns the code or the error it carried.
-    pub fn wait(
+    pub async fn wait(
         self,
         state: &Secret,
         timeout: Duration,
-        cancel: &AtomicBool,
+        cancel: watch::Receiver<bool>,
     ) -> Result<Returned, WaitError> {
-        let (tx, rx) = mpsc::channel::<Request>();
-        let stop = Arc::new(AtomicBool::new(false));
-        let pumps: Vec<_> = self
-            .servers
-            .iter()
-            .map(|server| {
-                let (server, tx, stop) = (server.clone(), tx.clone(), stop.clone());
-                thread::spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        match server.recv_timeout(POLL) {
-                            Ok(Some(request)) => {
-                                if tx.send(request).is_err() {
-                                    break;
-                                }
-                            }
-                            Ok(None) => {}
-                            Err(_) => break,
-                        }
-                    }
-                })
-            })
-            .collect();
-        drop(tx);
-        let result = self.serve(&rx, state, timeout, cancel);
-        stop.store(true, Ordering::Relaxed);
-        for pump in pumps {
-            let _ = pump.join();
+        let shared = Arc::new(Shared {
+            seen: Mutex::new(Seen {
+                outcome: None,
+                finished: false,
+            }),
+            changed: Notify::new(),
+            state: state.clone(),
+            path: self.path.clone(),
+        });
+        let mut servers = JoinSet::new();
+        for socket in self.sockets {
+            let listener =
+                TcpListener::from_std(socket).map_err(|e| WaitError::Io(e.kind().to_string()))?;
+            servers.spawn(accept(listener, shared.clone()));
         }
-        result
-    }
-
-    fn serve(
-        &self,
-        rx: &mpsc::Receiver<Request>,
-        state: &Secret,
-        timeout: Duration,
-        cancel: &AtomicBool,
-    ) -> Result<Returned, WaitError> {
-        let deadline = Instant::now() + timeout;
-        let mut outcome: Option<Returned> = None;
-        let mut grace_until = None;
+        // One timer: the timeout while waiting, then the grace period for the "done" page.
+        let timer = tokio::time::sleep(timeout);
+        tokio::pin!(timer);
+        let mut in_grace = false;
+        let cancelled = crate::cancel::cancelled(cancel);
+        tokio::pin!(cancelled);
         loop {
-            if let Some(until) = grace_until
-                && Instant::now() >= until
-            {
-                break;
-            }
-            if outcome.is_none() {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(WaitError::Cancelled);
+            tokio::select! {
+                () = shared.changed.notified() => {
+                    let seen = shared.seen();
+                    if seen.finished {
+                        break;
+                    }
+                    if seen.outcome.is_some() && !in_grace {
+                        in_grace = true;
+                        timer.as_mut().reset(tokio::time::Instant::now() + GRACE);
+                    }
                 }
-                if Instant::now() >= deadline {
+                () = &mut timer => {
+                    if in_grace {
+                        break;
+                    }
                     return Err(WaitError::TimedOut(timeout.as_secs()));
                 }
-            }
-            let Ok(request) = rx.recv_timeout(POLL) else {
-                continue;
-            };
-            let done = self.answer(request, state, &mut outcome);
-            if outcome.is_some() && grace_until.is_none() {
-                grace_until = Some(Instant::now() + GRACE);
-            }
-            if done {
-                break;
+                () = &mut cancelled, if !in_grace => return Err(WaitError::Cancelled),
             }
         }
-        outcome.ok_or(WaitError::Cancelled)
+        // Dropping the set stops accepting and ends every connection: the port is free again.
+        drop(servers);
+        shared.seen().outcome.take().ok_or(WaitError::Cancelled)
     }
+}
 
-    /// Answers one request; true when the browser has seen the final page.
-    fn answer(&self, request: Request, state: &Secret, outcome: &mut Option<Returned>) -> bool {
-        let target = request.url().to_string();
-        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-        let method = request.method().as_str().to_ascii_uppercase();
-        if method == "OPTIONS" {
-            let response = with(Response::empty(204), "Allow", "GET, OPTIONS");
-            let response = with(response, "Access-Control-Allow-Private-Network", "true");
-            let _ = request.respond(response);
-            return false;
+async fn accept(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let shared = shared.clone();
+        connections.spawn(async move {
+            let service = service_fn(move |request| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(answer(&shared, &request)) }
+            });
+            let _ = http1::Builder::new()
+                .keep_alive(false)
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEADER_BYTES)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+        // Reap finished connections so a long wait doesn't accumulate them.
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+type Reply = Response<Full<Bytes>>;
+
+/// Answers one request.
+fn answer<B>(shared: &Shared, request: &Request<B>) -> Reply {
+    let path = request.uri().path();
+    let query = request.uri().query().unwrap_or_default();
+    let method = request.method().as_str();
+    if method == "OPTIONS" {
+        return respond(
+            204,
+            String::new(),
+            &[
+                ("Allow", "GET, OPTIONS"),
+                ("Access-Control-Allow-Private-Network", "true"),
+            ],
+        );
+    }
+    if path == "/favicon.ico" {
+        return respond(404, String::new(), &[]);
+    }
+    let mut seen = shared.seen();
+    if path == DONE_PATH {
+        let body = match seen.outcome {
+            Some(Returned::Code(_)) => {
+                seen.finished = true;
+                shared.changed.notify_one();
+                success_page()
+            }
+            _ => page(
+                "Nothing to see here",
+                "This page is only shown after a successful login.",
+                "",
+                '?',
+                "#6b7280",
+            ),
+        };
+        return html(200, body);
+    }
+    if path != shared.path {
+        return html(
+            404,
+            page(
+                "Not found",
+                "eca-wizard is only waiting for the login callback here.",
+                "",
+                '?',
+                "#6b7280",
+            ),
+        );
+    }
+    if method != "GET" {
+        return respond(405, String::new(), &[("Allow", "GET, OPTIONS")]);
+    }
+    if seen.outcome.is_some() {
+        return html(
+            200,
+            page(
+                "Already connected",
+                "This login was already completed. You can close this tab.",
+                "",
+                '✓',
+                "#2e844a",
+            ),
+        );
+    }
+    match callback::from_query(query, &shared.state) {
+        Ok(Returned::Code(code)) => {
+            seen.outcome = Some(Returned::Code(code));
+            shared.changed.notify_one();
+            respond(303, String::new(), &[("Location", DONE_PATH)])
         }
-        if path == "/favicon.ico" {
-            let _ = request.respond(Response::empty(404));
-            return false;
+        Ok(Returned::Error { error, description }) => {
+            let message = format!("Salesforce refused the login: {error}. {description}");
+            let hint = "Go back to the terminal: eca-wizard explains what to change.";
+            seen.outcome = Some(Returned::Error { error, description });
+            seen.finished = true;
+            shared.changed.notify_one();
+            html(200, page("Login refused", &message, hint, '!', "#ba0517"))
         }
-        if path == DONE_PATH {
-            let page = match outcome {
-                Some(Returned::Code(_)) => success_page(),
-                _ => page(
-                    "Nothing to see here",
-                    "This page is only shown after a successful login.",
-                    "",
-                    '?',
-                    "#6b7280",
-                ),
-            };
-            let _ = request.respond(html(200, page));
-            return outcome.is_some();
-        }
-        if path != self.path {
-            let _ = request.respond(html(
-                404,
+        Err(PasteError::WrongState) => {
+            let message = "This login came from another attempt (its state doesn't match), so it was ignored. Use the newest link from eca-wizard.";
+            html(
+                400,
                 page(
-                    "Not found",
-                    "eca-wizard is only waiting for the login callback here.",
-                    "",
-                    '?',
-                    "#6b7280",
+                    "Not this login",
+                    message,
+                    "eca-wizard is still waiting.",
+                    '!',
+                    "#a96404",
                 ),
-            ));
-            return false;
+            )
         }
-        if method != "GET" {
-            let _ = request.respond(with(Response::empty(405), "Allow", "GET, OPTIONS"));
-            return false;
-        }
-        if outcome.is_some() {
-            let _ = request.respond(html(
-                200,
+        Err(_) => {
+            let message =
+                "This address carries no code. Start the login from the link eca-wizard shows.";
+            html(
+                400,
                 page(
-                    "Already connected",
-                    "This login was already completed. You can close this tab.",
-                    "",
-                    '✓',
-                    "#2e844a",
+                    "No code here",
+                    message,
+                    "eca-wizard is still waiting.",
+                    '!',
+                    "#a96404",
                 ),
-            ));
-            return false;
-        }
-        match callback::from_query(query, state) {
-            Ok(Returned::Code(code)) => {
-                *outcome = Some(Returned::Code(code));
-                let _ = request.respond(with(Response::empty(303), "Location", DONE_PATH));
-                false
-            }
-            Ok(Returned::Error { error, description }) => {
-                let message = format!("Salesforce refused the login: {error}. {description}");
-                let hint = "Go back to the terminal: eca-wizard explains what to change.";
-                let _ = request.respond(html(
-                    200,
-                    page("Login refused", &message, hint, '!', "#ba0517"),
-                ));
-                *outcome = Some(Returned::Error { error, description });
-                true
-            }
-            Err(PasteError::WrongState) => {
-                let message = "This login came from another attempt (its state doesn't match), so it was ignored. Use the newest link from eca-wizard.";
-                let _ = request.respond(html(
-                    400,
-                    page(
-                        "Not this login",
-                        message,
-                        "eca-wizard is still waiting.",
-                        '!',
-                        "#a96404",
-                    ),
-                ));
-                false
-            }
-            Err(_) => {
-                let message =
-                    "This address carries no code. Start the login from the link eca-wizard shows.";
-                let _ = request.respond(html(
-                    400,
-                    page(
-                        "No code here",
-                        message,
-                        "eca-wizard is still waiting.",
-                        '!',
-                        "#a96404",
-                    ),
-                ));
-                false
-            }
+            )
         }
     }
 }
@@ -327,17 +353,21 @@ fn page(title: &str, message: &str, hint: &str, mark: char, accent: &str) -> Str
         .replace("{{ACCENT}}", accent)
 }
 
-fn html(status: u16, body: String) -> Response<std::io::Cursor<Vec<u8>>> {
-    let response = Response::from_string(body).with_status_code(status);
-    let response = with(response, "Content-Type", "text/html; charset=utf-8");
-    let response = with(response, "Cache-Control", "no-store");
-    with(response, "Referrer-Policy", "no-referrer")
+fn html(status: u16, body: String) -> Reply {
+    let headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Cache-Control", "no-store"),
+        ("Referrer-Policy", "no-referrer"),
+    ];
+    respond(status, body, &headers)
 }
 
-/// Adds a header; tiny_http refuses only non-ASCII, which our constant headers never are.
-fn with<R: std::io::Read>(response: Response<R>, name: &str, value: &str) -> Response<R> {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(header) => response.with_header(header),
-        Err(()) => response,
+fn respond(status: u16, body: String, headers: &[(&str, &str)]) -> Reply {
+    let mut builder = Response::builder().status(status);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
     }
+    builder
+        .body(Full::new(Bytes::from(body)))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }

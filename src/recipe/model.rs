@@ -260,9 +260,14 @@ impl Recipe {
     /// A refresh token is part of the connection when the flow issues one and the recipe asks
     /// for the scope.
     pub fn expects_refresh_token(&self) -> bool {
+        self.expects_refresh_token_in(self.flow)
+    }
+
+    /// The same, when connecting with another flow than the recipe's own.
+    pub fn expects_refresh_token_in(&self, flow: Flow) -> bool {
         self.scopes
             .iter()
-            .any(|s| scopes::granted_in(s, self.flow) && is_refresh_scope(s))
+            .any(|s| scopes::granted_in(s, flow) && is_refresh_scope(s))
     }
 
     /// Whether refreshing must send the consumer secret ("Require secret for Refresh Token Flow").
@@ -272,10 +277,15 @@ impl Recipe {
 
     /// The scopes a token from this recipe's flow should carry.
     pub fn expected_scopes(&self) -> Vec<&str> {
+        self.expected_scopes_in(self.flow)
+    }
+
+    /// The scopes a token from `flow` should carry.
+    pub fn expected_scopes_in(&self, flow: Flow) -> Vec<&str> {
         self.scopes
             .iter()
             .map(String::as_str)
-            .filter(|s| scopes::granted_in(s, self.flow))
+            .filter(|s| scopes::granted_in(s, flow))
             .collect()
     }
 

@@ -226,7 +226,7 @@ fn scopes_check(tokens: &Tokens, plan: &Plan<'_>) -> Check {
     let granted = tokens.scopes();
     let missing: Vec<&str> = plan
         .recipe
-        .expected_scopes()
+        .expected_scopes_in(plan.flow)
         .into_iter()
         .filter(|s| !granted.contains(s))
         .collect();
@@ -250,7 +250,7 @@ async fn refresh_checks(
     tokens: &mut Tokens,
     plan: &Plan<'_>,
 ) -> (Check, Check) {
-    let expected = plan.flow == Flow::AuthCode && plan.recipe.expects_refresh_token();
+    let expected = plan.recipe.expects_refresh_token_in(plan.flow);
     if !expected {
         let why = format!(
             "the {} flow issues no refresh token for this recipe",
