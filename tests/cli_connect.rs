@@ -1,0 +1,432 @@
+//! `eca-wizard connect` and `explain` as a user runs them: flags, exit codes, `--json`, the
+//! browser and paste paths, and a scan of everything printed for secrets.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+use common::*;
+
+/// Everything any command printed in this file, scanned at the end of each test.
+static PRINTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn wizard() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eca-wizard"));
+    command
+        .env_remove("BROWSER")
+        .env_remove("ECA_WIZARD_CLIENT_SECRET")
+        .env_remove("DISPLAY");
+    command
+}
+
+fn remember(output: &Output) {
+    let mut printed = PRINTED.lock().unwrap();
+    printed.push(String::from_utf8_lossy(&output.stdout).into_owned());
+    printed.push(String::from_utf8_lossy(&output.stderr).into_owned());
+}
+
+/// No secret, token, code or verifier in anything printed so far.
+fn assert_no_secrets() {
+    for text in PRINTED.lock().unwrap().iter() {
+        for needle in [SECRET, "!AQ0AQ", "5Aep861", "aPrx", "code_verifier", "eyJ"] {
+            assert!(
+                !text.contains(needle),
+                "found {needle:?} in output:\n{text}"
+            );
+        }
+    }
+}
+
+fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON object ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+async fn run_async(mut command: Command) -> Output {
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    remember(&output);
+    output
+}
+
+#[tokio::test]
+async fn client_credentials_json_and_exit_codes() {
+    let emulator = start();
+    let mut command = wizard();
+    command
+        .args([
+            "connect",
+            "--login-url",
+            emulator.my_domain_url(),
+            "--client-id",
+            KEY,
+            "--flow",
+            "client-credentials",
+            "--json",
+        ])
+        .env("ECA_WIZARD_CLIENT_SECRET", SECRET);
+    let output = run_async(command).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json_of(&output);
+    assert_eq!(report["outcome"], "connected");
+    assert_eq!(report["diagnosis"], serde_json::Value::Null);
+    assert_eq!(report["instance_url"], emulator.my_domain_url());
+    assert_eq!(report["username"], "integration@eca-wizard.demo");
+    assert!(report["org_id"].as_str().unwrap().starts_with("00D"));
+    assert!(report["attempts"].as_u64().unwrap() >= 1);
+    let names: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "token",
+            "identity",
+            "scopes",
+            "refresh_token",
+            "refresh",
+            "rest_api",
+            "object:Account"
+        ]
+    );
+    for check in report["checks"].as_array().unwrap() {
+        assert!(
+            ["passed", "skipped"].contains(&check["status"].as_str().unwrap()),
+            "{check}"
+        );
+    }
+
+    let mut wrong = wizard();
+    wrong
+        .args([
+            "connect",
+            "--login-url",
+            emulator.my_domain_url(),
+            "--client-id",
+            KEY,
+            "--flow",
+            "client-credentials",
+            "--json",
+            "--recipe",
+            "service-board-sync",
+        ])
+        .env("ECA_WIZARD_CLIENT_SECRET", "not-the-secret-at-all");
+    let output = run_async(wrong).await;
+    assert_eq!(output.status.code(), Some(3));
+    let report = json_of(&output);
+    assert_eq!(report["outcome"], "misconfigured");
+    assert_eq!(report["diagnosis"]["kind"], "misconfigured");
+    assert_eq!(report["diagnosis"]["step"], "credentials");
+    assert_no_secrets();
+}
+
+#[tokio::test]
+async fn usage_errors_exit_with_two() {
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["connect", "--login-url", "", "--client-id", "x"],
+            "--login-url",
+        ),
+        (
+            vec![
+                "connect",
+                "--login-url",
+                "https://na1.salesforce.com",
+                "--client-id",
+                "x",
+            ],
+            "instanced",
+        ),
+        (
+            vec![
+                "connect",
+                "--login-url",
+                "acme.my.salesforce.com",
+                "--client-id",
+                "x",
+                "--flow",
+                "client-credentials",
+            ],
+            "ECA_WIZARD_CLIENT_SECRET",
+        ),
+        (
+            vec![
+                "connect",
+                "--login-url",
+                "acme.my.salesforce.com",
+                "--client-id",
+                "x",
+                "--flow",
+                "jwt-bearer",
+            ],
+            "--private-key",
+        ),
+        (
+            vec![
+                "connect",
+                "--login-url",
+                "acme.my.salesforce.com",
+                "--client-id",
+                "x",
+                "--flow",
+                "password",
+            ],
+            "auth-code",
+        ),
+        (
+            vec![
+                "connect",
+                "--login-url",
+                "acme.my.salesforce.com",
+                "--client-id",
+                "x",
+                "--recipe",
+                "nope",
+            ],
+            "No recipe",
+        ),
+    ];
+    for (args, hint) in cases {
+        let output = wizard().args(&args).stdin(Stdio::null()).output().unwrap();
+        remember(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.contains(hint), "{args:?}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn the_code_flow_with_a_stub_browser() {
+    let emulator = start();
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| {
+            app.callback_urls
+                .push("http://localhost:17831/callback".into())
+        })
+        .unwrap();
+    let browser = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py");
+    let mut command = wizard();
+    command
+        .args([
+            "connect",
+            "--login-url",
+            emulator.login_url(),
+            "--client-id",
+            KEY,
+            "--callback-port",
+            "17831",
+            "--json",
+            "--timeout",
+            "20",
+        ])
+        .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
+        .env("BROWSER", browser)
+        .stdin(Stdio::null());
+    let output = run_async(command).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(json_of(&output)["outcome"], "connected");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("Open this URL to log in"),
+        "the URL is always shown: {err}"
+    );
+    assert_no_secrets();
+}
+
+#[tokio::test]
+async fn no_browser_takes_the_secret_and_the_paste_from_stdin() {
+    let emulator = start();
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| {
+            app.callback_urls
+                .push("http://localhost:17832/callback".into())
+        })
+        .unwrap();
+    let mut child = wizard()
+        .args([
+            "connect",
+            "--login-url",
+            emulator.login_url(),
+            "--client-id",
+            KEY,
+            "--callback-port",
+            "17832",
+            "--no-browser",
+            "--client-secret-stdin",
+            "--timeout",
+            "20",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{SECRET}").unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.trim_start().starts_with("http") && line.contains("/services/oauth2/authorize")
+            {
+                let _ = url_tx.send(line.trim().to_string());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let url = tokio::task::spawn_blocking(move || {
+        url_rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    // The admin opens the URL somewhere else and pastes where the browser ended up.
+    let redirect = get(&url).await.header("location").unwrap();
+    writeln!(stdin, "{redirect}").unwrap();
+    drop(stdin);
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr_text = reader.join().unwrap();
+    let stdout_text = String::from_utf8_lossy(&output.stdout).into_owned();
+    PRINTED
+        .lock()
+        .unwrap()
+        .extend([stdout_text.clone(), stderr_text.clone()]);
+    assert_eq!(output.status.code(), Some(0), "{stderr_text}");
+    assert!(
+        stdout_text.starts_with("Connected as integration@eca-wizard.demo"),
+        "{stdout_text}"
+    );
+    assert_no_secrets();
+}
+
+#[tokio::test]
+async fn a_login_that_never_comes_back_times_out() {
+    let emulator = start();
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| {
+            app.callback_urls
+                .push("http://localhost:17833/callback".into())
+        })
+        .unwrap();
+    let mut command = wizard();
+    command
+        .args([
+            "connect",
+            "--login-url",
+            emulator.login_url(),
+            "--client-id",
+            KEY,
+            "--callback-port",
+            "17833",
+            "--no-browser",
+            "--timeout",
+            "1",
+            "--json",
+        ])
+        .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
+        .stdin(Stdio::null());
+    let output = run_async(command).await;
+    assert_eq!(output.status.code(), Some(5));
+    assert_eq!(json_of(&output)["outcome"], "timed-out");
+    assert_no_secrets();
+}
+
+#[test]
+fn explain_diagnoses_pasted_errors() {
+    let cases = [
+        (
+            "error=invalid_client_id&error_description=client%20identifier%20invalid",
+            "propagating",
+            Some("credentials"),
+            None,
+        ),
+        (
+            "http://localhost:7717/callback?error=OAUTH_APP_ACCESS_DENIED&error_description=user%20is%20not%20admin%20approved%20to%20access%20this%20app&state=x",
+            "misconfigured",
+            Some("policies"),
+            Some("Selected Permission Sets"),
+        ),
+        (
+            r#"{"error":"invalid_client","error_description":"invalid client credentials"}"#,
+            "misconfigured",
+            Some("credentials"),
+            None,
+        ),
+        (
+            r#"{"error":"invalid_grant","error_description":"expired authorization code"}"#,
+            "user-action",
+            None,
+            None,
+        ),
+        (
+            r#"{"error":"invalid_grant","error_description":"login rate exceeded"}"#,
+            "transient",
+            None,
+            None,
+        ),
+        (
+            r#"{"error":"invalid_grant","error_description":"no client credentials user enabled"}"#,
+            "misconfigured",
+            Some("policies"),
+            Some("Run As (Username)"),
+        ),
+        (
+            r#"[{"message":"The REST API is not enabled for this Organization.","errorCode":"API_DISABLED_FOR_ORG"}]"#,
+            "misconfigured",
+            Some("permissions"),
+            Some("API Enabled"),
+        ),
+        (
+            "Salesforce said: redirect_uri_mismatch while logging in",
+            "propagating",
+            Some("oauth-settings"),
+            Some("Callback URL"),
+        ),
+        ("no idea what happened", "unknown", None, None),
+    ];
+    for (text, kind, step, setting) in cases {
+        let output = wizard().args(["explain", text, "--json"]).output().unwrap();
+        remember(&output);
+        assert!(output.status.success());
+        let view = json_of(&output);
+        assert_eq!(view["kind"], kind, "{text}: {view}");
+        assert_eq!(view["step"].as_str(), step, "{text}: {view}");
+        assert_eq!(view["setting"].as_str(), setting, "{text}: {view}");
+    }
+    let text = wizard()
+        .args(["explain", "error=invalid_client_id", "--recipe", "apideck"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("15 minutes"), "the propagation note: {text}");
+    assert!(text.contains("Copy the Consumer Key and Secret"), "{text}");
+}
