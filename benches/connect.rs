@@ -19,12 +19,16 @@ const CALLBACK: &str = "http://localhost:17899/callback";
 
 fn main() -> anyhow::Result<()> {
     let emulator = Emulator::start(Config::default())?;
-    emulator.edit_app("ECA_Wizard_Demo", |app| app.callback_urls.push(CALLBACK.into()))?;
+    emulator.edit_app("ECA_Wizard_Demo", |app| {
+        app.callback_urls.push(CALLBACK.into())
+    })?;
     let recipe = eca_wizard::recipe::builtin_by_id("custom")?.clone();
     let request = Request {
         recipe,
         flow: Flow::AuthCode,
-        login: normalize_login_url(emulator.login_url()).map_err(anyhow::Error::msg)?.host,
+        login: normalize_login_url(emulator.login_url())
+            .map_err(anyhow::Error::msg)?
+            .host,
         client_id: DEMO_CONSUMER_KEY.into(),
         client_secret: Some(Secret::new(DEMO_CONSUMER_SECRET)),
         callback_urls: vec![CALLBACK.into()],
@@ -35,7 +39,10 @@ fn main() -> anyhow::Result<()> {
         jwt: None,
         expected_username: None,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let elapsed = runtime.block_on(one(&request))?;
@@ -64,7 +71,10 @@ async fn one(request: &Request) -> anyhow::Result<Duration> {
             let paste_tx = paste_tx.clone();
             tokio::spawn(async move {
                 if let Ok(response) = http.get(url).send().await
-                    && let Some(location) = response.headers().get("location").and_then(|v| v.to_str().ok())
+                    && let Some(location) = response
+                        .headers()
+                        .get("location")
+                        .and_then(|v| v.to_str().ok())
                 {
                     let _ = paste_tx.send(location.to_string()).await;
                 }
@@ -74,7 +84,11 @@ async fn one(request: &Request) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let report = connect::connect(request, &mut events, Some(pastes), cancel).await;
     let elapsed = started.elapsed();
-    anyhow::ensure!(report.outcome == Outcome::Connected, "not connected: {:?}", report.diagnosis);
+    anyhow::ensure!(
+        report.outcome == Outcome::Connected,
+        "not connected: {:?}",
+        report.diagnosis
+    );
     Ok(elapsed)
 }
 

@@ -692,3 +692,59 @@ async fn a_denied_login_is_user_action() {
         None,
     );
 }
+
+#[tokio::test]
+async fn a_wait_can_be_cancelled() {
+    let mut org = Org::demo();
+    org.propagation_delay_secs = 3600;
+    let emulator = start_with(org, true);
+    let mut req = request(
+        &emulator,
+        "custom",
+        Flow::ClientCredentials,
+        emulator.my_domain_url(),
+        0,
+    );
+    req.policy.base = Duration::from_secs(30);
+    req.policy.cap = Duration::from_secs(30);
+    let (cancel_tx, cancel) = watch::channel(false);
+    let mut on_event = move |event: Event| {
+        if let Event::Waiting { attempt, delay, .. } = event {
+            assert_eq!(attempt, 2);
+            assert!(delay >= Duration::from_secs(15), "{delay:?}");
+            let _ = cancel_tx.send(true);
+        }
+    };
+    let started = std::time::Instant::now();
+    let report = connect::connect(&req, &mut on_event, None, cancel).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the wait was cancelled"
+    );
+    assert_eq!(report.outcome, Outcome::TimedOut);
+    assert_eq!(report.attempts, 1);
+}
+
+#[tokio::test]
+async fn the_client_revokes_and_introspects() {
+    let emulator = start();
+    let client = eca_wizard::oauth::OAuthClient::new(
+        emulator.my_domain_url(),
+        KEY,
+        Some(Secret::new(SECRET)),
+    )
+    .unwrap();
+    let tokens = client.client_credentials().await.unwrap();
+    let active = client.introspect(&tokens.access_token).await.unwrap();
+    assert_eq!(active["active"], true);
+    client.revoke(&tokens.access_token).await.unwrap();
+    assert_eq!(
+        client.introspect(&tokens.access_token).await.unwrap()["active"],
+        false
+    );
+    let again = client.revoke(&tokens.access_token).await.unwrap_err();
+    assert!(
+        matches!(&again, eca_wizard::oauth::Failure::OAuth { error, .. } if error == "invalid_token"),
+        "{again:?}"
+    );
+}
