@@ -2,6 +2,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod connecting;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use eca_wizard::emulator::org::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET};

@@ -1,0 +1,288 @@
+//! Connect and verify against the emulator: every flow connects, propagation is waited out,
+//! waits can be cancelled, and strays at the listener don't derail the login.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use std::time::Duration;
+
+use common::connecting::*;
+use common::*;
+use eca_wizard::connect::{self, Event, Outcome};
+use eca_wizard::emulator::Org;
+use eca_wizard::emulator::org::{
+    DEMO_ADMIN_USER, DEMO_INTEGRATION_USER, DEMO_JWT_KEY, PermittedUsers,
+};
+use eca_wizard::salesforce::Flow;
+use eca_wizard::secret::Secret;
+use eca_wizard::verify::Status;
+use tokio::sync::watch;
+
+#[tokio::test]
+async fn the_code_flow_connects_through_the_listener() {
+    let emulator = start();
+    allow_callback(&emulator, 17811);
+    let req = request(
+        &emulator,
+        "custom",
+        Flow::AuthCode,
+        emulator.login_url(),
+        17811,
+    );
+    let run = run(&req, Visit::Follow).await;
+    assert_connected(&run.report);
+    assert_eq!(run.seen, [("callback".into(), 303), ("done".into(), 200)]);
+    let names: Vec<&str> = run.report.checks.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "token",
+            "identity",
+            "scopes",
+            "refresh_token",
+            "refresh",
+            "rest_api",
+            "object:Account"
+        ]
+    );
+    assert_eq!(
+        run.report.identity.as_ref().unwrap().username,
+        DEMO_INTEGRATION_USER
+    );
+    assert!(run.events.iter().any(|e| matches!(e, Event::CodeReceived)));
+}
+
+#[tokio::test]
+async fn strays_and_a_replayed_callback_do_not_derail_the_login() {
+    let emulator = start();
+    allow_callback(&emulator, 17812);
+    let req = request(
+        &emulator,
+        "custom",
+        Flow::AuthCode,
+        emulator.login_url(),
+        17812,
+    );
+    let run = run(&req, Visit::StraysThenFollowTwice).await;
+    assert_connected(&run.report);
+    let status = |name: &str| run.seen.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+    assert_eq!(status("wrong-state"), Some(400));
+    assert_eq!(status("favicon"), Some(404));
+    assert_eq!(status("options"), Some(204));
+    assert_eq!(status("elsewhere"), Some(404));
+    assert_eq!(status("callback"), Some(303));
+    // The replay reaches the listener during its grace period (200 "already connected") or
+    // after it closed (a connection error, not recorded): never a second exchange.
+    assert!(matches!(status("replay"), None | Some(200)));
+}
+
+#[tokio::test]
+async fn the_code_flow_connects_from_a_paste() {
+    let emulator = start();
+    allow_callback(&emulator, 17813);
+    let req = request(
+        &emulator,
+        "custom",
+        Flow::AuthCode,
+        emulator.login_url(),
+        17813,
+    );
+    let run = run(&req, Visit::Paste).await;
+    assert_connected(&run.report);
+    assert!(
+        run.events
+            .iter()
+            .any(|e| matches!(e, Event::BrowserFailed(why) if why.contains("paste it again")))
+    );
+}
+
+#[tokio::test]
+async fn client_credentials_connects() {
+    let emulator = start();
+    let req = request(
+        &emulator,
+        "custom",
+        Flow::ClientCredentials,
+        emulator.my_domain_url(),
+        0,
+    );
+    let run = run(&req, Visit::Nothing).await;
+    assert_connected(&run.report);
+    let refresh = run
+        .report
+        .checks
+        .iter()
+        .find(|c| c.name == "refresh")
+        .unwrap();
+    assert_eq!(refresh.status, Status::Skipped);
+}
+
+#[tokio::test]
+async fn jwt_bearer_connects_for_a_pre_authorized_user() {
+    let emulator = start();
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| {
+            app.policies.permitted_users = PermittedUsers::AdminApprovedPreAuthorized
+        })
+        .unwrap();
+    let mut req = request(
+        &emulator,
+        "custom",
+        Flow::JwtBearer,
+        emulator.login_url(),
+        0,
+    );
+    req.client_secret = None;
+    req.jwt = Some((Secret::new(DEMO_JWT_KEY), DEMO_INTEGRATION_USER.into()));
+    let run = run(&req, Visit::Nothing).await;
+    assert_connected(&run.report);
+
+    req.jwt = Some((Secret::new(DEMO_JWT_KEY), DEMO_ADMIN_USER.into()));
+    let run = self::run(&req, Visit::Nothing).await;
+    assert_diagnosed(
+        &run.report,
+        "custom",
+        Outcome::Misconfigured,
+        "policies",
+        Some("Selected Permission Sets"),
+    );
+}
+
+#[tokio::test]
+async fn a_propagating_app_is_waited_out() {
+    let mut org = Org::demo();
+    org.propagation_delay_secs = 2;
+    let emulator = start_with(org, true);
+    let req = request(
+        &emulator,
+        "custom",
+        Flow::ClientCredentials,
+        emulator.my_domain_url(),
+        0,
+    );
+    let run = run(&req, Visit::Nothing).await;
+    assert_connected(&run.report);
+    assert!(run.report.attempts > 1, "it had to wait");
+    assert!(run.events.iter().any(
+        |e| matches!(e, Event::Waiting { diagnosis, .. } if diagnosis.error == "invalid_client_id")
+    ));
+}
+
+#[tokio::test]
+async fn a_propagating_code_flow_is_probed_until_ready() {
+    let mut org = Org::demo();
+    org.propagation_delay_secs = 2;
+    org.apps[0].callback_urls.extend(callback(17814));
+    let emulator = start_with(org, true);
+    let req = request(
+        &emulator,
+        "custom",
+        Flow::AuthCode,
+        emulator.login_url(),
+        17814,
+    );
+    let run = run(&req, Visit::Follow).await;
+    assert_connected(&run.report);
+    let position = |f: &dyn Fn(&Event) -> bool| run.events.iter().position(f).unwrap();
+    assert!(
+        position(&|e| matches!(e, Event::Waiting { .. }))
+            < position(&|e| matches!(e, Event::AuthorizeUrl(_))),
+        "probing happens before the browser"
+    );
+}
+
+#[tokio::test]
+async fn no_login_times_out() {
+    let emulator = start();
+    allow_callback(&emulator, 17819);
+    let mut req = request(
+        &emulator,
+        "custom",
+        Flow::AuthCode,
+        emulator.login_url(),
+        17819,
+    );
+    req.timeout = Duration::from_millis(500);
+    let run = run(&req, Visit::Nothing).await;
+    assert_eq!(run.report.outcome, Outcome::TimedOut);
+    assert_eq!(run.report.outcome.exit_code(), 5);
+}
+
+#[tokio::test]
+async fn busy_callback_ports_are_reported() {
+    let emulator = start();
+    let _held = std::net::TcpListener::bind(("127.0.0.1", 17820)).unwrap();
+    let req = request(
+        &emulator,
+        "custom",
+        Flow::AuthCode,
+        emulator.login_url(),
+        17820,
+    );
+    let run = run(&req, Visit::Nothing).await;
+    assert_eq!(run.report.outcome, Outcome::Failed);
+    let diagnosis = run.report.diagnosis.unwrap();
+    assert_eq!(diagnosis.error, "no_free_port");
+    assert!(
+        diagnosis.message.contains("17820") && diagnosis.message.contains("port in use"),
+        "{}",
+        diagnosis.message
+    );
+}
+
+#[tokio::test]
+async fn a_wait_can_be_cancelled() {
+    let mut org = Org::demo();
+    org.propagation_delay_secs = 3600;
+    let emulator = start_with(org, true);
+    let mut req = request(
+        &emulator,
+        "custom",
+        Flow::ClientCredentials,
+        emulator.my_domain_url(),
+        0,
+    );
+    req.policy.base = Duration::from_secs(30);
+    req.policy.cap = Duration::from_secs(30);
+    let (cancel_tx, cancel) = watch::channel(false);
+    let mut on_event = move |event: Event| {
+        if let Event::Waiting { attempt, delay, .. } = event {
+            assert_eq!(attempt, 2);
+            assert!(delay >= Duration::from_secs(15), "{delay:?}");
+            let _ = cancel_tx.send(true);
+        }
+    };
+    let started = std::time::Instant::now();
+    let report = connect::connect(&req, &mut on_event, None, cancel).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the wait was cancelled"
+    );
+    assert_eq!(report.outcome, Outcome::TimedOut);
+    assert_eq!(report.attempts, 1);
+}
+
+#[tokio::test]
+async fn the_client_revokes_and_introspects() {
+    let emulator = start();
+    let client = eca_wizard::oauth::OAuthClient::new(
+        emulator.my_domain_url(),
+        KEY,
+        Some(Secret::new(SECRET)),
+    )
+    .unwrap();
+    let tokens = client.client_credentials().await.unwrap();
+    let active = client.introspect(&tokens.access_token).await.unwrap();
+    assert_eq!(active["active"], true);
+    client.revoke(&tokens.access_token).await.unwrap();
+    assert_eq!(
+        client.introspect(&tokens.access_token).await.unwrap()["active"],
+        false
+    );
+    let again = client.revoke(&tokens.access_token).await.unwrap_err();
+    assert!(
+        matches!(&again, eca_wizard::oauth::Failure::OAuth { error, .. } if error == "invalid_token"),
+        "{again:?}"
+    );
+}
