@@ -16,3 +16,4 @@ pub mod retry;
 pub mod salesforce;
 pub mod secret;
 pub mod verify;
+pub mod wizard;

@@ -1,0 +1,132 @@
+//! A text input with its field's rules: tui-input for editing, the recipe's validator for
+//! checking as you type, masking for secrets.
+
+use tui_input::{Input, InputRequest};
+
+use crate::recipe::{Field, Validator};
+use crate::wizard::msg::Key;
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldInput {
+    pub input: Input,
+    pub label: String,
+    pub help: String,
+    pub validator: Option<Validator>,
+    pub required: bool,
+    pub secret: bool,
+    pub error: Option<String>,
+    /// The id of the recipe field, when it is one.
+    pub field_id: Option<String>,
+}
+
+impl FieldInput {
+    pub fn for_field(field: &Field, value: &str) -> FieldInput {
+        FieldInput {
+            input: Input::new(display_form(field.validator, value)),
+            label: field.label.clone(),
+            help: field.help.clone(),
+            validator: Some(field.validator),
+            required: field.required,
+            secret: field.secret,
+            error: None,
+            field_id: Some(field.id.clone()),
+        }
+    }
+
+    pub fn plain(label: &str, help: &str, validator: Option<Validator>, value: &str) -> FieldInput {
+        FieldInput {
+            input: Input::new(value.to_string()),
+            label: label.into(),
+            help: help.into(),
+            validator,
+            required: true,
+            secret: false,
+            error: None,
+            field_id: None,
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub fn set(&mut self, value: &str) {
+        self.input = Input::new(value.to_string());
+    }
+
+    /// Applies an editing key; true when the value changed.
+    pub fn key(&mut self, key: Key) -> bool {
+        let request = match key {
+            Key::Char(c) => InputRequest::InsertChar(c),
+            Key::Backspace => InputRequest::DeletePrevChar,
+            Key::Delete => InputRequest::DeleteNextChar,
+            Key::Left => InputRequest::GoToPrevChar,
+            Key::Right => InputRequest::GoToNextChar,
+            Key::Home | Key::Ctrl('a') => InputRequest::GoToStart,
+            Key::End | Key::Ctrl('e') => InputRequest::GoToEnd,
+            Key::Ctrl('w') => InputRequest::DeletePrevWord,
+            Key::Ctrl('u') => InputRequest::DeleteFromStart,
+            Key::Ctrl('k') => InputRequest::DeleteTillEnd,
+            _ => return false,
+        };
+        self.input.handle(request).is_some_and(|changed| changed.value)
+    }
+
+    /// Inserts pasted text; line breaks become spaces so a paste never submits.
+    pub fn paste(&mut self, text: &str) {
+        for c in text.chars() {
+            let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
+            if !c.is_control() {
+                self.input.handle(InputRequest::InsertChar(c));
+            }
+        }
+    }
+
+    /// The value as the validator reads it (callback URLs: one per line).
+    pub fn checked_form(&self) -> String {
+        match self.validator {
+            Some(Validator::CallbackUrls) => self.value().split_whitespace().collect::<Vec<_>>().join("\n"),
+            _ => self.value().to_string(),
+        }
+    }
+
+    /// Checks the value; an empty optional field is fine.
+    pub fn validate(&mut self, app_name: &str) -> Option<(String, Vec<String>)> {
+        let value = self.checked_form();
+        if value.trim().is_empty() && !self.required {
+            self.error = None;
+            return Some((String::new(), Vec::new()));
+        }
+        let Some(validator) = self.validator else {
+            self.error = None;
+            return Some((value, Vec::new()));
+        };
+        match validator.check(&value, app_name) {
+            Ok(accepted) => {
+                self.error = None;
+                Some((accepted.value, accepted.notes))
+            }
+            Err(message) => {
+                self.error = Some(message);
+                None
+            }
+        }
+    }
+
+    /// What the screen shows: secrets masked unless revealed.
+    pub fn shown(&self, reveal: bool) -> String {
+        if self.secret && !reveal {
+            "•".repeat(self.value().chars().count())
+        } else {
+            self.value().to_string()
+        }
+    }
+}
+
+/// Callback URLs are edited on one line, separated by spaces.
+fn display_form(validator: Validator, value: &str) -> String {
+    match validator {
+        Validator::CallbackUrls => value.split_whitespace().collect::<Vec<_>>().join(" "),
+        _ => value.to_string(),
+    }
+}

@@ -1,0 +1,14 @@
+//! The wizard's pure core: a `Model`, the `Msg`s that change it, and the `Cmd`s it asks the
+//! runtime to carry out. No terminal, no I/O, no clock: time arrives as a message.
+
+mod fields;
+mod model;
+mod msg;
+mod update;
+
+pub use fields::FieldInput;
+pub use model::{
+    ConnectView, Dialog, Model, Progress, SavedSetup, Screen, Setup, StepMark, demo_username,
+};
+pub use msg::{Cmd, ConnectSpec, Key, Msg, Summary};
+pub use update::update;

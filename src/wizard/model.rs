@@ -1,0 +1,235 @@
+//! Everything the wizard shows and remembers. Plain data; `update` is the only writer.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::recipe::Recipe;
+use crate::salesforce::diagnosis::Diagnosis;
+use crate::secret::Secret;
+use crate::verify::Check;
+use crate::wizard::fields::FieldInput;
+use crate::wizard::msg::Summary;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    Org,
+    Step(usize),
+    Review,
+    Connect,
+    Status,
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepMark {
+    Todo,
+    Done,
+    NeedsFix,
+}
+
+/// The setup in progress. Secrets live only here, in memory.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub recipe: &'static Recipe,
+    pub login_url: Option<String>,
+    /// Field id -> accepted value (never a secret field).
+    pub answers: BTreeMap<String, String>,
+    pub secrets: BTreeMap<String, Secret>,
+    pub marks: Vec<StepMark>,
+    /// When the app was created or last fixed (ms since the epoch).
+    pub app_saved_at_ms: Option<u64>,
+}
+
+/// What is written to disk after every step: no secrets, ever.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSetup {
+    pub version: u32,
+    pub recipe: String,
+    pub login_url: Option<String>,
+    pub answers: BTreeMap<String, String>,
+    pub marks: Vec<StepMark>,
+    pub current_step: usize,
+    pub app_saved_at_ms: Option<u64>,
+}
+
+pub const SAVED_VERSION: u32 = 1;
+
+/// The start screen's choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// An unfinished setup found on disk, offered first.
+    pub resume: Option<SavedSetup>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    Help,
+    ConfirmQuit,
+}
+
+/// The connect screen while a connect runs.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectView {
+    pub running: bool,
+    pub url: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub attempt: u32,
+    /// Waiting before the next attempt: until when, which attempt, and why.
+    pub waiting: Option<(u64, u32, Diagnosis)>,
+    pub note: Option<String>,
+    pub code_received: bool,
+    pub paste: FieldInput,
+    pub paste_error: Option<String>,
+}
+
+/// Demo mode: the emulator's addresses and its integration user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demo {
+    pub login_url: String,
+    pub my_domain_url: String,
+    pub username: String,
+    /// No browser here: offer signing in to the emulator from the terminal.
+    pub terminal_sign_in: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub screen: Screen,
+    pub recipes: &'static [Recipe],
+    pub progress: Progress,
+    pub setup: Option<Setup>,
+    /// The inputs of the current screen (org URL, a step's fields).
+    pub inputs: Vec<FieldInput>,
+    pub focus: usize,
+    pub notes: Vec<String>,
+    pub reveal_secrets: bool,
+    pub connect: ConnectView,
+    pub checks: Vec<Check>,
+    pub summary: Option<Summary>,
+    pub dialog: Option<Dialog>,
+    pub toast: Option<(u64, String)>,
+    pub next_timer: u64,
+    pub now_ms: u64,
+    pub size: (u16, u16),
+    pub demo: Option<Demo>,
+    pub browser_available: bool,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(recipes: &'static [Recipe], resume: Option<SavedSetup>, now_ms: u64) -> Model {
+        Model {
+            screen: Screen::Start,
+            recipes,
+            progress: Progress { resume, selected: 0 },
+            setup: None,
+            inputs: Vec::new(),
+            focus: 0,
+            notes: Vec::new(),
+            reveal_secrets: false,
+            connect: ConnectView::default(),
+            checks: Vec::new(),
+            summary: None,
+            dialog: None,
+            toast: None,
+            next_timer: 1,
+            now_ms,
+            size: (80, 24),
+            demo: None,
+            browser_available: true,
+            quit: false,
+        }
+    }
+
+    pub fn with_demo(mut self, demo: Demo) -> Model {
+        self.demo = Some(demo);
+        self
+    }
+
+    pub fn recipe(&self) -> Option<&'static Recipe> {
+        self.setup.as_ref().map(|s| s.recipe)
+    }
+
+    /// How many entries the start screen lists (resume first when there is one).
+    pub fn start_entries(&self) -> usize {
+        self.recipes.len() + usize::from(self.progress.resume.is_some())
+    }
+
+    /// Whether something on screen moves (a spinner or a countdown), so ticks are needed.
+    pub fn animating(&self) -> bool {
+        self.connect.running && matches!(self.screen, Screen::Connect | Screen::Status)
+    }
+
+    /// Seconds left before the next attempt, when waiting.
+    pub fn countdown_secs(&self) -> Option<u64> {
+        self.connect.waiting.as_ref().map(|(until, _, _)| until.saturating_sub(self.now_ms).div_ceil(1000))
+    }
+}
+
+impl Setup {
+    pub fn new(recipe: &'static Recipe) -> Setup {
+        Setup {
+            recipe,
+            login_url: None,
+            answers: BTreeMap::new(),
+            secrets: BTreeMap::new(),
+            marks: vec![StepMark::Todo; recipe.steps.len()],
+            app_saved_at_ms: None,
+        }
+    }
+
+    /// The saved form: answers to secret fields are left out.
+    pub fn saved(&self, current_step: usize) -> SavedSetup {
+        let answers = self
+            .answers
+            .iter()
+            .filter(|(id, _)| self.recipe.field(id).is_some_and(|f| !f.secret))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        SavedSetup {
+            version: SAVED_VERSION,
+            recipe: self.recipe.id.clone(),
+            login_url: self.login_url.clone(),
+            answers,
+            marks: self.marks.clone(),
+            current_step,
+            app_saved_at_ms: self.app_saved_at_ms,
+        }
+    }
+
+    /// Rebuilds a setup from disk; None when the recipe is gone or the file doesn't fit it.
+    pub fn restore(saved: &SavedSetup, recipes: &'static [Recipe]) -> Option<(Setup, usize)> {
+        let recipe = recipes.iter().find(|r| r.id == saved.recipe)?;
+        if saved.version != SAVED_VERSION || saved.marks.len() != recipe.steps.len() {
+            return None;
+        }
+        let answers = saved
+            .answers
+            .iter()
+            .filter(|(id, _)| recipe.field(id).is_some_and(|f| !f.secret))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let setup = Setup {
+            recipe,
+            login_url: saved.login_url.clone(),
+            answers,
+            secrets: BTreeMap::new(),
+            marks: saved.marks.clone(),
+            app_saved_at_ms: saved.app_saved_at_ms,
+        };
+        Some((setup, saved.current_step.min(recipe.steps.len().saturating_sub(1))))
+    }
+
+    pub fn answer(&self, field: &str) -> Option<&str> {
+        self.answers.get(field).map(String::as_str)
+    }
+}
+
+/// The demo org's integration user, prefilled in demo mode.
+pub fn demo_username() -> &'static str {
+    crate::emulator::org::DEMO_INTEGRATION_USER
+}

@@ -1,0 +1,93 @@
+//! What comes into the core (`Msg`) and what it asks for (`Cmd`).
+
+use crate::connect::{Event, Outcome};
+use crate::salesforce::diagnosis::Diagnosis;
+use crate::secret::Secret;
+use crate::verify::{Check, Identity};
+use crate::wizard::model::SavedSetup;
+
+/// A key press, independent of the terminal library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    Backspace,
+    Delete,
+    PageUp,
+    PageDown,
+    F(u8),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(Key),
+    /// Bracketed paste: inserted as text, never submitted.
+    Paste(String),
+    /// The wall clock, in milliseconds since the epoch.
+    Tick(u64),
+    Resize(u16, u16),
+    /// A progress event from the running connect, stamped with the time it arrived.
+    Connect { event: Event, at_ms: u64 },
+    ConnectFinished(Box<Summary>),
+    /// A timer started with `Cmd::Timer` ran out.
+    Timer(u64),
+    /// Demo: the app was registered in the emulator; these are its credentials.
+    DemoAppRegistered { consumer_key: String, consumer_secret: Secret },
+    /// Something the runtime couldn't do, said plainly.
+    Failed(String),
+}
+
+/// The outcome of a connect, as the core keeps it (tokens stay with the runtime).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub outcome: Outcome,
+    pub checks: Vec<Check>,
+    pub diagnosis: Option<Diagnosis>,
+    pub instance_url: Option<String>,
+    pub identity: Option<Identity>,
+    pub attempts: u32,
+}
+
+/// What the connect needs from the setup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectSpec {
+    pub recipe_id: String,
+    pub login_url: String,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+    pub expected_username: Option<String>,
+    /// When the app was created or last fixed (ms since the epoch), for the propagation window.
+    pub app_saved_at_ms: Option<u64>,
+    pub private_key_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    Quit,
+    SaveProgress(SavedSetup),
+    ClearProgress,
+    Connect(Box<ConnectSpec>),
+    CancelConnect,
+    RetryNow,
+    /// A line pasted on the connect screen, for the running connect.
+    Paste(String),
+    OpenUrl(String),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Fire `Msg::Timer(id)` after this many milliseconds.
+    Timer { id: u64, after_ms: u64 },
+    /// Demo: register (or fix) the app in the emulator from the setup's answers.
+    DemoRegisterApp(SavedSetup),
+    /// Demo without a browser: sign in to the emulator from the terminal.
+    DemoSignIn(String),
+}

@@ -1,0 +1,182 @@
+//! Connecting and its outcome: the connect screen (URL, paste box, countdown), the live
+//! status of the checks, and the jump from a diagnosis to the step that fixes it.
+
+use crate::connect::{Event, Outcome};
+use crate::wizard::fields::FieldInput;
+use crate::wizard::model::{ConnectView, Model, Screen, StepMark};
+use crate::wizard::msg::{Cmd, ConnectSpec, Key, Summary};
+use crate::wizard::update::{setup, toast};
+
+/// Starts a connect from the setup's answers, or says which step still needs an answer.
+pub fn start(model: &mut Model) -> Vec<Cmd> {
+    let Some(setup) = model.setup.as_ref() else { return Vec::new() };
+    let recipe = setup.recipe;
+    let (Some(login_url), Some(client_id)) = (setup.login_url.clone(), setup.answer("consumer_key").map(String::from)) else {
+        let credentials = recipe.steps.iter().position(|s| s.kind == crate::recipe::StepKind::Credentials).unwrap_or(0);
+        setup::enter_step(model, credentials);
+        return toast(model, "Paste the consumer key (and secret) first.");
+    };
+    let spec = ConnectSpec {
+        recipe_id: recipe.id.clone(),
+        login_url,
+        client_id,
+        client_secret: setup.secrets.get("consumer_secret").filter(|s| !s.is_empty()).cloned(),
+        expected_username: setup.answer("integration_username").map(String::from),
+        app_saved_at_ms: setup.app_saved_at_ms,
+        private_key_path: setup.answer("private_key_path").map(String::from),
+    };
+    model.connect = ConnectView {
+        running: true,
+        paste: FieldInput::plain("Paste", "the address the browser ended on, the code, or the error it showed", None, ""),
+        ..ConnectView::default()
+    };
+    model.checks.clear();
+    model.summary = None;
+    model.focus = 0;
+    model.inputs.clear();
+    model.screen = Screen::Connect;
+    vec![Cmd::Connect(Box::new(spec))]
+}
+
+pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
+    model.now_ms = model.now_ms.max(at_ms);
+    let view = &mut model.connect;
+    match event {
+        Event::Attempt(n) => {
+            view.attempt = n;
+            view.waiting = None;
+        }
+        Event::Waiting { attempt, delay, diagnosis } => {
+            let until = at_ms + u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+            view.waiting = Some((until, attempt, diagnosis));
+        }
+        Event::Listening { redirect_uri } => view.redirect_uri = Some(redirect_uri),
+        Event::AuthorizeUrl(url) => {
+            view.url = Some(url);
+            view.waiting = None;
+            view.note = Some("Log in as the integration user and allow access.".into());
+        }
+        Event::BrowserOpened => view.note = Some("Your browser is open: log in as the integration user and allow access.".into()),
+        Event::BrowserFailed(why) => view.note = Some(format!("{why}. Open the URL yourself, then paste the address you end up on.")),
+        Event::CodeReceived => view.note = Some("Login received; getting the token.".into()),
+        Event::Check(check) => {
+            model.checks.push(check);
+            model.screen = Screen::Status;
+        }
+    }
+    Vec::new()
+}
+
+pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
+    model.connect.running = false;
+    model.connect.waiting = None;
+    model.checks = summary.checks.clone();
+    model.screen = Screen::Status;
+    let fix_step = summary.diagnosis.as_ref().and_then(|d| {
+        let recipe = model.recipe()?;
+        let target = d.target.as_ref()?;
+        let step = recipe.step_for_target(target)?;
+        recipe.steps.iter().position(|s| s.id == step.id)
+    });
+    if let (Some(index), Some(setup)) = (fix_step, model.setup.as_mut()) {
+        setup.marks[index] = StepMark::NeedsFix;
+    }
+    let connected = summary.outcome == Outcome::Connected;
+    model.summary = Some(summary);
+    let mut cmds = Vec::new();
+    if let Some(setup) = model.setup.as_ref() {
+        cmds.push(Cmd::SaveProgress(setup.saved(fix_step.unwrap_or(setup.recipe.steps.len() - 1))));
+    }
+    if connected {
+        cmds.extend(toast(model, "Connected and verified."));
+    }
+    cmds
+}
+
+pub fn connect_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+    if model.focus == 1 {
+        return paste_box_key(model, key);
+    }
+    let url = model.connect.url.clone();
+    match key {
+        Key::Esc => {
+            model.connect.running = false;
+            model.screen = Screen::Review;
+            vec![Cmd::CancelConnect]
+        }
+        Key::Char('c') => match url {
+            Some(url) => {
+                let mut cmds = vec![Cmd::Copy(url)];
+                cmds.extend(toast(model, "Copied the login URL (OSC 52)."));
+                cmds
+            }
+            None => Vec::new(),
+        },
+        Key::Char('o') => url.map(|u| vec![Cmd::OpenUrl(u)]).unwrap_or_default(),
+        Key::Char('r') if model.connect.waiting.is_some() => vec![Cmd::RetryNow],
+        Key::Char('p') | Key::Tab => {
+            model.focus = 1;
+            Vec::new()
+        }
+        Key::Char('s') if model.demo.as_ref().is_some_and(|d| d.terminal_sign_in) => match url {
+            Some(url) => vec![Cmd::DemoSignIn(url)],
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn paste_box_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+    match key {
+        Key::Esc | Key::Tab => {
+            model.focus = 0;
+            Vec::new()
+        }
+        Key::Enter => {
+            let text = model.connect.paste.value().trim().to_string();
+            if text.is_empty() {
+                model.connect.paste_error = Some("Paste the address the browser ended on first.".into());
+                return Vec::new();
+            }
+            model.connect.paste.set("");
+            model.connect.paste_error = None;
+            model.focus = 0;
+            vec![Cmd::Paste(text)]
+        }
+        key => {
+            model.connect.paste.key(key);
+            Vec::new()
+        }
+    }
+}
+
+pub fn paste(model: &mut Model, text: &str) {
+    model.focus = 1;
+    model.connect.paste.paste(text);
+}
+
+pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+    let connected = model.summary.as_ref().is_some_and(|s| s.outcome == Outcome::Connected);
+    match key {
+        Key::Enter if connected => {
+            model.screen = Screen::Done;
+            vec![Cmd::ClearProgress]
+        }
+        Key::Char('f') | Key::Enter if !connected && !model.connect.running => {
+            let fix = model.setup.as_ref().and_then(|s| s.marks.iter().position(|m| *m == StepMark::NeedsFix));
+            match fix {
+                Some(index) => {
+                    setup::enter_step(model, index);
+                    Vec::new()
+                }
+                None => toast(model, "Nothing to jump to: press r to try again."),
+            }
+        }
+        Key::Char('r') if !model.connect.running => start(model),
+        Key::Esc if !model.connect.running => {
+            model.screen = Screen::Review;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,126 @@
+//! `update(model, msg) -> cmds`: the only place the model changes. Global keys and dialogs are
+//! handled here; each screen's keys live in its own module.
+
+mod connecting;
+mod setup;
+
+use crate::wizard::model::{Dialog, Model, Screen};
+use crate::wizard::msg::{Cmd, Key, Msg};
+
+/// How long a toast stays up.
+const TOAST_MS: u64 = 4000;
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Tick(now) => {
+            model.now_ms = now;
+            Vec::new()
+        }
+        Msg::Resize(width, height) => {
+            model.size = (width, height);
+            Vec::new()
+        }
+        Msg::Timer(id) => {
+            if model.toast.as_ref().is_some_and(|(toast_id, _)| *toast_id == id) {
+                model.toast = None;
+            }
+            Vec::new()
+        }
+        Msg::Key(key) => key_pressed(model, key),
+        Msg::Paste(text) => {
+            if model.dialog.is_none() {
+                match model.screen {
+                    Screen::Org | Screen::Step(_) => setup::paste(model, &text),
+                    Screen::Connect => connecting::paste(model, &text),
+                    _ => {}
+                }
+            }
+            Vec::new()
+        }
+        Msg::Connect { event, at_ms } => connecting::event(model, event, at_ms),
+        Msg::ConnectFinished(summary) => connecting::finished(model, *summary),
+        Msg::DemoAppRegistered { consumer_key, consumer_secret } => {
+            setup::demo_registered(model, consumer_key, consumer_secret)
+        }
+        Msg::Failed(message) => toast(model, message),
+    }
+}
+
+fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
+    if key == Key::Ctrl('c') {
+        return quit(model);
+    }
+    if let Some(dialog) = model.dialog {
+        return match (dialog, key) {
+            (Dialog::ConfirmQuit, Key::Char('y' | 'Y') | Key::Enter) => quit(model),
+            (Dialog::Help | Dialog::ConfirmQuit, _) => {
+                model.dialog = None;
+                Vec::new()
+            }
+        };
+    }
+    let typing = is_typing(model);
+    match key {
+        Key::F(1) => {
+            model.dialog = Some(Dialog::Help);
+            return Vec::new();
+        }
+        Key::Char('?') if !typing => {
+            model.dialog = Some(Dialog::Help);
+            return Vec::new();
+        }
+        Key::Ctrl('q') => return ask_quit(model),
+        Key::Char('q') if !typing => return ask_quit(model),
+        _ => {}
+    }
+    match model.screen {
+        Screen::Start => setup::start_key(model, key),
+        Screen::Org => setup::org_key(model, key),
+        Screen::Step(index) => setup::step_key(model, index, key),
+        Screen::Review => setup::review_key(model, key),
+        Screen::Connect => connecting::connect_key(model, key),
+        Screen::Status => connecting::status_key(model, key),
+        Screen::Done => match key {
+            Key::Enter | Key::Esc => quit(model),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Whether keys go into a text input on this screen.
+pub fn is_typing(model: &Model) -> bool {
+    match model.screen {
+        Screen::Org => true,
+        Screen::Step(_) => !model.inputs.is_empty(),
+        Screen::Connect => model.focus == 1,
+        _ => false,
+    }
+}
+
+/// `q` quits at once where nothing would be lost (the first screen, the last) and asks first
+/// elsewhere.
+fn ask_quit(model: &mut Model) -> Vec<Cmd> {
+    if matches!(model.screen, Screen::Start | Screen::Done) {
+        return quit(model);
+    }
+    model.dialog = Some(Dialog::ConfirmQuit);
+    Vec::new()
+}
+
+fn quit(model: &mut Model) -> Vec<Cmd> {
+    model.quit = true;
+    let mut cmds = Vec::new();
+    if model.connect.running {
+        cmds.push(Cmd::CancelConnect);
+    }
+    cmds.push(Cmd::Quit);
+    cmds
+}
+
+/// Shows a short message and schedules its removal.
+pub(crate) fn toast(model: &mut Model, message: impl Into<String>) -> Vec<Cmd> {
+    let id = model.next_timer;
+    model.next_timer += 1;
+    model.toast = Some((id, message.into()));
+    vec![Cmd::Timer { id, after_ms: TOAST_MS }]
+}

@@ -1,0 +1,352 @@
+//! The setup screens: choosing a recipe (or resuming), the org's login URL, the checklist
+//! steps with their fields, and the review before connecting.
+
+use crate::recipe::{StepKind, Validator};
+use crate::salesforce::Flow;
+use crate::salesforce::hosts::normalize_login_url;
+use crate::salesforce::naming::suggest_api_name;
+use crate::secret::Secret;
+use crate::wizard::fields::FieldInput;
+use crate::wizard::model::{Model, Screen, Setup, StepMark};
+use crate::wizard::msg::{Cmd, Key};
+use crate::wizard::update::{connecting, toast};
+
+pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+    let entries = model.start_entries();
+    match key {
+        Key::Up | Key::Char('k') => {
+            model.progress.selected = model.progress.selected.checked_sub(1).unwrap_or(entries - 1);
+        }
+        Key::Down | Key::Char('j') | Key::Tab => model.progress.selected = (model.progress.selected + 1) % entries,
+        Key::Esc => {
+            model.quit = true;
+            return vec![Cmd::Quit];
+        }
+        Key::Char('d') if model.progress.resume.is_some() && model.progress.selected == 0 => {
+            model.progress.resume = None;
+            model.progress.selected = 0;
+            let mut cmds = vec![Cmd::ClearProgress];
+            cmds.extend(toast(model, "Discarded the unfinished setup."));
+            return cmds;
+        }
+        Key::Enter => return choose(model),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn choose(model: &mut Model) -> Vec<Cmd> {
+    let offset = usize::from(model.progress.resume.is_some());
+    if offset == 1 && model.progress.selected == 0 {
+        let Some(saved) = model.progress.resume.clone() else { return Vec::new() };
+        return match Setup::restore(&saved, model.recipes) {
+            Some((setup, step)) => {
+                model.setup = Some(setup);
+                enter_step(model, step);
+                toast(model, "Resumed where you left off. Secrets are never saved: paste them again.")
+            }
+            None => {
+                model.progress.resume = None;
+                toast(model, "The saved setup doesn't fit this version's recipes; start a new one.")
+            }
+        };
+    }
+    let Some(recipe) = model.recipes.get(model.progress.selected - offset) else { return Vec::new() };
+    let mut setup = Setup::new(recipe);
+    if let Some(demo) = &model.demo {
+        setup.answers.insert("integration_username".into(), demo.username.clone());
+        let url = if recipe.flow == Flow::ClientCredentials { &demo.my_domain_url } else { &demo.login_url };
+        setup.login_url = Some(url.clone());
+    }
+    model.setup = Some(setup);
+    enter_org(model);
+    Vec::new()
+}
+
+fn enter_org(model: &mut Model) {
+    let current = model.setup.as_ref().and_then(|s| s.login_url.clone()).unwrap_or_default();
+    let help = "production, sandbox, or your My Domain URL; a Lightning or Setup URL is converted";
+    model.inputs = vec![FieldInput::plain("Org login URL", help, Some(Validator::LoginUrl), &current)];
+    model.focus = 0;
+    model.notes.clear();
+    model.screen = Screen::Org;
+}
+
+pub fn org_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+    match key {
+        Key::Esc => {
+            model.screen = Screen::Start;
+            Vec::new()
+        }
+        Key::Enter => {
+            let Some(input) = model.inputs.first_mut() else { return Vec::new() };
+            let Some((url, notes)) = input.validate("") else { return Vec::new() };
+            let Some(setup) = model.setup.as_mut() else { return Vec::new() };
+            if let Ok(normalized) = normalize_login_url(&url)
+                && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
+            {
+                input.error = Some(refused.to_string());
+                return Vec::new();
+            }
+            setup.login_url = Some(url.clone());
+            setup.answers.insert("login_url".into(), url);
+            let first = setup.marks.iter().position(|m| *m != StepMark::Done).unwrap_or(0);
+            let cmds = vec![Cmd::SaveProgress(setup.saved(first))];
+            enter_step(model, first);
+            model.notes = notes;
+            cmds
+        }
+        key => {
+            edit_focused(model, key);
+            Vec::new()
+        }
+    }
+}
+
+/// Shows step `index` with its fields, filled from answers, drafts or defaults.
+pub fn enter_step(model: &mut Model, index: usize) {
+    let Some(setup) = model.setup.as_ref() else { return };
+    let recipe = setup.recipe;
+    let Some(step) = recipe.steps.get(index) else { return };
+    model.inputs = step
+        .fields
+        .iter()
+        .map(|field| {
+            let value = if field.secret {
+                setup.secrets.get(&field.id).map(|s| s.expose().to_string())
+            } else {
+                setup.answers.get(&field.id).cloned()
+            };
+            let value = value.or_else(|| recipe.field_default(field)).unwrap_or_default();
+            FieldInput::for_field(field, &value)
+        })
+        .collect();
+    model.focus = 0;
+    model.notes.clear();
+    model.reveal_secrets = false;
+    model.screen = Screen::Step(index);
+}
+
+pub fn paste(model: &mut Model, text: &str) {
+    if let Some(input) = model.inputs.get_mut(model.focus) {
+        input.paste(text);
+        live_check(model);
+    }
+}
+
+fn edit_focused(model: &mut Model, key: Key) {
+    let focus = model.focus;
+    let old_app_name = app_name_input(model).map(|i| i.value().to_string());
+    let changed = model.inputs.get_mut(focus).is_some_and(|input| input.key(key));
+    if changed {
+        follow_app_name(model, old_app_name);
+        live_check(model);
+    }
+}
+
+fn app_name_input(model: &Model) -> Option<&FieldInput> {
+    model.inputs.iter().find(|i| i.validator == Some(Validator::AppName))
+}
+
+/// Setup fills the API Name from the app name until someone edits it; so do we.
+fn follow_app_name(model: &mut Model, old_app_name: Option<String>) {
+    let Some(old) = old_app_name else { return };
+    let Some(new) = app_name_input(model).map(|i| i.value().to_string()) else { return };
+    if old == new {
+        return;
+    }
+    if let Some(api) = model.inputs.iter_mut().find(|i| i.validator == Some(Validator::ApiName))
+        && (api.value().is_empty() || api.value() == suggest_api_name(&old))
+    {
+        api.set(&suggest_api_name(&new));
+        api.error = None;
+    }
+}
+
+/// Validates the focused field as it is typed (an empty field isn't nagged about yet).
+fn live_check(model: &mut Model) {
+    let app_name = app_name_input(model).map(|i| i.value().to_string()).unwrap_or_default();
+    if let Some(input) = model.inputs.get_mut(model.focus) {
+        if input.value().trim().is_empty() {
+            input.error = None;
+        } else {
+            input.validate(&app_name);
+        }
+    }
+}
+
+pub fn step_key(model: &mut Model, index: usize, key: Key) -> Vec<Cmd> {
+    match key {
+        Key::Tab | Key::Down if !model.inputs.is_empty() => {
+            model.focus = (model.focus + 1) % model.inputs.len();
+        }
+        Key::BackTab | Key::Up if !model.inputs.is_empty() => {
+            model.focus = model.focus.checked_sub(1).unwrap_or(model.inputs.len() - 1);
+        }
+        Key::Enter => return confirm_step(model, index),
+        Key::Esc => go_to_step(model, index, index.checked_sub(1)),
+        Key::PageUp => go_to_step(model, index, index.checked_sub(1)),
+        Key::PageDown => go_to_step(model, index, Some(index + 1)),
+        Key::Ctrl('r') => model.reveal_secrets = !model.reveal_secrets,
+        Key::Ctrl('o') => return open_setup_page(model, index),
+        Key::Ctrl('y') => return copy_focused(model),
+        key => edit_focused(model, key),
+    }
+    Vec::new()
+}
+
+/// Leaves a step without confirming it: what was typed stays as a draft.
+fn go_to_step(model: &mut Model, from: usize, to: Option<usize>) {
+    keep_drafts(model);
+    match to {
+        None => enter_org(model),
+        Some(to) if model.setup.as_ref().is_some_and(|s| to < s.recipe.steps.len()) => enter_step(model, to),
+        Some(_) => model.screen = Screen::Step(from),
+    }
+}
+
+fn keep_drafts(model: &mut Model) {
+    let Some(setup) = model.setup.as_mut() else { return };
+    for input in &model.inputs {
+        let Some(id) = &input.field_id else { continue };
+        let value = input.checked_form();
+        if input.secret {
+            setup.secrets.insert(id.clone(), Secret::new(value.trim()));
+        } else if !value.trim().is_empty() {
+            setup.answers.insert(id.clone(), value);
+        }
+    }
+}
+
+fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
+    let app_name = app_name_input(model)
+        .map(|i| i.value().to_string())
+        .or_else(|| model.setup.as_ref().and_then(|s| s.answer("app_name").map(String::from)))
+        .unwrap_or_default();
+    let mut accepted = Vec::new();
+    let mut notes = Vec::new();
+    let mut first_error = None;
+    for (i, input) in model.inputs.iter_mut().enumerate() {
+        match input.validate(&app_name) {
+            Some((value, field_notes)) => {
+                accepted.push((input.field_id.clone(), input.secret, value));
+                notes.extend(field_notes);
+            }
+            None => {
+                first_error.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(i) = first_error {
+        model.focus = i;
+        return Vec::new();
+    }
+    let now = model.now_ms;
+    let demo = model.demo.is_some();
+    let Some(setup) = model.setup.as_mut() else { return Vec::new() };
+    for (id, secret, value) in accepted {
+        let Some(id) = id else { continue };
+        if secret {
+            setup.secrets.insert(id, Secret::new(value));
+        } else {
+            if id == "login_url" && !value.is_empty() {
+                setup.login_url = Some(value.clone());
+            }
+            setup.answers.insert(id, value);
+        }
+    }
+    let was_fix = setup.marks[index] == StepMark::NeedsFix;
+    setup.marks[index] = StepMark::Done;
+    let recipe = setup.recipe;
+    let step_kind = recipe.steps[index].kind;
+    // The app exists (or changed) once the step that ends with "Create" or a fix is done: the
+    // propagation window starts then.
+    let creates_app = is_create_step(recipe, index);
+    if creates_app || was_fix {
+        setup.app_saved_at_ms = Some(now);
+    }
+    let next = index + 1;
+    let mut cmds = vec![Cmd::SaveProgress(setup.saved(next.min(recipe.steps.len() - 1)))];
+    if demo && (creates_app || was_fix) {
+        cmds.push(Cmd::DemoRegisterApp(setup.saved(index)));
+    }
+    model.notes = notes;
+    if was_fix {
+        cmds.extend(connecting::start(model));
+        return cmds;
+    }
+    if step_kind == StepKind::Connect || next >= recipe.steps.len() {
+        model.inputs.clear();
+        model.screen = Screen::Review;
+    } else {
+        enter_step(model, next);
+    }
+    cmds
+}
+
+/// The last step before the credentials are copied: in Setup, the one that ends with Create.
+fn is_create_step(recipe: &crate::recipe::Recipe, index: usize) -> bool {
+    let credentials = recipe.steps.iter().position(|s| s.kind == StepKind::Credentials);
+    credentials.is_some_and(|c| c == index + 1)
+}
+
+fn open_setup_page(model: &mut Model, index: usize) -> Vec<Cmd> {
+    let Some(setup) = model.setup.as_ref() else { return Vec::new() };
+    let Some(page) = setup.recipe.steps[index].page else {
+        return toast(model, "This step has no Setup page to open.");
+    };
+    let origin = setup
+        .login_url
+        .as_deref()
+        .and_then(|url| normalize_login_url(url).ok())
+        .and_then(|n| n.host.lightning_origin());
+    match origin {
+        Some(origin) => vec![Cmd::OpenUrl(page.url(&origin))],
+        None => toast(
+            model,
+            format!("Log in to your org, open Setup and type \"{}\" in Quick Find (the wizard needs your My Domain URL to open it).", page.quick_find()),
+        ),
+    }
+}
+
+fn copy_focused(model: &mut Model) -> Vec<Cmd> {
+    let Some(input) = model.inputs.get(model.focus) else { return Vec::new() };
+    if input.secret {
+        return toast(model, "Secrets aren't copied to the clipboard.");
+    }
+    let text = input.checked_form();
+    let mut cmds = vec![Cmd::Copy(text)];
+    cmds.extend(toast(model, format!("Copied {} (OSC 52: most terminals and SSH support it).", input.label)));
+    cmds
+}
+
+pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+    match key {
+        Key::Enter => connecting::start(model),
+        Key::Esc => {
+            let last = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len() - 1);
+            enter_step(model, last);
+            Vec::new()
+        }
+        Key::Char('e') => {
+            enter_step(model, 0);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Demo: the emulator now has the app; its key and secret are "copied" into the setup.
+pub fn demo_registered(model: &mut Model, consumer_key: String, consumer_secret: Secret) -> Vec<Cmd> {
+    let Some(setup) = model.setup.as_mut() else { return Vec::new() };
+    setup.answers.insert("consumer_key".into(), consumer_key.clone());
+    setup.secrets.insert("consumer_secret".into(), consumer_secret.clone());
+    for input in &mut model.inputs {
+        match input.field_id.as_deref() {
+            Some("consumer_key") => input.set(&consumer_key),
+            Some("consumer_secret") => input.set(consumer_secret.expose()),
+            _ => {}
+        }
+    }
+    toast(model, "Demo: the app is in the emulator; its consumer key and secret are filled in.")
+}
