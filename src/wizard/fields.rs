@@ -69,13 +69,19 @@ impl FieldInput {
             Key::Ctrl('k') => InputRequest::DeleteTillEnd,
             _ => return false,
         };
-        self.input.handle(request).is_some_and(|changed| changed.value)
+        self.input
+            .handle(request)
+            .is_some_and(|changed| changed.value)
     }
 
     /// Inserts pasted text; line breaks become spaces so a paste never submits.
     pub fn paste(&mut self, text: &str) {
         for c in text.chars() {
-            let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
+            let c = if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            };
             if !c.is_control() {
                 self.input.handle(InputRequest::InsertChar(c));
             }
@@ -85,7 +91,11 @@ impl FieldInput {
     /// The value as the validator reads it (callback URLs: one per line).
     pub fn checked_form(&self) -> String {
         match self.validator {
-            Some(Validator::CallbackUrls) => self.value().split_whitespace().collect::<Vec<_>>().join("\n"),
+            Some(Validator::CallbackUrls) => self
+                .value()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join("\n"),
             _ => self.value().to_string(),
         }
     }

@@ -8,7 +8,7 @@ mod update;
 
 pub use fields::FieldInput;
 pub use model::{
-    ConnectView, Dialog, Model, Progress, SavedSetup, Screen, Setup, StepMark, demo_username,
+    ConnectView, Demo, Dialog, Model, Progress, SavedSetup, Screen, Setup, StepMark, demo_username,
 };
 pub use msg::{Cmd, ConnectSpec, Key, Msg, Summary};
 pub use update::update;

@@ -125,7 +125,10 @@ impl Model {
         Model {
             screen: Screen::Start,
             recipes,
-            progress: Progress { resume, selected: 0 },
+            progress: Progress {
+                resume,
+                selected: 0,
+            },
             setup: None,
             inputs: Vec::new(),
             focus: 0,
@@ -166,7 +169,10 @@ impl Model {
 
     /// Seconds left before the next attempt, when waiting.
     pub fn countdown_secs(&self) -> Option<u64> {
-        self.connect.waiting.as_ref().map(|(until, _, _)| until.saturating_sub(self.now_ms).div_ceil(1000))
+        self.connect
+            .waiting
+            .as_ref()
+            .map(|(until, _, _)| until.saturating_sub(self.now_ms).div_ceil(1000))
     }
 }
 
@@ -221,7 +227,10 @@ impl Setup {
             marks: saved.marks.clone(),
             app_saved_at_ms: saved.app_saved_at_ms,
         };
-        Some((setup, saved.current_step.min(recipe.steps.len().saturating_sub(1))))
+        Some((
+            setup,
+            saved.current_step.min(recipe.steps.len().saturating_sub(1)),
+        ))
     }
 
     pub fn answer(&self, field: &str) -> Option<&str> {

@@ -37,12 +37,18 @@ pub enum Msg {
     Tick(u64),
     Resize(u16, u16),
     /// A progress event from the running connect, stamped with the time it arrived.
-    Connect { event: Event, at_ms: u64 },
+    Connect {
+        event: Event,
+        at_ms: u64,
+    },
     ConnectFinished(Box<Summary>),
     /// A timer started with `Cmd::Timer` ran out.
     Timer(u64),
     /// Demo: the app was registered in the emulator; these are its credentials.
-    DemoAppRegistered { consumer_key: String, consumer_secret: Secret },
+    DemoAppRegistered {
+        consumer_key: String,
+        consumer_secret: Secret,
+    },
     /// Something the runtime couldn't do, said plainly.
     Failed(String),
 }
@@ -85,7 +91,10 @@ pub enum Cmd {
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Fire `Msg::Timer(id)` after this many milliseconds.
-    Timer { id: u64, after_ms: u64 },
+    Timer {
+        id: u64,
+        after_ms: u64,
+    },
     /// Demo: register (or fix) the app in the emulator from the setup's answers.
     DemoRegisterApp(SavedSetup),
     /// Demo without a browser: sign in to the emulator from the terminal.

@@ -9,10 +9,19 @@ use crate::wizard::update::{setup, toast};
 
 /// Starts a connect from the setup's answers, or says which step still needs an answer.
 pub fn start(model: &mut Model) -> Vec<Cmd> {
-    let Some(setup) = model.setup.as_ref() else { return Vec::new() };
+    let Some(setup) = model.setup.as_ref() else {
+        return Vec::new();
+    };
     let recipe = setup.recipe;
-    let (Some(login_url), Some(client_id)) = (setup.login_url.clone(), setup.answer("consumer_key").map(String::from)) else {
-        let credentials = recipe.steps.iter().position(|s| s.kind == crate::recipe::StepKind::Credentials).unwrap_or(0);
+    let (Some(login_url), Some(client_id)) = (
+        setup.login_url.clone(),
+        setup.answer("consumer_key").map(String::from),
+    ) else {
+        let credentials = recipe
+            .steps
+            .iter()
+            .position(|s| s.kind == crate::recipe::StepKind::Credentials)
+            .unwrap_or(0);
         setup::enter_step(model, credentials);
         return toast(model, "Paste the consumer key (and secret) first.");
     };
@@ -20,14 +29,23 @@ pub fn start(model: &mut Model) -> Vec<Cmd> {
         recipe_id: recipe.id.clone(),
         login_url,
         client_id,
-        client_secret: setup.secrets.get("consumer_secret").filter(|s| !s.is_empty()).cloned(),
+        client_secret: setup
+            .secrets
+            .get("consumer_secret")
+            .filter(|s| !s.is_empty())
+            .cloned(),
         expected_username: setup.answer("integration_username").map(String::from),
         app_saved_at_ms: setup.app_saved_at_ms,
         private_key_path: setup.answer("private_key_path").map(String::from),
     };
     model.connect = ConnectView {
         running: true,
-        paste: FieldInput::plain("Paste", "the address the browser ended on, the code, or the error it showed", None, ""),
+        paste: FieldInput::plain(
+            "Paste",
+            "the address the browser ended on, the code, or the error it showed",
+            None,
+            "",
+        ),
         ..ConnectView::default()
     };
     model.checks.clear();
@@ -46,7 +64,11 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
             view.attempt = n;
             view.waiting = None;
         }
-        Event::Waiting { attempt, delay, diagnosis } => {
+        Event::Waiting {
+            attempt,
+            delay,
+            diagnosis,
+        } => {
             let until = at_ms + u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
             view.waiting = Some((until, attempt, diagnosis));
         }
@@ -56,8 +78,16 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
             view.waiting = None;
             view.note = Some("Log in as the integration user and allow access.".into());
         }
-        Event::BrowserOpened => view.note = Some("Your browser is open: log in as the integration user and allow access.".into()),
-        Event::BrowserFailed(why) => view.note = Some(format!("{why}. Open the URL yourself, then paste the address you end up on.")),
+        Event::BrowserOpened => {
+            view.note = Some(
+                "Your browser is open: log in as the integration user and allow access.".into(),
+            )
+        }
+        Event::BrowserFailed(why) => {
+            view.note = Some(format!(
+                "{why}. Open the URL yourself, then paste the address you end up on."
+            ))
+        }
         Event::CodeReceived => view.note = Some("Login received; getting the token.".into()),
         Event::Check(check) => {
             model.checks.push(check);
@@ -85,7 +115,9 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
     model.summary = Some(summary);
     let mut cmds = Vec::new();
     if let Some(setup) = model.setup.as_ref() {
-        cmds.push(Cmd::SaveProgress(setup.saved(fix_step.unwrap_or(setup.recipe.steps.len() - 1))));
+        cmds.push(Cmd::SaveProgress(
+            setup.saved(fix_step.unwrap_or(setup.recipe.steps.len() - 1)),
+        ));
     }
     if connected {
         cmds.extend(toast(model, "Connected and verified."));
@@ -135,7 +167,8 @@ fn paste_box_key(model: &mut Model, key: Key) -> Vec<Cmd> {
         Key::Enter => {
             let text = model.connect.paste.value().trim().to_string();
             if text.is_empty() {
-                model.connect.paste_error = Some("Paste the address the browser ended on first.".into());
+                model.connect.paste_error =
+                    Some("Paste the address the browser ended on first.".into());
                 return Vec::new();
             }
             model.connect.paste.set("");
@@ -156,14 +189,20 @@ pub fn paste(model: &mut Model, text: &str) {
 }
 
 pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    let connected = model.summary.as_ref().is_some_and(|s| s.outcome == Outcome::Connected);
+    let connected = model
+        .summary
+        .as_ref()
+        .is_some_and(|s| s.outcome == Outcome::Connected);
     match key {
         Key::Enter if connected => {
             model.screen = Screen::Done;
             vec![Cmd::ClearProgress]
         }
         Key::Char('f') | Key::Enter if !connected && !model.connect.running => {
-            let fix = model.setup.as_ref().and_then(|s| s.marks.iter().position(|m| *m == StepMark::NeedsFix));
+            let fix = model
+                .setup
+                .as_ref()
+                .and_then(|s| s.marks.iter().position(|m| *m == StepMark::NeedsFix));
             match fix {
                 Some(index) => {
                     setup::enter_step(model, index);

@@ -21,7 +21,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Timer(id) => {
-            if model.toast.as_ref().is_some_and(|(toast_id, _)| *toast_id == id) {
+            if model
+                .toast
+                .as_ref()
+                .is_some_and(|(toast_id, _)| *toast_id == id)
+            {
                 model.toast = None;
             }
             Vec::new()
@@ -39,9 +43,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Connect { event, at_ms } => connecting::event(model, event, at_ms),
         Msg::ConnectFinished(summary) => connecting::finished(model, *summary),
-        Msg::DemoAppRegistered { consumer_key, consumer_secret } => {
-            setup::demo_registered(model, consumer_key, consumer_secret)
-        }
+        Msg::DemoAppRegistered {
+            consumer_key,
+            consumer_secret,
+        } => setup::demo_registered(model, consumer_key, consumer_secret),
         Msg::Failed(message) => toast(model, message),
     }
 }
@@ -122,5 +127,8 @@ pub(crate) fn toast(model: &mut Model, message: impl Into<String>) -> Vec<Cmd> {
     let id = model.next_timer;
     model.next_timer += 1;
     model.toast = Some((id, message.into()));
-    vec![Cmd::Timer { id, after_ms: TOAST_MS }]
+    vec![Cmd::Timer {
+        id,
+        after_ms: TOAST_MS,
+    }]
 }

@@ -15,9 +15,15 @@ pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     let entries = model.start_entries();
     match key {
         Key::Up | Key::Char('k') => {
-            model.progress.selected = model.progress.selected.checked_sub(1).unwrap_or(entries - 1);
+            model.progress.selected = model
+                .progress
+                .selected
+                .checked_sub(1)
+                .unwrap_or(entries - 1);
         }
-        Key::Down | Key::Char('j') | Key::Tab => model.progress.selected = (model.progress.selected + 1) % entries,
+        Key::Down | Key::Char('j') | Key::Tab => {
+            model.progress.selected = (model.progress.selected + 1) % entries
+        }
         Key::Esc => {
             model.quit = true;
             return vec![Cmd::Quit];
@@ -38,24 +44,45 @@ pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
 fn choose(model: &mut Model) -> Vec<Cmd> {
     let offset = usize::from(model.progress.resume.is_some());
     if offset == 1 && model.progress.selected == 0 {
-        let Some(saved) = model.progress.resume.clone() else { return Vec::new() };
+        let Some(saved) = model.progress.resume.clone() else {
+            return Vec::new();
+        };
         return match Setup::restore(&saved, model.recipes) {
             Some((setup, step)) => {
                 model.setup = Some(setup);
                 enter_step(model, step);
-                toast(model, "Resumed where you left off. Secrets are never saved: paste them again.")
+                toast(
+                    model,
+                    "Resumed where you left off. Secrets are never saved: paste them again.",
+                )
             }
             None => {
                 model.progress.resume = None;
-                toast(model, "The saved setup doesn't fit this version's recipes; start a new one.")
+                toast(
+                    model,
+                    "The saved setup doesn't fit this version's recipes; start a new one.",
+                )
             }
         };
     }
-    let Some(recipe) = model.recipes.get(model.progress.selected - offset) else { return Vec::new() };
+    let Some(recipe) = model.recipes.get(model.progress.selected - offset) else {
+        return Vec::new();
+    };
     let mut setup = Setup::new(recipe);
     if let Some(demo) = &model.demo {
-        setup.answers.insert("integration_username".into(), demo.username.clone());
-        let url = if recipe.flow == Flow::ClientCredentials { &demo.my_domain_url } else { &demo.login_url };
+        setup
+            .answers
+            .insert("integration_username".into(), demo.username.clone());
+        // The demo org can't reach a vendor's site: its callbacks are the wizard's own.
+        setup.answers.insert(
+            "callback_urls".into(),
+            crate::salesforce::callback::wizard_callback_urls().join("\n"),
+        );
+        let url = if recipe.flow == Flow::ClientCredentials {
+            &demo.my_domain_url
+        } else {
+            &demo.login_url
+        };
         setup.login_url = Some(url.clone());
     }
     model.setup = Some(setup);
@@ -64,9 +91,18 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
 }
 
 fn enter_org(model: &mut Model) {
-    let current = model.setup.as_ref().and_then(|s| s.login_url.clone()).unwrap_or_default();
+    let current = model
+        .setup
+        .as_ref()
+        .and_then(|s| s.login_url.clone())
+        .unwrap_or_default();
     let help = "production, sandbox, or your My Domain URL; a Lightning or Setup URL is converted";
-    model.inputs = vec![FieldInput::plain("Org login URL", help, Some(Validator::LoginUrl), &current)];
+    model.inputs = vec![FieldInput::plain(
+        "Org login URL",
+        help,
+        Some(Validator::LoginUrl),
+        &current,
+    )];
     model.focus = 0;
     model.notes.clear();
     model.screen = Screen::Org;
@@ -79,9 +115,15 @@ pub fn org_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             Vec::new()
         }
         Key::Enter => {
-            let Some(input) = model.inputs.first_mut() else { return Vec::new() };
-            let Some((url, notes)) = input.validate("") else { return Vec::new() };
-            let Some(setup) = model.setup.as_mut() else { return Vec::new() };
+            let Some(input) = model.inputs.first_mut() else {
+                return Vec::new();
+            };
+            let Some((url, notes)) = input.validate("") else {
+                return Vec::new();
+            };
+            let Some(setup) = model.setup.as_mut() else {
+                return Vec::new();
+            };
             if let Ok(normalized) = normalize_login_url(&url)
                 && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
             {
@@ -90,7 +132,11 @@ pub fn org_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             }
             setup.login_url = Some(url.clone());
             setup.answers.insert("login_url".into(), url);
-            let first = setup.marks.iter().position(|m| *m != StepMark::Done).unwrap_or(0);
+            let first = setup
+                .marks
+                .iter()
+                .position(|m| *m != StepMark::Done)
+                .unwrap_or(0);
             let cmds = vec![Cmd::SaveProgress(setup.saved(first))];
             enter_step(model, first);
             model.notes = notes;
@@ -105,9 +151,13 @@ pub fn org_key(model: &mut Model, key: Key) -> Vec<Cmd> {
 
 /// Shows step `index` with its fields, filled from answers, drafts or defaults.
 pub fn enter_step(model: &mut Model, index: usize) {
-    let Some(setup) = model.setup.as_ref() else { return };
+    let Some(setup) = model.setup.as_ref() else {
+        return;
+    };
     let recipe = setup.recipe;
-    let Some(step) = recipe.steps.get(index) else { return };
+    let Some(step) = recipe.steps.get(index) else {
+        return;
+    };
     model.inputs = step
         .fields
         .iter()
@@ -117,7 +167,9 @@ pub fn enter_step(model: &mut Model, index: usize) {
             } else {
                 setup.answers.get(&field.id).cloned()
             };
-            let value = value.or_else(|| recipe.field_default(field)).unwrap_or_default();
+            let value = value
+                .or_else(|| recipe.field_default(field))
+                .unwrap_or_default();
             FieldInput::for_field(field, &value)
         })
         .collect();
@@ -137,7 +189,10 @@ pub fn paste(model: &mut Model, text: &str) {
 fn edit_focused(model: &mut Model, key: Key) {
     let focus = model.focus;
     let old_app_name = app_name_input(model).map(|i| i.value().to_string());
-    let changed = model.inputs.get_mut(focus).is_some_and(|input| input.key(key));
+    let changed = model
+        .inputs
+        .get_mut(focus)
+        .is_some_and(|input| input.key(key));
     if changed {
         follow_app_name(model, old_app_name);
         live_check(model);
@@ -145,17 +200,25 @@ fn edit_focused(model: &mut Model, key: Key) {
 }
 
 fn app_name_input(model: &Model) -> Option<&FieldInput> {
-    model.inputs.iter().find(|i| i.validator == Some(Validator::AppName))
+    model
+        .inputs
+        .iter()
+        .find(|i| i.validator == Some(Validator::AppName))
 }
 
 /// Setup fills the API Name from the app name until someone edits it; so do we.
 fn follow_app_name(model: &mut Model, old_app_name: Option<String>) {
     let Some(old) = old_app_name else { return };
-    let Some(new) = app_name_input(model).map(|i| i.value().to_string()) else { return };
+    let Some(new) = app_name_input(model).map(|i| i.value().to_string()) else {
+        return;
+    };
     if old == new {
         return;
     }
-    if let Some(api) = model.inputs.iter_mut().find(|i| i.validator == Some(Validator::ApiName))
+    if let Some(api) = model
+        .inputs
+        .iter_mut()
+        .find(|i| i.validator == Some(Validator::ApiName))
         && (api.value().is_empty() || api.value() == suggest_api_name(&old))
     {
         api.set(&suggest_api_name(&new));
@@ -165,7 +228,9 @@ fn follow_app_name(model: &mut Model, old_app_name: Option<String>) {
 
 /// Validates the focused field as it is typed (an empty field isn't nagged about yet).
 fn live_check(model: &mut Model) {
-    let app_name = app_name_input(model).map(|i| i.value().to_string()).unwrap_or_default();
+    let app_name = app_name_input(model)
+        .map(|i| i.value().to_string())
+        .unwrap_or_default();
     if let Some(input) = model.inputs.get_mut(model.focus) {
         if input.value().trim().is_empty() {
             input.error = None;
@@ -200,13 +265,22 @@ fn go_to_step(model: &mut Model, from: usize, to: Option<usize>) {
     keep_drafts(model);
     match to {
         None => enter_org(model),
-        Some(to) if model.setup.as_ref().is_some_and(|s| to < s.recipe.steps.len()) => enter_step(model, to),
+        Some(to)
+            if model
+                .setup
+                .as_ref()
+                .is_some_and(|s| to < s.recipe.steps.len()) =>
+        {
+            enter_step(model, to)
+        }
         Some(_) => model.screen = Screen::Step(from),
     }
 }
 
 fn keep_drafts(model: &mut Model) {
-    let Some(setup) = model.setup.as_mut() else { return };
+    let Some(setup) = model.setup.as_mut() else {
+        return;
+    };
     for input in &model.inputs {
         let Some(id) = &input.field_id else { continue };
         let value = input.checked_form();
@@ -221,7 +295,12 @@ fn keep_drafts(model: &mut Model) {
 fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     let app_name = app_name_input(model)
         .map(|i| i.value().to_string())
-        .or_else(|| model.setup.as_ref().and_then(|s| s.answer("app_name").map(String::from)))
+        .or_else(|| {
+            model
+                .setup
+                .as_ref()
+                .and_then(|s| s.answer("app_name").map(String::from))
+        })
         .unwrap_or_default();
     let mut accepted = Vec::new();
     let mut notes = Vec::new();
@@ -243,7 +322,9 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     }
     let now = model.now_ms;
     let demo = model.demo.is_some();
-    let Some(setup) = model.setup.as_mut() else { return Vec::new() };
+    let Some(setup) = model.setup.as_mut() else {
+        return Vec::new();
+    };
     for (id, secret, value) in accepted {
         let Some(id) = id else { continue };
         if secret {
@@ -266,7 +347,9 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         setup.app_saved_at_ms = Some(now);
     }
     let next = index + 1;
-    let mut cmds = vec![Cmd::SaveProgress(setup.saved(next.min(recipe.steps.len() - 1)))];
+    let mut cmds = vec![Cmd::SaveProgress(
+        setup.saved(next.min(recipe.steps.len() - 1)),
+    )];
     if demo && (creates_app || was_fix) {
         cmds.push(Cmd::DemoRegisterApp(setup.saved(index)));
     }
@@ -286,12 +369,17 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
 
 /// The last step before the credentials are copied: in Setup, the one that ends with Create.
 fn is_create_step(recipe: &crate::recipe::Recipe, index: usize) -> bool {
-    let credentials = recipe.steps.iter().position(|s| s.kind == StepKind::Credentials);
+    let credentials = recipe
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::Credentials);
     credentials.is_some_and(|c| c == index + 1)
 }
 
 fn open_setup_page(model: &mut Model, index: usize) -> Vec<Cmd> {
-    let Some(setup) = model.setup.as_ref() else { return Vec::new() };
+    let Some(setup) = model.setup.as_ref() else {
+        return Vec::new();
+    };
     let Some(page) = setup.recipe.steps[index].page else {
         return toast(model, "This step has no Setup page to open.");
     };
@@ -304,19 +392,30 @@ fn open_setup_page(model: &mut Model, index: usize) -> Vec<Cmd> {
         Some(origin) => vec![Cmd::OpenUrl(page.url(&origin))],
         None => toast(
             model,
-            format!("Log in to your org, open Setup and type \"{}\" in Quick Find (the wizard needs your My Domain URL to open it).", page.quick_find()),
+            format!(
+                "Log in to your org, open Setup and type \"{}\" in Quick Find (the wizard needs your My Domain URL to open it).",
+                page.quick_find()
+            ),
         ),
     }
 }
 
 fn copy_focused(model: &mut Model) -> Vec<Cmd> {
-    let Some(input) = model.inputs.get(model.focus) else { return Vec::new() };
+    let Some(input) = model.inputs.get(model.focus) else {
+        return Vec::new();
+    };
     if input.secret {
         return toast(model, "Secrets aren't copied to the clipboard.");
     }
     let text = input.checked_form();
     let mut cmds = vec![Cmd::Copy(text)];
-    cmds.extend(toast(model, format!("Copied {} (OSC 52: most terminals and SSH support it).", input.label)));
+    cmds.extend(toast(
+        model,
+        format!(
+            "Copied {} (OSC 52: most terminals and SSH support it).",
+            input.label
+        ),
+    ));
     cmds
 }
 
@@ -337,10 +436,20 @@ pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
 }
 
 /// Demo: the emulator now has the app; its key and secret are "copied" into the setup.
-pub fn demo_registered(model: &mut Model, consumer_key: String, consumer_secret: Secret) -> Vec<Cmd> {
-    let Some(setup) = model.setup.as_mut() else { return Vec::new() };
-    setup.answers.insert("consumer_key".into(), consumer_key.clone());
-    setup.secrets.insert("consumer_secret".into(), consumer_secret.clone());
+pub fn demo_registered(
+    model: &mut Model,
+    consumer_key: String,
+    consumer_secret: Secret,
+) -> Vec<Cmd> {
+    let Some(setup) = model.setup.as_mut() else {
+        return Vec::new();
+    };
+    setup
+        .answers
+        .insert("consumer_key".into(), consumer_key.clone());
+    setup
+        .secrets
+        .insert("consumer_secret".into(), consumer_secret.clone());
     for input in &mut model.inputs {
         match input.field_id.as_deref() {
             Some("consumer_key") => input.set(&consumer_key),
@@ -348,5 +457,8 @@ pub fn demo_registered(model: &mut Model, consumer_key: String, consumer_secret:
             _ => {}
         }
     }
-    toast(model, "Demo: the app is in the emulator; its consumer key and secret are filled in.")
+    toast(
+        model,
+        "Demo: the app is in the emulator; its consumer key and secret are filled in.",
+    )
 }

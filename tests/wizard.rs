@@ -1,0 +1,512 @@
+//! The wizard's state machine, driven by messages alone: every screen's transitions, bad
+//! input, cancel, resume, and fix-then-reconnect.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+use std::time::Duration;
+
+use eca_wizard::connect::{Event, Outcome};
+use eca_wizard::recipe;
+use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
+use eca_wizard::salesforce::settings::SettingKey;
+use eca_wizard::secret::Secret;
+use eca_wizard::verify::{Check, Status};
+use eca_wizard::wizard::{Cmd, Dialog, Key, Model, Msg, Screen, StepMark, Summary, update};
+
+const SECRET: &str = "S3cr3tValueForTests0123456789";
+
+fn model() -> Model {
+    Model::new(recipe::builtin().unwrap(), None, 1_000)
+}
+
+fn press(model: &mut Model, key: Key) -> Vec<Cmd> {
+    update(model, Msg::Key(key))
+}
+
+fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        press(model, Key::Char(c));
+    }
+}
+
+fn clear_field(model: &mut Model) {
+    press(model, Key::Ctrl('u'));
+    press(model, Key::Ctrl('k'));
+}
+
+/// Chooses a recipe by id on the start screen.
+fn choose(model: &mut Model, id: &str) {
+    let index = model.recipes.iter().position(|r| r.id == id).unwrap();
+    for _ in 0..index {
+        press(model, Key::Down);
+    }
+    press(model, Key::Enter);
+    assert_eq!(model.screen, Screen::Org);
+}
+
+fn set_org(model: &mut Model, url: &str) -> Vec<Cmd> {
+    clear_field(model);
+    type_text(model, url);
+    press(model, Key::Enter)
+}
+
+/// Fills the current step's fields that have no value and confirms it.
+fn complete_step(model: &mut Model) -> Vec<Cmd> {
+    for i in 0..model.inputs.len() {
+        model.focus = i;
+        if model.inputs[i].value().is_empty() {
+            let value = match model.inputs[i].field_id.as_deref() {
+                Some("integration_username") => "integration@acme.example",
+                Some("contact_email") => "admin@acme.example",
+                Some("consumer_key") => "3MVG9TestConsumerKey000000",
+                Some("consumer_secret") => SECRET,
+                Some("app_name") => "Acme Sync",
+                Some("permission_set") => "Acme_Integration",
+                _ => "value",
+            };
+            type_text(model, value);
+        }
+    }
+    press(model, Key::Enter)
+}
+
+fn walk_to_review(model: &mut Model) -> Vec<Cmd> {
+    let mut all = Vec::new();
+    for _ in 0..40 {
+        if !matches!(model.screen, Screen::Step(_)) {
+            break;
+        }
+        all.extend(complete_step(model));
+    }
+    assert_eq!(
+        model.screen,
+        Screen::Review,
+        "{:?}",
+        model.inputs.iter().map(|i| &i.error).collect::<Vec<_>>()
+    );
+    all
+}
+
+#[test]
+fn the_start_screen_quits_at_once_and_wraps() {
+    let mut m = model();
+    press(&mut m, Key::Up);
+    assert_eq!(m.progress.selected, m.recipes.len() - 1);
+    press(&mut m, Key::Down);
+    assert_eq!(m.progress.selected, 0);
+    press(&mut m, Key::Char('?'));
+    assert_eq!(m.dialog, Some(Dialog::Help));
+    press(&mut m, Key::Char('x'));
+    assert_eq!(m.dialog, None);
+    assert_eq!(press(&mut m, Key::Char('q')), [Cmd::Quit]);
+    assert!(m.quit);
+}
+
+#[test]
+fn the_org_screen_normalises_and_refuses_with_the_text_kept() {
+    let mut m = model();
+    choose(&mut m, "service-board-sync");
+    assert!(set_org(&mut m, "https://na1.salesforce.com").is_empty());
+    assert_eq!(m.screen, Screen::Org);
+    assert!(m.inputs[0].error.as_deref().unwrap().contains("instanced"));
+    assert_eq!(
+        m.inputs[0].value(),
+        "https://na1.salesforce.com",
+        "nothing typed is lost"
+    );
+    set_org(&mut m, "production");
+    assert!(
+        m.inputs[0].error.as_deref().unwrap().contains("My Domain"),
+        "client credentials needs My Domain"
+    );
+    let cmds = set_org(
+        &mut m,
+        "https://acme.lightning.force.com/lightning/setup/SetupOneHome/home",
+    );
+    assert_eq!(m.screen, Screen::Step(0));
+    assert!(
+        m.notes.iter().any(|n| n.contains("Lightning")),
+        "{:?}",
+        m.notes
+    );
+    assert!(
+        matches!(&cmds[..], [Cmd::SaveProgress(saved)] if saved.login_url.as_deref() == Some("https://acme.my.salesforce.com"))
+    );
+    press(&mut m, Key::Esc);
+    assert_eq!(m.screen, Screen::Org);
+    press(&mut m, Key::Esc);
+    assert_eq!(m.screen, Screen::Start);
+}
+
+#[test]
+fn steps_validate_keep_input_and_never_save_secrets() {
+    let mut m = model();
+    choose(&mut m, "apideck");
+    set_org(&mut m, "production");
+    // Step 0: the username field refuses junk and keeps it.
+    type_text(&mut m, "not a username");
+    press(&mut m, Key::Enter);
+    assert_eq!(m.screen, Screen::Step(0));
+    assert!(m.inputs[0].error.is_some());
+    assert_eq!(m.inputs[0].value(), "not a username");
+    clear_field(&mut m);
+    let cmds = complete_step(&mut m);
+    assert_eq!(m.screen, Screen::Step(1));
+    assert!(matches!(&cmds[0], Cmd::SaveProgress(saved) if saved.marks[0] == StepMark::Done));
+
+    // Basic info: the API name follows the app name as Setup does.
+    for _ in 0..2 {
+        complete_step(&mut m);
+    }
+    assert_eq!(m.screen, Screen::Step(3));
+    m.focus = 0;
+    clear_field(&mut m);
+    type_text(&mut m, "Acme Sync 2");
+    assert_eq!(m.inputs[1].value(), "Acme_Sync_2");
+
+    let all = walk_to_review(&mut m);
+    for cmd in &all {
+        if let Cmd::SaveProgress(saved) = cmd {
+            assert!(!saved.answers.contains_key("consumer_secret"));
+            assert!(
+                !format!("{saved:?}").contains(SECRET),
+                "a saved setup holds the secret"
+            );
+        }
+    }
+    let cmds = press(&mut m, Key::Enter);
+    let Some(Cmd::Connect(spec)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(spec.client_secret, Some(Secret::new(SECRET)));
+    assert_eq!(spec.login_url, "https://login.salesforce.com");
+    assert!(
+        spec.app_saved_at_ms.is_some(),
+        "confirming the Create step starts the window"
+    );
+    assert_eq!(m.screen, Screen::Connect);
+}
+
+#[test]
+fn secrets_are_masked_until_revealed() {
+    let mut m = model();
+    choose(&mut m, "custom");
+    set_org(&mut m, "production");
+    let credentials = m
+        .recipe()
+        .unwrap()
+        .steps
+        .iter()
+        .position(|s| s.id == "credentials")
+        .unwrap();
+    for _ in 0..credentials {
+        press(&mut m, Key::PageDown);
+    }
+    assert_eq!(m.screen, Screen::Step(credentials));
+    m.focus = 1;
+    update(&mut m, Msg::Paste(format!("{SECRET}\n")));
+    assert_eq!(
+        m.screen,
+        Screen::Step(credentials),
+        "a pasted newline never submits"
+    );
+    assert_eq!(m.inputs[1].value(), format!("{SECRET} "));
+    assert!(!m.inputs[1].shown(m.reveal_secrets).contains("S3cr3t"));
+    press(&mut m, Key::Ctrl('r'));
+    assert!(m.inputs[1].shown(m.reveal_secrets).contains("S3cr3t"));
+    assert!(
+        press(&mut m, Key::Ctrl('y'))
+            .iter()
+            .all(|c| !matches!(c, Cmd::Copy(_))),
+        "secrets aren't copied"
+    );
+}
+
+#[test]
+fn drafts_survive_moving_between_steps() {
+    let mut m = model();
+    choose(&mut m, "custom");
+    set_org(&mut m, "production");
+    type_text(&mut m, "half-typed");
+    press(&mut m, Key::PageDown);
+    assert_eq!(m.screen, Screen::Step(1));
+    press(&mut m, Key::PageUp);
+    assert_eq!(m.inputs[0].value(), "half-typed");
+}
+
+#[test]
+fn quitting_mid_setup_asks_first() {
+    let mut m = model();
+    choose(&mut m, "custom");
+    set_org(&mut m, "production");
+    type_text(&mut m, "q");
+    assert_eq!(m.dialog, None, "q is text while typing");
+    press(&mut m, Key::Ctrl('q'));
+    assert_eq!(m.dialog, Some(Dialog::ConfirmQuit));
+    press(&mut m, Key::Char('n'));
+    assert_eq!(m.dialog, None);
+    assert!(!m.quit);
+    press(&mut m, Key::Ctrl('q'));
+    assert_eq!(press(&mut m, Key::Char('y')), [Cmd::Quit]);
+}
+
+#[test]
+fn a_saved_setup_is_offered_and_resumed_without_secrets() {
+    let mut m = model();
+    choose(&mut m, "apideck");
+    set_org(&mut m, "production");
+    let saved = match &complete_step(&mut m)[0] {
+        Cmd::SaveProgress(saved) => saved.clone(),
+        other => panic!("{other:?}"),
+    };
+    let mut resumed = Model::new(recipe::builtin().unwrap(), Some(saved), 2_000);
+    assert_eq!(resumed.start_entries(), resumed.recipes.len() + 1);
+    press(&mut resumed, Key::Enter);
+    assert_eq!(resumed.screen, Screen::Step(1));
+    assert_eq!(
+        resumed
+            .setup
+            .as_ref()
+            .unwrap()
+            .answer("integration_username"),
+        Some("integration@acme.example")
+    );
+    assert!(resumed.setup.as_ref().unwrap().secrets.is_empty());
+}
+
+#[test]
+fn a_resume_that_doesnt_fit_is_refused_and_can_be_discarded() {
+    let mut m = model();
+    choose(&mut m, "apideck");
+    let Cmd::SaveProgress(mut saved) = set_org(&mut m, "production").remove(0) else {
+        panic!()
+    };
+    saved.marks.pop();
+    let mut bad = Model::new(recipe::builtin().unwrap(), Some(saved.clone()), 0);
+    press(&mut bad, Key::Enter);
+    assert_eq!(bad.screen, Screen::Start);
+    assert!(bad.progress.resume.is_none());
+    let mut discard = Model::new(recipe::builtin().unwrap(), Some(saved), 0);
+    assert!(press(&mut discard, Key::Char('d')).contains(&Cmd::ClearProgress));
+}
+
+fn failed_summary(target: Target) -> Summary {
+    let diagnosis = Diagnosis {
+        kind: Kind::Misconfigured,
+        error: "invalid_client".into(),
+        target: Some(target),
+        message: "fix it".into(),
+    };
+    Summary {
+        outcome: Outcome::Misconfigured,
+        checks: vec![Check::failed("refresh", diagnosis.clone())],
+        diagnosis: Some(diagnosis),
+        instance_url: None,
+        identity: None,
+        attempts: 1,
+    }
+}
+
+#[test]
+fn connect_events_countdown_then_fix_and_reconnect() {
+    let mut m = model();
+    choose(&mut m, "apideck");
+    set_org(&mut m, "production");
+    walk_to_review(&mut m);
+    press(&mut m, Key::Enter);
+    assert!(m.connect.running && m.animating());
+
+    let diagnosis = Diagnosis {
+        kind: Kind::Propagating,
+        error: "invalid_client_id".into(),
+        target: Some(Target::Credentials),
+        message: "wait".into(),
+    };
+    update(
+        &mut m,
+        Msg::Connect {
+            event: Event::Waiting {
+                attempt: 2,
+                delay: Duration::from_secs(8),
+                diagnosis,
+            },
+            at_ms: 10_000,
+        },
+    );
+    update(&mut m, Msg::Tick(13_500));
+    assert_eq!(m.countdown_secs(), Some(5));
+    assert_eq!(press(&mut m, Key::Char('r')), [Cmd::RetryNow]);
+    update(
+        &mut m,
+        Msg::Connect {
+            event: Event::AuthorizeUrl("http://login.example/authorize".into()),
+            at_ms: 14_000,
+        },
+    );
+    assert_eq!(
+        m.connect.url.as_deref(),
+        Some("http://login.example/authorize")
+    );
+    assert!(
+        matches!(&press(&mut m, Key::Char('c'))[0], Cmd::Copy(url) if url.contains("authorize"))
+    );
+
+    // The paste box takes a pasted address and sends it on Enter.
+    press(&mut m, Key::Char('p'));
+    press(&mut m, Key::Enter);
+    assert!(
+        m.connect.paste_error.is_some(),
+        "an empty paste says what to do"
+    );
+    update(
+        &mut m,
+        Msg::Paste("http://localhost:7717/callback?code=x&state=y".into()),
+    );
+    assert!(
+        matches!(&press(&mut m, Key::Enter)[..], [Cmd::Paste(text)] if text.contains("code=x"))
+    );
+
+    update(
+        &mut m,
+        Msg::Connect {
+            event: Event::Check(Check::passed("token", "ok")),
+            at_ms: 15_000,
+        },
+    );
+    assert_eq!(m.screen, Screen::Status);
+    update(
+        &mut m,
+        Msg::ConnectFinished(Box::new(failed_summary(Target::Setting(
+            SettingKey::RequireSecretRefresh,
+        )))),
+    );
+    let security = m
+        .recipe()
+        .unwrap()
+        .steps
+        .iter()
+        .position(|s| s.id == "security")
+        .unwrap();
+    assert_eq!(
+        m.setup.as_ref().unwrap().marks[security],
+        StepMark::NeedsFix
+    );
+    press(&mut m, Key::Char('f'));
+    assert_eq!(m.screen, Screen::Step(security));
+    let cmds = press(&mut m, Key::Enter);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::Connect(_))),
+        "confirming the fix reconnects: {cmds:?}"
+    );
+    assert_eq!(m.screen, Screen::Connect);
+    assert_eq!(m.setup.as_ref().unwrap().marks[security], StepMark::Done);
+
+    let green = Summary {
+        outcome: Outcome::Connected,
+        checks: vec![Check::passed("token", "ok")],
+        diagnosis: None,
+        instance_url: Some("https://acme.my.salesforce.com".into()),
+        identity: None,
+        attempts: 1,
+    };
+    update(&mut m, Msg::ConnectFinished(Box::new(green)));
+    assert!(press(&mut m, Key::Enter).contains(&Cmd::ClearProgress));
+    assert_eq!(m.screen, Screen::Done);
+    assert_eq!(press(&mut m, Key::Enter), [Cmd::Quit]);
+}
+
+#[test]
+fn cancelling_a_connect_goes_back_to_review() {
+    let mut m = model();
+    choose(&mut m, "custom");
+    set_org(&mut m, "production");
+    walk_to_review(&mut m);
+    press(&mut m, Key::Enter);
+    assert_eq!(press(&mut m, Key::Esc), [Cmd::CancelConnect]);
+    assert_eq!(m.screen, Screen::Review);
+    assert!(!m.connect.running);
+}
+
+#[test]
+fn connecting_without_a_key_sends_the_admin_to_the_credentials_step() {
+    let mut m = model();
+    choose(&mut m, "custom");
+    set_org(&mut m, "production");
+    for _ in 0..m.recipe().unwrap().steps.len() {
+        press(&mut m, Key::PageDown);
+    }
+    assert_eq!(m.screen, Screen::Step(m.recipe().unwrap().steps.len() - 1));
+    complete_step(&mut m);
+    assert_eq!(m.screen, Screen::Review);
+    press(&mut m, Key::Enter);
+    assert!(
+        matches!(m.screen, Screen::Step(i) if m.recipe().unwrap().steps[i].id == "credentials")
+    );
+    assert!(m.toast.is_some());
+}
+
+#[test]
+fn demo_mode_registers_the_app_and_fills_the_credentials() {
+    let demo = eca_wizard::wizard::Model::new(recipe::builtin().unwrap(), None, 0);
+    let mut m = demo.with_demo(eca_wizard::wizard::Demo {
+        login_url: "http://127.0.0.1:1".into(),
+        my_domain_url: "http://127.0.0.1:2".into(),
+        username: "integration@eca-wizard.demo".into(),
+        terminal_sign_in: false,
+    });
+    choose(&mut m, "service-board-sync");
+    assert_eq!(
+        m.inputs[0].value(),
+        "http://127.0.0.1:2",
+        "client credentials starts on the My Domain"
+    );
+    press(&mut m, Key::Enter);
+    let credentials = m
+        .recipe()
+        .unwrap()
+        .steps
+        .iter()
+        .position(|s| s.id == "credentials")
+        .unwrap();
+    let mut registered = false;
+    for _ in 0..20 {
+        if m.screen == Screen::Step(credentials) {
+            break;
+        }
+        registered |= complete_step(&mut m)
+            .iter()
+            .any(|c| matches!(c, Cmd::DemoRegisterApp(_)));
+    }
+    assert_eq!(
+        m.screen,
+        Screen::Step(credentials),
+        "{:?}",
+        m.inputs.iter().map(|i| &i.error).collect::<Vec<_>>()
+    );
+    assert!(
+        registered,
+        "reaching the credentials step creates the app in the emulator"
+    );
+    update(
+        &mut m,
+        Msg::DemoAppRegistered {
+            consumer_key: "3MVG9Demo".into(),
+            consumer_secret: Secret::new(SECRET),
+        },
+    );
+    assert_eq!(m.inputs[0].value(), "3MVG9Demo");
+    assert!(m.toast.is_some());
+}
+
+#[test]
+fn stale_timers_are_ignored() {
+    let mut m = model();
+    update(&mut m, Msg::Failed("first".into()));
+    let first = m.toast.as_ref().unwrap().0;
+    update(&mut m, Msg::Failed("second".into()));
+    update(&mut m, Msg::Timer(first));
+    assert_eq!(m.toast.as_ref().unwrap().1, "second");
+    let second = m.toast.as_ref().unwrap().0;
+    update(&mut m, Msg::Timer(second));
+    assert!(m.toast.is_none());
+}
