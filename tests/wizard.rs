@@ -10,7 +10,7 @@ use eca_wizard::recipe;
 use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
 use eca_wizard::salesforce::settings::SettingKey;
 use eca_wizard::secret::Secret;
-use eca_wizard::verify::{Check, Status};
+use eca_wizard::verify::Check;
 use eca_wizard::wizard::{Cmd, Dialog, Key, Model, Msg, Screen, StepMark, Summary, update};
 
 const SECRET: &str = "S3cr3tValueForTests0123456789";
