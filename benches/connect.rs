@@ -38,6 +38,7 @@ fn main() -> anyhow::Result<()> {
         saved_ago: Duration::ZERO,
         jwt: None,
         expected_username: None,
+        retry_now: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -24,6 +24,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The whole journey against the embedded emulator: no Salesforce org needed
+    Demo(DemoArgs),
     /// Connect to an External Client App and verify the connection, without the TUI
     Connect(ConnectArgs),
     /// Explain a pasted Salesforce error: what it means and which setting to change
@@ -39,6 +41,20 @@ pub enum Command {
     },
     /// Run the local Salesforce emulator alone (both hosts) until Ctrl-C
     Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DemoArgs {
+    /// Inject one misconfiguration to see a diagnosis and the fix (refresh-secret, no-run-as,
+    /// flow-off, no-api, no-refresh-scope)
+    #[arg(long, value_name = "NAME")]
+    pub fault: Option<String>,
+    /// Seconds the demo app takes to "propagate" after it is created or fixed
+    #[arg(long, default_value_t = 20, value_name = "SECS")]
+    pub propagation_delay: u64,
+    /// Approve logins at once (no login or consent page), e.g. for a scripted browser
+    #[arg(long)]
+    pub auto_approve: bool,
 }
 
 #[derive(Debug, Clone, clap::Args)]

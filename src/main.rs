@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use eca_wizard::cli::{Cli, Command};
 use eca_wizard::commands;
 
@@ -15,7 +15,8 @@ fn main() -> ExitCode {
             commands::explain::run(&text, &recipe, json).map(|()| 0)
         }
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
-        None => Cli::command().print_help().map(|()| 0).map_err(Into::into),
+        Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
+        None => commands::wizard::run().map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),

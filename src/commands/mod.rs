@@ -6,6 +6,7 @@ pub mod emulator;
 pub mod explain;
 mod prompt;
 pub mod recipes;
+pub mod wizard;
 
 /// A mistake in how the command was called: exit code 2, like clap's own.
 #[derive(Debug, thiserror::Error)]

@@ -48,6 +48,8 @@ pub struct Request {
     pub jwt: Option<(Secret, String)>,
     /// The integration user, when known: another user gets a warning.
     pub expected_username: Option<String>,
+    /// Notified to end the current wait early ("retry now").
+    pub retry_now: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 /// What happened, as it happens.
@@ -114,7 +116,7 @@ pub type Pastes = mpsc::Receiver<String>;
 pub(crate) struct Run<'a> {
     pub req: &'a Request,
     pub client: OAuthClient,
-    pub events: &'a mut dyn FnMut(Event),
+    pub events: &'a mut (dyn FnMut(Event) + Send),
     pub cancel: watch::Receiver<bool>,
     pub started: Instant,
     pub attempts: u32,
@@ -142,8 +144,15 @@ impl Run<'_> {
                     delay,
                     diagnosis: diagnosis.clone(),
                 });
+                let retry_now = async {
+                    match &self.req.retry_now {
+                        Some(notify) => notify.notified().await,
+                        None => std::future::pending().await,
+                    }
+                };
                 tokio::select! {
                     () = tokio::time::sleep(delay) => true,
+                    () = retry_now => true,
                     () = crate::cancel::cancelled(self.cancel.clone()) => false,
                 }
             }
@@ -163,7 +172,7 @@ impl Run<'_> {
 /// Connects and verifies. `pastes` feeds the paste path; `cancel` stops any wait.
 pub async fn connect(
     req: &Request,
-    events: &mut dyn FnMut(Event),
+    events: &mut (dyn FnMut(Event) + Send),
     pastes: Option<Pastes>,
     cancel: watch::Receiver<bool>,
 ) -> Report {

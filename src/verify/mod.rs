@@ -95,7 +95,7 @@ pub async fn verify(
     client: &OAuthClient,
     tokens: &mut Tokens,
     plan: &Plan<'_>,
-    report: &mut dyn FnMut(&Check),
+    report: &mut (dyn FnMut(&Check) + Send),
 ) -> Verified {
     let mut checks = Vec::new();
     let mut push = |check: Check, checks: &mut Vec<Check>| {

@@ -8,7 +8,8 @@ mod update;
 
 pub use fields::FieldInput;
 pub use model::{
-    ConnectView, Demo, Dialog, Model, Progress, SavedSetup, Screen, Setup, StepMark, demo_username,
+    ConnectView, DEMO_KEY_MARKER, Demo, Dialog, Model, Progress, SavedSetup, Screen, Setup,
+    StepMark, demo_username,
 };
 pub use msg::{Cmd, ConnectSpec, Key, Msg, Summary};
 pub use update::update;

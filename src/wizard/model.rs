@@ -117,6 +117,8 @@ pub struct Model {
     pub size: (u16, u16),
     pub demo: Option<Demo>,
     pub browser_available: bool,
+    /// False under `NO_COLOR`: the screen uses only bold, dim and reverse.
+    pub color: bool,
     pub quit: bool,
 }
 
@@ -144,6 +146,7 @@ impl Model {
             size: (80, 24),
             demo: None,
             browser_available: true,
+            color: true,
             quit: false,
         }
     }
@@ -237,6 +240,9 @@ impl Setup {
         self.answers.get(field).map(String::as_str)
     }
 }
+
+/// Stands in for a private-key path in demo mode: the demo certificate's key, built in.
+pub const DEMO_KEY_MARKER: &str = "(built-in demo key)";
 
 /// The demo org's integration user, prefilled in demo mode.
 pub fn demo_username() -> &'static str {

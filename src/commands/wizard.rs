@@ -1,0 +1,76 @@
+//! `eca-wizard` and `eca-wizard demo`: the interactive wizard.
+
+use std::io::IsTerminal;
+
+use crate::cli::DemoArgs;
+use crate::commands::UsageError;
+use crate::emulator::{self, Emulator, Org};
+use crate::recipe;
+use crate::runtime::{self, demo};
+use crate::wizard::{self, Model};
+
+pub fn run() -> anyhow::Result<()> {
+    require_terminal()?;
+    let model = Model::new(
+        recipe::builtin()?,
+        runtime::saved_progress(),
+        runtime::now_ms(),
+    );
+    runtime::run(configure(model), None)
+}
+
+pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
+    let fault = args
+        .fault
+        .as_deref()
+        .map(str::parse::<demo::Fault>)
+        .transpose()
+        .map_err(UsageError)?;
+    require_terminal()?;
+    // The demo never touches a real setup's saved progress.
+    let home = std::env::temp_dir().join(format!("eca-wizard-demo-{}", std::process::id()));
+    let mut org = Org::demo();
+    org.propagation_delay_secs = args.propagation_delay;
+    let emulator = Emulator::start(emulator::Config {
+        org,
+        login_port: 0,
+        my_domain_port: 0,
+        auto_approve: args.auto_approve,
+    })?;
+    let model = configure(Model::new(recipe::builtin()?, None, runtime::now_ms()));
+    let info = wizard::Demo {
+        login_url: emulator.login_url().to_string(),
+        my_domain_url: emulator.my_domain_url().to_string(),
+        username: wizard::demo_username().to_string(),
+        terminal_sign_in: !model.browser_available,
+    };
+    let result = runtime::run_in(
+        model.with_demo(info),
+        Some(demo::Demo::new(emulator, fault)),
+        home.clone(),
+    );
+    let _ = std::fs::remove_dir_all(home);
+    result
+}
+
+fn require_terminal() -> anyhow::Result<()> {
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(UsageError(
+            "the wizard needs a terminal; for scripts use `eca-wizard connect` (see --help)".into(),
+        )
+        .into())
+    }
+}
+
+/// Settings from the environment: colour and whether a browser can be opened.
+fn configure(mut model: Model) -> Model {
+    model.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let browser = std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty());
+    let ssh = std::env::var_os("SSH_CONNECTION").is_some() || std::env::var_os("SSH_TTY").is_some();
+    let display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    model.browser_available = browser || !(ssh || (cfg!(target_os = "linux") && !display));
+    model
+}

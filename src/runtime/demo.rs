@@ -1,0 +1,224 @@
+//! `eca-wizard demo`: the embedded emulator plays the admin's org. When the admin reaches the
+//! step that creates the app, it is registered from their answers, as if they had clicked
+//! through Setup; an injected fault shows a diagnosis until the admin "fixes" its step.
+
+use std::str::FromStr;
+
+use crate::emulator::org::{
+    App, DEMO_INTEGRATION_USER, DEMO_JWT_CERTIFICATE, PermittedUsers, Policies,
+};
+use crate::emulator::{Emulator, ids};
+use crate::recipe::{Recipe, SettingValue};
+use crate::salesforce::Flow;
+use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey};
+use crate::secret::Secret;
+use crate::wizard::SavedSetup;
+
+pub use crate::wizard::DEMO_KEY_MARKER;
+
+/// A misconfiguration the demo can inject, and the setting that fixes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The app requires the secret to refresh (Apideck refreshes without it).
+    RefreshSecret,
+    /// No Run As user for client credentials.
+    NoRunAs,
+    /// Client credentials left off.
+    FlowOff,
+    /// The integration user lacks API Enabled.
+    NoApi,
+    /// The refresh scope is missing.
+    NoRefreshScope,
+}
+
+impl Fault {
+    pub const NAMES: &'static [&'static str] = &[
+        "refresh-secret",
+        "no-run-as",
+        "flow-off",
+        "no-api",
+        "no-refresh-scope",
+    ];
+}
+
+impl FromStr for Fault {
+    type Err = String;
+    fn from_str(name: &str) -> Result<Fault, String> {
+        Ok(match name {
+            "refresh-secret" => Fault::RefreshSecret,
+            "no-run-as" => Fault::NoRunAs,
+            "flow-off" => Fault::FlowOff,
+            "no-api" => Fault::NoApi,
+            "no-refresh-scope" => Fault::NoRefreshScope,
+            _ => {
+                return Err(format!(
+                    "no fault '{name}'; faults: {}",
+                    Fault::NAMES.join(", ")
+                ));
+            }
+        })
+    }
+}
+
+pub struct Demo {
+    pub emulator: Emulator,
+    fault: Option<Fault>,
+    credentials: Option<(String, Secret)>,
+}
+
+impl Demo {
+    pub fn new(emulator: Emulator, fault: Option<Fault>) -> Demo {
+        Demo {
+            emulator,
+            fault,
+            credentials: None,
+        }
+    }
+
+    /// Creates the app from the setup (the first time, with the fault), or applies the fix.
+    pub fn register(
+        &mut self,
+        saved: &SavedSetup,
+        recipe: &Recipe,
+    ) -> anyhow::Result<(String, Secret)> {
+        let first = self.credentials.is_none();
+        let (key, secret) = self
+            .credentials
+            .get_or_insert_with(|| {
+                (
+                    format!("3MVG9Demo{}", ids::random_base62(48)),
+                    Secret::new(ids::random_base62(64)),
+                )
+            })
+            .clone();
+        let fault = if first { self.fault } else { None };
+        let mut app = app_from_setup(saved, recipe, &key, &secret);
+        let permission_set = saved.answers.get("permission_set").cloned();
+        self.emulator.edit_user(DEMO_INTEGRATION_USER, |user| {
+            user.api_enabled = fault != Some(Fault::NoApi);
+            // The admin assigned the recipe's permission set in the permissions step.
+            if let Some(set) = permission_set
+                && !user.permission_sets.contains(&set)
+            {
+                user.permission_sets.push(set);
+            }
+        })?;
+        match fault {
+            Some(Fault::RefreshSecret) => app.require_secret_refresh = !app.require_secret_refresh,
+            Some(Fault::NoRunAs) => app.policies.run_as = None,
+            Some(Fault::FlowOff) => app.client_credentials = false,
+            Some(Fault::NoRefreshScope) => app
+                .scopes
+                .retain(|s| s != "refresh_token" && s != "offline_access"),
+            Some(Fault::NoApi) | None => {}
+        }
+        self.emulator.put_app(app);
+        Ok((key, secret))
+    }
+}
+
+/// The app Setup would hold after the recipe's steps with these answers.
+pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &Secret) -> App {
+    let answer = |id: &str| saved.answers.get(id).cloned();
+    let checked = |setting| recipe.is_checked(setting);
+    let admin_approved = matches!(
+        recipe.setting_value(SettingKey::PermittedUsers),
+        Some(SettingValue::Text(text)) if text == PERMITTED_ADMIN
+    );
+    let client_credentials =
+        recipe.flow == Flow::ClientCredentials || checked(SettingKey::EnableClientCredentials);
+    App {
+        api_name: answer("api_name").unwrap_or_else(|| "Demo_App".into()),
+        label: answer("app_name").unwrap_or_else(|| recipe.app_name.clone()),
+        consumer_key: key.to_string(),
+        consumer_secret: secret.expose().to_string(),
+        staged: None,
+        callback_urls: answer("callback_urls")
+            .map(|urls| urls.lines().map(String::from).collect())
+            .unwrap_or_default(),
+        scopes: recipe.scopes.clone(),
+        oauth_enabled: true,
+        client_credentials,
+        jwt_certificate: checked(SettingKey::EnableJwtBearer)
+            .then(|| DEMO_JWT_CERTIFICATE.to_string()),
+        require_secret_web_server: checked(SettingKey::RequireSecretWebServer),
+        require_secret_refresh: checked(SettingKey::RequireSecretRefresh),
+        require_pkce: checked(SettingKey::RequirePkce),
+        refresh_token_rotation: checked(SettingKey::RefreshTokenRotation),
+        introspect_all_tokens: checked(SettingKey::IntrospectAllTokens),
+        policies: Policies {
+            permitted_users: if admin_approved {
+                PermittedUsers::AdminApprovedPreAuthorized
+            } else {
+                PermittedUsers::AllSelfAuthorized
+            },
+            permission_sets: answer("permission_set").into_iter().collect(),
+            client_credentials,
+            run_as: client_credentials
+                .then(|| answer("integration_username"))
+                .flatten(),
+            ..Policies::default()
+        },
+    }
+}
+
+/// Signs in to the emulator's login and consent pages from the terminal, as the demo user, and
+/// returns the address the browser would have ended on.
+pub async fn sign_in(authorize_url: &str, username: &str) -> anyhow::Result<String> {
+    let http = crate::net::client()?;
+    let page = http.get(authorize_url).send().await?;
+    if let Some(location) = page.headers().get("location").and_then(|v| v.to_str().ok()) {
+        return Ok(location.to_string());
+    }
+    let base = authorize_url.split("/services/").next().unwrap_or_default();
+    let action = format!("{base}/services/oauth2/authorize");
+    let q = hidden_q(&page.text().await?)
+        .ok_or_else(|| anyhow::anyhow!("the login page had no form"))?;
+    let login = [
+        ("action", "login"),
+        ("q", q.as_str()),
+        ("username", username),
+        ("password", crate::emulator::org::DEMO_PASSWORD),
+    ];
+    let consent = http.post(&action).form(&login).send().await?;
+    let cookie = consent
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .map(String::from);
+    if let Some(location) = consent
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+    {
+        return Ok(location.to_string());
+    }
+    let mut allow = http
+        .post(&action)
+        .form(&[("action", "allow"), ("q", q.as_str())]);
+    if let Some(cookie) = cookie {
+        allow = allow.header("cookie", cookie);
+    }
+    let allowed = allow.send().await?;
+    allowed
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from)
+        .ok_or_else(|| anyhow::anyhow!("the demo org didn't redirect after Allow"))
+}
+
+fn hidden_q(html: &str) -> Option<String> {
+    let marker = "name=\"q\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    let raw = &html[start..end];
+    Some(
+        raw.replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
+}

@@ -1,0 +1,196 @@
+//! The start, org, review and done screens.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::recipe::SettingValue;
+use crate::salesforce::settings;
+use crate::ui::Theme;
+use crate::ui::step::field;
+use crate::wizard::Model;
+
+pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [list_area, detail_area] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    let mut lines = vec![
+        Line::styled("What are you connecting?", theme.heading()),
+        Line::from(""),
+    ];
+    let offset = usize::from(model.progress.resume.is_some());
+    if let Some(saved) = &model.progress.resume {
+        let done = saved
+            .marks
+            .iter()
+            .filter(|m| **m == crate::wizard::StepMark::Done)
+            .count();
+        let text = format!(
+            "Resume: {} ({done}/{} steps)",
+            saved.recipe,
+            saved.marks.len()
+        );
+        lines.push(entry(text, model.progress.selected == 0, theme));
+        lines.push(Line::from(""));
+    }
+    for (i, recipe) in model.recipes.iter().enumerate() {
+        let selected = model.progress.selected == i + offset;
+        lines.push(entry(recipe.title.clone(), selected, theme));
+        lines.push(Line::styled(
+            format!("    {} · {}", recipe.flow, recipe.vendor),
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).block(Block::new()), list_area);
+
+    let detail = match model
+        .progress
+        .selected
+        .checked_sub(offset)
+        .and_then(|i| model.recipes.get(i))
+    {
+        Some(recipe) => vec![
+            Line::styled(recipe.title.clone(), theme.heading()),
+            Line::styled(
+                format!("Mirrors: {} [{}]", recipe.guide, recipe.source),
+                theme.dim(),
+            ),
+            Line::from(""),
+            Line::from(recipe.summary.trim().to_string()),
+            Line::from(""),
+            Line::from(vec![
+                Span::styled("Steps: ", theme.dim()),
+                Span::raw(recipe.steps.len().to_string()),
+            ]),
+        ],
+        None => vec![
+            Line::styled("Pick up where you left off", theme.heading()),
+            Line::from(""),
+            Line::from(
+                "Answers and progress were saved after every step; secrets never are, so you'll paste the consumer secret again.",
+            ),
+        ],
+    };
+    let block = Block::bordered().border_style(theme.dim());
+    frame.render_widget(
+        Paragraph::new(detail)
+            .wrap(Wrap { trim: true })
+            .block(block),
+        detail_area,
+    );
+}
+
+fn entry(text: String, selected: bool, theme: &Theme) -> Line<'static> {
+    if selected {
+        Line::from(vec![
+            Span::styled("▶ ", theme.accent()),
+            Span::styled(text, theme.selected()),
+        ])
+    } else {
+        Line::from(format!("  {text}"))
+    }
+}
+
+pub fn org(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let [intro, input_area, rest] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Length(4),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let intro_text = vec![
+        Line::styled("Which org?", theme.heading()),
+        Line::from(
+            "Type production, sandbox, or your My Domain URL. A URL copied from the browser's",
+        ),
+        Line::from("address bar (Lightning, Setup) is fine: it becomes the My Domain login URL."),
+    ];
+    frame.render_widget(Paragraph::new(intro_text), intro);
+    if let Some(input) = model.inputs.first() {
+        field(frame, input_area, input, true, false, theme);
+    }
+    let notes: Vec<Line> = model
+        .notes
+        .iter()
+        .map(|n| Line::styled(format!("note: {n}"), theme.dim()))
+        .collect();
+    frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), rest);
+}
+
+pub fn review(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(setup) = &model.setup else { return };
+    let mut lines = vec![
+        Line::styled("Review: what Setup should hold now", theme.heading()),
+        Line::styled(
+            "Enter connects and checks it. Secrets are not shown.",
+            theme.dim(),
+        ),
+        Line::from(""),
+    ];
+    if let Some(url) = &setup.login_url {
+        lines.push(Line::from(vec![
+            Span::styled("Org  ", theme.dim()),
+            Span::raw(url.clone()),
+        ]));
+    }
+    for step in &setup.recipe.steps {
+        if step.settings.is_empty() {
+            continue;
+        }
+        lines.push(Line::styled(step.title.clone(), theme.accent()));
+        for setting in &step.settings {
+            let label = settings::lookup(setting.key).map_or(setting.key.id(), |s| s.label);
+            let value = match (&setting.value, &setting.from_field) {
+                (Some(SettingValue::Checked(true)), _) => "checked".to_string(),
+                (Some(SettingValue::Checked(false)), _) => "unchecked".to_string(),
+                (Some(SettingValue::Text(text)), _) => text.clone(),
+                (Some(SettingValue::List(items)), _) => items.join(", "),
+                (None, Some(field)) => setup
+                    .answer(field)
+                    .map_or("(not set)".into(), |v| v.replace('\n', ", ")),
+                (None, None) => String::new(),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {label}: "), theme.dim()),
+                Span::raw(value),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let summary = model.summary.as_ref();
+    let who = summary
+        .and_then(|s| s.identity.as_ref())
+        .map_or("?".to_string(), |i| i.username.clone());
+    let instance = summary
+        .and_then(|s| s.instance_url.clone())
+        .unwrap_or_else(|| "?".into());
+    let vendor = model
+        .recipe()
+        .map_or("the integration".to_string(), |r| r.vendor.clone());
+    let lines = vec![
+        Line::styled("✓ Connected and verified", theme.ok()),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("User      ", theme.dim()),
+            Span::raw(who),
+        ]),
+        Line::from(vec![
+            Span::styled("Instance  ", theme.dim()),
+            Span::raw(instance),
+        ]),
+        Line::from(""),
+        Line::styled("What next", theme.heading()),
+        Line::from(format!(
+            "• Give {vendor} the consumer key and secret (from the app's Settings tab)."
+        )),
+        Line::from(
+            "• The localhost callback URLs were only for this check; remove them if you like.",
+        ),
+        Line::from("• Check again any time: eca-wizard connect --login-url ... --client-id ..."),
+        Line::from("• Your saved progress was cleared; the secret was never written anywhere."),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
