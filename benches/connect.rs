@@ -38,6 +38,7 @@ fn main() -> anyhow::Result<()> {
         saved_ago: Duration::ZERO,
         jwt: None,
         expected_username: None,
+        recheck_for: Duration::ZERO,
         retry_now: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

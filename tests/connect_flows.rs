@@ -286,3 +286,36 @@ async fn the_client_revokes_and_introspects() {
         "{again:?}"
     );
 }
+
+#[tokio::test]
+async fn after_a_fix_failing_checks_are_rechecked_until_the_change_applies() {
+    let mut org = Org::demo();
+    org.apps[0].callback_urls.extend(callback(17841));
+    let emulator = start_with(org, true);
+    // The admin just unchecked "Require secret for Refresh Token Flow"; it takes a moment.
+    emulator.set_propagation_delay(Duration::from_secs(1));
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| app.require_secret_refresh = false)
+        .unwrap();
+    let mut req = request(
+        &emulator,
+        "apideck",
+        Flow::AuthCode,
+        emulator.login_url(),
+        17841,
+    );
+    req.recheck_for = Duration::from_secs(20);
+    let run = run(&req, Visit::Follow).await;
+    assert_connected(&run.report);
+    let rechecks = run.events.iter().filter(|e| matches!(e, Event::Waiting { diagnosis, .. } if diagnosis.message.starts_with("Salesforce may still be applying"))).count();
+    assert!(rechecks >= 1, "the stale setting was waited out");
+
+    // Without the re-check window the same situation is reported at once.
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| app.require_secret_refresh = true)
+        .unwrap();
+    emulator.set_propagation_delay(Duration::ZERO);
+    req.recheck_for = Duration::ZERO;
+    let run = self::run(&req, Visit::Follow).await;
+    assert_eq!(run.report.outcome, Outcome::Misconfigured);
+}

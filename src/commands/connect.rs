@@ -91,6 +91,7 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
         saved_ago: Duration::ZERO,
         jwt,
         expected_username: args.username.clone(),
+        recheck_for: Duration::ZERO,
         retry_now: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()

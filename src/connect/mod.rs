@@ -48,6 +48,9 @@ pub struct Request {
     pub jwt: Option<(Secret, String)>,
     /// The integration user, when known: another user gets a warning.
     pub expected_username: Option<String>,
+    /// After a fix: how long a failing check may still be Salesforce applying the change, and
+    /// is checked again (zero: report failures at once).
+    pub recheck_for: Duration,
     /// Notified to end the current wait early ("retry now").
     pub retry_now: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
@@ -234,11 +237,7 @@ pub async fn connect(
         flow: req.flow,
         expected_username: req.expected_username.as_deref(),
     };
-    let events = &mut *run.events;
-    let mut report_check = |check: &Check| events(Event::Check(check.clone()));
-    let verified = verify::verify(&run.client, &mut tokens, &plan, &mut report_check).await;
-    let mut checks = vec![token_check];
-    checks.extend(verified.checks);
+    let (checks, identity) = verify_until_settled(&mut run, &mut tokens, &plan, token_check).await;
     let diagnosis = checks
         .iter()
         .find(|c| c.status == Status::Failed)
@@ -252,9 +251,48 @@ pub async fn connect(
         checks,
         diagnosis,
         instance_url: tokens.instance_url.clone(),
-        identity: verified.identity,
+        identity,
         attempts: run.attempts,
         tokens: Some(tokens),
+    }
+}
+
+/// Runs the checks; right after a fix, failures may be Salesforce still applying the change, so
+/// they are checked again (with backoff) until `recheck_for` has passed.
+async fn verify_until_settled(
+    run: &mut Run<'_>,
+    tokens: &mut Tokens,
+    plan: &Plan<'_>,
+    token_check: Check,
+) -> (Vec<Check>, Option<Identity>) {
+    loop {
+        let events = &mut *run.events;
+        let mut report_check = |check: &Check| events(Event::Check(check.clone()));
+        let verified = verify::verify(&run.client, tokens, plan, &mut report_check).await;
+        let mut checks = vec![token_check.clone()];
+        checks.extend(verified.checks);
+        let failed = checks
+            .iter()
+            .find(|c| c.status == Status::Failed)
+            .and_then(|c| c.diagnosis.clone());
+        let settling = run.req.saved_ago + run.started.elapsed() < run.req.recheck_for;
+        match failed {
+            Some(diagnosis) if settling && diagnosis.kind == Kind::Misconfigured => {
+                let waiting = Diagnosis {
+                    kind: Kind::Propagating,
+                    message: format!(
+                        "Salesforce may still be applying your change. {}",
+                        diagnosis.message
+                    ),
+                    ..diagnosis
+                };
+                run.attempts += 1;
+                if !run.backoff(&waiting).await {
+                    return (checks, verified.identity);
+                }
+            }
+            _ => return (checks, verified.identity),
+        }
     }
 }
 

@@ -373,6 +373,11 @@ impl Shell {
             saved_ago,
             jwt,
             expected_username: spec.expected_username,
+            recheck_for: if spec.after_fix {
+                RetryPolicy::default().window
+            } else {
+                Duration::ZERO
+            },
             retry_now: None,
         })
     }

@@ -104,7 +104,18 @@ fn keys(model: &Model) -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// The footer shows a toast in place of the keys while it lasts, so it never covers content.
 pub fn footer(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if let Some((_, toast)) = &model.toast {
+        frame.render_widget(
+            Line::from(vec![
+                Span::styled(" ● ", theme.accent()),
+                Span::raw(toast.clone()),
+            ]),
+            area,
+        );
+        return;
+    }
     let mut spans = Vec::new();
     for (key, what) in keys(model) {
         spans.push(Span::styled(format!(" {key}"), theme.key()));
@@ -114,25 +125,6 @@ pub fn footer(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if let Some((_, toast)) = &model.toast {
-        let width = (toast.chars().count() as u16 + 4).min(area.width.saturating_sub(4));
-        let lines = (toast.chars().count() as u16 / width.saturating_sub(4).max(1)) + 3;
-        // Top right, over the title bar's empty end, away from the fields being typed in.
-        let toast_area = Rect {
-            x: area.right().saturating_sub(width + 1),
-            y: area.y + 1,
-            width,
-            height: lines.min(area.height.saturating_sub(2)),
-        };
-        frame.render_widget(Clear, toast_area);
-        let block = Block::bordered().border_style(theme.accent());
-        frame.render_widget(
-            Paragraph::new(toast.as_str())
-                .wrap(Wrap { trim: true })
-                .block(block),
-            toast_area,
-        );
-    }
     match model.dialog {
         Some(Dialog::Help) => dialog(frame, area, theme, " Help ", &help_lines(theme), 70),
         Some(Dialog::ConfirmQuit) => {

@@ -92,6 +92,14 @@ pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::styled("Connection checks", theme.heading()),
         Line::from(""),
     ];
+    let width = model
+        .checks
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14)
+        + 2;
     for check in &model.checks {
         let (mark, style) = match check.status {
             Status::Passed => ("✓", theme.ok()),
@@ -101,11 +109,17 @@ pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         };
         lines.push(Line::from(vec![
             Span::styled(format!(" {mark} "), style),
-            Span::styled(format!("{:<16}", check.name), theme.heading()),
+            Span::styled(format!("{:<width$}", check.name), theme.heading()),
             Span::raw(check.detail.clone()),
         ]));
     }
-    if model.connect.running {
+    if let (Some((_, _, diagnosis)), Some(secs)) = (&model.connect.waiting, model.countdown_secs())
+    {
+        lines.push(Line::styled(
+            format!("Checking again in {secs}s: {}", diagnosis.message),
+            theme.warn(),
+        ));
+    } else if model.connect.running {
         lines.push(Line::from(vec![
             Span::styled(format!(" {} ", spinner(model)), theme.accent()),
             Span::raw("checking…"),

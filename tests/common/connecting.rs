@@ -46,6 +46,7 @@ pub fn request(emulator: &Emulator, recipe_id: &str, flow: Flow, base: &str, por
         saved_ago: Duration::ZERO,
         jwt: None,
         expected_username: None,
+        recheck_for: Duration::ZERO,
         retry_now: None,
     }
 }

@@ -8,7 +8,7 @@ use crate::wizard::msg::{Cmd, ConnectSpec, Key, Summary};
 use crate::wizard::update::{setup, toast};
 
 /// Starts a connect from the setup's answers, or says which step still needs an answer.
-pub fn start(model: &mut Model) -> Vec<Cmd> {
+pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
     let Some(setup) = model.setup.as_ref() else {
         return Vec::new();
     };
@@ -37,6 +37,7 @@ pub fn start(model: &mut Model) -> Vec<Cmd> {
         expected_username: setup.answer("integration_username").map(String::from),
         app_saved_at_ms: setup.app_saved_at_ms,
         private_key_path: setup.answer("private_key_path").map(String::from),
+        after_fix,
     };
     model.connect = ConnectView {
         running: true,
@@ -69,6 +70,10 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
             delay,
             diagnosis,
         } => {
+            // A re-check after a fix reports every check again.
+            if model.screen == Screen::Status {
+                model.checks.clear();
+            }
             let until = at_ms + u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
             view.waiting = Some((until, attempt, diagnosis));
         }
@@ -211,7 +216,7 @@ pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
                 None => toast(model, "Nothing to jump to: press r to try again."),
             }
         }
-        Key::Char('r') if !model.connect.running => start(model),
+        Key::Char('r') if !model.connect.running => start(model, false),
         Key::Esc if !model.connect.running => {
             model.screen = Screen::Review;
             Vec::new()

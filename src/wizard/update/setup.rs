@@ -70,14 +70,21 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
     };
     let mut setup = Setup::new(recipe);
     if let Some(demo) = &model.demo {
-        setup
-            .answers
-            .insert("integration_username".into(), demo.username.clone());
-        // The demo org can't reach a vendor's site: its callbacks are the wizard's own.
-        setup.answers.insert(
-            "callback_urls".into(),
-            crate::salesforce::callback::wizard_callback_urls().join("\n"),
-        );
+        // Answers only the demo org can give: its user, the wizard's own callbacks (the demo
+        // can't reach a vendor's site), and the built-in JWT key.
+        let callbacks = crate::salesforce::callback::wizard_callback_urls().join("\n");
+        let prefilled = [
+            ("integration_username", demo.username.clone()),
+            ("callback_urls", callbacks),
+            ("contact_email", "admin@eca-wizard.demo".to_string()),
+            (
+                "private_key_path",
+                crate::wizard::DEMO_KEY_MARKER.to_string(),
+            ),
+        ];
+        for (field, value) in prefilled {
+            setup.answers.insert(field.into(), value);
+        }
         let url = if recipe.flow == Flow::ClientCredentials {
             &demo.my_domain_url
         } else {
@@ -355,7 +362,7 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     }
     model.notes = notes;
     if was_fix {
-        cmds.extend(connecting::start(model));
+        cmds.extend(connecting::start(model, true));
         return cmds;
     }
     if step_kind == StepKind::Connect || next >= recipe.steps.len() {
@@ -421,7 +428,7 @@ fn copy_focused(model: &mut Model) -> Vec<Cmd> {
 
 pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     match key {
-        Key::Enter => connecting::start(model),
+        Key::Enter => connecting::start(model, false),
         Key::Esc => {
             let last = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len() - 1);
             enter_step(model, last);
