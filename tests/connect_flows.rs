@@ -293,7 +293,8 @@ async fn after_a_fix_failing_checks_are_rechecked_until_the_change_applies() {
     org.apps[0].callback_urls.extend(callback(17841));
     let emulator = start_with(org, true);
     // The admin just unchecked "Require secret for Refresh Token Flow"; it takes a moment.
-    emulator.set_propagation_delay(Duration::from_secs(1));
+    emulator.set_propagation_delay(Duration::from_secs(3));
+    emulator.advance_clock(Duration::from_secs(10)); // the app itself is long settled
     emulator
         .edit_app("ECA_Wizard_Demo", |app| app.require_secret_refresh = false)
         .unwrap();
@@ -308,7 +309,11 @@ async fn after_a_fix_failing_checks_are_rechecked_until_the_change_applies() {
     let run = run(&req, Visit::Follow).await;
     assert_connected(&run.report);
     let rechecks = run.events.iter().filter(|e| matches!(e, Event::Waiting { diagnosis, .. } if diagnosis.message.starts_with("Salesforce may still be applying"))).count();
-    assert!(rechecks >= 1, "the stale setting was waited out");
+    assert!(
+        rechecks >= 1,
+        "the stale setting was waited out: {:?}",
+        run.events
+    );
 
     // Without the re-check window the same situation is reported at once.
     emulator
