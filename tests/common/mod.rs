@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod connecting;
+pub mod driving;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
