@@ -1,0 +1,241 @@
+//! The real binary in a pseudo-terminal: keys typed, the screen read back through a vt100
+//! parser. `eca-wizard demo` reaches a green status with a client-credentials and an
+//! authorization-code recipe, a `--fault` run is diagnosed and fixed, and the terminal is
+//! restored after exit and after SIGTERM.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+
+struct Tui {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Tui {
+    fn start(args: &[&str]) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_eca-wizard"));
+        command.args(args);
+        command.env("TERM", "xterm-256color");
+        command.env(
+            "BROWSER",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py"),
+        );
+        command.env(
+            "ECA_WIZARD_HOME",
+            std::env::temp_dir().join(format!("eca-e2e-{}", std::process::id())),
+        );
+        command.env_remove("DISPLAY");
+        let child = pair.slave.spawn_command(command).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let sink = parser.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buffer[..n]);
+            }
+        });
+        Tui {
+            child,
+            writer,
+            parser,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited {timeout:?} for {text:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Presses Enter step by step until one of `goals` shows.
+    fn enter_until(&mut self, goals: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if goals.iter().any(|g| screen.contains(g)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never reached {goals:?}; the screen:\n{screen}"
+            );
+            // Connecting and checking need no keys: only press on the setup screens.
+            if !screen.contains("Connecting") && !screen.contains("Connection checks") {
+                self.send(ENTER);
+            }
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(200)); // let the last bytes arrive
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the wizard did not exit; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The terminal is back to normal: main screen, cursor visible.
+    fn assert_restored(&self) {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "the cursor is still hidden");
+    }
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[test]
+fn demo_client_credentials_reaches_green() {
+    let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(DOWN);
+    tui.send(DOWN);
+    tui.send(ENTER);
+    tui.wait_for("Which org?", MINUTE);
+    let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
+    assert!(screen.contains("All checks passed"), "{screen}");
+    assert!(screen.contains("client credentials token obtained"));
+    tui.send(ENTER);
+    tui.wait_for("Connected and verified", MINUTE);
+    tui.send(ENTER);
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+#[test]
+fn demo_authorization_code_reaches_green_through_the_browser() {
+    let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(ENTER); // Apideck, the first recipe: authorization code with PKCE
+    let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
+    assert!(screen.contains("All checks passed"), "{screen}");
+    assert!(
+        screen.contains("refreshed without the consumer secret"),
+        "{screen}"
+    );
+    tui.send("q");
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+#[test]
+fn a_fault_is_diagnosed_jumped_to_and_fixed() {
+    let mut tui = Tui::start(&[
+        "demo",
+        "--auto-approve",
+        "--propagation-delay",
+        "1",
+        "--fault",
+        "refresh-secret",
+    ]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(ENTER);
+    let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
+    assert!(screen.contains("What to fix"), "{screen}");
+    assert!(
+        screen.contains("Require secret for Refresh Token Flow"),
+        "{screen}"
+    );
+    tui.send("f");
+    let screen = tui.wait_for("Security: the settings Apideck depends on", MINUTE);
+    assert!(
+        screen.contains("✗"),
+        "the step is marked as needing a fix:\n{screen}"
+    );
+    tui.send(ENTER); // confirming the fixed step reconnects
+    let screen = tui.wait_for("All checks passed", MINUTE);
+    assert!(
+        screen.contains("refreshed without the consumer secret"),
+        "{screen}"
+    );
+    tui.send("q");
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut tui = Tui::start(&["demo", "--auto-approve"]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    assert!(tui.parser.lock().unwrap().screen().alternate_screen());
+    let pid = tui.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    tui.wait_exit();
+    tui.assert_restored();
+}
+
+#[test]
+fn quitting_mid_setup_asks_and_restores() {
+    let mut tui = Tui::start(&["demo", "--auto-approve"]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(ENTER);
+    tui.wait_for("Which org?", MINUTE);
+    tui.send("\x11"); // ctrl-q
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
