@@ -25,6 +25,10 @@ struct Tui {
 
 impl Tui {
     fn start(args: &[&str]) -> Tui {
+        Tui::start_with(args, true)
+    }
+
+    fn start_with(args: &[&str], browser: bool) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -36,10 +40,13 @@ impl Tui {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_eca-wizard"));
         command.args(args);
         command.env("TERM", "xterm-256color");
-        command.env(
-            "BROWSER",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py"),
-        );
+        if browser {
+            let stub = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py");
+            command.env("BROWSER", stub);
+        } else {
+            command.env_remove("BROWSER");
+            command.env_remove("WAYLAND_DISPLAY");
+        }
         command.env(
             "ECA_WIZARD_HOME",
             std::env::temp_dir().join(format!("eca-e2e-{}", std::process::id())),
@@ -234,6 +241,26 @@ fn quitting_mid_setup_asks_and_restores() {
     tui.send(ENTER);
     tui.wait_for("Which org?", MINUTE);
     tui.send("\x11"); // ctrl-q
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+#[test]
+fn without_a_browser_the_demo_signs_in_from_the_terminal() {
+    // No $BROWSER, no display: the login and consent pages are filled in from the terminal.
+    let mut tui = Tui::start_with(&["demo", "--propagation-delay", "1"], false);
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(ENTER);
+    tui.enter_until(&["press s to sign in"], MINUTE);
+    tui.send("s");
+    let screen = tui.wait_for("All checks passed", MINUTE);
+    assert!(
+        screen.contains("refreshed without the consumer secret"),
+        "{screen}"
+    );
+    tui.send("q");
     tui.wait_for("Quit eca-wizard?", MINUTE);
     tui.send("y");
     assert!(tui.wait_exit().success());
