@@ -39,8 +39,43 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a deployable Salesforce DX project for the recipe's External Client App
+    Metadata(MetadataArgs),
     /// Run the local Salesforce emulator alone (both hosts) until Ctrl-C
     Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct MetadataArgs {
+    /// The recipe whose settings the app gets (see `eca-wizard recipes`)
+    #[arg(long)]
+    pub recipe: String,
+    /// The output folder (created; existing files are kept unless --force)
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
+    /// The app's API name (default: from the recipe's app name)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The app's label (External Client App Name)
+    #[arg(long)]
+    pub label: Option<String>,
+    #[arg(long)]
+    pub contact_email: Option<String>,
+    /// The Run As user for client credentials (an API-only integration user)
+    #[arg(long, value_name = "USERNAME")]
+    pub run_as: Option<String>,
+    /// A callback URL (repeat for several); default: the recipe's
+    #[arg(long = "callback-url", value_name = "URL")]
+    pub callback_urls: Vec<String>,
+    /// The permission set's API name (default: APP_Integration)
+    #[arg(long)]
+    pub permission_set: Option<String>,
+    /// JWT bearer: the public certificate (PEM) to put in the global OAuth settings
+    #[arg(long, value_name = "FILE")]
+    pub certificate: Option<std::path::PathBuf>,
+    /// Overwrite files that already exist
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -9,6 +9,7 @@ pub mod connect;
 pub mod emulator;
 pub mod html;
 pub mod jwt;
+pub mod metadata;
 pub mod net;
 pub mod oauth;
 pub mod recipe;

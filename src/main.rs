@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Some(Command::Explain { text, recipe, json }) => {
             commands::explain::run(&text, &recipe, json).map(|()| 0)
         }
+        Some(Command::Metadata(args)) => commands::metadata::run(&args).map(|()| 0),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
         None => commands::wizard::run().map(|()| 0),

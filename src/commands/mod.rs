@@ -4,6 +4,7 @@ pub mod connect;
 mod diagnosis_view;
 pub mod emulator;
 pub mod explain;
+pub mod metadata;
 mod prompt;
 pub mod recipes;
 pub mod wizard;

@@ -1,0 +1,448 @@
+//! A deployable Salesforce DX source project for the same External Client App a recipe sets up:
+//! the app, its OAuth settings, its global OAuth settings (never the key or secret), its OAuth and
+//! app policies written explicitly, and a least-privilege permission set for the integration
+//! user. Facts: reference/eca-setup-and-metadata.md §4 and §5. Pure: files are returned as data.
+
+mod xml;
+
+use crate::recipe::{ObjectPermission, Recipe, SettingValue};
+use crate::salesforce::Flow;
+use crate::salesforce::naming::{check_api_name, suggest_api_name};
+use crate::salesforce::scopes;
+use crate::salesforce::settings::{IP_RELAXATION, PERMITTED_ADMIN, SettingKey};
+use xml::{Node, document, flag, text};
+
+/// The API version written into the project and manifest (Spring '26).
+pub const API_VERSION: &str = "66.0";
+/// Source folders of the DX project.
+const SOURCE: &str = "force-app/main/default";
+/// The folder that holds org-bound settings, kept out of version control.
+pub const GLOBAL_SETTINGS_FOLDER: &str = "extlClntAppGlobalOauthSets";
+
+/// What the admin chose beyond the recipe.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The app's API name (default: derived from the recipe's app name).
+    pub name: Option<String>,
+    pub label: Option<String>,
+    pub contact_email: Option<String>,
+    pub callback_urls: Vec<String>,
+    pub run_as: Option<String>,
+    pub permission_set: Option<String>,
+    /// PEM certificate for JWT bearer.
+    pub certificate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataError {
+    #[error(
+        "the {0} recipe uses client credentials, which needs a Run As user: pass --run-as USERNAME (an API-only integration user)"
+    )]
+    NoRunAs(String),
+    #[error("{0}")]
+    BadName(String),
+    #[error(
+        "no callback URL: pass --callback-url URL (Setup requires one even when no redirect happens)"
+    )]
+    NoCallback,
+}
+
+/// One generated file: a path relative to the output folder, and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Every file of the project.
+pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, MetadataError> {
+    let app = match &options.name {
+        Some(name) => name.clone(),
+        None => suggest_api_name(&recipe.app_name),
+    };
+    let label = options
+        .label
+        .clone()
+        .unwrap_or_else(|| recipe.app_name.clone());
+    check_api_name(&app, &label).map_err(|e| MetadataError::BadName(e.to_string()))?;
+    let permission_set = options
+        .permission_set
+        .clone()
+        .unwrap_or_else(|| format!("{app}_Integration"));
+    check_api_name(&permission_set, &permission_set).map_err(|e| {
+        MetadataError::BadName(e.to_string().replace("API Name", "Permission set name"))
+    })?;
+    let client_credentials = recipe.flow == Flow::ClientCredentials
+        || recipe.is_checked(SettingKey::EnableClientCredentials);
+    if client_credentials && options.run_as.is_none() {
+        return Err(MetadataError::NoRunAs(recipe.id.clone()));
+    }
+    let callbacks: Vec<String> = if options.callback_urls.is_empty() {
+        recipe
+            .default_callback_urls()
+            .into_iter()
+            .filter(|u| !u.contains('<'))
+            .collect()
+    } else {
+        options.callback_urls.clone()
+    };
+    if callbacks.is_empty() {
+        return Err(MetadataError::NoCallback);
+    }
+    let names = Names::new(&app);
+    let p = Project {
+        recipe,
+        options,
+        app: &app,
+        label: &label,
+        permission_set: &permission_set,
+        client_credentials,
+        callbacks: &callbacks,
+    };
+    Ok(vec![
+        File {
+            path: "sfdx-project.json".into(),
+            contents: project_json(&app),
+        },
+        File {
+            path: "manifest/package.xml".into(),
+            contents: package_xml(&names, &permission_set),
+        },
+        File {
+            path: format!("{SOURCE}/externalClientApps/{app}.eca-meta.xml"),
+            contents: p.header(),
+        },
+        File {
+            path: format!(
+                "{SOURCE}/{GLOBAL_SETTINGS_FOLDER}/{}.ecaGlblOauth-meta.xml",
+                names.global
+            ),
+            contents: p.global_settings(),
+        },
+        File {
+            path: format!(
+                "{SOURCE}/extlClntAppOauthSettings/{}.ecaOauth-meta.xml",
+                names.oauth
+            ),
+            contents: p.oauth_settings(),
+        },
+        File {
+            path: format!(
+                "{SOURCE}/extlClntAppOauthPolicies/{}.ecaOauthPlcy-meta.xml",
+                names.oauth_policy
+            ),
+            contents: p.oauth_policies(),
+        },
+        File {
+            path: format!(
+                "{SOURCE}/extlClntAppPolicies/{}.ecaPlcy-meta.xml",
+                names.app_policy
+            ),
+            contents: p.app_policies(),
+        },
+        File {
+            path: format!("{SOURCE}/permissionsets/{permission_set}.permissionset-meta.xml"),
+            contents: p.permission_set(),
+        },
+        File {
+            path: ".forceignore".into(),
+            contents: ignore_file(),
+        },
+        File {
+            path: ".gitignore".into(),
+            contents: ignore_file(),
+        },
+        File {
+            path: "README.md".into(),
+            contents: readme(&app, &permission_set, recipe, client_credentials),
+        },
+    ])
+}
+
+/// Member names of the satellite files, following the names Salesforce gives them itself
+/// (`<App>_defaultPolicy`, `<OAuthSettings>_defaultPolicy`: observed, UNCONFIRMED as a rule).
+struct Names {
+    app: String,
+    global: String,
+    oauth: String,
+    oauth_policy: String,
+    app_policy: String,
+}
+
+impl Names {
+    fn new(app: &str) -> Names {
+        let oauth = format!("{app}_oauth");
+        Names {
+            app: app.to_string(),
+            global: format!("{app}_glbl"),
+            oauth_policy: format!("{oauth}_defaultPolicy"),
+            oauth,
+            app_policy: format!("{app}_defaultPolicy"),
+        }
+    }
+}
+
+struct Project<'a> {
+    recipe: &'a Recipe,
+    options: &'a Options,
+    app: &'a str,
+    label: &'a str,
+    permission_set: &'a str,
+    client_credentials: bool,
+    callbacks: &'a [String],
+}
+
+impl Project<'_> {
+    fn checked(&self, key: SettingKey) -> bool {
+        self.recipe.is_checked(key)
+    }
+
+    fn header(&self) -> String {
+        let mut children = Vec::new();
+        if let Some(email) = &self.options.contact_email {
+            children.push(text("contactEmail", email.clone()));
+        }
+        children.push(text(
+            "description",
+            format!(
+                "{} (generated by eca-wizard from the {} recipe)",
+                self.recipe.title, self.recipe.id
+            ),
+        ));
+        children.push(text("distributionState", "Local"));
+        children.push(flag("isProtected", false));
+        children.push(text("label", self.label));
+        document("ExternalClientApplication", &children)
+    }
+
+    fn global_settings(&self) -> String {
+        let mut children = vec![text("callbackUrl", self.callbacks.join("\n"))];
+        if let Some(certificate) = &self.options.certificate {
+            children.push(text("certificate", certificate.trim()));
+        }
+        children.extend([
+            text("externalClientApplication", self.app),
+            flag("isClientCredentialsFlowEnabled", self.client_credentials),
+            flag(
+                "isCodeCredFlowEnabled",
+                self.checked(SettingKey::EnableCodeCredentials),
+            ),
+            flag(
+                "isCodeCredPostOnly",
+                self.checked(SettingKey::CodeCredentialsPostOnly),
+            ),
+            // The UI's "Require secret for Web Server Flow" is this flag inverted.
+            flag(
+                "isConsumerSecretOptional",
+                !self.checked(SettingKey::RequireSecretWebServer),
+            ),
+            flag("isDeviceFlowEnabled", false),
+            flag(
+                "isIntrospectAllTokens",
+                self.checked(SettingKey::IntrospectAllTokens),
+            ),
+            flag(
+                "isNamedUserJwtEnabled",
+                self.checked(SettingKey::NamedUserJwt),
+            ),
+            flag("isPkceRequired", self.checked(SettingKey::RequirePkce)),
+            flag(
+                "isRefreshTokenRotationEnabled",
+                self.checked(SettingKey::RefreshTokenRotation),
+            ),
+            flag(
+                "isSecretRequiredForRefreshToken",
+                self.checked(SettingKey::RequireSecretRefresh),
+            ),
+            flag("isTokenExchangeEnabled", false),
+            text("label", format!("{} Global OAuth", self.label)),
+            flag("shouldRotateConsumerKey", false),
+            flag("shouldRotateConsumerSecret", false),
+        ]);
+        document("ExtlClntAppGlobalOauthSettings", &children)
+    }
+
+    fn oauth_settings(&self) -> String {
+        let tokens = scopes::tokens_for(self.recipe.scopes.iter().map(String::as_str));
+        let children = vec![
+            text("commaSeparatedOauthScopes", tokens.join(", ")),
+            text("externalClientApplication", self.app),
+            text("label", format!("{} OAuth", self.label)),
+        ];
+        document("ExtlClntAppOauthSettings", &children)
+    }
+
+    fn oauth_policies(&self) -> String {
+        let admin_approved = matches!(
+            self.recipe.setting_value(SettingKey::PermittedUsers),
+            Some(SettingValue::Text(choice)) if choice == PERMITTED_ADMIN
+        );
+        let mut children = Vec::new();
+        if let (true, Some(run_as)) = (self.client_credentials, &self.options.run_as) {
+            children.push(text("clientCredentialsFlowUser", run_as.clone()));
+        }
+        if admin_approved {
+            children.push(text("commaSeparatedPermissionSet", self.permission_set));
+        }
+        children.extend([
+            text("externalClientApplication", self.app),
+            text("ipRelaxationPolicyType", ip_relaxation(self.recipe)),
+            flag("isClientCredentialsFlowEnabled", self.client_credentials),
+            flag("isGuestCodeCredFlowEnabled", false),
+            flag("isTokenExchangeFlowEnabled", false),
+            text("label", format!("{} OAuth Policies", self.label)),
+            text(
+                "permittedUsersPolicyType",
+                if admin_approved {
+                    "AdminApprovedPreAuthorized"
+                } else {
+                    "AllSelfAuthorized"
+                },
+            ),
+        ]);
+        // Explicit rather than the permissive defaults: refresh tokens expire (90 days where the
+        // recipe asks for a lifetime, otherwise the 365 days new apps get), standard sessions.
+        let days = if matches!(
+            self.recipe.setting_value(SettingKey::RefreshTokenPolicy),
+            Some(SettingValue::Text(_))
+        ) {
+            90
+        } else {
+            365
+        };
+        children.extend([
+            text("refreshTokenPolicyType", "SpecificLifetime"),
+            text("refreshTokenValidityPeriod", days.to_string()),
+            text("refreshTokenValidityUnit", "Days"),
+            text("requiredSessionLevel", "STANDARD"),
+        ]);
+        document("ExtlClntAppOauthConfigurablePolicies", &children)
+    }
+
+    fn app_policies(&self) -> String {
+        let children = vec![
+            text("externalClientApplication", self.app),
+            flag("isEnabled", true),
+            flag("isOauthPluginEnabled", true),
+            text("label", format!("{} App Policies", self.label)),
+        ];
+        document("ExtlClntAppConfigurablePolicies", &children)
+    }
+
+    fn permission_set(&self) -> String {
+        let mut children = vec![
+            text(
+                "description",
+                format!(
+                    "Least-privilege access for the {} integration user",
+                    self.label
+                ),
+            ),
+            flag("hasActivationRequired", false),
+            text("label", format!("{} Integration", self.label)),
+        ];
+        let mut objects: Vec<_> = self.recipe.objects().collect();
+        objects.sort_by(|a, b| a.object.cmp(&b.object));
+        for object in objects {
+            let has = |p: ObjectPermission| object.access.contains(&p);
+            children.push(Node::Nested(
+                "objectPermissions",
+                vec![
+                    flag("allowCreate", has(ObjectPermission::Create)),
+                    flag("allowDelete", has(ObjectPermission::Delete)),
+                    flag("allowEdit", has(ObjectPermission::Edit)),
+                    flag("allowRead", has(ObjectPermission::Read)),
+                    flag("modifyAllRecords", has(ObjectPermission::ModifyAll)),
+                    text("object", object.object.clone()),
+                    flag("viewAllRecords", has(ObjectPermission::ViewAll)),
+                ],
+            ));
+        }
+        children.push(Node::Nested(
+            "userPermissions",
+            vec![flag("enabled", true), text("name", "ApiEnabled")],
+        ));
+        document("PermissionSet", &children)
+    }
+}
+
+/// The metadata value for the recipe's IP Relaxation choice.
+fn ip_relaxation(recipe: &Recipe) -> &'static str {
+    const VALUES: [&str; 4] = [
+        "Enforce",
+        "Enforce_RelaxRefresh",
+        "Bypass_2factor",
+        "Bypass",
+    ];
+    match recipe.setting_value(SettingKey::IpRelaxation) {
+        Some(SettingValue::Text(label)) => IP_RELAXATION
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(label))
+            .map_or("Enforce", |i| VALUES[i]),
+        _ => "Enforce",
+    }
+}
+
+fn project_json(app: &str) -> String {
+    let project = serde_json::json!({
+        "packageDirectories": [{"path": "force-app", "default": true}],
+        "name": app,
+        "namespace": "",
+        "sourceApiVersion": API_VERSION,
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&project).unwrap_or_default()
+    )
+}
+
+fn package_xml(names: &Names, permission_set: &str) -> String {
+    let types = [
+        (names.app.as_str(), "ExternalClientApplication"),
+        (names.global.as_str(), "ExtlClntAppGlobalOauthSettings"),
+        (names.oauth.as_str(), "ExtlClntAppOauthSettings"),
+        (
+            names.oauth_policy.as_str(),
+            "ExtlClntAppOauthConfigurablePolicies",
+        ),
+        (names.app_policy.as_str(), "ExtlClntAppConfigurablePolicies"),
+        (permission_set, "PermissionSet"),
+    ];
+    let mut children: Vec<Node> = types
+        .iter()
+        .map(|(member, name)| {
+            Node::Nested("types", vec![text("members", *member), text("name", *name)])
+        })
+        .collect();
+    children.push(text("version", API_VERSION));
+    document("Package", &children)
+}
+
+fn ignore_file() -> String {
+    format!(
+        "# Org-bound OAuth settings (consumer key after a retrieve, callback URLs): never commit them.\n**/{GLOBAL_SETTINGS_FOLDER}/\n"
+    )
+}
+
+fn readme(app: &str, permission_set: &str, recipe: &Recipe, client_credentials: bool) -> String {
+    let mut text = format!(
+        "# {app}: External Client App for {}\n\n\
+         Generated by eca-wizard from the `{}` recipe (mirrors {}).\n\n\
+         ## Deploy\n\n\
+         1. Deploy the permission set first: `sf project deploy start --metadata PermissionSet:{permission_set} --target-org ORG`\n\
+         2. Create the integration user (Salesforce Integration license, profile Minimum Access - API Only Integrations), assign the Salesforce API Integration permission set license and `{permission_set}`.\n\
+         3. Deploy the app: `sf project deploy start --manifest manifest/package.xml --target-org ORG`\n\
+         4. Copy the consumer key and secret from Setup (External Client App Manager > {app} > Settings > Consumer Key and Secret); metadata never carries the secret.\n\n\
+         ## Never commit\n\n\
+         `force-app/main/default/{GLOBAL_SETTINGS_FOLDER}/` holds org-bound OAuth settings; it is in `.gitignore` and `.forceignore`. \
+         Before deploying to another org, remove any `consumerKey`, `consumerSecret`, `oauthLink` or `orgScopedExternalApp` a retrieve added.\n",
+        recipe.vendor, recipe.id, recipe.guide
+    );
+    if client_credentials {
+        text.push_str("\nThe Run As user in the OAuth policies must exist and be API-only before the policies deploy.\n");
+    }
+    if recipe.flow == Flow::JwtBearer {
+        text.push_str("\nJWT bearer needs the certificate in the global OAuth settings (`--certificate FILE`), or uploaded in Setup.\n");
+    }
+    text
+}

@@ -1,0 +1,292 @@
+//! The generated DX project: well-formed XML, Salesforce's folders, suffixes, element names and
+//! enum values, and for each recipe the settings its integration needs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use eca_wizard::emulator::org::DEMO_JWT_CERTIFICATE;
+use eca_wizard::metadata::{File, MetadataError, Options, generate};
+use eca_wizard::recipe;
+
+fn options() -> Options {
+    Options {
+        run_as: Some("integration@acme.example".into()),
+        contact_email: Some("admin@acme.example".into()),
+        callback_urls: vec!["https://app.example.com/callback".into()],
+        certificate: Some(DEMO_JWT_CERTIFICATE.into()),
+        ..Options::default()
+    }
+}
+
+fn files(recipe_id: &str) -> Vec<File> {
+    generate(recipe::builtin_by_id(recipe_id).unwrap(), &options()).unwrap()
+}
+
+/// The text of every leaf element of the file whose path ends with `suffix`.
+fn values(files: &[File], suffix: &str) -> HashMap<String, String> {
+    let file = files
+        .iter()
+        .find(|f| f.path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no {suffix}"));
+    let doc = roxmltree::Document::parse(&file.contents).unwrap();
+    doc.descendants()
+        .filter(|n| n.is_element() && n.children().all(|c| c.is_text()))
+        .map(|n| {
+            (
+                n.tag_name().name().to_string(),
+                n.text().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_recipe_generates_well_formed_files_in_salesforce_folders() {
+    let suffixes = [
+        (
+            "externalClientApps/",
+            ".eca-meta.xml",
+            "ExternalClientApplication",
+        ),
+        (
+            "extlClntAppGlobalOauthSets/",
+            ".ecaGlblOauth-meta.xml",
+            "ExtlClntAppGlobalOauthSettings",
+        ),
+        (
+            "extlClntAppOauthSettings/",
+            ".ecaOauth-meta.xml",
+            "ExtlClntAppOauthSettings",
+        ),
+        (
+            "extlClntAppOauthPolicies/",
+            ".ecaOauthPlcy-meta.xml",
+            "ExtlClntAppOauthConfigurablePolicies",
+        ),
+        (
+            "extlClntAppPolicies/",
+            ".ecaPlcy-meta.xml",
+            "ExtlClntAppConfigurablePolicies",
+        ),
+        (
+            "permissionsets/",
+            ".permissionset-meta.xml",
+            "PermissionSet",
+        ),
+    ];
+    for recipe in recipe::builtin().unwrap() {
+        let files = generate(recipe, &options()).unwrap();
+        for (folder, suffix, root) in suffixes {
+            let file = files
+                .iter()
+                .find(|f| f.path.contains(folder) && f.path.ends_with(suffix))
+                .unwrap_or_else(|| panic!("{}: no {folder}*{suffix}", recipe.id));
+            assert!(
+                file.path.starts_with("force-app/main/default/"),
+                "{}",
+                file.path
+            );
+            let doc = roxmltree::Document::parse(&file.contents)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.path));
+            assert_eq!(doc.root_element().tag_name().name(), root);
+            assert_eq!(
+                doc.root_element().tag_name().namespace(),
+                Some("http://soap.sforce.com/2006/04/metadata")
+            );
+            assert!(
+                !file.contents.contains("consumerSecret") && !file.contents.contains("consumerKey")
+            );
+        }
+        let manifest = files
+            .iter()
+            .find(|f| f.path == "manifest/package.xml")
+            .unwrap();
+        let doc = roxmltree::Document::parse(&manifest.contents).unwrap();
+        let members: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("members"))
+            .map(|n| n.text().unwrap())
+            .collect();
+        assert_eq!(members.len(), 6);
+        // Every member in the manifest has its file.
+        for member in members {
+            assert!(
+                files
+                    .iter()
+                    .any(|f| f.path.contains(&format!("/{member}."))),
+                "{}: no file for {member}",
+                recipe.id
+            );
+        }
+        let project: serde_json::Value = serde_json::from_str(
+            &files
+                .iter()
+                .find(|f| f.path == "sfdx-project.json")
+                .unwrap()
+                .contents,
+        )
+        .unwrap();
+        assert_eq!(project["sourceApiVersion"], "66.0");
+        let ignore = files.iter().find(|f| f.path == ".gitignore").unwrap();
+        assert!(ignore.contents.contains("extlClntAppGlobalOauthSets"));
+    }
+}
+
+#[test]
+fn apideck_refreshes_without_the_secret_keeps_pkce_and_no_rotation() {
+    let files = files("apideck");
+    let global = values(&files, ".ecaGlblOauth-meta.xml");
+    assert_eq!(global["isSecretRequiredForRefreshToken"], "false");
+    assert_eq!(global["isPkceRequired"], "true");
+    assert_eq!(global["isRefreshTokenRotationEnabled"], "false");
+    assert_eq!(
+        global["isConsumerSecretOptional"], "false",
+        "the web server flow still requires the secret"
+    );
+    assert_eq!(global["isIntrospectAllTokens"], "true");
+    assert_eq!(global["isCodeCredFlowEnabled"], "true");
+    assert_eq!(global["isClientCredentialsFlowEnabled"], "false");
+    assert_eq!(
+        values(&files, ".ecaOauth-meta.xml")["commaSeparatedOauthScopes"],
+        "Api, OpenID, RefreshToken"
+    );
+    let policies = values(&files, ".ecaOauthPlcy-meta.xml");
+    assert_eq!(policies["permittedUsersPolicyType"], "AllSelfAuthorized");
+    assert_eq!(policies["ipRelaxationPolicyType"], "Enforce");
+    assert!(!policies.contains_key("clientCredentialsFlowUser"));
+}
+
+#[test]
+fn client_credentials_recipes_name_the_run_as_user() {
+    let files = files("service-board-sync");
+    let global = values(&files, ".ecaGlblOauth-meta.xml");
+    assert_eq!(global["isClientCredentialsFlowEnabled"], "true");
+    assert_eq!(global["isPkceRequired"], "false");
+    assert_eq!(global["isSecretRequiredForRefreshToken"], "true");
+    let policies = values(&files, ".ecaOauthPlcy-meta.xml");
+    assert_eq!(
+        policies["clientCredentialsFlowUser"],
+        "integration@acme.example"
+    );
+    assert_eq!(policies["isClientCredentialsFlowEnabled"], "true");
+    assert_eq!(
+        policies["ipRelaxationPolicyType"], "Bypass",
+        "the guide relaxes IP restrictions"
+    );
+    assert_eq!(
+        values(&files, ".ecaOauth-meta.xml")["commaSeparatedOauthScopes"],
+        "Api, Basic"
+    );
+
+    let postman = files("postman-client-credentials");
+    assert_eq!(
+        values(&postman, ".ecaGlblOauth-meta.xml")["isRefreshTokenRotationEnabled"],
+        "true"
+    );
+
+    let refused = generate(
+        recipe::builtin_by_id("service-board-sync").unwrap(),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(refused, MetadataError::NoRunAs(_)));
+    assert!(refused.to_string().contains("--run-as"));
+}
+
+#[test]
+fn jwt_bearer_is_admin_approved_with_the_certificate() {
+    let files = files("lightning-out");
+    let global = values(&files, ".ecaGlblOauth-meta.xml");
+    assert!(global["certificate"].starts_with("-----BEGIN CERTIFICATE-----"));
+    let policies = values(&files, ".ecaOauthPlcy-meta.xml");
+    assert_eq!(
+        policies["permittedUsersPolicyType"],
+        "AdminApprovedPreAuthorized"
+    );
+    assert_eq!(
+        policies["commaSeparatedPermissionSet"],
+        "Lightning_Out_Client_Integration"
+    );
+    assert_eq!(
+        values(&files, ".ecaOauth-meta.xml")["commaSeparatedOauthScopes"],
+        "Api, Web, Lightning"
+    );
+}
+
+#[test]
+fn the_permission_set_grants_api_enabled_and_the_recipe_objects() {
+    let files = files("aptedge");
+    let file = files
+        .iter()
+        .find(|f| f.path.ends_with(".permissionset-meta.xml"))
+        .unwrap();
+    let doc = roxmltree::Document::parse(&file.contents).unwrap();
+    let objects: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("object"))
+        .map(|n| n.text().unwrap())
+        .collect();
+    for object in [
+        "Case",
+        "CaseComment",
+        "EmailMessage",
+        "ContentVersion",
+        "Knowledge__kav",
+    ] {
+        assert!(objects.contains(&object), "{object} missing");
+    }
+    let read_only = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("objectPermissions"))
+        .all(|p| {
+            let get = |tag: &str| {
+                p.children()
+                    .find(|c| c.has_tag_name(tag))
+                    .and_then(|c| c.text())
+                    .unwrap()
+            };
+            get("allowRead") == "true"
+                && get("allowEdit") == "false"
+                && get("allowDelete") == "false"
+        });
+    assert!(read_only);
+    assert!(file.contents.contains("<name>ApiEnabled</name>"));
+    let custom = self::files("custom");
+    assert_eq!(
+        values(&custom, ".ecaOauthPlcy-meta.xml")["refreshTokenValidityPeriod"],
+        "90"
+    );
+}
+
+#[test]
+fn the_command_writes_the_project_and_refuses_to_overwrite() {
+    let out = std::env::temp_dir().join(format!("eca-metadata-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+            .args(["metadata", "--recipe", "apideck", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = run(&[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        out.join("force-app/main/default/externalClientApps/Apideck.eca-meta.xml")
+            .is_file()
+    );
+    let again = run(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert!(run(&["--force"]).status.success());
+    let bad = run(&["--force", "--callback-url", "http://example.com/cb"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&out);
+}
