@@ -20,7 +20,7 @@ fn options() -> Options {
     }
 }
 
-fn files(recipe_id: &str) -> Vec<File> {
+fn project(recipe_id: &str) -> Vec<File> {
     generate(recipe::builtin_by_id(recipe_id).unwrap(), &options()).unwrap()
 }
 
@@ -136,7 +136,7 @@ fn every_recipe_generates_well_formed_files_in_salesforce_folders() {
 
 #[test]
 fn apideck_refreshes_without_the_secret_keeps_pkce_and_no_rotation() {
-    let files = files("apideck");
+    let files = project("apideck");
     let global = values(&files, ".ecaGlblOauth-meta.xml");
     assert_eq!(global["isSecretRequiredForRefreshToken"], "false");
     assert_eq!(global["isPkceRequired"], "true");
@@ -160,7 +160,7 @@ fn apideck_refreshes_without_the_secret_keeps_pkce_and_no_rotation() {
 
 #[test]
 fn client_credentials_recipes_name_the_run_as_user() {
-    let files = files("service-board-sync");
+    let files = project("service-board-sync");
     let global = values(&files, ".ecaGlblOauth-meta.xml");
     assert_eq!(global["isClientCredentialsFlowEnabled"], "true");
     assert_eq!(global["isPkceRequired"], "false");
@@ -180,7 +180,7 @@ fn client_credentials_recipes_name_the_run_as_user() {
         "Api, Basic"
     );
 
-    let postman = files("postman-client-credentials");
+    let postman = project("postman-client-credentials");
     assert_eq!(
         values(&postman, ".ecaGlblOauth-meta.xml")["isRefreshTokenRotationEnabled"],
         "true"
@@ -197,7 +197,7 @@ fn client_credentials_recipes_name_the_run_as_user() {
 
 #[test]
 fn jwt_bearer_is_admin_approved_with_the_certificate() {
-    let files = files("lightning-out");
+    let files = project("lightning-out");
     let global = values(&files, ".ecaGlblOauth-meta.xml");
     assert!(global["certificate"].starts_with("-----BEGIN CERTIFICATE-----"));
     let policies = values(&files, ".ecaOauthPlcy-meta.xml");
@@ -217,7 +217,7 @@ fn jwt_bearer_is_admin_approved_with_the_certificate() {
 
 #[test]
 fn the_permission_set_grants_api_enabled_and_the_recipe_objects() {
-    let files = files("aptedge");
+    let files = project("aptedge");
     let file = files
         .iter()
         .find(|f| f.path.ends_with(".permissionset-meta.xml"))
@@ -253,7 +253,7 @@ fn the_permission_set_grants_api_enabled_and_the_recipe_objects() {
         });
     assert!(read_only);
     assert!(file.contents.contains("<name>ApiEnabled</name>"));
-    let custom = self::files("custom");
+    let custom = project("custom");
     assert_eq!(
         values(&custom, ".ecaOauthPlcy-meta.xml")["refreshTokenValidityPeriod"],
         "90"
