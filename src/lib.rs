@@ -12,6 +12,7 @@ pub mod jwt;
 pub mod metadata;
 pub mod net;
 pub mod oauth;
+pub mod profile;
 pub mod recipe;
 pub mod retry;
 pub mod runtime;

@@ -25,12 +25,19 @@ pub fn load(dir: &Path) -> Option<SavedSetup> {
 pub fn save(dir: &Path, saved: &SavedSetup) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let json = serde_json::to_vec_pretty(saved)?;
-    let temporary = dir.join(format!(".{FILE}.{}", std::process::id()));
-    write_private(&temporary, &json)?;
-    std::fs::rename(&temporary, dir.join(FILE)).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })?;
+    write_atomically(&dir.join(FILE), &json)?;
     Ok(())
+}
+
+/// Writes `bytes` to a temporary owner-only file beside `path`, then renames it over `path`:
+/// a reader sees the old file or the new one, never half of either.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    write_private(&temporary, bytes)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
 }
 
 pub fn clear(dir: &Path) -> anyhow::Result<()> {

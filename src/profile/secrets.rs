@@ -1,0 +1,176 @@
+//! Where a profile's secrets go: the OS keychain, or, only with the user's explicit consent, an
+//! owner-only file (`secrets.toml` beside the profiles). Never the profile file itself.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::secret::Secret;
+
+const SERVICE: &str = "eca-wizard";
+const FILE: &str = "secrets.toml";
+/// `ECA_WIZARD_SECRETS=file` is consent to the file, like `--secrets-file`.
+pub const CONSENT_ENV: &str = "ECA_WIZARD_SECRETS";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretKind {
+    ConsumerSecret,
+    RefreshToken,
+    AccessToken,
+}
+
+impl SecretKind {
+    pub const ALL: [SecretKind; 3] = [
+        SecretKind::ConsumerSecret,
+        SecretKind::RefreshToken,
+        SecretKind::AccessToken,
+    ];
+
+    fn id(self) -> &'static str {
+        match self {
+            SecretKind::ConsumerSecret => "consumer-secret",
+            SecretKind::RefreshToken => "refresh-token",
+            SecretKind::AccessToken => "access-token",
+        }
+    }
+}
+
+/// Which store a profile's secrets are in (recorded in the profile).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretStore {
+    Keychain,
+    File(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error(
+        "no OS keychain is available here; to keep the secrets in an owner-only file instead, pass --secrets-file or set ECA_WIZARD_SECRETS=file"
+    )]
+    NoKeychain,
+    #[error("the keychain refused: {0}")]
+    Keychain(String),
+    #[error("the secrets file {path} can't be used: {why}")]
+    File { path: PathBuf, why: String },
+}
+
+type FileContents = BTreeMap<String, BTreeMap<String, String>>;
+
+impl SecretStore {
+    /// The keychain when it works; the file only with consent (flag or environment).
+    pub fn choose(dir: &Path, file_flag: bool) -> Result<SecretStore, SecretsError> {
+        let consent = file_flag || std::env::var(CONSENT_ENV).is_ok_and(|v| v == "file");
+        if consent {
+            return Ok(SecretStore::File(dir.join(FILE)));
+        }
+        if keychain_works() {
+            Ok(SecretStore::Keychain)
+        } else {
+            Err(SecretsError::NoKeychain)
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            SecretStore::Keychain => "the OS keychain".into(),
+            SecretStore::File(path) => {
+                format!("{} (owner-only file, as you asked)", path.display())
+            }
+        }
+    }
+
+    pub fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<(), SecretsError> {
+        match self {
+            SecretStore::Keychain => entry(profile, kind)?
+                .set_password(value.expose())
+                .map_err(|e| SecretsError::Keychain(e.to_string())),
+            SecretStore::File(path) => {
+                let mut all = read_file(path)?;
+                all.entry(profile.to_string())
+                    .or_default()
+                    .insert(kind.id().into(), value.expose().into());
+                write_file(path, &all)
+            }
+        }
+    }
+
+    pub fn get(&self, profile: &str, kind: SecretKind) -> Result<Option<Secret>, SecretsError> {
+        match self {
+            SecretStore::Keychain => match entry(profile, kind)?.get_password() {
+                Ok(value) => Ok(Some(Secret::new(value))),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(SecretsError::Keychain(e.to_string())),
+            },
+            SecretStore::File(path) => Ok(read_file(path)?
+                .get(profile)
+                .and_then(|s| s.get(kind.id()))
+                .map(Secret::new)),
+        }
+    }
+
+    /// Removes every secret of the profile; missing ones are fine.
+    pub fn delete_all(&self, profile: &str) -> Result<(), SecretsError> {
+        match self {
+            SecretStore::Keychain => {
+                for kind in SecretKind::ALL {
+                    match entry(profile, kind)?.delete_credential() {
+                        Ok(()) | Err(keyring::Error::NoEntry) => {}
+                        Err(e) => return Err(SecretsError::Keychain(e.to_string())),
+                    }
+                }
+                Ok(())
+            }
+            SecretStore::File(path) => {
+                let mut all = read_file(path)?;
+                if all.remove(profile).is_some() {
+                    write_file(path, &all)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn entry(profile: &str, kind: SecretKind) -> Result<keyring::Entry, SecretsError> {
+    keyring::Entry::new(SERVICE, &format!("{profile}/{}", kind.id()))
+        .map_err(|e| SecretsError::Keychain(e.to_string()))
+}
+
+/// Whether the keychain can store and return a value (a probe entry, removed at once).
+fn keychain_works() -> bool {
+    let Ok(probe) = keyring::Entry::new(SERVICE, "probe") else {
+        return false;
+    };
+    let works =
+        probe.set_password("probe").is_ok() && probe.get_password().is_ok_and(|v| v == "probe");
+    let _ = probe.delete_credential();
+    works
+}
+
+fn read_file(path: &Path) -> Result<FileContents, SecretsError> {
+    let fail = |why: String| SecretsError::File {
+        path: path.to_path_buf(),
+        why,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| fail(e.message().to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileContents::new()),
+        Err(e) => Err(fail(e.to_string())),
+    }
+}
+
+fn write_file(path: &Path, all: &FileContents) -> Result<(), SecretsError> {
+    let fail = |why: String| SecretsError::File {
+        path: path.to_path_buf(),
+        why,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+    }
+    let text = toml::to_string(all).map_err(|e| fail(e.to_string()))?;
+    crate::runtime::progress::write_atomically(path, text.as_bytes())
+        .map_err(|e| fail(e.to_string()))
+}

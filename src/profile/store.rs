@@ -1,0 +1,148 @@
+//! Profile files: TOML, one per connection, written atomically and readable by the owner only,
+//! with a format version so a file from a newer eca-wizard is refused clearly.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::salesforce::Flow;
+
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub format: u32,
+    pub name: String,
+    pub recipe: String,
+    pub flow: Flow,
+    pub login_url: String,
+    pub instance_url: Option<String>,
+    pub client_id: String,
+    #[serde(default)]
+    pub callback_urls: Vec<String>,
+    pub username: Option<String>,
+    pub org_id: Option<String>,
+    /// JWT bearer: the private key's path (the key stays where the user keeps it).
+    #[serde(default)]
+    pub private_key_path: Option<String>,
+    pub last_verified: Option<Verification>,
+    /// Where this profile's secrets are.
+    pub secrets: crate::profile::SecretStore,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    /// Milliseconds since the epoch.
+    pub at_ms: u64,
+    pub ok: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("no profile named '{0}'; `eca-wizard status --all` lists them")]
+    Missing(String),
+    #[error(
+        "profile '{name}' was written by a newer eca-wizard (format {found}, this one reads {FORMAT_VERSION}); upgrade eca-wizard"
+    )]
+    Newer { name: String, found: u32 },
+    #[error("profile file {path} can't be read: {why}. Fix or delete the file")]
+    Corrupt { path: PathBuf, why: String },
+    #[error(
+        "a profile name uses letters, digits, '-', '_' and '.', up to 64 characters; '{0}' doesn't"
+    )]
+    BadName(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub fn check_name(name: &str) -> Result<(), ProfileError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ProfileError::BadName(name.chars().take(80).collect()))
+    }
+}
+
+fn path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}.toml"))
+}
+
+pub fn save(dir: &Path, profile: &Profile) -> Result<(), ProfileError> {
+    check_name(&profile.name)?;
+    std::fs::create_dir_all(dir)?;
+    let text = toml::to_string(profile).map_err(|e| std::io::Error::other(e.to_string()))?;
+    crate::runtime::progress::write_atomically(&path(dir, &profile.name), text.as_bytes())?;
+    Ok(())
+}
+
+pub fn load(dir: &Path, name: &str) -> Result<Profile, ProfileError> {
+    check_name(name)?;
+    let file = path(dir, name);
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ProfileError::Missing(name.into()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // Read the version first, so a newer file gets "upgrade", not a parse error.
+    #[derive(Deserialize)]
+    struct Version {
+        format: Option<u32>,
+    }
+    let corrupt = |why: String| ProfileError::Corrupt {
+        path: file.clone(),
+        why,
+    };
+    let version: Version = toml::from_str(&text).map_err(|e| corrupt(e.message().to_string()))?;
+    match version.format {
+        Some(found) if found > FORMAT_VERSION => {
+            return Err(ProfileError::Newer {
+                name: name.into(),
+                found,
+            });
+        }
+        Some(_) => {}
+        None => return Err(corrupt("it has no format version".into())),
+    }
+    toml::from_str(&text).map_err(|e| corrupt(e.message().to_string()))
+}
+
+/// Every profile's name, sorted.
+pub fn list(dir: &Path) -> Result<Vec<String>, ProfileError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".toml"))
+                .map(String::from)
+        })
+        .filter(|n| check_name(n).is_ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+pub fn delete(dir: &Path, name: &str) -> Result<(), ProfileError> {
+    check_name(name)?;
+    match std::fs::remove_file(path(dir, name)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ProfileError::Missing(name.into()))
+        }
+        other => Ok(other?),
+    }
+}
