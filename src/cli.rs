@@ -39,6 +39,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check saved connections live; exits non-zero when one is broken
+    Status {
+        /// The profile to check
+        profile: Option<String>,
+        /// Check every saved profile (concurrently)
+        #[arg(long, conflicts_with = "profile")]
+        all: bool,
+        /// Print a JSON array
+        #[arg(long)]
+        json: bool,
+    },
+    /// Hand a saved connection to other tools (secrets masked unless --reveal)
+    Export {
+        profile: String,
+        /// env (SF_* lines), json, or sfdx-url (for `sf org login sfdx-url`)
+        #[arg(long, value_parser = ["env", "json", "sfdx-url"])]
+        format: String,
+        /// Print the consumer secret and refresh token themselves
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Revoke a saved connection at Salesforce, then delete its secrets and profile
+    Logout { profile: String },
     /// Write a deployable Salesforce DX project for the recipe's External Client App
     Metadata(MetadataArgs),
     /// Run the local Salesforce emulator alone (both hosts) until Ctrl-C
@@ -130,6 +153,12 @@ pub struct ConnectArgs {
     /// Print one JSON object on stdout (never a secret)
     #[arg(long)]
     pub json: bool,
+    /// Keep the verified connection as profile NAME (secrets in the OS keychain)
+    #[arg(long, value_name = "NAME")]
+    pub save: Option<String>,
+    /// Keep secrets in an owner-only file instead of the keychain (also ECA_WIZARD_SECRETS=file)
+    #[arg(long)]
+    pub secrets_file: bool,
 }
 
 fn parse_flow(text: &str) -> Result<crate::salesforce::Flow, String> {

@@ -14,6 +14,15 @@ fn main() -> ExitCode {
         Some(Command::Explain { text, recipe, json }) => {
             commands::explain::run(&text, &recipe, json).map(|()| 0)
         }
+        Some(Command::Status { profile, all, json }) => {
+            commands::status::run(profile.as_deref(), all, json)
+        }
+        Some(Command::Export {
+            profile,
+            format,
+            reveal,
+        }) => commands::export::run(&profile, &format, reveal).map(|()| 0),
+        Some(Command::Logout { profile }) => commands::logout::run(&profile),
         Some(Command::Metadata(args)) => commands::metadata::run(&args).map(|()| 0),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),

@@ -24,6 +24,9 @@ pub const SECRET_ENV: &str = "ECA_WIZARD_CLIENT_SECRET";
 
 pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
     let recipe = recipe::builtin_by_id(&args.recipe).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(name) = &args.save {
+        crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
+    }
     let flow = args.flow.unwrap_or(recipe.flow);
     let login = normalize_login_url(&args.login_url)
         .map_err(|e| UsageError(format!("--login-url: {e}")))?;
@@ -108,15 +111,42 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
         let mut events = |event: Event| print_event(&event, browser);
         connect::connect(&request, &mut events, pastes, cancel).await
     });
+    let saved = match (&args.save, report.outcome) {
+        (Some(name), connect::Outcome::Connected) => Some(keep(name, args, &request, &report)?),
+        _ => None,
+    };
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        serde_json::to_writer(&mut out, &JsonReport::new(&report, recipe))?;
+        let mut json = serde_json::to_value(JsonReport::new(&report, recipe))?;
+        json["profile"] = saved
+            .as_ref()
+            .map_or(serde_json::Value::Null, |_| args.save.clone().into());
+        serde_json::to_writer(&mut out, &json)?;
         writeln!(out)?;
     } else {
         write_summary(&mut out, &report, recipe)?;
     }
     Ok(report.outcome.exit_code())
+}
+
+/// Saves the connection as a profile and says where everything went.
+fn keep(
+    name: &str,
+    args: &ConnectArgs,
+    request: &Request,
+    report: &Report,
+) -> anyhow::Result<String> {
+    let dir = crate::profile::profiles_dir()?;
+    let store = crate::profile::SecretStore::choose(&dir, args.secrets_file)
+        .map_err(|e| anyhow::anyhow!("connected, but the profile wasn't saved: {e}"))?;
+    let key_path = args.private_key.as_ref().map(|p| p.display().to_string());
+    let place = crate::profile::keep(&dir, name, request, report, store, key_path)?;
+    eprintln!(
+        "saved profile {name} in {}; secrets in {place}",
+        dir.display()
+    );
+    Ok(place)
 }
 
 /// `$BROWSER` always wins; without it, SSH sessions and machines without a display paste.

@@ -49,6 +49,19 @@ impl DiagnosisView {
         }
     }
 
+    /// A problem that is not a Salesforce error (a missing or unreadable profile).
+    pub fn plain(error: &str, message: String) -> DiagnosisView {
+        DiagnosisView {
+            kind: "misconfigured",
+            error: error.into(),
+            step: None,
+            step_title: None,
+            setting: None,
+            value: None,
+            message,
+        }
+    }
+
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{} ({})", self.message, self.kind)?;
         if let (Some(id), Some(title)) = (&self.step, &self.step_title) {

@@ -4,9 +4,12 @@ pub mod connect;
 mod diagnosis_view;
 pub mod emulator;
 pub mod explain;
+pub mod export;
+pub mod logout;
 pub mod metadata;
 mod prompt;
 pub mod recipes;
+pub mod status;
 pub mod wizard;
 
 /// A mistake in how the command was called: exit code 2, like clap's own.

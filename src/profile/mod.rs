@@ -18,3 +18,52 @@ pub fn profiles_dir() -> anyhow::Result<PathBuf> {
         .map(|dirs| dirs.config_dir().join("profiles"))
         .ok_or_else(|| anyhow::anyhow!("no home folder found; set ECA_WIZARD_HOME"))
 }
+
+use crate::connect::{Report, Request};
+use crate::runtime::now_ms;
+
+/// Keeps a verified connection: the profile file and its secrets (consumer secret, refresh and
+/// access tokens) in `store`. Returns where the secrets went.
+pub fn keep(
+    dir: &std::path::Path,
+    name: &str,
+    request: &Request,
+    report: &Report,
+    store: SecretStore,
+    private_key_path: Option<String>,
+) -> anyhow::Result<String> {
+    check_name(name)?;
+    let tokens = report
+        .tokens
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("there is no token to keep"))?;
+    let identity = report.identity.as_ref();
+    let profile = Profile {
+        format: store::FORMAT_VERSION,
+        name: name.to_string(),
+        recipe: request.recipe.id.clone(),
+        flow: request.flow,
+        login_url: request.login.url().to_string(),
+        instance_url: report.instance_url.clone(),
+        client_id: request.client_id.clone(),
+        callback_urls: request.callback_urls.clone(),
+        username: identity.map(|i| i.username.clone()),
+        org_id: identity.map(|i| i.org_id.clone()),
+        private_key_path,
+        last_verified: Some(Verification {
+            at_ms: now_ms(),
+            ok: report.diagnosis.is_none(),
+        }),
+        secrets: store.clone(),
+    };
+    // Secrets first: a profile without its secrets would be useless, the reverse harmless.
+    if let Some(secret) = &request.client_secret {
+        store.set(name, SecretKind::ConsumerSecret, secret)?;
+    }
+    if let Some(refresh) = &tokens.refresh_token {
+        store.set(name, SecretKind::RefreshToken, refresh)?;
+    }
+    store.set(name, SecretKind::AccessToken, &tokens.access_token)?;
+    save(dir, &profile)?;
+    Ok(store.describe())
+}

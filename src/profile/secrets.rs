@@ -125,10 +125,17 @@ impl SecretStore {
             }
             SecretStore::File(path) => {
                 let mut all = read_file(path)?;
-                if all.remove(profile).is_some() {
-                    write_file(path, &all)?;
+                if all.remove(profile).is_none() {
+                    return Ok(());
                 }
-                Ok(())
+                if all.is_empty() {
+                    // The last profile's secrets leave no file behind.
+                    return std::fs::remove_file(path).map_err(|e| SecretsError::File {
+                        path: path.to_path_buf(),
+                        why: e.to_string(),
+                    });
+                }
+                write_file(path, &all)
             }
         }
     }

@@ -1,0 +1,244 @@
+//! `eca-wizard status [PROFILE | --all] [--json]`: checks saved connections live: a fresh token
+//! (refresh, client credentials or JWT bearer, as the profile's flow does it), then every check
+//! of its recipe. Exits 1 when any connection is broken.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::commands::UsageError;
+use crate::commands::diagnosis_view::DiagnosisView;
+use crate::jwt::Signer;
+use crate::oauth::{Failure, OAuthClient, Tokens};
+use crate::profile::{self, Profile, SecretKind, Verification};
+use crate::recipe;
+use crate::runtime::now_ms;
+use crate::salesforce::Flow;
+use crate::salesforce::diagnosis::{Diagnosis, Phase, Window};
+use crate::verify::{self, Check, Plan, Status};
+
+#[derive(Serialize)]
+struct ProfileStatus {
+    profile: String,
+    ok: bool,
+    checks: Vec<Check>,
+    diagnosis: Option<DiagnosisView>,
+}
+
+pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
+    let dir = profile::profiles_dir()?;
+    let names = match (name, all) {
+        (Some(name), _) => vec![name.to_string()],
+        (None, true) => profile::list(&dir)?,
+        (None, false) => return Err(UsageError("name a profile, or pass --all".into()).into()),
+    };
+    if names.is_empty() {
+        eprintln!(
+            "no profiles yet in {}; `eca-wizard connect ... --save NAME` keeps one",
+            dir.display()
+        );
+        return Ok(0);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let statuses = runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, name) in names.iter().enumerate() {
+            let (dir, name) = (dir.clone(), name.clone());
+            tasks.spawn(async move { (index, check(&dir, &name).await) });
+        }
+        let mut results = Vec::new();
+        while let Some(Ok(result)) = tasks.join_next().await {
+            results.push(result);
+        }
+        results.sort_by_key(|(index, _)| *index);
+        results
+            .into_iter()
+            .map(|(_, status)| status)
+            .collect::<Vec<_>>()
+    });
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer(&mut out, &statuses)?;
+        writeln!(out)?;
+    } else {
+        for status in &statuses {
+            write_block(&mut out, status)?;
+        }
+    }
+    Ok(if statuses.iter().all(|s| s.ok) { 0 } else { 1 })
+}
+
+fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Result<()> {
+    let verdict = if status.ok { "ok" } else { "BROKEN" };
+    writeln!(out, "{}: {verdict}", status.profile)?;
+    for check in status.checks.iter().filter(|c| c.status != Status::Skipped) {
+        writeln!(
+            out,
+            "  {:<8} {:<18} {}",
+            format!("{:?}", check.status).to_lowercase(),
+            check.name,
+            check.detail
+        )?;
+    }
+    if let Some(view) = &status.diagnosis {
+        write!(out, "  fix: ")?;
+        view.write_text(out)?;
+        if view.kind == "user-action" {
+            writeln!(
+                out,
+                "  then: eca-wizard connect ... --save {} to authorize again",
+                status.profile
+            )?;
+        }
+    }
+    writeln!(out)
+}
+
+async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
+    let broken = |message: String| ProfileStatus {
+        profile: name.to_string(),
+        ok: false,
+        checks: Vec::new(),
+        diagnosis: Some(DiagnosisView::plain("profile", message)),
+    };
+    let mut profile = match profile::load(dir, name) {
+        Ok(profile) => profile,
+        Err(e) => return broken(e.to_string()),
+    };
+    let Ok(recipe) = recipe::builtin_by_id(&profile.recipe) else {
+        return broken(format!(
+            "the profile names recipe '{}', which this eca-wizard doesn't have",
+            profile.recipe
+        ));
+    };
+    let secret = |kind| profile.secrets.get(name, kind).ok().flatten();
+    let Ok(client) = OAuthClient::new(
+        &profile.login_url,
+        &profile.client_id,
+        secret(SecretKind::ConsumerSecret),
+    ) else {
+        return broken("couldn't set up HTTPS".into());
+    };
+    let (tokens, phase) =
+        fresh_token(&client, &profile, recipe, secret(SecretKind::RefreshToken)).await;
+    let mut checks = Vec::new();
+    let mut tokens = match tokens {
+        Ok(tokens) => tokens,
+        Err(failure) => {
+            let diagnosis = failure.diagnose(phase, Window::After);
+            checks.push(Check::failed("token", diagnosis.clone()));
+            return finish(dir, &mut profile, checks, Some(diagnosis), recipe);
+        }
+    };
+    // A client for the instance, where the REST checks run.
+    checks.push(Check::passed(
+        "token",
+        format!("{} token obtained", profile.flow),
+    ));
+    let plan = Plan {
+        recipe,
+        flow: profile.flow,
+        expected_username: profile.username.as_deref(),
+    };
+    let verified = verify::verify(&client, &mut tokens, &plan, &mut |_: &Check| {}).await;
+    checks.extend(verified.checks);
+    if let Some(refresh) = &tokens.refresh_token {
+        let _ = profile.secrets.set(name, SecretKind::RefreshToken, refresh);
+    }
+    let _ = profile
+        .secrets
+        .set(name, SecretKind::AccessToken, &tokens.access_token);
+    let diagnosis = checks
+        .iter()
+        .find(|c| c.status == Status::Failed)
+        .and_then(|c| c.diagnosis.clone());
+    finish(dir, &mut profile, checks, diagnosis, recipe)
+}
+
+/// A token the way the profile's integration gets one.
+async fn fresh_token(
+    client: &OAuthClient,
+    profile: &Profile,
+    recipe: &recipe::Recipe,
+    refresh: Option<crate::secret::Secret>,
+) -> (Result<Tokens, Failure>, Phase) {
+    match profile.flow {
+        Flow::AuthCode => {
+            let with_secret = recipe.refresh_needs_secret();
+            let phase = Phase::Refresh {
+                secret_sent: with_secret,
+            };
+            match refresh {
+                // Without rotation the response carries no refresh token: the stored one lives on.
+                Some(refresh) => {
+                    let refreshed =
+                        client
+                            .refresh(&refresh, with_secret)
+                            .await
+                            .map(|mut tokens| {
+                                tokens.refresh_token.get_or_insert(refresh);
+                                tokens
+                            });
+                    (refreshed, phase)
+                }
+                None => (
+                    Err(Failure::OAuth {
+                        status: 400,
+                        error: "invalid_grant".into(),
+                        description: "expired access/refresh token".into(),
+                    }),
+                    phase,
+                ),
+            }
+        }
+        Flow::ClientCredentials => (client.client_credentials().await, Phase::ClientCredentials),
+        Flow::JwtBearer => {
+            let signer = profile
+                .private_key_path
+                .as_deref()
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .and_then(|pem| Signer::from_pem(&pem).ok());
+            let Some(signer) = signer else {
+                return (
+                    Err(Failure::Transport(
+                        "the profile's private key can't be read".into(),
+                    )),
+                    Phase::JwtBearer,
+                );
+            };
+            let now = now_ms() / 1000;
+            let username = profile.username.clone().unwrap_or_default();
+            (
+                client
+                    .jwt_bearer(&signer, &username, &profile.login_url, now)
+                    .await,
+                Phase::JwtBearer,
+            )
+        }
+    }
+}
+
+fn finish(
+    dir: &std::path::Path,
+    profile: &mut Profile,
+    checks: Vec<Check>,
+    diagnosis: Option<Diagnosis>,
+    recipe: &recipe::Recipe,
+) -> ProfileStatus {
+    let ok = diagnosis.is_none();
+    profile.last_verified = Some(Verification {
+        at_ms: now_ms(),
+        ok,
+    });
+    let _ = profile::save(dir, profile);
+    ProfileStatus {
+        profile: profile.name.clone(),
+        ok,
+        checks,
+        diagnosis: diagnosis.map(|d| DiagnosisView::new(&d, recipe)),
+    }
+}
