@@ -238,6 +238,15 @@ fn status_and_done_screens() {
     snap("status_green", &m);
     press(&mut m, Key::Enter);
     snap("done", &m);
+    update(&mut m, Msg::Kept(Ok("profile apideck-acme in /home/admin/.config/eca-wizard/profiles; secrets in the OS keychain".into())));
+    snap("done_kept", &m);
+    update(
+        &mut m,
+        Msg::Kept(Err(
+            "no OS keychain is available here; pass --secrets-file".into()
+        )),
+    );
+    snap("done_not_kept", &m);
 }
 
 #[test]

@@ -103,10 +103,17 @@ fn steps_validate_keep_input_and_never_save_secrets() {
             );
         }
     }
+    let metadata = press(&mut m, Key::Char('m'));
+    assert!(matches!(&metadata[..], [Cmd::WriteMetadata(saved)] if saved.recipe == "apideck"));
     let cmds = press(&mut m, Key::Enter);
     let Some(Cmd::Connect(spec)) = cmds.first() else {
         panic!("{cmds:?}")
     };
+    assert_eq!(
+        spec.save_as.as_deref(),
+        Some("apideck-production"),
+        "a verified connection is kept"
+    );
     assert_eq!(spec.client_secret, Some(Secret::new(SECRET)));
     assert_eq!(spec.login_url, "https://login.salesforce.com");
     assert!(

@@ -121,6 +121,57 @@ async fn event_loop(mut model: Model, demo: Option<Demo>, home: PathBuf) -> anyh
     Ok(())
 }
 
+/// Keeps a verified connection as a profile: the keychain, or the file when the user consented
+/// with ECA_WIZARD_SECRETS=file.
+fn keep(
+    name: &str,
+    request: &Request,
+    report: &connect::Report,
+    key_path: Option<String>,
+) -> Result<String, String> {
+    let dir = crate::profile::profiles_dir().map_err(|e| e.to_string())?;
+    let store = crate::profile::SecretStore::choose(&dir, false).map_err(|e| e.to_string())?;
+    let place = crate::profile::keep(&dir, name, request, report, store, key_path)
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "profile {name} in {}; secrets in {place}",
+        dir.display()
+    ))
+}
+
+/// Writes the setup's metadata project into `./<API name>-metadata`.
+fn write_metadata(saved: &crate::wizard::SavedSetup) -> anyhow::Result<PathBuf> {
+    let recipe = recipe::builtin_by_id(&saved.recipe)?;
+    let answer = |id: &str| saved.answers.get(id).cloned();
+    let options = crate::metadata::Options {
+        name: answer("api_name"),
+        label: answer("app_name"),
+        contact_email: answer("contact_email"),
+        callback_urls: answer("callback_urls")
+            .map(|u| u.lines().map(String::from).collect())
+            .unwrap_or_default(),
+        run_as: answer("integration_username"),
+        permission_set: answer("permission_set"),
+        certificate: answer("certificate_path").and_then(|path| std::fs::read_to_string(path).ok()),
+    };
+    let files = crate::metadata::generate(recipe, &options)?;
+    let dir = PathBuf::from(format!(
+        "{}-metadata",
+        options.name.unwrap_or_else(|| recipe.id.clone())
+    ));
+    if dir.exists() {
+        anyhow::bail!("{} already exists; move it away first", dir.display());
+    }
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, file.contents)?;
+    }
+    Ok(dir)
+}
+
 /// Terminal events on their own thread, polled so the thread can stop.
 fn read_terminal(
     tx: mpsc::UnboundedSender<Msg>,
@@ -234,6 +285,16 @@ impl Shell {
                 });
             }
             Cmd::DemoRegisterApp(saved) => self.register_demo_app(&saved),
+            Cmd::WriteMetadata(saved) => {
+                let message = match write_metadata(&saved) {
+                    Ok(dir) => format!(
+                        "Wrote the metadata project to {}; its README says how to deploy it.",
+                        dir.display()
+                    ),
+                    Err(e) => format!("No metadata written: {e}"),
+                };
+                self.send(Msg::Failed(message));
+            }
             Cmd::DemoSignIn(url) => {
                 let (tx, pastes) = (
                     self.tx.clone(),
@@ -279,6 +340,8 @@ impl Shell {
     }
 
     fn connect(&mut self, spec: ConnectSpec, model: &Model) {
+        let spec_save_as = spec.save_as.clone();
+        let spec_key_path = spec.private_key_path.clone();
         let request = match self.request(spec, model) {
             Ok(request) => request,
             Err(e) => {
@@ -310,6 +373,7 @@ impl Shell {
             let _ = previous.cancel.send(true);
         }
         let tx = self.tx.clone();
+        let (save_as, key_path) = (spec_save_as, spec_key_path);
         tokio::spawn(async move {
             let events_tx = tx.clone();
             let mut events = move |event| {
@@ -319,6 +383,9 @@ impl Shell {
                 });
             };
             let report = connect::connect(&request, &mut events, Some(pastes), cancel).await;
+            if let (Some(name), connect::Outcome::Connected) = (&save_as, report.outcome) {
+                let _ = tx.send(Msg::Kept(keep(name, &request, &report, key_path)));
+            }
             let summary = Summary {
                 outcome: report.outcome,
                 checks: report.checks,

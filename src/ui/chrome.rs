@@ -65,6 +65,7 @@ fn keys(model: &Model) -> Vec<(&'static str, &'static str)> {
         Screen::Review => vec![
             ("enter", "connect"),
             ("e", "edit"),
+            ("m", "write metadata"),
             ("esc", "back"),
             ("?", "help"),
             ("q", "quit"),

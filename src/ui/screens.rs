@@ -189,8 +189,29 @@ pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::from(
             "• The localhost callback URLs were only for this check; remove them if you like.",
         ),
-        Line::from("• Check again any time: eca-wizard connect --login-url ... --client-id ..."),
-        Line::from("• Your saved progress was cleared; the secret was never written anywhere."),
     ];
+    let mut lines = lines;
+    match (&model.kept, model.demo.is_some()) {
+        (_, true) => lines.push(Line::from(
+            "• Demo: nothing was kept; the demo org goes away when you quit.",
+        )),
+        (Some(Ok(place)), _) => {
+            lines.push(Line::from(format!("• Kept as {place}.")));
+            let name = place.split_whitespace().nth(1).unwrap_or("NAME");
+            lines.push(Line::from(format!(
+                "• Check it again any time: eca-wizard status {name}"
+            )));
+        }
+        (Some(Err(why)), _) => {
+            lines.push(Line::styled(format!("• Not kept: {why}"), theme.warn()));
+            lines.push(Line::from(
+                "  Keep it later: eca-wizard connect ... --save NAME",
+            ));
+        }
+        (None, false) => lines.push(Line::styled("• Keeping the connection…", theme.dim())),
+    }
+    lines.push(Line::from(
+        "• Your saved progress was cleared; secrets were never written to it.",
+    ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }

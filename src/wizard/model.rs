@@ -110,6 +110,8 @@ pub struct Model {
     pub connect: ConnectView,
     pub checks: Vec<Check>,
     pub summary: Option<Summary>,
+    /// Where the verified connection was kept, or why it wasn't.
+    pub kept: Option<Result<String, String>>,
     pub dialog: Option<Dialog>,
     pub toast: Option<(u64, String)>,
     pub next_timer: u64,
@@ -139,6 +141,7 @@ impl Model {
             connect: ConnectView::default(),
             checks: Vec::new(),
             summary: None,
+            kept: None,
             dialog: None,
             toast: None,
             next_timer: 1,

@@ -49,6 +49,8 @@ pub enum Msg {
         consumer_key: String,
         consumer_secret: Secret,
     },
+    /// Where the verified connection was kept (or why it wasn't).
+    Kept(Result<String, String>),
     /// Something the runtime couldn't do, said plainly.
     Failed(String),
 }
@@ -77,6 +79,8 @@ pub struct ConnectSpec {
     pub private_key_path: Option<String>,
     /// Connecting right after a fix: failing checks are retried while Salesforce applies it.
     pub after_fix: bool,
+    /// Keep the connection as this profile once it is verified.
+    pub save_as: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,4 +105,6 @@ pub enum Cmd {
     DemoRegisterApp(SavedSetup),
     /// Demo without a browser: sign in to the emulator from the terminal.
     DemoSignIn(String),
+    /// Write the DX metadata project for the setup into the current folder.
+    WriteMetadata(SavedSetup),
 }

@@ -38,6 +38,10 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
         app_saved_at_ms: setup.app_saved_at_ms,
         private_key_path: setup.answer("private_key_path").map(String::from),
         after_fix,
+        save_as: model
+            .demo
+            .is_none()
+            .then(|| profile_name(recipe, &login_url_of(setup))),
     };
     model.connect = ConnectView {
         running: true,
@@ -55,6 +59,31 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
     model.inputs.clear();
     model.screen = Screen::Connect;
     vec![Cmd::Connect(Box::new(spec))]
+}
+
+fn login_url_of(setup: &crate::wizard::model::Setup) -> String {
+    setup.login_url.clone().unwrap_or_default()
+}
+
+/// A profile name from the recipe and the org: `apideck-acme`, `custom-production`.
+fn profile_name(recipe: &crate::recipe::Recipe, login_url: &str) -> String {
+    let host = login_url.split("://").nth(1).unwrap_or(login_url);
+    let org = match host.split('.').next().unwrap_or("org") {
+        "login" => "production",
+        "test" => "sandbox",
+        first => first,
+    };
+    let org: String = org
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}-{}", recipe.id, org).chars().take(64).collect()
 }
 
 pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {

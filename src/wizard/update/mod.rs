@@ -47,6 +47,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             consumer_key,
             consumer_secret,
         } => setup::demo_registered(model, consumer_key, consumer_secret),
+        Msg::Kept(kept) => {
+            model.kept = Some(kept);
+            Vec::new()
+        }
         Msg::Failed(message) => toast(model, message),
     }
 }

@@ -438,6 +438,10 @@ pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             enter_step(model, 0);
             Vec::new()
         }
+        Key::Char('m') => match model.setup.as_ref() {
+            Some(setup) => vec![Cmd::WriteMetadata(setup.saved(0))],
+            None => Vec::new(),
+        },
         _ => Vec::new(),
     }
 }
