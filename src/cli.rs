@@ -76,6 +76,9 @@ pub struct MetadataArgs {
     /// The output folder (created; existing files are kept unless --force)
     #[arg(long, value_name = "DIR")]
     pub out: std::path::PathBuf,
+    /// Take the callback URLs and the Run As user from a saved profile
+    #[arg(long, value_name = "PROFILE")]
+    pub from: Option<String>,
     /// The app's API name (default: from the recipe's app name)
     #[arg(long)]
     pub name: Option<String>,

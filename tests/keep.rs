@@ -293,3 +293,36 @@ async fn logout_keeps_everything_when_salesforce_is_unreachable() {
     assert!(home.join("profiles/cc.toml").is_file());
     let _ = std::fs::remove_dir_all(home);
 }
+
+#[tokio::test]
+async fn metadata_takes_the_run_as_user_from_a_profile() {
+    let emulator = start();
+    let home = home("metadata");
+    save_cc(&emulator, &home, "cc").await;
+    let out_dir = home.join("project");
+    let mut command = wizard(&home);
+    command
+        .args([
+            "metadata",
+            "--recipe",
+            "service-board-sync",
+            "--from",
+            "cc",
+            "--out",
+        ])
+        .arg(&out_dir);
+    let out = run(command).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let policy = std::fs::read_to_string(out_dir.join("force-app/main/default/extlClntAppOauthPolicies/Service_Board_Sync_oauth_defaultPolicy.ecaOauthPlcy-meta.xml")).unwrap();
+    assert!(
+        policy.contains(&format!(
+            "<clientCredentialsFlowUser>{DEMO_INTEGRATION_USER}</clientCredentialsFlowUser>"
+        )),
+        "{policy}"
+    );
+    let _ = std::fs::remove_dir_all(home);
+}

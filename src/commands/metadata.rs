@@ -34,12 +34,27 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
+    let profile = match &args.from {
+        Some(name) => {
+            let dir = crate::profile::profiles_dir()?;
+            Some(crate::profile::load(&dir, name).map_err(|e| UsageError(format!("--from: {e}")))?)
+        }
+        None => None,
+    };
+    let callback_urls = match (&profile, args.callback_urls.is_empty()) {
+        (Some(profile), true) => profile.callback_urls.clone(),
+        _ => args.callback_urls.clone(),
+    };
+    let run_as = args
+        .run_as
+        .clone()
+        .or_else(|| profile.as_ref().and_then(|p| p.username.clone()));
     let options = Options {
         name: args.name.clone(),
         label: args.label.clone(),
         contact_email: args.contact_email.clone(),
-        callback_urls: args.callback_urls.clone(),
-        run_as: args.run_as.clone(),
+        callback_urls,
+        run_as,
         permission_set: args.permission_set.clone(),
         certificate,
     };
