@@ -33,6 +33,7 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// A bound listener, ready to wait for the callback.
+#[derive(Debug)]
 pub struct Listener {
     sockets: Vec<std::net::TcpListener>,
     pub port: u16,

@@ -1,0 +1,150 @@
+//! The loopback listener under abuse: garbage, slow clients, oversized headers, a crowd of
+//! wrong-state requests, and a second callback after success. It stays up, the real callback
+//! still completes, and no page repeats a code.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use eca_wizard::oauth::Returned;
+use eca_wizard::oauth::listener::{self, WaitError};
+use eca_wizard::secret::Secret;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::watch;
+
+fn callback(port: u16) -> Vec<String> {
+    vec![format!("http://localhost:{port}/callback")]
+}
+
+#[tokio::test]
+async fn abuse_does_not_stop_the_real_callback() {
+    let port = 17861;
+    let bound = listener::bind(&callback(port)).unwrap();
+    let (_cancel_tx, cancel) = watch::channel(false);
+    let state = Secret::new("good-state");
+    let waiting =
+        tokio::spawn(async move { bound.wait(&state, Duration::from_secs(20), cancel).await });
+    let base = format!("http://127.0.0.1:{port}");
+
+    // A slow client that never finishes its headers.
+    let mut slow = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    slow.write_all(b"GET /callback?code=").await.unwrap();
+    // Garbage and an oversized header.
+    let garbage = raw_http(&base, b"\x16\x03\x01\x00garbage\r\n\r\n").await;
+    assert!(
+        garbage.is_empty() || garbage.starts_with("HTTP/1.1 400"),
+        "{garbage}"
+    );
+    let huge = format!(
+        "GET /callback HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    let answer = raw_http(&base, huge.as_bytes()).await;
+    let refused = ["HTTP/1.1 431", "HTTP/1.1 400"]
+        .iter()
+        .any(|s| answer.starts_with(s));
+    assert!(
+        answer.is_empty() || refused,
+        "{}",
+        &answer[..answer.len().min(80)]
+    );
+    // A crowd of wrong-state callbacks, each refused with a page that doesn't echo the code.
+    let crowd: Vec<_> = (0..40)
+        .map(|i| {
+            let url = format!("{base}/callback?code=aPrxStolen{i}&state=wrong");
+            tokio::spawn(async move { get(&url).await })
+        })
+        .collect();
+    for request in crowd {
+        let page = request.await.unwrap();
+        assert_eq!(page.status, 400);
+        assert!(
+            !page.body.contains("aPrxStolen"),
+            "the page repeats the code"
+        );
+        assert_eq!(page.header("connection").as_deref(), Some("close"));
+    }
+    // The real callback.
+    let good = get(&format!(
+        "{base}/callback?code=aPrxGood%3D%3D&state=good-state"
+    ))
+    .await;
+    assert_eq!(good.status, 303);
+    assert_eq!(good.header("location").as_deref(), Some("/done"));
+    // A second callback during the grace period is answered, not accepted.
+    let second = get(&format!("{base}/callback?code=aPrxSecond&state=good-state")).await;
+    assert_eq!(second.status, 200);
+    assert!(second.body.contains("already completed") && !second.body.contains("aPrxSecond"));
+    let done = get(&format!("{base}/done")).await;
+    assert!(done.body.contains("Connected"));
+    let returned = waiting.await.unwrap().unwrap();
+    assert_eq!(returned, Returned::Code(Secret::new("aPrxGood==")));
+    drop(slow);
+    // The port is free again once the listener is done.
+    assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
+}
+
+#[tokio::test]
+async fn an_error_callback_is_returned_for_diagnosis() {
+    let port = 17862;
+    let bound = listener::bind(&callback(port)).unwrap();
+    let (_cancel_tx, cancel) = watch::channel(false);
+    let state = Secret::new("s");
+    let waiting =
+        tokio::spawn(async move { bound.wait(&state, Duration::from_secs(20), cancel).await });
+    let page = get(&format!("http://127.0.0.1:{port}/callback?error=access_denied&error_description=end-user%20denied%20authorization&state=s")).await;
+    assert!(page.body.contains("access_denied"));
+    let returned = waiting.await.unwrap().unwrap();
+    assert!(matches!(returned, Returned::Error { error, .. } if error == "access_denied"));
+}
+
+#[tokio::test]
+async fn waiting_times_out_and_can_be_cancelled() {
+    let bound = listener::bind(&callback(17863)).unwrap();
+    let (_cancel_tx, cancel) = watch::channel(false);
+    assert_eq!(
+        bound
+            .wait(&Secret::new("s"), Duration::from_millis(200), cancel)
+            .await,
+        Err(WaitError::TimedOut(0))
+    );
+    let bound = listener::bind(&callback(17864)).unwrap();
+    let (cancel_tx, cancel) = watch::channel(false);
+    let waiting = tokio::spawn(async move {
+        bound
+            .wait(&Secret::new("s"), Duration::from_secs(30), cancel)
+            .await
+    });
+    cancel_tx.send(true).unwrap();
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .unwrap()
+            .unwrap(),
+        Err(WaitError::Cancelled)
+    );
+}
+
+#[tokio::test]
+async fn busy_ports_are_skipped_and_reported() {
+    let _held = std::net::TcpListener::bind(("127.0.0.1", 17865)).unwrap();
+    let urls = vec![
+        "http://localhost:17865/callback".to_string(),
+        "https://vendor.example/cb".to_string(),
+        "http://localhost:17866/callback".to_string(),
+    ];
+    let bound = listener::bind(&urls).unwrap();
+    assert_eq!(bound.port, 17866);
+    drop(bound);
+    let error = listener::bind(&urls[..2]).unwrap_err();
+    assert_eq!(error.tried.len(), 2);
+    assert!(
+        error.to_string().contains("port in use")
+            && error.to_string().contains("not a loopback address")
+    );
+}
