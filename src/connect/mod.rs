@@ -323,19 +323,29 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
     };
     loop {
         run.next_attempt();
-        let result = match (&signer, &run.req.jwt) {
-            (Some(signer), Some((_, username))) => {
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .as_secs();
-                // The audience is the login URL: login/test.salesforce.com, a My Domain, or the
-                // emulator's login host.
-                run.client
-                    .jwt_bearer(signer, username, run.req.login.url(), now)
-                    .await
+        let request = async {
+            match (&signer, &run.req.jwt) {
+                (Some(signer), Some((_, username))) => {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap_or_default()
+                        .as_secs();
+                    // The audience is the login URL: login/test.salesforce.com, a My Domain, or
+                    // the emulator's login host.
+                    run.client
+                        .jwt_bearer(signer, username, run.req.login.url(), now)
+                        .await
+                }
+                _ => run.client.client_credentials().await,
             }
-            _ => run.client.client_credentials().await,
+        };
+        // A request in flight is dropped at once when the user cancels.
+        let result = tokio::select! {
+            result = request => result,
+            () = crate::cancel::cancelled(run.cancel.clone()) => {
+                let cancelled = Diagnosis { kind: Kind::Unknown, error: "cancelled".into(), target: None, message: "Cancelled.".into() };
+                return Err((Outcome::Failed, cancelled));
+            }
         };
         match result {
             Ok(tokens) => return Ok(tokens),
