@@ -224,6 +224,17 @@ fn idle_cpu() -> anyhow::Result<()> {
     println!(
         "idle CPU on the connect screen (spinner, waiting for a login): {percent:.2}% of a core over 5 s (target < 1%)"
     );
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kb| kb.parse().ok())
+        .unwrap_or(0);
+    println!(
+        "peak memory of a demo run (emulator included) through setup to the connect screen: {:.1} MB (target < 25 MB)",
+        peak_kb as f64 / 1024.0
+    );
     pty.writer.write_all(b"\x03")?;
     let _ = pty.child.wait();
     Ok(())
