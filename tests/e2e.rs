@@ -28,7 +28,15 @@ impl Tui {
         Tui::start_with(args, true)
     }
 
+    fn start_with_env(args: &[&str], variable: &str) -> Tui {
+        Tui::spawn(args, true, Some(variable))
+    }
+
     fn start_with(args: &[&str], browser: bool) -> Tui {
+        Tui::spawn(args, browser, None)
+    }
+
+    fn spawn(args: &[&str], browser: bool, variable: Option<&str>) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -40,6 +48,10 @@ impl Tui {
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_eca-wizard"));
         command.args(args);
         command.env("TERM", "xterm-256color");
+        if let Some(variable) = variable {
+            command.env(variable, "1");
+            command.env("RUST_BACKTRACE", "0");
+        }
         if browser {
             let stub = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py");
             command.env("BROWSER", stub);
@@ -265,4 +277,18 @@ fn without_a_browser_the_demo_signs_in_from_the_terminal() {
     tui.send("y");
     assert!(tui.wait_exit().success());
     tui.assert_restored();
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    // A debug build panics after its first frame when asked to.
+    let mut tui = Tui::start_with_env(&["demo", "--auto-approve"], "ECA_WIZARD_TEST_PANIC");
+    let status = tui.wait_exit();
+    assert!(!status.success());
+    tui.assert_restored();
+    let screen = tui.screen();
+    assert!(
+        screen.contains("test panic requested"),
+        "the panic message shows on the restored screen:\n{screen}"
+    );
 }

@@ -154,20 +154,7 @@ fn callback_box_lines_duplicates_and_length() {
     );
 }
 
-const ALL_VALIDATORS: &[Validator] = &[
-    Validator::Text,
-    Validator::AppName,
-    Validator::ApiName,
-    Validator::Email,
-    Validator::Username,
-    Validator::CallbackUrls,
-    Validator::LoginUrl,
-    Validator::ConsumerKey,
-    Validator::ConsumerSecret,
-    Validator::PermissionSetName,
-    Validator::HttpsUrl,
-    Validator::FilePath,
-];
+const ALL_VALIDATORS: [Validator; 12] = Validator::ALL;
 
 #[test]
 fn every_validator_refuses_malformed_input_with_a_message() {

@@ -11,20 +11,7 @@ use eca_wizard::salesforce::hosts::normalize_login_url;
 use eca_wizard::secret::Secret;
 use proptest::prelude::*;
 
-const VALIDATORS: [Validator; 12] = [
-    Validator::Text,
-    Validator::AppName,
-    Validator::ApiName,
-    Validator::Email,
-    Validator::Username,
-    Validator::CallbackUrls,
-    Validator::LoginUrl,
-    Validator::ConsumerKey,
-    Validator::ConsumerSecret,
-    Validator::PermissionSetName,
-    Validator::HttpsUrl,
-    Validator::FilePath,
-];
+const VALIDATORS: [Validator; 12] = Validator::ALL;
 
 /// Text that looks like what users paste: URLs, query strings, unicode, control characters.
 fn pasted() -> impl Strategy<Value = String> {

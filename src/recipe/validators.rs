@@ -30,6 +30,21 @@ pub enum Validator {
 }
 
 impl Validator {
+    pub const ALL: [Validator; 12] = [
+        Validator::Text,
+        Validator::AppName,
+        Validator::ApiName,
+        Validator::Email,
+        Validator::Username,
+        Validator::CallbackUrls,
+        Validator::LoginUrl,
+        Validator::ConsumerKey,
+        Validator::ConsumerSecret,
+        Validator::PermissionSetName,
+        Validator::HttpsUrl,
+        Validator::FilePath,
+    ];
+
     /// The name recipes use for this validator.
     pub fn id(self) -> &'static str {
         match self {

@@ -89,6 +89,11 @@ async fn event_loop(mut model: Model, demo: Option<Demo>, home: PathBuf) -> anyh
     guard
         .terminal
         .draw(|frame| crate::ui::render(&model, frame))?;
+    // Debug builds only: lets the end-to-end tests prove a panic restores the terminal.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("ECA_WIZARD_TEST_PANIC").is_some() {
+        panic!("test panic requested by ECA_WIZARD_TEST_PANIC");
+    }
     loop {
         #[cfg(unix)]
         let sigterm = term.recv();
