@@ -21,6 +21,7 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
         org.propagation_delay_secs = delay;
     }
     let summary = Summary::of(&org);
+    let stop = StopSignals::listen()?;
     let emulator = Emulator::start(Config {
         org,
         login_port: args.port,
@@ -58,7 +59,7 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
     }
     out.flush()?;
     drop(out);
-    wait_for_stop()?;
+    stop.wait()?;
     emulator.shutdown();
     eprintln!("emulator stopped");
     Ok(())
@@ -95,25 +96,49 @@ impl Summary {
     }
 }
 
-/// Blocks until Ctrl-C or SIGTERM.
-fn wait_for_stop() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+/// Ctrl-C and SIGTERM, listened for before the emulator announces itself, so a script that
+/// stops it right after reading the first line can't race the handlers.
+struct StopSignals {
+    runtime: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    signals: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
+}
+
+impl StopSignals {
+    fn listen() -> anyhow::Result<StopSignals> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        #[cfg(unix)]
+        let signals = {
+            use tokio::signal::unix::{SignalKind, signal};
+            let _entered = runtime.enter();
+            (
+                signal(SignalKind::interrupt())?,
+                signal(SignalKind::terminate())?,
+            )
+        };
+        Ok(StopSignals {
+            runtime,
+            #[cfg(unix)]
+            signals,
+        })
+    }
+
+    /// Blocks until one of them arrives.
+    fn wait(mut self) -> anyhow::Result<()> {
         #[cfg(unix)]
         {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-            tokio::select! {
-                result = tokio::signal::ctrl_c() => result,
-                _ = term.recv() => Ok(()),
-            }
+            let (interrupt, terminate) = &mut self.signals;
+            self.runtime.block_on(async {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            });
         }
         #[cfg(not(unix))]
-        {
-            tokio::signal::ctrl_c().await
-        }
-    })?;
-    Ok(())
+        self.runtime.block_on(tokio::signal::ctrl_c())?;
+        Ok(())
+    }
 }
