@@ -76,10 +76,10 @@ async fn answer(
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
         Err(_) => {
-            return to_response(Reply::rest_error(
-                413,
-                ("REQUEST_TOO_LARGE", "Request body too large"),
-            ));
+            // The rest of the body is never read, so this connection can't carry another
+            // request: say so, or a client would reuse it and fail.
+            let reply = Reply::rest_error(413, ("REQUEST_TOO_LARGE", "Request body too large"));
+            return to_response(reply.with_header("Connection", "close".into()));
         }
     };
     let headers = parts
