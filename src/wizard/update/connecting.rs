@@ -41,7 +41,7 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
         save_as: model
             .demo
             .is_none()
-            .then(|| profile_name(recipe, &login_url_of(setup))),
+            .then(|| profile_name(recipe, setup.login_url.as_deref().unwrap_or_default())),
     };
     model.connect = ConnectView {
         running: true,
@@ -59,10 +59,6 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
     model.inputs.clear();
     model.screen = Screen::Connect;
     vec![Cmd::Connect(Box::new(spec))]
-}
-
-fn login_url_of(setup: &crate::wizard::model::Setup) -> String {
-    setup.login_url.clone().unwrap_or_default()
 }
 
 /// A profile name from the recipe and the org: `apideck-acme`, `custom-production`.
