@@ -247,6 +247,11 @@ fn status_and_done_screens() {
         )),
     );
     snap("done_not_kept", &m);
+    update(
+        &mut m,
+        Msg::OfferKeepInFile("no OS keychain is available here".into()),
+    );
+    snap("done_offer_file", &m);
 }
 
 #[test]

@@ -446,3 +446,22 @@ fn stale_timers_are_ignored() {
     update(&mut m, Msg::Timer(second));
     assert!(m.toast.is_none());
 }
+
+#[test]
+fn without_a_keychain_the_done_screen_offers_the_file() {
+    let mut m = model();
+    m.screen = Screen::Done;
+    update(
+        &mut m,
+        Msg::OfferKeepInFile("no OS keychain is available here".into()),
+    );
+    assert!(m.offer_file);
+    assert_eq!(press(&mut m, Key::Char('k')), [Cmd::KeepInFile]);
+    assert!(!m.offer_file, "offered once");
+    assert!(press(&mut m, Key::Char('k')).is_empty());
+    update(
+        &mut m,
+        Msg::Kept(Ok("profile x in /tmp; secrets in /tmp/secrets.toml".into())),
+    );
+    assert!(matches!(&m.kept, Some(Ok(place)) if place.contains("secrets.toml")));
+}

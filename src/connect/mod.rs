@@ -31,6 +31,7 @@ pub enum Browser {
 }
 
 /// Everything needed to connect.
+#[derive(Clone)]
 pub struct Request {
     pub recipe: Recipe,
     pub flow: Flow,
@@ -102,7 +103,7 @@ impl Outcome {
 }
 
 /// The result of a connect attempt. Tokens stay wrapped in `Secret`s.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Report {
     pub outcome: Outcome,
     pub checks: Vec<Check>,

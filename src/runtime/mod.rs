@@ -47,6 +47,16 @@ struct Shell {
     home: PathBuf,
     running: Option<Running>,
     demo: Option<Demo>,
+    /// A verified connection that couldn't be kept for want of a keychain, waiting for the
+    /// user's consent to an owner-only file. Its tokens never reach the model.
+    pending_keep: Arc<std::sync::Mutex<Option<PendingKeep>>>,
+}
+
+struct PendingKeep {
+    name: String,
+    request: Request,
+    report: connect::Report,
+    key_path: Option<String>,
 }
 
 /// Runs the wizard until the admin quits. The terminal is restored on every way out.
@@ -82,6 +92,7 @@ async fn event_loop(mut model: Model, demo: Option<Demo>, home: PathBuf) -> anyh
         home,
         running: None,
         demo,
+        pending_keep: Arc::default(),
     };
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -128,20 +139,38 @@ async fn event_loop(mut model: Model, demo: Option<Demo>, home: PathBuf) -> anyh
 
 /// Keeps a verified connection as a profile: the keychain, or the file when the user consented
 /// with ECA_WIZARD_SECRETS=file.
-fn keep(
-    name: &str,
-    request: &Request,
-    report: &connect::Report,
-    key_path: Option<String>,
-) -> Result<String, String> {
-    let dir = crate::profile::profiles_dir().map_err(|e| e.to_string())?;
-    let store = crate::profile::SecretStore::choose(&dir, false).map_err(|e| e.to_string())?;
-    let place = crate::profile::keep(&dir, name, request, report, store, key_path)
-        .map_err(|e| e.to_string())?;
+/// Keeps a verified connection as a profile in the keychain, or in the owner-only file when the
+/// user consented (ECA_WIZARD_SECRETS=file, or `k` on the done screen).
+fn keep(pending: &PendingKeep, consent_to_file: bool) -> Result<String, KeepFailure> {
+    let fail = |e: String| KeepFailure {
+        message: e,
+        no_keychain: false,
+    };
+    let dir = crate::profile::profiles_dir().map_err(|e| fail(e.to_string()))?;
+    let store =
+        crate::profile::SecretStore::choose(&dir, consent_to_file).map_err(|e| KeepFailure {
+            no_keychain: matches!(e, crate::profile::SecretsError::NoKeychain),
+            message: e.to_string(),
+        })?;
+    let place = crate::profile::keep(
+        &dir,
+        &pending.name,
+        &pending.request,
+        &pending.report,
+        store,
+        pending.key_path.clone(),
+    )
+    .map_err(|e| fail(e.to_string()))?;
     Ok(format!(
-        "profile {name} in {}; secrets in {place}",
+        "profile {} in {}; secrets in {place}",
+        pending.name,
         dir.display()
     ))
+}
+
+struct KeepFailure {
+    message: String,
+    no_keychain: bool,
 }
 
 /// Writes the setup's metadata project into `./<API name>-metadata`.
@@ -290,6 +319,17 @@ impl Shell {
                 });
             }
             Cmd::DemoRegisterApp(saved) => self.register_demo_app(&saved),
+            Cmd::KeepInFile => {
+                let pending = self
+                    .pending_keep
+                    .lock()
+                    .ok()
+                    .and_then(|mut slot| slot.take());
+                if let Some(pending) = pending {
+                    let kept = keep(&pending, true).map_err(|failure| failure.message);
+                    self.send(Msg::Kept(kept));
+                }
+            }
             Cmd::WriteMetadata(saved) => {
                 let message = match write_metadata(&saved) {
                     Ok(dir) => format!(
@@ -379,6 +419,7 @@ impl Shell {
         }
         let tx = self.tx.clone();
         let (save_as, key_path) = (spec_save_as, spec_key_path);
+        let pending_slot = self.pending_keep.clone();
         tokio::spawn(async move {
             let events_tx = tx.clone();
             let mut events = move |event| {
@@ -388,8 +429,29 @@ impl Shell {
                 });
             };
             let report = connect::connect(&request, &mut events, Some(pastes), cancel).await;
-            if let (Some(name), connect::Outcome::Connected) = (&save_as, report.outcome) {
-                let _ = tx.send(Msg::Kept(keep(name, &request, &report, key_path)));
+            if let (Some(name), connect::Outcome::Connected) = (save_as, report.outcome) {
+                let pending = PendingKeep {
+                    name,
+                    request,
+                    report: report.clone(),
+                    key_path,
+                };
+                match keep(&pending, false) {
+                    Ok(place) => {
+                        let _ = tx.send(Msg::Kept(Ok(place)));
+                    }
+                    Err(failure) if failure.no_keychain => {
+                        if let Ok(mut slot) = pending_slot.lock() {
+                            *slot = Some(pending);
+                        }
+                        let _ = tx.send(Msg::OfferKeepInFile(
+                            "no OS keychain is available here".into(),
+                        ));
+                    }
+                    Err(failure) => {
+                        let _ = tx.send(Msg::Kept(Err(failure.message)));
+                    }
+                }
             }
             let summary = Summary {
                 outcome: report.outcome,

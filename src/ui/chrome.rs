@@ -101,6 +101,9 @@ fn keys(model: &Model) -> Vec<(&'static str, &'static str)> {
                 ]
             }
         }
+        Screen::Done if model.offer_file => {
+            vec![("k", "keep in an owner-only file"), ("enter", "quit")]
+        }
         Screen::Done => vec![("enter", "quit")],
     }
 }

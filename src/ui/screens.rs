@@ -202,6 +202,12 @@ pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 "• Check it again any time: eca-wizard status {name}"
             )));
         }
+        (Some(Err(why)), _) if model.offer_file => {
+            lines.push(Line::styled(format!("• Not kept yet: {why}"), theme.warn()));
+            lines.push(Line::from(
+                "  Press k to keep the secrets in an owner-only file instead (readable only by you).",
+            ));
+        }
         (Some(Err(why)), _) => {
             lines.push(Line::styled(format!("• Not kept: {why}"), theme.warn()));
             lines.push(Line::from(

@@ -112,6 +112,8 @@ pub struct Model {
     pub summary: Option<Summary>,
     /// Where the verified connection was kept, or why it wasn't.
     pub kept: Option<Result<String, String>>,
+    /// No keychain: keeping the secrets in an owner-only file is on offer (`k`).
+    pub offer_file: bool,
     pub dialog: Option<Dialog>,
     pub toast: Option<(u64, String)>,
     pub next_timer: u64,
@@ -142,6 +144,7 @@ impl Model {
             checks: Vec::new(),
             summary: None,
             kept: None,
+            offer_file: false,
             dialog: None,
             toast: None,
             next_timer: 1,

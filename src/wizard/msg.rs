@@ -51,6 +51,8 @@ pub enum Msg {
     },
     /// Where the verified connection was kept (or why it wasn't).
     Kept(Result<String, String>),
+    /// There is no keychain: the connection can be kept in an owner-only file if the user agrees.
+    OfferKeepInFile(String),
     /// Something the runtime couldn't do, said plainly.
     Failed(String),
 }
@@ -107,4 +109,6 @@ pub enum Cmd {
     DemoSignIn(String),
     /// Write the DX metadata project for the setup into the current folder.
     WriteMetadata(SavedSetup),
+    /// The user agreed: keep the last verified connection's secrets in an owner-only file.
+    KeepInFile,
 }

@@ -49,6 +49,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         } => setup::demo_registered(model, consumer_key, consumer_secret),
         Msg::Kept(kept) => {
             model.kept = Some(kept);
+            model.offer_file = false;
+            Vec::new()
+        }
+        Msg::OfferKeepInFile(why) => {
+            model.kept = Some(Err(why));
+            model.offer_file = true;
             Vec::new()
         }
         Msg::Failed(message) => toast(model, message),
@@ -91,6 +97,10 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
         Screen::Status => connecting::status_key(model, key),
         Screen::Done => match key {
             Key::Enter | Key::Esc => quit(model),
+            Key::Char('k') if model.offer_file => {
+                model.offer_file = false;
+                vec![Cmd::KeepInFile]
+            }
             _ => Vec::new(),
         },
     }
