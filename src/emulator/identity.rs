@@ -25,36 +25,20 @@ pub fn userinfo(ctx: &mut Ctx, req: &Req) -> Reply {
         return bad_token();
     };
     let org_id = &ctx.store.org.org_id;
-    let sub = ctx.urls.identity_url(org_id, &user.id);
-    Reply::json(
-        200,
-        &json!({
-            "sub": sub,
-            "user_id": user.id,
-            "organization_id": org_id,
-            "preferred_username": user.username,
-            "nickname": user.username.split('@').next().unwrap_or_default(),
-            "name": full_name(&user),
-            "email": user.email,
-            "email_verified": true,
-            "given_name": user.first_name,
-            "family_name": user.last_name,
-            "zoneinfo": "Europe/London",
-            "photos": {"picture": "", "thumbnail": ""},
-            "profile": format!("{}/{}", ctx.urls.my_domain, user.id),
-            "picture": "",
-            "address": {},
-            "is_salesforce_integration_user": user.integration_user,
-            "urls": urls(ctx, &user),
-            "active": user.active,
-            "user_type": "STANDARD",
-            "language": "en_US",
-            "locale": "en_GB",
-            "utcOffset": 0,
-            "updated_at": "2026-01-01T00:00:00Z",
-            "is_app_installed": true,
-        }),
-    )
+    let mut body = shared_fields(ctx, &user);
+    body["sub"] = ctx.urls.identity_url(org_id, &user.id).into();
+    body["preferred_username"] = user.username.clone().into();
+    body["nickname"] = nickname(&user).into();
+    body["name"] = full_name(&user).into();
+    body["given_name"] = user.first_name.clone().into();
+    body["family_name"] = user.last_name.clone().into();
+    body["zoneinfo"] = "Europe/London".into();
+    body["profile"] = format!("{}/{}", ctx.urls.my_domain, user.id).into();
+    body["picture"] = "".into();
+    body["address"] = json!({});
+    body["is_salesforce_integration_user"] = user.integration_user.into();
+    body["updated_at"] = "2026-01-01T00:00:00Z".into();
+    Reply::json(200, &body)
 }
 
 pub fn identity(ctx: &mut Ctx, req: &Req) -> Reply {
@@ -71,32 +55,39 @@ pub fn identity(ctx: &mut Ctx, req: &Req) -> Reply {
     if !same(org, &org_id) || !same(user_id, &user.id) {
         return bad_token();
     }
-    Reply::json(
-        200,
-        &json!({
-            "id": ctx.urls.identity_url(&org_id, &user.id),
-            "asserted_user": true,
-            "user_id": user.id,
-            "organization_id": org_id,
-            "username": user.username,
-            "nick_name": user.username.split('@').next().unwrap_or_default(),
-            "display_name": full_name(&user),
-            "email": user.email,
-            "email_verified": true,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "timezone": "Europe/London",
-            "photos": {"picture": "", "thumbnail": ""},
-            "urls": urls(ctx, &user),
-            "active": user.active,
-            "user_type": "STANDARD",
-            "language": "en_US",
-            "locale": "en_GB",
-            "utcOffset": 0,
-            "last_modified_date": "2026-01-01T00:00:00.000+0000",
-            "is_app_installed": true,
-        }),
-    )
+    let mut body = shared_fields(ctx, &user);
+    body["id"] = ctx.urls.identity_url(&org_id, &user.id).into();
+    body["asserted_user"] = true.into();
+    body["username"] = user.username.clone().into();
+    body["nick_name"] = nickname(&user).into();
+    body["display_name"] = full_name(&user).into();
+    body["first_name"] = user.first_name.clone().into();
+    body["last_name"] = user.last_name.clone().into();
+    body["timezone"] = "Europe/London".into();
+    body["last_modified_date"] = "2026-01-01T00:00:00.000+0000".into();
+    Reply::json(200, &body)
+}
+
+/// The fields userinfo and the identity URL both return, under the same names.
+fn shared_fields(ctx: &Ctx, user: &User) -> Value {
+    json!({
+        "user_id": user.id,
+        "organization_id": ctx.store.org.org_id,
+        "email": user.email,
+        "email_verified": true,
+        "photos": {"picture": "", "thumbnail": ""},
+        "urls": urls(ctx, user),
+        "active": user.active,
+        "user_type": "STANDARD",
+        "language": "en_US",
+        "locale": "en_GB",
+        "utcOffset": 0,
+        "is_app_installed": true,
+    })
+}
+
+fn nickname(user: &User) -> &str {
+    user.username.split('@').next().unwrap_or_default()
 }
 
 fn full_name(user: &User) -> String {
