@@ -465,3 +465,29 @@ fn without_a_keychain_the_done_screen_offers_the_file() {
     );
     assert!(matches!(&m.kept, Some(Ok(place)) if place.contains("secrets.toml")));
 }
+
+#[test]
+fn the_review_scrolls_and_stops_at_the_top() {
+    let mut m = model();
+    choose(&mut m, "aptedge");
+    set_org(&mut m, "production");
+    for _ in 0..40 {
+        if !matches!(m.screen, Screen::Step(_)) {
+            break;
+        }
+        complete_step(&mut m);
+    }
+    if m.screen != Screen::Review {
+        // AptEdge's callback placeholder must be replaced: do it and go on.
+        m.focus = 0;
+        press(&mut m, Key::Ctrl('u'));
+        type_text(&mut m, "https://acme.aptedge.io/salesforce/callback");
+        walk_to_review(&mut m);
+    }
+    press(&mut m, Key::PageDown);
+    press(&mut m, Key::Down);
+    assert_eq!(m.review_scroll, 11);
+    press(&mut m, Key::PageUp);
+    press(&mut m, Key::PageUp);
+    assert_eq!(m.review_scroll, 0);
+}

@@ -64,6 +64,7 @@ fn keys(model: &Model) -> Vec<(&'static str, &'static str)> {
         }
         Screen::Review => vec![
             ("enter", "connect"),
+            ("↑↓", "scroll"),
             ("e", "edit"),
             ("m", "write metadata"),
             ("esc", "back"),

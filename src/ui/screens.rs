@@ -156,7 +156,16 @@ pub fn review(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             ]));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    // Scrolling stops at the last line, however far the keys went.
+    let scroll = model
+        .review_scroll
+        .min(lines.len().saturating_sub(1) as u16);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
 }
 
 pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -114,6 +114,8 @@ pub struct Model {
     pub kept: Option<Result<String, String>>,
     /// No keychain: keeping the secrets in an owner-only file is on offer (`k`).
     pub offer_file: bool,
+    /// Lines scrolled on the review screen.
+    pub review_scroll: u16,
     pub dialog: Option<Dialog>,
     pub toast: Option<(u64, String)>,
     pub next_timer: u64,
@@ -145,6 +147,7 @@ impl Model {
             summary: None,
             kept: None,
             offer_file: false,
+            review_scroll: 0,
             dialog: None,
             toast: None,
             next_timer: 1,

@@ -428,6 +428,16 @@ fn copy_focused(model: &mut Model) -> Vec<Cmd> {
 
 pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     match key {
+        Key::Down | Key::Char('j') | Key::PageDown | Key::Up | Key::Char('k') | Key::PageUp => {
+            let step: i16 = match key {
+                Key::Down | Key::Char('j') => 1,
+                Key::PageDown => 10,
+                Key::Up | Key::Char('k') => -1,
+                _ => -10,
+            };
+            model.review_scroll = model.review_scroll.saturating_add_signed(step);
+            Vec::new()
+        }
         Key::Enter => connecting::start(model, false),
         Key::Esc => {
             let last = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len() - 1);
