@@ -4,9 +4,11 @@
 
 pub mod cancel;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod connect;
 pub mod emulator;
+pub mod files;
 pub mod html;
 pub mod jwt;
 pub mod metadata;

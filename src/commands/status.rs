@@ -6,13 +6,13 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::clock::now_ms;
 use crate::commands::UsageError;
 use crate::commands::diagnosis_view::DiagnosisView;
 use crate::jwt::Signer;
 use crate::oauth::{Failure, OAuthClient, Tokens};
 use crate::profile::{self, Profile, SecretKind, Verification};
 use crate::recipe;
-use crate::runtime::now_ms;
 use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::{Diagnosis, Phase, Window};
 use crate::verify::{self, Check, Plan, Status};
@@ -134,7 +134,6 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
             return finish(dir, &mut profile, checks, Some(diagnosis), recipe);
         }
     };
-    // A client for the instance, where the REST checks run.
     checks.push(Check::passed(
         "token",
         format!("{} token obtained", profile.flow),

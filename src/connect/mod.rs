@@ -327,10 +327,7 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
         let request = async {
             match (&signer, &run.req.jwt) {
                 (Some(signer), Some((_, username))) => {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .unwrap_or_default()
-                        .as_secs();
+                    let now = crate::clock::now_ms() / 1000;
                     // The audience is the login URL: login/test.salesforce.com, a My Domain, or
                     // the emulator's login host.
                     run.client

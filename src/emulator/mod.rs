@@ -23,7 +23,7 @@ mod token;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::sync::watch;
 
@@ -93,11 +93,7 @@ pub(crate) struct Ctx<'a> {
 
 impl Shared {
     fn now(&self) -> u64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis();
-        let wall = i64::try_from(wall).unwrap_or(i64::MAX);
+        let wall = i64::try_from(crate::clock::now_ms()).unwrap_or(i64::MAX);
         u64::try_from(wall.saturating_add(self.clock_offset_ms.load(Ordering::Relaxed)))
             .unwrap_or(0)
     }

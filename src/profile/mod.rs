@@ -19,8 +19,8 @@ pub fn profiles_dir() -> anyhow::Result<PathBuf> {
         .ok_or_else(|| anyhow::anyhow!("no home folder found; set ECA_WIZARD_HOME"))
 }
 
+use crate::clock::now_ms;
 use crate::connect::{Report, Request};
-use crate::runtime::now_ms;
 
 /// Keeps a verified connection: the profile file and its secrets (consumer secret, refresh and
 /// access tokens) in `store`. Returns where the secrets went.

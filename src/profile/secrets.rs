@@ -178,6 +178,5 @@ fn write_file(path: &Path, all: &FileContents) -> Result<(), SecretsError> {
         std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
     }
     let text = toml::to_string(all).map_err(|e| fail(e.to_string()))?;
-    crate::runtime::progress::write_atomically(path, text.as_bytes())
-        .map_err(|e| fail(e.to_string()))
+    crate::files::write_atomically(path, text.as_bytes()).map_err(|e| fail(e.to_string()))
 }

@@ -79,7 +79,7 @@ pub fn save(dir: &Path, profile: &Profile) -> Result<(), ProfileError> {
     check_name(&profile.name)?;
     std::fs::create_dir_all(dir)?;
     let text = toml::to_string(profile).map_err(|e| std::io::Error::other(e.to_string()))?;
-    crate::runtime::progress::write_atomically(&path(dir, &profile.name), text.as_bytes())?;
+    crate::files::write_atomically(&path(dir, &profile.name), text.as_bytes())?;
     Ok(())
 }
 

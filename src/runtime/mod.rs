@@ -9,7 +9,7 @@ mod terminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::{Notify, mpsc, watch};
@@ -25,15 +25,7 @@ use terminal::TerminalGuard;
 
 const TICK: Duration = Duration::from_millis(100);
 
-pub fn now_ms() -> u64 {
-    u64::try_from(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis(),
-    )
-    .unwrap_or(0)
-}
+pub use crate::clock::now_ms;
 
 /// The connect that is running, and how to steer it.
 struct Running {

@@ -25,19 +25,8 @@ pub fn load(dir: &Path) -> Option<SavedSetup> {
 pub fn save(dir: &Path, saved: &SavedSetup) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let json = serde_json::to_vec_pretty(saved)?;
-    write_atomically(&dir.join(FILE), &json)?;
+    crate::files::write_atomically(&dir.join(FILE), &json)?;
     Ok(())
-}
-
-/// Writes `bytes` to a temporary owner-only file beside `path`, then renames it over `path`:
-/// a reader sees the old file or the new one, never half of either.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    write_private(&temporary, bytes)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
 }
 
 pub fn clear(dir: &Path) -> anyhow::Result<()> {
@@ -45,18 +34,4 @@ pub fn clear(dir: &Path) -> anyhow::Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
         _ => Ok(()),
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }

@@ -83,8 +83,8 @@ pub struct Plan<'a> {
     pub expected_username: Option<&'a str>,
 }
 
-/// The checks' results, the identity found, and the tokens (a rotated refresh token replaces
-/// the old one).
+/// The checks' results and the identity found. A refresh token rotated on the way has already
+/// replaced the old one in the caller's `Tokens`.
 pub struct Verified {
     pub checks: Vec<Check>,
     pub identity: Option<Identity>,
