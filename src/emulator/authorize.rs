@@ -37,7 +37,7 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
             }
         }
         "POST" => match req.form() {
-            Some(form) => page_action(ctx, req, &form),
+            Some(form) => page_action(ctx, req, form),
             None => error_page(err::MUST_USE_GET),
         },
         _ => error_page(err::MUST_USE_GET),

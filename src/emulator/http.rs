@@ -28,6 +28,8 @@ pub struct Req {
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The body as form fields, read once; None when it is not a form.
+    form: Option<Vec<(String, String)>>,
 }
 
 impl Req {
@@ -44,16 +46,23 @@ impl Req {
         body: Vec<u8>,
     ) -> Req {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let headers: Vec<(String, String)> = headers
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
+        let is_form = headers.iter().any(|(k, v)| {
+            k == "content-type"
+                && v.to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+        });
         Req {
             method: method.to_ascii_uppercase(),
             host,
             path: path.to_string(),
             raw_query: query.to_string(),
             query: parse_form(query.as_bytes()),
-            headers: headers
-                .into_iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), v))
-                .collect(),
+            form: is_form.then(|| parse_form(&body)),
+            headers,
             body,
         }
     }
@@ -74,12 +83,8 @@ impl Req {
     }
 
     /// The body as form fields, or None when it is not `application/x-www-form-urlencoded`.
-    pub fn form(&self) -> Option<Vec<(String, String)>> {
-        let content_type = self.header("content-type").unwrap_or_default();
-        content_type
-            .to_ascii_lowercase()
-            .starts_with("application/x-www-form-urlencoded")
-            .then(|| parse_form(&self.body))
+    pub fn form(&self) -> Option<&[(String, String)]> {
+        self.form.as_deref()
     }
 
     /// `Authorization: Basic` credentials, decoded.
@@ -123,14 +128,7 @@ pub fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// Decodes `a=b&c=d` with `+` as space and percent escapes; invalid UTF-8 becomes U+FFFD.
 pub fn parse_form(bytes: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(bytes);
-    text.split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
+    url::form_urlencoded::parse(bytes).into_owned().collect()
 }
 
 pub fn percent_decode(text: &str) -> String {

@@ -123,10 +123,10 @@ pub fn introspect(ctx: &mut Ctx, req: &Req) -> Reply {
     let Some(form) = req.form() else {
         return Reply::oauth_error(err::UNSUPPORTED_TOKEN_TYPE);
     };
-    let (id, secret) = match (first(&form, "client_id"), req.basic_auth()) {
+    let (id, secret) = match (first(form, "client_id"), req.basic_auth()) {
         (Some(id), _) => (
             id.to_string(),
-            first(&form, "client_secret")
+            first(form, "client_secret")
                 .unwrap_or_default()
                 .to_string(),
         ),
@@ -139,7 +139,7 @@ pub fn introspect(ctx: &mut Ctx, req: &Req) -> Reply {
     if !app.secret_matches(&id, &secret) {
         return Reply::oauth_error(err::INVALID_CLIENT);
     }
-    let token = first(&form, "token").unwrap_or_default();
+    let token = first(form, "token").unwrap_or_default();
     let inactive = || Reply::json(200, &json!({"active": false}));
     let visible = |owner: &str| owner == app.api_name || app.introspect_all_tokens;
     let (owner_app, user_id, scopes, iat, exp, kind) =
@@ -205,9 +205,7 @@ pub fn introspect(ctx: &mut Ctx, req: &Req) -> Reply {
 /// Revoke answers 200 with an empty body, or 400 with a form-encoded (not JSON) error.
 pub fn revoke(ctx: &mut Ctx, req: &Req) -> Reply {
     let token = match req.method.as_str() {
-        "POST" => req
-            .form()
-            .and_then(|f| first(&f, "token").map(String::from)),
+        "POST" => req.form().and_then(|f| first(f, "token").map(String::from)),
         "GET" => req.query_param("token").map(String::from),
         _ => None,
     };

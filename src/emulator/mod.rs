@@ -120,7 +120,7 @@ impl Shared {
         let reply = route(&mut ctx, req);
         let grant_type = req
             .form()
-            .and_then(|f| http::first(&f, "grant_type").map(String::from));
+            .and_then(|f| http::first(f, "grant_type").map(String::from));
         let entry = LogEntry {
             host: req.host,
             method: req.method.clone(),

@@ -15,7 +15,7 @@ use crate::salesforce::oauth_errors::{self as err, OAuthError};
 
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
-type Form = Vec<(String, String)>;
+type Form = [(String, String)];
 type Outcome = Result<Reply, OAuthError>;
 
 pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
@@ -26,11 +26,11 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
     let Some(form) = req.form() else {
         return Reply::oauth_error(err::UNSUPPORTED_GRANT_TYPE);
     };
-    let outcome = match first(&form, "grant_type").unwrap_or_default() {
-        "authorization_code" => authorization_code(ctx, req, &form),
-        "refresh_token" => refresh_token(ctx, req, &form),
-        "client_credentials" => client_credentials(ctx, req, &form),
-        JWT_BEARER => jwt_bearer(ctx, &form),
+    let outcome = match first(form, "grant_type").unwrap_or_default() {
+        "authorization_code" => authorization_code(ctx, req, form),
+        "refresh_token" => refresh_token(ctx, req, form),
+        "client_credentials" => client_credentials(ctx, req, form),
+        JWT_BEARER => jwt_bearer(ctx, form),
         _ => Err(err::UNSUPPORTED_GRANT_TYPE),
     };
     outcome.unwrap_or_else(Reply::oauth_error)

@@ -1,6 +1,8 @@
 //! Just enough XML writing for Metadata API source files: elements in the order given, text
 //! escaped, four-space indentation as Salesforce's own retrieves use.
 
+use crate::html::escape;
+
 pub const NAMESPACE: &str = "http://soap.sforce.com/2006/04/metadata";
 
 /// One element: a text value, or nested elements.
@@ -42,12 +44,4 @@ fn write_node(out: &mut String, node: &Node, depth: usize) {
             out.push_str(&format!("{indent}</{name}>\n"));
         }
     }
-}
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
