@@ -103,3 +103,31 @@ fn version_prints_the_package_version() {
             .contains(env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn the_wizard_needs_a_terminal_and_says_what_to_use_instead() {
+    for args in [&[][..], &["demo"][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("needs a terminal") && err.contains("eca-wizard connect"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_demo_fault_lists_the_faults() {
+    let out = run(&["demo", "--fault", "everything-broken"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refresh-secret") && err.contains("no-run-as"),
+        "{err}"
+    );
+}

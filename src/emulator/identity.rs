@@ -126,9 +126,7 @@ pub fn introspect(ctx: &mut Ctx, req: &Req) -> Reply {
     let (id, secret) = match (first(form, "client_id"), req.basic_auth()) {
         (Some(id), _) => (
             id.to_string(),
-            first(form, "client_secret")
-                .unwrap_or_default()
-                .to_string(),
+            first(form, "client_secret").unwrap_or_default().to_string(),
         ),
         (None, Some(pair)) => pair,
         (None, None) => return Reply::oauth_error(err::INVALID_CLIENT_ID),
