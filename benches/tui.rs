@@ -48,12 +48,12 @@ fn screens() -> Vec<(&'static str, Model)> {
     let mut connect = step.clone();
     connect.screen = Screen::Connect;
     connect.connect.running = true;
-    let waiting = Diagnosis {
-        kind: Kind::Propagating,
-        error: "invalid_client_id".into(),
-        target: Some(Target::Credentials),
-        message: "not yet".into(),
-    };
+    let waiting = Diagnosis::new(
+        Kind::Propagating,
+        "invalid_client_id",
+        Some(Target::Credentials),
+        "not yet",
+    );
     update(
         &mut connect,
         Msg::Connect {

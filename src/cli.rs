@@ -30,11 +30,15 @@ pub enum Command {
     Connect(ConnectArgs),
     /// Explain a pasted Salesforce error: what it means and which setting to change
     Explain {
-        /// The error text, the address the browser ended on, or an error body
-        text: String,
-        /// Tie the advice to this recipe's steps
-        #[arg(long, default_value = "custom")]
-        recipe: String,
+        /// The error text, the address the browser ended on, or an error body, as pasted (any
+        /// wrapper: a log line, a stack trace, a CLI message, a page). `-` or nothing reads stdin.
+        text: Option<String>,
+        /// Tie the advice to this recipe's steps and flow
+        #[arg(long)]
+        recipe: Option<String>,
+        /// Minutes since the app was created or last edited (tells propagation from a wrong setting)
+        #[arg(long, value_name = "MINUTES")]
+        saved_minutes_ago: Option<u64>,
         /// Print one JSON object
         #[arg(long)]
         json: bool,

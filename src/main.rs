@@ -11,9 +11,13 @@ fn main() -> ExitCode {
             commands::recipes::run(id.as_deref(), json).map(|()| 0)
         }
         Some(Command::Connect(args)) => commands::connect::run(&args),
-        Some(Command::Explain { text, recipe, json }) => {
-            commands::explain::run(&text, &recipe, json).map(|()| 0)
-        }
+        Some(Command::Explain {
+            text,
+            recipe,
+            saved_minutes_ago,
+            json,
+        }) => commands::explain::run(text.as_deref(), recipe.as_deref(), saved_minutes_ago, json)
+            .map(|()| 0),
         Some(Command::Status { profile, all, json }) => {
             commands::status::run(profile.as_deref(), all, json)
         }

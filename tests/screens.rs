@@ -61,12 +61,12 @@ fn to_review(recipe: &str) -> Model {
 }
 
 fn diagnosis() -> Diagnosis {
-    Diagnosis {
-        kind: Kind::Misconfigured,
-        error: "invalid_client".into(),
-        target: Some(Target::Setting(SettingKey::RequireSecretRefresh)),
-        message: "The app requires the consumer secret to refresh, but this integration refreshes without it: uncheck Require secret for Refresh Token Flow.".into(),
-    }
+    Diagnosis::new(
+        Kind::Misconfigured,
+        "invalid_client",
+        Some(Target::Setting(SettingKey::RequireSecretRefresh)),
+        "The app requires the consumer secret to refresh, but this integration refreshes without it: uncheck Require secret for Refresh Token Flow.",
+    )
 }
 
 #[test]
@@ -131,12 +131,12 @@ fn review_and_connect_screens() {
     press(&mut m, Key::Enter);
     update(&mut m, Msg::Tick(2_000));
     snap("connect_probing", &m);
-    let waiting = Diagnosis {
-        kind: Kind::Propagating,
-        error: "invalid_client_id".into(),
-        target: Some(Target::Credentials),
-        message: "Salesforce doesn't recognise this consumer key yet.".into(),
-    };
+    let waiting = Diagnosis::new(
+        Kind::Propagating,
+        "invalid_client_id",
+        Some(Target::Credentials),
+        "Salesforce doesn't recognise this consumer key yet.",
+    );
     update(
         &mut m,
         Msg::Connect {

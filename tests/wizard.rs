@@ -227,12 +227,12 @@ fn a_resume_that_doesnt_fit_is_refused_and_can_be_discarded() {
 }
 
 fn failed_summary(target: Target) -> Summary {
-    let diagnosis = Diagnosis {
-        kind: Kind::Misconfigured,
-        error: "invalid_client".into(),
-        target: Some(target),
-        message: "fix it".into(),
-    };
+    let diagnosis = Diagnosis::new(
+        Kind::Misconfigured,
+        "invalid_client",
+        Some(target),
+        "fix it",
+    );
     Summary {
         outcome: Outcome::Misconfigured,
         checks: vec![Check::failed("refresh", diagnosis.clone())],
@@ -252,12 +252,12 @@ fn connect_events_countdown_then_fix_and_reconnect() {
     press(&mut m, Key::Enter);
     assert!(m.connect.running && m.animating());
 
-    let diagnosis = Diagnosis {
-        kind: Kind::Propagating,
-        error: "invalid_client_id".into(),
-        target: Some(Target::Credentials),
-        message: "wait".into(),
-    };
+    let diagnosis = Diagnosis::new(
+        Kind::Propagating,
+        "invalid_client_id",
+        Some(Target::Credentials),
+        "wait",
+    );
     update(
         &mut m,
         Msg::Connect {

@@ -1,12 +1,13 @@
-//! A diagnosis as `connect` and `explain` print it: tied to a recipe's step, with the Setup
-//! label of the setting and the value the recipe gives it.
+//! A diagnosis as `connect`, `status` and `explain` print it: tied to a recipe's step, with the
+//! Setup label of the setting and the value the fix gives it. The top-level fields are the most
+//! likely cause; `causes` lists every cause, that one first.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::recipe::{Recipe, SettingValue};
-use crate::salesforce::diagnosis::{Diagnosis, Target};
+use crate::salesforce::diagnosis::{Cause, Diagnosis, Target, label_of};
 
 #[derive(Debug, Serialize)]
 pub struct DiagnosisView {
@@ -18,34 +19,77 @@ pub struct DiagnosisView {
     pub step_title: Option<String>,
     /// The Setup label of the setting to change.
     pub setting: Option<&'static str>,
-    /// The value the recipe gives that setting.
+    /// The value the fix gives that setting.
+    pub value: Option<String>,
+    pub message: String,
+    /// Every possible cause, most likely first.
+    pub causes: Vec<CauseView>,
+    /// The check that tells the causes apart, when there are several.
+    pub tell_apart: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CauseView {
+    pub kind: &'static str,
+    pub step: Option<String>,
+    #[serde(skip)]
+    pub step_title: Option<String>,
+    pub setting: Option<&'static str>,
     pub value: Option<String>,
     pub message: String,
 }
 
-impl DiagnosisView {
-    pub fn new(diagnosis: &Diagnosis, recipe: &Recipe) -> DiagnosisView {
-        let step = diagnosis
+impl CauseView {
+    pub fn new(cause: &Cause, recipe: &Recipe) -> CauseView {
+        let step = cause
             .target
             .as_ref()
             .and_then(|t| recipe.step_for_target(t));
-        let value = match &diagnosis.target {
-            Some(Target::Setting(key)) => recipe.setting_value(*key).map(|v| match v {
-                SettingValue::Checked(true) => "checked".to_string(),
-                SettingValue::Checked(false) => "unchecked".to_string(),
-                SettingValue::Text(text) => text.clone(),
-                SettingValue::List(items) => items.join(", "),
-            }),
-            _ => None,
-        };
-        DiagnosisView {
-            kind: diagnosis.kind.id(),
-            error: diagnosis.error.clone(),
+        CauseView {
+            kind: cause.kind.id(),
             step: step.map(|s| s.id.clone()),
             step_title: step.map(|s| s.title.clone()),
-            setting: diagnosis.setting_label(),
-            value,
-            message: diagnosis.message.clone(),
+            setting: label_of(cause.target.as_ref()),
+            value: value_of(cause, recipe),
+            message: cause.message.clone(),
+        }
+    }
+}
+
+/// The value the cause names, else the value the recipe gives the setting.
+fn value_of(cause: &Cause, recipe: &Recipe) -> Option<String> {
+    if let Some(value) = &cause.value {
+        return Some(value.clone());
+    }
+    let Some(Target::Setting(key)) = &cause.target else {
+        return None;
+    };
+    recipe.setting_value(*key).map(|v| match v {
+        SettingValue::Checked(true) => "checked".to_string(),
+        SettingValue::Checked(false) => "unchecked".to_string(),
+        SettingValue::Text(text) => text.clone(),
+        SettingValue::List(items) => items.join(", "),
+    })
+}
+
+impl DiagnosisView {
+    pub fn new(diagnosis: &Diagnosis, recipe: &Recipe) -> DiagnosisView {
+        let causes: Vec<CauseView> = diagnosis
+            .causes()
+            .iter()
+            .map(|c| CauseView::new(c, recipe))
+            .collect();
+        let first = causes[0].clone();
+        DiagnosisView {
+            kind: first.kind,
+            error: diagnosis.error.clone(),
+            step: first.step,
+            step_title: first.step_title,
+            setting: first.setting,
+            value: first.value,
+            message: first.message,
+            causes,
+            tell_apart: diagnosis.tell_apart.clone(),
         }
     }
 
@@ -58,21 +102,61 @@ impl DiagnosisView {
             step_title: None,
             setting: None,
             value: None,
-            message,
+            message: message.clone(),
+            causes: vec![CauseView {
+                kind: "misconfigured",
+                step: None,
+                step_title: None,
+                setting: None,
+                value: None,
+                message,
+            }],
+            tell_apart: None,
         }
     }
 
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{} ({})", self.message, self.kind)?;
-        if let (Some(id), Some(title)) = (&self.step, &self.step_title) {
-            writeln!(out, "  step:    {title} [{id}]")?;
-        }
-        if let Some(setting) = self.setting {
-            match &self.value {
-                Some(value) => writeln!(out, "  setting: {setting} -> {value}")?,
-                None => writeln!(out, "  setting: {setting}")?,
+        write_fix(
+            out,
+            self.step.as_ref().zip(self.step_title.as_ref()),
+            self.setting,
+            self.value.as_deref(),
+        )?;
+        writeln!(out, "  error:   {}", self.error)?;
+        if self.causes.len() > 1 {
+            writeln!(out, "Other possible causes:")?;
+            for cause in &self.causes[1..] {
+                writeln!(out, "- {} ({})", cause.message, cause.kind)?;
+                write_fix(
+                    out,
+                    cause.step.as_ref().zip(cause.step_title.as_ref()),
+                    cause.setting,
+                    cause.value.as_deref(),
+                )?;
+            }
+            if let Some(question) = &self.tell_apart {
+                writeln!(out, "To tell them apart: {question}")?;
             }
         }
-        writeln!(out, "  error:   {}", self.error)
+        Ok(())
     }
+}
+
+fn write_fix(
+    out: &mut dyn Write,
+    step: Option<(&String, &String)>,
+    setting: Option<&str>,
+    value: Option<&str>,
+) -> io::Result<()> {
+    if let Some((id, title)) = step {
+        writeln!(out, "  step:    {title} [{id}]")?;
+    }
+    if let Some(setting) = setting {
+        match value {
+            Some(value) => writeln!(out, "  setting: {setting} -> {value}")?,
+            None => writeln!(out, "  setting: {setting}")?,
+        }
+    }
+    Ok(())
 }

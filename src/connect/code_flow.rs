@@ -13,12 +13,7 @@ use crate::secret::Secret;
 type Failed = (Outcome, Diagnosis);
 
 fn problem(kind: Kind, error: &str, target: Option<Target>, message: String) -> Diagnosis {
-    Diagnosis {
-        kind,
-        error: error.into(),
-        target,
-        message,
-    }
+    Diagnosis::new(kind, error, target, message)
 }
 
 pub(super) async fn obtain(

@@ -190,12 +190,12 @@ pub async fn connect(
         tokens: None,
     };
     if let Err(refused) = req.login.check_flow(req.flow) {
-        let diagnosis = Diagnosis {
-            kind: Kind::Misconfigured,
-            error: "wrong_host".into(),
-            target: Some(Target::LoginUrl),
-            message: refused.to_string(),
-        };
+        let diagnosis = Diagnosis::new(
+            Kind::Misconfigured,
+            "wrong_host",
+            Some(Target::LoginUrl),
+            refused.to_string(),
+        );
         return failed(Outcome::Misconfigured, diagnosis, 0);
     }
     let client = match OAuthClient::new(req.login.url(), &req.client_id, req.client_secret.clone())
@@ -301,7 +301,7 @@ pub(crate) fn outcome_of(kind: Kind) -> Outcome {
     match kind {
         Kind::Misconfigured | Kind::Propagating => Outcome::Misconfigured,
         Kind::UserAction => Outcome::UserAction,
-        Kind::Transient | Kind::Unknown => Outcome::Failed,
+        Kind::Transient | Kind::ClientBug | Kind::Unknown => Outcome::Failed,
     }
 }
 
@@ -311,12 +311,12 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
         (Some((pem, _)), Phase::JwtBearer) => match Signer::from_pem(pem.expose()) {
             Ok(signer) => Some(signer),
             Err(e) => {
-                let diagnosis = Diagnosis {
-                    kind: Kind::Misconfigured,
-                    error: "bad_private_key".into(),
-                    target: Some(Target::Client),
-                    message: format!("The private key can't be used: {e}."),
-                };
+                let diagnosis = Diagnosis::new(
+                    Kind::Misconfigured,
+                    "bad_private_key",
+                    Some(Target::Client),
+                    format!("The private key can't be used: {e}."),
+                );
                 return Err((Outcome::Misconfigured, diagnosis));
             }
         },
@@ -341,7 +341,7 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
         let result = tokio::select! {
             result = request => result,
             () = crate::cancel::cancelled(run.cancel.clone()) => {
-                let cancelled = Diagnosis { kind: Kind::Unknown, error: "cancelled".into(), target: None, message: "Cancelled.".into() };
+                let cancelled = Diagnosis::new(Kind::Unknown, "cancelled", None, "Cancelled.");
                 return Err((Outcome::Failed, cancelled));
             }
         };

@@ -58,7 +58,7 @@ impl Req {
         Req {
             method: method.to_ascii_uppercase(),
             host,
-            path: path.to_string(),
+            path: collapse_slashes(path),
             raw_query: query.to_string(),
             query: parse_form(query.as_bytes()),
             form: is_form.then(|| parse_form(&body)),
@@ -266,4 +266,16 @@ impl Reply {
         }
         first(&parse_form(text.as_bytes()), "error").map(String::from)
     }
+}
+
+/// `//services/data/...` (sent by the Salesforce CLI when an instance URL ends in `/`) is served
+/// like the single-slash path, as Salesforce does.
+fn collapse_slashes(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c != '/' || !out.ends_with('/') {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -117,6 +117,8 @@ fn check_verifier(challenge: Option<&str>, verifier: Option<&str>) -> Result<(),
         (None, None) => Ok(()),
         (None, Some(_)) => Err(err::UNEXPECTED_VERIFIER),
         (Some(_), None) => Err(err::MISSING_VERIFIER),
+        // Salesforce refuses a `~` although RFC 7636 allows it (ff: nsflow#249, n8n#32421).
+        (Some(_), Some(verifier)) if verifier.contains('~') => Err(err::BAD_VERIFIER),
         (Some(challenge), Some(verifier)) => {
             let hashed =
                 URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()));

@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod diagnosis;
+pub mod extract;
 pub mod hosts;
 pub mod naming;
 pub mod oauth_errors;

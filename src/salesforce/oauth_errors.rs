@@ -57,15 +57,17 @@ pub const NOT_ADMIN_APPROVED: OAuthError = e(
 );
 pub const NOT_APPROVED: OAuthError = e("invalid_grant", "user hasn't approved this consumer");
 pub const INVALID_ASSERTION: OAuthError = e("invalid_grant", "invalid assertion");
-pub const BAD_AUDIENCE: OAuthError = e("invalid_grant", "Audience validation failed");
+/// The text users quote from 2025-2026 (ff: forcedotcom/cli#3325, #3482); older docs show
+/// "Audience validation failed".
+pub const BAD_AUDIENCE: OAuthError = e("invalid_grant", "audience is invalid");
 pub const LOGIN_RATE_EXCEEDED: OAuthError = e("invalid_grant", "login rate exceeded");
 /// UNCONFIRMED: reports disagree on the code for a disabled client credentials flow.
 pub const CLIENT_CREDENTIALS_DISABLED: OAuthError =
     e("invalid_client", "client credentials flow not enabled");
 /// UNCONFIRMED description: the docs say `invalid_grant` without quoting the text.
 pub const MISSING_VERIFIER: OAuthError = e("invalid_grant", "code verifier missing");
-/// UNCONFIRMED description: Salesforce support calls it "Invalid Code Verifier".
-pub const BAD_VERIFIER: OAuthError = e("invalid_request", "invalid code verifier");
+/// A verifier that doesn't match, or one containing `~` (ff: nsflow#249, mcp-hosted#23).
+pub const BAD_VERIFIER: OAuthError = e("invalid_grant", "invalid code verifier");
 /// Seen in 2019 when a verifier came without a challenge; current behaviour UNCONFIRMED.
 pub const UNEXPECTED_VERIFIER: OAuthError = e("invalid_request", "unexpected code verifier");
 /// UNCONFIRMED description for a request missing a required parameter.

@@ -233,15 +233,15 @@ fn scopes_check(tokens: &Tokens, plan: &Plan<'_>) -> Check {
     if missing.is_empty() {
         return Check::passed("scopes", format!("granted: {}", granted.join(" ")));
     }
-    let diagnosis = Diagnosis {
-        kind: Kind::Misconfigured,
-        error: "missing_scopes".into(),
-        target: Some(Target::Setting(SettingKey::OauthScopes)),
-        message: format!(
+    let diagnosis = Diagnosis::new(
+        Kind::Misconfigured,
+        "missing_scopes",
+        Some(Target::Setting(SettingKey::OauthScopes)),
+        format!(
             "The token lacks {}: add them to the app's Selected OAuth Scopes.",
             missing.join(", ")
         ),
-    };
+    );
     Check::failed("scopes", diagnosis)
 }
 
@@ -262,12 +262,12 @@ async fn refresh_checks(
         );
     }
     let Some(refresh_token) = tokens.refresh_token.clone() else {
-        let diagnosis = Diagnosis {
-            kind: Kind::Misconfigured,
-            error: "no_refresh_token".into(),
-            target: Some(Target::Setting(SettingKey::OauthScopes)),
-            message: "No refresh token came back: add Perform requests at any time (refresh_token, offline_access) to the app's scopes.".into(),
-        };
+        let diagnosis = Diagnosis::new(
+            Kind::Misconfigured,
+            "no_refresh_token",
+            Some(Target::Setting(SettingKey::OauthScopes)),
+            "No refresh token came back: add Perform requests at any time (refresh_token, offline_access) to the app's scopes.",
+        );
         let skipped = Check::skipped("refresh", "there is no refresh token to use");
         return (Check::failed("refresh_token", diagnosis), skipped);
     };

@@ -1,0 +1,438 @@
+//! The one rule table: Salesforce error -> possible causes, each with its fix. Sources are given
+//! per row (`ref:` the shared reference files, `ff:` field-facts-2026.md, threads by repo#number);
+//! rows marked UNCONFIRMED are our best reading where no source quotes the text.
+
+use crate::salesforce::Flow;
+use crate::salesforce::extract::{HostHint, Known};
+use crate::salesforce::oauth_errors::BAD_OAUTH_TOKEN;
+use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey as S};
+
+use super::{Cause, Context, Kind, Phase, Target, Window};
+use Kind::{ClientBug, Misconfigured, Propagating, Transient, UserAction};
+
+/// Where a cause's fix is made (a copyable subset of `Target`).
+#[derive(Clone, Copy)]
+pub(super) enum To {
+    Setting(S),
+    Credentials,
+    LoginUrl,
+    User,
+    Client,
+    Nothing,
+}
+
+impl To {
+    fn target(self) -> Option<Target> {
+        match self {
+            To::Setting(key) => Some(Target::Setting(key)),
+            To::Credentials => Some(Target::Credentials),
+            To::LoginUrl => Some(Target::LoginUrl),
+            To::User => Some(Target::IntegrationUser),
+            To::Client => Some(Target::Client),
+            To::Nothing => None,
+        }
+    }
+}
+
+/// How well a cause fits what is known: 0 impossible here, 1 possible, 2 likely, 3 near certain.
+type Fit = fn(&Context) -> u8;
+
+pub(super) struct CauseRule {
+    pub kind: Kind,
+    pub to: To,
+    /// The value the fix gives the setting; the message says the same.
+    pub value: Option<&'static str>,
+    pub message: &'static str,
+    pub fit: Fit,
+}
+
+pub(super) struct Rule {
+    pub error: &'static str,
+    /// A substring of the description, when the code alone is ambiguous (`invalid_grant`).
+    pub description: Option<&'static str>,
+    pub when: fn(&Context) -> bool,
+    pub causes: &'static [CauseRule],
+    /// The one question or check that tells the causes apart.
+    pub tell: Option<&'static str>,
+}
+
+const fn c(kind: Kind, to: To, value: Option<&'static str>, message: &'static str) -> CauseRule {
+    CauseRule {
+        kind,
+        to,
+        value,
+        message,
+        fit: possible,
+    }
+}
+
+const fn fit(f: Fit, cause: CauseRule) -> CauseRule {
+    CauseRule { fit: f, ..cause }
+}
+
+const fn r(
+    error: &'static str,
+    description: Option<&'static str>,
+    causes: &'static [CauseRule],
+) -> Rule {
+    Rule {
+        error,
+        description,
+        when: always,
+        causes,
+        tell: None,
+    }
+}
+
+const fn tell(rule: Rule, question: &'static str) -> Rule {
+    Rule {
+        tell: Some(question),
+        ..rule
+    }
+}
+
+const fn when(w: fn(&Context) -> bool, rule: Rule) -> Rule {
+    Rule { when: w, ..rule }
+}
+
+fn always(_: &Context) -> bool {
+    true
+}
+fn possible(_: &Context) -> u8 {
+    1
+}
+fn refresh_without_secret(x: &Context) -> bool {
+    x.phase == Phase::Refresh { secret_sent: false }
+}
+fn code_without_secret(x: &Context) -> bool {
+    x.phase == Phase::CodeExchange { secret_sent: false }
+}
+fn only(flow: Flow, x: &Context) -> u8 {
+    match x.flow() {
+        Some(f) if f == flow => 3,
+        Some(_) => 0,
+        None => 1,
+    }
+}
+fn jwt(x: &Context) -> u8 {
+    only(Flow::JwtBearer, x)
+}
+fn client_credentials(x: &Context) -> u8 {
+    only(Flow::ClientCredentials, x)
+}
+fn not_jwt(x: &Context) -> u8 {
+    u8::from(x.flow() != Some(Flow::JwtBearer))
+}
+fn new_app(x: &Context) -> u8 {
+    match x.window {
+        Window::Inside => 3,
+        Window::Unknown => 2,
+        Window::After => 0,
+    }
+}
+fn old_app(x: &Context) -> u8 {
+    match x.window {
+        Window::After => 3,
+        _ => 1,
+    }
+}
+fn wrong_host(x: &Context) -> u8 {
+    match x.host {
+        Some(HostHint::Login | HostHint::Test) => 3,
+        Some(HostHint::MyDomain) => 0,
+        None => 1,
+    }
+}
+fn mcp(x: &Context) -> u8 {
+    if x.mcp { 3 } else { 0 }
+}
+fn password(x: &Context) -> u8 {
+    match (x.password, x.flow()) {
+        (true, _) => 3,
+        (false, Some(_)) => 0,
+        (false, None) => 1,
+    }
+}
+fn not_password(x: &Context) -> u8 {
+    if x.password { 0 } else { 1 }
+}
+/// The client may send no secret here: a refresh or code exchange that sent one rules it out.
+fn refreshing(x: &Context) -> u8 {
+    match x.phase {
+        Phase::Refresh { secret_sent: true } | Phase::CodeExchange { .. } => 0,
+        Phase::Refresh { secret_sent: false } => 3,
+        _ if x.refresh => 3,
+        _ => 1,
+    }
+}
+fn exchanging(x: &Context) -> u8 {
+    match x.phase {
+        Phase::CodeExchange { secret_sent: true } | Phase::Refresh { .. } => 0,
+        Phase::CodeExchange { secret_sent: false } => 3,
+        _ if x.refresh => 0,
+        _ => 1,
+    }
+}
+
+const KEY_AGAIN: &str = "Copy the Consumer Key again from External Client App Manager > the app > Settings > OAuth Settings > Consumer Key and Secret; a key from another org or an old app doesn't work.";
+const PERM_SETS: &str = "The app admits only pre-authorized users and this user isn't one: under Policies > App Policies add the user's permission set to Selected Permission Sets (and assign that permission set to the user).";
+const NOT_IN_ORG: &str = "The app isn't in the org this login went to (a sandbox app tried on login.salesforce.com, or the wrong org): log in through the My Domain URL of the org where the app was created.";
+const DENIED: &str = "Access was denied on the consent page: authorize again and click Allow.";
+const REAUTHORIZE: &str = "The refresh token is no longer valid (revoked, expired by the refresh token policy, or the user's password was reset): authorize again to get a new one.";
+const API_ENABLED: &str = "The user can't use the API: grant API Enabled in the integration user's profile or permission set (the org's edition must include API access).";
+
+/// First match wins; more specific rows come first.
+#[rustfmt::skip]
+pub(super) const RULES: &[Rule] = &[
+    // Authorize page and callback. ref: salesforce-oauth.md §2.3, §4; ff: OAuth error bodies.
+    tell(r("invalid_client_id", None, &[
+        fit(new_app, c(Propagating, To::Credentials, None, "Salesforce doesn't know this consumer key yet: a new or edited app takes about 10 minutes (users report up to 30) to work everywhere. Wait and try again.")),
+        fit(old_app, c(Misconfigured, To::Credentials, None, KEY_AGAIN)),
+        fit(wrong_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
+    ]), "How long ago was the app saved? Within about 15 minutes this is propagation; after that compare the key with the Settings tab and check the login URL is the app's org."),
+    tell(r("redirect_uri_mismatch", None, &[
+        fit(new_app, c(Propagating, To::Setting(S::CallbackUrl), None, "A callback URL added or edited in the last minutes isn't active yet (about 10 minutes): wait and try again.")),
+        fit(old_app, c(Misconfigured, To::Setting(S::CallbackUrl), None, "The redirect_uri the client sent isn't in the app's Callback URL list exactly (scheme, host, port, path and trailing slash all count): add it there, one URL per line.")),
+        c(ClientBug, To::Client, None, "The client sends a different redirect_uri to the token endpoint than it sent to the authorize page: the vendor must send the same one; meanwhile check the client's configured callback."),
+    ]), "Compare the redirect_uri in the authorize address with the Callback URL box character by character; if they match, it was saved less than 15 minutes ago."),
+    r("redirect_uri_missing", None, &[
+        c(ClientBug, To::Client, None, "The client sent no redirect_uri: the vendor must send one of the app's callback URLs; nothing in the org fixes this."),
+    ]),
+    tell(r("OAUTH_APPROVAL_ERROR_GENERIC", None, &[
+        c(Misconfigured, To::User, None, "Salesforce refused the app at the approval step. Since September 2025 API Access Control blocks apps that aren't installed: in Setup > Connected Apps OAuth Usage install the app, or give the user the Use Any API Client permission."),
+        c(Misconfigured, To::Setting(S::RequirePkce), None, "The org requires PKCE for every app (OAuth and OpenID Connect Settings) and the client sent no code_challenge: use a client that sends PKCE."),
+        c(Misconfigured, To::Setting(S::PermittedUsers), None, "The user isn't allowed to use the app: check Permitted Users and the Selected Permission Sets or profiles on the Policies tab."),
+    ]), "Is API Access Control on in the org (Setup > API Access Control)? If so, the app must be installed or the user needs Use Any API Client."),
+    r("OAUTH_APP_ACCESS_DENIED", None, &[c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS)]),
+    r("invalid_app_access", None, &[c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS)]),
+    tell(r("OAUTH_EC_APP_NOT_FOUND", None, &[
+        c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
+        c(Misconfigured, To::Setting(S::DistributionState), None, "A local app works only in the org that owns it: to use it in another org, make it packageable and install it there."),
+    ]), "Which org did the login go to? Compare the My Domain in the browser with the org where the app lives."),
+    r("app_not_found", None, &[c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)]),
+    r("OAUTH_APP_BLOCKED", None, &[c(Misconfigured, To::Nothing, None, "An admin blocked this app in the org: unblock it in Setup > Connected Apps OAuth Usage.")]),
+    // ff: Salesforce KB 000003819.
+    r("api_only_user", None, &[
+        c(Misconfigured, To::User, None, "An API-only user (Salesforce Integration license, Minimum Access - API Only Integrations) can't sign in in a browser: authorize with a licensed user who can log in, or use client credentials with this user as Run As."),
+    ]),
+    r("cross_org_oauth", None, &[c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)]),
+    r("access_denied", None, &[c(UserAction, To::Nothing, None, DENIED)]),
+    r("access-denied", None, &[c(UserAction, To::Nothing, None, DENIED)]),
+    r("inactive_user", None, &[c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active).")]),
+    r("inactive_org", None, &[c(Misconfigured, To::Nothing, None, "The org is locked, closed or suspended: nothing works until Salesforce reopens it.")]),
+    r("immediate_unsuccessful", None, &[c(UserAction, To::Nothing, None, "The user isn't logged in or hasn't approved the app yet: authorize without immediate=true.")]),
+    r("unsupported_response_type", None, &[c(ClientBug, To::Client, None, "The client asked for a response type Salesforce doesn't support here: the vendor must use response_type=code.")]),
+    tell(r("invalid_scope", None, &[
+        fit(mcp, c(Misconfigured, To::Setting(S::OauthScopes), None, "Hosted MCP wants the scopes mcp_api and refresh_token; the beta scopes sfap_api and einstein_gpt_api are rejected. Select mcp_api and refresh_token on the app and remove the others the client asks for.")),
+        c(Misconfigured, To::Setting(S::OauthScopes), None, "The client asks for a scope the app doesn't have: add it to Selected OAuth Scopes, or remove it from the client's request."),
+    ]), "Which scopes does the authorize address ask for (scope=...)? Each must be among the app's Selected OAuth Scopes."),
+    // PKCE. ff: nsflow#249, n8n#32421 (a `~` in the verifier); ref: HappySoup.io#252.
+    r("invalid_request", Some("missing required code challenge"), &[
+        c(ClientBug, To::Client, None, "The app (or the org, for every app) requires PKCE and the client sent no code_challenge: the client must send PKCE (S256)."),
+        c(Misconfigured, To::Setting(S::RequirePkce), Some("unchecked"), "If the vendor's guide says its client can't do PKCE, set Require Proof Key for Code Exchange (PKCE) to unchecked; an org-wide PKCE requirement can't be undone per app."),
+    ]),
+    r("invalid_grant", Some("code verifier"), &[
+        c(ClientBug, To::Client, None, "The PKCE code_verifier didn't match the code_challenge, or contained a '~' (allowed by the standard, refused by Salesforce): the client must send the verifier of the same login, made of letters, digits, '-', '.' and '_'. Meanwhile, log in again: a new verifier may pass."),
+    ]),
+    r("invalid_request", Some("code verifier"), &[
+        c(ClientBug, To::Client, None, "The PKCE code_verifier was missing or didn't match: the client must send the verifier of the same login. Meanwhile, log in again."),
+    ]),
+    r("invalid_request", Some("refresh_token scope is required"), &[
+        c(Misconfigured, To::Setting(S::OauthScopes), None, "Add Perform requests at any time (refresh_token, offline_access) to Selected OAuth Scopes and pre-authorize the user (Permitted Users)."),
+    ]),
+    r("invalid_request", Some("HTTPS required"), &[c(ClientBug, To::Client, None, "The request was sent over http: the client must use https.")]),
+    r("invalid_request", None, &[c(ClientBug, To::Client, None, "The client sent a request Salesforce couldn't read (a missing or malformed parameter): the vendor must fix the request; nothing in the org changes it.")]),
+    // Token endpoint: client authentication. ref: §4; ff: mcp-hosted#7.
+    when(refresh_without_secret, r("invalid_client", None, &[
+        c(Misconfigured, To::Setting(S::RequireSecretRefresh), Some("unchecked"), "The app requires the consumer secret to refresh, but this integration refreshes without it: uncheck Require secret for Refresh Token Flow."),
+    ])),
+    when(code_without_secret, r("invalid_client", None, &[
+        c(Misconfigured, To::Setting(S::RequireSecretWebServer), Some("unchecked"), "The app requires the consumer secret for the web server flow, but this client sends none: uncheck Require secret for Web Server Flow, or give the client the secret."),
+    ])),
+    // UNCONFIRMED: reports disagree on the code for a disabled client credentials flow.
+    r("invalid_client", Some("client credentials flow not enabled"), &[
+        c(Misconfigured, To::Setting(S::EnableClientCredentials), Some("checked"), "Client credentials is off: check Enable Client Credentials Flow on the Settings tab and on the Policies tab."),
+    ]),
+    tell(r("invalid_client", None, &[
+        c(Misconfigured, To::Credentials, None, "The consumer secret is wrong: copy it again from Settings > OAuth Settings > Consumer Key and Secret (after a rotation, the new one can take a few minutes to work)."),
+        fit(refreshing, c(Misconfigured, To::Setting(S::RequireSecretRefresh), Some("unchecked"), "If this client refreshes without the consumer secret (public clients such as MCP and desktop apps do), uncheck Require secret for Refresh Token Flow.")),
+        fit(exchanging, c(Misconfigured, To::Setting(S::RequireSecretWebServer), Some("unchecked"), "If this client sends no consumer secret at all (a public client using PKCE only), uncheck Require secret for Web Server Flow.")),
+    ]), "Does the client send the consumer secret? Login History shows \"Missing Consumer Key Parameter\" when it sends none."),
+    r("unauthorized_client", None, &[
+        fit(client_credentials, c(Misconfigured, To::Setting(S::EnableClientCredentials), Some("checked"), "The app doesn't allow client credentials: check Enable Client Credentials Flow under Flow Enablement and on the Policies tab.")),
+        fit(jwt, c(Misconfigured, To::Setting(S::EnableJwtBearer), Some("checked"), "The app doesn't allow the JWT bearer flow: check Enable JWT Bearer Flow and upload the certificate.")),
+    ]),
+    tell(r("unsupported_grant_type", None, &[
+        c(ClientBug, To::Client, None, "Salesforce couldn't read the grant: the token request must be a form post (Content-Type application/x-www-form-urlencoded), not JSON, with grant_type in the body. The vendor or script must change the request."),
+        c(Misconfigured, To::LoginUrl, None, "The request went to the wrong place: send it over https to your My Domain (or login.salesforce.com for the code flow), path /services/oauth2/token."),
+        fit(password, c(Misconfigured, To::Nothing, None, "The org blocks the username-password flow (OAuth and OpenID Connect Settings > Allow OAuth Username-Password Flows is off by default): switch to client credentials or the code flow.")),
+    ]), "Is the body form-encoded and the address https://YOUR-DOMAIN.my.salesforce.com/services/oauth2/token?"),
+    // Client credentials. ff: Client Credentials Flow help; Striim, Sumo Logic.
+    r("invalid_grant", Some("request not supported on this domain"), &[
+        c(Misconfigured, To::LoginUrl, None, "Client credentials works only on your My Domain (https://YOUR-DOMAIN.my.salesforce.com), not on login.salesforce.com or test.salesforce.com: change the login URL."),
+    ]),
+    r("invalid_grant", Some("no client credentials user enabled"), &[
+        c(Misconfigured, To::Setting(S::RunAsUser), None, "Client credentials needs a Run As user: on the Policies tab check Enable Client Credentials Flow and set Run As (Username) to the integration user."),
+    ]),
+    r("invalid_grant", Some("no valid scopes defined"), &[
+        c(Misconfigured, To::Setting(S::OauthScopes), None, "None of the app's scopes works with client credentials (refresh_token, web and full don't): add api to Selected OAuth Scopes."),
+    ]),
+    // JWT bearer. ff: forcedotcom/cli#3325, #3482; restforce#886; connected_app_continuous_ip.
+    tell(r("invalid_grant", Some("user hasn't approved this consumer"), &[
+        fit(jwt, c(Misconfigured, To::Setting(S::PermittedUsers), Some(PERMITTED_ADMIN), "Nobody approved this app for the user: set Permitted Users to Admin approved users are pre-authorized and add the user's permission set under Selected Permission Sets.")),
+        fit(not_jwt, c(UserAction, To::Nothing, None, "The user never authorized this app: authorize once in the browser as that user, or pre-authorize the user with a permission set on the Policies tab.")),
+        fit(jwt, c(Misconfigured, To::LoginUrl, None, "The JWT's aud is the My Domain: use https://login.salesforce.com (production) or https://test.salesforce.com (sandbox) as the audience and login URL.")),
+    ]), "Is the user's permission set (or profile) listed under the app's Selected Permission Sets, with Admin approved users are pre-authorized?"),
+    r("invalid_grant", Some("audience is invalid"), &[
+        c(Misconfigured, To::LoginUrl, None, "The JWT's aud doesn't match the login host: for a sandbox use https://test.salesforce.com as audience and login URL, for production https://login.salesforce.com (with the Salesforce CLI: --instance-url)."),
+    ]),
+    r("invalid_grant", Some("audience validation failed"), &[
+        c(Misconfigured, To::LoginUrl, None, "The JWT's aud doesn't match the login host: for a sandbox use https://test.salesforce.com as audience and login URL, for production https://login.salesforce.com (with the Salesforce CLI: --instance-url)."),
+    ]),
+    tell(r("invalid_grant", Some("invalid assertion"), &[
+        c(Misconfigured, To::Setting(S::EnableJwtBearer), None, "Salesforce can't verify the JWT's signature: upload the certificate that matches the signing key under Enable JWT Bearer Flow (the app's OAuth settings)."),
+        c(ClientBug, To::Client, None, "The JWT is malformed: it must be RS256-signed with iss = the consumer key, sub = the username, aud = the login host, exp a few minutes ahead."),
+    ]), "Does the certificate on the app match the private key the client signs with (compare their moduli)?"),
+    when(|x| x.flow() == Some(Flow::JwtBearer), r("invalid_grant", Some("expired authorization code"), &[
+        c(ClientBug, To::Client, None, "The JWT's exp is in the past or too far ahead: check the clock of the machine that signs it (exp must be within 3 minutes)."),
+    ])),
+    tell(r("invalid_grant", Some("ip restricted"), &[
+        fit(jwt, c(Misconfigured, To::User, None, "JWT bearer always enforces the user's login IP ranges, whatever the app's IP relaxation: add the server's address to the integration user's profile Login IP Ranges.")),
+        fit(not_jwt, c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The login came from an address outside the user's allowed ranges or hours: on the Policies tab set IP Relaxation to Relax IP restrictions, or add the address to the profile's Login IP Ranges.")),
+    ]), "Which address does the request come from, and is it inside the user's profile Login IP Ranges and login hours?"),
+    // Code, refresh and user errors. ref: §4; restforce#81, #303.
+    r("invalid_grant", Some("expired authorization code"), &[
+        c(UserAction, To::Nothing, None, "The authorization code expired (after 15 minutes) or was already used: authorize again; a code works once."),
+    ]),
+    r("invalid_grant", Some("invalid authorization code"), &[
+        c(UserAction, To::Nothing, None, "The authorization code was already used or belongs to another login: authorize again; a code works once."),
+    ]),
+    tell(r("invalid_grant", Some("expired access/refresh token"), &[
+        c(UserAction, To::Nothing, None, REAUTHORIZE),
+        c(ClientBug, To::Client, None, "With Refresh Token Rotation on, every refresh returns a new refresh token and the old one stops working: the client must store the new one. Meanwhile turn Refresh Token Rotation off, or authorize again after each failure."),
+        c(Misconfigured, To::Setting(S::RefreshTokenPolicy), None, "The app's refresh token policy expires tokens: on the Policies tab choose a longer Refresh Token Policy."),
+    ]), "Did the first refresh work and the second fail? Then rotation is on and the client drops the new token."),
+    r("invalid_grant", Some("inactive user"), &[c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active).")]),
+    r("invalid_grant", Some("login rate exceeded"), &[
+        c(Transient, To::Nothing, None, "Too many logins for this user in the last hour (Salesforce allows 3,600): wait, and reuse tokens instead of logging in for every call."),
+    ]),
+    // ref: §4 (many threads); ff: username-password flow blocked by default since Summer '23.
+    tell(r("invalid_grant", Some("authentication failure"), &[
+        fit(password, c(Misconfigured, To::User, None, "The username, password or security token is wrong (the password flow needs the password followed by the security token), or the user is locked out: check the user's Login History.")),
+        fit(password, c(Misconfigured, To::Nothing, None, "The org blocks the username-password flow: turn on Allow OAuth Username-Password Flows in OAuth and OpenID Connect Settings, or better, switch to client credentials.")),
+        fit(not_password, c(Misconfigured, To::LoginUrl, None, "The login went to the wrong host: a sandbox user must use https://test.salesforce.com or the sandbox's My Domain, a production user login.salesforce.com or its My Domain.")),
+        c(Misconfigured, To::User, None, "Salesforce refused the user: check the user is active, not frozen or locked, and has API Enabled; Login History says which."),
+    ]), "Open Setup > Users > the user > Login History: its Status names the real reason."),
+    r("invalid_grant", Some("invalid user credentials"), &[
+        c(Misconfigured, To::User, None, "The username, password or security token is wrong, or the user is locked out: check the user's Login History."),
+    ]),
+    // Revoke. ref: §5.4.
+    r("invalid_token", None, &[c(UserAction, To::Nothing, None, "The token was already invalid (revoked, expired or never issued); there is nothing left to revoke.")]),
+    r("unsupported_token_type", None, &[c(ClientBug, To::Client, None, "Salesforce can't revoke that kind of token: revoke the refresh or access token itself.")]),
+    r("rate_limit_exceeded", None, &[c(Transient, To::Nothing, None, "Too many logins: wait before trying again.")]),
+    r("server_error", None, &[c(Transient, To::Nothing, None, "Salesforce had a server error: try again in a few minutes.")]),
+    r("service_unavailable", None, &[c(Transient, To::Nothing, None, "Salesforce is unavailable (maintenance or an incident): try again later; trust.salesforce.com shows incidents.")]),
+    r("unknown_error", None, &[c(Transient, To::Nothing, None, "Salesforce answered with an unspecified error: try again in a few minutes; if it stays, check the user's Login History.")]),
+    // REST. ref: §6.5; jsforce isSessionExpired.
+    r("API_DISABLED_FOR_ORG", None, &[c(Misconfigured, To::Setting(S::ApiEnabled), Some("checked"), API_ENABLED)]),
+    r("INVALID_SESSION_ID", Some("not valid for use with the REST API"), &[
+        c(Misconfigured, To::Setting(S::OauthScopes), None, "The token can't call the REST API: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
+    ]),
+    tell(r("INVALID_SESSION_ID", None, &[
+        c(UserAction, To::Nothing, None, "The session expired or was revoked (session timeout, logout, password change): get a new token, by refresh or by logging in again."),
+        c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
+        c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
+    ]), "Did the same token work a moment ago? Then it expired or was revoked; if it never worked, compare the host you call with the token's instance_url."),
+    r("INVALID_AUTH_HEADER", None, &[
+        fit(mcp, c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "Hosted MCP accepts only JWT access tokens: check Issue JSON Web Token (JWT)-based access tokens for named users, then connect again.")),
+        c(ClientBug, To::Client, None, "The request had no valid Authorization header: the client must send Authorization: Bearer followed by the access token."),
+    ]),
+    r("INVALID_JWT_FORMAT", None, &[
+        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server got an opaque token where it needs a JWT: check Issue JSON Web Token (JWT)-based access tokens for named users, and ask for mcp_api without api, then connect again."),
+    ]),
+    r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org used up its daily API requests: wait for the rolling 24 hours to free some, or buy more.")]),
+    r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token.")]),
+];
+
+pub(super) fn find(context: &Context, error: &str, description: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| {
+        r.error.eq_ignore_ascii_case(error)
+            && r.description
+                .is_none_or(|d| contains_ignore_case(description, d))
+            && (r.when)(context)
+    })
+}
+
+/// The rule's causes, most likely first; causes that can't apply here are left out.
+pub(super) fn ranked(rule: &Rule, context: &Context) -> Vec<Cause> {
+    let mut scored: Vec<(u8, &CauseRule)> =
+        rule.causes.iter().map(|c| ((c.fit)(context), c)).collect();
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    if scored.iter().any(|(score, _)| *score > 0) {
+        scored.retain(|(score, _)| *score > 0);
+    } else {
+        scored.truncate(1);
+    }
+    scored
+        .into_iter()
+        .map(|(_, c)| {
+            let mut message = c.message.to_string();
+            if c.kind == Propagating && context.window == Window::Unknown {
+                message.push_str(" If the app was saved more than 15 minutes ago, treat this as misconfiguration.");
+            }
+            Cause { kind: c.kind, target: c.to.target(), value: c.value.map(str::to_string), message }
+        })
+        .collect()
+}
+
+/// Codes, and descriptions long enough to recognise on their own.
+pub(super) fn known() -> Vec<Known> {
+    let mut known: Vec<Known> = RULES
+        .iter()
+        .map(|r| Known {
+            error: r.error,
+            description: r.description.unwrap_or_default(),
+        })
+        .collect();
+    known.extend(PHRASES.iter().map(|(phrase, error)| Known {
+        error,
+        description: phrase,
+    }));
+    known
+}
+
+/// Sentences of Salesforce's pages and of Login History that stand for an error without naming
+/// its code. ff: KB 000003819; forcedotcom/cli#3482; mcp-hosted#7.
+const PHRASES: &[(&str, &str)] = &[
+    (
+        "External client app is not installed in this org",
+        "OAUTH_EC_APP_NOT_FOUND",
+    ),
+    ("Access Restricted for API Only Users", "api_only_user"),
+    ("Cross-org OAuth flows are not supported", "cross_org_oauth"),
+    ("Missing Consumer Key Parameter", "invalid_client"),
+    ("client identifier invalid", "invalid_client_id"),
+    (
+        "redirect_uri must match configuration",
+        "redirect_uri_mismatch",
+    ),
+    ("end-user denied authorization", "access_denied"),
+    (
+        "user is not admin approved to access this app",
+        "invalid_app_access",
+    ),
+    ("Session expired or invalid", "INVALID_SESSION_ID"),
+    (
+        "The REST API is not enabled for this Organization",
+        "API_DISABLED_FOR_ORG",
+    ),
+    ("TotalRequests Limit exceeded", "REQUEST_LIMIT_EXCEEDED"),
+    ("this app is blocked by admin", "OAUTH_APP_BLOCKED"),
+    ("invalid client credentials", "invalid_client"),
+];
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .to_ascii_lowercase()
+        .contains(&needle.to_ascii_lowercase())
+}

@@ -1,0 +1,116 @@
+use super::*;
+use crate::salesforce::oauth_errors::ALL;
+
+#[test]
+fn every_known_error_has_a_diagnosis() {
+    for error in ALL {
+        let diagnosis = diagnose(
+            Phase::Unknown,
+            error.error,
+            error.description,
+            Window::Inside,
+        );
+        assert_ne!(diagnosis.kind, Kind::Unknown, "{error:?} has no rule");
+        assert!(!diagnosis.message.is_empty());
+    }
+}
+
+#[test]
+fn the_phase_decides_which_secret_is_meant() {
+    let target = |phase| {
+        diagnose(
+            phase,
+            "invalid_client",
+            "invalid client credentials",
+            Window::Inside,
+        )
+        .target
+    };
+    assert_eq!(
+        target(Phase::Refresh { secret_sent: false }),
+        Some(Target::Setting(SettingKey::RequireSecretRefresh))
+    );
+    assert_eq!(
+        target(Phase::CodeExchange { secret_sent: false }),
+        Some(Target::Setting(SettingKey::RequireSecretWebServer))
+    );
+    assert_eq!(
+        target(Phase::Refresh { secret_sent: true }),
+        Some(Target::Credentials)
+    );
+}
+
+#[test]
+fn propagation_depends_on_the_window() {
+    let kind = |window| diagnose(Phase::AuthorizePage, "invalid_client_id", "", window).kind;
+    assert_eq!(kind(Window::Inside), Kind::Propagating);
+    assert_eq!(kind(Window::After), Kind::Misconfigured);
+    assert_eq!(kind(Window::Unknown), Kind::Propagating);
+    let unknown = diagnose(Phase::Rest, "SOMETHING_NEW", "odd", Window::Inside);
+    assert_eq!(unknown.kind, Kind::Unknown);
+    assert!(unknown.message.contains("SOMETHING_NEW"));
+}
+
+#[test]
+fn ambiguous_errors_rank_their_causes_by_what_is_known() {
+    let mut context = Context::new(Phase::Unknown, Window::Unknown);
+    let approved = |context: &Context| {
+        diagnose_in(
+            context,
+            "invalid_grant",
+            "user hasn't approved this consumer",
+        )
+    };
+    context.flow = Some(Flow::JwtBearer);
+    let for_jwt = approved(&context);
+    assert_eq!(
+        for_jwt.target,
+        Some(Target::Setting(SettingKey::PermittedUsers))
+    );
+    assert!(!for_jwt.others.is_empty());
+    assert!(for_jwt.tell_apart.is_some());
+    context.flow = Some(Flow::AuthCode);
+    let for_code = approved(&context);
+    assert_eq!(for_code.kind, Kind::UserAction);
+
+    let mut context = Context::new(Phase::Unknown, Window::Unknown);
+    context.password = true;
+    let failure = diagnose_in(&context, "invalid_grant", "authentication failure");
+    assert!(failure.message.contains("security token"), "{failure:?}");
+    context.password = false;
+    context.flow = Some(Flow::JwtBearer);
+    let failure = diagnose_in(&context, "invalid_grant", "authentication failure");
+    assert_eq!(failure.target, Some(Target::LoginUrl), "{failure:?}");
+}
+
+#[test]
+fn ip_restrictions_for_jwt_are_the_users_not_the_apps() {
+    let jwt = diagnose(
+        Phase::JwtBearer,
+        "invalid_grant",
+        "ip restricted",
+        Window::After,
+    );
+    assert_eq!(jwt.target, Some(Target::IntegrationUser));
+    let code = diagnose(
+        Phase::CodeExchange { secret_sent: true },
+        "invalid_grant",
+        "ip restricted",
+        Window::After,
+    );
+    assert_eq!(code.target, Some(Target::Setting(SettingKey::IpRelaxation)));
+    assert_eq!(code.value.as_deref(), Some("Relax IP restrictions"));
+}
+
+#[test]
+fn client_bugs_name_no_setting() {
+    let verifier = diagnose(
+        Phase::CodeExchange { secret_sent: true },
+        "invalid_grant",
+        "invalid code verifier",
+        Window::After,
+    );
+    assert_eq!(verifier.kind, Kind::ClientBug);
+    assert!(verifier.message.contains('~'));
+    assert!(!verifier.kind.is_retryable());
+}

@@ -1,0 +1,452 @@
+//! Finds Salesforce error signals in whatever an admin pasted: a JSON body after a log prefix or
+//! a status line, an escaped or quoted JSON string, a Python or Ruby or Node rendering of the same
+//! object, a form-encoded body, a redirect address inside a longer line, the text of an error page,
+//! or a CLI message such as `invalid_grant: authentication failure`. Pure: no I/O.
+
+use std::ops::Range;
+
+use crate::salesforce::Flow;
+
+/// Pastes are read up to this size; the rest is ignored (and said so by the caller).
+pub const MAX_PASTE: usize = 1 << 20;
+
+/// Longest value read for one key; real codes and descriptions are far shorter.
+const MAX_VALUE: usize = 600;
+
+/// How far a description may sit from its code in the same object or query.
+const NEAR: usize = 800;
+
+/// One error Salesforce reported, as found in the paste.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    /// `invalid_grant`, `INVALID_SESSION_ID`, `OAUTH_EC_APP_NOT_FOUND`...
+    pub error: String,
+    /// The description or message that came with it, possibly empty.
+    pub description: String,
+}
+
+/// What the paste tells about where it came from, beyond the error itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hints {
+    pub host: Option<HostHint>,
+    pub flow: Option<Flow>,
+    /// The failing request was a refresh (`grant_type=refresh_token`).
+    pub refresh: bool,
+    /// The username-password flow (`grant_type=password`).
+    pub password: bool,
+    /// A hosted MCP server or client was involved.
+    pub mcp: bool,
+}
+
+/// The Salesforce host named in the paste, when there is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostHint {
+    Login,
+    Test,
+    MyDomain,
+}
+
+/// Text the rule table knows outright: a code or phrase and the signal it stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct Known {
+    pub error: &'static str,
+    /// A description that identifies the error even without its code (may be empty).
+    pub description: &'static str,
+}
+
+/// Every signal in `text`, in the order they appear, without repeats. `known` lists the codes
+/// and descriptions the diagnosis table has rules for, so prose can be read too.
+pub fn signals(text: &str, known: &[Known]) -> Vec<Signal> {
+    let text = unescape(cap(text));
+    let mut found: Vec<(usize, Signal)> = Vec::new();
+    let mut covered: Vec<Range<usize>> = Vec::new();
+
+    let pairs = key_values(&text);
+    pair_up(
+        &pairs,
+        "error",
+        &["error_description"],
+        &mut found,
+        &mut covered,
+    );
+    pair_up(&pairs, "errorcode", &["message"], &mut found, &mut covered);
+    form_encoded(&text, &mut found, &mut covered);
+    prose(&text, known, &mut found, &mut covered);
+
+    found.sort_by_key(|(at, _)| *at);
+    let signals: Vec<Signal> = found.into_iter().map(|(_, s)| s).collect();
+    // A bare code is dropped when the same code also came with its description.
+    let described = |s: &Signal| {
+        signals
+            .iter()
+            .any(|o| o.error.eq_ignore_ascii_case(&s.error) && !o.description.is_empty())
+    };
+    let mut out: Vec<Signal> = Vec::new();
+    for signal in &signals {
+        if signal.description.is_empty() && described(signal) {
+            continue;
+        }
+        let same = |s: &Signal| {
+            s.error.eq_ignore_ascii_case(&signal.error)
+                && s.description.eq_ignore_ascii_case(&signal.description)
+        };
+        if !out.iter().any(same) {
+            out.push(signal.clone());
+        }
+    }
+    out
+}
+
+/// The host, flow and grant the paste mentions.
+pub fn hints(text: &str) -> Hints {
+    let lower = cap(text).to_ascii_lowercase();
+    let has = |needle: &str| lower.contains(needle);
+    let host = if has(".my.salesforce.com") || has(".my.salesforce.mil") {
+        Some(HostHint::MyDomain)
+    } else if has("test.salesforce.com") {
+        Some(HostHint::Test)
+    } else if has("login.salesforce.com") {
+        Some(HostHint::Login)
+    } else {
+        None
+    };
+    let flow = if has("jwt-bearer") || has("jwt bearer") || has("login jwt") || has("jwt_bearer") {
+        Some(Flow::JwtBearer)
+    } else if has("client_credentials") || has("client credentials") {
+        Some(Flow::ClientCredentials)
+    } else if has("authorization_code") || has("code_verifier") || has("/authorize") {
+        Some(Flow::AuthCode)
+    } else {
+        None
+    };
+    Hints {
+        host,
+        flow,
+        refresh: [
+            "grant_type=refresh_token",
+            "refresh_token grant",
+            "refreshing",
+            "token refresh",
+            "refresh failed",
+            "failed to refresh",
+        ]
+        .iter()
+        .any(|n| has(n)),
+        password: has("grant_type=password") || has("username-password") || has("password flow"),
+        mcp: has("mcp"),
+    }
+}
+
+fn cap(text: &str) -> &str {
+    if text.len() <= MAX_PASTE {
+        return text;
+    }
+    let mut end = MAX_PASTE;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Undoes the wrappers that hide quotes: JSON inside a JSON string (`\"`, `\\\"`), HTML entities,
+/// and `\/`. Runs once over the text, so it stays linear.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\\' {
+            let slashes = rest.bytes().take_while(|b| *b == b'\\').count();
+            match rest.as_bytes().get(slashes) {
+                Some(b'"') => {
+                    out.push('"');
+                    rest = &rest[slashes + 1..];
+                    continue;
+                }
+                Some(b'/') => {
+                    out.push('/');
+                    rest = &rest[slashes + 1..];
+                    continue;
+                }
+                _ => {}
+            }
+        } else if c == '&' {
+            let entity = [
+                ("&quot;", '"'),
+                ("&#34;", '"'),
+                ("&#39;", '\''),
+                ("&#x27;", '\''),
+            ]
+            .into_iter()
+            .chain([("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>')])
+            .find(|(e, _)| rest.starts_with(e));
+            if let Some((entity, ch)) = entity {
+                out.push(ch);
+                rest = &rest[entity.len()..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// A `key: "value"` pair found anywhere: JSON, a Python or Node object (`'key': 'v'`,
+/// `key: 'v'`), a Ruby hash (`"key"=>"v"`). Keys are lower-cased.
+struct Pair {
+    key: String,
+    value: String,
+    span: Range<usize>,
+}
+
+const KEYS: &[&str] = &["error_description", "errorcode", "error", "message"];
+
+fn key_values(text: &str) -> Vec<Pair> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut pairs = Vec::new();
+    let mut from = 0;
+    // Every key ends in one of these words, so one search for "error" or "message" finds them all.
+    while let Some(offset) = next_key_start(&lower[from..]) {
+        let start = from + offset;
+        from = start + 1;
+        let Some(key) = KEYS.iter().find(|k| lower[start..].starts_with(**k)) else {
+            continue;
+        };
+        if start > 0 && is_word(bytes[start - 1]) {
+            continue;
+        }
+        let mut at = start + key.len();
+        if bytes.get(at).is_some_and(|b| is_word(*b)) {
+            continue;
+        }
+        // A closing quote around the key, then `:`, `=>` or ` = `, then a quoted value.
+        if matches!(bytes.get(at), Some(b'"' | b'\'')) {
+            at += 1;
+        }
+        at = skip_spaces(bytes, at);
+        if bytes[at..].starts_with(b"=>") {
+            at += 2;
+        } else if matches!(bytes.get(at), Some(b':')) {
+            at += 1;
+        } else {
+            continue;
+        }
+        at = skip_spaces(bytes, at);
+        let Some(&quote) = bytes.get(at).filter(|b| matches!(b, b'"' | b'\'')) else {
+            continue;
+        };
+        let body = at + 1;
+        let Some(len) = text[body..]
+            .bytes()
+            .take(MAX_VALUE)
+            .position(|b| b == quote || b == b'\n')
+        else {
+            continue;
+        };
+        pairs.push(Pair {
+            key: (*key).to_string(),
+            value: text[body..body + len].trim().to_string(),
+            span: start..body + len,
+        });
+        from = body + len;
+    }
+    pairs
+}
+
+fn next_key_start(lower: &str) -> Option<usize> {
+    let e = lower.find("error");
+    let m = lower.find("message");
+    match (e, m) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn skip_spaces(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        at += 1;
+    }
+    at.min(bytes.len())
+}
+
+fn is_code(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Matches each `code_key` pair with the nearest `text_key` pair of the same object.
+fn pair_up(
+    pairs: &[Pair],
+    code_key: &str,
+    text_keys: &[&str],
+    found: &mut Vec<(usize, Signal)>,
+    covered: &mut Vec<Range<usize>>,
+) {
+    let codes: Vec<&Pair> = pairs
+        .iter()
+        .filter(|p| p.key == code_key && is_code(&p.value))
+        .collect();
+    for (i, code) in codes.iter().enumerate() {
+        let previous_end = i.checked_sub(1).map_or(0, |j| codes[j].span.end);
+        let next_start = codes.get(i + 1).map_or(usize::MAX, |c| c.span.start);
+        let near = |p: &&Pair| {
+            text_keys.contains(&p.key.as_str())
+                && p.span.start >= previous_end
+                && p.span.end <= next_start
+                && p.span.start.abs_diff(code.span.start) <= NEAR
+        };
+        let description = pairs
+            .iter()
+            .filter(near)
+            .min_by_key(|p| p.span.start.abs_diff(code.span.start));
+        let mut span = code.span.clone();
+        if let Some(d) = description {
+            span = span.start.min(d.span.start)..span.end.max(d.span.end);
+        }
+        found.push((
+            span.start,
+            Signal {
+                error: code.value.clone(),
+                description: description.map(|d| d.value.clone()).unwrap_or_default(),
+            },
+        ));
+        covered.push(span);
+    }
+}
+
+/// `error=...&error_description=...`, alone or inside a redirect address.
+fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = text[from..].find("error=") {
+        let start = from + offset;
+        from = start + 6;
+        if start > 0
+            && !matches!(
+                bytes[start - 1],
+                b'?' | b'&'
+                    | b'#'
+                    | b' '
+                    | b'\n'
+                    | b'\t'
+                    | b'"'
+                    | b'\''
+                    | b'('
+                    | b'>'
+                    | b';'
+                    | b'='
+            )
+        {
+            continue;
+        }
+        // The query runs to the first character that can't be in an address.
+        let run_start = text[..start]
+            .rfind(|c: char| c.is_whitespace() || "\"'<>()?#".contains(c))
+            .map_or(0, |i| i + 1);
+        let run_end = text[start..]
+            .find(|c: char| c.is_whitespace() || "\"'<>()#".contains(c))
+            .map_or(text.len(), |i| start + i);
+        let run = &text[run_start..run_end];
+        let mut error = None;
+        let mut description = String::new();
+        for (key, value) in url::form_urlencoded::parse(run.as_bytes()) {
+            match key.as_ref() {
+                "error" if error.is_none() => error = Some(value.into_owned()),
+                "error_description" if description.is_empty() => description = value.into_owned(),
+                _ => {}
+            }
+        }
+        if let Some(error) = error.filter(|e| is_code(e)) {
+            found.push((start, Signal { error, description }));
+            covered.push(run_start..run_end);
+        }
+        from = run_end.max(from);
+    }
+}
+
+/// Codes and descriptions in running text: `invalid_grant: authentication failure`,
+/// `INVALID_SESSION_ID: Session expired or invalid`, or an error page's sentence.
+fn prose(
+    text: &str,
+    known: &[Known],
+    found: &mut Vec<(usize, Signal)>,
+    covered: &mut Vec<Range<usize>>,
+) {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let inside = |at: usize, covered: &[Range<usize>]| covered.iter().any(|r| r.contains(&at));
+    let mut codes: Vec<&str> = known.iter().map(|k| k.error).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    for code in codes {
+        let needle = code.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(offset) = lower[from..].find(&needle) {
+            let start = from + offset;
+            let end = start + needle.len();
+            from = end;
+            let bounded = (start == 0 || !is_word(bytes[start - 1]))
+                && bytes.get(end).is_none_or(|b| !is_word(*b));
+            if !bounded || inside(start, covered) {
+                continue;
+            }
+            let description = description_after(&text[end..]);
+            found.push((
+                start,
+                Signal {
+                    error: code.to_string(),
+                    description,
+                },
+            ));
+            covered.push(start..end);
+        }
+    }
+    for k in known.iter().filter(|k| k.description.len() >= 12) {
+        let needle = k.description.to_ascii_lowercase();
+        if let Some(start) = lower.find(&needle)
+            && !inside(start, covered)
+        {
+            found.push((
+                start,
+                Signal {
+                    error: k.error.to_string(),
+                    description: k.description.to_string(),
+                },
+            ));
+            covered.push(start..start + needle.len());
+        }
+    }
+}
+
+/// The text after a code, when it reads as its description (`: ...`, ` - ...`).
+fn description_after(rest: &str) -> String {
+    let trimmed = rest.trim_start_matches([' ', '\'', '"']);
+    let Some(after) = trimmed
+        .strip_prefix(':')
+        .or_else(|| trimmed.strip_prefix("- "))
+        .or_else(|| trimmed.strip_prefix(','))
+    else {
+        return String::new();
+    };
+    let after = after.trim_start();
+    // Ends at a line break, a quote or a bracket; an apostrophe inside a word ("hasn't") stays.
+    let bytes = after.as_bytes();
+    let end = (0..bytes.len())
+        .find(|&i| match bytes[i] {
+            b'\n' | b'"' | b'<' | b'(' | b'[' | b'}' => true,
+            b'\'' => !bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic),
+            _ => false,
+        })
+        .unwrap_or(bytes.len());
+    let line: String = after[..end].chars().take(200).collect();
+    line.trim().trim_end_matches(['.', ',', ';']).to_string()
+}
