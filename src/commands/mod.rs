@@ -1,7 +1,7 @@
 //! One module per subcommand: each takes parsed arguments and writes to stdout.
 
 pub mod connect;
-mod diagnosis_view;
+pub mod diagnosis_view;
 pub mod emulator;
 pub mod explain;
 pub mod export;

@@ -97,11 +97,8 @@ pub fn from_paste(text: &str, expected_state: &Secret) -> Result<Returned, Paste
             });
         }
     }
-    if let Some(error) = known_error_in(text) {
-        return Ok(Returned::Error {
-            error: error.to_string(),
-            description: text.chars().take(200).collect(),
-        });
+    if let Some((error, description)) = known_error_in(text) {
+        return Ok(Returned::Error { error, description });
     }
     if text.starts_with("code=") {
         let pairs = query_pairs(text);
@@ -128,28 +125,14 @@ pub fn from_paste(text: &str, expected_state: &Secret) -> Result<Returned, Paste
     Err(PasteError::Unrecognised)
 }
 
-/// An error code from Salesforce's error pages found in free text.
-fn known_error_in(text: &str) -> Option<&'static str> {
-    const CODES: &[&str] = &[
-        "invalid_client_id",
-        "redirect_uri_mismatch",
-        "redirect_uri_missing",
-        "OAUTH_EC_APP_NOT_FOUND",
-        "OAUTH_APP_ACCESS_DENIED",
-        "OAUTH_APP_BLOCKED",
-        "access_denied",
-        "invalid_scope",
-        "inactive_user",
-        "missing required code challenge",
-    ];
-    CODES
-        .iter()
-        .copied()
-        .find(|code| text.contains(code))
-        .map(|code| match code {
-            "missing required code challenge" => "invalid_request",
-            other => other,
-        })
+/// The first Salesforce error found in free text (an error page, a log line, a JSON body), with
+/// its description.
+fn known_error_in(text: &str) -> Option<(String, String)> {
+    let known = crate::salesforce::diagnosis::known();
+    crate::salesforce::extract::signals(text, &known)
+        .into_iter()
+        .next()
+        .map(|s| (s.error, s.description))
 }
 
 #[cfg(test)]

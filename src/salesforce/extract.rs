@@ -16,6 +16,13 @@ const MAX_VALUE: usize = 600;
 /// How far a description may sit from its code in the same object or query.
 const NEAR: usize = 800;
 
+/// Enough for any real paste; bounds the work on hostile ones.
+const MAX_PAIRS: usize = 512;
+const MAX_SIGNALS: usize = 64;
+
+/// How far an address may reach around an `error=`.
+const MAX_RUN: usize = 4096;
+
 /// One error Salesforce reported, as found in the paste.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signal {
@@ -132,9 +139,25 @@ pub fn hints(text: &str) -> Hints {
         ]
         .iter()
         .any(|n| has(n)),
-        password: has("grant_type=password") || has("username-password") || has("password flow"),
+        password: [
+            "grant_type=password",
+            "username-password",
+            "usernamepassword",
+            "password flow",
+            "username_password",
+        ]
+        .iter()
+        .any(|n| has(n)),
         mcp: has("mcp"),
     }
+}
+
+/// The nearest char boundary at or below `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn cap(text: &str) -> &str {
@@ -206,9 +229,21 @@ fn key_values(text: &str) -> Vec<Pair> {
     let bytes = text.as_bytes();
     let mut pairs = Vec::new();
     let mut from = 0;
-    // Every key ends in one of these words, so one search for "error" or "message" finds them all.
-    while let Some(offset) = next_key_start(&lower[from..]) {
-        let start = from + offset;
+    let mut next_error = lower.find("error");
+    let mut next_message = lower.find("message");
+    // Every key starts with "error" or "message"; each word is searched for once per occurrence.
+    while pairs.len() < MAX_PAIRS {
+        if next_error.is_some_and(|at| at < from) {
+            next_error = lower[from..].find("error").map(|i| from + i);
+        }
+        if next_message.is_some_and(|at| at < from) {
+            next_message = lower[from..].find("message").map(|i| from + i);
+        }
+        let start = match (next_error, next_message) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
         from = start + 1;
         let Some(key) = KEYS.iter().find(|k| lower[start..].starts_with(**k)) else {
             continue;
@@ -254,15 +289,6 @@ fn key_values(text: &str) -> Vec<Pair> {
     pairs
 }
 
-fn next_key_start(lower: &str) -> Option<usize> {
-    let e = lower.find("error");
-    let m = lower.find("message");
-    match (e, m) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -283,7 +309,8 @@ fn is_code(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// Matches each `code_key` pair with the nearest `text_key` pair of the same object.
+/// Matches each `code_key` pair with the nearest `text_key` pair of the same object: between the
+/// previous and the next code, within `NEAR` bytes. Pairs are in text order.
 fn pair_up(
     pairs: &[Pair],
     code_key: &str,
@@ -291,23 +318,20 @@ fn pair_up(
     found: &mut Vec<(usize, Signal)>,
     covered: &mut Vec<Range<usize>>,
 ) {
-    let codes: Vec<&Pair> = pairs
-        .iter()
-        .filter(|p| p.key == code_key && is_code(&p.value))
-        .collect();
-    for (i, code) in codes.iter().enumerate() {
-        let previous_end = i.checked_sub(1).map_or(0, |j| codes[j].span.end);
-        let next_start = codes.get(i + 1).map_or(usize::MAX, |c| c.span.start);
-        let near = |p: &&Pair| {
-            text_keys.contains(&p.key.as_str())
-                && p.span.start >= previous_end
-                && p.span.end <= next_start
-                && p.span.start.abs_diff(code.span.start) <= NEAR
-        };
-        let description = pairs
+    let is_code_pair = |p: &Pair| p.key == code_key && is_code(&p.value);
+    for (i, code) in pairs.iter().enumerate().filter(|(_, p)| is_code_pair(p)) {
+        let at = code.span.start;
+        let after = pairs[i + 1..]
             .iter()
-            .filter(near)
-            .min_by_key(|p| p.span.start.abs_diff(code.span.start));
+            .take_while(|p| p.span.start <= at + NEAR && !is_code_pair(p));
+        let before = pairs[..i]
+            .iter()
+            .rev()
+            .take_while(|p| p.span.start + NEAR >= at && !is_code_pair(p));
+        let description = after
+            .chain(before)
+            .filter(|p| text_keys.contains(&p.key.as_str()))
+            .min_by_key(|p| p.span.start.abs_diff(at));
         let mut span = code.span.clone();
         if let Some(d) = description {
             span = span.start.min(d.span.start)..span.end.max(d.span.end);
@@ -327,7 +351,9 @@ fn pair_up(
 fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<Range<usize>>) {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(offset) = text[from..].find("error=") {
+    while found.len() < MAX_SIGNALS
+        && let Some(offset) = text[from..].find("error=")
+    {
         let start = from + offset;
         from = start + 6;
         if start > 0
@@ -349,12 +375,14 @@ fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<
             continue;
         }
         // The query runs to the first character that can't be in an address.
-        let run_start = text[..start]
+        let window = floor_boundary(text, start.saturating_sub(MAX_RUN));
+        let run_start = text[window..start]
             .rfind(|c: char| c.is_whitespace() || "\"'<>()?#".contains(c))
-            .map_or(0, |i| i + 1);
-        let run_end = text[start..]
+            .map_or(window, |i| window + i + 1);
+        let limit = floor_boundary(text, (start + MAX_RUN).min(text.len()));
+        let run_end = text[start..limit]
             .find(|c: char| c.is_whitespace() || "\"'<>()#".contains(c))
-            .map_or(text.len(), |i| start + i);
+            .map_or(limit, |i| start + i);
         let run = &text[run_start..run_end];
         let mut error = None;
         let mut description = String::new();
@@ -363,6 +391,22 @@ fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<
                 "error" if error.is_none() => error = Some(value.into_owned()),
                 "error_description" if description.is_empty() => description = value.into_owned(),
                 _ => {}
+            }
+        }
+        // A description pasted as the page showed it, with its spaces, runs to the line's end.
+        if let Some(at) = text[start..run_end].find("error_description=") {
+            let from = start + at + "error_description=".len();
+            let limit = floor_boundary(text, (from + MAX_VALUE).min(text.len()));
+            let end = text[from..limit]
+                .find(['&', '\n', '"', '<', '>'])
+                .map_or(limit, |i| from + i);
+            // Only an unencoded description (no `+` or `%20` in it) goes past the address.
+            let encoded = text[from..run_end.max(from)].contains(['+', '%']);
+            if end > run_end && from <= run_end && !encoded {
+                let raw = format!("d={}", text[from..end].trim_end());
+                if let Some((_, value)) = url::form_urlencoded::parse(raw.as_bytes()).next() {
+                    description = value.into_owned();
+                }
             }
         }
         if let Some(error) = error.filter(|e| is_code(e)) {
@@ -390,7 +434,9 @@ fn prose(
     for code in codes {
         let needle = code.to_ascii_lowercase();
         let mut from = 0;
-        while let Some(offset) = lower[from..].find(&needle) {
+        while found.len() < MAX_SIGNALS
+            && let Some(offset) = lower[from..].find(&needle)
+        {
             let start = from + offset;
             let end = start + needle.len();
             from = end;

@@ -91,15 +91,20 @@ fn keys(model: &Model) -> Vec<(&'static str, &'static str)> {
                 .summary
                 .as_ref()
                 .is_some_and(|s| s.diagnosis.is_none());
+            let others = model
+                .summary
+                .as_ref()
+                .and_then(|s| s.diagnosis.as_ref())
+                .is_some_and(|d| !d.others.is_empty());
             if green {
                 vec![("enter", "finish"), ("r", "check again"), ("q", "quit")]
             } else {
-                vec![
-                    ("f", "fix it"),
-                    ("r", "reconnect"),
-                    ("esc", "review"),
-                    ("q", "quit"),
-                ]
+                let mut keys = vec![("f", "fix it"), ("r", "reconnect")];
+                if others {
+                    keys.push(("o", "other causes"));
+                }
+                keys.extend([("esc", "review"), ("q", "quit")]);
+                keys
             }
         }
         Screen::Done if model.offer_file => {

@@ -158,6 +158,30 @@ pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                     "Press f to go to that step; confirming it reconnects.",
                     theme.accent(),
                 ));
+                if !diagnosis.others.is_empty() && !model.connect.show_causes {
+                    lines.push(Line::styled(
+                        format!(
+                            "Press o for {} other possible causes.",
+                            diagnosis.others.len()
+                        ),
+                        theme.dim(),
+                    ));
+                } else if !diagnosis.others.is_empty() {
+                    lines.push(Line::styled("Other possible causes", theme.heading()));
+                    for cause in &diagnosis.others {
+                        lines.push(Line::from(format!(
+                            "• {} ({})",
+                            cause.message,
+                            cause.kind.id()
+                        )));
+                    }
+                    if let Some(question) = &diagnosis.tell_apart {
+                        lines.push(Line::styled(
+                            format!("To tell them apart: {question}"),
+                            theme.dim(),
+                        ));
+                    }
+                }
             }
         }
     }

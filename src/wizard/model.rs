@@ -84,6 +84,8 @@ pub struct ConnectView {
     pub code_received: bool,
     pub paste: FieldInput,
     pub paste_error: Option<String>,
+    /// The status screen lists the diagnosis's other possible causes.
+    pub show_causes: bool,
 }
 
 /// Demo mode: the emulator's addresses and its integration user.

@@ -176,10 +176,69 @@ fn exchanging(x: &Context) -> u8 {
 
 const KEY_AGAIN: &str = "Copy the Consumer Key again from External Client App Manager > the app > Settings > OAuth Settings > Consumer Key and Secret; a key from another org or an old app doesn't work.";
 const PERM_SETS: &str = "The app admits only pre-authorized users and this user isn't one: under Policies > App Policies add the user's permission set to Selected Permission Sets (and assign that permission set to the user).";
-const NOT_IN_ORG: &str = "The app isn't in the org this login went to (a sandbox app tried on login.salesforce.com, or the wrong org): log in through the My Domain URL of the org where the app was created.";
+const NOT_IN_ORG: &str = "The app isn't in the org this login went to (a sandbox app tried on login.salesforce.com, or the wrong org): change the login URL to the My Domain of the org where the app was created (for a sandbox app, the sandbox's My Domain).";
 const DENIED: &str = "Access was denied on the consent page: authorize again and click Allow.";
-const REAUTHORIZE: &str = "The refresh token is no longer valid (revoked, expired by the refresh token policy, or the user's password was reset): authorize again to get a new one.";
+const REAUTHORIZE: &str = "The refresh token is no longer valid (revoked, expired by the refresh token policy, or the user's password was reset): authorize again (log in again) to get a new one.";
+const IP_LOCK: &str = "The session is checked against the address it came from: Session Settings \"Lock sessions to the IP address from which they originated\" or \"Enforce login IP ranges on every request\" rejects calls made from another machine than the login. Turn them off for this integration, or call from the address that logged in.";
 const API_ENABLED: &str = "The user can't use the API: grant API Enabled in the integration user's profile or permission set (the org's edition must include API access).";
+
+// ff: forcedotcom/cli#3325, #3482; Talend/components#1423.
+const AUDIENCE: &[CauseRule] = &[
+    c(
+        Misconfigured,
+        To::LoginUrl,
+        None,
+        "The JWT's aud doesn't match the host it was sent to. Log in through the org's My Domain (with the Salesforce CLI: --instance-url https://YOUR-DOMAIN.my.salesforce.com, or the sandbox's My Domain), with aud https://test.salesforce.com for a sandbox and https://login.salesforce.com for production.",
+    ),
+    c(
+        ClientBug,
+        To::Client,
+        None,
+        "The client hardcodes the aud (https://login.salesforce.com) so a sandbox, which needs aud https://test.salesforce.com, always fails: the vendor must let the audience follow the login URL.",
+    ),
+];
+
+const GRANT: &[CauseRule] = &[
+    fit(
+        password,
+        c(
+            UserAction,
+            To::User,
+            None,
+            "For a password login: the password or security token is wrong or was changed: use the current password followed by the security token.",
+        ),
+    ),
+    c(
+        ClientBug,
+        To::Client,
+        None,
+        "For a code exchange: the PKCE code verifier didn't match the code challenge of that login, or the code was used twice: the client must send the verifier of the same login, once.",
+    ),
+    c(UserAction, To::Nothing, None, REAUTHORIZE),
+];
+
+// ff: connected_app_continuous_ip (JWT always enforces IP ranges); forceworkbench#772.
+const IP_RESTRICTED: &[CauseRule] = &[
+    fit(
+        jwt,
+        c(
+            Misconfigured,
+            To::User,
+            None,
+            "JWT bearer always enforces the user's login IP ranges, whatever the app's IP relaxation: add the server's address to the integration user's profile Login IP Ranges.",
+        ),
+    ),
+    fit(
+        not_jwt,
+        c(
+            Misconfigured,
+            To::Setting(S::IpRelaxation),
+            Some("Relax IP restrictions"),
+            "The login came from an address outside the user's allowed ranges or hours: on the Policies tab set IP Relaxation to Relax IP restrictions, or add the address to the profile's Login IP Ranges.",
+        ),
+    ),
+];
+const IP_QUESTION: &str = "Which address does the request come from, and is it inside the user's profile Login IP Ranges and login hours?";
 
 /// First match wins; more specific rows come first.
 #[rustfmt::skip]
@@ -189,34 +248,45 @@ pub(super) const RULES: &[Rule] = &[
         fit(new_app, c(Propagating, To::Credentials, None, "Salesforce doesn't know this consumer key yet: a new or edited app takes about 10 minutes (users report up to 30) to work everywhere. Wait and try again.")),
         fit(old_app, c(Misconfigured, To::Credentials, None, KEY_AGAIN)),
         fit(wrong_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
+        c(ClientBug, To::Client, None, "The client sends an empty or different client id (a configuration variable lost or shadowed): make the client id it sends equal the app's Consumer Key."),
     ]), "How long ago was the app saved? Within about 15 minutes this is propagation; after that compare the key with the Settings tab and check the login URL is the app's org."),
     tell(r("redirect_uri_mismatch", None, &[
         fit(new_app, c(Propagating, To::Setting(S::CallbackUrl), None, "A callback URL added or edited in the last minutes isn't active yet (about 10 minutes): wait and try again.")),
         fit(old_app, c(Misconfigured, To::Setting(S::CallbackUrl), None, "The redirect_uri the client sent isn't in the app's Callback URL list exactly (scheme, host, port, path and trailing slash all count): add it there, one URL per line.")),
-        c(ClientBug, To::Client, None, "The client sends a different redirect_uri to the token endpoint than it sent to the authorize page: the vendor must send the same one; meanwhile check the client's configured callback."),
+        c(ClientBug, To::Client, None, "The client builds its callback differently from the registered one (127.0.0.1 where localhost is registered or the other way round, another port or path), or sends another redirect_uri to the token endpoint: register exactly what it sends, or configure the client's callback."),
+        c(Misconfigured, To::LoginUrl, None, "The callback is built on login.salesforce.com while the org uses its My Domain (a Named Credential or Auth Provider callback): deploy My Domain and register the My Domain callback."),
     ]), "Compare the redirect_uri in the authorize address with the Callback URL box character by character; if they match, it was saved less than 15 minutes ago."),
     r("redirect_uri_missing", None, &[
         c(ClientBug, To::Client, None, "The client sent no redirect_uri: the vendor must send one of the app's callback URLs; nothing in the org fixes this."),
     ]),
     tell(r("OAUTH_APPROVAL_ERROR_GENERIC", None, &[
         c(Misconfigured, To::User, None, "Salesforce refused the app at the approval step. Since September 2025 API Access Control blocks apps that aren't installed: in Setup > Connected Apps OAuth Usage install the app, or give the user the Use Any API Client permission."),
-        c(Misconfigured, To::Setting(S::RequirePkce), None, "The org requires PKCE for every app (OAuth and OpenID Connect Settings) and the client sent no code_challenge: use a client that sends PKCE."),
+        c(ClientBug, To::Client, None, "The org requires PKCE for every app (OAuth and OpenID Connect Settings) and the client sent no code_challenge: the client must send PKCE (S256)."),
         c(Misconfigured, To::Setting(S::PermittedUsers), None, "The user isn't allowed to use the app: check Permitted Users and the Selected Permission Sets or profiles on the Policies tab."),
-    ]), "Is API Access Control on in the org (Setup > API Access Control)? If so, the app must be installed or the user needs Use Any API Client."),
+    ]), "Read the error= part of the error page's address first; then: is API Access Control on in the org? If so, the app must be installed or the user needs Use Any API Client."),
     r("OAUTH_APP_ACCESS_DENIED", None, &[c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS)]),
-    r("invalid_app_access", None, &[c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS)]),
+    tell(r("invalid_app_access", None, &[
+        c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS),
+        c(Misconfigured, To::Nothing, None, "API Access Control is on (\"For admin-approved users, limit API access to only allowlisted connected apps\"): allowlist this app for the user's profile or permission set, or turn that setting off (scratch orgs inherit it from their shape)."),
+    ]), "Is the user's permission set listed on the app's Policies tab? If it is, look at Setup > API Access Control."),
     tell(r("OAUTH_EC_APP_NOT_FOUND", None, &[
         c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
         c(Misconfigured, To::Setting(S::DistributionState), None, "A local app works only in the org that owns it: to use it in another org, make it packageable and install it there."),
     ]), "Which org did the login go to? Compare the My Domain in the browser with the org where the app lives."),
-    r("app_not_found", None, &[c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)]),
-    r("OAUTH_APP_BLOCKED", None, &[c(Misconfigured, To::Nothing, None, "An admin blocked this app in the org: unblock it in Setup > Connected Apps OAuth Usage.")]),
+    r("app_not_found", None, &[
+        c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
+        c(ClientBug, To::Client, None, "The client hardcodes login.salesforce.com or test.salesforce.com as token host: it must let you give the org's My Domain; ask the vendor."),
+    ]),
+    r("OAUTH_APP_BLOCKED", None, &[c(Misconfigured, To::Nothing, None, "An admin blocked this app, or the org blocks apps that aren't installed: install or unblock it in Setup > Connected Apps OAuth Usage.")]),
     // ff: Salesforce KB 000003819.
     r("api_only_user", None, &[
-        c(Misconfigured, To::User, None, "An API-only user (Salesforce Integration license, Minimum Access - API Only Integrations) can't sign in in a browser: authorize with a licensed user who can log in, or use client credentials with this user as Run As."),
+        c(UserAction, To::User, None, "This is an API only user (the API Only User permission, or the Salesforce Integration license with Minimum Access - API Only Integrations): it can't sign in in a browser. Authorize as another user who can log in, or use client credentials with this user as Run As."),
     ]),
     r("cross_org_oauth", None, &[c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)]),
-    r("access_denied", None, &[c(UserAction, To::Nothing, None, DENIED)]),
+    r("access_denied", None, &[
+        fit(not_password, c(UserAction, To::Nothing, None, DENIED)),
+        fit(password, c(Misconfigured, To::User, None, "Where no consent page was shown (a username-password or JDBC login), the user's profile lacks this app under Connected App Access, or a permission set the app needs: add both.")),
+    ]),
     r("access-denied", None, &[c(UserAction, To::Nothing, None, DENIED)]),
     r("inactive_user", None, &[c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active).")]),
     r("inactive_org", None, &[c(Misconfigured, To::Nothing, None, "The org is locked, closed or suspended: nothing works until Salesforce reopens it.")]),
@@ -253,18 +323,23 @@ pub(super) const RULES: &[Rule] = &[
     r("invalid_client", Some("client credentials flow not enabled"), &[
         c(Misconfigured, To::Setting(S::EnableClientCredentials), Some("checked"), "Client credentials is off: check Enable Client Credentials Flow on the Settings tab and on the Policies tab."),
     ]),
+    // ff: mcp-hosted#7; Salesforce-Inspector-Advanced#291 (Login History's text).
+    r("invalid_client", Some("Missing Consumer Key Parameter"), &[
+        c(Misconfigured, To::Setting(S::RequireSecretWebServer), Some("unchecked"), "The client sent no consumer secret (client secret) while the app requires one (public clients such as MCP connectors send none): uncheck Require secret for Web Server Flow and keep PKCE, or give the client the secret."),
+        c(Misconfigured, To::Credentials, None, "The client sent no client id at all: enter the app's Consumer Key in the client's settings."),
+    ]),
     tell(r("invalid_client", None, &[
-        c(Misconfigured, To::Credentials, None, "The consumer secret is wrong: copy it again from Settings > OAuth Settings > Consumer Key and Secret (after a rotation, the new one can take a few minutes to work)."),
+        c(Misconfigured, To::Credentials, None, "The consumer secret (client secret) is wrong: copy it again from Settings > OAuth Settings > Consumer Key and Secret (after a rotation, the new one can take a few minutes to work)."),
         fit(refreshing, c(Misconfigured, To::Setting(S::RequireSecretRefresh), Some("unchecked"), "If this client refreshes without the consumer secret (public clients such as MCP and desktop apps do), uncheck Require secret for Refresh Token Flow.")),
-        fit(exchanging, c(Misconfigured, To::Setting(S::RequireSecretWebServer), Some("unchecked"), "If this client sends no consumer secret at all (a public client using PKCE only), uncheck Require secret for Web Server Flow.")),
+        fit(exchanging, c(Misconfigured, To::Setting(S::RequireSecretWebServer), Some("unchecked"), "If this client sends no consumer secret (client secret) at all (a public client using PKCE only), uncheck Require secret for Web Server Flow.")),
     ]), "Does the client send the consumer secret? Login History shows \"Missing Consumer Key Parameter\" when it sends none."),
     r("unauthorized_client", None, &[
         fit(client_credentials, c(Misconfigured, To::Setting(S::EnableClientCredentials), Some("checked"), "The app doesn't allow client credentials: check Enable Client Credentials Flow under Flow Enablement and on the Policies tab.")),
         fit(jwt, c(Misconfigured, To::Setting(S::EnableJwtBearer), Some("checked"), "The app doesn't allow the JWT bearer flow: check Enable JWT Bearer Flow and upload the certificate.")),
     ]),
     tell(r("unsupported_grant_type", None, &[
-        c(ClientBug, To::Client, None, "Salesforce couldn't read the grant: the token request must be a form post (Content-Type application/x-www-form-urlencoded), not JSON, with grant_type in the body. The vendor or script must change the request."),
-        c(Misconfigured, To::LoginUrl, None, "The request went to the wrong place: send it over https to your My Domain (or login.salesforce.com for the code flow), path /services/oauth2/token."),
+        c(Misconfigured, To::LoginUrl, None, "The request went to the wrong host: the login URL must be https and the org's My Domain (https://YOUR-DOMAIN.my.salesforce.com), not a Lightning or force.com address; scratch orgs and sandboxes log in at test.salesforce.com, not login.salesforce.com."),
+        c(ClientBug, To::Client, None, "Salesforce couldn't read the grant: the token request must be a form post over https (Content-Type application/x-www-form-urlencoded), not JSON, with grant_type in the body. The vendor or script must change the request."),
         fit(password, c(Misconfigured, To::Nothing, None, "The org blocks the username-password flow (OAuth and OpenID Connect Settings > Allow OAuth Username-Password Flows is off by default): switch to client credentials or the code flow.")),
     ]), "Is the body form-encoded and the address https://YOUR-DOMAIN.my.salesforce.com/services/oauth2/token?"),
     // Client credentials. ff: Client Credentials Flow help; Striim, Sumo Logic.
@@ -279,70 +354,107 @@ pub(super) const RULES: &[Rule] = &[
     ]),
     // JWT bearer. ff: forcedotcom/cli#3325, #3482; restforce#886; connected_app_continuous_ip.
     tell(r("invalid_grant", Some("user hasn't approved this consumer"), &[
-        fit(jwt, c(Misconfigured, To::Setting(S::PermittedUsers), Some(PERMITTED_ADMIN), "Nobody approved this app for the user: set Permitted Users to Admin approved users are pre-authorized and add the user's permission set under Selected Permission Sets.")),
+        fit(jwt, c(Misconfigured, To::Setting(S::PermittedUsers), Some(PERMITTED_ADMIN), "Nobody approved this app for the user: set Permitted Users to Admin approved users are pre-authorized and add the user's profile or permission set under Selected Profiles / Selected Permission Sets.")),
         fit(not_jwt, c(UserAction, To::Nothing, None, "The user never authorized this app: authorize once in the browser as that user, or pre-authorize the user with a permission set on the Policies tab.")),
-        fit(jwt, c(Misconfigured, To::LoginUrl, None, "The JWT's aud is the My Domain: use https://login.salesforce.com (production) or https://test.salesforce.com (sandbox) as the audience and login URL.")),
+        fit(jwt, c(ClientBug, To::Client, None, "The client puts the My Domain in the JWT's aud: the aud must stay https://login.salesforce.com (production) or https://test.salesforce.com (sandbox) even when the token goes to the My Domain.")),
+        c(Misconfigured, To::LoginUrl, None, "The login URL points to the wrong environment: a sandbox user logs in at https://test.salesforce.com (or the sandbox's My Domain), a production user at login.salesforce.com."),
     ]), "Is the user's permission set (or profile) listed under the app's Selected Permission Sets, with Admin approved users are pre-authorized?"),
-    r("invalid_grant", Some("audience is invalid"), &[
-        c(Misconfigured, To::LoginUrl, None, "The JWT's aud doesn't match the login host: for a sandbox use https://test.salesforce.com as audience and login URL, for production https://login.salesforce.com (with the Salesforce CLI: --instance-url)."),
-    ]),
-    r("invalid_grant", Some("audience validation failed"), &[
-        c(Misconfigured, To::LoginUrl, None, "The JWT's aud doesn't match the login host: for a sandbox use https://test.salesforce.com as audience and login URL, for production https://login.salesforce.com (with the Salesforce CLI: --instance-url)."),
-    ]),
+    tell(r("invalid_grant", Some("audience is invalid"), AUDIENCE), "Which host got the token request, and what is the aud in the JWT? They must belong to the same org."),
+    tell(r("invalid_grant", Some("audience validation failed"), AUDIENCE), "Which host got the token request, and what is the aud in the JWT? They must belong to the same org."),
     tell(r("invalid_grant", Some("invalid assertion"), &[
-        c(Misconfigured, To::Setting(S::EnableJwtBearer), None, "Salesforce can't verify the JWT's signature: upload the certificate that matches the signing key under Enable JWT Bearer Flow (the app's OAuth settings)."),
-        c(ClientBug, To::Client, None, "The JWT is malformed: it must be RS256-signed with iss = the consumer key, sub = the username, aud = the login host, exp a few minutes ahead."),
+        c(Misconfigured, To::Setting(S::EnableJwtBearer), None, "Salesforce can't verify the JWT's signature: upload the certificate of the private key the client signs with, under Enable JWT Bearer Flow (the app's OAuth settings)."),
+        c(ClientBug, To::Client, None, "The JWT is malformed or went to the wrong org: it must be RS256-signed with iss = the consumer key, sub = the username, aud = the login host, exp a few minutes ahead; a client that ignores the instance URL and posts a sandbox user's assertion to login.salesforce.com must use the sandbox's login URL."),
     ]), "Does the certificate on the app match the private key the client signs with (compare their moduli)?"),
-    when(|x| x.flow() == Some(Flow::JwtBearer), r("invalid_grant", Some("expired authorization code"), &[
-        c(ClientBug, To::Client, None, "The JWT's exp is in the past or too far ahead: check the clock of the machine that signs it (exp must be within 3 minutes)."),
-    ])),
-    tell(r("invalid_grant", Some("ip restricted"), &[
-        fit(jwt, c(Misconfigured, To::User, None, "JWT bearer always enforces the user's login IP ranges, whatever the app's IP relaxation: add the server's address to the integration user's profile Login IP Ranges.")),
-        fit(not_jwt, c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The login came from an address outside the user's allowed ranges or hours: on the Policies tab set IP Relaxation to Relax IP restrictions, or add the address to the profile's Login IP Ranges.")),
-    ]), "Which address does the request come from, and is it inside the user's profile Login IP Ranges and login hours?"),
-    // Code, refresh and user errors. ref: §4; restforce#81, #303.
-    r("invalid_grant", Some("expired authorization code"), &[
-        c(UserAction, To::Nothing, None, "The authorization code expired (after 15 minutes) or was already used: authorize again; a code works once."),
+    tell(r("invalid_grant", Some("ip restricted"), IP_RESTRICTED), IP_QUESTION),
+    // Login History's status for the same refusal.
+    tell(r("invalid_grant", Some("Restricted IP"), IP_RESTRICTED), IP_QUESTION),
+    // Login History and the login page: the password itself.
+    r("invalid_grant", Some("security token required"), &[
+        c(UserAction, To::User, None, "The login came from outside the org's trusted IP ranges without the security token: append the user's security token to the password, or add the caller's address to Network Access."),
     ]),
+    r("invalid_grant", Some("Invalid Password"), &[
+        c(UserAction, To::User, None, "The password is wrong or was changed: use the user's current password (followed by the security token for the password flow)."),
+    ]),
+    r("invalid_grant", Some("check your username and password"), &[
+        c(UserAction, To::User, None, "The login page refused the username or password: check both, and that the user isn't locked out or frozen (Setup > Users)."),
+    ]),
+    // Code, refresh and user errors. ref: §4; restforce#81, #303.
+    // ref: §4 (forrest#169; simple-salesforce#491, newrelic exporter#31 for JWT).
+    tell(r("invalid_grant", Some("expired authorization code"), &[
+        fit(not_jwt, c(UserAction, To::Nothing, None, "The authorization code expired (after 15 minutes) or was already used: authorize again; a code works once.")),
+        fit(not_jwt, c(ClientBug, To::Client, None, "The client exchanged the same authorization code twice, or too late: it must exchange each code once, right after the redirect.")),
+        fit(jwt, c(ClientBug, To::Client, None, "In the JWT bearer flow this means the assertion's exp is wrong (in the past, in milliseconds, or too far ahead): the client must set exp a few minutes ahead, in seconds, from a correct clock.")),
+    ]), "Was this a JWT bearer login (no code at all)? Then it is the assertion's exp."),
     r("invalid_grant", Some("invalid authorization code"), &[
         c(UserAction, To::Nothing, None, "The authorization code was already used or belongs to another login: authorize again; a code works once."),
     ]),
     tell(r("invalid_grant", Some("expired access/refresh token"), &[
         c(UserAction, To::Nothing, None, REAUTHORIZE),
-        c(ClientBug, To::Client, None, "With Refresh Token Rotation on, every refresh returns a new refresh token and the old one stops working: the client must store the new one. Meanwhile turn Refresh Token Rotation off, or authorize again after each failure."),
+        c(ClientBug, To::Client, None, "With Refresh Token Rotation on, every refresh returns a new refresh token and the old one stops working: the client must store the new refresh token each time. Meanwhile turn Refresh Token Rotation off, or authorize again after each failure."),
         c(Misconfigured, To::Setting(S::RefreshTokenPolicy), None, "The app's refresh token policy expires tokens: on the Policies tab choose a longer Refresh Token Policy."),
     ]), "Did the first refresh work and the second fail? Then rotation is on and the client drops the new token."),
     r("invalid_grant", Some("inactive user"), &[c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active).")]),
+    // n8n-io/n8n#31948 and its fix: a client that logs in for every call.
     r("invalid_grant", Some("login rate exceeded"), &[
-        c(Transient, To::Nothing, None, "Too many logins for this user in the last hour (Salesforce allows 3,600): wait, and reuse tokens instead of logging in for every call."),
+        c(Transient, To::Nothing, None, "Too many logins for this user in the last hour (Salesforce allows 3,600): wait for the hour to pass."),
+        c(ClientBug, To::Client, None, "The client logs in for every call: it must cache and reuse the access token until it expires, then refresh."),
     ]),
     // ref: §4 (many threads); ff: username-password flow blocked by default since Summer '23.
     tell(r("invalid_grant", Some("authentication failure"), &[
-        fit(password, c(Misconfigured, To::User, None, "The username, password or security token is wrong (the password flow needs the password followed by the security token), or the user is locked out: check the user's Login History.")),
+        fit(password, c(UserAction, To::User, None, "The username, password or security token is wrong (the password flow needs the password followed by the security token; a changed password needs the new one), or the user is locked out: check the user's Login History.")),
         fit(password, c(Misconfigured, To::Nothing, None, "The org blocks the username-password flow: turn on Allow OAuth Username-Password Flows in OAuth and OpenID Connect Settings, or better, switch to client credentials.")),
+        fit(client_credentials, c(ClientBug, To::Client, None, "The client sent grant_type=password although client credentials was meant: give the library only the consumer key, the secret and the org's My Domain (domain), without a username.")),
         fit(not_password, c(Misconfigured, To::LoginUrl, None, "The login went to the wrong host: a sandbox user must use https://test.salesforce.com or the sandbox's My Domain, a production user login.salesforce.com or its My Domain.")),
         c(Misconfigured, To::User, None, "Salesforce refused the user: check the user is active, not frozen or locked, and has API Enabled; Login History says which."),
     ]), "Open Setup > Users > the user > Login History: its Status names the real reason."),
+    // The code alone, or an OAuth library's generic sentence for it (RFC 6749 §5.2).
+    tell(r("invalid_grant", Some("provided authorization grant"), GRANT), "Which request failed: a code exchange, a refresh, or a password login?"),
     r("invalid_grant", Some("invalid user credentials"), &[
         c(Misconfigured, To::User, None, "The username, password or security token is wrong, or the user is locked out: check the user's Login History."),
     ]),
+    tell(r("invalid_grant", None, GRANT), "Which request failed: a code exchange, a refresh, or a password login?"),
     // Revoke. ref: §5.4.
     r("invalid_token", None, &[c(UserAction, To::Nothing, None, "The token was already invalid (revoked, expired or never issued); there is nothing left to revoke.")]),
     r("unsupported_token_type", None, &[c(ClientBug, To::Client, None, "Salesforce can't revoke that kind of token: revoke the refresh or access token itself.")]),
     r("rate_limit_exceeded", None, &[c(Transient, To::Nothing, None, "Too many logins: wait before trying again.")]),
     r("server_error", None, &[c(Transient, To::Nothing, None, "Salesforce had a server error: try again in a few minutes.")]),
-    r("service_unavailable", None, &[c(Transient, To::Nothing, None, "Salesforce is unavailable (maintenance or an incident): try again later; trust.salesforce.com shows incidents.")]),
-    r("unknown_error", None, &[c(Transient, To::Nothing, None, "Salesforce answered with an unspecified error: try again in a few minutes; if it stays, check the user's Login History.")]),
+    r("service_unavailable", None, &[c(Transient, To::Nothing, None, "Salesforce is unavailable (maintenance or an incident): retry later; trust.salesforce.com shows incidents.")]),
+    // Sumo Logic's Salesforce source troubleshooting: not transient despite its wording.
+    tell(r("unknown_error", None, &[
+        c(Misconfigured, To::LoginUrl, None, "Despite \"retry your request\", retrying rarely helps: the request went to login.salesforce.com where the org must be reached on its own My Domain. Change the login URL to https://YOUR-DOMAIN.my.salesforce.com."),
+        c(Transient, To::Nothing, None, "If the host was already the My Domain, Salesforce had a passing fault: retry in a few minutes."),
+    ]), "Which host got the request?"),
+    // SalesforceMobileSDK-iOS (Summer '24: one token request per refresh token at a time).
+    r("token_request_in_progress", None, &[
+        c(ClientBug, To::Client, None, "Several concurrent refreshes used the same refresh token; Salesforce handles one at a time: the client must refresh once and share the new access token."),
+    ]),
+    // simple-salesforce falls back to a password login when client credentials parameters are missing.
+    r("client_credentials_params_missing", None, &[
+        c(ClientBug, To::Client, None, "The library fell back to a username-password login because it didn't get what client credentials needs: pass the consumer key and secret with the org's My Domain (domain) and no username."),
+    ]),
+    // sfdx-jwt behind Zscaler (forcedotcom/cli): a proxy that inspects TLS.
+    r("tls_untrusted", None, &[
+        c(Transient, To::Nothing, None, "The TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate, or have Salesforce's hosts bypass the proxy."),
+    ]),
     // REST. ref: §6.5; jsforce isSessionExpired.
     r("API_DISABLED_FOR_ORG", None, &[c(Misconfigured, To::Setting(S::ApiEnabled), Some("checked"), API_ENABLED)]),
-    r("INVALID_SESSION_ID", Some("not valid for use with the REST API"), &[
+    // ref: §6.5; jsforce PR#1301 (high assurance); NangoHQ/nango#4344 (IP relaxation).
+    tell(r("INVALID_SESSION_ID", Some("not valid for use with the REST API"), &[
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token can't call the REST API: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
-    ]),
+        c(Misconfigured, To::User, None, "The user's profile requires a High Assurance session (Session Security Level Required at Login): set it to None for the integration user, or log in with MFA; refreshing won't help."),
+        c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The API call comes from another address than the login: on the Policies tab set IP Relaxation to Relax IP restrictions, then connect again."),
+    ]), "Does the token's scope include api? If it does, look at the profile's Session Security Level Required at Login."),
+    // corpus_causes: restforce#284, MavensMate#463, jsforce#386, HappySoup.io#214, laravel#39.
     tell(r("INVALID_SESSION_ID", None, &[
-        c(UserAction, To::Nothing, None, "The session expired or was revoked (session timeout, logout, password change): get a new token, by refresh or by logging in again."),
+        c(UserAction, To::Nothing, None, "The session expired or was revoked (session timeout, logout, password change): get a new token, by refresh, or log out and log in again."),
+        c(ClientBug, To::Client, None, "The client never refreshes the expired token: it was set up without the client id and client_secret its refresh needs (client_id, client_secret), or with a malformed host (https:// twice in the instance URL, or a host option like https://test.salesforce.com where test.salesforce.com is wanted). Fix the client's configuration."),
+        c(Misconfigured, To::Nothing, None, IP_LOCK),
         c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
-    ]), "Did the same token work a moment ago? Then it expired or was revoked; if it never worked, compare the host you call with the token's instance_url."),
+    ]), "Did the same token work a moment ago? Then it expired and the client should refresh; if a fresh token fails at once, look at the session's IP checks and compare the host you call with the token's instance_url."),
+    r("INSUFFICIENT_ACCESS", Some("Requires Extra Verification"), &[
+        c(UserAction, To::Nothing, None, "This call needs a verified (high assurance) session: verify your identity (MFA) and run it again."),
+    ]),
     r("INVALID_AUTH_HEADER", None, &[
         fit(mcp, c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "Hosted MCP accepts only JWT access tokens: check Issue JSON Web Token (JWT)-based access tokens for named users, then connect again.")),
         c(ClientBug, To::Client, None, "The request had no valid Authorization header: the client must send Authorization: Bearer followed by the access token."),
@@ -350,8 +462,17 @@ pub(super) const RULES: &[Rule] = &[
     r("INVALID_JWT_FORMAT", None, &[
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server got an opaque token where it needs a JWT: check Issue JSON Web Token (JWT)-based access tokens for named users, and ask for mcp_api without api, then connect again."),
     ]),
-    r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org used up its daily API requests: wait for the rolling 24 hours to free some, or buy more.")]),
-    r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token.")]),
+    r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org reached its API request limit, counted over a rolling 24 hours: wait until usage drops (Setup > System Overview shows it), or raise the limit.")]),
+    r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token (refresh, or log in again).")]),
+    // Hosted MCP. ff: claude-ai-mcp#171, #184; ArcadeAI/docs PR#1136; reshapr.
+    tell(r("mcp_invalid_token", None, &[
+        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server refused an opaque token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
+        c(Misconfigured, To::Setting(S::OauthScopes), None, "With the api scope next to mcp_api Salesforce can issue an opaque token the MCP server rejects: keep only mcp_api and refresh_token in Selected OAuth Scopes."),
+    ]), "Does the access token start with 00D (opaque) or eyJ (a JWT)?"),
+    tell(r("McpServerError", None, &[
+        c(Misconfigured, To::Nothing, None, "The login worked but the MCP server isn't available: turn on Enable MCP Service in Setup > User Interface, and activate the server (Setup > MCP Servers > the server > Activate); an inactive server answers 404."),
+        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The server refused the token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
+    ]), "Does Login History show the OAuth login as successful? Then the problem is the server, not the app."),
 ];
 
 pub(super) fn find(context: &Context, error: &str, description: &str) -> Option<&'static Rule> {
@@ -429,6 +550,37 @@ const PHRASES: &[(&str, &str)] = &[
     ("TotalRequests Limit exceeded", "REQUEST_LIMIT_EXCEEDED"),
     ("this app is blocked by admin", "OAUTH_APP_BLOCKED"),
     ("invalid client credentials", "invalid_client"),
+    ("grant type not supported", "unsupported_grant_type"),
+    ("Failed: Restricted IP", "invalid_grant"),
+    ("API security token required", "invalid_grant"),
+    ("Failed: Invalid Password", "invalid_grant"),
+    ("Please check your username and password", "invalid_grant"),
+    (
+        "This session is not valid for use with the REST API",
+        "INVALID_SESSION_ID",
+    ),
+    ("invalid session id", "INVALID_SESSION_ID"),
+    ("The provided authorization grant", "invalid_grant"),
+    (
+        "Token request is already being processed",
+        "token_request_in_progress",
+    ),
+    (
+        "You must submit either a security token or organizationId",
+        "client_credentials_params_missing",
+    ),
+    ("unable to get local issuer certificate", "tls_untrusted"),
+    (
+        "self signed certificate in certificate chain",
+        "tls_untrusted",
+    ),
+    (
+        "Service was temporarily interrupted or is unavailable",
+        "service_unavailable",
+    ),
+    ("Invalid unsecured/JWS/JWE header", "mcp_invalid_token"),
+    ("Authorization with the MCP server failed", "McpServerError"),
+    ("Invalid token", "mcp_invalid_token"),
 ];
 
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {

@@ -241,6 +241,10 @@ pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
                 None => toast(model, "Nothing to jump to: press r to try again."),
             }
         }
+        Key::Char('o') if !connected => {
+            model.connect.show_causes = !model.connect.show_causes;
+            Vec::new()
+        }
         Key::Char('r') if !model.connect.running => start(model, false),
         Key::Esc if !model.connect.running => {
             model.screen = Screen::Review;
