@@ -430,3 +430,58 @@ fn explain_diagnoses_pasted_errors() {
     assert!(text.contains("15 minutes"), "the propagation note: {text}");
     assert!(text.contains("Copy the Consumer Key and Secret"), "{text}");
 }
+
+#[test]
+fn explain_json_lists_ranked_causes_and_reads_stdin() {
+    let ambiguous = r#"sync failed: 401 [{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#;
+    let output = wizard()
+        .args(["explain", ambiguous, "--json"])
+        .output()
+        .unwrap();
+    remember(&output);
+    let view = json_of(&output);
+    let causes = view["causes"].as_array().unwrap();
+    assert!(causes.len() > 1, "{view}");
+    // The top-level fields stay the first cause, so scripts keep working.
+    for field in ["kind", "step", "setting", "value", "message"] {
+        assert_eq!(view[field], causes[0][field], "{field}: {view}");
+    }
+    assert!(view["tell_apart"].is_string(), "{view}");
+
+    let mut child = wizard()
+        .args(["explain", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"error":"invalid_grant","error_description":"invalid code verifier"}"#)
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    remember(&output);
+    assert_eq!(json_of(&output)["kind"], "client-bug");
+}
+
+#[test]
+fn explain_uses_how_long_ago_the_app_was_saved() {
+    let kind = |minutes: &str| {
+        let output = wizard()
+            .args([
+                "explain",
+                "error=invalid_client_id",
+                "--saved-minutes-ago",
+                minutes,
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        remember(&output);
+        json_of(&output)["kind"].as_str().unwrap().to_string()
+    };
+    assert_eq!(kind("3"), "propagating");
+    assert_eq!(kind("45"), "misconfigured");
+}

@@ -522,8 +522,11 @@ pub(super) fn known() -> Vec<Known> {
     known
 }
 
-/// Sentences of Salesforce's pages and of Login History that stand for an error without naming
-/// its code. ff: KB 000003819; forcedotcom/cli#3482; mcp-hosted#7.
+/// Sentences of Salesforce's pages, of Login History and of common clients that stand for an
+/// error without naming its code. ff: KB 000003819; forcedotcom/cli#3482; mcp-hosted#7. The
+/// lower-case names without a Salesforce code (`api_only_user`, `cross_org_oauth`,
+/// `token_request_in_progress`, `client_credentials_params_missing`, `tls_untrusted`,
+/// `mcp_invalid_token`) are ours: Salesforce shows these as text only.
 const PHRASES: &[(&str, &str)] = &[
     (
         "External client app is not installed in this org",
