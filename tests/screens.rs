@@ -268,3 +268,36 @@ fn no_color_draws_the_same_text() {
     plain.color = false;
     assert_eq!(draw(&plain, 80, 24), draw(&model(), 80, 24));
 }
+
+#[test]
+fn other_possible_causes_show_on_demand() {
+    let mut m = to_review("apideck");
+    press(&mut m, Key::Enter);
+    let ambiguous = eca_wizard::salesforce::diagnosis::diagnose(
+        eca_wizard::salesforce::diagnosis::Phase::Rest,
+        "INVALID_SESSION_ID",
+        "Session expired or invalid",
+        eca_wizard::salesforce::diagnosis::Window::After,
+    );
+    assert!(ambiguous.others.len() > 1);
+    let summary = Summary {
+        outcome: Outcome::UserAction,
+        checks: vec![Check::failed("rest_api", ambiguous.clone())],
+        diagnosis: Some(ambiguous.clone()),
+        instance_url: None,
+        identity: None,
+        attempts: 1,
+    };
+    update(&mut m, Msg::ConnectFinished(Box::new(summary)));
+    let before = draw(&m, 120, 40);
+    assert!(before.contains("Press o for"), "{before}");
+    assert!(before.contains("o other causes"), "{before}");
+    assert!(!before.contains("Other possible causes"), "{before}");
+    press(&mut m, Key::Char('o'));
+    let after = draw(&m, 120, 40);
+    assert!(after.contains("Other possible causes"), "{after}");
+    let second = &ambiguous.others[0].message;
+    assert!(after.contains(&second[..30]), "{after}");
+    press(&mut m, Key::Char('o'));
+    assert!(!draw(&m, 120, 40).contains("Other possible causes"));
+}
