@@ -103,6 +103,10 @@ pub struct MetadataArgs {
     /// JWT bearer: the public certificate (PEM) to put in the global OAuth settings
     #[arg(long, value_name = "FILE")]
     pub certificate: Option<std::path::PathBuf>,
+    /// Policy member names: `setup` (<App>_oauthPlcy, <App>_plcy, as an app created in Setup has
+    /// them) or `packaged` (<App>_oauth_defaultPolicy, <App>_defaultPolicy, as a package installs them)
+    #[arg(long, value_enum, default_value_t = crate::metadata::PolicyNames::Setup)]
+    pub policy_names: crate::metadata::PolicyNames,
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,

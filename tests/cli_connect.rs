@@ -32,7 +32,16 @@ fn remember(output: &Output) {
 /// No secret, token, code or verifier in anything printed so far.
 fn assert_no_secrets() {
     for text in PRINTED.lock().unwrap().iter() {
-        for needle in [SECRET, "!AQ0AQ", "5Aep861", "aPrx", "code_verifier", "eyJ"] {
+        // The verifier parameter with a value; the word alone may name it in a diagnosis.
+        for needle in [
+            SECRET,
+            "!AQ0AQ",
+            "5Aep861",
+            "aPrx",
+            "code_verifier=",
+            "\"code_verifier\":",
+            "eyJ",
+        ] {
             assert!(
                 !text.contains(needle),
                 "found {needle:?} in output:\n{text}"

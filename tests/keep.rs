@@ -317,7 +317,7 @@ async fn metadata_takes_the_run_as_user_from_a_profile() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let policy = std::fs::read_to_string(out_dir.join("force-app/main/default/extlClntAppOauthPolicies/Service_Board_Sync_oauth_defaultPolicy.ecaOauthPlcy-meta.xml")).unwrap();
+    let policy = std::fs::read_to_string(out_dir.join("force-app/main/default/extlClntAppOauthPolicies/Service_Board_Sync_oauthPlcy.ecaOauthPlcy-meta.xml")).unwrap();
     assert!(
         policy.contains(&format!(
             "<clientCredentialsFlowUser>{DEMO_INTEGRATION_USER}</clientCredentialsFlowUser>"

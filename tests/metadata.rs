@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::process::Command;
 
 use eca_wizard::emulator::org::DEMO_JWT_CERTIFICATE;
-use eca_wizard::metadata::{File, MetadataError, Options, generate};
+use eca_wizard::metadata::{File, MetadataError, Options, PolicyNames, generate};
 use eca_wizard::recipe;
 
 fn options() -> Options {
@@ -16,6 +16,7 @@ fn options() -> Options {
         contact_email: Some("admin@acme.example".into()),
         callback_urls: vec!["https://app.example.com/callback".into()],
         certificate: Some(DEMO_JWT_CERTIFICATE.into()),
+        policy_names: PolicyNames::Setup,
         ..Options::default()
     }
 }
@@ -131,6 +132,16 @@ fn every_recipe_generates_well_formed_files_in_salesforce_folders() {
         assert_eq!(project["sourceApiVersion"], "66.0");
         let ignore = files.iter().find(|f| f.path == ".gitignore").unwrap();
         assert!(ignore.contents.contains("extlClntAppGlobalOauthSets"));
+        // Force-ignored, the global settings never reach the org (forcedotcom/cli#1672).
+        let force = files.iter().find(|f| f.path == ".forceignore").unwrap();
+        assert!(
+            !force
+                .contents
+                .lines()
+                .any(|l| !l.starts_with('#') && l.contains("extlClntApp")),
+            "{}",
+            force.contents
+        );
     }
 }
 
@@ -289,4 +300,81 @@ fn the_command_writes_the_project_and_refuses_to_overwrite() {
     let bad = run(&["--force", "--callback-url", "http://example.com/cb"]);
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn policies_are_named_as_setup_names_them_unless_packaged() {
+    let recipe = recipe::builtin_by_id("apideck").unwrap();
+    let paths = |policy_names| -> Vec<String> {
+        let options = Options {
+            policy_names,
+            ..options()
+        };
+        generate(recipe, &options)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.path)
+            .collect()
+    };
+    let setup = paths(PolicyNames::Setup);
+    let name = |suffix: &str, paths: &[String]| {
+        paths
+            .iter()
+            .find(|p| p.ends_with(suffix))
+            .map(|p| {
+                p.rsplit('/')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(suffix)
+                    .to_string()
+            })
+            .unwrap()
+    };
+    let app = name(".eca-meta.xml", &setup);
+    assert_eq!(
+        name(".ecaOauthPlcy-meta.xml", &setup),
+        format!("{app}_oauthPlcy")
+    );
+    assert_eq!(name(".ecaPlcy-meta.xml", &setup), format!("{app}_plcy"));
+    let packaged = paths(PolicyNames::Packaged);
+    assert_eq!(
+        name(".ecaOauthPlcy-meta.xml", &packaged),
+        format!("{app}_oauth_defaultPolicy")
+    );
+    assert_eq!(
+        name(".ecaPlcy-meta.xml", &packaged),
+        format!("{app}_defaultPolicy")
+    );
+}
+
+#[test]
+fn the_readme_names_the_integration_user_the_flow_needs() {
+    let readme = |id: &str| {
+        let files = generate(recipe::builtin_by_id(id).unwrap(), &options()).unwrap();
+        files
+            .into_iter()
+            .find(|f| f.path == "README.md")
+            .unwrap()
+            .contents
+    };
+    // An API-only user can't sign in in a browser (KB 000003819): wrong for the code flow.
+    let code = readme("apideck");
+    assert!(code.contains("can sign in in a browser"), "{code}");
+    assert!(code.contains("not the API-only"), "{code}");
+    for id in ["service-board-sync", "lightning-out"] {
+        let direct = readme(id);
+        assert!(
+            direct.contains("Minimum Access - API Only Integrations"),
+            "{id}: {direct}"
+        );
+    }
+    // Permission set and user before the app whose policies name the Run As user.
+    let order = [
+        "PermissionSet:",
+        "assign permset",
+        "--manifest manifest/package.xml",
+    ];
+    let at: Vec<usize> = order.iter().map(|s| code.find(s).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{code}");
+    assert!(code.contains("deliberately not in `.forceignore`"));
 }

@@ -13,13 +13,15 @@ use common::*;
 
 /// Pieces of every secret the emulator hands out: the consumer secret itself, and the shapes
 /// of its access tokens (`00D…!AQ0AQ…`), refresh tokens (`5Aep861…`), codes (`aPrx…`), and the
-/// PKCE verifier parameter.
-const NEEDLES: [&str; 6] = [
+/// PKCE verifier parameter with its value, form-encoded or in JSON (the word alone may appear in
+/// a diagnosis that names the parameter).
+const NEEDLES: [&str; 7] = [
     SECRET,
     "!AQ0AQ",
     "5Aep861",
     "aPrx",
-    "code_verifier",
+    "code_verifier=",
+    "\"code_verifier\":",
     "eyJhbGci",
 ];
 

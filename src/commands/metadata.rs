@@ -57,6 +57,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<()> {
         run_as,
         permission_set: args.permission_set.clone(),
         certificate,
+        policy_names: args.policy_names,
     };
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     if !args.force

@@ -31,6 +31,18 @@ pub struct Options {
     pub permission_set: Option<String>,
     /// PEM certificate for JWT bearer.
     pub certificate: Option<String>,
+    pub policy_names: PolicyNames,
+}
+
+/// How the policy members are named. Setup names them `<App>_oauthPlcy` and `<App>_plcy`; a
+/// package installs `<App>_oauth_defaultPolicy` and `<App>_defaultPolicy`. Deploying policies
+/// under other names than the app already has fails with "duplicate value found" (ff: Setup
+/// Audit Trail rows; Infisical PR #6326; sfdx-hardis).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PolicyNames {
+    #[default]
+    Setup,
+    Packaged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,7 +101,7 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
     if callbacks.is_empty() {
         return Err(MetadataError::NoCallback);
     }
-    let names = Names::new(&app);
+    let names = Names::new(&app, options.policy_names);
     let p = Project {
         recipe,
         options,
@@ -146,21 +158,21 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
         },
         File {
             path: ".forceignore".into(),
-            contents: ignore_file(),
+            contents: FORCE_IGNORE.into(),
         },
         File {
             path: ".gitignore".into(),
-            contents: ignore_file(),
+            contents: git_ignore(),
         },
         File {
             path: "README.md".into(),
-            contents: readme(&app, &permission_set, recipe, client_credentials),
+            contents: readme(&names, &permission_set, recipe, client_credentials),
         },
     ])
 }
 
-/// Member names of the satellite files, following the names Salesforce gives them itself
-/// (`<App>_defaultPolicy`, `<OAuthSettings>_defaultPolicy`: observed, UNCONFIRMED as a rule).
+/// Member names of the satellite files. Only the policies' names are matched against an app
+/// that exists; the others are free-form (ff: "Metadata that deploys").
 struct Names {
     app: String,
     global: String,
@@ -170,14 +182,20 @@ struct Names {
 }
 
 impl Names {
-    fn new(app: &str) -> Names {
-        let oauth = format!("{app}_oauth");
+    fn new(app: &str, policies: PolicyNames) -> Names {
+        let (oauth_policy, app_policy) = match policies {
+            PolicyNames::Setup => (format!("{app}_oauthPlcy"), format!("{app}_plcy")),
+            PolicyNames::Packaged => (
+                format!("{app}_oauth_defaultPolicy"),
+                format!("{app}_defaultPolicy"),
+            ),
+        };
         Names {
             app: app.to_string(),
             global: format!("{app}_glbl"),
-            oauth_policy: format!("{oauth}_defaultPolicy"),
-            oauth,
-            app_policy: format!("{app}_defaultPolicy"),
+            oauth: format!("{app}_oauth"),
+            oauth_policy,
+            app_policy,
         }
     }
 }
@@ -418,28 +436,72 @@ fn package_xml(names: &Names, permission_set: &str) -> String {
     document("Package", &children)
 }
 
-fn ignore_file() -> String {
+/// The global OAuth settings must deploy with the rest: force-ignored, a manifest deploy fails
+/// ("named in package.xml, but was not found", forcedotcom/cli#1672) and a source deploy makes an
+/// app without callbacks, flows or security toggles (ff: "Metadata that deploys").
+const FORCE_IGNORE: &str = "# The global OAuth settings are deployed: never list them here (see README.md).\n.sfdx/\n.sf/\n";
+
+/// Salesforce: the global OAuth settings "must not be added to source control".
+fn git_ignore() -> String {
     format!(
-        "# Org-bound OAuth settings (consumer key after a retrieve, callback URLs): never commit them.\n**/{GLOBAL_SETTINGS_FOLDER}/\n"
+        "# Org-bound OAuth settings (a retrieve adds the consumer key): deploy them, never commit them.\n**/{GLOBAL_SETTINGS_FOLDER}/\n.sfdx/\n.sf/\n"
     )
 }
 
-fn readme(app: &str, permission_set: &str, recipe: &Recipe, client_credentials: bool) -> String {
+/// Who the integration user is depends on the flow: an API-only user can't sign in in a browser
+/// (ff: KB 000003819), so the code flow needs a user who can.
+fn integration_user(flow: Flow) -> &'static str {
+    match flow {
+        Flow::AuthCode => {
+            "a user who can sign in in a browser (a Salesforce or Salesforce Platform license), with API Enabled; \
+             not the API-only Salesforce Integration license, whose users can't sign in to authorize the app"
+        }
+        Flow::ClientCredentials | Flow::JwtBearer => {
+            "an API-only user: Salesforce Integration license, profile Minimum Access - API Only Integrations, \
+             and the Salesforce API Integration permission set license"
+        }
+    }
+}
+
+fn readme(
+    names: &Names,
+    permission_set: &str,
+    recipe: &Recipe,
+    client_credentials: bool,
+) -> String {
+    let app = &names.app;
+    let (oauth_policy, app_policy) = (&names.oauth_policy, &names.app_policy);
+    let policies = if oauth_policy.ends_with("_oauthPlcy") {
+        "The policies are named as Setup names them, so the deploy updates an app made in Setup; \
+         for an app installed from a package, generate with `--policy-names packaged`."
+    } else {
+        "The policies are named as a package installs them; for an app made in Setup, generate \
+         with `--policy-names setup`."
+    };
     let mut text = format!(
         "# {app}: External Client App for {}\n\n\
          Generated by eca-wizard from the `{}` recipe (mirrors {}).\n\n\
-         ## Deploy\n\n\
-         1. Deploy the permission set first: `sf project deploy start --metadata PermissionSet:{permission_set} --target-org ORG`\n\
-         2. Create the integration user (Salesforce Integration license, profile Minimum Access - API Only Integrations), assign the Salesforce API Integration permission set license and `{permission_set}`.\n\
-         3. Deploy the app: `sf project deploy start --manifest manifest/package.xml --target-org ORG`\n\
-         4. Copy the consumer key and secret from Setup (External Client App Manager > {app} > Settings > Consumer Key and Secret); metadata never carries the secret.\n\n\
+         ## Deploy, in this order\n\n\
+         1. The permission set: `sf project deploy start --metadata PermissionSet:{permission_set} --target-org ORG`\n\
+         2. The integration user, {}. Assign it the permission set: \
+         `sf org assign permset --name {permission_set} --on-behalf-of USERNAME --target-org ORG`\n\
+         3. The app with its settings and policies (a Run As user named in the policies must exist by now): \
+         `sf project deploy start --manifest manifest/package.xml --target-org ORG`\n\
+         4. Copy the consumer key and secret from Setup (External Client App Manager > {app} > Settings > \
+         Consumer Key and Secret); metadata never carries the secret.\n\n\
+         Policies: `{oauth_policy}`, `{app_policy}`. {policies}\n\n\
          ## Never commit\n\n\
-         `force-app/main/default/{GLOBAL_SETTINGS_FOLDER}/` holds org-bound OAuth settings; it is in `.gitignore` and `.forceignore`. \
-         Before deploying to another org, remove any `consumerKey`, `consumerSecret`, `oauthLink` or `orgScopedExternalApp` a retrieve added.\n",
-        recipe.vendor, recipe.id, recipe.guide
+         `force-app/main/default/{GLOBAL_SETTINGS_FOLDER}/` holds the org-bound OAuth settings (callback URLs, flows, \
+         security toggles; a retrieve adds the consumer key). It is in `.gitignore`, so it never reaches source \
+         control, and deliberately not in `.forceignore`: the deploy needs it. Before deploying to another org, \
+         remove any `consumerKey`, `consumerSecret`, `oauthLink` or `orgScopedExternalApp` a retrieve added.\n",
+        recipe.vendor,
+        recipe.id,
+        recipe.guide,
+        integration_user(recipe.flow)
     );
     if client_credentials {
-        text.push_str("\nThe Run As user in the OAuth policies must exist and be API-only before the policies deploy.\n");
+        text.push_str("\nThe Run As user in the OAuth policies must exist before step 3.\n");
     }
     if recipe.flow == Flow::JwtBearer {
         text.push_str("\nJWT bearer needs the certificate in the global OAuth settings (`--certificate FILE`), or uploaded in Setup.\n");

@@ -179,6 +179,8 @@ fn write_metadata(saved: &crate::wizard::SavedSetup) -> anyhow::Result<PathBuf> 
         run_as: answer("integration_username"),
         permission_set: answer("permission_set"),
         certificate: answer("certificate_path").and_then(|path| std::fs::read_to_string(path).ok()),
+        // The checklist creates the app in Setup, which names its policies this way.
+        policy_names: crate::metadata::PolicyNames::Setup,
     };
     let files = crate::metadata::generate(recipe, &options)?;
     let dir = PathBuf::from(format!(
