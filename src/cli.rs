@@ -107,6 +107,12 @@ pub struct MetadataArgs {
     /// them) or `packaged` (<App>_oauth_defaultPolicy, <App>_defaultPolicy, as a package installs them)
     #[arg(long, value_enum, default_value_t = crate::metadata::PolicyNames::Setup)]
     pub policy_names: crate::metadata::PolicyNames,
+    /// Also grant the objects the recipe marks optional (such as Knowledge articles)
+    #[arg(long)]
+    pub include_optional: bool,
+    /// JWT bearer recipes: write the app without a certificate, so with JWT bearer off
+    #[arg(long, conflicts_with = "certificate")]
+    pub no_jwt_certificate: bool,
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,

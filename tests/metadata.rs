@@ -17,6 +17,8 @@ fn options() -> Options {
         callback_urls: vec!["https://app.example.com/callback".into()],
         certificate: Some(DEMO_JWT_CERTIFICATE.into()),
         policy_names: PolicyNames::Setup,
+        include_optional: false,
+        without_jwt_certificate: false,
         ..Options::default()
     }
 }
@@ -226,28 +228,132 @@ fn jwt_bearer_is_admin_approved_with_the_certificate() {
     );
 }
 
+fn permission_set_objects(files: &[File]) -> Vec<String> {
+    let file = files
+        .iter()
+        .find(|f| f.path.ends_with(".permissionset-meta.xml"))
+        .unwrap();
+    let doc = roxmltree::Document::parse(&file.contents).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("object"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect()
+}
+
 #[test]
-fn the_permission_set_grants_api_enabled_and_the_recipe_objects() {
+fn the_permission_set_names_only_objects_with_object_permissions() {
+    // Objects without object permissions make the deploy fail (field facts; jetstream#1715).
+    let files = project("aptedge");
+    let objects = permission_set_objects(&files);
+    for object in ["Case", "Contact", "Account"] {
+        assert!(
+            objects.iter().any(|o| o == object),
+            "{object} missing: {objects:?}"
+        );
+    }
+    for object in [
+        "CaseComment",
+        "CaseHistory",
+        "CaseTeamMember",
+        "FeedItem",
+        "Attachment",
+        "ContentDocument",
+        "ContentVersion",
+        "User",
+        "EmailMessage",
+        "Knowledge__kav",
+    ] {
+        assert!(
+            !objects.iter().any(|o| o == object),
+            "{object} is in the permission set"
+        );
+    }
+    // The README says what grants access instead, and how to add the optional ones.
+    let readme = &files
+        .iter()
+        .find(|f| f.path == "README.md")
+        .unwrap()
+        .contents;
+    assert!(readme.contains("`CaseComment`: not in the permission set (it has no object permissions): access follows the parent Case"), "{readme}");
+    assert!(
+        readme.contains("`Knowledge__kav`: optional, left out"),
+        "{readme}"
+    );
+    let with_optional = generate(
+        recipe::builtin_by_id("aptedge").unwrap(),
+        &Options {
+            include_optional: true,
+            ..options()
+        },
+    )
+    .unwrap();
+    assert!(
+        permission_set_objects(&with_optional)
+            .iter()
+            .any(|o| o == "Knowledge__kav")
+    );
+}
+
+#[test]
+fn aptedge_ticks_client_credentials_on_the_settings_tab_only() {
+    let recipe = recipe::builtin_by_id("aptedge").unwrap();
+    let files = generate(
+        recipe,
+        &Options {
+            run_as: None,
+            ..options()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        values(&files, ".ecaGlblOauth-meta.xml")["isClientCredentialsFlowEnabled"],
+        "true"
+    );
+    let policies = values(&files, ".ecaOauthPlcy-meta.xml");
+    assert_eq!(policies["isClientCredentialsFlowEnabled"], "false");
+    assert!(
+        !policies.contains_key("clientCredentialsFlowUser"),
+        "{policies:?}"
+    );
+}
+
+#[test]
+fn jwt_bearer_needs_the_certificate_or_says_it_is_left_out() {
+    let recipe = recipe::builtin_by_id("lightning-out").unwrap();
+    let refused = generate(
+        recipe,
+        &Options {
+            certificate: None,
+            ..options()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(refused, MetadataError::NoCertificate(_)));
+    assert!(
+        refused.to_string().contains("--certificate FILE"),
+        "{refused}"
+    );
+    assert!(
+        refused.to_string().contains("--no-jwt-certificate"),
+        "{refused}"
+    );
+    let on_purpose = Options {
+        certificate: None,
+        without_jwt_certificate: true,
+        ..options()
+    };
+    let files = generate(recipe, &on_purpose).unwrap();
+    assert!(!values(&files, ".ecaGlblOauth-meta.xml").contains_key("certificate"));
+}
+
+#[test]
+fn the_permission_set_grants_api_enabled_and_read_only_access() {
     let files = project("aptedge");
     let file = files
         .iter()
         .find(|f| f.path.ends_with(".permissionset-meta.xml"))
         .unwrap();
     let doc = roxmltree::Document::parse(&file.contents).unwrap();
-    let objects: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("object"))
-        .map(|n| n.text().unwrap())
-        .collect();
-    for object in [
-        "Case",
-        "CaseComment",
-        "EmailMessage",
-        "ContentVersion",
-        "Knowledge__kav",
-    ] {
-        assert!(objects.contains(&object), "{object} missing");
-    }
     let read_only = doc
         .descendants()
         .filter(|n| n.has_tag_name("objectPermissions"))

@@ -293,3 +293,54 @@ fn client_credentials_without_run_as_is_refused() {
     );
     assert!(refused(&text).contains("run-as-user"));
 }
+
+#[test]
+fn each_flow_names_the_integration_user_it_needs() {
+    // An API-only user can't sign in in a browser (field facts: KB 000003819), so only client
+    // credentials may use the Salesforce Integration license; the code flow needs a user who can.
+    for recipe in recipe::builtin().unwrap() {
+        let Some(step) = recipe
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::IntegrationUser)
+        else {
+            continue;
+        };
+        let license = recipe
+            .setting_value(SettingKey::UserLicense)
+            .map(|v| format!("{v:?}"));
+        match recipe.flow {
+            Flow::AuthCode => {
+                assert!(
+                    step.what.contains("sign in"),
+                    "{}: {}",
+                    recipe.id,
+                    step.what
+                );
+                assert!(
+                    license
+                        .as_deref()
+                        .is_none_or(|l| !l.contains("Salesforce Integration")),
+                    "{}: {license:?}",
+                    recipe.id
+                );
+            }
+            Flow::ClientCredentials => {
+                assert!(
+                    license
+                        .as_deref()
+                        .is_some_and(|l| l.contains("Salesforce Integration")),
+                    "{}",
+                    recipe.id
+                );
+                assert!(
+                    step.what.contains("Minimum Access - API Only Integrations"),
+                    "{}",
+                    recipe.id
+                );
+            }
+            // Lightning Out signs in the named users it embeds, not one integration user.
+            Flow::JwtBearer => {}
+        }
+    }
+}

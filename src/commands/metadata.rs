@@ -58,6 +58,8 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<()> {
         permission_set: args.permission_set.clone(),
         certificate,
         policy_names: args.policy_names,
+        include_optional: args.include_optional,
+        without_jwt_certificate: args.no_jwt_certificate,
     };
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     if !args.force

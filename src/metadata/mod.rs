@@ -8,8 +8,8 @@ mod xml;
 use crate::recipe::{ObjectPermission, Recipe, SettingValue};
 use crate::salesforce::Flow;
 use crate::salesforce::naming::{check_api_name, suggest_api_name};
-use crate::salesforce::scopes;
 use crate::salesforce::settings::{IP_RELAXATION, PERMITTED_ADMIN, SettingKey};
+use crate::salesforce::{objects, scopes};
 use xml::{Node, document, flag, text};
 
 /// The API version written into the project and manifest (Spring '26).
@@ -32,6 +32,10 @@ pub struct Options {
     /// PEM certificate for JWT bearer.
     pub certificate: Option<String>,
     pub policy_names: PolicyNames,
+    /// Also grant the objects the recipe marks optional (Knowledge, ...).
+    pub include_optional: bool,
+    /// JWT bearer recipes: write the app without its certificate, so with JWT bearer off.
+    pub without_jwt_certificate: bool,
 }
 
 /// How the policy members are named. Setup names them `<App>_oauthPlcy` and `<App>_plcy`; a
@@ -51,6 +55,10 @@ pub enum MetadataError {
         "the {0} recipe uses client credentials, which needs a Run As user: pass --run-as USERNAME (an API-only integration user)"
     )]
     NoRunAs(String),
+    #[error(
+        "the {0} recipe uses JWT bearer, which needs the app's certificate: pass --certificate FILE (the public certificate of the key that signs the JWT), or --no-jwt-certificate to write the app with JWT bearer off"
+    )]
+    NoCertificate(String),
     #[error("{0}")]
     BadName(String),
     #[error(
@@ -84,10 +92,20 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
     check_api_name(&permission_set, &permission_set).map_err(|e| {
         MetadataError::BadName(e.to_string().replace("API Name", "Permission set name"))
     })?;
-    let client_credentials = recipe.flow == Flow::ClientCredentials
+    // The Settings-tab flag and the policy-side flag with its Run As user are separate: a guide
+    // may tick only the first (AptEdge), and only the second needs a user.
+    let settings_client_credentials = recipe.flow == Flow::ClientCredentials
         || recipe.is_checked(SettingKey::EnableClientCredentials);
+    let client_credentials = recipe.flow == Flow::ClientCredentials
+        || recipe.is_checked(SettingKey::PolicyClientCredentials);
     if client_credentials && options.run_as.is_none() {
         return Err(MetadataError::NoRunAs(recipe.id.clone()));
+    }
+    if recipe.flow == Flow::JwtBearer
+        && options.certificate.is_none()
+        && !options.without_jwt_certificate
+    {
+        return Err(MetadataError::NoCertificate(recipe.id.clone()));
     }
     let callbacks: Vec<String> = if options.callback_urls.is_empty() {
         recipe
@@ -108,6 +126,7 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
         app: &app,
         label: &label,
         permission_set: &permission_set,
+        settings_client_credentials,
         client_credentials,
         callbacks: &callbacks,
     };
@@ -166,7 +185,7 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
         },
         File {
             path: "README.md".into(),
-            contents: readme(&names, &permission_set, recipe, client_credentials),
+            contents: readme(&names, &permission_set, recipe, options, client_credentials),
         },
     ])
 }
@@ -206,6 +225,9 @@ struct Project<'a> {
     app: &'a str,
     label: &'a str,
     permission_set: &'a str,
+    /// Enable Client Credentials Flow on the Settings tab.
+    settings_client_credentials: bool,
+    /// Client credentials on the Policies tab, with its Run As user.
     client_credentials: bool,
     callbacks: &'a [String],
 }
@@ -240,7 +262,10 @@ impl Project<'_> {
         }
         children.extend([
             text("externalClientApplication", self.app),
-            flag("isClientCredentialsFlowEnabled", self.client_credentials),
+            flag(
+                "isClientCredentialsFlowEnabled",
+                self.settings_client_credentials,
+            ),
             flag(
                 "isCodeCredFlowEnabled",
                 self.checked(SettingKey::EnableCodeCredentials),
@@ -359,7 +384,7 @@ impl Project<'_> {
             flag("hasActivationRequired", false),
             text("label", format!("{} Integration", self.label)),
         ];
-        let mut objects: Vec<_> = self.recipe.objects().collect();
+        let mut objects: Vec<_> = granted_objects(self.recipe, self.options).collect();
         objects.sort_by(|a, b| a.object.cmp(&b.object));
         for object in objects {
             let has = |p: ObjectPermission| object.access.contains(&p);
@@ -382,6 +407,40 @@ impl Project<'_> {
         ));
         document("PermissionSet", &children)
     }
+}
+
+/// What the permission set grants, and how the integration user reaches the other objects.
+fn object_access(recipe: &Recipe, options: &Options) -> String {
+    let mut text = String::from("\n## Object access\n\n");
+    for object in recipe.objects() {
+        let line = match objects::access_for(&object.object) {
+            objects::Access::Other(how) => {
+                format!("not in the permission set (it has no object permissions): {how}")
+            }
+            _ if object.optional && !options.include_optional => {
+                "optional, left out (generate with `--include-optional` where the org has it)"
+                    .into()
+            }
+            objects::Access::Unknown => {
+                "in the permission set; check the object exists in your org".into()
+            }
+            objects::Access::ObjectPermission => "in the permission set".into(),
+        };
+        text.push_str(&format!("- `{}`: {line}\n", object.object));
+    }
+    text
+}
+
+/// The recipe's objects a permission set can name: with object permissions, and optional ones
+/// only when asked for.
+fn granted_objects<'a>(
+    recipe: &'a Recipe,
+    options: &'a Options,
+) -> impl Iterator<Item = &'a crate::recipe::ObjectAccess> {
+    recipe.objects().filter(|o| {
+        (!o.optional || options.include_optional)
+            && !matches!(objects::access_for(&o.object), objects::Access::Other(_))
+    })
 }
 
 /// The metadata value for the recipe's IP Relaxation choice.
@@ -467,6 +526,7 @@ fn readme(
     names: &Names,
     permission_set: &str,
     recipe: &Recipe,
+    options: &Options,
     client_credentials: bool,
 ) -> String {
     let app = &names.app;
@@ -500,6 +560,7 @@ fn readme(
         recipe.guide,
         integration_user(recipe.flow)
     );
+    text.push_str(&object_access(recipe, options));
     if client_credentials {
         text.push_str("\nThe Run As user in the OAuth policies must exist before step 3.\n");
     }

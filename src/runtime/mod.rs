@@ -181,6 +181,8 @@ fn write_metadata(saved: &crate::wizard::SavedSetup) -> anyhow::Result<PathBuf> 
         certificate: answer("certificate_path").and_then(|path| std::fs::read_to_string(path).ok()),
         // The checklist creates the app in Setup, which names its policies this way.
         policy_names: crate::metadata::PolicyNames::Setup,
+        include_optional: false,
+        without_jwt_certificate: false,
     };
     let files = crate::metadata::generate(recipe, &options)?;
     let dir = PathBuf::from(format!(

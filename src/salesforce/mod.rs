@@ -7,6 +7,7 @@ pub mod extract;
 pub mod hosts;
 pub mod naming;
 pub mod oauth_errors;
+pub mod objects;
 pub mod scopes;
 pub mod settings;
 pub mod setup_pages;
