@@ -74,12 +74,22 @@ pub enum Command {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct MetadataArgs {
-    /// The recipe whose settings the app gets (see `eca-wizard recipes`)
-    #[arg(long)]
-    pub recipe: String,
+    /// The recipe whose settings the app gets (see `eca-wizard recipes`); with --check, the
+    /// recipe to compare the project's settings with
+    #[arg(long, required_unless_present = "check")]
+    pub recipe: Option<String>,
     /// The output folder (created; existing files are kept unless --force)
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "check",
+        conflicts_with = "check"
+    )]
+    pub out: Option<std::path::PathBuf>,
+    /// Check an existing DX project of an External Client App (generated, retrieved or written
+    /// by hand) without an org: one line per problem; exits 1 when there is one
     #[arg(long, value_name = "DIR")]
-    pub out: std::path::PathBuf,
+    pub check: Option<std::path::PathBuf>,
     /// Take the callback URLs and the Run As user from a saved profile
     #[arg(long, value_name = "PROFILE")]
     pub from: Option<String>,

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
             reveal,
         }) => commands::export::run(&profile, &format, reveal).map(|()| 0),
         Some(Command::Logout { profile }) => commands::logout::run(&profile),
-        Some(Command::Metadata(args)) => commands::metadata::run(&args).map(|()| 0),
+        Some(Command::Metadata(args)) => commands::metadata::run(&args),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
         None => commands::wizard::run().map(|()| 0),

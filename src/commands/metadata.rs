@@ -9,8 +9,15 @@ use crate::recipe;
 use crate::salesforce::callback::check_callback_url;
 use crate::salesforce::naming::{check_email, check_username};
 
-pub fn run(args: &MetadataArgs) -> anyhow::Result<()> {
-    let recipe = recipe::builtin_by_id(&args.recipe).map_err(|e| UsageError(e.to_string()))?;
+/// Writes the project, or with `--check` checks one; the exit code.
+pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
+    if let Some(dir) = &args.check {
+        return check_project(dir, args.recipe.as_deref());
+    }
+    let (Some(recipe_id), Some(out_dir)) = (&args.recipe, &args.out) else {
+        return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
+    };
+    let recipe = recipe::builtin_by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
     for url in &args.callback_urls {
         check_callback_url(url).map_err(|e| UsageError(format!("--callback-url: {e}")))?;
     }
@@ -63,28 +70,53 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<()> {
     };
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     if !args.force
-        && let Some(existing) = files.iter().find(|f| args.out.join(&f.path).exists())
+        && let Some(existing) = files.iter().find(|f| out_dir.join(&f.path).exists())
     {
         return Err(UsageError(format!(
             "{} already exists; pass --force to overwrite, or choose another --out",
-            args.out.join(&existing.path).display()
+            out_dir.join(&existing.path).display()
         ))
         .into());
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in &files {
-        let path = args.out.join(&file.path);
+        let path = out_dir.join(&file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, &file.contents)?;
         writeln!(out, "wrote {}", path.display())?;
     }
-    writeln!(
-        out,
-        "\nDeploy: see {}",
-        args.out.join("README.md").display()
-    )?;
-    Ok(())
+    writeln!(out, "\nDeploy: see {}", out_dir.join("README.md").display())?;
+    Ok(0)
+}
+
+fn check_project(dir: &std::path::Path, recipe_id: Option<&str>) -> anyhow::Result<u8> {
+    let recipe = match recipe_id {
+        Some(id) => Some(recipe::builtin_by_id(id).map_err(|e| UsageError(e.to_string()))?),
+        None => None,
+    };
+    if !dir.is_dir() {
+        return Err(UsageError(format!("{} is not a folder", dir.display())).into());
+    }
+    let problems = metadata::check(dir, recipe)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for p in &problems {
+        let level = if p.warning { "warning" } else { "problem" };
+        writeln!(out, "{level}: {}: {}: {}", p.file, p.element, p.fix)?;
+    }
+    let errors = problems.iter().filter(|p| !p.warning).count();
+    if errors == 0 {
+        writeln!(
+            out,
+            "ok: {} deploys as far as can be told without an org",
+            dir.display()
+        )?;
+        Ok(0)
+    } else {
+        writeln!(out, "{errors} problem(s) in {}", dir.display())?;
+        Ok(1)
+    }
 }

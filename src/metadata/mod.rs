@@ -3,7 +3,10 @@
 //! app policies written explicitly, and a least-privilege permission set for the integration
 //! user. Facts: reference/eca-setup-and-metadata.md §4 and §5. Pure: files are returned as data.
 
+mod check;
 mod xml;
+
+pub use check::{Problem, check};
 
 use crate::recipe::{ObjectPermission, Recipe, SettingValue};
 use crate::salesforce::Flow;
