@@ -1,28 +1,159 @@
-//! Files that hold state: written whole or not at all, readable by their owner only.
+//! Files that hold state: written whole or not at all, readable by their owner only, never
+//! through a planted symlink, and changed by one writer at a time.
 
-use std::path::Path;
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Writes `bytes` to a temporary owner-only file beside `path`, then renames it over `path`:
-/// a reader sees the old file or the new one, never half of either.
+/// Writes `bytes` to a new owner-only temporary file beside `path`, then renames it over
+/// `path`: a reader sees the old file or the new one, never half of either. The temporary name
+/// is unique per write (process, counter, clock) and created exclusively, so a symlink planted
+/// under that name is never followed; on any error it is removed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    write_private(&temporary, bytes)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
+    let temporary = temporary_beside(path);
+    let written =
+        write_new_private(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
-    })
+    }
+    written
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// The prefix of every temporary file, so leftovers can be found and swept.
+pub const TEMPORARY_PREFIX: &str = ".eca-tmp.";
+
+fn temporary_beside(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    path.with_file_name(format!(
+        "{TEMPORARY_PREFIX}{name}.{}.{count}.{nanos}",
+        std::process::id()
+    ))
+}
+
+fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    let mut options = OpenOptions::new();
+    // create_new: O_CREAT|O_EXCL, which fails on any existing name, a symlink included.
+    options.write(true).create_new(true);
+    private(&mut options);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn private(options: &mut OpenOptions) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    #[cfg(not(unix))]
+    let _ = options;
+}
+
+/// Removes temporary files a killed process left in `dir` (they may hold tokens). Only those
+/// older than a minute: a younger one may be another process's write in progress.
+pub fn sweep_temporaries(dir: &Path) {
+    let stale = |entry: &std::fs::DirEntry| {
+        entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(60))
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_ours = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(TEMPORARY_PREFIX));
+        if is_ours && entry.file_type().is_ok_and(|t| t.is_file()) && stale(&entry) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// An exclusive advisory lock on `path.lock`, held until dropped: one read-modify-write of
+/// `path` at a time, across threads and processes.
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    path.with_file_name(format!(".{name}.lock"))
+}
+
+/// Removes the lock file of `path` once `path` itself goes away.
+pub fn remove_lock(path: &Path) {
+    let _ = std::fs::remove_file(lock_path(path));
+}
+
+pub fn lock(path: &Path) -> std::io::Result<Lock> {
+    let lock_path = lock_path(path);
+    if let Some(dir) = lock_path.parent() {
+        create_private_dir(dir)?;
+    }
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    private(&mut options);
+    let file = options.open(&lock_path)?;
+    file.lock()?;
+    Ok(Lock { _file: file })
+}
+
+/// Creates `dir` and its missing parents owner-only (0700), whatever the umask.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates `dir` owner-only if needed, then refuses it, as ssh does, when another user owns it
+/// or group or others may write to it: whoever can write there can swap our files.
+pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
+    create_private_dir(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::symlink_metadata(dir)?;
+        let refuse = |why: String| {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                why,
+            ))
+        };
+        if !meta.is_dir() {
+            return refuse(format!("{} is not a folder (a symlink?)", dir.display()));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return refuse(format!(
+                "{} can be written by other users; run `chmod go-w {}`",
+                dir.display(),
+                dir.display()
+            ));
+        }
+        // Our uid, read from a file we create (std has no getuid).
+        let probe = temporary_beside(&dir.join("owner-probe"));
+        write_new_private(&probe, b"")?;
+        let ours = std::fs::metadata(&probe).map(|m| m.uid());
+        let _ = std::fs::remove_file(&probe);
+        if ours? != meta.uid() {
+            return refuse(format!("{} belongs to another user", dir.display()));
+        }
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //!
 //! The library holds everything; `main.rs` only parses arguments and runs a command.
 
+pub mod browser;
 pub mod cancel;
 pub mod cli;
 pub mod clock;
@@ -20,6 +21,7 @@ pub mod retry;
 pub mod runtime;
 pub mod salesforce;
 pub mod secret;
+pub mod terminal_safe;
 pub mod ui;
 pub mod verify;
 pub mod wizard;

@@ -35,13 +35,19 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) if error.downcast_ref::<commands::UsageError>().is_some() => {
-            eprintln!("error: {error}");
+            eprintln!(
+                "error: {}",
+                eca_wizard::terminal_safe::terminal_safe(&error.to_string())
+            );
             ExitCode::from(2)
         }
         // `eca-wizard recipes | head`: a closed pipe is the reader's choice, not a failure.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!(
+                "error: {}",
+                eca_wizard::terminal_safe::terminal_safe(&format!("{error:#}"))
+            );
             ExitCode::FAILURE
         }
     }

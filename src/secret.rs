@@ -2,6 +2,9 @@
 //! `Display` and no `Serialize`, and its `Debug` prints a mask, so it can't end up in a log, a
 //! panic message or `--json` output by accident; reading it takes an explicit `expose()`.
 
+/// Where `connect` and `status` read the consumer secret from when it isn't piped in.
+pub const CLIENT_SECRET_ENV: &str = "ECA_WIZARD_CLIENT_SECRET";
+
 use std::fmt;
 
 use serde::Deserialize;

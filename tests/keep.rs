@@ -158,8 +158,7 @@ async fn a_revoked_refresh_token_needs_a_new_login() {
     let (code, healthy) = status(&home, "web").await;
     assert_eq!(code, 0, "{healthy}");
     let secrets: toml::Table =
-        toml::from_str(&std::fs::read_to_string(home.join("profiles/secrets.toml")).unwrap())
-            .unwrap();
+        toml::from_str(&std::fs::read_to_string(home.join("secrets.toml")).unwrap()).unwrap();
     let refresh = secrets["web"]["refresh-token"]
         .as_str()
         .unwrap()
@@ -233,8 +232,7 @@ async fn logout_revokes_and_leaves_nothing_behind() {
     let home = home("logout");
     save_code_flow(&emulator, &home, "web", 17853).await;
     let secrets: toml::Table =
-        toml::from_str(&std::fs::read_to_string(home.join("profiles/secrets.toml")).unwrap())
-            .unwrap();
+        toml::from_str(&std::fs::read_to_string(home.join("secrets.toml")).unwrap()).unwrap();
     let refresh = secrets["web"]["refresh-token"]
         .as_str()
         .unwrap()
@@ -260,8 +258,7 @@ async fn logout_revokes_and_leaves_nothing_behind() {
     // An already revoked token is said so and is not an error.
     save_cc(&emulator, &home, "cc").await;
     let secrets: toml::Table =
-        toml::from_str(&std::fs::read_to_string(home.join("profiles/secrets.toml")).unwrap())
-            .unwrap();
+        toml::from_str(&std::fs::read_to_string(home.join("secrets.toml")).unwrap()).unwrap();
     let access = secrets["cc"]["access-token"].as_str().unwrap().to_string();
     eca_wizard::oauth::OAuthClient::new(emulator.my_domain_url(), KEY, None)
         .unwrap()

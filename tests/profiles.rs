@@ -144,9 +144,13 @@ fn secrets_stay_out_of_profiles_and_leave_with_delete_all() {
 
 #[test]
 fn the_file_is_only_chosen_with_consent() {
-    let dir = dir("consent");
+    let dir = dir("consent").join("profiles");
     let chosen = SecretStore::choose(&dir, true).unwrap();
-    assert_eq!(chosen, SecretStore::File(dir.join("secrets.toml")));
+    // Beside the profiles folder, not in it: a profile named `secrets` can't clash with it.
+    assert_eq!(
+        chosen,
+        SecretStore::File(dir.parent().unwrap().join("secrets.toml"))
+    );
     // Without consent it is the keychain or a clear refusal, never the file.
     match SecretStore::choose(&dir, false) {
         Ok(store) => assert_eq!(store, SecretStore::Keychain),

@@ -55,7 +55,7 @@ proptest! {
         for result in [from_paste(&input, &state), from_query(&input, &state)] {
             // Refusals are fixed sentences: nothing of the paste (a code, a state) is echoed.
             if let Err(e) = result {
-                let fixed = [PasteError::Empty, PasteError::WrongState, PasteError::NoCode, PasteError::Unrecognised];
+                let fixed = [PasteError::Empty, PasteError::WrongState, PasteError::NoCode, PasteError::Unrecognised, PasteError::ErrorWithoutState];
                 prop_assert!(fixed.iter().any(|f| f.to_string() == e.to_string()), "{e}");
             }
         }

@@ -2,6 +2,7 @@
 //! Progress goes to stderr; `--json` prints one object on stdout; the exit code says how it
 //! ended (0 connected, 1 failed, 2 usage, 3 misconfigured, 4 user action, 5 timed out).
 
+use crate::terminal_safe::terminal_safe;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ use crate::salesforce::hosts::normalize_login_url;
 use crate::secret::Secret;
 use crate::verify::{Check, Status};
 
-pub const SECRET_ENV: &str = "ECA_WIZARD_CLIENT_SECRET";
+pub use crate::secret::CLIENT_SECRET_ENV as SECRET_ENV;
 
 pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
     let recipe = recipe::builtin_by_id(&args.recipe).map_err(|e| UsageError(e.to_string()))?;
@@ -191,7 +192,7 @@ fn print_event(event: &Event, browser: Browser) {
         } => eprintln!(
             "waiting {}s before attempt {attempt}: {} ({})",
             delay.as_secs().max(1),
-            diagnosis.error,
+            terminal_safe(&diagnosis.error),
             diagnosis.kind.id()
         ),
         Event::Listening { redirect_uri } => eprintln!("listening for the login on {redirect_uri}"),
@@ -212,7 +213,7 @@ fn print_event(event: &Event, browser: Browser) {
             "  {} {:<16} {}",
             symbol(check.status),
             check.name,
-            check.detail
+            terminal_safe(&check.detail)
         ),
     }
 }
@@ -240,11 +241,17 @@ fn write_summary(out: &mut dyn Write, report: &Report, recipe: &recipe::Recipe) 
                 .count();
             writeln!(
                 out,
-                "Connected as {who} at {} ({passed} checks passed).",
-                report.instance_url.as_deref().unwrap_or("?")
+                "Connected as {} at {} ({passed} checks passed).",
+                terminal_safe(who),
+                terminal_safe(report.instance_url.as_deref().unwrap_or("?"))
             )?;
             for warning in report.checks.iter().filter(|c| c.status == Status::Warning) {
-                writeln!(out, "warning: {}: {}", warning.name, warning.detail)?;
+                writeln!(
+                    out,
+                    "warning: {}: {}",
+                    warning.name,
+                    terminal_safe(&warning.detail)
+                )?;
             }
             Ok(())
         }

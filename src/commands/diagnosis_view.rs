@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::recipe::{Recipe, SettingValue};
 use crate::salesforce::diagnosis::{Cause, Diagnosis, Target, label_of};
+use crate::terminal_safe::terminal_safe;
 
 #[derive(Debug, Serialize)]
 pub struct DiagnosisView {
@@ -115,19 +116,21 @@ impl DiagnosisView {
         }
     }
 
+    /// The diagnosis as plain lines; every text is made safe for a terminal (it may quote
+    /// Salesforce or a paste).
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "{} ({})", self.message, self.kind)?;
+        writeln!(out, "{} ({})", terminal_safe(&self.message), self.kind)?;
         write_fix(
             out,
             self.step.as_ref().zip(self.step_title.as_ref()),
             self.setting,
             self.value.as_deref(),
         )?;
-        writeln!(out, "  error:   {}", self.error)?;
+        writeln!(out, "  error:   {}", terminal_safe(&self.error))?;
         if self.causes.len() > 1 {
             writeln!(out, "Other possible causes:")?;
             for cause in &self.causes[1..] {
-                writeln!(out, "- {} ({})", cause.message, cause.kind)?;
+                writeln!(out, "- {} ({})", terminal_safe(&cause.message), cause.kind)?;
                 write_fix(
                     out,
                     cause.step.as_ref().zip(cause.step_title.as_ref()),

@@ -7,6 +7,7 @@ use crate::profile::{self, SecretKind};
 
 pub fn run(name: &str) -> anyhow::Result<u8> {
     let dir = profile::profiles_dir()?;
+    profile::sweep(&dir);
     let profile = profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
     let store = &profile.secrets;
     let token = match store.get(name, SecretKind::RefreshToken)? {
@@ -32,12 +33,14 @@ pub fn run(name: &str) -> anyhow::Result<u8> {
             Err(failure) => {
                 eprintln!(
                     "couldn't revoke the {what} ({}); nothing was deleted: run `eca-wizard logout {name}` again when Salesforce can be reached",
-                    failure
-                        .diagnose(
-                            crate::salesforce::diagnosis::Phase::Identity,
-                            crate::salesforce::diagnosis::Window::After
-                        )
-                        .message
+                    crate::terminal_safe::terminal_safe(
+                        &failure
+                            .diagnose(
+                                crate::salesforce::diagnosis::Phase::Identity,
+                                crate::salesforce::diagnosis::Window::After
+                            )
+                            .message
+                    )
                 );
                 return Ok(1);
             }

@@ -69,24 +69,15 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
         without_jwt_certificate: args.no_jwt_certificate,
     };
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
-    if !args.force
-        && let Some(existing) = files.iter().find(|f| out_dir.join(&f.path).exists())
-    {
-        return Err(UsageError(format!(
-            "{} already exists; pass --force to overwrite, or choose another --out",
-            out_dir.join(&existing.path).display()
-        ))
-        .into());
-    }
+    // Written whole before anything is printed: a closed stdout can't leave half a project.
+    metadata::write_project(out_dir, &files, args.force).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow::Error::from(UsageError(e.to_string())),
+        _ => anyhow::anyhow!("couldn't write {}: {e}", out_dir.display()),
+    })?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in &files {
-        let path = out_dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, &file.contents)?;
-        writeln!(out, "wrote {}", path.display())?;
+        writeln!(out, "wrote {}", out_dir.join(&file.path).display())?;
     }
     writeln!(out, "\nDeploy: see {}", out_dir.join("README.md").display())?;
     Ok(0)

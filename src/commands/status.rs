@@ -2,6 +2,7 @@
 //! (refresh, client credentials or JWT bearer, as the profile's flow does it), then every check
 //! of its recipe. Exits 1 when any connection is broken.
 
+use crate::terminal_safe::terminal_safe;
 use std::io::Write;
 
 use serde::Serialize;
@@ -27,6 +28,7 @@ struct ProfileStatus {
 
 pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
     let dir = profile::profiles_dir()?;
+    profile::sweep(&dir);
     let names = match (name, all) {
         (Some(name), _) => vec![name.to_string()],
         (None, true) => profile::list(&dir)?,
@@ -74,14 +76,14 @@ pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
 
 fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Result<()> {
     let verdict = if status.ok { "ok" } else { "BROKEN" };
-    writeln!(out, "{}: {verdict}", status.profile)?;
+    writeln!(out, "{}: {verdict}", terminal_safe(&status.profile))?;
     for check in status.checks.iter().filter(|c| c.status != Status::Skipped) {
         writeln!(
             out,
             "  {:<8} {:<18} {}",
             format!("{:?}", check.status).to_lowercase(),
             check.name,
-            check.detail
+            terminal_safe(&check.detail)
         )?;
     }
     if let Some(view) = &status.diagnosis {
@@ -145,12 +147,27 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
     };
     let verified = verify::verify(&client, &mut tokens, &plan, &mut |_: &Check| {}).await;
     checks.extend(verified.checks);
-    if let Some(refresh) = &tokens.refresh_token {
-        let _ = profile.secrets.set(name, SecretKind::RefreshToken, refresh);
+    // With rotation the new refresh token is the only one that works: a failed save is loud.
+    let saved = match &tokens.refresh_token {
+        Some(refresh) => profile.secrets.set(name, SecretKind::RefreshToken, refresh),
+        None => Ok(()),
     }
-    let _ = profile
-        .secrets
-        .set(name, SecretKind::AccessToken, &tokens.access_token);
+    .and_then(|()| {
+        profile
+            .secrets
+            .set(name, SecretKind::AccessToken, &tokens.access_token)
+    });
+    if let Err(e) = saved {
+        let diagnosis = Diagnosis::new(
+            crate::salesforce::diagnosis::Kind::Misconfigured,
+            "keep_failed",
+            None,
+            format!(
+                "The new tokens couldn't be saved ({e}); with refresh token rotation the old refresh token no longer works: fix the store, then run `eca-wizard connect ... --save {name}`."
+            ),
+        );
+        checks.push(Check::failed("keep", diagnosis));
+    }
     let diagnosis = checks
         .iter()
         .find(|c| c.status == Status::Failed)

@@ -48,7 +48,7 @@ pub(super) async fn obtain(
     (run.events)(Event::AuthorizeUrl(url.clone()));
     if run.req.browser == Browser::Open {
         let target = url.clone();
-        let opened = tokio::task::spawn_blocking(move || webbrowser::open(&target)).await;
+        let opened = tokio::task::spawn_blocking(move || crate::browser::open(&target)).await;
         match opened {
             Ok(Ok(())) => (run.events)(Event::BrowserOpened),
             Ok(Err(e)) => (run.events)(Event::BrowserFailed(e.kind().to_string())),

@@ -2,6 +2,7 @@
 //! by hand, or the text of Salesforce's error page. Parsing is pure and never echoes a code.
 
 use crate::secret::Secret;
+use crate::terminal_safe::terminal_safe;
 
 /// What a callback or a paste carried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,10 @@ pub enum PasteError {
     NoCode,
     #[error("That doesn't look like a code, an address or a Salesforce error; paste it again")]
     Unrecognised,
+    #[error(
+        "An error arrived without this login's state, so it may come from any web page; it was ignored"
+    )]
+    ErrorWithoutState,
 }
 
 /// Reads query pairs (`a=b&c=d`) with percent-decoding.
@@ -45,22 +50,22 @@ fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Reads the parameters of a callback request. `state` must match when present; a callback
-/// without `state` is refused too, since we always send one.
+/// Reads the parameters of a callback request. `state` must match, for codes and errors alike:
+/// Salesforce sends it back with both, and without it any web page could end the login with an
+/// error of its choosing (`<img src=http://localhost:7717/callback?error=...>`).
 pub fn from_query(query: &str, expected_state: &Secret) -> Result<Returned, PasteError> {
     let pairs = query_pairs(query);
     let state_ok = first(&pairs, "state").is_some_and(|s| expected_state.matches(s));
     if let Some(error) = first(&pairs, "error") {
-        // An error redirect without our state may be a stray tab; one with it is ours.
-        if !state_ok && first(&pairs, "state").is_some() {
-            return Err(PasteError::WrongState);
+        match first(&pairs, "state") {
+            None => return Err(PasteError::ErrorWithoutState),
+            Some(_) if !state_ok => return Err(PasteError::WrongState),
+            Some(_) => {}
         }
-        let description = first(&pairs, "error_description")
-            .unwrap_or_default()
-            .to_string();
+        let description = first(&pairs, "error_description").unwrap_or_default();
         return Ok(Returned::Error {
-            error: error.to_string(),
-            description,
+            error: terminal_safe(error),
+            description: terminal_safe(description),
         });
     }
     let code = first(&pairs, "code")
@@ -83,22 +88,33 @@ pub fn from_paste(text: &str, expected_state: &Secret) -> Result<Returned, Paste
         && text.contains("://")
     {
         let query = query.split('#').next().unwrap_or_default();
+        // The admin pasted it: an error address without state (Salesforce's own error page) is
+        // theirs to show us; the listener, open to any page, never accepts one.
+        let pairs = query_pairs(query);
+        if let (Some(error), None) = (first(&pairs, "error"), first(&pairs, "state")) {
+            let description = first(&pairs, "error_description").unwrap_or_default();
+            return Ok(Returned::Error {
+                error: terminal_safe(error),
+                description: terminal_safe(description),
+            });
+        }
         return from_query(query, expected_state);
     }
     if text.starts_with("error=") || text.contains("&error=") {
         let pairs = query_pairs(text);
         if let Some(error) = first(&pairs, "error") {
-            let description = first(&pairs, "error_description")
-                .unwrap_or_default()
-                .to_string();
+            let description = first(&pairs, "error_description").unwrap_or_default();
             return Ok(Returned::Error {
-                error: error.into(),
-                description,
+                error: terminal_safe(error),
+                description: terminal_safe(description),
             });
         }
     }
     if let Some((error, description)) = known_error_in(text) {
-        return Ok(Returned::Error { error, description });
+        return Ok(Returned::Error {
+            error: terminal_safe(&error),
+            description: terminal_safe(&description),
+        });
     }
     if text.starts_with("code=") {
         let pairs = query_pairs(text);
@@ -186,6 +202,7 @@ mod tests {
             PasteError::WrongState,
             PasteError::NoCode,
             PasteError::Unrecognised,
+            PasteError::ErrorWithoutState,
         ];
         for error in errors {
             assert!(!error.to_string().contains("aPrx"));

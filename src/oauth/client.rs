@@ -164,7 +164,7 @@ impl OAuthClient {
                 None => Probe::Ready,
             };
         }
-        let body = response.text().await.unwrap_or_default();
+        let body = read_body(response).await.unwrap_or_default();
         if status >= 500 {
             return Probe::Unreachable(Failure::Status(status));
         }
@@ -261,7 +261,7 @@ impl OAuthClient {
         if response.status().is_success() {
             return Ok(());
         }
-        let body = response.text().await.unwrap_or_default();
+        let body = read_body(response).await.unwrap_or_default();
         Err(parse_error(status, &body))
     }
 
@@ -287,17 +287,73 @@ impl OAuthClient {
             .form(form)
             .send()
             .await;
-        read_json(response.map_err(|e| Failure::Transport(transport_detail(&e)))?).await
+        let tokens: Tokens =
+            read_json(response.map_err(|e| Failure::Transport(transport_detail(&e)))?).await?;
+        // The answer names where the API is; only a Salesforce host may get the tokens.
+        if let Some(instance) = &tokens.instance_url
+            && let Err(why) = crate::salesforce::hosts::check_api_host(instance, self.base())
+        {
+            return Err(Failure::OAuth {
+                status: 200,
+                error: UNTRUSTED_INSTANCE.into(),
+                description: crate::terminal_safe::terminal_safe(&why),
+            });
+        }
+        Ok(tokens)
     }
+}
+
+/// Our code for a token response whose `instance_url` is no Salesforce host.
+pub const UNTRUSTED_INSTANCE: &str = "untrusted_instance_url";
+
+/// The most of an answer we read: Salesforce's are a few KiB; a hostile server's 1.5 GB body
+/// must not take the memory with it.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// The body as text, read chunk by chunk and refused past `MAX_BODY`.
+async fn read_body(mut response: reqwest::Response) -> Result<String, Failure> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY as u64)
+    {
+        return Err(Failure::Transport(TOO_LARGE.into()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Failure::Transport(transport_detail(&e)))?
+    {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(Failure::Transport(TOO_LARGE.into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+const TOO_LARGE: &str = "the answer was larger than 1 MiB, far more than Salesforce sends";
+
+/// True when TLS failed because the server's certificate isn't trusted (a TLS-inspecting proxy,
+/// most often): retrying can't help.
+fn certificate_refused(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            );
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// Reads a JSON success body, or turns the answer into a `Failure`.
 pub async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Failure> {
     let status = response.status().as_u16();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| Failure::Transport(transport_detail(&e)))?;
+    let body = read_body(response).await?;
     if (200..300).contains(&status) {
         return serde_json::from_str(&body).map_err(|_| Failure::Status(status));
     }
@@ -307,6 +363,22 @@ pub async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Resu
 /// An OAuth error in JSON, form encoding or Salesforce's plain `Bad_OAuth_Token`; otherwise
 /// just the status. Never keeps the body itself, which could echo something secret.
 pub fn parse_error(status: u16, body: &str) -> Failure {
+    // Error codes and descriptions are Salesforce's text: made safe for a terminal here, once.
+    match read_error(status, body) {
+        Failure::OAuth {
+            status,
+            error,
+            description,
+        } => Failure::OAuth {
+            status,
+            error: crate::terminal_safe::terminal_safe(&error),
+            description: crate::terminal_safe::terminal_safe(&description),
+        },
+        other => other,
+    }
+}
+
+fn read_error(status: u16, body: &str) -> Failure {
     #[derive(Deserialize)]
     struct OAuthBody {
         error: String,
@@ -359,7 +431,9 @@ pub fn parse_error(status: u16, body: &str) -> Failure {
 /// A short, secret-free description of a transport error (reqwest's Display can include the
 /// URL, whose query may hold a code).
 pub fn transport_detail(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
+    if certificate_refused(error) {
+        crate::salesforce::diagnosis::TLS_UNTRUSTED.into()
+    } else if error.is_timeout() {
         "timed out".into()
     } else if error.is_connect() {
         "connection failed".into()

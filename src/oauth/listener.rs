@@ -99,6 +99,9 @@ fn bind_one(url_text: &str) -> Result<Listener, String> {
     if v6 {
         match socket(SocketAddr::from((Ipv6Addr::LOCALHOST, port))) {
             Ok(s) => sockets.push(s),
+            // Another process on [::1]:PORT would get the code when the browser resolves
+            // localhost to ::1 first: the port is taken, try the next.
+            Err(why) if why == PORT_IN_USE => return Err(why),
             // No IPv6 on this machine is fine when 127.0.0.1 is bound.
             Err(_) if !sockets.is_empty() => {}
             Err(why) => return Err(why),
@@ -112,9 +115,11 @@ fn bind_one(url_text: &str) -> Result<Listener, String> {
     })
 }
 
+const PORT_IN_USE: &str = "port in use";
+
 fn socket(addr: SocketAddr) -> Result<std::net::TcpListener, String> {
     let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => "port in use".to_string(),
+        std::io::ErrorKind::AddrInUse => PORT_IN_USE.to_string(),
         kind => kind.to_string(),
     })?;
     listener
@@ -135,6 +140,7 @@ struct Shared {
     changed: Notify,
     state: Secret,
     path: String,
+    port: u16,
 }
 
 impl Shared {
@@ -161,6 +167,7 @@ impl Listener {
             changed: Notify::new(),
             state: state.clone(),
             path: self.path.clone(),
+            port: self.port,
         });
         let mut servers = JoinSet::new();
         for socket in self.sockets {
@@ -234,14 +241,27 @@ fn answer<B>(shared: &Shared, request: &Request<B>) -> Reply {
     let path = request.uri().path();
     let query = request.uri().query().unwrap_or_default();
     let method = request.method().as_str();
+    // A page on another name that resolves to 127.0.0.1 (DNS rebinding) can't talk to us.
+    let host = request
+        .headers()
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let port = shared.port;
+    let loopback = [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ];
+    if !loopback.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        return respond(421, String::new(), &[]);
+    }
     if method == "OPTIONS" {
         return respond(
             204,
             String::new(),
-            &[
-                ("Allow", "GET, OPTIONS"),
-                ("Access-Control-Allow-Private-Network", "true"),
-            ],
+            // No Access-Control-Allow-Private-Network: no web page needs to reach the listener.
+            &[("Allow", "GET, OPTIONS")],
         );
     }
     if path == "/favicon.ico" {
@@ -305,6 +325,19 @@ fn answer<B>(shared: &Shared, request: &Request<B>) -> Reply {
             seen.finished = true;
             shared.changed.notify_one();
             html(200, page("Login refused", &message, hint, '!', "#ba0517"))
+        }
+        Err(PasteError::ErrorWithoutState) => {
+            let message = "An error arrived without this login's state, so it can't be told from a stray web page and was ignored.";
+            html(
+                400,
+                page(
+                    "Not this login",
+                    message,
+                    "eca-wizard is still waiting for Salesforce's answer.",
+                    '!',
+                    "#a96404",
+                ),
+            )
         }
         Err(PasteError::WrongState) => {
             let message = "This login came from another attempt (its state doesn't match), so it was ignored. Use the newest link from eca-wizard.";

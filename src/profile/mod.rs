@@ -7,7 +7,16 @@ mod store;
 pub use secrets::{SecretKind, SecretStore, SecretsError};
 pub use store::{Profile, ProfileError, Verification, check_name, delete, list, load, save};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// Removes what a killed write left behind in the profiles folder and beside it (temporary
+/// files may hold tokens).
+pub fn sweep(dir: &Path) {
+    crate::files::sweep_temporaries(dir);
+    if let Some(parent) = dir.parent() {
+        crate::files::sweep_temporaries(parent);
+    }
+}
 
 /// Where profiles live: `ECA_WIZARD_HOME/profiles`, or the platform's config folder.
 pub fn profiles_dir() -> anyhow::Result<PathBuf> {

@@ -64,7 +64,8 @@ impl SecretStore {
     pub fn choose(dir: &Path, file_flag: bool) -> Result<SecretStore, SecretsError> {
         let consent = file_flag || std::env::var(CONSENT_ENV).is_ok_and(|v| v == "file");
         if consent {
-            return Ok(SecretStore::File(dir.join(FILE)));
+            // Beside the profiles folder, never in it: every file there is a profile.
+            return Ok(SecretStore::File(dir.parent().unwrap_or(dir).join(FILE)));
         }
         if keychain_works() {
             Ok(SecretStore::Keychain)
@@ -88,6 +89,9 @@ impl SecretStore {
                 .set_password(value.expose())
                 .map_err(|e| SecretsError::Keychain(e.to_string())),
             SecretStore::File(path) => {
+                // One read-modify-write at a time: `status --all` and a cron job refresh
+                // profiles at once, and a lost write loses a rotated refresh token.
+                let _lock = lock_file(path)?;
                 let mut all = read_file(path)?;
                 all.entry(profile.to_string())
                     .or_default()
@@ -124,12 +128,14 @@ impl SecretStore {
                 Ok(())
             }
             SecretStore::File(path) => {
+                let _lock = lock_file(path)?;
                 let mut all = read_file(path)?;
                 if all.remove(profile).is_none() {
                     return Ok(());
                 }
                 if all.is_empty() {
-                    // The last profile's secrets leave no file behind.
+                    // The last profile's secrets leave no file behind, not even the lock.
+                    crate::files::remove_lock(path);
                     return std::fs::remove_file(path).map_err(|e| SecretsError::File {
                         path: path.to_path_buf(),
                         why: e.to_string(),
@@ -157,6 +163,19 @@ fn keychain_works() -> bool {
     works
 }
 
+fn lock_file(path: &Path) -> Result<crate::files::Lock, SecretsError> {
+    if let Some(dir) = path.parent() {
+        crate::files::ensure_private_dir(dir).map_err(|e| SecretsError::File {
+            path: path.to_path_buf(),
+            why: e.to_string(),
+        })?;
+    }
+    crate::files::lock(path).map_err(|e| SecretsError::File {
+        path: path.to_path_buf(),
+        why: format!("can't lock it: {e}"),
+    })
+}
+
 fn read_file(path: &Path) -> Result<FileContents, SecretsError> {
     let fail = |why: String| SecretsError::File {
         path: path.to_path_buf(),
@@ -174,9 +193,6 @@ fn write_file(path: &Path, all: &FileContents) -> Result<(), SecretsError> {
         path: path.to_path_buf(),
         why,
     };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-    }
     let text = toml::to_string(all).map_err(|e| fail(e.to_string()))?;
     crate::files::write_atomically(path, text.as_bytes()).map_err(|e| fail(e.to_string()))
 }

@@ -77,7 +77,7 @@ fn path(dir: &Path, name: &str) -> PathBuf {
 
 pub fn save(dir: &Path, profile: &Profile) -> Result<(), ProfileError> {
     check_name(&profile.name)?;
-    std::fs::create_dir_all(dir)?;
+    crate::files::ensure_private_dir(dir)?;
     let text = toml::to_string(profile).map_err(|e| std::io::Error::other(e.to_string()))?;
     crate::files::write_atomically(&path(dir, &profile.name), text.as_bytes())?;
     Ok(())
@@ -113,7 +113,16 @@ pub fn load(dir: &Path, name: &str) -> Result<Profile, ProfileError> {
         Some(_) => {}
         None => return Err(corrupt("it has no format version".into())),
     }
-    toml::from_str(&text).map_err(|e| corrupt(e.message().to_string()))
+    let profile: Profile = toml::from_str(&text).map_err(|e| corrupt(e.message().to_string()))?;
+    // A profile is a file anyone with access to the folder could edit: its addresses are
+    // checked again before a token or secret goes to them.
+    let login = crate::salesforce::hosts::normalize_login_url(&profile.login_url)
+        .map_err(|e| corrupt(format!("login_url: {e}")))?;
+    if let Some(instance) = &profile.instance_url {
+        crate::salesforce::hosts::check_api_host(instance, login.host.url())
+            .map_err(|why| corrupt(format!("instance_url: {why}")))?;
+    }
+    Ok(profile)
 }
 
 /// Every profile's name, sorted.
@@ -132,6 +141,8 @@ pub fn list(dir: &Path) -> Result<Vec<String>, ProfileError> {
                 .map(String::from)
         })
         .filter(|n| check_name(n).is_ok())
+        // Earlier versions kept the secrets file here: it is not a profile.
+        .filter(|n| n != "secrets" || load(dir, n).is_ok())
         .collect();
     names.sort();
     Ok(names)

@@ -87,7 +87,7 @@ async fn event_loop(mut model: Model, demo: Option<Demo>, home: PathBuf) -> anyh
         pending_keep: Arc::default(),
     };
     #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut terminating = Terminating::listen()?;
     let mut ticker = tokio::time::interval(TICK);
     guard
         .terminal
@@ -99,9 +99,9 @@ async fn event_loop(mut model: Model, demo: Option<Demo>, home: PathBuf) -> anyh
     }
     loop {
         #[cfg(unix)]
-        let sigterm = term.recv();
+        let sigterm = terminating.recv();
         #[cfg(not(unix))]
-        let sigterm = std::future::pending::<Option<()>>();
+        let sigterm = std::future::pending::<()>();
         let msg = tokio::select! {
             msg = rx.recv() => match msg {
                 Some(msg) => msg,
@@ -189,16 +189,7 @@ fn write_metadata(saved: &crate::wizard::SavedSetup) -> anyhow::Result<PathBuf> 
         "{}-metadata",
         options.name.unwrap_or_else(|| recipe.id.clone())
     ));
-    if dir.exists() {
-        anyhow::bail!("{} already exists; move it away first", dir.display());
-    }
-    for file in files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, file.contents)?;
-    }
+    crate::metadata::write_project(&dir, &files, false)?;
     Ok(dir)
 }
 
@@ -296,7 +287,7 @@ impl Shell {
             Cmd::OpenUrl(url) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    if let Err(e) = webbrowser::open(&url) {
+                    if let Err(e) = crate::browser::open(&url) {
                         let _ = tx.send(Msg::Failed(format!(
                             "Couldn't open a browser ({}); copy the address instead.",
                             e.kind()
@@ -510,5 +501,38 @@ impl Shell {
             },
             retry_now: None,
         })
+    }
+}
+
+/// Every signal that ends a terminal program: SIGTERM, SIGHUP (the terminal closed), SIGINT and
+/// SIGQUIT from `kill` (the keys arrive as keys in raw mode). Listening replaces their default
+/// action, so the loop ends and the terminal guard restores the screen.
+#[cfg(unix)]
+struct Terminating {
+    term: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+    quit: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Terminating {
+    fn listen() -> std::io::Result<Terminating> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Terminating {
+            term: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+            interrupt: signal(SignalKind::interrupt())?,
+            quit: signal(SignalKind::quit())?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hangup.recv() => {}
+            _ = self.interrupt.recv() => {}
+            _ = self.quit.recv() => {}
+        }
     }
 }

@@ -23,7 +23,7 @@ pub fn load(dir: &Path) -> Option<SavedSetup> {
 }
 
 pub fn save(dir: &Path, saved: &SavedSetup) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    crate::files::ensure_private_dir(dir)?;
     let json = serde_json::to_vec_pretty(saved)?;
     crate::files::write_atomically(&dir.join(FILE), &json)?;
     Ok(())

@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 use crate::salesforce::Flow;
+use crate::terminal_safe::terminal_safe;
 
 /// Pastes are read up to this size; the rest is ignored (and said so by the caller).
 pub const MAX_PASTE: usize = 1 << 20;
@@ -98,7 +99,11 @@ pub fn signals(text: &str, known: &[Known]) -> Vec<Signal> {
                 && s.description.eq_ignore_ascii_case(&signal.description)
         };
         if !out.iter().any(same) {
-            out.push(signal.clone());
+            // A paste is untrusted text: what we keep of it is made safe for a terminal.
+            out.push(Signal {
+                error: terminal_safe(&signal.error),
+                description: terminal_safe(&signal.description),
+            });
         }
     }
     out
@@ -377,8 +382,10 @@ fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<
         // The query runs to the first character that can't be in an address.
         let window = floor_boundary(text, start.saturating_sub(MAX_RUN));
         let run_start = text[window..start]
-            .rfind(|c: char| c.is_whitespace() || "\"'<>()?#".contains(c))
-            .map_or(window, |i| window + i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace() || "\"'<>()?#".contains(*c))
+            .map_or(window, |(i, c)| window + i + c.len_utf8());
         let limit = floor_boundary(text, (start + MAX_RUN).min(text.len()));
         let run_end = text[start..limit]
             .find(|c: char| c.is_whitespace() || "\"'<>()#".contains(c))

@@ -461,3 +461,47 @@ fn short(text: &str) -> String {
         format!("{head}...")
     }
 }
+
+/// Domains whose hosts may receive a token: Salesforce's commercial, government, alternative and
+/// China clouds (the families above).
+const API_DOMAINS: &[&str] = &[
+    "salesforce.com",
+    "force.com",
+    "salesforce.mil",
+    "crmforce.mil",
+    "my-salesforce.com",
+    "sfcrmproducts.cn",
+];
+
+/// Whether `url` (an `instance_url` from a token response or a profile) may receive the tokens
+/// of a login that went to `login_base`: https on a Salesforce domain, or loopback when the login
+/// itself went to loopback (the emulator). Anything else would hand the bearer token, the
+/// refresh token or the consumer secret to whoever the answer names.
+pub fn check_api_host(url: &str, login_base: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|_| format!("{} is not an address", short(url)))?;
+    let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+    let login_host = url::Url::parse(login_base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    if is_loopback(&host) || host == "::1" {
+        return if is_loopback(&login_host) || login_host == "[::1]" {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} is a loopback address, but the login went to {login_host}",
+                short(url)
+            ))
+        };
+    }
+    if parsed.scheme() != "https" {
+        return Err(format!("{} is not https", short(url)));
+    }
+    let on_salesforce = API_DOMAINS
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    if !on_salesforce {
+        return Err(format!("{host} is not a Salesforce host"));
+    }
+    Ok(())
+}

@@ -143,6 +143,8 @@ pub async fn verify(
     push(refresh_token_check, &mut checks);
     push(refresh_check, &mut checks);
 
+    // The access token of the latest grant (the refresh check may have replaced it).
+    let access = tokens.access_token.clone();
     match rest_api(client, &api_base, &access).await {
         Ok((version, detail)) => {
             push(Check::passed("rest_api", detail), &mut checks);
@@ -206,11 +208,11 @@ async fn identity(
         token,
     )
     .await?;
+    // Identity fields are Salesforce's text: made safe for a terminal here, once.
     let text = |key: &str| {
-        info.get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
+        crate::terminal_safe::terminal_safe(
+            info.get(key).and_then(|v| v.as_str()).unwrap_or_default(),
+        )
     };
     Ok(Identity {
         username: text("preferred_username"),
@@ -279,6 +281,9 @@ async fn refresh_checks(
     };
     let check = match client.refresh(&refresh_token, with_secret).await {
         Ok(refreshed) => {
+            // The latest grant's tokens from here on: with rotation on, the refresh revokes the
+            // old refresh token and may end the sessions issued with it.
+            tokens.access_token = refreshed.access_token;
             if let Some(rotated) = refreshed.refresh_token {
                 tokens.refresh_token = Some(rotated);
             }

@@ -6,6 +6,9 @@ use tui_input::{Input, InputRequest};
 use crate::recipe::{Field, Validator};
 use crate::wizard::msg::Key;
 
+/// The most a paste may add to a field (16 Ki characters; any real value is far shorter).
+pub const MAX_PASTE: usize = 16 * 1024;
+
 #[derive(Debug, Clone, Default)]
 pub struct FieldInput {
     pub input: Input,
@@ -75,16 +78,40 @@ impl FieldInput {
     }
 
     /// Inserts pasted text; line breaks become spaces so a paste never submits.
+    /// At most `MAX_PASTE` characters are kept, and inserted in one step (one character at a
+    /// time, a 1 MB paste took minutes).
     pub fn paste(&mut self, text: &str) {
-        for c in text.chars() {
-            let c = if c == '\n' || c == '\r' || c == '\t' {
-                ' '
-            } else {
-                c
-            };
-            if !c.is_control() {
-                self.input.handle(InputRequest::InsertChar(c));
-            }
+        let cleaned: String = text
+            .chars()
+            .map(|c| {
+                if c == '\n' || c == '\r' || c == '\t' {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .filter(|c| !c.is_control())
+            .take(MAX_PASTE)
+            .collect();
+        let cursor = self.input.cursor();
+        let value = self.input.value();
+        let at = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        let inserted = cleaned.chars().count();
+        let joined = format!("{}{cleaned}{}", &value[..at], &value[at..]);
+        self.input = Input::new(joined).with_cursor(cursor + inserted);
+        if text
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .nth(MAX_PASTE)
+            .is_some()
+        {
+            self.error = Some(format!(
+                "Only the first {} KiB of the paste were kept; paste the address or the code alone",
+                MAX_PASTE / 1024
+            ));
         }
     }
 

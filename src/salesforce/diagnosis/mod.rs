@@ -247,8 +247,15 @@ pub fn known() -> Vec<Known> {
     rules::known()
 }
 
-/// A failure below HTTP (connection refused, timeout) or a 5xx without a known body.
+/// `Failure::Transport`'s detail when the server's TLS certificate isn't trusted.
+pub const TLS_UNTRUSTED: &str = "tls_untrusted";
+
+/// A failure below HTTP (connection refused, timeout) or a 5xx without a known body. An
+/// untrusted certificate is no passing fault: it is diagnosed with its fix, not retried.
 pub fn diagnose_transport(detail: &str) -> Diagnosis {
+    if detail == TLS_UNTRUSTED {
+        return diagnose(Phase::Unknown, TLS_UNTRUSTED, "", Window::After);
+    }
     Diagnosis::transient(
         "network",
         format!("Couldn't reach Salesforce ({detail}); retrying may help."),

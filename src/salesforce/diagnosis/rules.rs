@@ -432,9 +432,10 @@ pub(super) const RULES: &[Rule] = &[
     r("client_credentials_params_missing", None, &[
         c(ClientBug, To::Client, None, "The library fell back to a username-password login because it didn't get what client credentials needs: pass the consumer key and secret with the org's My Domain (domain) and no username."),
     ]),
-    // sfdx-jwt behind Zscaler (forcedotcom/cli): a proxy that inspects TLS.
+    // sfdx-jwt behind Zscaler (forcedotcom/cli): a proxy that inspects TLS. Not transient:
+    // retrying never helps (issue 13).
     r("tls_untrusted", None, &[
-        c(Transient, To::Nothing, None, "The TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate, or have Salesforce's hosts bypass the proxy."),
+        c(Misconfigured, To::Nothing, None, "The server's TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate on this machine, or have Salesforce's hosts bypass the proxy (NO_PROXY)."),
     ]),
     // REST. ref: §6.5; jsforce isSessionExpired.
     r("API_DISABLED_FOR_ORG", None, &[c(Misconfigured, To::Setting(S::ApiEnabled), Some("checked"), API_ENABLED)]),
@@ -464,6 +465,10 @@ pub(super) const RULES: &[Rule] = &[
     ]),
     r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org reached its API request limit, counted over a rolling 24 hours: wait until usage drops (Setup > System Overview shows it), or raise the limit.")]),
     r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token (refresh, or log in again).")]),
+    // Ours: a token answer naming a host that isn't Salesforce's (oauth::client).
+    r("untrusted_instance_url", None, &[
+        c(Misconfigured, To::LoginUrl, None, "The token answer named an API host that isn't a Salesforce https address, so nothing was sent there. Check the login URL really is Salesforce's (a proxy or an impostor may be answering)."),
+    ]),
     // Hosted MCP. ff: claude-ai-mcp#171, #184; ArcadeAI/docs PR#1136; reshapr.
     tell(r("mcp_invalid_token", None, &[
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server refused an opaque token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
