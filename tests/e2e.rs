@@ -232,18 +232,31 @@ fn a_fault_is_diagnosed_jumped_to_and_fixed() {
     tui.assert_restored();
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
+/// Sends `signal` to a wizard on its first screen, then checks the terminal came back.
+fn signal_restores_the_terminal(signal: &str) {
     let mut tui = Tui::start(&["demo", "--auto-approve"]);
     tui.wait_for("What are you connecting?", MINUTE);
     assert!(tui.parser.lock().unwrap().screen().alternate_screen());
     let pid = tui.child.process_id().unwrap();
     std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args([&format!("-{signal}"), &pid.to_string()])
         .status()
         .unwrap();
     tui.wait_exit();
     tui.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    signal_restores_the_terminal("TERM");
+}
+
+#[test]
+fn sighup_sigint_and_sigquit_restore_the_terminal() {
+    // SIGHUP: the terminal window closed; SIGINT and SIGQUIT from `kill` (keys arrive as keys).
+    for signal in ["HUP", "INT", "QUIT"] {
+        signal_restores_the_terminal(signal);
+    }
 }
 
 #[test]

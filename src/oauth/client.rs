@@ -337,17 +337,26 @@ const TOO_LARGE: &str = "the answer was larger than 1 MiB, far more than Salesfo
 /// True when TLS failed because the server's certificate isn't trusted (a TLS-inspecting proxy,
 /// most often): retrying can't help.
 fn certificate_refused(error: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return matches!(
-                tls,
-                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
-            );
-        }
-        source = e.source();
+    matches!(
+        find_tls_error(error),
+        Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
+    )
+}
+
+/// The rustls error under a reqwest error: in its `source()` chain, or wrapped (twice, by
+/// hyper-util) in an `io::Error`, which hides its inner error from `source()`.
+fn find_tls_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+        return Some(tls);
     }
-    false
+    if let Some(inner) = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        && let Some(tls) = find_tls_error(inner)
+    {
+        return Some(tls);
+    }
+    error.source().and_then(find_tls_error)
 }
 
 /// Reads a JSON success body, or turns the answer into a `Failure`.

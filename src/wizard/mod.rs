@@ -6,7 +6,7 @@ mod model;
 mod msg;
 mod update;
 
-pub use fields::FieldInput;
+pub use fields::{FieldInput, MAX_PASTE};
 pub use model::{
     ConnectView, DEMO_KEY_MARKER, Demo, Dialog, Model, Progress, SavedSetup, Screen, Setup,
     StepMark, demo_username,
