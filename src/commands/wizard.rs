@@ -11,6 +11,13 @@ use crate::wizard::{self, Model};
 
 pub fn run() -> anyhow::Result<()> {
     require_terminal()?;
+    // What a killed write left behind (temporaries may hold tokens) goes at start-up.
+    if let Ok(dir) = crate::profile::profiles_dir() {
+        crate::profile::sweep(&dir);
+    }
+    if let Ok(home) = runtime::progress::home() {
+        crate::files::sweep_temporaries(&home);
+    }
     let model = Model::new(
         recipe::builtin()?,
         runtime::saved_progress(),

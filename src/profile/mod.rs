@@ -42,6 +42,7 @@ pub fn keep(
     private_key_path: Option<String>,
 ) -> anyhow::Result<String> {
     check_name(name)?;
+    sweep(dir);
     let tokens = report
         .tokens
         .as_ref()
