@@ -159,9 +159,13 @@ pub struct ConnectArgs {
     /// Read the Consumer Secret from stdin (otherwise from ECA_WIZARD_CLIENT_SECRET)
     #[arg(long)]
     pub client_secret_stdin: bool,
-    /// Listen on http://localhost:PORT/callback only
+    /// Listen on http://localhost:PORT/callback only; the app must list that URL (among the
+    /// recipe's callbacks or a --callback-url)
     #[arg(long, value_name = "PORT")]
     pub callback_port: Option<u16>,
+    /// A callback URL registered on the app, besides the recipe's (repeatable)
+    #[arg(long = "callback-url", value_name = "URL")]
+    pub callback_urls: Vec<String>,
     /// Print the login URL and read the pasted redirect address, code or error from stdin
     #[arg(long)]
     pub no_browser: bool,

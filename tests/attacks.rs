@@ -492,6 +492,8 @@ async fn rotation_keeps_every_profile_working_under_status_all() {
             KEY,
             "--callback-port",
             &port.to_string(),
+            "--callback-url",
+            &format!("http://localhost:{port}/callback"),
             "--save",
             &format!("web{i}"),
         ]);
@@ -664,6 +666,8 @@ async fn the_browser_never_sees_the_secret() {
             KEY,
             "--callback-port",
             &port.to_string(),
+            "--callback-url",
+            &format!("http://localhost:{port}/callback"),
         ]);
     let out = run(command).await;
     assert!(

@@ -242,6 +242,8 @@ async fn the_code_flow_with_a_stub_browser() {
             KEY,
             "--callback-port",
             "17831",
+            "--callback-url",
+            "http://localhost:17831/callback",
             "--json",
             "--timeout",
             "20",
@@ -283,6 +285,8 @@ async fn no_browser_takes_the_secret_and_the_paste_from_stdin() {
             KEY,
             "--callback-port",
             "17832",
+            "--callback-url",
+            "http://localhost:17832/callback",
             "--no-browser",
             "--client-secret-stdin",
             "--timeout",
@@ -356,6 +360,8 @@ async fn a_login_that_never_comes_back_times_out() {
             KEY,
             "--callback-port",
             "17833",
+            "--callback-url",
+            "http://localhost:17833/callback",
             "--no-browser",
             "--timeout",
             "1",
@@ -493,4 +499,70 @@ fn explain_uses_how_long_ago_the_app_was_saved() {
     };
     assert_eq!(kind("3"), "propagating");
     assert_eq!(kind("45"), "misconfigured");
+}
+
+#[test]
+fn input_that_can_never_work_exits_two_at_once() {
+    // Usage errors (exit 2) are decided before the first request: acme.my.salesforce.com isn't
+    // reachable from here, so anything sent would have ended as a network failure instead.
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--client-id", "3MVG9abc def0123456789"],
+            "can't contain spaces",
+        ),
+        (
+            &["--client-id", "3MVG9EcaWizardDemo.App0Key4Em..."],
+            "cut off",
+        ),
+        (
+            &["--client-id", KEY, "--callback-port", "17899"],
+            "not among the app's callback URLs",
+        ),
+        (
+            &[
+                "--client-id",
+                KEY,
+                "--callback-url",
+                "http://example.com/cb",
+            ],
+            "--callback-url",
+        ),
+    ];
+    for (extra, said) in cases {
+        let output = wizard()
+            .args([
+                "connect",
+                "--login-url",
+                "https://acme.my.salesforce.com",
+                "--recipe",
+                "apideck",
+            ])
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        remember(&output);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(said), "{extra:?}: {stderr}");
+    }
+    // A key with spaces around it is taken without them.
+    let padded = format!("  {KEY}  ");
+    let output = wizard()
+        .args([
+            "connect",
+            "--login-url",
+            "https://acme.my.salesforce.com",
+            "--recipe",
+            "apideck",
+            "--client-id",
+            &padded,
+            "--callback-port",
+            "17899",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("removed the spaces"), "{stderr}");
 }

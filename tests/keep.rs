@@ -78,6 +78,8 @@ async fn save_code_flow(emulator: &Emulator, home: &Path, name: &str, port: u16)
         KEY,
         "--callback-port",
         &port.to_string(),
+        "--callback-url",
+        &format!("http://localhost:{port}/callback"),
         "--save",
         name,
     ]);

@@ -98,6 +98,8 @@ async fn no_command_prints_or_writes_a_secret() {
             KEY,
             "--callback-port",
             "17871",
+            "--callback-url",
+            "http://localhost:17871/callback",
             "--save",
             "web",
         ],

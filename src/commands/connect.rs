@@ -70,20 +70,22 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
         }
         _ => None,
     };
-    let callback_urls = match args.callback_port {
-        Some(port) => vec![format!("http://localhost:{port}{WIZARD_CALLBACK_PATH}")],
-        None => recipe
-            .default_callback_urls()
-            .into_iter()
-            .filter(|u| u.starts_with("http://"))
-            .collect(),
-    };
+    // Input that can never work is refused before the first request: retried, it would pass
+    // for propagation for the whole window.
+    let client_id = crate::recipe::Validator::ConsumerKey
+        .check(&args.client_id, "")
+        .map_err(|e| UsageError(format!("--client-id: {e}")))?
+        .value;
+    if client_id != args.client_id {
+        eprintln!("note: removed the spaces around the consumer key");
+    }
+    let callback_urls = callback_urls(args, recipe, flow)?;
     let browser = choose_browser(args.no_browser);
     let request = Request {
         recipe: recipe.clone(),
         flow,
         login: login.host,
-        client_id: args.client_id.clone(),
+        client_id,
         client_secret,
         callback_urls,
         browser,
@@ -109,7 +111,11 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
             }
         });
         let pastes = (flow == Flow::AuthCode && browser == Browser::Paste).then(read_pastes);
-        let mut events = |event: Event| print_event(&event, browser);
+        let window = Window {
+            started: std::time::Instant::now(),
+            length: request.policy.window,
+        };
+        let mut events = |event: Event| print_event(&event, browser, &window);
         connect::connect(&request, &mut events, pastes, cancel).await
     });
     let saved = match (&args.save, report.outcome) {
@@ -182,19 +188,34 @@ fn read_pastes() -> connect::Pastes {
     rx
 }
 
-fn print_event(event: &Event, browser: Browser) {
+/// The propagation window as `connect` counts it, for the progress lines.
+struct Window {
+    started: std::time::Instant,
+    length: Duration,
+}
+
+fn print_event(event: &Event, browser: Browser, window: &Window) {
     match event {
         Event::Attempt(_) => {}
         Event::Waiting {
             attempt,
             delay,
             diagnosis,
-        } => eprintln!(
-            "waiting {}s before attempt {attempt}: {} ({})",
-            delay.as_secs().max(1),
-            terminal_safe(&diagnosis.error),
-            diagnosis.kind.id()
-        ),
+        } => {
+            eprintln!(
+                "waiting {}s before attempt {attempt}: {} ({})",
+                delay.as_secs().max(1),
+                terminal_safe(&diagnosis.error),
+                diagnosis.kind.id()
+            );
+            if diagnosis.kind == crate::salesforce::diagnosis::Kind::Propagating {
+                let left = window.length.saturating_sub(window.started.elapsed());
+                eprintln!(
+                    "  a new or edited app can take minutes to work; waiting up to {} more (--propagation-window), Ctrl-C stops",
+                    minutes(left)
+                );
+            }
+        }
         Event::Listening { redirect_uri } => eprintln!("listening for the login on {redirect_uri}"),
         Event::AuthorizeUrl(url) => {
             eprintln!("Open this URL to log in:\n\n  {url}\n");
@@ -285,5 +306,50 @@ impl<'a> JsonReport<'a> {
             org_id: report.identity.as_ref().map(|i| i.org_id.as_str()),
             attempts: report.attempts,
         }
+    }
+}
+
+/// The loopback callbacks to listen on: the recipe's and the given ones, or the one
+/// `--callback-port` names, which must be among them (Salesforce compares `redirect_uri`
+/// exactly, so any other port fails as `redirect_uri_mismatch`).
+fn callback_urls(
+    args: &ConnectArgs,
+    recipe: &recipe::Recipe,
+    flow: Flow,
+) -> Result<Vec<String>, UsageError> {
+    for url in &args.callback_urls {
+        crate::salesforce::callback::check_callback_url(url)
+            .map_err(|e| UsageError(format!("--callback-url: {e}")))?;
+    }
+    let registered: Vec<String> = recipe
+        .default_callback_urls()
+        .into_iter()
+        .chain(args.callback_urls.iter().cloned())
+        .filter(|u| u.starts_with("http://"))
+        .collect();
+    let Some(port) = args.callback_port else {
+        return Ok(registered);
+    };
+    let wanted = format!("http://localhost:{port}{WIZARD_CALLBACK_PATH}");
+    let listed = registered.iter().any(|u| {
+        url::Url::parse(u).is_ok_and(|p| p.port() == Some(port) && p.path() == WIZARD_CALLBACK_PATH)
+    });
+    if flow == Flow::AuthCode && !listed {
+        let ports: Vec<String> = registered
+            .iter()
+            .filter_map(|u| url::Url::parse(u).ok()?.port().map(|p| p.to_string()))
+            .collect();
+        return Err(UsageError(format!(
+            "--callback-port {port}: {wanted} is not among the app's callback URLs ({}); add it to the app's Callback URL and pass --callback-url {wanted}, or use one of those ports",
+            ports.join(", ")
+        )));
+    }
+    Ok(vec![wanted])
+}
+
+fn minutes(left: Duration) -> String {
+    match left.as_secs() {
+        0..60 => format!("{}s", left.as_secs()),
+        secs => format!("{} min", secs.div_ceil(60)),
     }
 }

@@ -168,6 +168,13 @@ fn check_credential(input: &str, what: &str) -> Result<String, String> {
             "The {what} contains characters Salesforce never uses; copy it again"
         ));
     }
+    // What a cut-off display or a shortened copy leaves (UNCONFIRMED: no public source gives the
+    // key's exact length, so only the visible signs of truncation are refused).
+    if value.ends_with("...") || value.ends_with('…') {
+        return Err(format!(
+            "That {what} looks cut off (it ends in ...); copy it again with the Copy button"
+        ));
+    }
     if value.len() < 8 {
         return Err(format!(
             "That is too short for a {what}; copy the whole value"
