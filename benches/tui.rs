@@ -54,9 +54,11 @@ fn screens() -> Vec<(&'static str, Model)> {
         Some(Target::Credentials),
         "not yet",
     );
+    let run = connect.connect.run;
     update(
         &mut connect,
         Msg::Connect {
+            run,
             event: Event::Waiting {
                 attempt: 2,
                 delay: Duration::from_secs(9),

@@ -305,3 +305,56 @@ fn a_panic_restores_the_terminal() {
         "the panic message shows on the restored screen:\n{screen}"
     );
 }
+
+/// `demo --fault NAME` on the recipe `down` rows below the first: diagnosed, `f` jumps to the
+/// step, Enter confirms the fix, and the recheck waits out propagation to green, no other key.
+fn fault_is_fixed_to_green(fault: &str, down: usize, setting: &str) {
+    let mut tui = Tui::start(&[
+        "demo",
+        "--auto-approve",
+        "--propagation-delay",
+        "2",
+        "--fault",
+        fault,
+    ]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    for _ in 0..down {
+        tui.send("\x1b[B");
+    }
+    tui.send(ENTER);
+    let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
+    assert!(screen.contains("What to fix"), "{fault}: {screen}");
+    assert!(
+        screen.contains(setting),
+        "{fault} names {setting}: {screen}"
+    );
+    tui.send("f");
+    tui.wait_for("✗", MINUTE);
+    tui.send(ENTER);
+    tui.wait_for("All checks passed", 2 * MINUTE);
+    tui.send("q");
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+#[test]
+fn a_missing_run_as_user_is_fixed_to_green() {
+    fault_is_fixed_to_green("no-run-as", 2, "Run As");
+}
+
+#[test]
+fn client_credentials_turned_off_is_fixed_to_green() {
+    fault_is_fixed_to_green("flow-off", 2, "Client Credentials");
+}
+
+#[test]
+fn a_user_without_api_enabled_is_fixed_to_green() {
+    fault_is_fixed_to_green("no-api", 0, "API Enabled");
+}
+
+#[test]
+fn a_missing_refresh_scope_is_fixed_to_green() {
+    fault_is_fixed_to_green("no-refresh-scope", 0, "Selected OAuth Scopes");
+}

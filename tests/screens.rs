@@ -137,9 +137,11 @@ fn review_and_connect_screens() {
         Some(Target::Credentials),
         "Salesforce doesn't recognise this consumer key yet.",
     );
+    let run = m.connect.run;
     update(
         &mut m,
         Msg::Connect {
+            run,
             event: Event::Waiting {
                 attempt: 3,
                 delay: Duration::from_secs(12),
@@ -149,19 +151,24 @@ fn review_and_connect_screens() {
         },
     );
     snap("connect_countdown", &m);
+    let run = m.connect.run;
     update(
         &mut m,
         Msg::Connect {
+            run,
             event: Event::Listening {
                 redirect_uri: "http://localhost:7717/callback".into(),
             },
             at_ms: 15_000,
         },
     );
-    update(&mut m, Msg::Connect { event: Event::AuthorizeUrl("https://acme.my.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9Test&redirect_uri=http%3A%2F%2Flocalhost%3A7717%2Fcallback&state=abc&code_challenge=xyz&code_challenge_method=S256".into()), at_ms: 15_000 });
+    let run = m.connect.run;
+    update(&mut m, Msg::Connect { run, event: Event::AuthorizeUrl("https://acme.my.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9Test&redirect_uri=http%3A%2F%2Flocalhost%3A7717%2Fcallback&state=abc&code_challenge=xyz&code_challenge_method=S256".into()), at_ms: 15_000 });
+    let run = m.connect.run;
     update(
         &mut m,
         Msg::Connect {
+            run,
             event: Event::BrowserOpened,
             at_ms: 15_000,
         },
@@ -178,9 +185,11 @@ fn status_and_done_screens() {
         Check::passed("token", "authorization code token obtained"),
         Check::passed("identity", "integration@acme.com in org 00D000000000001AAA"),
     ] {
+        let run = m.connect.run;
         update(
             &mut m,
             Msg::Connect {
+                run,
                 event: Event::Check(check),
                 at_ms: 2_000,
             },
@@ -209,7 +218,14 @@ fn status_and_done_screens() {
         identity: None,
         attempts: 2,
     };
-    update(&mut m, Msg::ConnectFinished(Box::new(failed)));
+    let run = m.connect.run;
+    update(
+        &mut m,
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(failed),
+        },
+    );
     snap("status_failed", &m);
     press(&mut m, Key::Char('f'));
     snap("step_needs_fix", &m);
@@ -232,7 +248,14 @@ fn status_and_done_screens() {
         identity: Some(identity),
         attempts: 1,
     };
-    update(&mut m, Msg::ConnectFinished(Box::new(green)));
+    let run = m.connect.run;
+    update(
+        &mut m,
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(green),
+        },
+    );
     update(&mut m, Msg::Timer(u64::MAX));
     m.toast = None;
     snap("status_green", &m);
@@ -288,7 +311,14 @@ fn other_possible_causes_show_on_demand() {
         identity: None,
         attempts: 1,
     };
-    update(&mut m, Msg::ConnectFinished(Box::new(summary)));
+    let run = m.connect.run;
+    update(
+        &mut m,
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(summary),
+        },
+    );
     let before = draw(&m, 120, 40);
     assert!(before.contains("Press o for"), "{before}");
     assert!(before.contains("o other causes"), "{before}");

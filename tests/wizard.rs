@@ -258,9 +258,11 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         Some(Target::Credentials),
         "wait",
     );
+    let run = m.connect.run;
     update(
         &mut m,
         Msg::Connect {
+            run,
             event: Event::Waiting {
                 attempt: 2,
                 delay: Duration::from_secs(8),
@@ -272,9 +274,11 @@ fn connect_events_countdown_then_fix_and_reconnect() {
     update(&mut m, Msg::Tick(13_500));
     assert_eq!(m.countdown_secs(), Some(5));
     assert_eq!(press(&mut m, Key::Char('r')), [Cmd::RetryNow]);
+    let run = m.connect.run;
     update(
         &mut m,
         Msg::Connect {
+            run,
             event: Event::AuthorizeUrl("http://login.example/authorize".into()),
             at_ms: 14_000,
         },
@@ -302,19 +306,25 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         matches!(&press(&mut m, Key::Enter)[..], [Cmd::Paste(text)] if text.contains("code=x"))
     );
 
+    let run = m.connect.run;
     update(
         &mut m,
         Msg::Connect {
+            run,
             event: Event::Check(Check::passed("token", "ok")),
             at_ms: 15_000,
         },
     );
     assert_eq!(m.screen, Screen::Status);
+    let run = m.connect.run;
     update(
         &mut m,
-        Msg::ConnectFinished(Box::new(failed_summary(Target::Setting(
-            SettingKey::RequireSecretRefresh,
-        )))),
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(failed_summary(Target::Setting(
+                SettingKey::RequireSecretRefresh,
+            ))),
+        },
     );
     let security = m
         .recipe()
@@ -345,7 +355,14 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         identity: None,
         attempts: 1,
     };
-    update(&mut m, Msg::ConnectFinished(Box::new(green)));
+    let run = m.connect.run;
+    update(
+        &mut m,
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(green),
+        },
+    );
     assert!(press(&mut m, Key::Enter).contains(&Cmd::ClearProgress));
     assert_eq!(m.screen, Screen::Done);
     assert_eq!(press(&mut m, Key::Enter), [Cmd::Quit]);
@@ -490,4 +507,50 @@ fn the_review_scrolls_and_stops_at_the_top() {
     press(&mut m, Key::PageUp);
     press(&mut m, Key::PageUp);
     assert_eq!(m.review_scroll, 0);
+}
+
+#[test]
+fn a_cancelled_runs_late_answers_are_ignored() {
+    let mut m = model();
+    choose(&mut m, "apideck");
+    set_org(&mut m, "production");
+    walk_to_review(&mut m);
+    press(&mut m, Key::Enter);
+    let first = m.connect.run;
+    assert!(m.connect.running);
+    // Esc on the connect screen cancels and stays on Review.
+    assert_eq!(press(&mut m, Key::Esc), [Cmd::CancelConnect]);
+    assert_eq!(m.screen, Screen::Review);
+    let late = Msg::Connect {
+        run: first,
+        event: Event::Check(Check::failed(
+            "token",
+            Diagnosis::new(Kind::Unknown, "cancelled", None, "Cancelled."),
+        )),
+        at_ms: 1,
+    };
+    update(&mut m, late.clone());
+    assert_eq!(
+        m.screen,
+        Screen::Review,
+        "a late check doesn't open the status screen"
+    );
+    assert!(m.checks.is_empty());
+    // A new run started before the old one's last message arrives stays running.
+    press(&mut m, Key::Enter);
+    let second = m.connect.run;
+    assert_ne!(first, second);
+    update(&mut m, late);
+    update(
+        &mut m,
+        Msg::ConnectFinished {
+            run: first,
+            summary: Box::new(failed_summary(Target::Credentials)),
+        },
+    );
+    assert!(
+        m.connect.running,
+        "the old run's end doesn't stop the new one"
+    );
+    assert!(m.summary.is_none());
 }

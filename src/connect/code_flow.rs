@@ -18,7 +18,7 @@ fn problem(kind: Kind, error: &str, target: Option<Target>, message: String) -> 
 
 pub(super) async fn obtain(
     run: &mut Run<'_>,
-    mut pastes: Option<Pastes>,
+    pastes: &mut Option<Pastes>,
 ) -> Result<Tokens, Failed> {
     let listener = listener::bind(&run.req.callback_urls).map_err(|busy| {
         let message = format!(
@@ -56,7 +56,7 @@ pub(super) async fn obtain(
         }
     }
 
-    let returned = wait_for_code(run, listener, &state, &mut pastes).await?;
+    let returned = wait_for_code(run, listener, &state, pastes).await?;
     let code = match returned {
         Returned::Code(code) => code,
         Returned::Error { error, description } => {

@@ -163,8 +163,26 @@ impl Run<'_> {
         }
     }
 
+    /// Diagnoses a failure; right after a fix, a wrong setting may be Salesforce still
+    /// applying the change, so it is waited for like propagation (one rule for every step).
     pub fn diagnose(&self, failure: &Failure, phase: Phase) -> Diagnosis {
-        failure.diagnose(phase, self.window())
+        self.settling(failure.diagnose(phase, self.window()))
+    }
+
+    /// Within `recheck_for` of a fix, a misconfiguration is waited out with a countdown.
+    fn settling(&self, diagnosis: Diagnosis) -> Diagnosis {
+        let settling = self.req.saved_ago + self.started.elapsed() < self.req.recheck_for;
+        if !settling || diagnosis.kind != Kind::Misconfigured {
+            return diagnosis;
+        }
+        Diagnosis {
+            kind: Kind::Propagating,
+            message: format!(
+                "Salesforce may still be applying your change. {}",
+                diagnosis.message
+            ),
+            ..diagnosis
+        }
     }
 
     pub fn next_attempt(&mut self) {
@@ -217,28 +235,41 @@ pub async fn connect(
         started: Instant::now(),
         attempts: 0,
     };
-    let obtained = match req.flow {
-        Flow::AuthCode => code_flow::obtain(&mut run, pastes).await,
-        Flow::ClientCredentials => direct(&mut run, Phase::ClientCredentials).await,
-        Flow::JwtBearer => direct(&mut run, Phase::JwtBearer).await,
-    };
-    let mut tokens = match obtained {
-        Ok(tokens) => tokens,
-        Err((outcome, diagnosis)) => {
-            let mut report = failed(outcome, diagnosis.clone(), run.attempts);
-            report.checks.push(Check::failed("token", diagnosis));
-            (run.events)(Event::Check(report.checks[0].clone()));
-            return report;
-        }
-    };
-    let token_check = Check::passed("token", format!("{} token obtained", req.flow));
-    (run.events)(Event::Check(token_check.clone()));
     let plan = Plan {
         recipe: &req.recipe,
         flow: req.flow,
         expected_username: req.expected_username.as_deref(),
     };
-    let (checks, identity) = verify_until_settled(&mut run, &mut tokens, &plan, token_check).await;
+    let mut pastes = pastes;
+    // Obtain a grant and verify it; right after a fix, a check that depends on the grant itself
+    // (its scopes, its refresh token) needs a new grant once Salesforce applied the change.
+    let (tokens, checks, identity) = loop {
+        let obtained = match req.flow {
+            Flow::AuthCode => code_flow::obtain(&mut run, &mut pastes).await,
+            Flow::ClientCredentials => direct(&mut run, Phase::ClientCredentials).await,
+            Flow::JwtBearer => direct(&mut run, Phase::JwtBearer).await,
+        };
+        let mut tokens = match obtained {
+            Ok(tokens) => tokens,
+            Err((outcome, diagnosis)) => {
+                let mut report = failed(outcome, diagnosis.clone(), run.attempts);
+                report.checks.push(Check::failed("token", diagnosis));
+                (run.events)(Event::Check(report.checks[0].clone()));
+                return report;
+            }
+        };
+        let token_check = Check::passed("token", format!("{} token obtained", req.flow));
+        (run.events)(Event::Check(token_check.clone()));
+        match verify_until_settled(&mut run, &mut tokens, &plan, token_check).await {
+            Verified::Settled(checks, identity) => break (tokens, checks, identity),
+            Verified::NeedsNewGrant(checks, identity, waiting) => {
+                run.attempts += 1;
+                if !run.backoff(&waiting).await {
+                    break (tokens, checks, identity);
+                }
+            }
+        }
+    };
     let diagnosis = checks
         .iter()
         .find(|c| c.status == Status::Failed)
@@ -258,6 +289,16 @@ pub async fn connect(
     }
 }
 
+enum Verified {
+    Settled(Vec<Check>, Option<Identity>),
+    /// A check of the grant itself failed while a fix may still be applying: get a new grant
+    /// after waiting as this diagnosis says.
+    NeedsNewGrant(Vec<Check>, Option<Identity>, Diagnosis),
+}
+
+/// Checks whose outcome was fixed when the grant was made: only a new grant can change them.
+const GRANT_CHECKS: &[&str] = &["scopes", "refresh_token", "identity"];
+
 /// Runs the checks; right after a fix, failures may be Salesforce still applying the change, so
 /// they are checked again (with backoff) until `recheck_for` has passed.
 async fn verify_until_settled(
@@ -265,34 +306,29 @@ async fn verify_until_settled(
     tokens: &mut Tokens,
     plan: &Plan<'_>,
     token_check: Check,
-) -> (Vec<Check>, Option<Identity>) {
+) -> Verified {
     loop {
         let events = &mut *run.events;
         let mut report_check = |check: &Check| events(Event::Check(check.clone()));
         let verified = verify::verify(&run.client, tokens, plan, &mut report_check).await;
         let mut checks = vec![token_check.clone()];
         checks.extend(verified.checks);
-        let failed = checks
-            .iter()
-            .find(|c| c.status == Status::Failed)
-            .and_then(|c| c.diagnosis.clone());
-        let settling = run.req.saved_ago + run.started.elapsed() < run.req.recheck_for;
-        match failed {
-            Some(diagnosis) if settling && diagnosis.kind == Kind::Misconfigured => {
-                let waiting = Diagnosis {
-                    kind: Kind::Propagating,
-                    message: format!(
-                        "Salesforce may still be applying your change. {}",
-                        diagnosis.message
-                    ),
-                    ..diagnosis
-                };
-                run.attempts += 1;
-                if !run.backoff(&waiting).await {
-                    return (checks, verified.identity);
-                }
-            }
-            _ => return (checks, verified.identity),
+        let failed = checks.iter().find(|c| c.status == Status::Failed);
+        let Some((name, diagnosis)) =
+            failed.and_then(|c| Some((c.name.clone(), c.diagnosis.clone()?)))
+        else {
+            return Verified::Settled(checks, verified.identity);
+        };
+        let waiting = run.settling(diagnosis);
+        if waiting.kind != Kind::Propagating {
+            return Verified::Settled(checks, verified.identity);
+        }
+        if GRANT_CHECKS.contains(&name.as_str()) {
+            return Verified::NeedsNewGrant(checks, verified.identity, waiting);
+        }
+        run.attempts += 1;
+        if !run.backoff(&waiting).await {
+            return Verified::Settled(checks, verified.identity);
         }
     }
 }

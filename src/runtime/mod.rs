@@ -110,8 +110,13 @@ async fn event_loop(mut model: Model, demo: Option<Demo>, home: PathBuf) -> anyh
             _ = ticker.tick(), if model.animating() => Msg::Tick(now_ms()),
             _ = sigterm => break,
         };
+        // Every input is stamped with the time it arrived (keys too): the core reads no clock,
+        // and its saved-at times and countdowns stay right however long the admin is in Setup.
+        if !matches!(msg, Msg::Tick(_)) {
+            update(&mut model, Msg::Tick(now_ms()));
+        }
         for cmd in update(&mut model, msg) {
-            shell.carry_out(cmd, &model);
+            shell.carry_out(cmd);
         }
         if model.quit {
             break;
@@ -254,7 +259,7 @@ impl Shell {
         let _ = self.tx.send(msg);
     }
 
-    fn carry_out(&mut self, cmd: Cmd, model: &Model) {
+    fn carry_out(&mut self, cmd: Cmd) {
         match cmd {
             Cmd::Quit => {}
             Cmd::SaveProgress(saved) => {
@@ -268,7 +273,7 @@ impl Shell {
             Cmd::ClearProgress => {
                 let _ = progress::clear(&self.home);
             }
-            Cmd::Connect(spec) => self.connect(*spec, model),
+            Cmd::Connect(spec) => self.connect(*spec),
             Cmd::CancelConnect => {
                 if let Some(running) = self.running.take() {
                     let _ = running.cancel.send(true);
@@ -327,16 +332,11 @@ impl Shell {
                 };
                 self.send(Msg::Failed(message));
             }
-            Cmd::DemoSignIn(url) => {
+            Cmd::DemoSignIn { url, username } => {
                 let (tx, pastes) = (
                     self.tx.clone(),
                     self.running.as_ref().map(|r| r.pastes.clone()),
                 );
-                let username = model
-                    .demo
-                    .as_ref()
-                    .map(|d| d.username.clone())
-                    .unwrap_or_default();
                 tokio::spawn(async move {
                     match demo::sign_in(&url, &username).await {
                         Ok(redirect) => {
@@ -371,10 +371,11 @@ impl Shell {
         }
     }
 
-    fn connect(&mut self, spec: ConnectSpec, model: &Model) {
+    fn connect(&mut self, spec: ConnectSpec) {
+        let run = spec.run;
         let spec_save_as = spec.save_as.clone();
         let spec_key_path = spec.private_key_path.clone();
-        let request = match self.request(spec, model) {
+        let request = match self.request(spec) {
             Ok(request) => request,
             Err(e) => {
                 let summary = Summary {
@@ -388,7 +389,10 @@ impl Shell {
                     identity: None,
                     attempts: 0,
                 };
-                self.send(Msg::ConnectFinished(Box::new(summary)));
+                self.send(Msg::ConnectFinished {
+                    run,
+                    summary: Box::new(summary),
+                });
                 return;
             }
         };
@@ -411,6 +415,7 @@ impl Shell {
             let events_tx = tx.clone();
             let mut events = move |event| {
                 let _ = events_tx.send(Msg::Connect {
+                    run,
                     event,
                     at_ms: now_ms(),
                 });
@@ -448,11 +453,14 @@ impl Shell {
                 identity: report.identity,
                 attempts: report.attempts,
             };
-            let _ = tx.send(Msg::ConnectFinished(Box::new(summary)));
+            let _ = tx.send(Msg::ConnectFinished {
+                run,
+                summary: Box::new(summary),
+            });
         });
     }
 
-    fn request(&self, spec: ConnectSpec, model: &Model) -> anyhow::Result<Request> {
+    fn request(&self, spec: ConnectSpec) -> anyhow::Result<Request> {
         let recipe = recipe::builtin_by_id(&spec.recipe_id)?;
         let login = normalize_login_url(&spec.login_url)
             .map_err(anyhow::Error::msg)?
@@ -484,7 +492,7 @@ impl Shell {
                 .into_iter()
                 .filter(|u| u.starts_with("http://"))
                 .collect(),
-            browser: if model.browser_available {
+            browser: if spec.open_browser {
                 Browser::Open
             } else {
                 Browser::Paste

@@ -74,6 +74,8 @@ pub enum Dialog {
 /// The connect screen while a connect runs.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectView {
+    /// The id of the latest connect run; only its messages are applied, and only while it runs.
+    pub run: u64,
     pub running: bool,
     pub url: Option<String>,
     pub redirect_uri: Option<String>,

@@ -36,12 +36,17 @@ pub enum Msg {
     /// The wall clock, in milliseconds since the epoch.
     Tick(u64),
     Resize(u16, u16),
-    /// A progress event from the running connect, stamped with the time it arrived.
+    /// A progress event of connect run `run`, stamped with the time it arrived. Events of any
+    /// run but the current one are ignored (a cancelled run's late answers).
     Connect {
+        run: u64,
         event: Event,
         at_ms: u64,
     },
-    ConnectFinished(Box<Summary>),
+    ConnectFinished {
+        run: u64,
+        summary: Box<Summary>,
+    },
     /// A timer started with `Cmd::Timer` ran out.
     Timer(u64),
     /// Demo: the app was registered in the emulator; these are its credentials.
@@ -71,6 +76,10 @@ pub struct Summary {
 /// What the connect needs from the setup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectSpec {
+    /// The run's id: its messages carry it back.
+    pub run: u64,
+    /// Open the browser (a display is available); otherwise the paste path.
+    pub open_browser: bool,
     pub recipe_id: String,
     pub login_url: String,
     pub client_id: String,
@@ -106,7 +115,10 @@ pub enum Cmd {
     /// Demo: register (or fix) the app in the emulator from the setup's answers.
     DemoRegisterApp(SavedSetup),
     /// Demo without a browser: sign in to the emulator from the terminal.
-    DemoSignIn(String),
+    DemoSignIn {
+        url: String,
+        username: String,
+    },
     /// Write the DX metadata project for the setup into the current folder.
     WriteMetadata(SavedSetup),
     /// The user agreed: keep the last verified connection's secrets in an owner-only file.

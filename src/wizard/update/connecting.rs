@@ -25,7 +25,10 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
         setup::enter_step(model, credentials);
         return toast(model, "Paste the consumer key (and secret) first.");
     };
+    let run = model.connect.run + 1;
     let spec = ConnectSpec {
+        run,
+        open_browser: model.browser_available,
         recipe_id: recipe.id.clone(),
         login_url,
         client_id,
@@ -44,6 +47,7 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
             .then(|| profile_name(recipe, setup.login_url.as_deref().unwrap_or_default())),
     };
     model.connect = ConnectView {
+        run,
         running: true,
         paste: FieldInput::plain(
             "Paste",
@@ -80,6 +84,11 @@ fn profile_name(recipe: &crate::recipe::Recipe, login_url: &str) -> String {
         })
         .collect();
     format!("{}-{}", recipe.id, org).chars().take(64).collect()
+}
+
+/// Whether a message of `run` belongs to the connect that is running now.
+pub fn is_current(model: &Model, run: u64) -> bool {
+    model.connect.running && model.connect.run == run
 }
 
 pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
@@ -180,10 +189,15 @@ pub fn connect_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             model.focus = 1;
             Vec::new()
         }
-        Key::Char('s') if model.demo.as_ref().is_some_and(|d| d.terminal_sign_in) => match url {
-            Some(url) => vec![Cmd::DemoSignIn(url)],
-            None => Vec::new(),
-        },
+        Key::Char('s') if model.demo.as_ref().is_some_and(|d| d.terminal_sign_in) => {
+            match (url, model.demo.as_ref()) {
+                (Some(url), Some(demo)) => vec![Cmd::DemoSignIn {
+                    url,
+                    username: demo.username.clone(),
+                }],
+                _ => Vec::new(),
+            }
+        }
         _ => Vec::new(),
     }
 }

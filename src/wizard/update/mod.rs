@@ -41,8 +41,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
-        Msg::Connect { event, at_ms } => connecting::event(model, event, at_ms),
-        Msg::ConnectFinished(summary) => connecting::finished(model, *summary),
+        Msg::Connect { run, event, at_ms } if connecting::is_current(model, run) => {
+            connecting::event(model, event, at_ms)
+        }
+        Msg::ConnectFinished { run, summary } if connecting::is_current(model, run) => {
+            connecting::finished(model, *summary)
+        }
+        // A cancelled or replaced run's late answers.
+        Msg::Connect { .. } | Msg::ConnectFinished { .. } => Vec::new(),
         Msg::DemoAppRegistered {
             consumer_key,
             consumer_secret,
