@@ -1,0 +1,373 @@
+//! Carrying out the core's commands: connects, files, the browser, the clipboard, timers and
+//! the demo org. Each command carries the data it needs; results come back as messages.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, mpsc, watch};
+
+use super::demo::{self, DEMO_KEY_MARKER, Demo};
+use super::{Clock, progress, terminal};
+use crate::connect::{self, Browser, Request};
+use crate::recipe;
+use crate::retry::RetryPolicy;
+use crate::salesforce::hosts::normalize_login_url;
+use crate::secret::Secret;
+use crate::wizard::{Cmd, ConnectSpec, Msg, Summary};
+
+/// The connect that is running, and how to steer it.
+pub(super) struct Running {
+    pub cancel: watch::Sender<bool>,
+    pastes: mpsc::Sender<String>,
+    retry_now: Arc<Notify>,
+}
+
+pub(super) struct Shell {
+    pub tx: mpsc::UnboundedSender<Msg>,
+    /// Where progress is saved.
+    pub home: PathBuf,
+    /// Where the review screen's metadata project is written (the current folder).
+    pub metadata_dir: PathBuf,
+    /// The wall clock, in ms since the epoch; tests give their own.
+    pub clock: Clock,
+    pub running: Option<Running>,
+    pub demo: Option<Demo>,
+    /// A verified connection that couldn't be kept for want of a keychain, waiting for the
+    /// user's consent to an owner-only file. Its tokens never reach the model.
+    pub pending_keep: Arc<std::sync::Mutex<Option<PendingKeep>>>,
+}
+
+pub(super) struct PendingKeep {
+    name: String,
+    request: Request,
+    report: connect::Report,
+    key_path: Option<String>,
+}
+
+/// Keeps a verified connection as a profile: the keychain, or the file when the user consented
+/// with ECA_WIZARD_SECRETS=file.
+/// Keeps a verified connection as a profile in the keychain, or in the owner-only file when the
+/// user consented (ECA_WIZARD_SECRETS=file, or `k` on the done screen).
+fn keep(pending: &PendingKeep, consent_to_file: bool) -> Result<String, KeepFailure> {
+    let fail = |e: String| KeepFailure {
+        message: e,
+        no_keychain: false,
+    };
+    let dir = crate::profile::profiles_dir().map_err(|e| fail(e.to_string()))?;
+    let store =
+        crate::profile::SecretStore::choose(&dir, consent_to_file).map_err(|e| KeepFailure {
+            no_keychain: matches!(e, crate::profile::SecretsError::NoKeychain),
+            message: e.to_string(),
+        })?;
+    let place = crate::profile::keep(
+        &dir,
+        &pending.name,
+        &pending.request,
+        &pending.report,
+        store,
+        pending.key_path.clone(),
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    Ok(format!(
+        "profile {} in {}; secrets in {place}",
+        pending.name,
+        dir.display()
+    ))
+}
+
+struct KeepFailure {
+    message: String,
+    no_keychain: bool,
+}
+
+/// Writes the setup's metadata project into `<into>/<API name>-metadata`.
+fn write_metadata(
+    saved: &crate::wizard::SavedSetup,
+    into: &std::path::Path,
+) -> anyhow::Result<PathBuf> {
+    let recipe = recipe::builtin_by_id(&saved.recipe)?;
+    let answer = |id: &str| saved.answers.get(id).cloned();
+    let options = crate::metadata::Options {
+        name: answer("api_name"),
+        label: answer("app_name"),
+        contact_email: answer("contact_email"),
+        callback_urls: answer("callback_urls")
+            .map(|u| u.lines().map(String::from).collect())
+            .unwrap_or_default(),
+        run_as: answer("integration_username"),
+        permission_set: answer("permission_set"),
+        certificate: answer("certificate_path").and_then(|path| std::fs::read_to_string(path).ok()),
+        // The checklist creates the app in Setup, which names its policies this way.
+        policy_names: crate::metadata::PolicyNames::Setup,
+        include_optional: false,
+        without_jwt_certificate: false,
+    };
+    let files = crate::metadata::generate(recipe, &options)?;
+    let dir = into.join(format!(
+        "{}-metadata",
+        options.name.unwrap_or_else(|| recipe.id.clone())
+    ));
+    crate::metadata::write_project(&dir, &files, false)?;
+    Ok(dir)
+}
+
+impl Shell {
+    fn send(&self, msg: Msg) {
+        let _ = self.tx.send(msg);
+    }
+
+    pub fn carry_out(&mut self, cmd: Cmd) {
+        match cmd {
+            Cmd::Quit => {}
+            Cmd::SaveProgress(saved) => {
+                if let Err(e) = progress::save(&self.home, &saved) {
+                    self.send(Msg::Failed(format!(
+                        "Couldn't save progress in {}: {e}",
+                        self.home.display()
+                    )));
+                }
+            }
+            Cmd::ClearProgress => {
+                let _ = progress::clear(&self.home);
+            }
+            Cmd::Connect(spec) => self.connect(*spec),
+            Cmd::CancelConnect => {
+                if let Some(running) = self.running.take() {
+                    let _ = running.cancel.send(true);
+                }
+            }
+            Cmd::RetryNow => {
+                if let Some(running) = &self.running {
+                    running.retry_now.notify_one();
+                }
+            }
+            Cmd::Paste(text) => {
+                if let Some(running) = &self.running {
+                    let _ = running.pastes.try_send(text);
+                }
+            }
+            Cmd::OpenUrl(url) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::browser::open(&url) {
+                        let _ = tx.send(Msg::Failed(format!(
+                            "Couldn't open a browser ({}); copy the address instead.",
+                            e.kind()
+                        )));
+                    }
+                });
+            }
+            Cmd::Copy(text) => {
+                let _ = terminal::copy_osc52(&text);
+            }
+            Cmd::Timer { id, after_ms } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                    let _ = tx.send(Msg::Timer(id));
+                });
+            }
+            Cmd::DemoRegisterApp(saved) => self.register_demo_app(&saved),
+            Cmd::KeepInFile => {
+                let pending = self
+                    .pending_keep
+                    .lock()
+                    .ok()
+                    .and_then(|mut slot| slot.take());
+                if let Some(pending) = pending {
+                    let kept = keep(&pending, true).map_err(|failure| failure.message);
+                    self.send(Msg::Kept(kept));
+                }
+            }
+            Cmd::WriteMetadata(saved) => {
+                let message = match write_metadata(&saved, &self.metadata_dir) {
+                    Ok(dir) => format!(
+                        "Wrote the metadata project to {}; its README says how to deploy it.",
+                        dir.display()
+                    ),
+                    Err(e) => format!("No metadata written: {e}"),
+                };
+                self.send(Msg::Failed(message));
+            }
+            Cmd::DemoSignIn { url, username } => {
+                let (tx, pastes) = (
+                    self.tx.clone(),
+                    self.running.as_ref().map(|r| r.pastes.clone()),
+                );
+                tokio::spawn(async move {
+                    match demo::sign_in(&url, &username).await {
+                        Ok(redirect) => {
+                            if let Some(pastes) = pastes {
+                                let _ = pastes.send(redirect).await;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Msg::Failed(format!(
+                                "Signing in to the demo org failed: {e}"
+                            )));
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    fn register_demo_app(&mut self, saved: &crate::wizard::SavedSetup) {
+        let Some(demo) = self.demo.as_mut() else {
+            return;
+        };
+        let Ok(recipe) = recipe::builtin_by_id(&saved.recipe) else {
+            return;
+        };
+        match demo.register(saved, recipe) {
+            Ok((consumer_key, consumer_secret)) => self.send(Msg::DemoAppRegistered {
+                consumer_key,
+                consumer_secret,
+            }),
+            Err(e) => self.send(Msg::Failed(format!("The demo org refused the app: {e}"))),
+        }
+    }
+
+    fn connect(&mut self, spec: ConnectSpec) {
+        let run = spec.run;
+        let spec_save_as = spec.save_as.clone();
+        let spec_key_path = spec.private_key_path.clone();
+        let request = match self.request(spec) {
+            Ok(request) => request,
+            Err(e) => {
+                let summary = Summary {
+                    outcome: connect::Outcome::Failed,
+                    checks: Vec::new(),
+                    diagnosis: Some(crate::salesforce::diagnosis::Diagnosis::transient(
+                        "setup",
+                        e.to_string(),
+                    )),
+                    instance_url: None,
+                    identity: None,
+                    attempts: 0,
+                };
+                self.send(Msg::ConnectFinished {
+                    run,
+                    summary: Box::new(summary),
+                });
+                return;
+            }
+        };
+        let (cancel_tx, cancel) = watch::channel(false);
+        let (paste_tx, pastes) = mpsc::channel(4);
+        let retry_now = Arc::new(Notify::new());
+        let mut request = request;
+        request.retry_now = Some(retry_now.clone());
+        if let Some(previous) = self.running.replace(Running {
+            cancel: cancel_tx,
+            pastes: paste_tx,
+            retry_now,
+        }) {
+            let _ = previous.cancel.send(true);
+        }
+        let tx = self.tx.clone();
+        let events_clock = self.clock.clone();
+        let (save_as, key_path) = (spec_save_as, spec_key_path);
+        let pending_slot = self.pending_keep.clone();
+        tokio::spawn(async move {
+            let events_tx = tx.clone();
+            let clock = events_clock;
+            let mut events = move |event| {
+                let _ = events_tx.send(Msg::Connect {
+                    run,
+                    event,
+                    at_ms: clock(),
+                });
+            };
+            let report = connect::connect(&request, &mut events, Some(pastes), cancel).await;
+            if let (Some(name), connect::Outcome::Connected) = (save_as, report.outcome) {
+                let pending = PendingKeep {
+                    name,
+                    request,
+                    report: report.clone(),
+                    key_path,
+                };
+                match keep(&pending, false) {
+                    Ok(place) => {
+                        let _ = tx.send(Msg::Kept(Ok(place)));
+                    }
+                    Err(failure) if failure.no_keychain => {
+                        if let Ok(mut slot) = pending_slot.lock() {
+                            *slot = Some(pending);
+                        }
+                        let _ = tx.send(Msg::OfferKeepInFile(
+                            "no OS keychain is available here".into(),
+                        ));
+                    }
+                    Err(failure) => {
+                        let _ = tx.send(Msg::Kept(Err(failure.message)));
+                    }
+                }
+            }
+            let summary = Summary {
+                outcome: report.outcome,
+                checks: report.checks,
+                diagnosis: report.diagnosis,
+                instance_url: report.instance_url,
+                identity: report.identity,
+                attempts: report.attempts,
+            };
+            let _ = tx.send(Msg::ConnectFinished {
+                run,
+                summary: Box::new(summary),
+            });
+        });
+    }
+
+    fn request(&self, spec: ConnectSpec) -> anyhow::Result<Request> {
+        let recipe = recipe::builtin_by_id(&spec.recipe_id)?;
+        let login = normalize_login_url(&spec.login_url)
+            .map_err(anyhow::Error::msg)?
+            .host;
+        let jwt = match (&spec.private_key_path, recipe.flow) {
+            (Some(path), crate::salesforce::Flow::JwtBearer) => {
+                let pem = if self.demo.is_some() && path == DEMO_KEY_MARKER {
+                    crate::emulator::org::DEMO_JWT_KEY.to_string()
+                } else {
+                    std::fs::read_to_string(path)
+                        .map_err(|e| anyhow::anyhow!("can't read the private key {path}: {e}"))?
+                };
+                let username = spec.expected_username.clone().unwrap_or_default();
+                Some((Secret::new(pem), username))
+            }
+            _ => None,
+        };
+        let saved_ago = spec.app_saved_at_ms.map_or(Duration::ZERO, |at| {
+            Duration::from_millis((self.clock)().saturating_sub(at))
+        });
+        Ok(Request {
+            recipe: recipe.clone(),
+            flow: recipe.flow,
+            login,
+            client_id: spec.client_id,
+            client_secret: spec.client_secret,
+            callback_urls: recipe
+                .default_callback_urls()
+                .into_iter()
+                .filter(|u| u.starts_with("http://"))
+                .collect(),
+            browser: if spec.open_browser {
+                Browser::Open
+            } else {
+                Browser::Paste
+            },
+            timeout: Duration::from_secs(600),
+            policy: RetryPolicy::default(),
+            saved_ago,
+            jwt,
+            expected_username: spec.expected_username,
+            recheck_for: if spec.after_fix {
+                RetryPolicy::default().window
+            } else {
+                Duration::ZERO
+            },
+            retry_now: None,
+        })
+    }
+}

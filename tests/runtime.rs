@@ -1,0 +1,243 @@
+//! The real event loop (`runtime::drive`) on ratatui's `TestBackend`, fed keys through its
+//! channel, with the demo emulator behind it and a clock the test moves: what no pure test of the
+//! core reaches (time on every input, cancelled runs, effects that write files).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use eca_wizard::connect::Outcome;
+use eca_wizard::emulator::{self, Emulator, Org};
+use eca_wizard::recipe;
+use eca_wizard::runtime::{self, Clock, Driver, demo};
+use eca_wizard::wizard::{self, Key, Model, Msg, Screen};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::{mpsc, watch};
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// A wizard running in the background: its input channel, its frames, its clock.
+struct Harness {
+    tx: mpsc::UnboundedSender<Msg>,
+    frames: watch::Receiver<String>,
+    clock: Arc<AtomicU64>,
+    done: tokio::task::JoinHandle<Model>,
+}
+
+impl Harness {
+    /// The demo wizard with the emulator at `delay` seconds of propagation, progress in `home`,
+    /// metadata into `out`.
+    fn start(delay: u64, home: PathBuf, out: PathBuf) -> Harness {
+        let mut org = Org::demo();
+        org.propagation_delay_secs = delay;
+        let emulator = Emulator::start(emulator::Config {
+            org,
+            login_port: 0,
+            my_domain_port: 0,
+            auto_approve: true,
+        })
+        .unwrap();
+        let clock = Arc::new(AtomicU64::new(runtime::now_ms()));
+        let reading = clock.clone();
+        let time: Clock = Arc::new(move || reading.load(Ordering::SeqCst));
+        let mut model = Model::new(recipe::builtin().unwrap(), None, time());
+        model.browser_available = false;
+        let model = model.with_demo(wizard::Demo {
+            login_url: emulator.login_url().to_string(),
+            my_domain_url: emulator.my_domain_url().to_string(),
+            username: wizard::demo_username().to_string(),
+            terminal_sign_in: true,
+        });
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (frames_tx, frames) = watch::channel(String::new());
+        let driver = Driver {
+            tx: tx.clone(),
+            rx,
+            home,
+            metadata_dir: out,
+            demo: Some(demo::Demo::new(emulator, None)),
+            clock: time,
+            frames: Some(frames_tx),
+        };
+        let done = tokio::spawn(async move {
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            runtime::drive(&mut terminal, model, driver, std::future::pending())
+                .await
+                .unwrap()
+        });
+        Harness {
+            tx,
+            frames,
+            clock,
+            done,
+        }
+    }
+
+    fn key(&self, key: Key) {
+        self.tx.send(Msg::Key(key)).unwrap();
+    }
+
+    fn screen(&self) -> String {
+        self.frames.borrow().clone()
+    }
+
+    async fn wait_for(&mut self, text: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "never saw {text:?}:\n{screen}");
+            let _ = tokio::time::timeout(Duration::from_millis(200), self.frames.changed()).await;
+        }
+    }
+
+    /// Presses Enter through the setup until one of `goals` shows (never while connecting).
+    async fn enter_until(&mut self, goals: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if goals.iter().any(|g| screen.contains(g)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never reached {goals:?}:\n{screen}"
+            );
+            if !screen.contains("Connecting")
+                && !screen.contains("Connection checks")
+                && !screen.contains("Checking again")
+            {
+                self.key(Key::Enter);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn advance(&self, by: Duration) {
+        self.clock
+            .fetch_add(u64::try_from(by.as_millis()).unwrap(), Ordering::SeqCst);
+    }
+
+    async fn quit(self) -> Model {
+        self.key(Key::Ctrl('c'));
+        self.done.await.unwrap()
+    }
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("eca-runtime-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Picks the recipe `down` rows below the first on the start screen.
+async fn choose(harness: &mut Harness, down: usize) {
+    harness.wait_for("What are you connecting?", MINUTE).await;
+    for _ in 0..down {
+        harness.key(Key::Down);
+    }
+    harness.key(Key::Enter);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_minutes_in_setup_then_propagation_is_waited_out() {
+    let mut harness = Harness::start(3, temp("setup-home"), temp("setup-out"));
+    choose(&mut harness, 2).await; // Service Board Sync: client credentials, no browser
+    // The admin spends twenty minutes in Setup before the app is created.
+    harness.advance(20 * MINUTE);
+    let saved_before = harness.clock.load(Ordering::SeqCst);
+    let screen = harness
+        .enter_until(&["All checks passed", "What to fix"], MINUTE)
+        .await;
+    assert!(
+        screen.contains("All checks passed"),
+        "a fresh app's propagation is waited out:\n{screen}"
+    );
+    let model = harness.quit().await;
+    let setup = model.setup.as_ref().unwrap();
+    assert!(
+        setup.app_saved_at_ms.unwrap() >= saved_before,
+        "saved-at is the time of the Create step"
+    );
+    let summary = model.summary.as_ref().unwrap();
+    assert_eq!(summary.outcome, Outcome::Connected);
+    assert!(
+        summary.attempts > 1,
+        "it waited for propagation: {} attempts",
+        summary.attempts
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_while_connecting_stays_on_review_and_late_answers_are_ignored() {
+    let mut harness = Harness::start(600, temp("esc-home"), temp("esc-out"));
+    choose(&mut harness, 2).await;
+    harness
+        .enter_until(&["Checking again", "Salesforce doesn't know"], MINUTE)
+        .await;
+    harness.key(Key::Esc);
+    harness
+        .wait_for("Review: what Setup should hold now", MINUTE)
+        .await;
+    // The cancelled run's answers may still arrive: the screen stays on Review.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        harness
+            .screen()
+            .contains("Review: what Setup should hold now"),
+        "{}",
+        harness.screen()
+    );
+    let model = harness.quit().await;
+    assert_eq!(model.screen, Screen::Review);
+    assert!(!model.connect.running);
+    assert!(model.checks.is_empty(), "{:?}", model.checks);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_screen_writes_metadata_where_it_is_told() {
+    let out = temp("metadata-out");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut harness = Harness::start(1, temp("metadata-home"), out.clone());
+    choose(&mut harness, 0).await; // Apideck
+    harness
+        .enter_until(&["Review: what Setup should hold now"], MINUTE)
+        .await;
+    harness.key(Key::Char('m'));
+    let screen = harness.wait_for("Wrote the metadata project", MINUTE).await;
+    assert!(screen.contains("metadata"), "{screen}");
+    harness.quit().await;
+    let written: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].join("manifest/package.xml").is_file());
+    assert!(written[0].join("README.md").is_file());
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_progress_save_that_fails_is_said() {
+    // The progress folder is a file: every save fails, and the admin is told.
+    let home = temp("unwritable-home");
+    std::fs::write(&home, "not a folder").unwrap();
+    let mut harness = Harness::start(1, home.clone(), temp("unwritable-out"));
+    choose(&mut harness, 0).await;
+    harness.wait_for("Which org?", MINUTE).await;
+    harness.key(Key::Enter);
+    let screen = harness.wait_for("Couldn't save progress", MINUTE).await;
+    assert!(
+        screen.contains(&home.display().to_string()[..20]),
+        "{screen}"
+    );
+    harness.quit().await;
+    let _ = std::fs::remove_file(&home);
+}
