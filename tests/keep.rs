@@ -325,3 +325,51 @@ async fn metadata_takes_the_run_as_user_from_a_profile() {
     );
     let _ = std::fs::remove_dir_all(home);
 }
+
+#[tokio::test]
+async fn a_profile_keeps_what_the_admin_typed_and_metadata_from_uses_it() {
+    // The wizard hands the typed callback URLs, API name and label to the profile.
+    let emulator = start();
+    let home = home("typed");
+    save_cc(&emulator, &home, "cc").await;
+    let file = home.join("profiles/cc.toml");
+    let mut profile: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(profile["format"].as_integer(), Some(2));
+    profile.insert("api_name".into(), "Acme_Board".into());
+    profile.insert("app_name".into(), "Acme Board".into());
+    profile.insert(
+        "callback_urls".into(),
+        toml::Value::Array(vec!["https://board.acme.com/oauth".into()]),
+    );
+    std::fs::write(&file, toml::to_string(&profile).unwrap()).unwrap();
+    let out_dir = home.join("project");
+    let mut command = wizard(&home);
+    command
+        .args([
+            "metadata",
+            "--recipe",
+            "service-board-sync",
+            "--from",
+            "cc",
+            "--out",
+        ])
+        .arg(&out_dir);
+    let out = run(command).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = std::fs::read_to_string(
+        out_dir.join("force-app/main/default/externalClientApps/Acme_Board.eca-meta.xml"),
+    )
+    .unwrap();
+    assert!(app.contains("<label>Acme Board</label>"), "{app}");
+    let global = std::fs::read_to_string(out_dir.join(
+        "force-app/main/default/extlClntAppGlobalOauthSets/Acme_Board_glbl.ecaGlblOauth-meta.xml",
+    ))
+    .unwrap();
+    assert!(global.contains("https://board.acme.com/oauth"), "{global}");
+    let _ = std::fs::remove_dir_all(home);
+}

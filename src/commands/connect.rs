@@ -147,8 +147,13 @@ fn keep(
     let dir = crate::profile::profiles_dir()?;
     let store = crate::profile::SecretStore::choose(&dir, args.secrets_file)
         .map_err(|e| anyhow::anyhow!("connected, but the profile wasn't saved: {e}"))?;
-    let key_path = args.private_key.as_ref().map(|p| p.display().to_string());
-    let place = crate::profile::keep(&dir, name, request, report, store, key_path)?;
+    let app = crate::profile::AppDetails {
+        callback_urls: args.callback_urls.clone(),
+        api_name: None,
+        app_name: None,
+        private_key_path: args.private_key.as_ref().map(|p| p.display().to_string()),
+    };
+    let place = crate::profile::keep(&dir, name, request, report, store, app)?;
     eprintln!(
         "saved profile {name} in {}; secrets in {place}",
         dir.display()

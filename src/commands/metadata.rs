@@ -57,8 +57,15 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
         .clone()
         .or_else(|| profile.as_ref().and_then(|p| p.username.clone()));
     let options = Options {
-        name: args.name.clone(),
-        label: args.label.clone(),
+        // The profile keeps the API name and label the admin typed in the wizard.
+        name: args
+            .name
+            .clone()
+            .or_else(|| profile.as_ref().and_then(|p| p.api_name.clone())),
+        label: args
+            .label
+            .clone()
+            .or_else(|| profile.as_ref().and_then(|p| p.app_name.clone())),
         contact_email: args.contact_email.clone(),
         callback_urls,
         run_as,

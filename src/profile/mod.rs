@@ -33,13 +33,24 @@ use crate::connect::{Report, Request};
 
 /// Keeps a verified connection: the profile file and its secrets (consumer secret, refresh and
 /// access tokens) in `store`. Returns where the secrets went.
+/// What the admin typed about the app that a connect doesn't use, kept with the profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppDetails {
+    /// Every callback URL on the app (the vendor's too), not only the loopback ones.
+    pub callback_urls: Vec<String>,
+    pub api_name: Option<String>,
+    pub app_name: Option<String>,
+    /// JWT bearer: the private key's path.
+    pub private_key_path: Option<String>,
+}
+
 pub fn keep(
     dir: &std::path::Path,
     name: &str,
     request: &Request,
     report: &Report,
     store: SecretStore,
-    private_key_path: Option<String>,
+    app: AppDetails,
 ) -> anyhow::Result<String> {
     check_name(name)?;
     sweep(dir);
@@ -56,10 +67,12 @@ pub fn keep(
         login_url: request.login.url().to_string(),
         instance_url: report.instance_url.clone(),
         client_id: request.client_id.clone(),
-        callback_urls: request.callback_urls.clone(),
+        callback_urls: merged(&app.callback_urls, &request.callback_urls),
+        api_name: app.api_name,
+        app_name: app.app_name,
         username: identity.map(|i| i.username.clone()),
         org_id: identity.map(|i| i.org_id.clone()),
-        private_key_path,
+        private_key_path: app.private_key_path,
         last_verified: Some(Verification {
             at_ms: now_ms(),
             ok: report.diagnosis.is_none(),
@@ -76,4 +89,38 @@ pub fn keep(
     store.set(name, SecretKind::AccessToken, &tokens.access_token)?;
     save(dir, &profile)?;
     Ok(store.describe())
+}
+
+/// The typed callback URLs first, then the loopback ones the connect used, each once.
+fn merged(typed: &[String], used: &[String]) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    for url in typed.iter().chain(used) {
+        if !all.contains(url) {
+            all.push(url.clone());
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn typed_callbacks_come_first_and_each_once() {
+        let typed = [
+            "https://vendor.example.com/cb".to_string(),
+            "http://localhost:7717/callback".to_string(),
+        ];
+        let used = [
+            "http://localhost:7717/callback".to_string(),
+            "http://localhost:7718/callback".to_string(),
+        ];
+        assert_eq!(
+            super::merged(&typed, &used),
+            [
+                "https://vendor.example.com/cb",
+                "http://localhost:7717/callback",
+                "http://localhost:7718/callback"
+            ]
+        );
+    }
 }

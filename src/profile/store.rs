@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::salesforce::Flow;
 
-pub const FORMAT_VERSION: u32 = 1;
+/// 2 added the app's API name and label; format 1 files still read.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,8 +20,14 @@ pub struct Profile {
     pub login_url: String,
     pub instance_url: Option<String>,
     pub client_id: String,
+    /// Every callback URL registered on the app: the vendor's and the loopback ones.
     #[serde(default)]
     pub callback_urls: Vec<String>,
+    /// The app's API name and label as the admin typed them (for `metadata --from`).
+    #[serde(default)]
+    pub api_name: Option<String>,
+    #[serde(default)]
+    pub app_name: Option<String>,
     pub username: Option<String>,
     pub org_id: Option<String>,
     /// JWT bearer: the private key's path (the key stays where the user keeps it).

@@ -42,7 +42,7 @@ pub(super) struct PendingKeep {
     name: String,
     request: Request,
     report: connect::Report,
-    key_path: Option<String>,
+    app: crate::profile::AppDetails,
 }
 
 /// Keeps a verified connection as a profile: the keychain, or the file when the user consented
@@ -66,7 +66,7 @@ fn keep(pending: &PendingKeep, consent_to_file: bool) -> Result<String, KeepFail
         &pending.request,
         &pending.report,
         store,
-        pending.key_path.clone(),
+        pending.app.clone(),
     )
     .map_err(|e| fail(e.to_string()))?;
     Ok(format!(
@@ -232,7 +232,12 @@ impl Shell {
     fn connect(&mut self, spec: ConnectSpec) {
         let run = spec.run;
         let spec_save_as = spec.save_as.clone();
-        let spec_key_path = spec.private_key_path.clone();
+        let spec_app = crate::profile::AppDetails {
+            callback_urls: spec.app_callback_urls.clone(),
+            api_name: spec.api_name.clone(),
+            app_name: spec.app_name.clone(),
+            private_key_path: spec.private_key_path.clone(),
+        };
         let request = match self.request(spec) {
             Ok(request) => request,
             Err(e) => {
@@ -268,7 +273,7 @@ impl Shell {
         }
         let tx = self.tx.clone();
         let events_clock = self.clock.clone();
-        let (save_as, key_path) = (spec_save_as, spec_key_path);
+        let (save_as, app) = (spec_save_as, spec_app);
         let pending_slot = self.pending_keep.clone();
         tokio::spawn(async move {
             let events_tx = tx.clone();
@@ -286,7 +291,7 @@ impl Shell {
                     name,
                     request,
                     report: report.clone(),
-                    key_path,
+                    app,
                 };
                 match keep(&pending, false) {
                     Ok(place) => {

@@ -92,6 +92,11 @@ pub struct ConnectSpec {
     pub after_fix: bool,
     /// Keep the connection as this profile once it is verified.
     pub save_as: Option<String>,
+    /// What the admin typed about the app, kept with the profile: every callback URL (the
+    /// vendor's too), the API name and the label.
+    pub app_callback_urls: Vec<String>,
+    pub api_name: Option<String>,
+    pub app_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

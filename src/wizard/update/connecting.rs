@@ -45,6 +45,12 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
             .demo
             .is_none()
             .then(|| profile_name(recipe, setup.login_url.as_deref().unwrap_or_default())),
+        app_callback_urls: setup
+            .answer("callback_urls")
+            .map(|u| u.split_whitespace().map(String::from).collect())
+            .unwrap_or_default(),
+        api_name: setup.answer("api_name").map(String::from),
+        app_name: setup.answer("app_name").map(String::from),
     };
     model.connect = ConnectView {
         run,
