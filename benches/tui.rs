@@ -30,7 +30,7 @@ fn key(model: &mut Model, key: Key) {
 /// The screens, in the states a user sees them.
 fn screens() -> Vec<(&'static str, Model)> {
     let recipes = recipe::builtin().unwrap_or_default();
-    let start = Model::new(recipes, None, 1_000);
+    let start = Model::new(recipes, Vec::new(), 1_000);
     let mut org = start.clone();
     key(&mut org, Key::Enter);
     let mut step = org.clone();

@@ -24,6 +24,8 @@ fn sample(name: &str, secrets: SecretStore) -> Profile {
         instance_url: Some("https://acme.my.salesforce.com".into()),
         client_id: "3MVG9Key".into(),
         callback_urls: vec!["http://localhost:7717/callback".into()],
+        api_name: None,
+        app_name: None,
         username: Some("integration@acme.example".into()),
         org_id: Some("00D000000000001AAA".into()),
         private_key_path: None,

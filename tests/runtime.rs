@@ -44,7 +44,7 @@ impl Harness {
         let clock = Arc::new(AtomicU64::new(runtime::now_ms()));
         let reading = clock.clone();
         let time: Clock = Arc::new(move || reading.load(Ordering::SeqCst));
-        let mut model = Model::new(recipe::builtin().unwrap(), None, time());
+        let mut model = Model::new(recipe::builtin().unwrap(), Vec::new(), time());
         model.browser_available = false;
         let model = model.with_demo(wizard::Demo {
             login_url: emulator.login_url().to_string(),
@@ -240,4 +240,54 @@ async fn a_progress_save_that_fails_is_said() {
     );
     harness.quit().await;
     let _ = std::fs::remove_file(&home);
+}
+
+impl Harness {
+    fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.key(Key::Char(c));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_are_kept_across_ctrl_c_and_two_setups_live_side_by_side() {
+    let home = temp("drafts-home");
+    for (down, org) in [
+        (0, "https://acme.my.salesforce.com"),
+        (1, "https://globex.my.salesforce.com"),
+    ] {
+        let mut harness = Harness::start(1, home.clone(), temp("drafts-out"));
+        choose(&mut harness, down).await;
+        harness.wait_for("Which org?", MINUTE).await;
+        harness.key(Key::Ctrl('u')); // the demo fills in its own org
+        harness.type_text(org);
+        harness.key(Key::Enter);
+        harness.wait_for("Why", MINUTE).await;
+        harness.type_text("typed-but-not-confirmed");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        harness.quit().await; // Ctrl-C
+    }
+    let saved = eca_wizard::runtime::progress::load_all(&home);
+    let keys: Vec<String> = saved.iter().map(|s| s.key()).collect();
+    assert_eq!(saved.len(), 2, "{keys:?}");
+    assert!(
+        keys.contains(&"apideck--acme.my.salesforce.com".to_string()),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&"aptedge--globex.my.salesforce.com".to_string()),
+        "{keys:?}"
+    );
+    for setup in &saved {
+        assert!(
+            setup
+                .drafts
+                .values()
+                .any(|v| v.contains("typed-but-not-confirmed")),
+            "{:?}",
+            setup.drafts
+        );
+    }
+    let _ = std::fs::remove_dir_all(&home);
 }

@@ -78,7 +78,7 @@ fn start_screens() {
     snap("start_help", &help);
     let mut resume = to_review("apideck");
     let saved = resume.setup.as_ref().unwrap().saved(3);
-    resume = Model::new(resume.recipes, Some(saved), 1_000);
+    resume = Model::new(resume.recipes, vec![saved], 1_000);
     snap("start_resume", &resume);
 }
 

@@ -183,7 +183,48 @@ fn quitting_mid_setup_asks_first() {
     assert_eq!(m.dialog, None);
     assert!(!m.quit);
     press(&mut m, Key::Ctrl('q'));
-    assert_eq!(press(&mut m, Key::Char('y')), [Cmd::Quit]);
+    let cmds = press(&mut m, Key::Char('y'));
+    assert_eq!(cmds.last(), Some(&Cmd::Quit));
+    // The "q" typed in the current step's field is kept as a draft.
+    let Some(Cmd::SaveProgress(saved)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert!(
+        saved.drafts.values().any(|v| v == "q"),
+        "{:?}",
+        saved.drafts
+    );
+}
+
+#[test]
+fn drafts_survive_ctrl_c_and_two_setups_live_side_by_side() {
+    let mut m = model();
+    choose(&mut m, "apideck");
+    set_org(&mut m, "https://acme.my.salesforce.com");
+    type_text(&mut m, "half-typed");
+    let cmds = press(&mut m, Key::Ctrl('c'));
+    let Some(Cmd::SaveProgress(apideck)) = cmds.first().cloned() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(apideck.key(), "apideck--acme.my.salesforce.com");
+    // Another recipe for another org: its own key, so nothing is replaced.
+    let mut other = model();
+    choose(&mut other, "aptedge");
+    let Cmd::SaveProgress(aptedge) =
+        set_org(&mut other, "https://globex.my.salesforce.com").remove(0)
+    else {
+        panic!()
+    };
+    assert_ne!(aptedge.key(), apideck.key());
+    // Both are offered; resuming the first brings its draft back.
+    let mut next = Model::new(recipe::builtin().unwrap(), vec![apideck, aptedge], 5_000);
+    assert_eq!(next.start_entries(), next.recipes.len() + 2);
+    press(&mut next, Key::Enter);
+    assert!(
+        next.inputs.iter().any(|i| i.value().contains("half-typed")),
+        "{:?}",
+        next.inputs.iter().map(|i| i.value()).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -195,7 +236,7 @@ fn a_saved_setup_is_offered_and_resumed_without_secrets() {
         Cmd::SaveProgress(saved) => saved.clone(),
         other => panic!("{other:?}"),
     };
-    let mut resumed = Model::new(recipe::builtin().unwrap(), Some(saved), 2_000);
+    let mut resumed = Model::new(recipe::builtin().unwrap(), vec![saved], 2_000);
     assert_eq!(resumed.start_entries(), resumed.recipes.len() + 1);
     press(&mut resumed, Key::Enter);
     assert_eq!(resumed.screen, Screen::Step(1));
@@ -218,12 +259,14 @@ fn a_resume_that_doesnt_fit_is_refused_and_can_be_discarded() {
         panic!()
     };
     saved.marks.pop();
-    let mut bad = Model::new(recipe::builtin().unwrap(), Some(saved.clone()), 0);
+    let mut bad = Model::new(recipe::builtin().unwrap(), vec![saved.clone()], 0);
     press(&mut bad, Key::Enter);
     assert_eq!(bad.screen, Screen::Start);
-    assert!(bad.progress.resume.is_none());
-    let mut discard = Model::new(recipe::builtin().unwrap(), Some(saved), 0);
-    assert!(press(&mut discard, Key::Char('d')).contains(&Cmd::ClearProgress));
+    assert!(bad.progress.saved.is_empty());
+    let key = saved.key();
+    let mut discard = Model::new(recipe::builtin().unwrap(), vec![saved], 0);
+    assert!(press(&mut discard, Key::Char('d')).contains(&Cmd::ClearProgress(key)));
+    assert!(discard.progress.saved.is_empty());
 }
 
 fn failed_summary(target: Target) -> Summary {
@@ -363,7 +406,11 @@ fn connect_events_countdown_then_fix_and_reconnect() {
             summary: Box::new(green),
         },
     );
-    assert!(press(&mut m, Key::Enter).contains(&Cmd::ClearProgress));
+    assert!(
+        press(&mut m, Key::Enter)
+            .iter()
+            .any(|c| matches!(c, Cmd::ClearProgress(_)))
+    );
     assert_eq!(m.screen, Screen::Done);
     assert_eq!(press(&mut m, Key::Enter), [Cmd::Quit]);
 }
@@ -400,7 +447,7 @@ fn connecting_without_a_key_sends_the_admin_to_the_credentials_step() {
 
 #[test]
 fn demo_mode_registers_the_app_and_fills_the_credentials() {
-    let demo = eca_wizard::wizard::Model::new(recipe::builtin().unwrap(), None, 0);
+    let demo = eca_wizard::wizard::Model::new(recipe::builtin().unwrap(), Vec::new(), 0);
     let mut m = demo.with_demo(eca_wizard::wizard::Demo {
         login_url: "http://127.0.0.1:1".into(),
         my_domain_url: "http://127.0.0.1:2".into(),

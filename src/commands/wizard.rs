@@ -44,7 +44,11 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         my_domain_port: 0,
         auto_approve: args.auto_approve,
     })?;
-    let model = configure(Model::new(recipe::builtin()?, None, runtime::now_ms()));
+    let model = configure(Model::new(
+        recipe::builtin()?,
+        Vec::new(),
+        runtime::now_ms(),
+    ));
     let info = wizard::Demo {
         login_url: emulator.login_url().to_string(),
         my_domain_url: emulator.my_domain_url().to_string(),

@@ -128,8 +128,8 @@ impl Shell {
                     )));
                 }
             }
-            Cmd::ClearProgress => {
-                let _ = progress::clear(&self.home);
+            Cmd::ClearProgress(key) => {
+                let _ = progress::clear(&self.home, &key);
             }
             Cmd::Connect(spec) => self.connect(*spec),
             Cmd::CancelConnect => {

@@ -50,9 +50,11 @@ pub fn run_in(model: Model, demo: Option<Demo>, home: PathBuf) -> anyhow::Result
     result
 }
 
-/// The saved unfinished setup, if there is one.
-pub fn saved_progress() -> Option<crate::wizard::SavedSetup> {
-    progress::home().ok().and_then(|home| progress::load(&home))
+/// The unfinished setups on disk, most recent first.
+pub fn saved_progress() -> Vec<crate::wizard::SavedSetup> {
+    progress::home()
+        .map(|home| progress::load_all(&home))
+        .unwrap_or_default()
 }
 
 /// What a run of the loop needs besides the model and the terminal.
@@ -152,7 +154,13 @@ where
                 None => break,
             },
             _ = ticker.tick(), if model.animating() => Msg::Tick(clock()),
-            () = &mut stop => break,
+            () = &mut stop => {
+                // A signal: save what was typed, then end.
+                for cmd in update(&mut model, Msg::Terminating) {
+                    shell.carry_out(cmd);
+                }
+                break;
+            }
         };
         // Every input is stamped with the time it arrived (keys too): the core reads no clock,
         // and its saved-at times and countdowns stay right however long the admin is in Setup.

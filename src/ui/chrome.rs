@@ -28,11 +28,11 @@ pub fn title(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 fn keys(model: &Model) -> Vec<(&'static str, &'static str)> {
     let waiting = model.connect.waiting.is_some();
     match model.screen {
-        Screen::Start if model.progress.resume.is_some() => {
+        Screen::Start if model.progress.selected < model.progress.saved.len() => {
             vec![
                 ("↑↓", "choose"),
                 ("enter", "start"),
-                ("d", "discard saved"),
+                ("d", "delete saved"),
                 ("?", "help"),
                 ("q", "quit"),
             ]

@@ -18,19 +18,33 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::styled("What are you connecting?", theme.heading()),
         Line::from(""),
     ];
-    let offset = usize::from(model.progress.resume.is_some());
-    if let Some(saved) = &model.progress.resume {
-        let done = saved
-            .marks
+    let offset = model.progress.saved.len();
+    for (i, saved) in model.progress.saved.iter().enumerate() {
+        let title = model
+            .recipes
             .iter()
-            .filter(|m| **m == crate::wizard::StepMark::Done)
-            .count();
-        let text = format!(
-            "Resume: {} ({done}/{} steps)",
-            saved.recipe,
-            saved.marks.len()
-        );
-        lines.push(entry(text, model.progress.selected == 0, theme));
+            .find(|r| r.id == saved.recipe)
+            .map_or(saved.recipe.as_str(), |r| r.title.as_str());
+        let org = saved
+            .login_url
+            .as_deref()
+            .and_then(|u| u.split("://").nth(1))
+            .unwrap_or("org not chosen yet");
+        lines.push(entry(
+            format!("Resume: {title}"),
+            model.progress.selected == i,
+            theme,
+        ));
+        lines.push(Line::styled(
+            format!(
+                "    {org} · {}/{} steps",
+                saved.done_steps(),
+                saved.marks.len()
+            ),
+            theme.dim(),
+        ));
+    }
+    if offset > 0 {
         lines.push(Line::from(""));
     }
     for (i, recipe) in model.recipes.iter().enumerate() {

@@ -8,7 +8,7 @@ mod update;
 
 pub use fields::{FieldInput, MAX_PASTE};
 pub use model::{
-    ConnectView, DEMO_KEY_MARKER, Demo, Dialog, Model, Progress, SavedSetup, Screen, Setup,
+    ConnectView, DEMO_KEY_MARKER, Demo, Dialog, Model, NO_ORG, Progress, SavedSetup, Screen, Setup,
     StepMark, demo_username,
 };
 pub use msg::{Cmd, ConnectSpec, Key, Msg, Summary};

@@ -53,15 +53,48 @@ pub struct SavedSetup {
     pub marks: Vec<StepMark>,
     pub current_step: usize,
     pub app_saved_at_ms: Option<u64>,
+    /// What was typed in the current step's fields and not yet confirmed (never a secret).
+    #[serde(default)]
+    pub drafts: BTreeMap<String, String>,
 }
+
+impl SavedSetup {
+    /// One saved setup per recipe and org: this is its name on disk.
+    pub fn key(&self) -> String {
+        let org = self
+            .login_url
+            .as_deref()
+            .and_then(|u| u.split("://").nth(1))
+            .map(|host| host.split(['/', ':']).next().unwrap_or(host))
+            .unwrap_or(NO_ORG);
+        let org: String = org
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        format!("{}--{org}", self.recipe)
+    }
+
+    pub fn done_steps(&self) -> usize {
+        self.marks.iter().filter(|m| **m == StepMark::Done).count()
+    }
+}
+
+/// The org part of a saved setup's key before the org is chosen.
+pub const NO_ORG: &str = "no-org";
 
 pub const SAVED_VERSION: u32 = 1;
 
 /// The start screen's choices.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
-    /// An unfinished setup found on disk, offered first.
-    pub resume: Option<SavedSetup>,
+    /// Unfinished setups found on disk (one per recipe and org), offered first.
+    pub saved: Vec<SavedSetup>,
     pub selected: usize,
 }
 
@@ -133,14 +166,12 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn new(recipes: &'static [Recipe], resume: Option<SavedSetup>, now_ms: u64) -> Model {
+    /// The start state; `saved` are the unfinished setups on disk, offered first.
+    pub fn new(recipes: &'static [Recipe], saved: Vec<SavedSetup>, now_ms: u64) -> Model {
         Model {
             screen: Screen::Start,
             recipes,
-            progress: Progress {
-                resume,
-                selected: 0,
-            },
+            progress: Progress { saved, selected: 0 },
             setup: None,
             inputs: Vec::new(),
             focus: 0,
@@ -173,9 +204,9 @@ impl Model {
         self.setup.as_ref().map(|s| s.recipe)
     }
 
-    /// How many entries the start screen lists (resume first when there is one).
+    /// How many entries the start screen lists (saved setups first).
     pub fn start_entries(&self) -> usize {
-        self.recipes.len() + usize::from(self.progress.resume.is_some())
+        self.recipes.len() + self.progress.saved.len()
     }
 
     /// Whether something on screen moves (a spinner or a countdown), so ticks are needed.
@@ -220,6 +251,7 @@ impl Setup {
             marks: self.marks.clone(),
             current_step,
             app_saved_at_ms: self.app_saved_at_ms,
+            drafts: BTreeMap::new(),
         }
     }
 

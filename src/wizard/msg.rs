@@ -60,6 +60,8 @@ pub enum Msg {
     OfferKeepInFile(String),
     /// Something the runtime couldn't do, said plainly.
     Failed(String),
+    /// The program is ending (a signal): save what can be saved.
+    Terminating,
 }
 
 /// The outcome of a connect, as the core keeps it (tokens stay with the runtime).
@@ -103,7 +105,8 @@ pub struct ConnectSpec {
 pub enum Cmd {
     Quit,
     SaveProgress(SavedSetup),
-    ClearProgress,
+    /// Forget the saved setup with this key (`SavedSetup::key`).
+    ClearProgress(String),
     Connect(Box<ConnectSpec>),
     CancelConnect,
     RetryNow,

@@ -6,7 +6,7 @@ use eca_wizard::wizard::{Cmd, Key, Model, Msg, Screen, update};
 pub const SECRET: &str = "S3cr3tValueForTests0123456789";
 
 pub fn model() -> Model {
-    Model::new(recipe::builtin().unwrap(), None, 1_000)
+    Model::new(recipe::builtin().unwrap(), Vec::new(), 1_000)
 }
 
 pub fn press(model: &mut Model, key: Key) -> Vec<Cmd> {

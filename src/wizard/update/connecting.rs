@@ -246,7 +246,11 @@ pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     match key {
         Key::Enter if connected => {
             model.screen = Screen::Done;
-            vec![Cmd::ClearProgress]
+            model
+                .setup
+                .as_ref()
+                .map(|s| vec![Cmd::ClearProgress(s.saved(0).key())])
+                .unwrap_or_default()
         }
         Key::Char('f') | Key::Enter if !connected && !model.connect.running => {
             let fix = model

@@ -64,6 +64,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Failed(message) => toast(model, message),
+        Msg::Terminating => quit(model),
     }
 }
 
@@ -134,7 +135,11 @@ fn ask_quit(model: &mut Model) -> Vec<Cmd> {
 
 fn quit(model: &mut Model) -> Vec<Cmd> {
     model.quit = true;
-    let mut cmds = Vec::new();
+    // Nothing typed is lost: the setup is saved with the current step's unconfirmed fields.
+    let mut cmds: Vec<Cmd> = setup::saved_with_drafts(model)
+        .map(Cmd::SaveProgress)
+        .into_iter()
+        .collect();
     if model.connect.running {
         cmds.push(Cmd::CancelConnect);
     }

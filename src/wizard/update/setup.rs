@@ -28,11 +28,11 @@ pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             model.quit = true;
             return vec![Cmd::Quit];
         }
-        Key::Char('d') if model.progress.resume.is_some() && model.progress.selected == 0 => {
-            model.progress.resume = None;
+        Key::Char('d') if model.progress.selected < model.progress.saved.len() => {
+            let saved = model.progress.saved.remove(model.progress.selected);
             model.progress.selected = 0;
-            let mut cmds = vec![Cmd::ClearProgress];
-            cmds.extend(toast(model, "Discarded the unfinished setup."));
+            let mut cmds = vec![Cmd::ClearProgress(saved.key())];
+            cmds.extend(toast(model, "Deleted that saved setup."));
             return cmds;
         }
         Key::Enter => return choose(model),
@@ -42,25 +42,31 @@ pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
 }
 
 fn choose(model: &mut Model) -> Vec<Cmd> {
-    let offset = usize::from(model.progress.resume.is_some());
-    if offset == 1 && model.progress.selected == 0 {
-        let Some(saved) = model.progress.resume.clone() else {
-            return Vec::new();
-        };
+    let offset = model.progress.saved.len();
+    if model.progress.selected < offset {
+        let saved = model.progress.saved[model.progress.selected].clone();
         return match Setup::restore(&saved, model.recipes) {
             Some((setup, step)) => {
                 model.setup = Some(setup);
                 enter_step(model, step);
+                // What was typed but not confirmed comes back into its fields.
+                for input in &mut model.inputs {
+                    if let Some(draft) = input.field_id.as_ref().and_then(|id| saved.drafts.get(id))
+                    {
+                        input.set(draft);
+                    }
+                }
                 toast(
                     model,
                     "Resumed where you left off. Secrets are never saved: paste them again.",
                 )
             }
             None => {
-                model.progress.resume = None;
+                model.progress.saved.remove(model.progress.selected);
+                model.progress.selected = 0;
                 toast(
                     model,
-                    "The saved setup doesn't fit this version's recipes; start a new one.",
+                    "That saved setup doesn't fit this version's recipes; start a new one.",
                 )
             }
         };
@@ -482,4 +488,33 @@ pub fn demo_registered(
         model,
         "Demo: the app is in the emulator; its consumer key and secret are filled in.",
     )
+}
+
+/// The setup as it stands, with what the current step's fields hold (never a secret), for
+/// saving on the way out.
+pub fn saved_with_drafts(model: &Model) -> Option<crate::wizard::SavedSetup> {
+    // A finished setup was cleared on purpose; saving it again would bring it back.
+    if model.screen == Screen::Done {
+        return None;
+    }
+    let setup = model.setup.as_ref()?;
+    let step = match model.screen {
+        Screen::Step(index) => index,
+        _ => setup
+            .marks
+            .iter()
+            .position(|m| *m != StepMark::Done)
+            .unwrap_or(0),
+    };
+    let mut saved = setup.saved(step);
+    if matches!(model.screen, Screen::Step(_)) {
+        for input in model.inputs.iter().filter(|i| !i.secret) {
+            if let Some(id) = &input.field_id
+                && !input.value().is_empty()
+            {
+                saved.drafts.insert(id.clone(), input.value().to_string());
+            }
+        }
+    }
+    Some(saved)
 }
