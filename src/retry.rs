@@ -1,6 +1,9 @@
-//! When to try again: only `propagating` and `transient` failures, with jittered exponential
-//! backoff under a cap, inside a propagation window, and never more than a handful of times
-//! (Salesforce allows 3,600 logins per user per hour; we stay far below).
+//! When to try again: only `propagating` and `transient` failures. Transient ones back off
+//! exponentially with jitter under a cap. Propagation is waited out inside its window, paced by
+//! what the next attempt costs: a probe that is no login (the authorize page) every few seconds,
+//! so readiness is noticed at once; a login (a token request) at a tenth of the time waited so
+//! far, at least every 5 s, and at most 40 per window (Salesforce allows 3,600 logins per user
+//! per hour; we stay far below).
 
 use std::time::Duration;
 
@@ -18,6 +21,21 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The wait after `login rate exceeded`.
     pub rate_limit_pause: Duration,
+    /// Between probes that are no login, while an app propagates.
+    pub probe_every: Duration,
+    /// The shortest wait between logins while an app propagates.
+    pub login_every: Duration,
+    /// Logins (token requests) spent waiting out one propagation window, at most.
+    pub max_logins: u32,
+}
+
+/// What the next attempt costs Salesforce, which sets how soon it may come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Try {
+    /// A request that is no login (the authorize page): cheap, so often.
+    Probe,
+    /// A token request: a login, counted against the user's hourly allowance.
+    Login,
 }
 
 impl Default for RetryPolicy {
@@ -28,6 +46,9 @@ impl Default for RetryPolicy {
             window: Duration::from_secs(15 * 60),
             max_attempts: 60,
             rate_limit_pause: Duration::from_secs(5 * 60),
+            probe_every: Duration::from_millis(2_500),
+            login_every: Duration::from_secs(5),
+            max_logins: 40,
         }
     }
 }
@@ -59,20 +80,49 @@ impl RetryPolicy {
         raw.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
     }
 
-    /// Decides after failed attempt `attempt` with this diagnosis, `elapsed` after the app was
-    /// saved. A wait never runs past the window for propagation errors.
+    /// The wait before the next attempt of kind `next` while an app propagates, `elapsed`
+    /// after it was saved: probes every `probe_every` (jittered down, never up), logins at a
+    /// ninth of `elapsed` but at least `login_every` apart (barely jittered: their count is
+    /// the budget). Readiness is then noticed within `probe_every` by probes, and within about
+    /// a tenth of the delay plus `login_every` by logins, on at most `max_logins` logins.
+    pub fn pace(&self, next: Try, elapsed: Duration, jitter: f64) -> Duration {
+        let jitter = jitter.clamp(0.0, 1.0);
+        match next {
+            Try::Probe => self.probe_every.mul_f64(0.8 + 0.2 * jitter),
+            Try::Login => self
+                .login_every
+                .max(elapsed / 9)
+                .mul_f64(0.97 + 0.03 * jitter),
+        }
+    }
+
+    /// Decides after failed attempt `attempt` (of all attempts; `logins` of them token
+    /// requests) with this diagnosis, `elapsed` after the app was saved, when the next attempt
+    /// would be a `next`. A wait never runs past the window for propagation errors.
     pub fn decide(
         &self,
         diagnosis: &Diagnosis,
-        attempt: u32,
+        next: Try,
+        (attempt, logins): (u32, u32),
         elapsed: Duration,
         jitter: f64,
     ) -> Decision {
-        if !diagnosis.kind.is_retryable() || attempt >= self.max_attempts {
+        if !diagnosis.kind.is_retryable() {
+            return Decision::GiveUp;
+        }
+        let propagating = diagnosis.kind == Kind::Propagating;
+        let spent = if propagating {
+            next == Try::Login && logins >= self.max_logins
+        } else {
+            attempt >= self.max_attempts
+        };
+        if spent {
             return Decision::GiveUp;
         }
         let delay = if is_rate_limit(diagnosis) {
             self.rate_limit_pause
+        } else if propagating {
+            self.pace(next, elapsed, jitter)
         } else {
             self.delay(attempt, jitter)
         };
@@ -133,17 +183,17 @@ mod tests {
         let policy = RetryPolicy::default();
         let propagating = diagnosis("invalid_client_id", "client identifier invalid");
         assert!(matches!(
-            policy.decide(&propagating, 1, Duration::ZERO, 1.0),
+            policy.decide(&propagating, Try::Login, (1, 1), Duration::ZERO, 1.0),
             Decision::RetryAfter { attempt: 2, .. }
         ));
         let wrong_secret = diagnosis("invalid_client", "invalid client credentials");
         assert_eq!(
-            policy.decide(&wrong_secret, 1, Duration::ZERO, 1.0),
+            policy.decide(&wrong_secret, Try::Login, (1, 1), Duration::ZERO, 1.0),
             Decision::GiveUp
         );
         let rate = diagnosis("invalid_grant", "login rate exceeded");
         assert_eq!(
-            policy.decide(&rate, 1, Duration::ZERO, 1.0),
+            policy.decide(&rate, Try::Login, (1, 1), Duration::ZERO, 1.0),
             Decision::RetryAfter {
                 delay: policy.rate_limit_pause,
                 attempt: 2
@@ -157,23 +207,74 @@ mod tests {
         let propagating = diagnosis("invalid_client_id", "client identifier invalid");
         let near_end = policy.window - Duration::from_secs(1);
         assert_eq!(
-            policy.decide(&propagating, 3, near_end, 1.0),
+            policy.decide(&propagating, Try::Login, (3, 3), near_end, 1.0),
             Decision::RetryAfter {
                 delay: Duration::from_secs(1),
                 attempt: 4
             }
         );
         assert_eq!(
-            policy.decide(&propagating, 3, policy.window, 1.0),
+            policy.decide(&propagating, Try::Login, (3, 3), policy.window, 1.0),
             Decision::GiveUp
         );
         assert_eq!(
-            policy.decide(&propagating, policy.max_attempts, Duration::ZERO, 1.0),
+            policy.decide(
+                &propagating,
+                Try::Login,
+                (99, policy.max_logins),
+                Duration::ZERO,
+                1.0
+            ),
+            Decision::GiveUp
+        );
+        // Probes aren't logins: they go on while logins are spent.
+        assert!(matches!(
+            policy.decide(
+                &propagating,
+                Try::Probe,
+                (99, policy.max_logins),
+                Duration::ZERO,
+                1.0
+            ),
+            Decision::RetryAfter { .. }
+        ));
+        let transient = Diagnosis::transient("network", "down");
+        assert_eq!(
+            policy.decide(
+                &transient,
+                Try::Login,
+                (policy.max_attempts, 0),
+                Duration::ZERO,
+                1.0
+            ),
             Decision::GiveUp
         );
         assert!(
-            policy.max_attempts < 3600 / 10,
+            policy.max_attempts < 3600 / 10 && policy.max_logins < 3600 / 10,
             "far below Salesforce's login limit"
         );
+    }
+
+    #[test]
+    fn propagation_is_noticed_fast_on_few_logins() {
+        let policy = RetryPolicy::default();
+        // Probes: readiness is seen within 3 s.
+        assert!(policy.pace(Try::Probe, Duration::from_secs(600), 1.0) <= Duration::from_secs(3));
+        // Logins: within a tenth of the time waited plus 5 s, and at most 40 in the window.
+        for waited in [5u64, 30, 120, 600] {
+            let gap = policy.pace(Try::Login, Duration::from_secs(waited), 1.0);
+            assert!(
+                gap <= Duration::from_secs(waited / 9 + 5),
+                "{waited}s: {gap:?}"
+            );
+        }
+        for jitter in [0.0, 1.0] {
+            let (mut at, mut logins) = (Duration::ZERO, 1);
+            while at < policy.window {
+                at += policy.pace(Try::Login, at, jitter);
+                logins += 1;
+            }
+            assert!(logins <= policy.max_logins, "{logins} logins in 15 minutes");
+        }
     }
 }

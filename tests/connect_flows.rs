@@ -243,8 +243,8 @@ async fn a_wait_can_be_cancelled() {
         emulator.my_domain_url(),
         0,
     );
-    req.policy.base = Duration::from_secs(30);
-    req.policy.cap = Duration::from_secs(30);
+    // A long wait between logins while the app propagates.
+    req.policy.login_every = Duration::from_secs(30);
     let (cancel_tx, cancel) = watch::channel(false);
     let mut on_event = move |event: Event| {
         if let Event::Waiting { attempt, delay, .. } = event {

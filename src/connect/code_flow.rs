@@ -6,6 +6,7 @@ use crate::connect::{Browser, Event, Outcome, Pastes, Run, give_up_outcome};
 use crate::oauth::callback::{self, Returned};
 use crate::oauth::listener::{self, WaitError};
 use crate::oauth::{Pkce, Probe, Tokens, new_state};
+use crate::retry::Try;
 use crate::salesforce::diagnosis::{Diagnosis, Kind, Phase, Target};
 use crate::salesforce::settings::SettingKey;
 use crate::secret::Secret;
@@ -90,7 +91,7 @@ async fn probe_until_ready(run: &mut Run<'_>, url: &str) -> Result<(), Failed> {
             Probe::Unreachable(failure) => failure,
         };
         let diagnosis = run.diagnose(&failure, Phase::AuthorizePage);
-        if !run.backoff(&diagnosis).await {
+        if !run.backoff(&diagnosis, Try::Probe).await {
             return Err((give_up_outcome(&diagnosis), diagnosis));
         }
     }
@@ -152,12 +153,12 @@ async fn exchange(
 ) -> Result<Tokens, Failed> {
     let secret_sent = run.client.client_secret.is_some();
     loop {
-        run.next_attempt();
+        run.next_login();
         match run.client.exchange_code(code, redirect_uri, verifier).await {
             Ok(tokens) => return Ok(tokens),
             Err(failure) => {
                 let diagnosis = run.diagnose(&failure, Phase::CodeExchange { secret_sent });
-                if !run.backoff(&diagnosis).await {
+                if !run.backoff(&diagnosis, Try::Login).await {
                     return Err((give_up_outcome(&diagnosis), diagnosis));
                 }
             }

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, watch};
 use crate::jwt::Signer;
 use crate::oauth::{Failure, OAuthClient, Tokens};
 use crate::recipe::Recipe;
-use crate::retry::{Decision, RetryPolicy, jitter};
+use crate::retry::{Decision, RetryPolicy, Try, jitter};
 use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::{Diagnosis, Kind, Phase, Target, Window};
 use crate::salesforce::hosts::LoginHost;
@@ -124,6 +124,8 @@ pub(crate) struct Run<'a> {
     pub cancel: watch::Receiver<bool>,
     pub started: Instant,
     pub attempts: u32,
+    /// Token requests among the attempts: logins, paced and counted apart from probes.
+    pub logins: u32,
 }
 
 impl Run<'_> {
@@ -133,14 +135,17 @@ impl Run<'_> {
             .window_at(self.req.saved_ago + self.started.elapsed())
     }
 
-    /// After a failed attempt: wait and return true to try again, or false to stop.
-    pub async fn backoff(&mut self, diagnosis: &Diagnosis) -> bool {
+    /// After a failed attempt: wait and return true to try again, or false to stop. `next` is
+    /// what the next attempt will be (a probe or a login), which sets how soon it may come.
+    pub async fn backoff(&mut self, diagnosis: &Diagnosis, next: Try) -> bool {
         let elapsed = self.req.saved_ago + self.started.elapsed();
-        match self
-            .req
-            .policy
-            .decide(diagnosis, self.attempts, elapsed, jitter())
-        {
+        match self.req.policy.decide(
+            diagnosis,
+            next,
+            (self.attempts, self.logins),
+            elapsed,
+            jitter(),
+        ) {
             Decision::GiveUp => false,
             Decision::RetryAfter { delay, attempt } => {
                 (self.events)(Event::Waiting {
@@ -189,6 +194,12 @@ impl Run<'_> {
         self.attempts += 1;
         (self.events)(Event::Attempt(self.attempts));
     }
+
+    /// The next attempt is a token request.
+    pub fn next_login(&mut self) {
+        self.logins += 1;
+        self.next_attempt();
+    }
 }
 
 /// Connects and verifies. `pastes` feeds the paste path; `cancel` stops any wait.
@@ -234,6 +245,7 @@ pub async fn connect(
         cancel,
         started: Instant::now(),
         attempts: 0,
+        logins: 0,
     };
     let plan = Plan {
         recipe: &req.recipe,
@@ -264,7 +276,7 @@ pub async fn connect(
             Verified::Settled(checks, identity) => break (tokens, checks, identity),
             Verified::NeedsNewGrant(checks, identity, waiting) => {
                 run.attempts += 1;
-                if !run.backoff(&waiting).await {
+                if !run.backoff(&waiting, Try::Login).await {
                     break (tokens, checks, identity);
                 }
             }
@@ -327,7 +339,7 @@ async fn verify_until_settled(
             return Verified::NeedsNewGrant(checks, verified.identity, waiting);
         }
         run.attempts += 1;
-        if !run.backoff(&waiting).await {
+        if !run.backoff(&waiting, Try::Login).await {
             return Verified::Settled(checks, verified.identity);
         }
     }
@@ -359,7 +371,7 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
         _ => None,
     };
     loop {
-        run.next_attempt();
+        run.next_login();
         let request = async {
             match (&signer, &run.req.jwt) {
                 (Some(signer), Some((_, username))) => {
@@ -385,7 +397,7 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
             Ok(tokens) => return Ok(tokens),
             Err(failure) => {
                 let diagnosis = run.diagnose(&failure, phase);
-                if !run.backoff(&diagnosis).await {
+                if !run.backoff(&diagnosis, Try::Login).await {
                     return Err((give_up_outcome(&diagnosis), diagnosis));
                 }
             }

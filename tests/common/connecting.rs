@@ -27,6 +27,9 @@ pub fn quick_policy() -> RetryPolicy {
         window: Duration::from_secs(20),
         max_attempts: 60,
         rate_limit_pause: Duration::from_secs(1),
+        probe_every: Duration::from_millis(100),
+        login_every: Duration::from_millis(100),
+        max_logins: 40,
     }
 }
 
