@@ -32,6 +32,10 @@ impl Harness {
     /// The demo wizard with the emulator at `delay` seconds of propagation, progress in `home`,
     /// metadata into `out`.
     fn start(delay: u64, home: PathBuf, out: PathBuf) -> Harness {
+        Harness::with_fault(delay, home, out, None)
+    }
+
+    fn with_fault(delay: u64, home: PathBuf, out: PathBuf, fault: Option<demo::Fault>) -> Harness {
         let mut org = Org::demo();
         org.propagation_delay_secs = delay;
         let emulator = Emulator::start(emulator::Config {
@@ -59,7 +63,7 @@ impl Harness {
             rx,
             home,
             metadata_dir: out,
-            demo: Some(demo::Demo::new(emulator, None)),
+            demo: Some(demo::Demo::new(emulator, fault)),
             clock: time,
             frames: Some(frames_tx),
         };
@@ -290,4 +294,64 @@ async fn drafts_are_kept_across_ctrl_c_and_two_setups_live_side_by_side() {
         );
     }
     let _ = std::fs::remove_dir_all(&home);
+}
+
+impl Harness {
+    /// Presses Enter through the setup and `s` (sign in from the terminal) on the connect
+    /// screen, until one of `goals` shows.
+    async fn drive_to(&mut self, goals: &[&str], timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let screen = self.screen();
+            if goals.iter().any(|g| screen.contains(g)) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never reached {goals:?}:\n{screen}"
+            );
+            if screen.contains("press s to sign in") {
+                self.key(Key::Char('s'));
+            } else if !screen.contains("Connecting")
+                && !screen.contains("Connection checks")
+                && !screen.contains("Checking again")
+            {
+                self.key(Key::Enter);
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+}
+
+/// Every demo fault: diagnosed, `f` jumps to the step, Enter confirms the fix (the edit), and
+/// the recheck waits out propagation to green; no other key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_demo_fault_goes_to_green_with_f_and_enter() {
+    let faults = [
+        ("refresh-secret", 0),
+        ("no-api", 0),
+        ("no-refresh-scope", 0),
+        ("no-run-as", 2),
+        ("flow-off", 2),
+    ];
+    for (name, down) in faults {
+        let fault: demo::Fault = name.parse().unwrap();
+        let mut harness = Harness::with_fault(
+            2,
+            temp(&format!("fault-{name}")),
+            temp("fault-out"),
+            Some(fault),
+        );
+        choose(&mut harness, down).await;
+        let screen = harness
+            .drive_to(&["All checks passed", "What to fix"], MINUTE)
+            .await;
+        assert!(screen.contains("What to fix"), "{name}: {screen}");
+        harness.key(Key::Char('f'));
+        harness.wait_for("✗", MINUTE).await;
+        harness.key(Key::Enter);
+        harness.drive_to(&["All checks passed"], 2 * MINUTE).await;
+        let model = harness.quit().await;
+        assert_eq!(model.summary.unwrap().outcome, Outcome::Connected, "{name}");
+    }
 }
