@@ -127,6 +127,16 @@ fn wizard(home: &Path) -> Command {
     command
 }
 
+/// `connect` with client credentials for the AptEdge recipe, at `base`, plus `extra` flags.
+fn connect_cc(home: &Path, base: &str, extra: &[&str]) -> Command {
+    let mut command = wizard(home);
+    command
+        .args(["connect", "--login-url", base, "--client-id", KEY])
+        .args(["--flow", "client-credentials", "--recipe", "aptedge"])
+        .args(extra);
+    command
+}
+
 async fn run(mut command: Command) -> Output {
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
@@ -169,18 +179,7 @@ async fn a_hostile_server_cannot_drive_the_terminal() {
     ])
     .await;
     let home = home("escapes");
-    let mut command = wizard(&home);
-    command.args([
-        "connect",
-        "--login-url",
-        &base,
-        "--client-id",
-        KEY,
-        "--flow",
-        "client-credentials",
-        "--recipe",
-        "aptedge",
-    ]);
+    let command = connect_cc(&home, &base, &[]);
     let out = run(command).await;
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("identity"),
@@ -192,18 +191,7 @@ async fn a_hostile_server_cannot_drive_the_terminal() {
     // A token endpoint that refuses with a crafted description.
     let refusal = format!(r#"{{"error":"invalid_grant{EVIL}","error_description":"{EVIL}"}}"#);
     fake.set(&[("/services/oauth2/token", 400, &refusal)]);
-    let mut command = wizard(&home);
-    command.args([
-        "connect",
-        "--login-url",
-        &base,
-        "--client-id",
-        KEY,
-        "--flow",
-        "client-credentials",
-        "--recipe",
-        "aptedge",
-    ]);
+    let command = connect_cc(&home, &base, &[]);
     assert_terminal_safe(&run(command).await);
 
     // `explain` of a crafted paste.
@@ -229,20 +217,7 @@ async fn status_and_logout_print_hostile_answers_safely() {
     ])
     .await;
     let home = home("status");
-    let mut command = wizard(&home);
-    command.args([
-        "connect",
-        "--login-url",
-        &base,
-        "--client-id",
-        KEY,
-        "--flow",
-        "client-credentials",
-        "--recipe",
-        "aptedge",
-        "--save",
-        "p",
-    ]);
+    let command = connect_cc(&home, &base, &["--save", "p"]);
     let saved = run(command).await;
     assert!(
         home.join("profiles/p.toml").exists(),
@@ -338,19 +313,7 @@ async fn a_hostile_instance_url_gets_no_token() {
         );
         let (fake, base) = Fake::start(&[("/services/oauth2/token", 200, &token)]).await;
         let home = home("instance");
-        let mut command = wizard(&home);
-        command.args([
-            "connect",
-            "--login-url",
-            &base,
-            "--client-id",
-            KEY,
-            "--flow",
-            "client-credentials",
-            "--recipe",
-            "aptedge",
-            "--json",
-        ]);
+        let command = connect_cc(&home, &base, &["--json"]);
         let out = run(command).await;
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
@@ -382,20 +345,7 @@ async fn a_hostile_instance_url_gets_no_token() {
     );
     let emulator = start();
     let home = home("edited");
-    let mut command = wizard(&home);
-    command.args([
-        "connect",
-        "--login-url",
-        emulator.my_domain_url(),
-        "--client-id",
-        KEY,
-        "--flow",
-        "client-credentials",
-        "--recipe",
-        "aptedge",
-        "--save",
-        "p",
-    ]);
+    let command = connect_cc(&home, emulator.my_domain_url(), &["--save", "p"]);
     assert!(run(command).await.status.success());
     let file = home.join("profiles/p.toml");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -521,20 +471,7 @@ async fn a_profile_named_secrets_wipes_nothing() {
     let emulator = start();
     let home = home("named-secrets");
     for name in ["acme", "secrets"] {
-        let mut command = wizard(&home);
-        command.args([
-            "connect",
-            "--login-url",
-            emulator.my_domain_url(),
-            "--client-id",
-            KEY,
-            "--flow",
-            "client-credentials",
-            "--recipe",
-            "aptedge",
-            "--save",
-            name,
-        ]);
+        let command = connect_cc(&home, emulator.my_domain_url(), &["--save", name]);
         let out = run(command).await;
         assert!(
             out.status.success(),
@@ -561,23 +498,7 @@ async fn a_profile_named_secrets_wipes_nothing() {
 async fn open_folders_and_planted_symlinks_are_refused() {
     use std::os::unix::fs::PermissionsExt;
     let emulator = start();
-    let save = |home: &Path| {
-        let mut command = wizard(home);
-        command.args([
-            "connect",
-            "--login-url",
-            emulator.my_domain_url(),
-            "--client-id",
-            KEY,
-            "--flow",
-            "client-credentials",
-            "--recipe",
-            "aptedge",
-            "--save",
-            "p",
-        ]);
-        command
-    };
+    let save = |home: &Path| connect_cc(home, emulator.my_domain_url(), &["--save", "p"]);
     // A home other users can write to.
     let open = home("open");
     std::fs::create_dir_all(&open).unwrap();
