@@ -566,3 +566,50 @@ fn input_that_can_never_work_exits_two_at_once() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("removed the spaces"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_callback_port_listens_on_the_registered_urls_own_path() {
+    // The app lists http://localhost:17834/oauth/done: --callback-port 17834 listens there.
+    let emulator = start();
+    let registered = "http://localhost:17834/oauth/done";
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| {
+            app.callback_urls.push(registered.into())
+        })
+        .unwrap();
+    let browser = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py");
+    let mut command = wizard();
+    command
+        .args([
+            "connect",
+            "--login-url",
+            emulator.login_url(),
+            "--client-id",
+            KEY,
+        ])
+        .args([
+            "--callback-port",
+            "17834",
+            "--callback-url",
+            registered,
+            "--json",
+            "--timeout",
+            "20",
+        ])
+        .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
+        .env("BROWSER", browser)
+        .stdin(Stdio::null());
+    let output = run_async(command).await;
+    remember(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("listening for the login on http://localhost:17834/oauth/done"),
+        "{err}"
+    );
+}

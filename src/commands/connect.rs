@@ -336,10 +336,14 @@ fn callback_urls(
         return Ok(registered);
     };
     let wanted = format!("http://localhost:{port}{WIZARD_CALLBACK_PATH}");
-    let listed = registered.iter().any(|u| {
-        url::Url::parse(u).is_ok_and(|p| p.port() == Some(port) && p.path() == WIZARD_CALLBACK_PATH)
-    });
-    if flow == Flow::AuthCode && !listed {
+    // The registered URL on that port, with its own path, is the one to listen on.
+    let listed = registered
+        .iter()
+        .find(|u| url::Url::parse(u).is_ok_and(|p| p.port() == Some(port)));
+    if let Some(url) = listed {
+        return Ok(vec![url.clone()]);
+    }
+    if flow == Flow::AuthCode {
         let ports: Vec<String> = registered
             .iter()
             .filter_map(|u| url::Url::parse(u).ok()?.port().map(|p| p.to_string()))

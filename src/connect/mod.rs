@@ -274,8 +274,8 @@ pub async fn connect(
         (run.events)(Event::Check(token_check.clone()));
         match verify_until_settled(&mut run, &mut tokens, &plan, token_check).await {
             Verified::Settled(checks, identity) => break (tokens, checks, identity),
+            // The next grant counts as an attempt (and a login) when it is made.
             Verified::NeedsNewGrant(checks, identity, waiting) => {
-                run.attempts += 1;
                 if !run.backoff(&waiting, Try::Login).await {
                     break (tokens, checks, identity);
                 }
@@ -309,7 +309,7 @@ enum Verified {
 }
 
 /// Checks whose outcome was fixed when the grant was made: only a new grant can change them.
-const GRANT_CHECKS: &[&str] = &["scopes", "refresh_token", "identity"];
+const GRANT_CHECKS: &[&str] = &["scopes", "refresh_token"];
 
 /// Runs the checks; right after a fix, failures may be Salesforce still applying the change, so
 /// they are checked again (with backoff) until `recheck_for` has passed.

@@ -110,11 +110,9 @@ pub fn from_paste(text: &str, expected_state: &Secret) -> Result<Returned, Paste
             });
         }
     }
+    // The extractor already made what it keeps safe for a terminal.
     if let Some((error, description)) = known_error_in(text) {
-        return Ok(Returned::Error {
-            error: terminal_safe(&error),
-            description: terminal_safe(&description),
-        });
+        return Ok(Returned::Error { error, description });
     }
     if text.starts_with("code=") {
         let pairs = query_pairs(text);

@@ -91,8 +91,10 @@ impl FieldInput {
                 }
             })
             .filter(|c| !c.is_control())
-            .take(MAX_PASTE)
+            .take(MAX_PASTE + 1)
             .collect();
+        let cut = cleaned.chars().count() > MAX_PASTE;
+        let cleaned: String = cleaned.chars().take(MAX_PASTE).collect();
         let cursor = self.input.cursor();
         let value = self.input.value();
         let at = value
@@ -102,12 +104,7 @@ impl FieldInput {
         let inserted = cleaned.chars().count();
         let joined = format!("{}{cleaned}{}", &value[..at], &value[at..]);
         self.input = Input::new(joined).with_cursor(cursor + inserted);
-        if text
-            .chars()
-            .filter(|c| !c.is_control() || c.is_whitespace())
-            .nth(MAX_PASTE)
-            .is_some()
-        {
+        if cut {
             self.error = Some(format!(
                 "Only the first {} KiB of the paste were kept; paste the address or the code alone",
                 MAX_PASTE / 1024
