@@ -123,6 +123,43 @@ async fn client_credentials_json_and_exit_codes() {
         );
     }
 
+    assert_eq!(report["warnings"], serde_json::json!([]));
+
+    // Tokens for someone else than the integration user: connected, with a warning to read.
+    let mut other_user = wizard();
+    other_user
+        .args([
+            "connect",
+            "--login-url",
+            emulator.my_domain_url(),
+            "--client-id",
+            KEY,
+            "--flow",
+            "client-credentials",
+            "--username",
+            "someone.else@acme.example",
+            "--json",
+        ])
+        .env("ECA_WIZARD_CLIENT_SECRET", SECRET);
+    let output = run_async(other_user).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a warning doesn't fail the run"
+    );
+    let report = json_of(&output);
+    assert_eq!(report["outcome"], "connected");
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["check"], "identity");
+    assert!(
+        warnings[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not the integration user"),
+        "{report}"
+    );
+
     let mut wrong = wizard();
     wrong
         .args([

@@ -531,7 +531,7 @@ fn without_a_keychain_the_done_screen_offers_the_file() {
 }
 
 #[test]
-fn the_review_scrolls_and_stops_at_the_top() {
+fn the_review_scrolls_and_stops_at_both_ends() {
     let mut m = model();
     choose(&mut m, "aptedge");
     set_org(&mut m, "production");
@@ -548,12 +548,20 @@ fn the_review_scrolls_and_stops_at_the_top() {
         type_text(&mut m, "https://acme.aptedge.io/salesforce/callback");
         walk_to_review(&mut m);
     }
-    press(&mut m, Key::PageDown);
+    let end = eca_wizard::ui::max_scroll(&m);
+    assert!(end > 0, "the review doesn't fit 80x24, so it scrolls");
     press(&mut m, Key::Down);
-    assert_eq!(m.review_scroll, 11);
+    assert_eq!(m.scroll, 1);
+    for _ in 0..50 {
+        press(&mut m, Key::PageDown);
+    }
+    assert_eq!(m.scroll, end, "scrolling stops at the last line");
+    // One key back is one line back: no overshoot to undo.
+    press(&mut m, Key::Up);
+    assert_eq!(m.scroll, end - 1);
     press(&mut m, Key::PageUp);
     press(&mut m, Key::PageUp);
-    assert_eq!(m.review_scroll, 0);
+    assert_eq!(m.scroll, 0);
 }
 
 #[test]

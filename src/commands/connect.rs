@@ -265,9 +265,19 @@ fn write_summary(out: &mut dyn Write, report: &Report, recipe: &recipe::Recipe) 
                 .iter()
                 .filter(|c| c.status == Status::Passed)
                 .count();
+            let warnings = report
+                .checks
+                .iter()
+                .filter(|c| c.status == Status::Warning)
+                .count();
+            let with = if warnings == 0 {
+                String::new()
+            } else {
+                format!(" with {warnings} warning(s)")
+            };
             writeln!(
                 out,
-                "Connected as {} at {} ({passed} checks passed).",
+                "Connected{with} as {} at {} ({passed} checks passed).",
                 terminal_safe(who),
                 terminal_safe(report.instance_url.as_deref().unwrap_or("?"))
             )?;
@@ -295,6 +305,15 @@ struct JsonReport<'a> {
     username: Option<&'a str>,
     org_id: Option<&'a str>,
     attempts: u32,
+    /// Checks that passed with a reservation (the wrong user, an optional object unreadable):
+    /// `outcome` stays `connected` and the exit code 0, so scripts read this to tell.
+    warnings: Vec<JsonWarning<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonWarning<'a> {
+    check: &'a str,
+    detail: &'a str,
 }
 
 impl<'a> JsonReport<'a> {
@@ -310,6 +329,15 @@ impl<'a> JsonReport<'a> {
             username: report.identity.as_ref().map(|i| i.username.as_str()),
             org_id: report.identity.as_ref().map(|i| i.org_id.as_str()),
             attempts: report.attempts,
+            warnings: report
+                .checks
+                .iter()
+                .filter(|c| c.status == Status::Warning)
+                .map(|c| JsonWarning {
+                    check: &c.name,
+                    detail: &c.detail,
+                })
+                .collect(),
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct Recipe {
     pub callback_urls: Vec<String>,
     /// The app name the guide suggests.
     pub app_name: String,
+    /// What the admin does in the vendor's product once the app works, as its guide says.
+    pub handoff: String,
     pub steps: Vec<Step>,
 }
 
@@ -226,7 +228,7 @@ impl Recipe {
                 }
                 natural_step_kind(*key)
             }
-            Target::Credentials => StepKind::Credentials,
+            Target::Credentials | Target::ConsumerSecret => StepKind::Credentials,
             Target::LoginUrl => StepKind::Connect,
             Target::IntegrationUser => StepKind::IntegrationUser,
             Target::ObjectAccess(_) => StepKind::Permissions,

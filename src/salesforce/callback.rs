@@ -105,6 +105,15 @@ fn host_of(authority: &str) -> &str {
     authority.rsplit_once(':').map_or(authority, |(h, _)| h)
 }
 
+/// Whether a callback URL points at this machine (the wizard's own check, or a local tool).
+pub fn is_loopback_url(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    is_loopback_host(host_of(authority))
+}
+
 fn is_loopback_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     host == "localhost" || host == "127.0.0.1" || host == "[::1]"

@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod diagnosis;
+pub mod edit_paths;
 pub mod extract;
 pub mod hosts;
 pub mod naming;
@@ -30,6 +31,11 @@ pub enum Flow {
 
 impl Flow {
     pub const ALL: [Flow; 3] = [Flow::AuthCode, Flow::ClientCredentials, Flow::JwtBearer];
+
+    /// Only the authorization code flow has a person log in in a browser.
+    pub fn uses_browser(self) -> bool {
+        self == Flow::AuthCode
+    }
 
     /// The identifier used in recipes, `--json` output and flags.
     pub fn id(self) -> &'static str {

@@ -5,138 +5,76 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
+use crate::salesforce::Flow;
 use crate::ui::Theme;
+use crate::wizard::keys::{self, KeyHelp};
 use crate::wizard::{Dialog, Model, Screen, StepMark};
 
+/// The title bar: the recipe's title shortened with "…" so the step count always shows.
 pub fn title(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut spans = vec![Span::styled(" eca-wizard ", theme.title())];
+    let mut used = 12;
     if model.demo.is_some() {
         spans.push(Span::styled("[demo] ", theme.warn()));
+        used += 7;
     }
     if let Some(setup) = &model.setup {
-        spans.push(Span::raw(setup.recipe.title.clone()));
         let done = setup.marks.iter().filter(|m| **m == StepMark::Done).count();
-        spans.push(Span::styled(
-            format!("  {done}/{} steps", setup.marks.len()),
-            theme.dim(),
-        ));
+        let count = format!("  {done}/{} steps", setup.marks.len());
+        let room = (area.width as usize).saturating_sub(used + count.chars().count());
+        let title = &setup.recipe.title;
+        let shown = if title.chars().count() > room {
+            let kept: String = title.chars().take(room.saturating_sub(1)).collect();
+            format!("{}…", kept.trim_end())
+        } else {
+            title.clone()
+        };
+        spans.push(Span::raw(shown));
+        spans.push(Span::styled(count, theme.dim()));
     }
     frame.render_widget(Line::from(spans), area);
 }
 
-/// The keys that work on this screen, most useful first.
-fn keys(model: &Model) -> Vec<(&'static str, &'static str)> {
-    let waiting = model.connect.waiting.is_some();
-    match model.screen {
-        Screen::Start if model.progress.selected < model.progress.saved.len() => {
-            vec![
-                ("↑↓", "choose"),
-                ("enter", "start"),
-                ("d", "delete saved"),
-                ("?", "help"),
-                ("q", "quit"),
-            ]
-        }
-        Screen::Start => vec![
-            ("↑↓", "choose"),
-            ("enter", "start"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        Screen::Org => vec![
-            ("enter", "continue"),
-            ("esc", "back"),
-            ("F1", "help"),
-            ("ctrl-q", "quit"),
-        ],
-        Screen::Step(_) => {
-            let mut keys = vec![
-                ("enter", "confirm step"),
-                ("tab", "next field"),
-                ("pgup/pgdn", "steps"),
-            ];
-            keys.extend([("ctrl-o", "open Setup"), ("ctrl-y", "copy")]);
-            if model.inputs.iter().any(|i| i.secret) {
-                keys.push(("ctrl-r", "reveal"));
-            }
-            keys.extend([("esc", "back"), ("F1", "help"), ("ctrl-q", "quit")]);
-            keys
-        }
-        Screen::Review => vec![
-            ("enter", "connect"),
-            ("↑↓", "scroll"),
-            ("e", "edit"),
-            ("m", "write metadata"),
-            ("esc", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        Screen::Connect if model.focus == 1 => {
-            vec![("enter", "submit paste"), ("esc", "leave paste box")]
-        }
-        Screen::Connect => {
-            let mut keys = vec![("c", "copy URL"), ("o", "open browser"), ("p", "paste")];
-            if waiting {
-                keys.push(("r", "retry now"));
-            }
-            if model.demo.as_ref().is_some_and(|d| d.terminal_sign_in) {
-                keys.push(("s", "sign in here"));
-            }
-            keys.extend([("esc", "cancel"), ("q", "quit")]);
-            keys
-        }
-        Screen::Status if model.connect.running => vec![("q", "quit")],
-        Screen::Status => {
-            let green = model
-                .summary
-                .as_ref()
-                .is_some_and(|s| s.diagnosis.is_none());
-            let others = model
-                .summary
-                .as_ref()
-                .and_then(|s| s.diagnosis.as_ref())
-                .is_some_and(|d| !d.others.is_empty());
-            if green {
-                vec![("enter", "finish"), ("r", "check again"), ("q", "quit")]
-            } else {
-                let mut keys = vec![("f", "fix it"), ("r", "reconnect")];
-                if others {
-                    keys.push(("o", "other causes"));
-                }
-                keys.extend([("esc", "review"), ("q", "quit")]);
-                keys
-            }
-        }
-        Screen::Done if model.offer_file => {
-            vec![("k", "keep in an owner-only file"), ("enter", "quit")]
-        }
-        Screen::Done => vec![("enter", "quit")],
-    }
-}
-
 /// The footer shows a toast in place of the keys while it lasts, so it never covers content.
+/// Keys that don't fit are dropped from the least useful end; help and quit always stay.
 pub fn footer(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let Some((_, toast)) = &model.toast {
         frame.render_widget(
-            Line::from(vec![
+            Paragraph::new(Line::from(vec![
                 Span::styled(" ● ", theme.accent()),
                 Span::raw(toast.clone()),
-            ]),
+            ])),
             area,
         );
         return;
     }
+    let keys = keys::for_screen(model);
+    let width = |k: &KeyHelp| k.label.chars().count() + k.short.chars().count() + 3;
+    let mut room = area.width as usize;
+    room = room.saturating_sub(keys.iter().filter(|k| k.keep).map(width).sum::<usize>());
+    let mut shown = Vec::new();
+    for key in &keys {
+        if key.keep {
+            shown.push(key);
+        } else if width(key) <= room {
+            room -= width(key);
+            shown.push(key);
+        } else {
+            // Once one doesn't fit, the rest (less useful) are left to the help.
+            room = 0;
+        }
+    }
     let mut spans = Vec::new();
-    for (key, what) in keys(model) {
-        spans.push(Span::styled(format!(" {key}"), theme.key()));
-        spans.push(Span::styled(format!(" {what} "), theme.dim()));
+    for key in shown {
+        spans.push(Span::styled(format!(" {}", key.label), theme.key()));
+        spans.push(Span::styled(format!(" {} ", key.short), theme.dim()));
     }
     frame.render_widget(Line::from(spans), area);
 }
 
 pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     match model.dialog {
-        Some(Dialog::Help) => dialog(frame, area, theme, " Help ", &help_lines(theme), 70),
+        Some(Dialog::Help) => dialog(frame, area, theme, " Help ", &help_lines(model, theme), 76),
         Some(Dialog::ConfirmQuit) => {
             let lines = vec![
                 Line::from("Quit eca-wizard?"),
@@ -157,29 +95,46 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
 }
 
-fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
-    let row = |key: &'static str, what: &'static str| {
-        Line::from(vec![
-            Span::styled(format!("{key:>12}  "), theme.key()),
-            Span::raw(what),
-        ])
+/// What this screen is for, in a line or two, then every key it answers to.
+fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let intro = match model.screen {
+        Screen::Start => "Pick the integration you are setting up; saved setups come first.",
+        Screen::Org => "Say which org: production, sandbox, or your My Domain URL.",
+        Screen::Step(_) => {
+            "Do what the step says in Salesforce Setup, type what it asks, press enter."
+        }
+        Screen::Review => "What Setup should hold now. Enter connects and runs the checks.",
+        Screen::Connect => match model.recipe().map(|r| r.flow) {
+            Some(Flow::AuthCode) | None => {
+                "Log in as the integration user in the browser; the wizard catches the redirect."
+            }
+            Some(Flow::ClientCredentials) => {
+                "The wizard asks for a token for the app's Run As user; no browser is involved."
+            }
+            Some(Flow::JwtBearer) => {
+                "The wizard signs a JWT with your private key and asks for a token; no browser."
+            }
+        },
+        Screen::Status => "The checks prove the app works for this integration.",
+        Screen::Done => "The connection works. What is left happens in the vendor's product.",
     };
-    vec![
-        Line::from("Follow each step in Salesforce Setup, type what it asks, press enter."),
-        Line::from("The checks at the end prove the app works for this integration."),
-        Line::from(""),
-        row("enter", "confirm the step / continue"),
-        row("tab", "next field (shift-tab: previous)"),
-        row("pgup pgdn", "previous / next step without confirming"),
-        row("ctrl-o", "open this step's Setup page in the browser"),
-        row("ctrl-y", "copy the field (OSC 52; works over SSH)"),
-        row("ctrl-r", "show or hide the consumer secret"),
-        row("esc", "back"),
-        row("ctrl-q  q", "quit (asks first when there is progress)"),
-        row("ctrl-c", "quit at once; progress is saved after every step"),
-        Line::from(""),
-        Line::from(Span::styled("Press any key to close.", theme.dim())),
-    ]
+    let mut lines = vec![Line::from(intro), Line::from("")];
+    for key in keys::for_screen(model) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>10}  ", key.label), theme.key()),
+            Span::raw(key.long),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:>10}  ", "ctrl-c"), theme.key()),
+        Span::raw("quit at once; progress is saved"),
+    ]));
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "Press any key to close.",
+        theme.dim(),
+    )));
+    lines
 }
 
 fn dialog(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[Line], width: u16) {

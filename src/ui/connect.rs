@@ -5,10 +5,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::ui::Theme;
-use crate::ui::step::field;
+use crate::salesforce::Flow;
+use crate::salesforce::diagnosis::Diagnosis;
+use crate::ui::field::{self, full_look};
+use crate::ui::{Theme, pane};
 use crate::verify::Status;
 use crate::wizard::Model;
+use crate::wizard::keys::fix_step;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -17,62 +20,42 @@ fn spinner(model: &Model) -> &'static str {
 }
 
 pub fn connect(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let browser = model.recipe().is_none_or(|r| r.flow.uses_browser());
+    if !browser {
+        let lines = progress_lines(model, theme, false);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+        return;
+    }
     let view = &model.connect;
+    let paste_look = full_look(&view.paste, area.width, model.focus == 1);
     let [top, url_area, paste_area, rest] = Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(5),
         Constraint::Length(3),
-        Constraint::Length(4),
+        Constraint::Length(paste_look.height()),
         Constraint::Min(0),
     ])
     .areas(area);
-    let mut lines = vec![Line::styled("Connecting", theme.heading())];
-    match (&view.waiting, model.countdown_secs()) {
-        (Some((_, attempt, diagnosis)), Some(secs)) => {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", spinner(model)), theme.accent()),
-                Span::styled(
-                    format!(
-                        "Salesforce isn't ready yet ({}). Attempt {attempt} in {secs}s.",
-                        diagnosis.error
-                    ),
-                    theme.warn(),
-                ),
-            ]));
-            lines.push(Line::styled(diagnosis.message.clone(), theme.dim()));
-        }
-        _ => {
-            let status = if view.code_received {
-                "Getting the token"
-            } else if view.url.is_some() {
-                "Waiting for the login"
-            } else {
-                "Checking that Salesforce knows the app"
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", spinner(model)), theme.accent()),
-                Span::raw(status),
-            ]));
-            if let Some(note) = &view.note {
-                lines.push(Line::styled(note.clone(), theme.dim()));
-            }
-        }
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), top);
+    frame.render_widget(
+        Paragraph::new(progress_lines(model, theme, true)).wrap(Wrap { trim: true }),
+        top,
+    );
 
-    // The URL is one unwrapped line, so it copies whole even when it runs off the edge.
+    // The URL is one unwrapped line, so it copies whole even when it runs off the edge; the
+    // title says how to get all of it.
     let url = view
         .url
         .clone()
         .unwrap_or_else(|| "(the login URL appears once Salesforce knows the app)".into());
     let block = Block::bordered()
-        .title(" Login URL (c copies it) ")
+        .title(" Login URL (c copies it whole, o opens it) ")
         .border_style(theme.dim());
     frame.render_widget(Paragraph::new(url).block(block), url_area);
 
     if view.url.is_some() {
         let mut paste = view.paste.clone();
         paste.error = view.paste_error.clone();
-        field(frame, paste_area, &paste, model.focus == 1, true, theme);
+        let look = full_look(&paste, area.width, model.focus == 1);
+        field::draw(frame, paste_area, &paste, look, true, theme);
     }
     let mut info = Vec::new();
     if let Some(uri) = &view.redirect_uri {
@@ -87,32 +70,70 @@ pub fn connect(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), rest);
 }
 
-pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let mut lines = vec![
-        Line::styled("Connection checks", theme.heading()),
-        Line::from(""),
-    ];
-    let width = model
-        .checks
-        .iter()
-        .map(|c| c.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(14)
-        + 2;
-    for check in &model.checks {
-        let (mark, style) = match check.status {
-            Status::Passed => ("✓", theme.ok()),
-            Status::Failed => ("✗", theme.bad()),
-            Status::Warning => ("!", theme.warn()),
-            Status::Skipped => ("–", theme.dim()),
-        };
+/// The connect's state in words: the countdown while Salesforce isn't ready, else what happens
+/// now, in the words of the flow (no browser for client credentials and JWT).
+fn progress_lines(model: &Model, theme: &Theme, browser: bool) -> Vec<Line<'static>> {
+    let view = &model.connect;
+    let mut lines = vec![Line::styled("Connecting", theme.heading())];
+    if let (Some((_, attempt, diagnosis)), Some(secs)) = (&view.waiting, model.countdown_secs()) {
         lines.push(Line::from(vec![
-            Span::styled(format!(" {mark} "), style),
-            Span::styled(format!("{:<width$}", check.name), theme.heading()),
-            Span::raw(check.detail.clone()),
+            Span::styled(format!("{} ", spinner(model)), theme.accent()),
+            Span::styled(
+                format!(
+                    "Salesforce isn't ready yet ({}). Attempt {attempt} in {secs}s.",
+                    diagnosis.error
+                ),
+                theme.warn(),
+            ),
         ]));
+        lines.push(Line::styled(diagnosis.message.clone(), theme.dim()));
+        lines.push(Line::styled(
+            "A new or edited app takes minutes to reach every server; this retries by itself.",
+            theme.dim(),
+        ));
+        return lines;
     }
+    let flow = model.recipe().map_or(Flow::AuthCode, |r| r.flow);
+    let status = match flow {
+        _ if browser && view.code_received => "Getting the token",
+        _ if browser && view.url.is_some() => "Waiting for the login",
+        _ if browser => "Checking that Salesforce knows the app",
+        Flow::ClientCredentials => {
+            "Asking Salesforce for a token for the app's Run As user (client credentials)"
+        }
+        _ => "Signing a JWT for the integration user and asking Salesforce for a token",
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} ", spinner(model)), theme.accent()),
+        Span::raw(status),
+    ]));
+    if let Some(note) = view.note.as_ref().filter(|_| browser) {
+        lines.push(Line::styled(note.clone(), theme.dim()));
+    }
+    if view.attempt > 1 {
+        lines.push(Line::styled(
+            format!("Attempt {}", view.attempt),
+            theme.dim(),
+        ));
+    }
+    lines
+}
+
+pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    pane::draw(
+        frame,
+        area,
+        status_lines(model, theme),
+        model.scroll,
+        "↑↓",
+        theme,
+    );
+}
+
+/// The diagnosis first, then what failed or warned, then what passed; skipped checks fold into
+/// one line (they are skipped because of what failed).
+pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("Connection checks", theme.heading())];
     if let (Some((_, _, diagnosis)), Some(secs)) = (&model.connect.waiting, model.countdown_secs())
     {
         lines.push(Line::styled(
@@ -121,69 +142,130 @@ pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         ));
     } else if model.connect.running {
         lines.push(Line::from(vec![
-            Span::styled(format!(" {} ", spinner(model)), theme.accent()),
+            Span::styled(format!("{} ", spinner(model)), theme.accent()),
             Span::raw("checking…"),
         ]));
     }
     if let Some(summary) = &model.summary {
         lines.push(Line::from(""));
         match &summary.diagnosis {
+            None if summary.warnings().next().is_some() => lines.push(Line::styled(
+                "Connected with warnings (below). Press enter to finish.",
+                theme.warn(),
+            )),
             None => lines.push(Line::styled(
                 "All checks passed. Press enter to finish.",
                 theme.ok(),
             )),
-            Some(diagnosis) => {
-                lines.push(Line::styled(
-                    format!("What to fix ({})", diagnosis.kind.id()),
-                    theme.bad(),
-                ));
-                lines.push(Line::from(diagnosis.message.clone()));
-                let step = diagnosis
-                    .target
-                    .as_ref()
-                    .and_then(|t| model.recipe()?.step_for_target(t));
-                if let Some(step) = step {
-                    lines.push(Line::from(vec![
-                        Span::styled("Step     ", theme.dim()),
-                        Span::raw(step.title.clone()),
-                    ]));
-                }
-                if let Some(label) = diagnosis.setting_label() {
-                    lines.push(Line::from(vec![
-                        Span::styled("Setting  ", theme.dim()),
-                        Span::raw(label),
-                    ]));
-                }
-                lines.push(Line::styled(
-                    "Press f to go to that step; confirming it reconnects.",
-                    theme.accent(),
-                ));
-                if !diagnosis.others.is_empty() && !model.connect.show_causes {
-                    lines.push(Line::styled(
-                        format!(
-                            "Press o for {} other possible causes.",
-                            diagnosis.others.len()
-                        ),
-                        theme.dim(),
-                    ));
-                } else if !diagnosis.others.is_empty() {
-                    lines.push(Line::styled("Other possible causes", theme.heading()));
-                    for cause in &diagnosis.others {
-                        lines.push(Line::from(format!(
-                            "• {} ({})",
-                            cause.message,
-                            cause.kind.id()
-                        )));
-                    }
-                    if let Some(question) = &diagnosis.tell_apart {
-                        lines.push(Line::styled(
-                            format!("To tell them apart: {question}"),
-                            theme.dim(),
-                        ));
-                    }
-                }
-            }
+            Some(diagnosis) => diagnosis_lines(model, diagnosis, theme, &mut lines),
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    lines.push(Line::from(""));
+    let width = model
+        .checks
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(14, 24)
+        + 2;
+    let order = [Status::Failed, Status::Warning, Status::Passed];
+    for status in order {
+        for check in model.checks.iter().filter(|c| c.status == status) {
+            let (mark, style) = match check.status {
+                Status::Passed => ("✓", theme.ok()),
+                Status::Failed => ("✗", theme.bad()),
+                Status::Warning | Status::Skipped => ("!", theme.warn()),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {mark} "), style),
+                Span::styled(format!("{:<width$}", check.name), theme.heading()),
+                Span::raw(check.detail.clone()),
+            ]));
+        }
+    }
+    let skipped: Vec<&str> = model
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Skipped)
+        .map(|c| c.name.as_str())
+        .collect();
+    if !skipped.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                " – {} not checked after the failure: {}",
+                skipped.len(),
+                skipped.join(", ")
+            ),
+            theme.dim(),
+        ));
+    }
+    lines
+}
+
+fn diagnosis_lines(
+    model: &Model,
+    diagnosis: &Diagnosis,
+    theme: &Theme,
+    lines: &mut Vec<Line<'static>>,
+) {
+    lines.push(Line::styled(
+        format!("What to fix ({})", diagnosis.kind.id()),
+        theme.bad(),
+    ));
+    lines.push(Line::from(diagnosis.message.clone()));
+    let step = diagnosis
+        .target
+        .as_ref()
+        .and_then(|t| model.recipe()?.step_for_target(t));
+    if let Some(step) = step {
+        lines.push(Line::from(vec![
+            Span::styled("Step     ", theme.dim()),
+            Span::raw(step.title.clone()),
+        ]));
+    }
+    if let Some(label) = diagnosis.setting_label() {
+        lines.push(Line::from(vec![
+            Span::styled("Setting  ", theme.dim()),
+            Span::raw(label),
+        ]));
+    }
+    if fix_step(model).is_some() {
+        lines.push(Line::styled(
+            "Press f to go to that step; confirming it reconnects.",
+            theme.accent(),
+        ));
+    } else {
+        lines.push(Line::styled(
+            "Nothing in the checklist changes this: press r to try again.",
+            theme.accent(),
+        ));
+    }
+    if diagnosis.others.is_empty() {
+        return;
+    }
+    if !model.connect.show_causes {
+        lines.push(Line::styled(
+            format!(
+                "Press o for {} other possible causes.",
+                diagnosis.others.len()
+            ),
+            theme.dim(),
+        ));
+        return;
+    }
+    lines.push(Line::styled("Other possible causes", theme.heading()));
+    for cause in &diagnosis.others {
+        lines.push(Line::from(format!(
+            "• {} ({})",
+            cause.message,
+            cause.kind.id()
+        )));
+    }
+    if let Some(question) = &diagnosis.tell_apart {
+        lines.push(Line::styled(
+            format!("To tell them apart: {question}"),
+            theme.dim(),
+        ));
+    }
 }

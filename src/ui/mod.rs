@@ -3,12 +3,14 @@
 
 mod chrome;
 mod connect;
+mod field;
+pub mod pane;
 mod screens;
 mod step;
 mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 
 pub use theme::Theme;
 
@@ -18,6 +20,30 @@ use crate::wizard::{Model, Screen};
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
+/// The body's area on a terminal of `width` x `height`: everything but the title and footer.
+fn body_of(area: Rect) -> Rect {
+    Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    }
+}
+
+/// How far the current screen's text can scroll at the model's terminal size: the core keeps
+/// its scroll offset within this, so scrolling back up never has to undo an overshoot.
+pub fn max_scroll(model: &Model) -> u16 {
+    let (width, height) = model.size;
+    let body = body_of(Rect::new(0, 0, width, height));
+    let theme = Theme::new(false);
+    match model.screen {
+        Screen::Step(index) => step::max_scroll(model, index, body),
+        Screen::Review => pane::max_scroll(&screens::review_lines(model, &theme), body),
+        Screen::Status => pane::max_scroll(&connect::status_lines(model, &theme), body),
+        Screen::Done => pane::max_scroll(&screens::done_lines(model, &theme), body),
+        Screen::Start | Screen::Org | Screen::Connect => 0,
+    }
+}
+
 pub fn render(model: &Model, frame: &mut Frame) {
     let theme = Theme::new(model.color);
     let area = frame.area();
@@ -25,12 +51,13 @@ pub fn render(model: &Model, frame: &mut Frame) {
         chrome::too_small(frame, area, &theme);
         return;
     }
-    let [title, body, footer] = Layout::vertical([
+    let [title, _, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
         Constraint::Length(1),
     ])
     .areas(area);
+    let body = body_of(area);
     chrome::title(model, frame, title, &theme);
     match model.screen {
         Screen::Start => screens::start(model, frame, body, &theme),

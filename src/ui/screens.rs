@@ -6,9 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::recipe::SettingValue;
+use crate::salesforce::Flow;
 use crate::salesforce::settings;
-use crate::ui::Theme;
-use crate::ui::step::field;
+use crate::ui::field::{self, full_look};
+use crate::ui::{Theme, pane};
+use crate::verify::Check;
 use crate::wizard::Model;
 
 pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -106,22 +108,26 @@ fn entry(text: String, selected: bool, theme: &Theme) -> Line<'static> {
 }
 
 pub fn org(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let look = model
+        .inputs
+        .first()
+        .map(|input| full_look(input, area.width, true));
+    let input_height = look.map_or(0, |l| l.height());
     let [intro, input_area, rest] = Layout::vertical([
-        Constraint::Length(5),
         Constraint::Length(4),
+        Constraint::Length(input_height),
         Constraint::Min(0),
     ])
     .areas(area);
     let intro_text = vec![
         Line::styled("Which org?", theme.heading()),
         Line::from(
-            "Type production, sandbox, or your My Domain URL. A URL copied from the browser's",
+            "Type production, sandbox, or your My Domain URL. A URL copied from the browser's address bar (Lightning, Setup) is fine: it becomes the My Domain login URL.",
         ),
-        Line::from("address bar (Lightning, Setup) is fine: it becomes the My Domain login URL."),
     ];
-    frame.render_widget(Paragraph::new(intro_text), intro);
-    if let Some(input) = model.inputs.first() {
-        field(frame, input_area, input, true, false, theme);
+    frame.render_widget(Paragraph::new(intro_text).wrap(Wrap { trim: true }), intro);
+    if let (Some(input), Some(look)) = (model.inputs.first(), look) {
+        field::draw(frame, input_area, input, look, false, theme);
     }
     let notes: Vec<Line> = model
         .notes
@@ -132,7 +138,14 @@ pub fn org(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 pub fn review(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(setup) = &model.setup else { return };
+    let lines = review_lines(model, theme);
+    pane::draw(frame, area, lines, model.scroll, "↑↓", theme);
+}
+
+pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(setup) = &model.setup else {
+        return Vec::new();
+    };
     let mut lines = vec![
         Line::styled("Review: what Setup should hold now", theme.heading()),
         Line::styled(
@@ -170,19 +183,15 @@ pub fn review(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             ]));
         }
     }
-    // Scrolling stops at the last line, however far the keys went.
-    let scroll = model
-        .review_scroll
-        .min(lines.len().saturating_sub(1) as u16);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        area,
-    );
+    lines
 }
 
 pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = done_lines(model, theme);
+    pane::draw(frame, area, lines, model.scroll, "↑↓", theme);
+}
+
+pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     let summary = model.summary.as_ref();
     let who = summary
         .and_then(|s| s.identity.as_ref())
@@ -190,11 +199,25 @@ pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let instance = summary
         .and_then(|s| s.instance_url.clone())
         .unwrap_or_else(|| "?".into());
-    let vendor = model
-        .recipe()
-        .map_or("the integration".to_string(), |r| r.vendor.clone());
-    let lines = vec![
-        Line::styled("✓ Connected and verified", theme.ok()),
+    let recipe = model.recipe();
+    let flow = recipe.map_or(Flow::AuthCode, |r| r.flow);
+    let warnings: Vec<&Check> = summary.map(|s| s.warnings().collect()).unwrap_or_default();
+    let mut lines = if warnings.is_empty() {
+        vec![Line::styled("✓ Connected and verified", theme.ok())]
+    } else {
+        let mut lines = vec![Line::styled(
+            format!("! Connected with {} warning(s)", warnings.len()),
+            theme.warn(),
+        )];
+        for check in warnings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  ! {}: ", check.name), theme.warn()),
+                Span::raw(check.detail.clone()),
+            ]));
+        }
+        lines
+    };
+    lines.extend([
         Line::from(""),
         Line::from(vec![
             Span::styled("User      ", theme.dim()),
@@ -206,14 +229,24 @@ pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         ]),
         Line::from(""),
         Line::styled("What next", theme.heading()),
-        Line::from(format!(
-            "• Give {vendor} the consumer key and secret (from the app's Settings tab)."
-        )),
-        Line::from(
-            "• The localhost callback URLs were only for this check; remove them if you like.",
-        ),
-    ];
-    let mut lines = lines;
+    ]);
+    if let Some(recipe) = recipe {
+        let credentials = match flow {
+            Flow::JwtBearer => {
+                "the consumer key (the app's Settings tab) and your private key file"
+            }
+            Flow::AuthCode | Flow::ClientCredentials => {
+                "the consumer key and secret (the app's Settings tab)"
+            }
+        };
+        lines.push(Line::from(format!("• {}", recipe.handoff.trim())));
+        lines.push(Line::from(format!("  It needs {credentials}.")));
+    }
+    if flow.uses_browser() {
+        lines.push(Line::from(
+            "• The localhost callback URLs were only for this check; remove them from the app if you like.",
+        ));
+    }
     match (&model.kept, model.demo.is_some()) {
         (_, true) => lines.push(Line::from(
             "• Demo: nothing was kept; the demo org goes away when you quit.",
@@ -242,5 +275,5 @@ pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     lines.push(Line::from(
         "• Your saved progress was cleared; secrets were never written to it.",
     ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    lines
 }

@@ -1,20 +1,30 @@
 //! The checklist: a sidebar of steps with their marks, and the current step's Setup path,
-//! what to do and why, the settings to set, and the fields to fill in.
+//! what to do and why, the settings to set, and the fields to fill in. The step's text scrolls;
+//! the fields stay put below it and shrink to one line each when the terminal is short.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::recipe::SettingValue;
-use crate::salesforce::settings;
-use crate::ui::Theme;
-use crate::wizard::{FieldInput, Model, StepMark};
+use crate::salesforce::{edit_paths, settings};
+use crate::ui::field::{self, FieldLook};
+use crate::ui::{Theme, pane};
+use crate::wizard::{Model, StepMark};
 
-const FIELD_HEIGHT: u16 = 4;
+/// The fewest rows the step's text keeps before the fields fold to one line each.
+const MIN_TEXT_ROWS: u16 = 8;
 
-pub fn render(model: &Model, index: usize, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(setup) = &model.setup else { return };
+pub const SCROLL_HINT: &str = "ctrl-n/p";
+
+struct StepLayout {
+    sidebar: Rect,
+    text: Rect,
+    fields: Vec<(Rect, FieldLook)>,
+}
+
+fn layout(model: &Model, area: Rect) -> StepLayout {
     let sidebar_width = if area.width >= 110 { 34 } else { 24 };
     let [sidebar, _, main] = Layout::horizontal([
         Constraint::Length(sidebar_width),
@@ -22,58 +32,155 @@ pub fn render(model: &Model, index: usize, frame: &mut Frame, area: Rect, theme:
         Constraint::Min(30),
     ])
     .areas(area);
+    let looks = field::looks(model, main.width, main.height.saturating_sub(MIN_TEXT_ROWS));
+    let heights: Vec<u16> = looks.iter().map(FieldLook::height).collect();
+    let total: u16 = heights.iter().sum();
+    let [text, fields_area] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(total.min(main.height.saturating_sub(3))),
+    ])
+    .areas(main);
+    let rows = Layout::vertical(heights.iter().map(|h| Constraint::Length(*h))).split(fields_area);
+    StepLayout {
+        sidebar,
+        text,
+        fields: rows.iter().copied().zip(looks).collect(),
+    }
+}
 
-    let mut items = Vec::new();
-    for (i, step) in setup.recipe.steps.iter().enumerate() {
+/// How far the step's text scrolls at the model's terminal size.
+pub fn max_scroll(model: &Model, index: usize, body: Rect) -> u16 {
+    let theme = Theme::new(false);
+    pane::max_scroll(&text_lines(model, index, &theme), layout(model, body).text)
+}
+
+pub fn render(model: &Model, index: usize, frame: &mut Frame, area: Rect, theme: &Theme) {
+    if model.setup.is_none() {
+        return;
+    }
+    let parts = layout(model, area);
+    let block = Block::bordered().title(" Steps ").border_style(theme.dim());
+    let list = block.inner(parts.sidebar);
+    frame.render_widget(block, parts.sidebar);
+    frame.render_widget(Paragraph::new(step_list(model, index, list, theme)), list);
+    let hint = if model.inputs.is_empty() {
+        "↑↓"
+    } else {
+        SCROLL_HINT
+    };
+    pane::draw(
+        frame,
+        parts.text,
+        text_lines(model, index, theme),
+        model.scroll,
+        hint,
+        theme,
+    );
+    for (i, (row, look)) in parts.fields.iter().enumerate() {
+        if let Some(input) = model.inputs.get(i) {
+            field::draw(frame, *row, input, *look, model.reveal_secrets, theme);
+        }
+    }
+}
+
+/// One row per step, shortened with "…" when the title is long; when the steps don't all fit,
+/// a window that keeps the current step in view, with how many are above and below.
+fn step_list(model: &Model, index: usize, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(setup) = &model.setup else {
+        return Vec::new();
+    };
+    let steps = &setup.recipe.steps;
+    let rows = area.height as usize;
+    let (first, last) = if steps.len() <= rows {
+        (0, steps.len())
+    } else {
+        // Two rows go to the "above"/"below" markers when needed.
+        let room = rows.saturating_sub(2).max(1);
+        let first = index.saturating_sub(room / 2).min(steps.len() - room);
+        (first, first + room)
+    };
+    let width = area.width as usize;
+    let mut lines = Vec::new();
+    if first > 0 {
+        lines.push(Line::styled(format!("▲ {first} more"), theme.accent()));
+    }
+    for (i, step) in steps.iter().enumerate().take(last).skip(first) {
         let (mark, style) = match setup.marks[i] {
             StepMark::Done => ("✓", theme.ok()),
             StepMark::NeedsFix => ("✗", theme.bad()),
             StepMark::Todo if i == index => ("▶", theme.accent()),
             StepMark::Todo => ("·", theme.dim()),
         };
-        let title = Span::styled(
-            step.title.clone(),
-            if i == index {
-                theme.selected()
-            } else {
-                ratatui::style::Style::new()
-            },
-        );
-        items.push(Line::from(vec![
+        let title_style = if i == index {
+            theme.selected()
+        } else {
+            ratatui::style::Style::new()
+        };
+        let room = width.saturating_sub(2);
+        let title = if step.title.chars().count() > room {
+            let kept: String = step.title.chars().take(room.saturating_sub(1)).collect();
+            format!("{}…", kept.trim_end())
+        } else {
+            step.title.clone()
+        };
+        lines.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
-            title,
+            Span::styled(title, title_style),
         ]));
     }
-    let block = Block::bordered().title(" Steps ").border_style(theme.dim());
-    frame.render_widget(
-        Paragraph::new(items).block(block).wrap(Wrap { trim: true }),
-        sidebar,
-    );
+    if last < steps.len() {
+        lines.push(Line::styled(
+            format!("▼ {} more", steps.len() - last),
+            theme.accent(),
+        ));
+    }
+    lines
+}
 
+fn text_lines(model: &Model, index: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(setup) = &model.setup else {
+        return Vec::new();
+    };
     let step = &setup.recipe.steps[index];
-    let fields_height =
-        (model.inputs.len() as u16 * FIELD_HEIGHT).min(main.height.saturating_sub(6));
-    let [text_area, fields_area] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(fields_height)]).areas(main);
-
-    let mut lines = vec![
-        Line::styled(format!("{}. {}", index + 1, step.title), theme.heading()),
-        Line::from(vec![
+    let fix = model.fix.as_ref().filter(|f| f.step == index);
+    let mut lines = vec![Line::styled(
+        format!("{}. {}", index + 1, step.title),
+        theme.heading(),
+    )];
+    let edit = fix.and_then(|_| edit_paths::for_step(step.kind));
+    match edit {
+        Some(edit) => {
+            lines.push(Line::from(vec![
+                Span::styled("Fix    ", theme.bad()),
+                Span::raw(edit.path().join(" › ")),
+            ]));
+            lines.push(Line::styled(format!("       {}", edit.note), theme.dim()));
+        }
+        None => lines.push(Line::from(vec![
             Span::styled("Where  ", theme.dim()),
             Span::raw(step.setup_path.join(" › ")),
-        ]),
-    ];
+        ])),
+    }
     if let Some(page) = step.page {
         lines.push(Line::from(vec![
             Span::styled("Find   ", theme.dim()),
             Span::raw(format!("Quick Find: {}", page.quick_find())),
         ]));
     }
+    if let Some(fix) = fix {
+        lines.push(Line::from(vec![
+            Span::styled("Found  ", theme.bad()),
+            Span::raw(fix.message.clone()),
+        ]));
+    }
     lines.push(Line::from(""));
-    lines.push(Line::from(vec![
-        Span::styled("Do   ", theme.accent()),
-        Span::raw(step.what.trim().to_string()),
-    ]));
+    // In fix mode the creation text ("... Click Create") is not what the admin does now.
+    if edit.is_none() {
+        lines.push(Line::from(vec![
+            Span::styled("Do   ", theme.accent()),
+            Span::raw(step.what.trim().to_string()),
+        ]));
+    }
     lines.push(Line::from(vec![
         Span::styled("Why  ", theme.accent()),
         Span::raw(step.why.trim().to_string()),
@@ -96,7 +203,18 @@ pub fn render(model: &Model, index: usize, frame: &mut Frame, area: Rect, theme:
             }
             (None, None) => Span::raw(""),
         };
-        lines.push(Line::from(vec![Span::raw(format!("  • {label}: ")), value]));
+        let at_fault = fix.is_some_and(|f| f.setting == Some(setting.key));
+        if at_fault {
+            let wrong = fix.and_then(|f| f.wrong.clone()).unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  → {label}: "), theme.bad()),
+                Span::styled(wrong, theme.bad()),
+                Span::raw(" → set "),
+                value,
+            ]));
+        } else {
+            lines.push(Line::from(vec![Span::raw(format!("  • {label}: ")), value]));
+        }
     }
     for object in &step.objects {
         let access: Vec<String> = object.access.iter().map(|a| format!("{a:?}")).collect();
@@ -110,65 +228,5 @@ pub fn render(model: &Model, index: usize, frame: &mut Frame, area: Rect, theme:
     for note in &model.notes {
         lines.push(Line::styled(format!("note: {note}"), theme.dim()));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), text_area);
-
-    let rows = Layout::vertical(
-        model
-            .inputs
-            .iter()
-            .map(|_| Constraint::Length(FIELD_HEIGHT)),
-    )
-    .split(fields_area);
-    for (i, (input, row)) in model.inputs.iter().zip(rows.iter()).enumerate() {
-        field(
-            frame,
-            *row,
-            input,
-            i == model.focus,
-            model.reveal_secrets,
-            theme,
-        );
-    }
-}
-
-/// One input: a box titled with the label, the (masked) value, and below it the error or help.
-pub fn field(
-    frame: &mut Frame,
-    area: Rect,
-    input: &FieldInput,
-    focused: bool,
-    reveal: bool,
-    theme: &Theme,
-) {
-    if area.height < 3 {
-        return;
-    }
-    let [box_area, message_area] =
-        Layout::vertical([Constraint::Length(3), Constraint::Length(1)]).areas(area);
-    let border = if input.error.is_some() {
-        theme.bad()
-    } else if focused {
-        theme.focused_border()
-    } else {
-        theme.dim()
-    };
-    let block = Block::bordered()
-        .title(format!(" {} ", input.label))
-        .border_style(border);
-    let inner_width = box_area.width.saturating_sub(2) as usize;
-    let scroll = input.input.visual_scroll(inner_width.saturating_sub(1));
-    let shown: String = input.shown(reveal).chars().skip(scroll).collect();
-    frame.render_widget(Paragraph::new(shown).block(block), box_area);
-    if focused {
-        let x = box_area.x + 1 + (input.input.visual_cursor().saturating_sub(scroll)) as u16;
-        frame.set_cursor_position(Position::new(
-            x.min(box_area.right().saturating_sub(2)),
-            box_area.y + 1,
-        ));
-    }
-    let message = match &input.error {
-        Some(error) => Line::styled(format!(" ✗ {error}"), theme.bad()),
-        None => Line::styled(format!(" {}", input.help), theme.dim()),
-    };
-    frame.render_widget(Paragraph::new(message), message_area);
+    lines
 }

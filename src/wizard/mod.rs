@@ -2,14 +2,15 @@
 //! runtime to carry out. No terminal, no I/O, no clock: time arrives as a message.
 
 mod fields;
+pub mod keys;
 mod model;
 mod msg;
 mod update;
 
 pub use fields::{FieldInput, MAX_PASTE};
 pub use model::{
-    ConnectView, DEMO_KEY_MARKER, Demo, Dialog, Model, NO_ORG, Progress, SavedSetup, Screen, Setup,
-    StepMark, demo_username,
+    ConnectView, DEMO_KEY_MARKER, Demo, Dialog, Fix, Model, NO_ORG, Progress, SavedSetup, Screen,
+    Setup, StepMark, demo_username,
 };
 pub use msg::{Cmd, ConnectSpec, Key, Msg, Summary};
 pub use update::update;

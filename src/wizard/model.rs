@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::recipe::Recipe;
 use crate::salesforce::diagnosis::Diagnosis;
+use crate::salesforce::settings::SettingKey;
 use crate::secret::Secret;
 use crate::verify::Check;
 use crate::wizard::fields::FieldInput;
@@ -123,6 +124,19 @@ pub struct ConnectView {
     pub show_causes: bool,
 }
 
+/// A step opened to fix what the checks found: the app exists, so the step shows its edit path
+/// and marks the one setting to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub step: usize,
+    /// What the diagnosis said.
+    pub message: String,
+    /// The setting at fault, when it is one.
+    pub setting: Option<SettingKey>,
+    /// What the setting holds now, as far as the error tells (a checkbox: the other state).
+    pub wrong: Option<String>,
+}
+
 /// Demo mode: the emulator's addresses and its integration user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Demo {
@@ -151,8 +165,10 @@ pub struct Model {
     pub kept: Option<Result<String, String>>,
     /// No keychain: keeping the secrets in an owner-only file is on offer (`k`).
     pub offer_file: bool,
-    /// Lines scrolled on the review screen.
-    pub review_scroll: u16,
+    /// Lines the current screen's text is scrolled (reset when the screen changes).
+    pub scroll: u16,
+    /// The step was reached through `f`: what is wrong there and what it should be.
+    pub fix: Option<Fix>,
     pub dialog: Option<Dialog>,
     pub toast: Option<(u64, String)>,
     pub next_timer: u64,
@@ -182,7 +198,8 @@ impl Model {
             summary: None,
             kept: None,
             offer_file: false,
-            review_scroll: 0,
+            scroll: 0,
+            fix: None,
             dialog: None,
             toast: None,
             next_timer: 1,

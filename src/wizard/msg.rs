@@ -75,6 +75,15 @@ pub struct Summary {
     pub attempts: u32,
 }
 
+impl Summary {
+    /// Checks that passed with a reservation (the wrong user, an optional object unreadable).
+    pub fn warnings(&self) -> impl Iterator<Item = &Check> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == crate::verify::Status::Warning)
+    }
+}
+
 /// What the connect needs from the setup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectSpec {

@@ -50,8 +50,10 @@ impl Kind {
 #[serde(rename_all = "kebab-case", tag = "type", content = "name")]
 pub enum Target {
     Setting(SettingKey),
-    /// The consumer key or secret as copied from the Settings tab.
+    /// The consumer key as copied from the Settings tab (or both key and secret).
     Credentials,
+    /// The consumer secret alone: the key is right.
+    ConsumerSecret,
     /// The login URL given to the client.
     LoginUrl,
     /// The integration user itself (active, license, profile).

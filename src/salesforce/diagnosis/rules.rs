@@ -15,6 +15,7 @@ use Kind::{ClientBug, Misconfigured, Propagating, Transient, UserAction};
 pub(super) enum To {
     Setting(S),
     Credentials,
+    Secret,
     LoginUrl,
     User,
     Client,
@@ -26,6 +27,7 @@ impl To {
         match self {
             To::Setting(key) => Some(Target::Setting(key)),
             To::Credentials => Some(Target::Credentials),
+            To::Secret => Some(Target::ConsumerSecret),
             To::LoginUrl => Some(Target::LoginUrl),
             To::User => Some(Target::IntegrationUser),
             To::Client => Some(Target::Client),
@@ -329,7 +331,7 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::Credentials, None, "The client sent no client id at all: enter the app's Consumer Key in the client's settings."),
     ]),
     tell(r("invalid_client", None, &[
-        c(Misconfigured, To::Credentials, None, "The consumer secret (client secret) is wrong: copy it again from Settings > OAuth Settings > Consumer Key and Secret (after a rotation, the new one can take a few minutes to work)."),
+        c(Misconfigured, To::Secret, None, "The consumer secret (client secret) is wrong: copy it again from Settings > OAuth Settings > Consumer Key and Secret (after a rotation, the new one can take a few minutes to work)."),
         fit(refreshing, c(Misconfigured, To::Setting(S::RequireSecretRefresh), Some("unchecked"), "If this client refreshes without the consumer secret (public clients such as MCP and desktop apps do), uncheck Require secret for Refresh Token Flow.")),
         fit(exchanging, c(Misconfigured, To::Setting(S::RequireSecretWebServer), Some("unchecked"), "If this client sends no consumer secret (client secret) at all (a public client using PKCE only), uncheck Require secret for Web Server Flow.")),
     ]), "Does the client send the consumer secret? Login History shows \"Missing Consumer Key Parameter\" when it sends none."),

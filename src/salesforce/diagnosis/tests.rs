@@ -36,7 +36,8 @@ fn the_phase_decides_which_secret_is_meant() {
     );
     assert_eq!(
         target(Phase::Refresh { secret_sent: true }),
-        Some(Target::Credentials)
+        Some(Target::ConsumerSecret),
+        "a secret was sent and refused: the secret is wrong, the key is right"
     );
 }
 

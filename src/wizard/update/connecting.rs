@@ -2,10 +2,13 @@
 //! status of the checks, and the jump from a diagnosis to the step that fixes it.
 
 use crate::connect::{Event, Outcome};
+use crate::recipe::SettingValue;
+use crate::salesforce::diagnosis::Target;
 use crate::wizard::fields::FieldInput;
-use crate::wizard::model::{ConnectView, Model, Screen, StepMark};
+use crate::wizard::keys;
+use crate::wizard::model::{ConnectView, Fix, Model, Screen, StepMark};
 use crate::wizard::msg::{Cmd, ConnectSpec, Key, Summary};
-use crate::wizard::update::{setup, toast};
+use crate::wizard::update::{scroll, setup, toast};
 
 /// Starts a connect from the setup's answers, or says which step still needs an answer.
 pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
@@ -174,7 +177,9 @@ pub fn connect_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     if model.focus == 1 {
         return paste_box_key(model, key);
     }
-    let url = model.connect.url.clone();
+    let browser = model.recipe().is_none_or(|r| r.flow.uses_browser());
+    // Only the browser flow has a URL to copy, open or answer with a paste.
+    let url = model.connect.url.clone().filter(|_| browser);
     match key {
         Key::Esc => {
             model.connect.running = false;
@@ -191,7 +196,7 @@ pub fn connect_key(model: &mut Model, key: Key) -> Vec<Cmd> {
         },
         Key::Char('o') => url.map(|u| vec![Cmd::OpenUrl(u)]).unwrap_or_default(),
         Key::Char('r') if model.connect.waiting.is_some() => vec![Cmd::RetryNow],
-        Key::Char('p') | Key::Tab => {
+        Key::Char('p') | Key::Tab if url.is_some() => {
             model.focus = 1;
             Vec::new()
         }
@@ -243,8 +248,14 @@ pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
         .summary
         .as_ref()
         .is_some_and(|s| s.outcome == Outcome::Connected);
+    let others = model
+        .summary
+        .as_ref()
+        .and_then(|s| s.diagnosis.as_ref())
+        .is_some_and(|d| !d.others.is_empty());
+    let running = model.connect.running;
     match key {
-        Key::Enter if connected => {
+        Key::Enter if connected && !running => {
             model.screen = Screen::Done;
             model
                 .setup
@@ -252,28 +263,79 @@ pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
                 .map(|s| vec![Cmd::ClearProgress(s.saved(0).key())])
                 .unwrap_or_default()
         }
-        Key::Char('f') | Key::Enter if !connected && !model.connect.running => {
-            let fix = model
-                .setup
-                .as_ref()
-                .and_then(|s| s.marks.iter().position(|m| *m == StepMark::NeedsFix));
-            match fix {
-                Some(index) => {
-                    setup::enter_step(model, index);
-                    Vec::new()
-                }
-                None => toast(model, "Nothing to jump to: press r to try again."),
+        Key::Char('f') | Key::Enter if !connected && !running => match keys::fix_step(model) {
+            Some(index) => {
+                enter_fix(model, index);
+                Vec::new()
             }
-        }
-        Key::Char('o') if !connected => {
+            None => Vec::new(),
+        },
+        Key::Char('o') if !connected && !running && others => {
             model.connect.show_causes = !model.connect.show_causes;
             Vec::new()
         }
-        Key::Char('r') if !model.connect.running => start(model, false),
-        Key::Esc if !model.connect.running => {
+        Key::Char('r') if !running => start(model, false),
+        Key::Esc if running => {
+            model.connect.running = false;
+            model.screen = Screen::Review;
+            vec![Cmd::CancelConnect]
+        }
+        Key::Esc => {
             model.screen = Screen::Review;
             Vec::new()
         }
-        _ => Vec::new(),
+        key => {
+            scroll(model, key);
+            Vec::new()
+        }
     }
+}
+
+/// Opens the step that fixes the diagnosis in fix mode: its edit path, the setting at fault
+/// marked with what it is and what it should be, the focus on the field at fault.
+fn enter_fix(model: &mut Model, index: usize) {
+    setup::enter_step(model, index);
+    let Some(diagnosis) = model.summary.as_ref().and_then(|s| s.diagnosis.clone()) else {
+        return;
+    };
+    let setting = match &diagnosis.target {
+        Some(Target::Setting(key)) => Some(*key),
+        _ => None,
+    };
+    let wanted = diagnosis.value.clone().or_else(|| {
+        let value = model.recipe()?.setting_value(setting?)?;
+        Some(match value {
+            SettingValue::Checked(true) => "checked".into(),
+            SettingValue::Checked(false) => "unchecked".into(),
+            SettingValue::Text(text) => text.clone(),
+            SettingValue::List(items) => items.join(", "),
+        })
+    });
+    // A checkbox the fix sets one way is the other way now.
+    let wrong = wanted.as_deref().map(|wanted| match wanted {
+        "checked" => "now ☐ unchecked".to_string(),
+        "unchecked" => "now ☑ checked".to_string(),
+        _ => "now something else".to_string(),
+    });
+    // The field to change gets the focus: the secret for a wrong secret.
+    let role = match &diagnosis.target {
+        Some(Target::ConsumerSecret) => Some("consumer_secret"),
+        Some(Target::Credentials) => Some("consumer_key"),
+        Some(Target::IntegrationUser) => Some("integration_username"),
+        _ => None,
+    };
+    if let Some(i) = role.and_then(|id| {
+        model
+            .inputs
+            .iter()
+            .position(|input| input.field_id.as_deref() == Some(id))
+    }) {
+        model.focus = i;
+    }
+    model.fix = Some(Fix {
+        step: index,
+        message: diagnosis.message.clone(),
+        setting,
+        wrong,
+    });
 }

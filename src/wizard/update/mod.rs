@@ -11,6 +11,23 @@ use crate::wizard::msg::{Cmd, Key, Msg};
 const TOAST_MS: u64 = 4000;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
+    let before = model.screen;
+    let cmds = apply(model, msg);
+    if model.screen != before {
+        model.scroll = 0;
+    }
+    // Fix mode lasts while its step is on screen.
+    if model
+        .fix
+        .as_ref()
+        .is_some_and(|f| model.screen != Screen::Step(f.step))
+    {
+        model.fix = None;
+    }
+    cmds
+}
+
+fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Tick(now) => {
             model.now_ms = now;
@@ -108,9 +125,29 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
                 model.offer_file = false;
                 vec![Cmd::KeepInFile]
             }
-            _ => Vec::new(),
+            key => {
+                scroll(model, key);
+                Vec::new()
+            }
         },
     }
+}
+
+/// Scrolls the screen's text for a scrolling key; false for any other key. The offset stays
+/// within what the text needs at the terminal's size.
+pub(crate) fn scroll(model: &mut Model, key: Key) -> bool {
+    let page = i32::from(model.size.1.saturating_sub(4)).max(1);
+    let delta = match key {
+        Key::Down | Key::Char('j') | Key::Ctrl('n') => 1,
+        Key::Up | Key::Char('k') | Key::Ctrl('p') => -1,
+        Key::PageDown => page,
+        Key::PageUp => -page,
+        _ => return false,
+    };
+    let max = i32::from(crate::ui::max_scroll(model));
+    let next = (i32::from(model.scroll) + delta).clamp(0, max);
+    model.scroll = u16::try_from(next).unwrap_or(0);
+    true
 }
 
 /// Whether keys go into a text input on this screen.

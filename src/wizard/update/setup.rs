@@ -9,7 +9,7 @@ use crate::secret::Secret;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::model::{Model, Screen, Setup, StepMark};
 use crate::wizard::msg::{Cmd, Key};
-use crate::wizard::update::{connecting, toast};
+use crate::wizard::update::{connecting, scroll, toast};
 
 pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     let entries = model.start_entries();
@@ -265,9 +265,18 @@ pub fn step_key(model: &mut Model, index: usize, key: Key) -> Vec<Cmd> {
         Key::Esc => go_to_step(model, index, index.checked_sub(1)),
         Key::PageUp => go_to_step(model, index, index.checked_sub(1)),
         Key::PageDown => go_to_step(model, index, Some(index + 1)),
-        Key::Ctrl('r') => model.reveal_secrets = !model.reveal_secrets,
+        Key::Ctrl('r') if model.inputs.iter().any(|i| i.secret) => {
+            model.reveal_secrets = !model.reveal_secrets
+        }
         Key::Ctrl('o') => return open_setup_page(model, index),
         Key::Ctrl('y') => return copy_focused(model),
+        Key::Ctrl('n') | Key::Ctrl('p') => {
+            scroll(model, key);
+        }
+        // A step without fields: the arrows and j/k scroll its text.
+        Key::Up | Key::Down | Key::Char('j' | 'k') if model.inputs.is_empty() => {
+            scroll(model, key);
+        }
         key => edit_focused(model, key),
     }
     Vec::new()
@@ -434,16 +443,6 @@ fn copy_focused(model: &mut Model) -> Vec<Cmd> {
 
 pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     match key {
-        Key::Down | Key::Char('j') | Key::PageDown | Key::Up | Key::Char('k') | Key::PageUp => {
-            let step: i16 = match key {
-                Key::Down | Key::Char('j') => 1,
-                Key::PageDown => 10,
-                Key::Up | Key::Char('k') => -1,
-                _ => -10,
-            };
-            model.review_scroll = model.review_scroll.saturating_add_signed(step);
-            Vec::new()
-        }
         Key::Enter => connecting::start(model, false),
         Key::Esc => {
             let last = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len() - 1);
@@ -458,7 +457,10 @@ pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             Some(setup) => vec![Cmd::WriteMetadata(setup.saved(0))],
             None => Vec::new(),
         },
-        _ => Vec::new(),
+        key => {
+            scroll(model, key);
+            Vec::new()
+        }
     }
 }
 
