@@ -65,6 +65,12 @@ fn one_recipe_as_json_and_as_text() {
         "{text}"
     );
     assert!(text.contains("004_6ef7fd3dee9a6abb.txt"));
+    // Settings filled from a field show the real value, the vendor's callback first.
+    assert!(!text.contains("<callback_urls>"), "{text}");
+    let vendor = text.find("        https://unify.apideck.com/vault/callback\n");
+    let loopback = text.find("        http://localhost:7717/callback (the wizard's check");
+    assert!(vendor.is_some() && vendor < loopback, "{text}");
+    assert!(!text.contains("<app_name>"), "{text}");
 }
 
 #[test]

@@ -213,9 +213,17 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 (Some(SettingValue::Checked(false)), _) => "unchecked".to_string(),
                 (Some(SettingValue::Text(text)), _) => text.clone(),
                 (Some(SettingValue::List(items)), _) => items.join(", "),
-                (None, Some(field)) => format!("<{field}>"),
+                (None, Some(field)) => field_value(recipe, field),
                 (None, None) => String::new(),
             };
+            if value.contains('\n') {
+                // One per line, as the box in Setup takes them.
+                writeln!(out, "    - {label} (one per line):")?;
+                for line in value.lines() {
+                    writeln!(out, "        {line}")?;
+                }
+                continue;
+            }
             writeln!(
                 out,
                 "{}",
@@ -254,6 +262,29 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
 }
 
 /// Greedy word wrap with a first-line prefix and a hanging indent for the rest.
+/// What a setting taken from a field is set to: the field's default (the vendor's callback URL
+/// first, the wizard's loopback ones marked), or what to type when there is none.
+fn field_value(recipe: &Recipe, id: &str) -> String {
+    let Some(field) = recipe.field(id) else {
+        return format!("<{id}>");
+    };
+    match recipe.field_default(field) {
+        Some(value) if field.validator == recipe::Validator::CallbackUrls => value
+            .split_whitespace()
+            .map(|url| {
+                if crate::salesforce::callback::is_loopback_url(url) {
+                    format!("{url} (the wizard's check; remove after)")
+                } else {
+                    url.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Some(value) if !value.is_empty() => format!("{value} (or yours)"),
+        _ => format!("what you enter as {}", field.label),
+    }
+}
+
 fn wrap(text: &str, first: &str, rest: &str) -> String {
     let mut out = String::from(first);
     let mut line_len = first.chars().count();

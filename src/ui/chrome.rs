@@ -80,7 +80,7 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 Line::from("Quit eca-wizard?"),
                 Line::from(""),
                 Line::from("Your progress is saved and offered when you start again."),
-                Line::from("Secrets (the consumer secret) are never saved."),
+                Line::from("Secrets are never saved: you paste them again."),
                 Line::from(""),
                 Line::from(vec![
                     Span::styled("y", theme.key()),
@@ -109,10 +109,10 @@ fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
                 "Log in as the integration user in the browser; the wizard catches the redirect."
             }
             Some(Flow::ClientCredentials) => {
-                "The wizard asks for a token for the app's Run As user; no browser is involved."
+                "The wizard asks Salesforce for a token for the app's Run As user; nobody logs in."
             }
             Some(Flow::JwtBearer) => {
-                "The wizard signs a JWT with your private key and asks for a token; no browser."
+                "The wizard signs a JWT with your private key and asks Salesforce for a token."
             }
         },
         Screen::Status => "The checks prove the app works for this integration.",

@@ -83,7 +83,7 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             Line::styled("Pick up where you left off", theme.heading()),
             Line::from(""),
             Line::from(
-                "Answers and progress were saved after every step; secrets never are, so you'll paste the consumer secret again.",
+                "Answers and progress were saved after every step; secrets never are, so you'll paste any secret again.",
             ),
         ],
     };
@@ -273,7 +273,7 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         (None, false) => lines.push(Line::styled("• Keeping the connection…", theme.dim())),
     }
     lines.push(Line::from(
-        "• Your saved progress was cleared; secrets were never written to it.",
+        "• Your saved progress was cleared; nothing secret was ever written to it.",
     ));
     lines
 }

@@ -26,7 +26,12 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
             .position(|s| s.kind == crate::recipe::StepKind::Credentials)
             .unwrap_or(0);
         setup::enter_step(model, credentials);
-        return toast(model, "Paste the consumer key (and secret) first.");
+        let what = if recipe.flow == crate::salesforce::Flow::JwtBearer {
+            "Paste the consumer key first."
+        } else {
+            "Paste the consumer key and secret first."
+        };
+        return toast(model, what);
     };
     let run = model.connect.run + 1;
     let spec = ConnectSpec {
@@ -160,6 +165,7 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
         setup.marks[index] = StepMark::NeedsFix;
     }
     let connected = summary.outcome == Outcome::Connected;
+    let warnings = summary.warnings().count();
     model.summary = Some(summary);
     let mut cmds = Vec::new();
     if let Some(setup) = model.setup.as_ref() {
@@ -167,7 +173,12 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
             setup.saved(fix_step.unwrap_or(setup.recipe.steps.len() - 1)),
         ));
     }
-    if connected {
+    if connected && warnings > 0 {
+        cmds.extend(toast(
+            model,
+            format!("Connected, with {warnings} warning(s): see the checks."),
+        ));
+    } else if connected {
         cmds.extend(toast(model, "Connected and verified."));
     }
     cmds
