@@ -157,3 +157,12 @@ pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// A path as typed by a person: a leading `~/` is their home folder (no shell expands it here).
+pub fn expand_home(path: &str) -> std::path::PathBuf {
+    let path = path.trim();
+    match (path.strip_prefix("~/"), directories::BaseDirs::new()) {
+        (Some(rest), Some(dirs)) => dirs.home_dir().join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
+}

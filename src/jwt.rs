@@ -1,6 +1,6 @@
 //! RS256 JSON Web Tokens: signing (the emulator's id_token, the client's JWT bearer assertion)
 //! and verifying (the emulator checks assertions against an app's uploaded certificate).
-//! Keys come as PEM: PKCS#8 private keys and X.509 certificates.
+//! Keys come as PEM: PKCS#8 or PKCS#1 private keys and X.509 certificates.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -15,8 +15,10 @@ pub enum JwtError {
     NoPem(&'static str),
     #[error("the PEM data is not valid base64")]
     Base64,
-    #[error("the key is not an RSA private key in PKCS#8 form (BEGIN PRIVATE KEY)")]
+    #[error("the key is not an RSA private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY)")]
     BadKey,
+    #[error("the key is encrypted (BEGIN ENCRYPTED PRIVATE KEY); the signer needs it unencrypted")]
+    Encrypted,
     #[error("the certificate could not be read as an X.509 RSA certificate")]
     BadCertificate,
     #[error("the token is not three dot-separated base64url parts")]
@@ -50,9 +52,19 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// PKCS#8 (`BEGIN PRIVATE KEY`, what OpenSSL 3 writes) or PKCS#1 (`BEGIN RSA PRIVATE KEY`,
+    /// what OpenSSL 1.x and `-traditional` write); Salesforce only ever sees the certificate.
     pub fn from_pem(pem: &str) -> Result<Self, JwtError> {
-        let der = pem_block(pem, "PRIVATE KEY")?;
-        let key = RsaKeyPair::from_pkcs8(&der).map_err(|_| JwtError::BadKey)?;
+        if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            return Err(JwtError::Encrypted);
+        }
+        let key = match pem_block(pem, "RSA PRIVATE KEY") {
+            Ok(der) => RsaKeyPair::from_der(&der).map_err(|_| JwtError::BadKey)?,
+            Err(_) => {
+                let der = pem_block(pem, "PRIVATE KEY")?;
+                RsaKeyPair::from_pkcs8(&der).map_err(|_| JwtError::BadKey)?
+            }
+        };
         Ok(Signer { key })
     }
 
@@ -184,4 +196,55 @@ fn decode_json<T: DeserializeOwned>(part: &str) -> Result<T, JwtError> {
         .decode(part)
         .map_err(|_| JwtError::Malformed)?;
     serde_json::from_slice(&bytes).map_err(|_| JwtError::Claims)
+}
+
+/// What a PEM file given to the wizard must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PemKind {
+    Certificate,
+    PrivateKey,
+}
+
+/// Checks that `text` (read from `path`) is what it must be. Ok carries a note worth showing;
+/// Err says what to do instead, with the openssl command where one converts the file.
+/// Commands: openssl-pkcs8(1) (`-topk8 -nocrypt` writes an unencrypted PKCS#8 key; Salesforce's
+/// KB 000386133 uses the same); the DX guide's key and certificate steps (`openssl req`, `x509`).
+pub fn inspect_pem(kind: PemKind, text: &str, path: &str) -> Result<Option<String>, String> {
+    let has = |label: &str| text.contains(&format!("-----BEGIN {label}-----"));
+    let is_key = has("PRIVATE KEY") || has("RSA PRIVATE KEY") || has("ENCRYPTED PRIVATE KEY");
+    match kind {
+        PemKind::Certificate => {
+            if has("CERTIFICATE") {
+                return certificate_public_key(text).map(|_| None).map_err(|_| {
+                    format!("{path} has a certificate Salesforce can't use: it must be an X.509 certificate with an RSA key")
+                });
+            }
+            if is_key {
+                return Err(format!(
+                    "{path} is a private key: upload the certificate made from it (e.g. server.crt), never the key. Make one: openssl req -new -x509 -key {path} -out server.crt -days 365"
+                ));
+            }
+            Err(format!(
+                "{path} is not a PEM certificate (it must start with -----BEGIN CERTIFICATE-----)"
+            ))
+        }
+        PemKind::PrivateKey => match Signer::from_pem(text) {
+            Ok(_) if has("RSA PRIVATE KEY") => Ok(Some(format!(
+                "{path} is a PKCS#1 key (BEGIN RSA PRIVATE KEY); it is used as it is"
+            ))),
+            Ok(_) => Ok(None),
+            Err(JwtError::Encrypted) => Err(format!(
+                "{path} is encrypted: write an unencrypted copy, kept private, with openssl pkcs8 -in {path} -out server-unencrypted.key"
+            )),
+            Err(_) if has("CERTIFICATE") && !is_key => Err(format!(
+                "{path} is a certificate: give the private key it was made from (e.g. server.key)"
+            )),
+            Err(_) if is_key => Err(format!(
+                "{path} is not an RSA key this signer can read; convert it with openssl pkcs8 -topk8 -nocrypt -in {path} -out server-pkcs8.key"
+            )),
+            Err(_) => Err(format!(
+                "{path} is not a PEM private key (it must start with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"
+            )),
+        },
+    }
 }

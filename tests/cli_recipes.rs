@@ -136,4 +136,10 @@ fn an_unknown_demo_fault_lists_the_faults() {
         err.contains("refresh-secret") && err.contains("no-run-as"),
         "{err}"
     );
+    // Each fault names the recipes it applies to.
+    assert!(
+        err.contains("no-run-as (service-board-sync, postman-client-credentials)"),
+        "{err}"
+    );
+    assert!(err.contains("refresh-secret (apideck"), "{err}");
 }

@@ -306,9 +306,10 @@ fn a_panic_restores_the_terminal() {
     );
 }
 
-/// `demo --fault NAME` on the recipe `down` rows below the first: diagnosed, `f` jumps to the
-/// step, Enter confirms the fix, and the recheck waits out propagation to green, no other key.
-fn fault_is_fixed_to_green(fault: &str, down: usize, setting: &str) {
+/// `demo --fault NAME` on the recipe it preselects (the first it applies to): diagnosed, `f`
+/// jumps to the step, Enter confirms the fix, and the recheck waits out propagation to green,
+/// no other key.
+fn fault_is_fixed_to_green(fault: &str, setting: &str) {
     let mut tui = Tui::start(&[
         "demo",
         "--auto-approve",
@@ -317,10 +318,11 @@ fn fault_is_fixed_to_green(fault: &str, down: usize, setting: &str) {
         "--fault",
         fault,
     ]);
-    tui.wait_for("What are you connecting?", MINUTE);
-    for _ in 0..down {
-        tui.send("\x1b[B");
-    }
+    let start = tui.wait_for("What are you connecting?", MINUTE);
+    assert!(
+        start.contains(&format!("Demo fault {fault}: it applies to")),
+        "{start}"
+    );
     tui.send(ENTER);
     let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
     assert!(screen.contains("What to fix"), "{fault}: {screen}");
@@ -341,20 +343,20 @@ fn fault_is_fixed_to_green(fault: &str, down: usize, setting: &str) {
 
 #[test]
 fn a_missing_run_as_user_is_fixed_to_green() {
-    fault_is_fixed_to_green("no-run-as", 2, "Run As");
+    fault_is_fixed_to_green("no-run-as", "Run As");
 }
 
 #[test]
 fn client_credentials_turned_off_is_fixed_to_green() {
-    fault_is_fixed_to_green("flow-off", 2, "Client Credentials");
+    fault_is_fixed_to_green("flow-off", "Client Credentials");
 }
 
 #[test]
 fn a_user_without_api_enabled_is_fixed_to_green() {
-    fault_is_fixed_to_green("no-api", 0, "API Enabled");
+    fault_is_fixed_to_green("no-api", "API Enabled");
 }
 
 #[test]
 fn a_missing_refresh_scope_is_fixed_to_green() {
-    fault_is_fixed_to_green("no-refresh-scope", 0, "Selected OAuth Scopes");
+    fault_is_fixed_to_green("no-refresh-scope", "Selected OAuth Scopes");
 }

@@ -258,3 +258,103 @@ fn a_login_as_another_user_ends_connected_with_warnings() {
     // The vendor's next step, from its guide.
     assert!(done.replace('\n', " ").contains("Test Vault"), "{done}");
 }
+
+#[test]
+fn a_file_field_confirms_only_once_its_file_holds_what_it_must() {
+    use eca_wizard::wizard::Cmd;
+    let mut m = model();
+    choose(&mut m, "lightning-out");
+    set_org(&mut m, "https://acme.my.salesforce.com");
+    let has_cert = |m: &Model| {
+        m.inputs
+            .iter()
+            .any(|i| i.field_id.as_deref() == Some("certificate_path"))
+    };
+    for _ in 0..20 {
+        if has_cert(&m) {
+            break;
+        }
+        complete_step(&mut m);
+        fix_invalid_fields(&mut m);
+    }
+    assert!(has_cert(&m));
+    let step = m.screen;
+    m.focus = 0;
+    clear_field(&mut m);
+    type_text(&mut m, "/tmp/no-such/server.crt");
+    let cmds = press(&mut m, Key::Enter);
+    let [Cmd::InspectFile { field, path, .. }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(
+        (field.as_str(), path.as_str()),
+        ("certificate_path", "/tmp/no-such/server.crt")
+    );
+    assert_eq!(m.screen, step, "the step waits for the file");
+    assert!(
+        press(&mut m, Key::Enter).is_empty(),
+        "no second read while one is out"
+    );
+    update(
+        &mut m,
+        Msg::FileInspected {
+            field: field.clone(),
+            path: path.clone(),
+            result: Err("Can't open /tmp/no-such/server.crt: not found".into()),
+        },
+    );
+    assert_eq!(m.screen, step);
+    assert!(m.inputs[0].error.as_deref().unwrap().contains("Can't open"));
+    assert_eq!(
+        m.inputs[0].value(),
+        "/tmp/no-such/server.crt",
+        "what was typed stays"
+    );
+    // Asked again, then good: the step confirms and moves on.
+    let cmds = press(&mut m, Key::Enter);
+    assert!(matches!(&cmds[..], [Cmd::InspectFile { .. }]), "{cmds:?}");
+    update(
+        &mut m,
+        Msg::FileInspected {
+            field: "certificate_path".into(),
+            path: "/tmp/no-such/server.crt".into(),
+            result: Ok(None),
+        },
+    );
+    assert_ne!(m.screen, step, "a good certificate confirms the step");
+}
+
+#[test]
+fn the_demo_fills_every_field_lightning_out_needs() {
+    let mut m = model().with_demo(eca_wizard::wizard::Demo {
+        login_url: "http://127.0.0.1:1/".into(),
+        my_domain_url: "http://127.0.0.1:1/".into(),
+        username: "integration@eca-wizard.demo".into(),
+        terminal_sign_in: false,
+        fault_note: None,
+    });
+    choose(&mut m, "lightning-out");
+    press(&mut m, Key::Enter);
+    for _ in 0..20 {
+        let Screen::Step(_) = m.screen else { break };
+        for input in &m.inputs {
+            let id = input.field_id.as_deref().unwrap_or("");
+            if id != "consumer_key" {
+                assert!(!input.value().is_empty(), "the demo leaves {id} empty");
+            }
+        }
+        if m.inputs
+            .iter()
+            .any(|i| i.field_id.as_deref() == Some("consumer_key"))
+        {
+            break;
+        }
+        let cmds = press(&mut m, Key::Enter);
+        assert!(
+            !cmds
+                .iter()
+                .any(|c| matches!(c, eca_wizard::wizard::Cmd::InspectFile { .. })),
+            "the built-in demo files aren't read from disk"
+        );
+    }
+}

@@ -55,6 +55,7 @@ impl Harness {
             my_domain_url: emulator.my_domain_url().to_string(),
             username: wizard::demo_username().to_string(),
             terminal_sign_in: true,
+            fault_note: None,
         });
         let (tx, rx) = mpsc::unbounded_channel();
         let (frames_tx, frames) = watch::channel(String::new());
@@ -214,6 +215,12 @@ async fn the_review_screen_writes_metadata_where_it_is_told() {
         .enter_until(&["Review: what Setup should hold now"], MINUTE)
         .await;
     harness.key(Key::Char('m'));
+    let prompt = harness.wait_for("Write the metadata project", MINUTE).await;
+    assert!(
+        prompt.contains(&out.display().to_string()),
+        "the folder is shown in full:\n{prompt}"
+    );
+    harness.key(Key::Enter);
     let screen = harness.wait_for("Wrote the metadata project", MINUTE).await;
     assert!(screen.contains("metadata"), "{screen}");
     harness.quit().await;
@@ -327,15 +334,12 @@ impl Harness {
 /// the recheck waits out propagation to green; no other key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_demo_fault_goes_to_green_with_f_and_enter() {
-    let faults = [
-        ("refresh-secret", 0),
-        ("no-api", 0),
-        ("no-refresh-scope", 0),
-        ("no-run-as", 2),
-        ("flow-off", 2),
-    ];
-    for (name, down) in faults {
+    let recipes = eca_wizard::recipe::builtin().unwrap();
+    for name in demo::Fault::NAMES {
         let fault: demo::Fault = name.parse().unwrap();
+        // The recipe `demo --fault` preselects: the first the fault applies to.
+        let first = fault.recipes(recipes)[0];
+        let down = recipes.iter().position(|r| r.id == first).unwrap();
         let mut harness = Harness::with_fault(
             2,
             temp(&format!("fault-{name}")),

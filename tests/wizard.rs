@@ -103,8 +103,32 @@ fn steps_validate_keep_input_and_never_save_secrets() {
             );
         }
     }
-    let metadata = press(&mut m, Key::Char('m'));
-    assert!(matches!(&metadata[..], [Cmd::WriteMetadata(saved)] if saved.recipe == "apideck"));
+    // m asks where first, proposing a folder under the data folder, in full.
+    m.metadata_home = "/home/admin/.local/share/eca-wizard/metadata".into();
+    assert!(press(&mut m, Key::Char('m')).is_empty());
+    assert_eq!(m.dialog, Some(Dialog::MetadataFolder));
+    let api_name = m
+        .setup
+        .as_ref()
+        .unwrap()
+        .answer("api_name")
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        m.folder.value(),
+        format!("/home/admin/.local/share/eca-wizard/metadata/{api_name}-metadata")
+    );
+    press(&mut m, Key::Esc);
+    assert_eq!(m.dialog, None, "esc writes nothing");
+    press(&mut m, Key::Char('m'));
+    type_text(&mut m, "-2");
+    let metadata = press(&mut m, Key::Enter);
+    assert!(
+        matches!(&metadata[..], [Cmd::WriteMetadata { saved, into }]
+            if saved.recipe == "apideck" && into.ends_with("-metadata-2")),
+        "{metadata:?}"
+    );
+    assert_eq!(m.dialog, None);
     let cmds = press(&mut m, Key::Enter);
     let Some(Cmd::Connect(spec)) = cmds.first() else {
         panic!("{cmds:?}")
@@ -453,6 +477,7 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
         my_domain_url: "http://127.0.0.1:2".into(),
         username: "integration@eca-wizard.demo".into(),
         terminal_sign_in: false,
+        fault_note: None,
     });
     choose(&mut m, "service-board-sync");
     assert_eq!(

@@ -44,16 +44,29 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         my_domain_port: 0,
         auto_approve: args.auto_approve,
     })?;
-    let model = configure(Model::new(
-        recipe::builtin()?,
-        Vec::new(),
-        runtime::now_ms(),
-    ));
+    let recipes = recipe::builtin()?;
+    let mut model = configure(Model::new(recipes, Vec::new(), runtime::now_ms()));
+    // The fault shows on the recipes it breaks; the first of them is preselected.
+    let fault_note = fault.map(|fault| {
+        let applies = fault.recipes(recipes);
+        if let Some(first) = applies
+            .first()
+            .and_then(|id| recipes.iter().position(|r| r.id == *id))
+        {
+            model.progress.selected = first;
+        }
+        format!(
+            "Demo fault {}: it applies to {} (the first is selected).",
+            args.fault.as_deref().unwrap_or_default(),
+            applies.join(", ")
+        )
+    });
     let info = wizard::Demo {
         login_url: emulator.login_url().to_string(),
         my_domain_url: emulator.my_domain_url().to_string(),
         username: wizard::demo_username().to_string(),
         terminal_sign_in: !model.browser_available,
+        fault_note,
     };
     let result = runtime::run_in(
         model.with_demo(info),

@@ -25,12 +25,17 @@ pub enum Validator {
     PermissionSetName,
     /// An https URL such as a vendor's site (trusted domains, logo).
     HttpsUrl,
-    /// A path to a local file (a certificate or key); existence is checked when it is used.
+    /// A path to a local file; existence is checked when it is used.
     FilePath,
+    /// A PEM X.509 certificate file (read and checked when the step is confirmed).
+    CertificateFile,
+    /// A PEM RSA private key file, PKCS#8 or PKCS#1 (read and checked when the step is
+    /// confirmed; never uploaded anywhere).
+    PrivateKeyFile,
 }
 
 impl Validator {
-    pub const ALL: [Validator; 12] = [
+    pub const ALL: [Validator; 14] = [
         Validator::Text,
         Validator::AppName,
         Validator::ApiName,
@@ -43,6 +48,8 @@ impl Validator {
         Validator::PermissionSetName,
         Validator::HttpsUrl,
         Validator::FilePath,
+        Validator::CertificateFile,
+        Validator::PrivateKeyFile,
     ];
 
     /// The name recipes use for this validator.
@@ -60,6 +67,17 @@ impl Validator {
             Validator::PermissionSetName => "permission-set-name",
             Validator::HttpsUrl => "https-url",
             Validator::FilePath => "file-path",
+            Validator::CertificateFile => "certificate-file",
+            Validator::PrivateKeyFile => "private-key-file",
+        }
+    }
+
+    /// What a file field must hold; the runtime reads it (the core does no I/O).
+    pub fn file_kind(self) -> Option<crate::jwt::PemKind> {
+        match self {
+            Validator::CertificateFile => Some(crate::jwt::PemKind::Certificate),
+            Validator::PrivateKeyFile => Some(crate::jwt::PemKind::PrivateKey),
+            _ => None,
         }
     }
 }
@@ -126,7 +144,7 @@ impl Validator {
             Validator::ConsumerKey => check_credential(input, "Consumer Key").map(Into::into),
             Validator::ConsumerSecret => check_credential(input, "Consumer Secret").map(Into::into),
             Validator::HttpsUrl => check_https_url(input).and_then(|()| kept(input.trim())),
-            Validator::FilePath => {
+            Validator::FilePath | Validator::CertificateFile | Validator::PrivateKeyFile => {
                 let path = input.trim();
                 if path.is_empty() {
                     return Err("Enter the path to the file".into());

@@ -39,6 +39,41 @@ impl Fault {
         "no-api",
         "no-refresh-scope",
     ];
+
+    /// Whether the fault means anything for this recipe: it breaks a setting the recipe's
+    /// flow depends on (a client-credentials fault does nothing to a browser login).
+    pub fn applies_to(self, recipe: &Recipe) -> bool {
+        match self {
+            Fault::RefreshSecret => {
+                recipe.expects_refresh_token()
+                    && recipe
+                        .setting_value(SettingKey::RequireSecretRefresh)
+                        .is_some()
+            }
+            Fault::NoRunAs | Fault::FlowOff => recipe.flow == Flow::ClientCredentials,
+            Fault::NoApi => true,
+            Fault::NoRefreshScope => recipe.expects_refresh_token(),
+        }
+    }
+
+    /// The ids of the recipes the fault applies to, in the start screen's order.
+    pub fn recipes(self, recipes: &[Recipe]) -> Vec<&str> {
+        recipes
+            .iter()
+            .filter(|r| self.applies_to(r))
+            .map(|r| r.id.as_str())
+            .collect()
+    }
+
+    /// Every fault with the recipes it applies to, for messages.
+    pub fn catalogue(recipes: &[Recipe]) -> String {
+        Fault::NAMES
+            .iter()
+            .filter_map(|name| name.parse::<Fault>().ok().map(|f| (name, f)))
+            .map(|(name, fault)| format!("{name} ({})", fault.recipes(recipes).join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 impl FromStr for Fault {
@@ -51,9 +86,11 @@ impl FromStr for Fault {
             "no-api" => Fault::NoApi,
             "no-refresh-scope" => Fault::NoRefreshScope,
             _ => {
+                let catalogue = crate::recipe::builtin()
+                    .map(Fault::catalogue)
+                    .unwrap_or_else(|_| Fault::NAMES.join(", "));
                 return Err(format!(
-                    "no fault '{name}'; faults: {}",
-                    Fault::NAMES.join(", ")
+                    "no fault '{name}'; faults (and the recipes they apply to): {catalogue}"
                 ));
             }
         })

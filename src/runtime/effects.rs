@@ -28,7 +28,6 @@ pub(super) struct Shell {
     /// Where progress is saved.
     pub home: PathBuf,
     /// Where the review screen's metadata project is written (the current folder).
-    pub metadata_dir: PathBuf,
     /// The wall clock, in ms since the epoch; tests give their own.
     pub clock: Clock,
     pub running: Option<Running>,
@@ -97,19 +96,47 @@ fn write_metadata(
             .unwrap_or_default(),
         run_as: answer("integration_username"),
         permission_set: answer("permission_set"),
-        certificate: answer("certificate_path").and_then(|path| std::fs::read_to_string(path).ok()),
+        certificate: match answer("certificate_path") {
+            // The demo org's certificate, which the demo answers with.
+            Some(path) if path == crate::wizard::DEMO_CERTIFICATE_MARKER => {
+                Some(crate::emulator::org::DEMO_JWT_CERTIFICATE.to_string())
+            }
+            // A certificate that can't be read is said, never dropped (the app would deploy
+            // with JWT bearer off).
+            Some(path) => Some(
+                std::fs::read_to_string(crate::files::expand_home(&path))
+                    .map_err(|e| anyhow::anyhow!("can't read the certificate {path}: {e}"))?,
+            ),
+            None => None,
+        },
         // The checklist creates the app in Setup, which names its policies this way.
         policy_names: crate::metadata::PolicyNames::Setup,
         include_optional: false,
         without_jwt_certificate: false,
     };
     let files = crate::metadata::generate(recipe, &options)?;
-    let dir = into.join(format!(
-        "{}-metadata",
-        options.name.unwrap_or_else(|| recipe.id.clone())
-    ));
+    let dir = into.to_path_buf();
     crate::metadata::write_project(&dir, &files, false)?;
     Ok(dir)
+}
+
+/// A PEM file a field names, read whole (a real one is a few KiB; more is not a PEM file).
+fn read_pem(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    const MOST: u64 = 256 * 1024;
+    let file = std::fs::File::open(crate::files::expand_home(path)).map_err(|e| {
+        format!("Can't open {path}: {e}. Check the path (~ means your home folder)")
+    })?;
+    let mut text = String::new();
+    file.take(MOST + 1)
+        .read_to_string(&mut text)
+        .map_err(|_| format!("{path} is not a text (PEM) file"))?;
+    if text.len() as u64 > MOST {
+        return Err(format!(
+            "{path} is far too big for a PEM certificate or key"
+        ));
+    }
+    Ok(text)
 }
 
 impl Shell {
@@ -180,8 +207,18 @@ impl Shell {
                     self.send(Msg::Kept(kept));
                 }
             }
-            Cmd::WriteMetadata(saved) => {
-                let message = match write_metadata(&saved, &self.metadata_dir) {
+            Cmd::InspectFile { field, path, kind } => {
+                let result =
+                    read_pem(&path).and_then(|text| crate::jwt::inspect_pem(kind, &text, &path));
+                self.send(Msg::FileInspected {
+                    field,
+                    path,
+                    result,
+                });
+            }
+            Cmd::WriteMetadata { saved, into } => {
+                let into = crate::files::expand_home(&into);
+                let message = match write_metadata(&saved, &into) {
                     Ok(dir) => format!(
                         "Wrote the metadata project to {}; its README says how to deploy it.",
                         dir.display()
@@ -335,7 +372,7 @@ impl Shell {
                 let pem = if self.demo.is_some() && path == DEMO_KEY_MARKER {
                     crate::emulator::org::DEMO_JWT_KEY.to_string()
                 } else {
-                    std::fs::read_to_string(path)
+                    std::fs::read_to_string(crate::files::expand_home(path))
                         .map_err(|e| anyhow::anyhow!("can't read the private key {path}: {e}"))?
                 };
                 let username = spec.expected_username.clone().unwrap_or_default();

@@ -86,8 +86,8 @@ async fn in_terminal(model: Model, demo: Option<Demo>, home: PathBuf) -> anyhow:
     let driver = Driver {
         tx,
         rx,
+        metadata_dir: home.join("metadata"),
         home,
-        metadata_dir: PathBuf::from("."),
         demo,
         clock: system_clock(),
         frames: None,
@@ -135,10 +135,11 @@ where
     } = driver;
     let size = terminal.size()?;
     model.size = (size.width, size.height);
+    // The metadata prompt proposes a folder under the data folder, shown in full.
+    model.metadata_home = metadata_dir.display().to_string();
     let mut shell = Shell {
         tx,
         home,
-        metadata_dir,
         clock: clock.clone(),
         running: None,
         demo,

@@ -48,7 +48,7 @@ pub fn footer(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         );
         return;
     }
-    let keys = keys::for_screen(model);
+    let keys = keys::for_footer(model);
     let width = |k: &KeyHelp| k.label.chars().count() + k.short.chars().count() + 3;
     let mut room = area.width as usize;
     room = room.saturating_sub(keys.iter().filter(|k| k.keep).map(width).sum::<usize>());
@@ -91,8 +91,49 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             ];
             dialog(frame, area, theme, " Quit ", &lines, 62);
         }
+        Some(Dialog::MetadataFolder) => folder_dialog(model, frame, area, theme),
         None => {}
     }
+}
+
+/// Where the metadata project goes: the folder in full, editable.
+fn folder_dialog(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let width = 76.min(area.width.saturating_sub(2));
+    let look = crate::ui::field::full_look(&model.folder, width.saturating_sub(2), true);
+    let height = (look.height() + 6).min(area.height.saturating_sub(2));
+    let [column] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [rect] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(column);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(" Write the metadata project ")
+        .border_style(theme.focused_border());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [intro, field, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(look.height()),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new("The DX project for this app and its permission set goes into:")
+            .wrap(Wrap { trim: true }),
+        intro,
+    );
+    crate::ui::field::draw(frame, field, &model.folder, look, false, theme);
+    frame.render_widget(
+        Line::from(vec![
+            Span::styled("enter", theme.key()),
+            Span::raw(" write   "),
+            Span::styled("esc", theme.key()),
+            Span::raw(" cancel"),
+        ]),
+        keys,
+    );
 }
 
 /// What this screen is for, in a line or two, then every key it answers to.

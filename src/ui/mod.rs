@@ -3,7 +3,7 @@
 
 mod chrome;
 mod connect;
-mod field;
+pub(crate) mod field;
 pub mod pane;
 mod screens;
 mod step;

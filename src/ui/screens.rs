@@ -57,7 +57,16 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             theme.dim(),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).block(Block::new()), list_area);
+    if let Some(note) = model.demo.as_ref().and_then(|d| d.fault_note.clone()) {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(note, theme.warn()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::new()),
+        list_area,
+    );
 
     let detail = match model
         .progress

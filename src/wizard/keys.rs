@@ -5,7 +5,7 @@
 
 use crate::connect::Outcome;
 use crate::salesforce::Flow;
-use crate::wizard::model::{Model, Screen, StepMark};
+use crate::wizard::model::{Dialog, Model, Screen, StepMark};
 use crate::wizard::msg::Key;
 use crate::wizard::update::is_typing;
 
@@ -88,7 +88,34 @@ fn quit(typing: bool) -> KeyHelp {
     }
 }
 
-/// The keys that work on the model's screen now, most useful first, help and quit last.
+/// What the footer offers now: a dialog's own keys while one is open, else the screen's.
+pub fn for_footer(model: &Model) -> Vec<KeyHelp> {
+    match model.dialog {
+        Some(Dialog::MetadataFolder) => vec![
+            entry(
+                &[Key::Enter],
+                "enter",
+                "write",
+                "write the project into the folder",
+            ),
+            entry(&[Key::Esc], "esc", "cancel", "write nothing"),
+        ],
+        Some(Dialog::ConfirmQuit) => vec![
+            entry(
+                &[Key::Char('y'), Key::Enter],
+                "y",
+                "quit",
+                "quit (progress is saved)",
+            ),
+            entry(&[], "any other key", "stay", "stay"),
+        ],
+        Some(Dialog::Help) => vec![entry(&[], "any key", "close", "close the help")],
+        None => for_screen(model),
+    }
+}
+
+/// The keys that work on the model's screen (what its help lists), most useful first, help and
+/// quit last.
 pub fn for_screen(model: &Model) -> Vec<KeyHelp> {
     let typing = is_typing(model);
     let mut keys = match model.screen {

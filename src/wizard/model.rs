@@ -103,6 +103,8 @@ pub struct Progress {
 pub enum Dialog {
     Help,
     ConfirmQuit,
+    /// Where to write the metadata project (`model.folder`).
+    MetadataFolder,
 }
 
 /// The connect screen while a connect runs.
@@ -145,6 +147,8 @@ pub struct Demo {
     pub username: String,
     /// No browser here: offer signing in to the emulator from the terminal.
     pub terminal_sign_in: bool,
+    /// The injected fault and the recipes it applies to, shown on the start screen.
+    pub fault_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +173,14 @@ pub struct Model {
     pub scroll: u16,
     /// The step was reached through `f`: what is wrong there and what it should be.
     pub fix: Option<Fix>,
+    /// File fields whose file was read and holds what it must: field id -> the path read.
+    pub files_checked: BTreeMap<String, String>,
+    /// File fields being read now (the step confirms when they all come back good).
+    pub files_reading: std::collections::BTreeSet<String>,
+    /// Where metadata projects go unless the admin says otherwise (the data folder).
+    pub metadata_home: String,
+    /// The folder the metadata prompt proposes, as edited.
+    pub folder: FieldInput,
     pub dialog: Option<Dialog>,
     pub toast: Option<(u64, String)>,
     pub next_timer: u64,
@@ -200,6 +212,10 @@ impl Model {
             offer_file: false,
             scroll: 0,
             fix: None,
+            files_checked: BTreeMap::new(),
+            files_reading: std::collections::BTreeSet::new(),
+            metadata_home: ".".into(),
+            folder: FieldInput::default(),
             dialog: None,
             toast: None,
             next_timer: 1,
@@ -305,6 +321,8 @@ impl Setup {
 
 /// Stands in for a private-key path in demo mode: the demo certificate's key, built in.
 pub const DEMO_KEY_MARKER: &str = "(built-in demo key)";
+/// Stands in for a certificate path in demo mode: the demo org's certificate, built in.
+pub const DEMO_CERTIFICATE_MARKER: &str = "(built-in demo certificate)";
 
 /// The demo org's integration user, prefilled in demo mode.
 pub fn demo_username() -> &'static str {

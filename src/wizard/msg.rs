@@ -62,6 +62,12 @@ pub enum Msg {
     Failed(String),
     /// The program is ending (a signal): save what can be saved.
     Terminating,
+    /// A file field's file was read: Ok with a note worth showing, or what is wrong with it.
+    FileInspected {
+        field: String,
+        path: String,
+        result: Result<Option<String>, String>,
+    },
 }
 
 /// The outcome of a connect, as the core keeps it (tokens stay with the runtime).
@@ -136,8 +142,17 @@ pub enum Cmd {
         url: String,
         username: String,
     },
-    /// Write the DX metadata project for the setup into the current folder.
-    WriteMetadata(SavedSetup),
+    /// Write the DX metadata project for the setup into this folder.
+    WriteMetadata {
+        saved: SavedSetup,
+        into: String,
+    },
+    /// Read a file field's file and say whether it holds what it must (`Msg::FileInspected`).
+    InspectFile {
+        field: String,
+        path: String,
+        kind: crate::jwt::PemKind,
+    },
     /// The user agreed: keep the last verified connection's secrets in an owner-only file.
     KeepInFile,
 }

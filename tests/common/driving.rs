@@ -57,7 +57,30 @@ pub fn complete_step(model: &mut Model) -> Vec<Cmd> {
             type_text(model, value);
         }
     }
-    press(model, Key::Enter)
+    confirm(model)
+}
+
+/// Presses enter on a step; files the step asks the runtime to read are answered as good.
+pub fn confirm(model: &mut Model) -> Vec<Cmd> {
+    let mut cmds = press(model, Key::Enter);
+    let reads: Vec<(String, String)> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::InspectFile { field, path, .. } => Some((field.clone(), path.clone())),
+            _ => None,
+        })
+        .collect();
+    for (field, path) in reads {
+        cmds.extend(update(
+            model,
+            Msg::FileInspected {
+                field,
+                path,
+                result: Ok(None),
+            },
+        ));
+    }
+    cmds
 }
 
 pub fn walk_to_review(model: &mut Model) -> Vec<Cmd> {
@@ -99,5 +122,5 @@ pub fn fix_invalid_fields(model: &mut Model) {
         };
         type_text(model, value);
     }
-    press(model, Key::Enter);
+    confirm(model);
 }

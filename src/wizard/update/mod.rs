@@ -48,6 +48,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Key(key) => key_pressed(model, key),
+        Msg::Paste(text) if model.dialog == Some(Dialog::MetadataFolder) => {
+            model.folder.paste(&text);
+            Vec::new()
+        }
         Msg::Paste(text) => {
             if model.dialog.is_none() {
                 match model.screen {
@@ -81,6 +85,11 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Failed(message) => toast(model, message),
+        Msg::FileInspected {
+            field,
+            path,
+            result,
+        } => setup::file_inspected(model, field, path, result),
         Msg::Terminating => quit(model),
     }
 }
@@ -91,6 +100,7 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
     }
     if let Some(dialog) = model.dialog {
         return match (dialog, key) {
+            (Dialog::MetadataFolder, key) => setup::folder_key(model, key),
             (Dialog::ConfirmQuit, Key::Char('y' | 'Y') | Key::Enter) => quit(model),
             (Dialog::Help | Dialog::ConfirmQuit, _) => {
                 model.dialog = None;
