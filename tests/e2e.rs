@@ -37,10 +37,19 @@ impl Tui {
     }
 
     fn spawn(args: &[&str], browser: bool, variable: Option<&str>) -> Tui {
+        Tui::spawn_sized(args, browser, variable, (ROWS, COLS))
+    }
+
+    fn spawn_sized(
+        args: &[&str],
+        browser: bool,
+        variable: Option<&str>,
+        (rows, cols): (u16, u16),
+    ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -68,7 +77,7 @@ impl Tui {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let sink = parser.clone();
         std::thread::spawn(move || {
             let mut buffer = [0u8; 8192];
@@ -191,6 +200,65 @@ fn demo_authorization_code_reaches_green_through_the_browser() {
     tui.send("q");
     tui.wait_for("Quit eca-wizard?", MINUTE);
     tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
+
+/// The size most admins have: the whole walk, fault and fix included, at 80x24.
+#[test]
+fn a_recipe_walks_to_green_at_80x24() {
+    let mut tui = Tui::spawn_sized(
+        &[
+            "demo",
+            "--auto-approve",
+            "--propagation-delay",
+            "1",
+            "--fault",
+            "refresh-secret",
+        ],
+        true,
+        None,
+        (24, 80),
+    );
+    let start = tui.wait_for("What are you connecting?", MINUTE);
+    assert!(
+        start.contains("? help") && start.contains("q quit"),
+        "{start}"
+    );
+    tui.send(ENTER);
+    let org = tui.wait_for("Which org?", MINUTE);
+    assert!(
+        org.contains("F1 help") && org.contains("ctrl-q quit"),
+        "{org}"
+    );
+    tui.send(ENTER);
+    let step = tui.wait_for("1. ", MINUTE);
+    assert!(
+        step.contains("help") && step.contains("quit"),
+        "the footer keeps help and quit:\n{step}"
+    );
+    let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
+    assert!(
+        screen.contains("What to fix") && screen.contains("Press f"),
+        "{screen}"
+    );
+    tui.send("f");
+    let fix = tui.wait_for("Edit Settings", MINUTE);
+    assert!(
+        fix.contains("→ Require secret for Refresh Token Flow"),
+        "{fix}"
+    );
+    tui.send(ENTER);
+    tui.wait_for("All checks passed", MINUTE);
+    // The toast gives the footer back after a few seconds.
+    tui.wait_for("enter finish", MINUTE);
+    tui.send(ENTER);
+    let done = tui.wait_for("Connected and verified", MINUTE);
+    assert!(
+        done.contains("Test Vault"),
+        "the vendor's next step:\n{done}"
+    );
+    tui.send(ENTER);
     assert!(tui.wait_exit().success());
     tui.assert_restored();
 }
