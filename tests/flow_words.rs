@@ -358,3 +358,21 @@ fn the_demo_fills_every_field_lightning_out_needs() {
         );
     }
 }
+
+#[test]
+fn a_long_toast_wraps_instead_of_being_cut() {
+    let mut m = model();
+    choose(&mut m, "apideck");
+    set_org(&mut m, "production");
+    // No My Domain: the Setup page can't be opened, and the toast says what to do instead.
+    press(&mut m, Key::Ctrl('o'));
+    let toast = m.toast.as_ref().unwrap().1.clone();
+    assert!(toast.len() > 80, "{toast}");
+    let text = screen(&m).replace('\n', " ");
+    let joined: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains("to open it)."),
+        "the end of the toast shows:\n{}",
+        screen(&m)
+    );
+}

@@ -35,17 +35,32 @@ pub fn title(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Line::from(spans), area);
 }
 
+/// A toast wraps to at most this many rows.
+const MAX_TOAST_ROWS: u16 = 3;
+
+fn toast_paragraph(toast: &str, theme: &Theme) -> Paragraph<'static> {
+    Paragraph::new(Line::from(vec![
+        Span::styled(" ● ", theme.accent()),
+        Span::raw(toast.to_string()),
+    ]))
+    .wrap(Wrap { trim: true })
+}
+
+/// One row of keys, or as many as the toast needs to show whole (up to three).
+pub fn footer_height(model: &Model, width: u16) -> u16 {
+    match &model.toast {
+        Some((_, toast)) => (toast_paragraph(toast, &Theme::new(false)).line_count(width.max(1))
+            as u16)
+            .clamp(1, MAX_TOAST_ROWS),
+        None => 1,
+    }
+}
+
 /// The footer shows a toast in place of the keys while it lasts, so it never covers content.
 /// Keys that don't fit are dropped from the least useful end; help and quit always stay.
 pub fn footer(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     if let Some((_, toast)) = &model.toast {
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(" ● ", theme.accent()),
-                Span::raw(toast.clone()),
-            ])),
-            area,
-        );
+        frame.render_widget(toast_paragraph(toast, theme), area);
         return;
     }
     let keys = keys::for_footer(model);

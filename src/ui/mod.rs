@@ -20,11 +20,13 @@ use crate::wizard::{Model, Screen};
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
-/// The body's area on a terminal of `width` x `height`: everything but the title and footer.
-fn body_of(area: Rect) -> Rect {
+/// The body's area: everything but the title and the footer (taller while a toast wraps).
+fn body_of(model: &Model, area: Rect) -> Rect {
     Rect {
         y: area.y + 1,
-        height: area.height.saturating_sub(2),
+        height: area
+            .height
+            .saturating_sub(1 + chrome::footer_height(model, area.width)),
         ..area
     }
 }
@@ -33,7 +35,7 @@ fn body_of(area: Rect) -> Rect {
 /// its scroll offset within this, so scrolling back up never has to undo an overshoot.
 pub fn max_scroll(model: &Model) -> u16 {
     let (width, height) = model.size;
-    let body = body_of(Rect::new(0, 0, width, height));
+    let body = body_of(model, Rect::new(0, 0, width, height));
     let theme = Theme::new(false);
     match model.screen {
         Screen::Step(index) => step::max_scroll(model, index, body),
@@ -54,10 +56,10 @@ pub fn render(model: &Model, frame: &mut Frame) {
     let [title, _, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
-        Constraint::Length(1),
+        Constraint::Length(chrome::footer_height(model, area.width)),
     ])
     .areas(area);
-    let body = body_of(area);
+    let body = body_of(model, area);
     chrome::title(model, frame, title, &theme);
     match model.screen {
         Screen::Start => screens::start(model, frame, body, &theme),
