@@ -43,7 +43,10 @@ fn connecting(recipe: &str) -> Model {
     let mut m = model();
     choose(&mut m, recipe);
     set_org(&mut m, "https://acme.my.salesforce.com");
-    while matches!(m.screen, Screen::Step(_)) {
+    for _ in 0..40 {
+        if !matches!(m.screen, Screen::Step(_)) {
+            break;
+        }
         complete_step(&mut m);
         fix_invalid_fields(&mut m);
     }

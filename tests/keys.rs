@@ -68,7 +68,8 @@ fn states() -> Vec<(String, Model)> {
         choose(&mut m, recipe);
         states.push((format!("{recipe} org"), m.clone()));
         set_org(&mut m, "https://acme.my.salesforce.com");
-        while let Screen::Step(i) = m.screen {
+        for _ in 0..40 {
+            let Screen::Step(i) = m.screen else { break };
             states.push((format!("{recipe} step {i}"), m.clone()));
             complete_step(&mut m);
             fix_invalid_fields(&mut m);

@@ -165,7 +165,8 @@ fn every_screen_of_every_recipe_fits_80x24() {
         choose(&mut m, id);
         snap_and_check(&format!("{id}_org"), &m);
         set_org(&mut m, "https://acme.my.salesforce.com");
-        while let Screen::Step(i) = m.screen {
+        for _ in 0..40 {
+            let Screen::Step(i) = m.screen else { break };
             let step = &m.recipe().unwrap().steps[i];
             snap_and_check(&format!("{id}_step_{:02}_{}", i + 1, step.id), &m);
             complete_step(&mut m);
@@ -272,7 +273,8 @@ fn the_step_list_keeps_the_current_step_in_view() {
     m.size = (80, 24);
     choose(&mut m, "lightning-out");
     set_org(&mut m, "https://acme.my.salesforce.com");
-    while let Screen::Step(i) = m.screen {
+    for _ in 0..40 {
+        let Screen::Step(i) = m.screen else { break };
         let title = m.recipe().unwrap().steps[i].title.clone();
         let rows = draw(&m, 80, 24);
         let sidebar: Vec<String> = rows.iter().map(|r| r.chars().take(24).collect()).collect();

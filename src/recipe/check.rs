@@ -156,6 +156,41 @@ fn check_fields(recipe: &Recipe) -> Result<(), String> {
             ));
         }
     }
+    check_roles(recipe)
+}
+
+/// Each role at most once, on a field whose validator fits it; the flow's roles present.
+fn check_roles(recipe: &Recipe) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for field in recipe.fields() {
+        let Some(role) = field.role else { continue };
+        if !seen.insert(role) {
+            return Err(format!(
+                "two fields have role '{}'; give it to one (field '{}')",
+                role.id(),
+                field.id
+            ));
+        }
+        if !role.validators().contains(&field.validator) {
+            let wanted: Vec<&str> = role.validators().iter().map(|v| v.id()).collect();
+            return Err(format!(
+                "field '{}' has role '{}' but validator '{}'; use validator = \"{}\"",
+                field.id,
+                role.id(),
+                field.validator.id(),
+                wanted.join("\" or \"")
+            ));
+        }
+    }
+    for role in crate::recipe::Role::required_by(recipe.flow) {
+        if !seen.contains(role) {
+            return Err(format!(
+                "the {} flow needs a field with role = \"{}\"; no field has it",
+                recipe.flow,
+                role.id()
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub mod validators;
 pub use check::RecipeError;
 pub use load::{builtin, builtin_by_id, parse};
 pub use model::{
-    Check, Field, ObjectAccess, ObjectPermission, Recipe, Setting, SettingValue, Step, StepKind,
+    Check, Field, ObjectAccess, ObjectPermission, Recipe, Role, Setting, SettingValue, Step,
+    StepKind,
 };
 pub use validators::Validator;

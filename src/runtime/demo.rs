@@ -8,7 +8,7 @@ use crate::emulator::org::{
     App, DEMO_INTEGRATION_USER, DEMO_JWT_CERTIFICATE, PermittedUsers, Policies,
 };
 use crate::emulator::{Emulator, ids};
-use crate::recipe::{Recipe, SettingValue};
+use crate::recipe::{Recipe, Role, SettingValue};
 use crate::salesforce::Flow;
 use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey};
 use crate::secret::Secret;
@@ -130,7 +130,7 @@ impl Demo {
             .clone();
         let fault = if first { self.fault } else { None };
         let mut app = app_from_setup(saved, recipe, &key, &secret);
-        let permission_set = saved.answers.get("permission_set").cloned();
+        let permission_set = saved.answer_for(recipe, Role::PermissionSet);
         self.emulator.edit_user(DEMO_INTEGRATION_USER, |user| {
             user.api_enabled = fault != Some(Fault::NoApi);
             // The admin assigned the recipe's permission set in the permissions step.
@@ -156,7 +156,7 @@ impl Demo {
 
 /// The app Setup would hold after the recipe's steps with these answers.
 pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &Secret) -> App {
-    let answer = |id: &str| saved.answers.get(id).cloned();
+    let answer = |role: Role| saved.answer_for(recipe, role);
     let checked = |setting| recipe.is_checked(setting);
     let admin_approved = matches!(
         recipe.setting_value(SettingKey::PermittedUsers),
@@ -165,12 +165,12 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
     let client_credentials =
         recipe.flow == Flow::ClientCredentials || checked(SettingKey::EnableClientCredentials);
     App {
-        api_name: answer("api_name").unwrap_or_else(|| "Demo_App".into()),
-        label: answer("app_name").unwrap_or_else(|| recipe.app_name.clone()),
+        api_name: answer(Role::ApiName).unwrap_or_else(|| "Demo_App".into()),
+        label: answer(Role::AppName).unwrap_or_else(|| recipe.app_name.clone()),
         consumer_key: key.to_string(),
         consumer_secret: secret.expose().to_string(),
         staged: None,
-        callback_urls: answer("callback_urls")
+        callback_urls: answer(Role::CallbackUrls)
             .map(|urls| urls.lines().map(String::from).collect())
             .unwrap_or_default(),
         scopes: recipe.scopes.clone(),
@@ -189,10 +189,10 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
             } else {
                 PermittedUsers::AllSelfAuthorized
             },
-            permission_sets: answer("permission_set").into_iter().collect(),
+            permission_sets: answer(Role::PermissionSet).into_iter().collect(),
             client_credentials,
             run_as: client_credentials
-                .then(|| answer("integration_username"))
+                .then(|| answer(Role::IntegrationUsername))
                 .flatten(),
             ..Policies::default()
         },

@@ -11,6 +11,7 @@ use super::demo::{self, DEMO_KEY_MARKER, Demo};
 use super::{Clock, progress, terminal};
 use crate::connect::{self, Browser, Request};
 use crate::recipe;
+use crate::recipe::Role;
 use crate::retry::RetryPolicy;
 use crate::salesforce::hosts::normalize_login_url;
 use crate::secret::Secret;
@@ -86,17 +87,17 @@ fn write_metadata(
     into: &std::path::Path,
 ) -> anyhow::Result<PathBuf> {
     let recipe = recipe::builtin_by_id(&saved.recipe)?;
-    let answer = |id: &str| saved.answers.get(id).cloned();
+    let answer = |role: Role| saved.answer_for(recipe, role);
     let options = crate::metadata::Options {
-        name: answer("api_name"),
-        label: answer("app_name"),
-        contact_email: answer("contact_email"),
-        callback_urls: answer("callback_urls")
+        name: answer(Role::ApiName),
+        label: answer(Role::AppName),
+        contact_email: answer(Role::ContactEmail),
+        callback_urls: answer(Role::CallbackUrls)
             .map(|u| u.lines().map(String::from).collect())
             .unwrap_or_default(),
-        run_as: answer("integration_username"),
-        permission_set: answer("permission_set"),
-        certificate: match answer("certificate_path") {
+        run_as: answer(Role::IntegrationUsername),
+        permission_set: answer(Role::PermissionSet),
+        certificate: match answer(Role::Certificate) {
             // The demo org's certificate, which the demo answers with.
             Some(path) if path == crate::wizard::DEMO_CERTIFICATE_MARKER => {
                 Some(crate::emulator::org::DEMO_JWT_CERTIFICATE.to_string())

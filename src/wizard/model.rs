@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::recipe::Recipe;
+use crate::recipe::{Recipe, Role};
 use crate::salesforce::diagnosis::Diagnosis;
 use crate::salesforce::settings::SettingKey;
 use crate::secret::Secret;
@@ -79,6 +79,11 @@ impl SavedSetup {
             })
             .collect();
         format!("{}--{org}", self.recipe)
+    }
+
+    /// The saved answer to `recipe`'s field of `role`.
+    pub fn answer_for(&self, recipe: &Recipe, role: Role) -> Option<String> {
+        self.answers.get(recipe.field_id(role)?).cloned()
     }
 
     pub fn done_steps(&self) -> usize {
@@ -316,6 +321,16 @@ impl Setup {
 
     pub fn answer(&self, field: &str) -> Option<&str> {
         self.answers.get(field).map(String::as_str)
+    }
+
+    /// The answer to the recipe's field of `role`.
+    pub fn answer_for(&self, role: Role) -> Option<&str> {
+        self.answer(self.recipe.field_id(role)?)
+    }
+
+    /// The secret typed in the recipe's field of `role`.
+    pub fn secret_for(&self, role: Role) -> Option<&Secret> {
+        self.secrets.get(self.recipe.field_id(role)?)
     }
 }
 

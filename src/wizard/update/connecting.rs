@@ -2,7 +2,7 @@
 //! status of the checks, and the jump from a diagnosis to the step that fixes it.
 
 use crate::connect::{Event, Outcome};
-use crate::recipe::SettingValue;
+use crate::recipe::{Role, SettingValue};
 use crate::salesforce::diagnosis::Target;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::keys;
@@ -18,7 +18,7 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
     let recipe = setup.recipe;
     let (Some(login_url), Some(client_id)) = (
         setup.login_url.clone(),
-        setup.answer("consumer_key").map(String::from),
+        setup.answer_for(Role::ConsumerKey).map(String::from),
     ) else {
         let credentials = recipe
             .steps
@@ -41,24 +41,25 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
         login_url,
         client_id,
         client_secret: setup
-            .secrets
-            .get("consumer_secret")
+            .secret_for(Role::ConsumerSecret)
             .filter(|s| !s.is_empty())
             .cloned(),
-        expected_username: setup.answer("integration_username").map(String::from),
+        expected_username: setup
+            .answer_for(Role::IntegrationUsername)
+            .map(String::from),
         app_saved_at_ms: setup.app_saved_at_ms,
-        private_key_path: setup.answer("private_key_path").map(String::from),
+        private_key_path: setup.answer_for(Role::PrivateKey).map(String::from),
         after_fix,
         save_as: model
             .demo
             .is_none()
             .then(|| profile_name(recipe, setup.login_url.as_deref().unwrap_or_default())),
         app_callback_urls: setup
-            .answer("callback_urls")
+            .answer_for(Role::CallbackUrls)
             .map(|u| u.split_whitespace().map(String::from).collect())
             .unwrap_or_default(),
-        api_name: setup.answer("api_name").map(String::from),
-        app_name: setup.answer("app_name").map(String::from),
+        api_name: setup.answer_for(Role::ApiName).map(String::from),
+        app_name: setup.answer_for(Role::AppName).map(String::from),
     };
     model.connect = ConnectView {
         run,
@@ -330,17 +331,20 @@ fn enter_fix(model: &mut Model, index: usize) {
     });
     // The field to change gets the focus: the secret for a wrong secret.
     let role = match &diagnosis.target {
-        Some(Target::ConsumerSecret) => Some("consumer_secret"),
-        Some(Target::Credentials) => Some("consumer_key"),
-        Some(Target::IntegrationUser) => Some("integration_username"),
+        Some(Target::ConsumerSecret) => Some(Role::ConsumerSecret),
+        Some(Target::Credentials) => Some(Role::ConsumerKey),
+        Some(Target::IntegrationUser) => Some(Role::IntegrationUsername),
         _ => None,
     };
-    if let Some(i) = role.and_then(|id| {
-        model
-            .inputs
-            .iter()
-            .position(|input| input.field_id.as_deref() == Some(id))
-    }) {
+    if let Some(i) = role
+        .and_then(|role| model.recipe()?.field_id(role))
+        .and_then(|id| {
+            model
+                .inputs
+                .iter()
+                .position(|input| input.field_id.as_deref() == Some(id))
+        })
+    {
         model.focus = i;
     }
     model.fix = Some(Fix {

@@ -1,7 +1,7 @@
 //! The setup screens: choosing a recipe (or resuming), the org's login URL, the checklist
 //! steps with their fields, and the review before connecting.
 
-use crate::recipe::{StepKind, Validator};
+use crate::recipe::{Role, StepKind, Validator};
 use crate::salesforce::Flow;
 use crate::salesforce::hosts::normalize_login_url;
 use crate::salesforce::naming::suggest_api_name;
@@ -80,21 +80,20 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
         // can't reach a vendor's site), and the built-in JWT key.
         let callbacks = crate::salesforce::callback::wizard_callback_urls().join("\n");
         let prefilled = [
-            ("integration_username", demo.username.clone()),
-            ("callback_urls", callbacks),
-            ("contact_email", "admin@eca-wizard.demo".to_string()),
+            (Role::IntegrationUsername, demo.username.clone()),
+            (Role::CallbackUrls, callbacks),
+            (Role::ContactEmail, "admin@eca-wizard.demo".to_string()),
+            (Role::PrivateKey, crate::wizard::DEMO_KEY_MARKER.to_string()),
             (
-                "private_key_path",
-                crate::wizard::DEMO_KEY_MARKER.to_string(),
-            ),
-            (
-                "certificate_path",
+                Role::Certificate,
                 crate::wizard::DEMO_CERTIFICATE_MARKER.to_string(),
             ),
-            ("host_app_url", "https://host.eca-wizard.demo".to_string()),
+            (Role::HostUrl, "https://host.eca-wizard.demo".to_string()),
         ];
-        for (field, value) in prefilled {
-            setup.answers.insert(field.into(), value);
+        for (role, value) in prefilled {
+            if let Some(id) = recipe.field_id(role) {
+                setup.answers.insert(id.into(), value);
+            }
         }
         let url = if recipe.flow == Flow::ClientCredentials {
             &demo.my_domain_url
@@ -149,7 +148,9 @@ pub fn org_key(model: &mut Model, key: Key) -> Vec<Cmd> {
                 return Vec::new();
             }
             setup.login_url = Some(url.clone());
-            setup.answers.insert("login_url".into(), url);
+            if let Some(id) = setup.recipe.field_id(Role::LoginUrl) {
+                setup.answers.insert(id.into(), url);
+            }
             let first = setup
                 .marks
                 .iter()
@@ -326,7 +327,7 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
             model
                 .setup
                 .as_ref()
-                .and_then(|s| s.answer("app_name").map(String::from))
+                .and_then(|s| s.answer_for(Role::AppName).map(String::from))
         })
         .unwrap_or_default();
     let mut accepted = Vec::new();
@@ -355,12 +356,13 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     let Some(setup) = model.setup.as_mut() else {
         return Vec::new();
     };
+    let login_field = setup.recipe.field_id(Role::LoginUrl).map(String::from);
     for (id, secret, value) in accepted {
         let Some(id) = id else { continue };
         if secret {
             setup.secrets.insert(id, Secret::new(value));
         } else {
-            if id == "login_url" && !value.is_empty() {
+            if Some(&id) == login_field.as_ref() && !value.is_empty() {
                 setup.login_url = Some(value.clone());
             }
             setup.answers.insert(id, value);
@@ -539,7 +541,7 @@ pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             let name = model
                 .setup
                 .as_ref()
-                .and_then(|s| s.answer("api_name").map(String::from))
+                .and_then(|s| s.answer_for(Role::ApiName).map(String::from))
                 .or_else(|| model.recipe().map(|r| r.id.clone()))
                 .unwrap_or_default();
             let home = model.metadata_home.trim_end_matches(['/', '\\']);
@@ -599,17 +601,22 @@ pub fn demo_registered(
     let Some(setup) = model.setup.as_mut() else {
         return Vec::new();
     };
-    setup
-        .answers
-        .insert("consumer_key".into(), consumer_key.clone());
-    setup
-        .secrets
-        .insert("consumer_secret".into(), consumer_secret.clone());
+    let key_id = setup.recipe.field_id(Role::ConsumerKey).map(String::from);
+    let secret_id = setup
+        .recipe
+        .field_id(Role::ConsumerSecret)
+        .map(String::from);
+    if let Some(id) = &key_id {
+        setup.answers.insert(id.clone(), consumer_key.clone());
+    }
+    if let Some(id) = &secret_id {
+        setup.secrets.insert(id.clone(), consumer_secret.clone());
+    }
     for input in &mut model.inputs {
-        match input.field_id.as_deref() {
-            Some("consumer_key") => input.set(&consumer_key),
-            Some("consumer_secret") => input.set(consumer_secret.expose()),
-            _ => {}
+        if input.field_id.is_some() && input.field_id == key_id {
+            input.set(&consumer_key);
+        } else if input.field_id.is_some() && input.field_id == secret_id {
+            input.set(consumer_secret.expose());
         }
     }
     toast(
