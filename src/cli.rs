@@ -70,6 +70,13 @@ pub enum Command {
     Metadata(MetadataArgs),
     /// Run the local Salesforce emulator alone (both hosts) until Ctrl-C
     Emulator(EmulatorArgs),
+    /// Print a shell completion script (e.g. `eca-wizard completions bash > ~/.local/share/bash-completion/completions/eca-wizard`)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these definitions (`eca-wizard manpage | man -l -`)
+    Manpage,
 }
 
 #[derive(Debug, Clone, clap::Args)]

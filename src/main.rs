@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         Some(Command::Metadata(args)) => commands::metadata::run(&args),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
+        Some(Command::Completions { shell }) => commands::shell::completions(shell).map(|()| 0),
+        Some(Command::Manpage) => commands::shell::manpage().map(|()| 0),
         None => commands::wizard::run().map(|()| 0),
     };
     match result {

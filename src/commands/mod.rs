@@ -9,6 +9,7 @@ pub mod logout;
 pub mod metadata;
 mod prompt;
 pub mod recipes;
+pub mod shell;
 pub mod status;
 pub mod wizard;
 
