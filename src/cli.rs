@@ -12,6 +12,9 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A recipe file of your own, used as if built in (and as the recipe when --recipe is not given)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub recipe_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,7 +86,7 @@ pub enum Command {
 pub struct MetadataArgs {
     /// The recipe whose settings the app gets (see `eca-wizard recipes`); with --check, the
     /// recipe to compare the project's settings with
-    #[arg(long, required_unless_present = "check")]
+    #[arg(long)]
     pub recipe: Option<String>,
     /// The output folder (created; existing files are kept unless --force)
     #[arg(
@@ -157,9 +160,10 @@ pub struct ConnectArgs {
     /// The app's Consumer Key
     #[arg(long)]
     pub client_id: String,
-    /// The recipe whose scopes and checks apply (see `eca-wizard recipes`)
-    #[arg(long, default_value = "custom")]
-    pub recipe: String,
+    /// The recipe whose scopes and checks apply (see `eca-wizard recipes`; default: the
+    /// --recipe-file's, else custom)
+    #[arg(long)]
+    pub recipe: Option<String>,
     /// auth-code, client-credentials or jwt-bearer (default: the recipe's)
     #[arg(long, value_parser = parse_flow)]
     pub flow: Option<crate::salesforce::Flow>,

@@ -166,3 +166,13 @@ pub fn expand_home(path: &str) -> std::path::PathBuf {
         _ => std::path::PathBuf::from(path),
     }
 }
+
+/// Where eca-wizard keeps its files: `ECA_WIZARD_HOME`, or the platform's data folder.
+pub fn data_home() -> anyhow::Result<std::path::PathBuf> {
+    if let Some(home) = std::env::var_os("ECA_WIZARD_HOME").filter(|h| !h.is_empty()) {
+        return Ok(std::path::PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("", "", "eca-wizard")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| anyhow::anyhow!("no home folder found; set ECA_WIZARD_HOME"))
+}

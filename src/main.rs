@@ -5,7 +5,19 @@ use eca_wizard::cli::{Cli, Command};
 use eca_wizard::commands;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Some(path) = cli.recipe_file.take() {
+        match eca_wizard::recipe::use_file(&path) {
+            Ok(id) => choose_recipe(&mut cli.command, id),
+            Err(error) => {
+                eprintln!(
+                    "error: {}",
+                    eca_wizard::terminal_safe::terminal_safe(&error.to_string())
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
     let result = match cli.command {
         Some(Command::Recipes { id, json }) => {
             commands::recipes::run(id.as_deref(), json).map(|()| 0)
@@ -63,4 +75,20 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
             .downcast_ref::<serde_json::Error>()
             .and_then(|e| e.io_error_kind())
             .is_some_and(|kind| kind == std::io::ErrorKind::BrokenPipe)
+}
+
+/// `--recipe-file` stands for `--recipe` where that wasn't given.
+fn choose_recipe(command: &mut Option<Command>, id: String) {
+    match command {
+        Some(Command::Connect(args)) => {
+            args.recipe.get_or_insert(id);
+        }
+        Some(Command::Metadata(args)) => {
+            args.recipe.get_or_insert(id);
+        }
+        Some(Command::Explain { recipe, .. }) => {
+            recipe.get_or_insert(id);
+        }
+        _ => {}
+    }
 }

@@ -24,7 +24,8 @@ use crate::verify::{Check, Status};
 pub use crate::secret::CLIENT_SECRET_ENV as SECRET_ENV;
 
 pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
-    let recipe = recipe::builtin_by_id(&args.recipe).map_err(|e| UsageError(e.to_string()))?;
+    let recipe = recipe::by_id(args.recipe.as_deref().unwrap_or("custom"))
+        .map_err(|e| UsageError(e.to_string()))?;
     if let Some(name) = &args.save {
         crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
     }

@@ -23,7 +23,7 @@ pub fn run(
     saved_minutes_ago: Option<u64>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let recipe = recipe::builtin_by_id(recipe_id.unwrap_or("custom"))?;
+    let recipe = recipe::by_id(recipe_id.unwrap_or("custom"))?;
     let text = match text {
         Some(text) if text != "-" => text.to_string(),
         _ => read_stdin()?,

@@ -14,10 +14,13 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     if let Some(dir) = &args.check {
         return check_project(dir, args.recipe.as_deref());
     }
-    let (Some(recipe_id), Some(out_dir)) = (&args.recipe, &args.out) else {
+    let Some(recipe_id) = &args.recipe else {
+        return Err(UsageError("--recipe ID (or --recipe-file FILE) is required".into()).into());
+    };
+    let (recipe_id, Some(out_dir)) = (recipe_id, &args.out) else {
         return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
     };
-    let recipe = recipe::builtin_by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
+    let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
     for url in &args.callback_urls {
         check_callback_url(url).map_err(|e| UsageError(format!("--callback-url: {e}")))?;
     }
@@ -92,7 +95,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
 
 fn check_project(dir: &std::path::Path, recipe_id: Option<&str>) -> anyhow::Result<u8> {
     let recipe = match recipe_id {
-        Some(id) => Some(recipe::builtin_by_id(id).map_err(|e| UsageError(e.to_string()))?),
+        Some(id) => Some(recipe::by_id(id).map_err(|e| UsageError(e.to_string()))?),
         None => None,
     };
     if !dir.is_dir() {

@@ -13,7 +13,7 @@ pub fn run(id: Option<&str>, json: bool) -> anyhow::Result<()> {
     let mut out = stdout.lock();
     match id {
         Some(id) => {
-            let recipe = recipe::builtin_by_id(id)?;
+            let recipe = recipe::by_id(id)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &RecipeView::new(recipe))?;
                 writeln!(out)?;
@@ -22,7 +22,7 @@ pub fn run(id: Option<&str>, json: bool) -> anyhow::Result<()> {
             }
         }
         None => {
-            let recipes = recipe::builtin()?;
+            let recipes = recipe::known()?;
             if json {
                 let views: Vec<RecipeView> = recipes.iter().map(RecipeView::new).collect();
                 serde_json::to_writer_pretty(&mut out, &views)?;
@@ -164,19 +164,32 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
         "ID", "FLOW", "GUIDE"
     )?;
     for r in recipes {
+        // A local recipe shows where it was read from instead of the guide it mirrors.
+        let guide = match &r.origin {
+            Some(_) => "local",
+            None => r.source.as_str(),
+        };
         writeln!(
             out,
             "{:id_width$}  {:18}  {:26}  {}",
             r.id,
             r.flow.id(),
-            r.source,
+            guide,
             r.title
         )?;
     }
-    writeln!(
-        out,
-        "\nShow one recipe's checklist: eca-wizard recipes <ID>"
-    )
+    for r in recipes.iter().filter(|r| r.origin.is_some()) {
+        writeln!(
+            out,
+            "local: {} from {}",
+            r.id,
+            crate::terminal_safe::terminal_safe(r.origin.as_deref().unwrap_or_default())
+        )?;
+    }
+    if let Some(dir) = recipe::local_dir() {
+        writeln!(out, "\nYour own recipes: *.toml files in {}", dir.display())?;
+    }
+    writeln!(out, "Show one recipe's checklist: eca-wizard recipes <ID>")
 }
 
 /// Width of the printed checklist; wide enough for Setup labels, narrow enough for a terminal.

@@ -111,7 +111,7 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
         Ok(profile) => profile,
         Err(e) => return broken(e.to_string()),
     };
-    let Ok(recipe) = recipe::builtin_by_id(&profile.recipe) else {
+    let Ok(recipe) = recipe::by_id(&profile.recipe) else {
         return broken(format!(
             "the profile names recipe '{}', which this eca-wizard doesn't have",
             profile.recipe

@@ -19,7 +19,7 @@ pub fn run() -> anyhow::Result<()> {
         crate::files::sweep_temporaries(&home);
     }
     let model = Model::new(
-        recipe::builtin()?,
+        recipe::known()?,
         runtime::saved_progress(),
         runtime::now_ms(),
     );
@@ -44,7 +44,7 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         my_domain_port: 0,
         auto_approve: args.auto_approve,
     })?;
-    let recipes = recipe::builtin()?;
+    let recipes = recipe::known()?;
     let mut model = configure(Model::new(recipes, Vec::new(), runtime::now_ms()));
     // The fault shows on the recipes it breaks; the first of them is preselected.
     let fault_note = fault.map(|fault| {

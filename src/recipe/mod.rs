@@ -7,7 +7,7 @@ mod model;
 pub mod validators;
 
 pub use check::RecipeError;
-pub use load::{builtin, builtin_by_id, parse};
+pub use load::{builtin, builtin_by_id, by_id, known, load_dir, local_dir, parse, use_file};
 pub use model::{
     Check, Field, ObjectAccess, ObjectPermission, Recipe, Role, Setting, SettingValue, Step,
     StepKind,

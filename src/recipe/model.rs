@@ -31,6 +31,9 @@ pub struct Recipe {
     pub app_name: String,
     /// What the admin does in the vendor's product once the app works, as its guide says.
     pub handoff: String,
+    /// Where a local recipe was read from; None for a built-in one.
+    #[serde(skip)]
+    pub origin: Option<String>,
     pub steps: Vec<Step>,
 }
 

@@ -86,7 +86,7 @@ impl FromStr for Fault {
             "no-api" => Fault::NoApi,
             "no-refresh-scope" => Fault::NoRefreshScope,
             _ => {
-                let catalogue = crate::recipe::builtin()
+                let catalogue = crate::recipe::known()
                     .map(Fault::catalogue)
                     .unwrap_or_else(|_| Fault::NAMES.join(", "));
                 return Err(format!(

@@ -86,7 +86,7 @@ fn write_metadata(
     saved: &crate::wizard::SavedSetup,
     into: &std::path::Path,
 ) -> anyhow::Result<PathBuf> {
-    let recipe = recipe::builtin_by_id(&saved.recipe)?;
+    let recipe = recipe::by_id(&saved.recipe)?;
     let answer = |role: Role| saved.answer_for(recipe, role);
     let options = crate::metadata::Options {
         name: answer(Role::ApiName),
@@ -255,7 +255,7 @@ impl Shell {
         let Some(demo) = self.demo.as_mut() else {
             return;
         };
-        let Ok(recipe) = recipe::builtin_by_id(&saved.recipe) else {
+        let Ok(recipe) = recipe::by_id(&saved.recipe) else {
             return;
         };
         match demo.register(saved, recipe) {
@@ -364,7 +364,7 @@ impl Shell {
     }
 
     fn request(&self, spec: ConnectSpec) -> anyhow::Result<Request> {
-        let recipe = recipe::builtin_by_id(&spec.recipe_id)?;
+        let recipe = recipe::by_id(&spec.recipe_id)?;
         let login = normalize_login_url(&spec.login_url)
             .map_err(anyhow::Error::msg)?
             .host;

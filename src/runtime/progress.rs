@@ -11,12 +11,7 @@ const FOLDER: &str = "setups";
 
 /// Where eca-wizard keeps its files: `ECA_WIZARD_HOME`, or the platform's data folder.
 pub fn home() -> anyhow::Result<PathBuf> {
-    if let Some(home) = std::env::var_os("ECA_WIZARD_HOME").filter(|h| !h.is_empty()) {
-        return Ok(PathBuf::from(home));
-    }
-    directories::ProjectDirs::from("", "", "eca-wizard")
-        .map(|dirs| dirs.data_dir().to_path_buf())
-        .ok_or_else(|| anyhow::anyhow!("no home folder found; set ECA_WIZARD_HOME"))
+    crate::files::data_home()
 }
 
 fn file(dir: &Path, key: &str) -> PathBuf {

@@ -1,0 +1,185 @@
+//! Recipes of one's own: a file in the data folder's `recipes` folder, or one `--recipe-file`,
+//! listed beside the built-in ones, used by `connect` against the emulator and by the wizard;
+//! an id that shadows a built-in one is refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use common::driving::*;
+use common::*;
+use eca_wizard::recipe::{self, Recipe};
+use eca_wizard::wizard::{Cmd, Key, Model, Screen};
+
+const POSTMAN: &str = include_str!("../assets/recipes/postman-client-credentials.toml");
+
+/// A consultant's recipe: the client-credentials walkthrough under another id and title.
+fn acme_etl() -> String {
+    POSTMAN
+        .replace("id = \"postman-client-credentials\"", "id = \"acme-etl\"")
+        .replacen("title = \"", "title = \"Acme ETL nightly sync - ", 1)
+}
+
+fn home(name: &str) -> PathBuf {
+    let home = std::env::temp_dir().join(format!("eca-local-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(home.join("recipes")).unwrap();
+    home
+}
+
+fn wizard(home: &PathBuf, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args(args)
+        .env("ECA_WIZARD_HOME", home)
+        .env("ECA_WIZARD_CLIENT_SECRET", common::SECRET)
+        .env_remove("BROWSER")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recipe_in_the_data_folder_is_listed_and_connects() {
+    let home = home("folder");
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
+    let listed = wizard(&home, &["recipes"]);
+    let listing = text(&listed);
+    assert!(listed.status.success(), "{listing}");
+    let row = listing
+        .lines()
+        .find(|l| l.starts_with("acme-etl"))
+        .unwrap_or_else(|| panic!("{listing}"));
+    assert!(row.contains("local"), "{row}");
+    assert!(
+        listing.contains("apideck"),
+        "the built-in ones stay: {listing}"
+    );
+
+    let emulator = start();
+    let base = emulator.my_domain_url().to_string();
+    let home_for_task = home.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        wizard(
+            &home_for_task,
+            &[
+                "connect",
+                "--login-url",
+                &base,
+                "--client-id",
+                KEY,
+                "--recipe",
+                "acme-etl",
+                "--json",
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)));
+    assert_eq!(report["outcome"], "connected", "{report}");
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recipe_file_stands_for_recipe() {
+    let home = home("file");
+    let file = home.join("acme-etl.toml");
+    std::fs::write(&file, acme_etl()).unwrap();
+    let emulator = start();
+    let base = emulator.my_domain_url().to_string();
+    let path = file.display().to_string();
+    let home_for_task = home.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        wizard(
+            &home_for_task,
+            &[
+                "connect",
+                "--recipe-file",
+                &path,
+                "--login-url",
+                &base,
+                "--client-id",
+                KEY,
+                "--json",
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)));
+    // The file's flow applies: client credentials, no browser.
+    assert_eq!(report["outcome"], "connected", "{report}");
+    assert!(
+        report["checks"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("client credentials"),
+        "{report}"
+    );
+    let broken = home.join("broken.toml");
+    std::fs::write(&broken, acme_etl().replace("role = \"consumer-key\"\n", "")).unwrap();
+    let refused = wizard(
+        &home,
+        &["recipes", "--recipe-file", &broken.display().to_string()],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused).contains("role = \"consumer-key\""),
+        "{}",
+        text(&refused)
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn a_local_recipe_may_not_shadow_a_built_in_one() {
+    let home = home("shadow");
+    let shadow = acme_etl().replace("id = \"acme-etl\"", "id = \"apideck\"");
+    std::fs::write(home.join("recipes/mine.toml"), shadow).unwrap();
+    let output = wizard(&home, &["recipes"]);
+    assert!(!output.status.success());
+    let said = text(&output);
+    assert!(
+        said.contains("mine.toml") && said.contains("already taken"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn the_wizard_walks_a_local_recipe_to_connect() {
+    let home = home("wizard");
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
+    let mut all = recipe::builtin().unwrap().to_vec();
+    all.extend(recipe::load_dir(&home.join("recipes")).unwrap());
+    let recipes: &'static [Recipe] = Box::leak(all.into_boxed_slice());
+    let mut m = Model::new(recipes, Vec::new(), 1_000);
+    choose(&mut m, "acme-etl");
+    set_org(&mut m, "https://acme.my.salesforce.com");
+    for _ in 0..40 {
+        if !matches!(m.screen, Screen::Step(_)) {
+            break;
+        }
+        complete_step(&mut m);
+        fix_invalid_fields(&mut m);
+    }
+    assert_eq!(m.screen, Screen::Review);
+    let cmds = press(&mut m, Key::Enter);
+    let Some(Cmd::Connect(spec)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(spec.recipe_id, "acme-etl");
+    let _ = std::fs::remove_dir_all(&home);
+}
