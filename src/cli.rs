@@ -19,13 +19,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List the built-in recipes, or print one recipe's checklist
+    /// List the recipes (built-in and your own), print one's checklist, or work with recipe files
+    #[command(args_conflicts_with_subcommands = true)]
     Recipes {
         /// A recipe id (see the list) to print its full checklist
         id: Option<String>,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        action: Option<RecipesAction>,
     },
     /// The whole journey against the embedded emulator: no Salesforce org needed
     Demo(DemoArgs),
@@ -80,6 +83,30 @@ pub enum Command {
     },
     /// Print the manual page (roff), generated from these definitions (`eca-wizard manpage | man -l -`)
     Manpage,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipesAction {
+    /// Print a recipe as a file to start your own from
+    Show {
+        id: String,
+        /// toml (the file), text (the checklist) or json
+        #[arg(long, default_value = "toml", value_parser = ["toml", "text", "json"])]
+        format: String,
+    },
+    /// Write a starter recipe file into your recipes folder (or --out)
+    New {
+        /// The new recipe's id: lowercase letters, digits and '-'
+        id: String,
+        /// The recipe to start from
+        #[arg(long, default_value = "custom")]
+        from: String,
+        /// Where to write it (default: the recipes folder, ID.toml)
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Check a recipe file: every problem with its line and column, and the fix
+    Check { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Clone, clap::Args)]

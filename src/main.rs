@@ -19,7 +19,11 @@ fn main() -> ExitCode {
         }
     }
     let result = match cli.command {
-        Some(Command::Recipes { id, json }) => {
+        Some(Command::Recipes {
+            action: Some(action),
+            ..
+        }) => commands::recipe_files::run(action),
+        Some(Command::Recipes { id, json, .. }) => {
             commands::recipes::run(id.as_deref(), json).map(|()| 0)
         }
         Some(Command::Connect(args)) => commands::connect::run(&args),

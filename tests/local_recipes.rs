@@ -183,3 +183,117 @@ fn the_wizard_walks_a_local_recipe_to_connect() {
     assert_eq!(spec.recipe_id, "acme-etl");
     let _ = std::fs::remove_dir_all(&home);
 }
+
+#[test]
+fn recipes_check_reports_every_planted_mistake_with_its_line() {
+    let good = acme_etl();
+    assert!(recipe::lint::lint("good.toml", &good).is_empty());
+    // Ten mistakes, each on its own line: (what to find, what to put, what the report says).
+    let mistakes = [
+        ("title = \"Acme", "titel = \"Acme", "did you mean 'title'"),
+        (
+            "flow = \"client-credentials\"",
+            "flow = \"client-credential\"",
+            "not a flow",
+        ),
+        (
+            "kind = \"integration-user\"",
+            "kind = \"integration-usr\"",
+            "did you mean 'integration-user'",
+        ),
+        (
+            "validator = \"username\"",
+            "validator = \"user-name\"",
+            "did you mean 'username'",
+        ),
+        (
+            "role = \"consumer-key\"",
+            "role = \"consumer_key\"",
+            "did you mean 'consumer-key'",
+        ),
+        ("help = \"", "hlep = \"", "did you mean 'help'"),
+        (
+            "[[steps.settings]]",
+            "[[steps.setting]]",
+            "did you mean '[[steps.settings]]'",
+        ),
+        (
+            "key = \"enable-client-credentials\"",
+            "key = \"enable-client-credential\"",
+            "not a key",
+        ),
+        (
+            "setup_path = ",
+            "setup-path = ",
+            "did you mean 'setup_path'",
+        ),
+        ("label = \"", "lable = \"", "did you mean 'label'"),
+    ];
+    let mut bad = good.clone();
+    let mut lines = Vec::new();
+    for (find, put, _) in mistakes {
+        let at = bad.find(find).unwrap_or_else(|| panic!("no {find}"));
+        lines.push(bad[..at].matches('\n').count() + 1);
+        bad.replace_range(at..at + find.len(), put);
+    }
+    let problems = recipe::lint::lint("bad.toml", &bad);
+    assert_eq!(problems.len(), 10, "{problems:#?}");
+    for ((_, _, says), line) in mistakes.iter().zip(lines) {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.line == line && p.message.contains(says)),
+            "line {line}: expected '{says}' in {problems:#?}"
+        );
+    }
+    // Through the command: one line per problem, FILE:LINE:COL, exit 1.
+    let home = home("check");
+    let file = home.join("bad.toml");
+    std::fs::write(&file, &bad).unwrap();
+    let output = wizard(&home, &["recipes", "check", &file.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let said = text(&output);
+    assert_eq!(
+        said.lines().filter(|l| l.contains("bad.toml:")).count(),
+        10,
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[test]
+fn every_built_in_recipe_passes_the_check_and_new_starts_a_valid_file() {
+    for recipe in recipe::builtin().unwrap() {
+        let text = recipe::file_text(recipe).unwrap();
+        assert_eq!(
+            recipe::lint::lint(&recipe.id, &text),
+            Vec::new(),
+            "{}",
+            recipe.id
+        );
+    }
+    let home = home("new");
+    let out = wizard(
+        &home,
+        &["recipes", "new", "acme-middleware", "--from", "apideck"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let file = home.join("recipes/acme-middleware.toml");
+    let checked = wizard(&home, &["recipes", "check", &file.display().to_string()]);
+    assert!(
+        text(&checked).contains("ok: recipe acme-middleware"),
+        "{}",
+        text(&checked)
+    );
+    let listed = text(&wizard(&home, &["recipes"]));
+    assert!(listed.contains("acme-middleware"), "{listed}");
+    let again = wizard(&home, &["recipes", "new", "acme-middleware"]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is never overwritten"
+    );
+    let shown = text(&wizard(&home, &["recipes", "show", "aptedge"]));
+    assert!(shown.starts_with("id = \"aptedge\""), "{shown}");
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -8,6 +8,7 @@ pub mod export;
 pub mod logout;
 pub mod metadata;
 mod prompt;
+pub mod recipe_files;
 pub mod recipes;
 pub mod shell;
 pub mod status;

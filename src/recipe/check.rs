@@ -35,6 +35,14 @@ const REQUIRED_KINDS: &[StepKind] = &[
 ];
 
 pub(crate) fn check_recipe(recipe: &Recipe) -> Result<(), String> {
+    if recipe.format != crate::recipe::model::FORMAT {
+        return Err(format!(
+            "format = {} is not one this eca-wizard reads (format = {}); update eca-wizard or write the file for format {}",
+            recipe.format,
+            crate::recipe::model::FORMAT,
+            crate::recipe::model::FORMAT
+        ));
+    }
     if !is_identifier(&recipe.id) {
         return Err(format!(
             "id '{}' must be lowercase letters, digits and '-'",

@@ -45,6 +45,18 @@ pub fn builtin() -> Result<&'static [Recipe], RecipeError> {
     loaded.as_ref().map(Vec::as_slice).map_err(Clone::clone)
 }
 
+/// A recipe as a file: the built-in one's text, or a local recipe's file as read.
+pub fn file_text(recipe: &Recipe) -> anyhow::Result<String> {
+    if let Some(path) = &recipe.origin {
+        return Ok(std::fs::read_to_string(path)?);
+    }
+    let index = builtin()?
+        .iter()
+        .position(|r| r.id == recipe.id)
+        .ok_or_else(|| anyhow::anyhow!("no built-in recipe '{}'", recipe.id))?;
+    Ok(BUILTIN_FILES[index].1.to_string())
+}
+
 /// The file `--recipe-file` named, set once before any recipe is looked up.
 static EXTRA_FILE: OnceLock<PathBuf> = OnceLock::new();
 

@@ -2,12 +2,16 @@
 //! `assets/recipes/*.toml` (compiled in) and checked before anyone sees them.
 
 mod check;
+pub mod lint;
 mod load;
 mod model;
 pub mod validators;
 
 pub use check::RecipeError;
-pub use load::{builtin, builtin_by_id, by_id, known, load_dir, local_dir, parse, use_file};
+pub use load::{
+    builtin, builtin_by_id, by_id, file_text, known, load_dir, local_dir, parse, use_file,
+};
+pub use model::FORMAT;
 pub use model::{
     Check, Field, ObjectAccess, ObjectPermission, Recipe, Role, Setting, SettingValue, Step,
     StepKind,

@@ -11,6 +11,9 @@ use crate::salesforce::{Flow, callback, scopes};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recipe {
+    /// The recipe file format; files written for a newer eca-wizard are refused.
+    #[serde(default = "format_one")]
+    pub format: u32,
     /// Short identifier used on the command line (`--recipe apideck`).
     pub id: String,
     pub title: String,
@@ -84,6 +87,20 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    pub const ALL: [StepKind; 11] = [
+        StepKind::IntegrationUser,
+        StepKind::Permissions,
+        StepKind::OrgSettings,
+        StepKind::BasicInfo,
+        StepKind::OauthSettings,
+        StepKind::Flows,
+        StepKind::Security,
+        StepKind::Policies,
+        StepKind::TrustedDomains,
+        StepKind::Credentials,
+        StepKind::Connect,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             StepKind::IntegrationUser => "integration-user",
@@ -236,6 +253,13 @@ impl Role {
 
 fn yes() -> bool {
     true
+}
+
+/// The recipe file format this version reads.
+pub const FORMAT: u32 = 1;
+
+fn format_one() -> u32 {
+    FORMAT
 }
 
 /// An object the integration user needs, and how much access.
