@@ -107,6 +107,8 @@ pub enum RecipesAction {
     },
     /// Check a recipe file: every problem with its line and column, and the fix
     Check { file: std::path::PathBuf },
+    /// Print the recipe file reference (Markdown): every key, flow, role, validator and setting
+    Schema,
 }
 
 #[derive(Debug, Clone, clap::Args)]

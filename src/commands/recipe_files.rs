@@ -18,6 +18,10 @@ pub fn run(action: RecipesAction) -> anyhow::Result<u8> {
         }
         RecipesAction::New { id, from, out } => new(&id, &from, out),
         RecipesAction::Check { file } => check(&file),
+        RecipesAction::Schema => {
+            print!("{}", recipe::schema::markdown());
+            Ok(0)
+        }
     }
 }
 

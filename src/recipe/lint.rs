@@ -3,7 +3,7 @@
 //! (with the nearest valid one); then the loader's own rules run on what is left.
 
 use crate::recipe::model::{Role, StepKind};
-use crate::recipe::{Validator, parse};
+use crate::recipe::{Validator, parse, schema};
 use crate::salesforce::Flow;
 use crate::salesforce::settings::SettingKey;
 
@@ -15,45 +15,6 @@ pub struct Problem {
     pub message: String,
 }
 
-/// The keys each table of a recipe file may hold. `docs/recipes.md` lists the same keys; a test
-/// keeps the two, and the loader, in step.
-pub const TOP_KEYS: &[&str] = &[
-    "format",
-    "id",
-    "title",
-    "vendor",
-    "source",
-    "guide",
-    "flow",
-    "summary",
-    "scopes",
-    "callback_urls",
-    "app_name",
-    "handoff",
-];
-pub const STEP_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "kind",
-    "setup_path",
-    "page",
-    "what",
-    "why",
-    "guide_note",
-    "verifies",
-    "objects",
-];
-pub const FIELD_KEYS: &[&str] = &[
-    "id",
-    "label",
-    "validator",
-    "required",
-    "secret",
-    "default",
-    "help",
-    "role",
-];
-pub const SETTING_KEYS: &[&str] = &["key", "value", "from_field", "why"];
 pub const TABLES: &[&str] = &["[[steps]]", "[[steps.fields]]", "[[steps.settings]]"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -67,14 +28,15 @@ enum Table {
 }
 
 impl Table {
-    fn keys(self) -> &'static [&'static str] {
-        match self {
-            Table::Top => TOP_KEYS,
-            Table::Step => STEP_KEYS,
-            Table::Field => FIELD_KEYS,
-            Table::Setting => SETTING_KEYS,
+    fn keys(self) -> Vec<&'static str> {
+        let keys = match self {
+            Table::Top => schema::TOP,
+            Table::Step => schema::STEP,
+            Table::Field => schema::FIELD,
+            Table::Setting => schema::SETTING,
             Table::Unknown => &[],
-        }
+        };
+        keys.iter().map(|(key, _)| *key).collect()
     }
 
     fn name(self) -> &'static str {
@@ -188,7 +150,7 @@ fn scan(text: &str) -> Vec<Problem> {
                 message: format!(
                     "unknown key '{key}' in {}; {}",
                     table.name(),
-                    nearest_hint(key, table.keys())
+                    nearest_hint(key, &table.keys())
                 ),
             });
             continue;

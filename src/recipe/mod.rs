@@ -5,6 +5,7 @@ mod check;
 pub mod lint;
 mod load;
 mod model;
+pub mod schema;
 pub mod validators;
 
 pub use check::RecipeError;
