@@ -76,6 +76,10 @@ impl SecretStore {
 
     pub fn describe(&self) -> String {
         match self {
+            // keyring's Linux store is the kernel keyring, which forgets everything at reboot.
+            SecretStore::Keychain if cfg!(target_os = "linux") => {
+                "the kernel keyring (it forgets them when the machine restarts; --secrets-file keeps them)".into()
+            }
             SecretStore::Keychain => "the OS keychain".into(),
             SecretStore::File(path) => {
                 format!("{} (owner-only file, as you asked)", path.display())
