@@ -22,6 +22,8 @@ use crate::verify::{self, Check, Plan, Status};
 struct ProfileStatus {
     profile: String,
     ok: bool,
+    /// Where the profile's secrets are kept (and, for the kernel keyring, that it forgets).
+    secrets_store: Option<String>,
     checks: Vec<Check>,
     diagnosis: Option<DiagnosisView>,
 }
@@ -77,6 +79,9 @@ pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
 fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Result<()> {
     let verdict = if status.ok { "ok" } else { "BROKEN" };
     writeln!(out, "{}: {verdict}", terminal_safe(&status.profile))?;
+    if let Some(store) = &status.secrets_store {
+        writeln!(out, "  secrets in {store}")?;
+    }
     for check in status.checks.iter().filter(|c| c.status != Status::Skipped) {
         writeln!(
             out,
@@ -104,6 +109,7 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
     let broken = |message: String| ProfileStatus {
         profile: name.to_string(),
         ok: false,
+        secrets_store: None,
         checks: Vec::new(),
         diagnosis: Some(DiagnosisView::plain("profile", message)),
     };
@@ -254,6 +260,7 @@ fn finish(
     ProfileStatus {
         profile: profile.name.clone(),
         ok,
+        secrets_store: Some(profile.secrets.describe()),
         checks,
         diagnosis: diagnosis.map(|d| DiagnosisView::new(&d, recipe)),
     }

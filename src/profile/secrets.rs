@@ -76,11 +76,15 @@ impl SecretStore {
 
     pub fn describe(&self) -> String {
         match self {
-            // keyring's Linux store is the kernel keyring, which forgets everything at reboot.
-            SecretStore::Keychain if cfg!(target_os = "linux") => {
-                "the kernel keyring (it forgets them when the machine restarts; --secrets-file keeps them)".into()
-            }
-            SecretStore::Keychain => "the OS keychain".into(),
+            SecretStore::Keychain => match keychain() {
+                Some(Keychain::SecretService) => {
+                    "the Secret Service (GNOME Keyring, KWallet)".into()
+                }
+                Some(Keychain::KernelKeyring) => {
+                    "the kernel keyring (it forgets them when the machine restarts; --secrets-file keeps them)".into()
+                }
+                Some(Keychain::Native) | None => "the OS keychain".into(),
+            },
             SecretStore::File(path) => {
                 format!("{} (owner-only file, as you asked)", path.display())
             }
@@ -152,12 +156,54 @@ impl SecretStore {
 }
 
 fn entry(profile: &str, kind: SecretKind) -> Result<keyring::Entry, SecretsError> {
+    if keychain().is_none() {
+        return Err(SecretsError::NoKeychain);
+    }
     keyring::Entry::new(SERVICE, &format!("{profile}/{}", kind.id()))
         .map_err(|e| SecretsError::Keychain(e.to_string()))
 }
 
-/// Whether the keychain can store and return a value (a probe entry, removed at once).
-fn keychain_works() -> bool {
+/// Which keychain holds the secrets on this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keychain {
+    /// macOS Keychain, Windows Credential Manager.
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    Native,
+    /// Linux desktops: the Secret Service (GNOME Keyring, KWallet) on the session bus; lasts.
+    SecretService,
+    /// Linux without a session bus: the kernel keyring, which forgets everything at restart.
+    KernelKeyring,
+}
+
+/// The keychain that works here, chosen once per process: on Linux the Secret Service where a
+/// session bus offers one, else the kernel keyring; None when none stores and returns a value.
+pub fn keychain() -> Option<Keychain> {
+    static CHOSEN: std::sync::OnceLock<Option<Keychain>> = std::sync::OnceLock::new();
+    *CHOSEN.get_or_init(|| {
+        #[cfg(target_os = "linux")]
+        {
+            if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty()) {
+                keyring::set_default_credential_builder(
+                    keyring::secret_service::default_credential_builder(),
+                );
+                if probe() {
+                    return Some(Keychain::SecretService);
+                }
+            }
+            keyring::set_default_credential_builder(
+                keyring::keyutils::default_credential_builder(),
+            );
+            probe().then_some(Keychain::KernelKeyring)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            probe().then_some(Keychain::Native)
+        }
+    })
+}
+
+/// Whether the current store can store and return a value (a probe entry, removed at once).
+fn probe() -> bool {
     let Ok(probe) = keyring::Entry::new(SERVICE, "probe") else {
         return false;
     };
@@ -165,6 +211,10 @@ fn keychain_works() -> bool {
         probe.set_password("probe").is_ok() && probe.get_password().is_ok_and(|v| v == "probe");
     let _ = probe.delete_credential();
     works
+}
+
+fn keychain_works() -> bool {
+    keychain().is_some()
 }
 
 fn lock_file(path: &Path) -> Result<crate::files::Lock, SecretsError> {

@@ -1,0 +1,91 @@
+//! On a Linux desktop the secrets go to the Secret Service, which outlives the process (and the
+//! restart the kernel keyring doesn't): a profile saved by one process is read back by another,
+//! and `status` names the store. `.ci/run` runs the tests in a private D-Bus session with
+//! gnome-keyring and sets `ECA_REQUIRE_SECRET_SERVICE=1`, so there this test can't skip.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::*;
+
+fn wizard(home: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args(args)
+        .env("ECA_WIZARD_HOME", home)
+        .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
+        .env_remove("ECA_WIZARD_SECRETS")
+        .env_remove("BROWSER")
+        .output()
+        .unwrap()
+}
+
+fn said(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_kept_in_the_secret_service_is_read_by_the_next_process() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty());
+    if !bus {
+        assert!(
+            std::env::var_os("ECA_REQUIRE_SECRET_SERVICE").is_none(),
+            "no D-Bus session: .ci/run starts one with gnome-keyring"
+        );
+        eprintln!("skipped: no D-Bus session bus (run inside dbus-run-session with gnome-keyring)");
+        return;
+    }
+    let emulator = start();
+    let home = std::env::temp_dir().join(format!("eca-secret-service-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    let base = emulator.my_domain_url().to_string();
+    let name = format!("ss-{}", std::process::id());
+    let (home2, name2) = (home.clone(), name.clone());
+    let saved = tokio::task::spawn_blocking(move || {
+        wizard(
+            &home2,
+            &[
+                "connect",
+                "--login-url",
+                &base,
+                "--client-id",
+                KEY,
+                "--flow",
+                "client-credentials",
+                "--save",
+                &name2,
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(saved.status.success(), "{}", said(&saved));
+    assert!(said(&saved).contains("Secret Service"), "{}", said(&saved));
+    // Nothing secret on disk: the profile folder holds no secrets file.
+    assert!(!home.join("secrets.toml").exists());
+    let (home3, name3) = (home.clone(), name.clone());
+    let status = tokio::task::spawn_blocking(move || wizard(&home3, &["status", &name3]))
+        .await
+        .unwrap();
+    let text = said(&status);
+    assert!(
+        status.status.success(),
+        "another process reads the secrets back:\n{text}"
+    );
+    assert!(text.contains("secrets in the Secret Service"), "{text}");
+    let (home4, name4) = (home.clone(), name.clone());
+    let out = tokio::task::spawn_blocking(move || wizard(&home4, &["logout", &name4]))
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", said(&out));
+    let _ = std::fs::remove_dir_all(&home);
+}
