@@ -31,6 +31,7 @@ fn sample(name: &str, secrets: SecretStore) -> Profile {
         private_key_path: None,
         last_verified: None,
         secrets,
+        keychain: Some("kernel-keyring".into()),
     }
 }
 

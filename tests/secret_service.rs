@@ -82,6 +82,24 @@ async fn a_profile_kept_in_the_secret_service_is_read_by_the_next_process() {
         "another process reads the secrets back:\n{text}"
     );
     assert!(text.contains("secrets in the Secret Service"), "{text}");
+    // The profile keeps which keychain it was saved to; a run on another one says so.
+    let file = home.join("profiles").join(format!("{name}.toml"));
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert!(kept.contains("keychain = \"secret-service\""), "{kept}");
+    std::fs::write(
+        &file,
+        kept.replace("\"secret-service\"", "\"kernel-keyring\""),
+    )
+    .unwrap();
+    let (home5, name5) = (home.clone(), name.clone());
+    let moved = tokio::task::spawn_blocking(move || wizard(&home5, &["status", &name5]))
+        .await
+        .unwrap();
+    assert!(
+        said(&moved).contains("saved to the kernel-keyring store"),
+        "{}",
+        said(&moved)
+    );
     let (home4, name4) = (home.clone(), name.clone());
     let out = tokio::task::spawn_blocking(move || wizard(&home4, &["logout", &name4]))
         .await

@@ -12,7 +12,7 @@ use crate::commands::UsageError;
 use crate::commands::diagnosis_view::DiagnosisView;
 use crate::jwt::Signer;
 use crate::oauth::{Failure, OAuthClient, Tokens};
-use crate::profile::{self, Profile, SecretKind, Verification};
+use crate::profile::{self, Profile, SecretKind, SecretStore, Verification};
 use crate::recipe;
 use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::{Diagnosis, Phase, Window};
@@ -244,6 +244,19 @@ async fn fresh_token(
     }
 }
 
+/// Where the secrets are, and when the profile was saved to another keychain than this run
+/// uses (a desktop session then, a server now), that they are there and not here.
+fn store_said(profile: &Profile) -> String {
+    let now = profile.secrets.describe();
+    let current = profile::keychain().map(|k| k.id());
+    match (&profile.keychain, &profile.secrets) {
+        (Some(saved), SecretStore::Keychain) if Some(saved.as_str()) != current => {
+            format!("{now}; they were saved to the {saved} store, which this session doesn't reach")
+        }
+        _ => now,
+    }
+}
+
 fn finish(
     dir: &std::path::Path,
     profile: &mut Profile,
@@ -260,7 +273,7 @@ fn finish(
     ProfileStatus {
         profile: profile.name.clone(),
         ok,
-        secrets_store: Some(profile.secrets.describe()),
+        secrets_store: Some(store_said(profile)),
         checks,
         diagnosis: diagnosis.map(|d| DiagnosisView::new(&d, recipe)),
     }

@@ -4,7 +4,7 @@
 mod secrets;
 mod store;
 
-pub use secrets::{SecretKind, SecretStore, SecretsError};
+pub use secrets::{Keychain, SecretKind, SecretStore, SecretsError, keychain};
 pub use store::{Profile, ProfileError, Verification, check_name, delete, list, load, save};
 
 use std::path::{Path, PathBuf};
@@ -78,6 +78,10 @@ pub fn keep(
             ok: report.diagnosis.is_none(),
         }),
         secrets: store.clone(),
+        keychain: match store {
+            SecretStore::Keychain => secrets::keychain().map(|k| k.id().to_string()),
+            SecretStore::File(_) => None,
+        },
     };
     // Secrets first: a profile without its secrets would be useless, the reverse harmless.
     if let Some(secret) = &request.client_secret {

@@ -175,6 +175,16 @@ pub enum Keychain {
     KernelKeyring,
 }
 
+impl Keychain {
+    pub fn id(self) -> &'static str {
+        match self {
+            Keychain::Native => "native",
+            Keychain::SecretService => "secret-service",
+            Keychain::KernelKeyring => "kernel-keyring",
+        }
+    }
+}
+
 /// The keychain that works here, chosen once per process: on Linux the Secret Service where a
 /// session bus offers one, else the kernel keyring; None when none stores and returns a value.
 pub fn keychain() -> Option<Keychain> {

@@ -36,6 +36,10 @@ pub struct Profile {
     pub last_verified: Option<Verification>,
     /// Where this profile's secrets are.
     pub secrets: crate::profile::SecretStore,
+    /// Which keychain held them when saved (`secret-service`, `kernel-keyring`, `native`), so a
+    /// later run on another store can say why they are missing.
+    #[serde(default)]
+    pub keychain: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
