@@ -159,7 +159,7 @@ fn a_local_recipe_may_not_shadow_a_built_in_one() {
 }
 
 #[test]
-fn the_wizard_walks_a_local_recipe_to_connect() {
+fn the_wizard_walks_a_local_recipe_to_green() {
     let home = home("wizard");
     std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     let mut all = recipe::builtin().unwrap().to_vec();
@@ -181,6 +181,32 @@ fn the_wizard_walks_a_local_recipe_to_connect() {
         panic!("{cmds:?}")
     };
     assert_eq!(spec.recipe_id, "acme-etl");
+    let run = spec.run;
+    let summary = eca_wizard::wizard::Summary {
+        outcome: eca_wizard::connect::Outcome::Connected,
+        checks: vec![eca_wizard::verify::Check::passed(
+            "token",
+            "client credentials token obtained",
+        )],
+        diagnosis: None,
+        instance_url: Some("https://acme.my.salesforce.com".into()),
+        identity: None,
+        attempts: 1,
+    };
+    eca_wizard::wizard::update(
+        &mut m,
+        eca_wizard::wizard::Msg::ConnectFinished {
+            run,
+            summary: Box::new(summary),
+        },
+    );
+    assert_eq!(m.screen, Screen::Status);
+    press(&mut m, Key::Enter);
+    assert_eq!(
+        m.screen,
+        Screen::Done,
+        "a local recipe reaches the end like a built-in one"
+    );
     let _ = std::fs::remove_dir_all(&home);
 }
 
