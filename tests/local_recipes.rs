@@ -348,3 +348,13 @@ fn the_recipe_reference_in_docs_is_what_the_code_says() {
         }
     }
 }
+
+#[test]
+fn the_loader_names_the_nearest_key_with_its_line() {
+    let text = acme_etl().replacen("vendor = ", "vendorr = ", 1);
+    let error = recipe::parse("typo.toml", &text).unwrap_err().to_string();
+    assert!(
+        error.contains("did you mean 'vendor'") && error.contains("line "),
+        "{error}"
+    );
+}

@@ -89,6 +89,11 @@ pub fn lint(file: &str, text: &str) -> Vec<Problem> {
     problems
 }
 
+/// The first key-level problem of the file, if the line scan finds one.
+pub fn scan_first(text: &str) -> Option<Problem> {
+    scan(text).into_iter().next()
+}
+
 /// The line scan: tables, keys and fixed-set values, skipping multi-line strings and arrays.
 fn scan(text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();

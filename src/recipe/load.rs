@@ -25,8 +25,16 @@ const BUILTIN_FILES: &[(&str, &str)] = recipe_files![
 
 /// Parses and checks one recipe. `file` names it in error messages.
 pub fn parse(file: &str, text: &str) -> Result<Recipe, RecipeError> {
-    let recipe: Recipe =
-        toml::from_str(text).map_err(|e| RecipeError::new(file, e.message().to_string()))?;
+    let recipe: Recipe = toml::from_str(text).map_err(|e| {
+        // An unknown key or value gets the line and the nearest valid one, as `recipes check`
+        // reports it; anything else keeps the TOML reader's words.
+        match crate::recipe::lint::scan_first(text) {
+            Some(problem) => {
+                RecipeError::new(file, format!("line {}: {}", problem.line, problem.message))
+            }
+            None => RecipeError::new(file, e.message().to_string()),
+        }
+    })?;
     check_recipe(&recipe).map_err(|message| RecipeError::new(file, message))?;
     Ok(recipe)
 }
