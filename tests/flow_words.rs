@@ -43,13 +43,7 @@ fn connecting(recipe: &str) -> Model {
     let mut m = model();
     choose(&mut m, recipe);
     set_org(&mut m, "https://acme.my.salesforce.com");
-    for _ in 0..40 {
-        if !matches!(m.screen, Screen::Step(_)) {
-            break;
-        }
-        complete_step(&mut m);
-        fix_invalid_fields(&mut m);
-    }
+    walk_to_review(&mut m);
     press(&mut m, Key::Enter);
     assert_eq!(m.screen, Screen::Connect);
     m

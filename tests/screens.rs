@@ -12,7 +12,7 @@ use eca_wizard::connect::{Event, Outcome};
 use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
 use eca_wizard::salesforce::settings::SettingKey;
 use eca_wizard::verify::{Check, Identity};
-use eca_wizard::wizard::{Key, Model, Msg, Screen, Summary, update};
+use eca_wizard::wizard::{Key, Model, Msg, Summary, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -50,13 +50,7 @@ fn to_review(recipe: &str) -> Model {
     let mut m = model();
     choose(&mut m, recipe);
     set_org(&mut m, "https://acme.my.salesforce.com");
-    for _ in 0..40 {
-        if !matches!(m.screen, Screen::Step(_)) {
-            break;
-        }
-        complete_step(&mut m);
-    }
-    assert_eq!(m.screen, Screen::Review);
+    walk_to_review(&mut m);
     m
 }
 

@@ -115,13 +115,7 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 fn folder_dialog(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = 76.min(area.width.saturating_sub(2));
     let look = crate::ui::field::full_look(&model.folder, width.saturating_sub(2), true);
-    let height = (look.height() + 6).min(area.height.saturating_sub(2));
-    let [column] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [rect] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(column);
+    let rect = centered(area, width, look.height() + 6);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(" Write the metadata project ")
@@ -193,15 +187,21 @@ fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn dialog(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[Line], width: u16) {
+/// A box of at most `width` x `height` in the middle of `area`, a cell clear of its edges.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width.saturating_sub(2));
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let height = height.min(area.height.saturating_sub(2));
     let [column] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(area);
     let [rect] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(column);
+    rect
+}
+
+fn dialog(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: &[Line], width: u16) {
+    let rect = centered(area, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .title(title.to_string())

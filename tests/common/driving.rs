@@ -90,6 +90,7 @@ pub fn walk_to_review(model: &mut Model) -> Vec<Cmd> {
             break;
         }
         all.extend(complete_step(model));
+        fix_invalid_fields(model);
     }
     assert_eq!(
         model.screen,
