@@ -2,6 +2,8 @@
 //! handled here; each screen's keys live in its own module.
 
 mod connecting;
+mod files;
+mod review;
 mod setup;
 
 use crate::wizard::model::{Dialog, Model, Screen};
@@ -89,7 +91,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             field,
             path,
             result,
-        } => setup::file_inspected(model, field, path, result),
+        } => files::file_inspected(model, field, path, result),
         Msg::Terminating => quit(model),
     }
 }
@@ -100,7 +102,7 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
     }
     if let Some(dialog) = model.dialog {
         return match (dialog, key) {
-            (Dialog::MetadataFolder, key) => setup::folder_key(model, key),
+            (Dialog::MetadataFolder, key) => review::folder_key(model, key),
             (Dialog::ConfirmQuit, Key::Char('y' | 'Y') | Key::Enter) => quit(model),
             (Dialog::Help | Dialog::ConfirmQuit, _) => {
                 model.dialog = None;
@@ -126,7 +128,7 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
         Screen::Start => setup::start_key(model, key),
         Screen::Org => setup::org_key(model, key),
         Screen::Step(index) => setup::step_key(model, index, key),
-        Screen::Review => setup::review_key(model, key),
+        Screen::Review => review::review_key(model, key),
         Screen::Connect => connecting::connect_key(model, key),
         Screen::Status => connecting::status_key(model, key),
         Screen::Done => match key {

@@ -1,5 +1,5 @@
 //! The setup screens: choosing a recipe (or resuming), the org's login URL, the checklist
-//! steps with their fields, and the review before connecting.
+//! steps with their fields (the review and file reads have their own modules).
 
 use crate::recipe::{Role, StepKind, Validator};
 use crate::salesforce::Flow;
@@ -9,7 +9,7 @@ use crate::secret::Secret;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::model::{Model, Screen, Setup, StepMark};
 use crate::wizard::msg::{Cmd, Key};
-use crate::wizard::update::{connecting, scroll, toast};
+use crate::wizard::update::{connecting, files, scroll, toast};
 
 pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     let entries = model.start_entries();
@@ -320,7 +320,7 @@ fn keep_drafts(model: &mut Model) {
     }
 }
 
-fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
+pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     let app_name = app_name_input(model)
         .map(|i| i.value().to_string())
         .or_else(|| {
@@ -348,7 +348,7 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         model.focus = i;
         return Vec::new();
     }
-    if let Some(reading) = read_files_first(model) {
+    if let Some(reading) = files::read_files_first(model) {
         return reading;
     }
     let now = model.now_ms;
@@ -397,80 +397,6 @@ fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         enter_step(model, next);
     }
     cmds
-}
-
-/// A step with file fields confirms once their files were read and hold what they must: asks
-/// the runtime to read the ones not read yet (or changed), and says so. None when all are good.
-fn read_files_first(model: &mut Model) -> Option<Vec<Cmd>> {
-    let demo = model.demo.is_some();
-    let mut waiting = false;
-    let mut cmds = Vec::new();
-    for input in &model.inputs {
-        let (Some(kind), Some(field)) = (
-            input.validator.and_then(|v| v.file_kind()),
-            input.field_id.clone(),
-        ) else {
-            continue;
-        };
-        let path = input.value().trim().to_string();
-        let built_in = [
-            crate::wizard::DEMO_KEY_MARKER,
-            crate::wizard::DEMO_CERTIFICATE_MARKER,
-        ];
-        if (demo && built_in.contains(&path.as_str()))
-            || model.files_checked.get(&field) == Some(&path)
-        {
-            continue;
-        }
-        waiting = true;
-        if model.files_reading.insert(field.clone()) {
-            cmds.push(Cmd::InspectFile { field, path, kind });
-        }
-    }
-    if !waiting {
-        return None;
-    }
-    model.notes = vec!["Reading the file…".into()];
-    Some(cmds)
-}
-
-/// A file was read: a bad one puts its error on the field; when every file of the step is
-/// good, the step confirms.
-pub fn file_inspected(
-    model: &mut Model,
-    field: String,
-    path: String,
-    result: Result<Option<String>, String>,
-) -> Vec<Cmd> {
-    model.files_reading.remove(&field);
-    let Screen::Step(index) = model.screen else {
-        return Vec::new();
-    };
-    // An answer about a value since changed (or another step's) is ignored.
-    let Some(i) = model.inputs.iter().position(|input| {
-        input.field_id.as_deref() == Some(&field) && input.value().trim() == path
-    }) else {
-        return Vec::new();
-    };
-    match result {
-        Err(problem) => {
-            model.inputs[i].error = Some(problem);
-            model.focus = i;
-            model.notes.clear();
-            Vec::new()
-        }
-        Ok(note) => {
-            model.files_checked.insert(field, path);
-            let mut cmds = Vec::new();
-            if let Some(note) = note {
-                cmds.extend(toast(model, note));
-            }
-            if model.files_reading.is_empty() {
-                cmds.extend(confirm_step(model, index));
-            }
-            cmds
-        }
-    }
 }
 
 /// The last step before the credentials are copied: in Setup, the one that ends with Create.
@@ -523,73 +449,6 @@ fn copy_focused(model: &mut Model) -> Vec<Cmd> {
         ),
     ));
     cmds
-}
-
-pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    match key {
-        Key::Enter => connecting::start(model, false),
-        Key::Esc => {
-            let last = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len() - 1);
-            enter_step(model, last);
-            Vec::new()
-        }
-        Key::Char('e') => {
-            enter_step(model, 0);
-            Vec::new()
-        }
-        Key::Char('m') => {
-            let name = model
-                .setup
-                .as_ref()
-                .and_then(|s| s.answer_for(Role::ApiName).map(String::from))
-                .or_else(|| model.recipe().map(|r| r.id.clone()))
-                .unwrap_or_default();
-            let home = model.metadata_home.trim_end_matches(['/', '\\']);
-            let proposed = format!("{home}{}{name}-metadata", std::path::MAIN_SEPARATOR);
-            model.folder = FieldInput::plain(
-                "Folder",
-                "created for the project; an existing non-empty folder is refused",
-                None,
-                &proposed,
-            );
-            model.dialog = Some(crate::wizard::Dialog::MetadataFolder);
-            Vec::new()
-        }
-        key => {
-            scroll(model, key);
-            Vec::new()
-        }
-    }
-}
-
-/// The metadata prompt: enter writes the project into the folder, esc drops it.
-pub fn folder_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    match key {
-        Key::Esc => {
-            model.dialog = None;
-            Vec::new()
-        }
-        Key::Enter => {
-            let into = model.folder.value().trim().to_string();
-            if into.is_empty() {
-                model.folder.error = Some("Type the folder to write the project into".into());
-                return Vec::new();
-            }
-            model.dialog = None;
-            match model.setup.as_ref() {
-                Some(setup) => vec![Cmd::WriteMetadata {
-                    saved: setup.saved(0),
-                    into,
-                }],
-                None => Vec::new(),
-            }
-        }
-        key => {
-            model.folder.key(key);
-            model.folder.error = None;
-            Vec::new()
-        }
-    }
 }
 
 /// Demo: the emulator now has the app; its key and secret are "copied" into the setup.

@@ -1,0 +1,81 @@
+//! File fields (a certificate, a private key): the core does no I/O, so confirming such a step
+//! asks the runtime to read the files, and the step confirms when they come back good.
+
+use crate::wizard::model::{Model, Screen};
+use crate::wizard::msg::Cmd;
+use crate::wizard::update::setup::confirm_step;
+use crate::wizard::update::toast;
+
+/// A step with file fields confirms once their files were read and hold what they must: asks
+/// the runtime to read the ones not read yet (or changed), and says so. None when all are good.
+pub(super) fn read_files_first(model: &mut Model) -> Option<Vec<Cmd>> {
+    let demo = model.demo.is_some();
+    let mut waiting = false;
+    let mut cmds = Vec::new();
+    for input in &model.inputs {
+        let (Some(kind), Some(field)) = (
+            input.validator.and_then(|v| v.file_kind()),
+            input.field_id.clone(),
+        ) else {
+            continue;
+        };
+        let path = input.value().trim().to_string();
+        let built_in = [
+            crate::wizard::DEMO_KEY_MARKER,
+            crate::wizard::DEMO_CERTIFICATE_MARKER,
+        ];
+        if (demo && built_in.contains(&path.as_str()))
+            || model.files_checked.get(&field) == Some(&path)
+        {
+            continue;
+        }
+        waiting = true;
+        if model.files_reading.insert(field.clone()) {
+            cmds.push(Cmd::InspectFile { field, path, kind });
+        }
+    }
+    if !waiting {
+        return None;
+    }
+    model.notes = vec!["Reading the file…".into()];
+    Some(cmds)
+}
+
+/// A file was read: a bad one puts its error on the field; when every file of the step is
+/// good, the step confirms.
+pub fn file_inspected(
+    model: &mut Model,
+    field: String,
+    path: String,
+    result: Result<Option<String>, String>,
+) -> Vec<Cmd> {
+    model.files_reading.remove(&field);
+    let Screen::Step(index) = model.screen else {
+        return Vec::new();
+    };
+    // An answer about a value since changed (or another step's) is ignored.
+    let Some(i) = model.inputs.iter().position(|input| {
+        input.field_id.as_deref() == Some(&field) && input.value().trim() == path
+    }) else {
+        return Vec::new();
+    };
+    match result {
+        Err(problem) => {
+            model.inputs[i].error = Some(problem);
+            model.focus = i;
+            model.notes.clear();
+            Vec::new()
+        }
+        Ok(note) => {
+            model.files_checked.insert(field, path);
+            let mut cmds = Vec::new();
+            if let Some(note) = note {
+                cmds.extend(toast(model, note));
+            }
+            if model.files_reading.is_empty() {
+                cmds.extend(confirm_step(model, index));
+            }
+            cmds
+        }
+    }
+}
