@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;
 
 use common::*;
+use eca_wizard::emulator::Emulator;
 
 /// Everything any command printed in this file, scanned at the end of each test.
 static PRINTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -68,9 +69,8 @@ async fn run_async(mut command: Command) -> Output {
     output
 }
 
-#[tokio::test]
-async fn client_credentials_json_and_exit_codes() {
-    let emulator = start();
+/// `connect --flow client-credentials --json` against the emulator's My Domain, with `extra`.
+async fn client_credentials(emulator: &Emulator, secret: &str, extra: &[&str]) -> Output {
     let mut command = wizard();
     command
         .args([
@@ -83,8 +83,15 @@ async fn client_credentials_json_and_exit_codes() {
             "client-credentials",
             "--json",
         ])
-        .env("ECA_WIZARD_CLIENT_SECRET", SECRET);
-    let output = run_async(command).await;
+        .args(extra)
+        .env("ECA_WIZARD_CLIENT_SECRET", secret);
+    run_async(command).await
+}
+
+#[tokio::test]
+async fn client_credentials_json_and_exit_codes() {
+    let emulator = start();
+    let output = client_credentials(&emulator, SECRET, &[]).await;
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -126,22 +133,12 @@ async fn client_credentials_json_and_exit_codes() {
     assert_eq!(report["warnings"], serde_json::json!([]));
 
     // Tokens for someone else than the integration user: connected, with a warning to read.
-    let mut other_user = wizard();
-    other_user
-        .args([
-            "connect",
-            "--login-url",
-            emulator.my_domain_url(),
-            "--client-id",
-            KEY,
-            "--flow",
-            "client-credentials",
-            "--username",
-            "someone.else@acme.example",
-            "--json",
-        ])
-        .env("ECA_WIZARD_CLIENT_SECRET", SECRET);
-    let output = run_async(other_user).await;
+    let output = client_credentials(
+        &emulator,
+        SECRET,
+        &["--username", "someone.else@acme.example"],
+    )
+    .await;
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -160,22 +157,12 @@ async fn client_credentials_json_and_exit_codes() {
         "{report}"
     );
 
-    let mut wrong = wizard();
-    wrong
-        .args([
-            "connect",
-            "--login-url",
-            emulator.my_domain_url(),
-            "--client-id",
-            KEY,
-            "--flow",
-            "client-credentials",
-            "--json",
-            "--recipe",
-            "service-board-sync",
-        ])
-        .env("ECA_WIZARD_CLIENT_SECRET", "not-the-secret-at-all");
-    let output = run_async(wrong).await;
+    let output = client_credentials(
+        &emulator,
+        "not-the-secret-at-all",
+        &["--recipe", "service-board-sync"],
+    )
+    .await;
     assert_eq!(output.status.code(), Some(3));
     let report = json_of(&output);
     assert_eq!(report["outcome"], "misconfigured");

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 
 use common::driving::*;
 use common::*;
+use eca_wizard::emulator::Emulator;
 use eca_wizard::recipe::{self, Recipe};
 use eca_wizard::wizard::{Cmd, Key, Model, Screen};
 
@@ -40,6 +41,34 @@ fn wizard(home: &PathBuf, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `connect ... --json` against the emulator's My Domain with the test key, off the async
+/// runtime (the emulator answers on it); returns the JSON report.
+async fn connect_json(
+    home: &std::path::Path,
+    emulator: &Emulator,
+    extra: &[&str],
+) -> serde_json::Value {
+    let mut args: Vec<String> = [
+        "connect",
+        "--login-url",
+        emulator.my_domain_url(),
+        "--client-id",
+        KEY,
+        "--json",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let home = home.to_path_buf();
+    let output = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        wizard(&home, &args)
+    })
+    .await
+    .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)))
+}
+
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
@@ -66,27 +95,7 @@ async fn a_recipe_in_the_data_folder_is_listed_and_connects() {
     );
 
     let emulator = start();
-    let base = emulator.my_domain_url().to_string();
-    let home_for_task = home.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        wizard(
-            &home_for_task,
-            &[
-                "connect",
-                "--login-url",
-                &base,
-                "--client-id",
-                KEY,
-                "--recipe",
-                "acme-etl",
-                "--json",
-            ],
-        )
-    })
-    .await
-    .unwrap();
-    let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)));
+    let report = connect_json(&home, &emulator, &["--recipe", "acme-etl"]).await;
     assert_eq!(report["outcome"], "connected", "{report}");
     let _ = std::fs::remove_dir_all(&home);
 }
@@ -97,28 +106,8 @@ async fn a_recipe_file_stands_for_recipe() {
     let file = home.join("acme-etl.toml");
     std::fs::write(&file, acme_etl()).unwrap();
     let emulator = start();
-    let base = emulator.my_domain_url().to_string();
     let path = file.display().to_string();
-    let home_for_task = home.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        wizard(
-            &home_for_task,
-            &[
-                "connect",
-                "--recipe-file",
-                &path,
-                "--login-url",
-                &base,
-                "--client-id",
-                KEY,
-                "--json",
-            ],
-        )
-    })
-    .await
-    .unwrap();
-    let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)));
+    let report = connect_json(&home, &emulator, &["--recipe-file", &path]).await;
     // The file's flow applies: client credentials, no browser.
     assert_eq!(report["outcome"], "connected", "{report}");
     assert!(

@@ -3,7 +3,6 @@
 //! is listed here (the handlers sit beside it in `update/`). Entries come most useful first; the
 //! footer drops from the end when the terminal is narrow, but never drops a `keep` entry.
 
-use crate::connect::Outcome;
 use crate::salesforce::Flow;
 use crate::wizard::model::{Dialog, Model, Screen, StepMark};
 use crate::wizard::msg::Key;
@@ -381,12 +380,8 @@ fn status(model: &Model) -> Vec<KeyHelp> {
             ),
         ];
     }
-    let connected = model
-        .summary
-        .as_ref()
-        .is_some_and(|s| s.outcome == Outcome::Connected);
     let mut keys = Vec::new();
-    if connected {
+    if model.connected() {
         keys.push(entry(
             &[Key::Enter],
             "enter",
@@ -409,12 +404,7 @@ fn status(model: &Model) -> Vec<KeyHelp> {
             ));
         }
         keys.push(entry(&[Key::Char('r')], "r", "reconnect", "connect again"));
-        let others = model
-            .summary
-            .as_ref()
-            .and_then(|s| s.diagnosis.as_ref())
-            .is_some_and(|d| !d.others.is_empty());
-        if others {
+        if model.has_other_causes() {
             keys.push(entry(
                 &[Key::Char('o')],
                 "o",

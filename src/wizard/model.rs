@@ -242,6 +242,21 @@ impl Model {
         self.setup.as_ref().map(|s| s.recipe)
     }
 
+    /// The last connect ended connected (with or without warnings).
+    pub fn connected(&self) -> bool {
+        self.summary
+            .as_ref()
+            .is_some_and(|s| s.outcome == crate::connect::Outcome::Connected)
+    }
+
+    /// The last connect's diagnosis has other possible causes to show.
+    pub fn has_other_causes(&self) -> bool {
+        self.summary
+            .as_ref()
+            .and_then(|s| s.diagnosis.as_ref())
+            .is_some_and(|d| !d.others.is_empty())
+    }
+
     /// How many entries the start screen lists (saved setups first).
     pub fn start_entries(&self) -> usize {
         self.recipes.len() + self.progress.saved.len()

@@ -256,15 +256,7 @@ pub fn paste(model: &mut Model, text: &str) {
 }
 
 pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    let connected = model
-        .summary
-        .as_ref()
-        .is_some_and(|s| s.outcome == Outcome::Connected);
-    let others = model
-        .summary
-        .as_ref()
-        .and_then(|s| s.diagnosis.as_ref())
-        .is_some_and(|d| !d.others.is_empty());
+    let (connected, others) = (model.connected(), model.has_other_causes());
     let running = model.connect.running;
     match key {
         Key::Enter if connected && !running => {
