@@ -359,3 +359,45 @@ async fn every_demo_fault_goes_to_green_with_f_and_enter() {
         assert_eq!(model.summary.unwrap().outcome, Outcome::Connected, "{name}");
     }
 }
+
+/// A certificate field read by the real runtime: a missing file, then a private key where the
+/// certificate belongs, each refused on the field with what to do; the demo's built-in one passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runtime_reads_a_certificate_field_and_refuses_wrong_files() {
+    let dir = temp("pem-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("server.key");
+    std::fs::write(&key_file, eca_wizard::emulator::org::DEMO_JWT_KEY).unwrap();
+    let mut harness = Harness::start(1, temp("pem-home"), temp("pem-out"));
+    choose(&mut harness, 4).await; // Lightning Out: JWT bearer, with a certificate step
+    harness.enter_until(&["Certificate file"], MINUTE).await;
+    let missing = dir.join("no-such.crt").display().to_string();
+    for (path, says) in [
+        (missing.as_str(), "Can't open"),
+        (key_file.to_str().unwrap(), "is a private key"),
+    ] {
+        harness.key(Key::Ctrl('u'));
+        harness.key(Key::Ctrl('k'));
+        harness.type_text(path);
+        harness.key(Key::Enter);
+        let screen = harness.wait_for(says, MINUTE).await;
+        assert!(
+            screen.contains("Certificate file"),
+            "still on the step:\n{screen}"
+        );
+    }
+    harness.key(Key::Ctrl('u'));
+    harness.key(Key::Ctrl('k'));
+    harness.type_text(eca_wizard::wizard::DEMO_CERTIFICATE_MARKER);
+    harness.key(Key::Enter);
+    let model = harness.quit().await;
+    let setup = model.setup.unwrap();
+    let step = setup
+        .recipe
+        .steps
+        .iter()
+        .position(|s| s.fields.iter().any(|f| f.id == "certificate_path"))
+        .unwrap();
+    assert_eq!(setup.marks[step], eca_wizard::wizard::StepMark::Done);
+    let _ = std::fs::remove_dir_all(&dir);
+}
