@@ -247,9 +247,19 @@ pub struct EmulatorArgs {
     /// Port for the host that plays the org's My Domain (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     pub my_domain_port: u16,
+    /// Port for the host that plays api.salesforce.com, the hosted MCP servers (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub mcp_port: u16,
     /// An org file (TOML) instead of the built-in demo org
     #[arg(long, value_name = "FILE")]
     pub org: Option<std::path::PathBuf>,
+    /// Start with the standard MCP servers inactive, as Salesforce ships them
+    #[arg(long)]
+    pub mcp_server_inactive: bool,
+    /// How the MCP discovery documents are served: absent, rfc (as RFC 9728/8414 say), or
+    /// salesforce (as Salesforce served them in 2026, quirks included; the default)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mcp_metadata: Option<crate::emulator::org::McpMetadata>,
     /// Seconds a new or edited app answers as "not propagated yet"
     #[arg(long, value_name = "SECS")]
     pub propagation_delay: Option<u64>,

@@ -74,7 +74,20 @@ impl Signer {
             Some(kid) => serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": kid}),
             None => serde_json::json!({"alg": "RS256", "typ": "JWT"}),
         };
-        let signing_input = format!("{}.{}", b64_json(&header)?, b64_json(claims)?);
+        self.sign_with_header(&header, claims)
+    }
+
+    /// Signs with a header of the caller's (it must say `alg: RS256`), for tokens whose
+    /// header carries more than `kid` (Salesforce's JWT access tokens).
+    pub fn sign_with_header(
+        &self,
+        header: &serde_json::Value,
+        claims: &impl Serialize,
+    ) -> Result<String, JwtError> {
+        if header.get("alg").and_then(|a| a.as_str()) != Some("RS256") {
+            return Err(JwtError::Algorithm);
+        }
+        let signing_input = format!("{}.{}", b64_json(header)?, b64_json(claims)?);
         let mut signature = vec![0; self.key.public().modulus_len()];
         self.key
             .sign(
@@ -88,6 +101,11 @@ impl Signer {
             "{signing_input}.{}",
             URL_SAFE_NO_PAD.encode(signature)
         ))
+    }
+
+    /// The public key as PKCS#1 DER, what `verify` takes.
+    pub fn public_key_der(&self) -> Vec<u8> {
+        self.key.public().as_ref().to_vec()
     }
 
     /// The public key as a JWK (`kty`, `n`, `e`), for a JWKS endpoint.
@@ -179,6 +197,12 @@ pub fn verify<C: DeserializeOwned>(token: &str, rsa_public_key: &[u8]) -> Result
         .verify(signing_input.as_bytes(), &signature)
         .map_err(|_| JwtError::Signature)?;
     decode_json(claims)
+}
+
+/// Reads a token's header without checking the signature (to tell a JWT access token's kind).
+pub fn peek_header(token: &str) -> Result<serde_json::Value, JwtError> {
+    let header = token.split('.').next().ok_or(JwtError::Malformed)?;
+    decode_json(header)
 }
 
 /// Reads a token's claims without checking the signature (to find which key to check with).

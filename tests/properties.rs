@@ -113,5 +113,6 @@ proptest! {
 }
 
 thread_local! {
-    static EMULATOR: std::rc::Rc<Emulator> = std::rc::Rc::new(Emulator::start(eca_wizard::emulator::Config { org: Org::demo(), login_port: 0, my_domain_port: 0, auto_approve: true }).unwrap());
+    static EMULATOR: std::rc::Rc<Emulator> = std::rc::Rc::new(Emulator::start(eca_wizard::emulator::Config { org: Org::demo(), login_port: 0, my_domain_port: 0,
+        mcp_port: 0, auto_approve: true }).unwrap());
 }

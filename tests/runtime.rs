@@ -42,6 +42,7 @@ impl Harness {
             org,
             login_port: 0,
             my_domain_port: 0,
+            mcp_port: 0,
             auto_approve: true,
         })
         .unwrap();

@@ -20,12 +20,19 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
     if let Some(delay) = args.propagation_delay {
         org.propagation_delay_secs = delay;
     }
+    if args.mcp_server_inactive {
+        org.mcp_servers.iter_mut().for_each(|s| s.active = false);
+    }
+    if let Some(mode) = args.mcp_metadata {
+        org.mcp_metadata = mode;
+    }
     let summary = Summary::of(&org);
     let stop = StopSignals::listen()?;
     let emulator = Emulator::start(Config {
         org,
         login_port: args.port,
         my_domain_port: args.my_domain_port,
+        mcp_port: args.mcp_port,
         auto_approve: args.auto_approve,
     })?;
     let stdout = std::io::stdout();
@@ -34,6 +41,7 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
         let line = json!({
             "login_url": emulator.login_url(),
             "my_domain_url": emulator.my_domain_url(),
+            "mcp_url": emulator.mcp_url(),
             "client_id": summary.client_id,
             "client_secret": summary.client_secret,
             "username": summary.username,
@@ -47,6 +55,7 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
         )?;
         writeln!(out, "  login host:    {}", emulator.login_url())?;
         writeln!(out, "  My Domain:     {}", emulator.my_domain_url())?;
+        writeln!(out, "  MCP host:      {}", emulator.mcp_url())?;
         writeln!(out, "  consumer key:  {}", summary.client_id)?;
         writeln!(out, "  username:      {}", summary.username)?;
         let mode = if args.auto_approve {

@@ -42,6 +42,7 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         org,
         login_port: 0,
         my_domain_port: 0,
+        mcp_port: 0,
         auto_approve: args.auto_approve,
     })?;
     let recipes = recipe::known()?;

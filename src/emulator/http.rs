@@ -15,6 +15,8 @@ pub enum HostRole {
     Login,
     /// Plays the org's My Domain.
     MyDomain,
+    /// Plays `api.salesforce.com`, where the hosted MCP servers are.
+    Mcp,
 }
 
 #[derive(Debug, Clone)]
@@ -256,7 +258,8 @@ impl Reply {
         if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&self.body) {
             let code = value
                 .get("error")
-                .or_else(|| value.get(0).and_then(|v| v.get("errorCode")));
+                .or_else(|| value.get(0).and_then(|v| v.get("errorCode")))
+                .or_else(|| value.pointer("/errors/0/message"));
             return code.and_then(|c| c.as_str()).map(String::from);
         }
         let text = String::from_utf8_lossy(&self.body);

@@ -233,7 +233,7 @@ fn form_error(error: OAuthError) -> Reply {
 /// OpenID discovery, on whichever host is asked, with that host's endpoints.
 pub fn discovery(ctx: &Ctx) -> Reply {
     let base = match ctx.host {
-        HostRole::Login => &ctx.urls.login,
+        HostRole::Login | HostRole::Mcp => &ctx.urls.login,
         HostRole::MyDomain => &ctx.urls.my_domain,
     };
     Reply::json(

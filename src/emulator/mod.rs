@@ -1,6 +1,6 @@
 //! A local Salesforce for tests and demos: an org with users and External Client Apps, served
-//! over real HTTP on two loopback ports (one plays `login.salesforce.com`, one the org's My
-//! Domain), enforcing Salesforce's OAuth rules and answering with its exact bodies.
+//! over real HTTP on three loopback ports (one plays `login.salesforce.com`, one the org's My
+//! Domain, one `api.salesforce.com` with the hosted MCP servers), enforcing Salesforce's OAuth rules and answering with its exact bodies.
 //!
 //! ```no_run
 //! # fn main() -> anyhow::Result<()> {
@@ -9,10 +9,12 @@
 //! # Ok(()) }
 //! ```
 
+mod access_jwt;
 mod authorize;
 mod http;
 mod identity;
 pub mod ids;
+mod mcp;
 mod objects;
 pub mod org;
 mod pages;
@@ -45,6 +47,7 @@ pub struct Config {
     /// 0 picks a free port.
     pub login_port: u16,
     pub my_domain_port: u16,
+    pub mcp_port: u16,
     /// Authorize is a pure redirect chain for the org's auto-approve user: no pages.
     pub auto_approve: bool,
 }
@@ -55,16 +58,19 @@ impl Default for Config {
             org: Org::demo(),
             login_port: 0,
             my_domain_port: 0,
+            mcp_port: 0,
             auto_approve: true,
         }
     }
 }
 
-/// The two base URLs the emulator answers on.
+/// The three base URLs the emulator answers on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Urls {
     pub login: String,
     pub my_domain: String,
+    /// Plays `https://api.salesforce.com`.
+    pub mcp: String,
 }
 
 impl Urls {
@@ -135,6 +141,9 @@ impl Shared {
 }
 
 fn route(ctx: &mut Ctx, req: &Req) -> Reply {
+    if req.host == HostRole::Mcp {
+        return mcp::handle(ctx, req);
+    }
     let path = req.path.as_str();
     match path {
         "/services/oauth2/authorize" => authorize::handle(ctx, req),
@@ -143,10 +152,16 @@ fn route(ctx: &mut Ctx, req: &Req) -> Reply {
         "/services/oauth2/introspect" => identity::introspect(ctx, req),
         "/services/oauth2/userinfo" => identity::userinfo(ctx, req),
         "/.well-known/openid-configuration" => identity::discovery(ctx),
-        "/id/keys" => Reply::json(
-            200,
-            &serde_json::json!({"keys": [ctx.signer.public_jwk(ID_TOKEN_KID)]}),
-        ),
+        "/.well-known/oauth-authorization-server" => mcp::authorization_server(ctx),
+        // One key signs id_tokens and JWT access tokens; each kid names it.
+        "/id/keys" => {
+            let access_kid = access_jwt::kid(&ctx.store.org.org_id);
+            let keys = [
+                ctx.signer.public_jwk(ID_TOKEN_KID),
+                ctx.signer.public_jwk(&access_kid),
+            ];
+            Reply::json(200, &serde_json::json!({ "keys": keys }))
+        }
         "/" => pages::home(ctx),
         _ if path.starts_with("/id/") => identity::identity(ctx, req),
         _ if path == "/services/data" || path.starts_with("/services/data/") => {
@@ -205,9 +220,11 @@ impl Emulator {
         // listeners become tokio's inside the runtime.
         let (login, login_addr) = server::bind(config.login_port)?;
         let (my_domain, my_domain_addr) = server::bind(config.my_domain_port)?;
+        let (mcp, mcp_addr) = server::bind(config.mcp_port)?;
         let urls = Urls {
             login: format!("http://{login_addr}"),
             my_domain: format!("http://{my_domain_addr}"),
+            mcp: format!("http://{mcp_addr}"),
         };
         let clock = AtomicI64::new(0);
         let shared = Arc::new(Shared {
@@ -234,8 +251,9 @@ impl Emulator {
             my_domain,
             HostRole::MyDomain,
             shared.clone(),
-            stop_rx,
+            stop_rx.clone(),
         ));
+        runtime.spawn(server::serve(mcp, HostRole::Mcp, shared.clone(), stop_rx));
         Ok(Emulator {
             shared,
             stop,
@@ -251,6 +269,37 @@ impl Emulator {
     /// The base URL playing the org's My Domain (`instance_url` in token responses).
     pub fn my_domain_url(&self) -> &str {
         &self.shared.urls.my_domain
+    }
+
+    /// The base URL playing `https://api.salesforce.com` (hosted MCP servers).
+    pub fn mcp_url(&self) -> &str {
+        &self.shared.urls.mcp
+    }
+
+    /// A standard server's URL on the emulator, e.g. for `platform/sobject-all`.
+    pub fn mcp_server_url(&self, server: &str) -> String {
+        format!(
+            "{}{}{server}",
+            self.mcp_url(),
+            crate::salesforce::mcp::PATH_PREFIX
+        )
+    }
+
+    /// Activates or deactivates an MCP server (Setup > MCP Servers), at once.
+    pub fn set_mcp_server_active(&self, name: &str, active: bool) {
+        let mut store = self.shared.store();
+        match store.org.mcp_servers.iter_mut().find(|s| s.name == name) {
+            Some(server) => server.active = active,
+            None => store.org.mcp_servers.push(org::McpServer {
+                name: name.to_string(),
+                active,
+            }),
+        }
+    }
+
+    /// How the discovery documents are served.
+    pub fn set_mcp_metadata(&self, mode: org::McpMetadata) {
+        self.shared.store().org.mcp_metadata = mode;
     }
 
     /// A copy of the org as configured (apps as last put).

@@ -33,6 +33,50 @@ pub struct Org {
     pub users: Vec<User>,
     #[serde(default)]
     pub apps: Vec<App>,
+    /// The hosted MCP servers of Setup > MCP Servers, with whether each is active.
+    #[serde(default = "McpServer::standard")]
+    pub mcp_servers: Vec<McpServer>,
+    /// How the MCP host and the login host serve their discovery documents.
+    #[serde(default)]
+    pub mcp_metadata: McpMetadata,
+}
+
+/// A hosted MCP server as Setup > MCP Servers lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpServer {
+    /// With its prefix: `platform/sobject-all`.
+    pub name: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+impl McpServer {
+    /// The standard servers, active (Salesforce ships them inactive; an org file or
+    /// `--mcp-server-inactive` plays that).
+    pub fn standard() -> Vec<McpServer> {
+        crate::salesforce::mcp::STANDARD_SERVERS
+            .iter()
+            .map(|s| McpServer {
+                name: s.name.to_string(),
+                active: true,
+            })
+            .collect()
+    }
+}
+
+/// The protected-resource (RFC 9728) and authorization-server (RFC 8414) metadata.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum McpMetadata {
+    /// None served (what users saw in March 2026, mcp-hosted#24).
+    Absent,
+    /// As the RFCs say: the issuer is the host that serves the document.
+    Rfc,
+    /// As Salesforce served them in 2026: issuer `https://login.salesforce.com` whatever the
+    /// host (mcp-hosted#44), beta scopes listed, no `registration_endpoint` (file 62074320836).
+    #[default]
+    Salesforce,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -120,6 +164,9 @@ pub struct App {
     pub refresh_token_rotation: bool,
     #[serde(default)]
     pub introspect_all_tokens: bool,
+    /// "Issue JSON Web Token (JWT)-based access tokens for named users" (isNamedUserJwtEnabled).
+    #[serde(default)]
+    pub named_user_jwt: bool,
     #[serde(default)]
     pub policies: Policies,
 }
@@ -271,6 +318,8 @@ impl Org {
             auto_approve_user: Some(DEMO_INTEGRATION_USER.into()),
             users: vec![integration, admin],
             apps: vec![App::demo()],
+            mcp_servers: McpServer::standard(),
+            mcp_metadata: McpMetadata::default(),
         }
     }
 
@@ -317,6 +366,11 @@ impl Org {
             .find(|u| u.username.eq_ignore_ascii_case(username))
     }
 
+    /// Whether the server exists and is active.
+    pub fn mcp_server_active(&self, name: &str) -> bool {
+        self.mcp_servers.iter().any(|s| s.name == name && s.active)
+    }
+
     pub fn user_by_id(&self, id: &str) -> Option<&User> {
         self.users
             .iter()
@@ -354,6 +408,7 @@ impl App {
             require_pkce: true,
             refresh_token_rotation: false,
             introspect_all_tokens: false,
+            named_user_jwt: false,
             policies: Policies {
                 permitted_users: PermittedUsers::AllSelfAuthorized,
                 permission_sets: vec!["ECA_Wizard_Integration".into()],

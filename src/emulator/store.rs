@@ -50,6 +50,13 @@ pub struct RefreshToken {
     pub issued_ms: u64,
 }
 
+/// An MCP session opened by `initialize`.
+#[derive(Debug, Clone)]
+pub struct McpSession {
+    pub user_id: String,
+    pub server: String,
+}
+
 /// One request as the log keeps it: no query values, no bodies, no tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogEntry {
@@ -73,6 +80,8 @@ pub struct Store {
     pub approvals: HashSet<(String, String)>,
     /// Browser session cookie -> user id.
     pub sessions: HashMap<String, String>,
+    /// `Mcp-Session-Id` -> session.
+    pub mcp_sessions: HashMap<String, McpSession>,
     logins: HashMap<String, VecDeque<u64>>,
     pub log: Vec<LogEntry>,
     pub api_requests: u64,
@@ -105,6 +114,7 @@ impl Store {
             refresh: HashMap::new(),
             approvals: HashSet::new(),
             sessions: HashMap::new(),
+            mcp_sessions: HashMap::new(),
             logins: HashMap::new(),
             log: Vec::new(),
             api_requests: 0,

@@ -6,10 +6,10 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ring::{digest, hmac};
 use serde::Deserialize;
 
-use crate::emulator::Ctx;
 use crate::emulator::http::{HostRole, Reply, Req, first};
 use crate::emulator::org::{App, PermittedUsers, RefreshTokenPolicy, User, constant_eq};
 use crate::emulator::store::CODE_TTL_MS;
+use crate::emulator::{Ctx, access_jwt};
 use crate::jwt;
 use crate::salesforce::oauth_errors::{self as err, OAuthError};
 
@@ -101,6 +101,7 @@ fn authorization_code(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
     let (access, refresh) =
         ctx.store
             .issue(&app.api_name, &user.id, &code.scopes, with_refresh, now);
+    let access = named_user_token(ctx, &app, access, &code.scopes);
     Ok(token_reply(
         ctx,
         &app,
@@ -170,6 +171,7 @@ fn refresh_token(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
                 .issue_access(&app.api_name, &user.id, &stored.scopes, Some(token), now);
         (access, None)
     };
+    let access = named_user_token(ctx, &app, access, &stored.scopes);
     Ok(token_reply(
         ctx,
         &app,
@@ -214,7 +216,7 @@ fn client_credentials(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
     if scopes.is_empty() {
         return Err(err::NO_VALID_SCOPES);
     }
-    app_token(ctx, &app, &user, &scopes)
+    app_token(ctx, &app, &user, &scopes, false)
 }
 
 #[derive(Deserialize)]
@@ -299,16 +301,27 @@ fn jwt_bearer(ctx: &mut Ctx, form: &Form) -> Outcome {
         .filter(|s| !is_refresh_scope(s))
         .cloned()
         .collect();
-    app_token(ctx, &app, &user, &scopes)
+    app_token(ctx, &app, &user, &scopes, true)
 }
 
 /// A token for the app itself acting as `user` (client credentials, JWT bearer): no refresh
 /// token and no id_token.
-fn app_token(ctx: &mut Ctx, app: &App, user: &User, scopes: &[String]) -> Outcome {
+fn app_token(
+    ctx: &mut Ctx,
+    app: &App,
+    user: &User,
+    scopes: &[String],
+    named_user: bool,
+) -> Outcome {
     count_login(ctx, user)?;
     let (access, _) = ctx
         .store
         .issue(&app.api_name, &user.id, scopes, false, ctx.now);
+    let access = if named_user {
+        named_user_token(ctx, app, access, scopes)
+    } else {
+        access
+    };
     Ok(token_reply(
         ctx,
         app,
@@ -318,6 +331,16 @@ fn app_token(ctx: &mut Ctx, app: &App, user: &User, scopes: &[String]) -> Outcom
         scopes,
         IdToken::Never,
     ))
+}
+
+/// The opaque token as issued, or the JWT that replaces it when the app issues JWT-based
+/// access tokens for named users.
+fn named_user_token(ctx: &mut Ctx, app: &App, opaque: String, scopes: &[String]) -> String {
+    if access_jwt::wanted(app, scopes) {
+        access_jwt::mint(ctx, app, &opaque).unwrap_or(opaque)
+    } else {
+        opaque
+    }
 }
 
 fn active_user(ctx: &Ctx, user_id: &str) -> Result<User, OAuthError> {

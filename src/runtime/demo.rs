@@ -183,6 +183,7 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
         require_pkce: checked(SettingKey::RequirePkce),
         refresh_token_rotation: checked(SettingKey::RefreshTokenRotation),
         introspect_all_tokens: checked(SettingKey::IntrospectAllTokens),
+        named_user_jwt: checked(SettingKey::NamedUserJwt),
         policies: Policies {
             permitted_users: if admin_approved {
                 PermittedUsers::AdminApprovedPreAuthorized

@@ -25,6 +25,7 @@ pub fn start_with(org: Org, auto_approve: bool) -> Emulator {
         org,
         login_port: 0,
         my_domain_port: 0,
+        mcp_port: 0,
         auto_approve,
     })
     .expect("starts")
