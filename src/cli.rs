@@ -221,6 +221,10 @@ pub struct ConnectArgs {
     /// JWT bearer: the private key (PEM, PKCS#8) matching the app's certificate
     #[arg(long, value_name = "FILE")]
     pub private_key: Option<std::path::PathBuf>,
+    /// MCP recipes: the hosted MCP server to verify (default: the recipe's server for the
+    /// login's org, e.g. https://api.salesforce.com/platform/mcp/v1/platform/sobject-reads)
+    #[arg(long, value_name = "URL")]
+    pub mcp_url: Option<String>,
     /// Print one JSON object on stdout (never a secret)
     #[arg(long)]
     pub json: bool,

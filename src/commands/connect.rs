@@ -81,6 +81,7 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
         eprintln!("note: removed the spaces around the consumer key");
     }
     let callback_urls = callback_urls(args, recipe, flow)?;
+    let mcp_url = mcp_url(args.mcp_url.as_deref(), recipe, &login.host)?;
     let browser = choose_browser(args.no_browser);
     let request = Request {
         recipe: recipe.clone(),
@@ -100,6 +101,7 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
         expected_username: args.username.clone(),
         recheck_for: Duration::ZERO,
         retry_now: None,
+        mcp_url,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -344,6 +346,38 @@ impl<'a> JsonReport<'a> {
 }
 
 /// The loopback callbacks to listen on: the recipe's and the given ones, or the one
+/// The MCP server to verify against (MCP recipes only): `--mcp-url`, else the recipe's server
+/// in the URL form of the login's org. The emulator's MCP host can't be guessed: nothing is
+/// sent to api.salesforce.com for a login that went to loopback.
+fn mcp_url(
+    given: Option<&str>,
+    recipe: &recipe::Recipe,
+    login: &crate::salesforce::hosts::LoginHost,
+) -> Result<Option<String>, UsageError> {
+    use crate::salesforce::mcp;
+    if !recipe.is_mcp() {
+        return Ok(None);
+    }
+    if let Some(url) = given {
+        let parsed =
+            mcp::parse_server_url(url).map_err(|e| UsageError(format!("--mcp-url: {e}")))?;
+        return Ok(Some(parsed.url()));
+    }
+    if matches!(login.kind(), crate::salesforce::hosts::HostKind::Loopback) {
+        return Err(UsageError(
+            "--mcp-url: a login on loopback (the emulator) needs its MCP host's URL; `eca-wizard emulator --print-json` prints it as mcp_url".into(),
+        ));
+    }
+    let server = recipe
+        .field_for(crate::recipe::Role::McpServerUrl)
+        .and_then(|f| f.default.as_deref())
+        .and_then(|url| mcp::parse_server_url(url).ok())
+        .map_or_else(|| "platform/sobject-reads".to_string(), |u| u.server);
+    let url = mcp::default_url(login.url(), &server);
+    eprintln!("note: verifying against the MCP server {url} (--mcp-url to change)");
+    Ok(Some(url))
+}
+
 /// `--callback-port` names, which must be among them (Salesforce compares `redirect_uri`
 /// exactly, so any other port fails as `redirect_uri_mismatch`).
 fn callback_urls(

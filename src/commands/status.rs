@@ -150,6 +150,7 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
         recipe,
         flow: profile.flow,
         expected_username: profile.username.as_deref(),
+        mcp_url: profile.mcp_url.as_deref(),
     };
     let verified = verify::verify(&client, &mut tokens, &plan, &mut |_: &Check| {}).await;
     checks.extend(verified.checks);

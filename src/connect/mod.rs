@@ -54,6 +54,8 @@ pub struct Request {
     pub recheck_for: Duration,
     /// Notified to end the current wait early ("retry now").
     pub retry_now: Option<std::sync::Arc<tokio::sync::Notify>>,
+    /// The hosted MCP server the client will use (MCP recipes).
+    pub mcp_url: Option<String>,
 }
 
 /// What happened, as it happens.
@@ -251,6 +253,7 @@ pub async fn connect(
         recipe: &req.recipe,
         flow: req.flow,
         expected_username: req.expected_username.as_deref(),
+        mcp_url: req.mcp_url.as_deref(),
     };
     let mut pastes = pastes;
     // Obtain a grant and verify it; right after a fix, a check that depends on the grant itself
@@ -309,7 +312,7 @@ enum Verified {
 }
 
 /// Checks whose outcome was fixed when the grant was made: only a new grant can change them.
-const GRANT_CHECKS: &[&str] = &["scopes", "refresh_token"];
+const GRANT_CHECKS: &[&str] = &["scopes", "refresh_token", "token_format"];
 
 /// Runs the checks; right after a fix, failures may be Salesforce still applying the change, so
 /// they are checked again (with backoff) until `recheck_for` has passed.

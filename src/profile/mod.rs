@@ -73,6 +73,7 @@ pub fn keep(
         username: identity.map(|i| i.username.clone()),
         org_id: identity.map(|i| i.org_id.clone()),
         private_key_path: app.private_key_path,
+        mcp_url: request.mcp_url.clone(),
         last_verified: Some(Verification {
             at_ms: now_ms(),
             ok: report.diagnosis.is_none(),

@@ -33,6 +33,9 @@ pub struct Profile {
     /// JWT bearer: the private key's path (the key stays where the user keeps it).
     #[serde(default)]
     pub private_key_path: Option<String>,
+    /// MCP recipes: the hosted MCP server the connection was verified against.
+    #[serde(default)]
+    pub mcp_url: Option<String>,
     pub last_verified: Option<Verification>,
     /// Where this profile's secrets are.
     pub secrets: crate::profile::SecretStore,

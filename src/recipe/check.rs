@@ -54,7 +54,8 @@ pub(crate) fn check_recipe(recipe: &Recipe) -> Result<(), String> {
     check_fields(recipe)?;
     check_settings(recipe)?;
     check_objects(recipe)?;
-    check_flow(recipe)
+    check_flow(recipe)?;
+    check_mcp(recipe)
 }
 
 /// Checks across the whole set: recipe ids are unique.
@@ -314,7 +315,12 @@ fn check_flow(recipe: &Recipe) -> Result<(), String> {
         .iter()
         .flat_map(|s| s.verifies.iter().copied())
         .collect();
-    for check in [Check::Identity, Check::Scopes, Check::RestApi] {
+    // An MCP client never calls the REST API (its token has no api scope).
+    let rest = (!recipe.is_mcp()).then_some(Check::RestApi);
+    for check in [Some(Check::Identity), Some(Check::Scopes), rest]
+        .into_iter()
+        .flatten()
+    {
         if !checks.contains(&check) {
             return Err(format!("no step verifies {check:?}"));
         }
@@ -324,6 +330,60 @@ fn check_flow(recipe: &Recipe) -> Result<(), String> {
     }
     if recipe.objects().next().is_some() && !checks.contains(&Check::ObjectAccess) {
         return Err("the recipe lists objects but no step verifies ObjectAccess".into());
+    }
+    Ok(())
+}
+
+const MCP_CHECKS: [Check; 3] = [Check::TokenFormat, Check::McpServer, Check::McpCall];
+
+/// A hosted MCP recipe (one with `mcp_api`) sets what Salesforce's hosted MCP guide asks for
+/// (ff: "Hosted MCP"; ref §F.3) and verifies what the client will do; no other recipe
+/// verifies MCP.
+fn check_mcp(recipe: &Recipe) -> Result<(), String> {
+    let has_kind = recipe.steps.iter().any(|s| s.kind == StepKind::McpServers);
+    if !recipe.is_mcp() {
+        if let Some(check) = MCP_CHECKS.iter().find(|c| recipe.verifies(**c)) {
+            return Err(format!(
+                "a step verifies {check:?} but the recipe's scopes have no mcp_api"
+            ));
+        }
+        if has_kind {
+            return Err("an mcp-servers step needs the mcp_api scope".into());
+        }
+        return Ok(());
+    }
+    if recipe.flow != Flow::AuthCode {
+        return Err("hosted MCP clients sign their users in with flow = \"auth-code\"".into());
+    }
+    for scope in ["api", "sfap_api", "einstein_gpt_api"] {
+        if recipe.scopes.iter().any(|s| s == scope) {
+            return Err(format!(
+                "scope '{scope}' beside mcp_api: api can make Salesforce issue an opaque token the MCP server refuses, and the beta's sfap_api and einstein_gpt_api are rejected; keep mcp_api and refresh_token"
+            ));
+        }
+    }
+    if !recipe.scopes.iter().any(|s| s == "refresh_token") {
+        return Err("hosted MCP needs refresh_token beside mcp_api".into());
+    }
+    for key in [SettingKey::NamedUserJwt, SettingKey::RequirePkce] {
+        if recipe.setting_value(key) != Some(&SettingValue::Checked(true)) {
+            return Err(format!(
+                "hosted MCP needs a step that sets '{}' to true",
+                key.id()
+            ));
+        }
+    }
+    if !has_kind {
+        return Err("hosted MCP needs an mcp-servers step (activating the server)".into());
+    }
+    if recipe
+        .field_for(crate::recipe::Role::McpServerUrl)
+        .is_none()
+    {
+        return Err("hosted MCP needs a field with role = \"mcp-server-url\"".into());
+    }
+    if let Some(check) = MCP_CHECKS.iter().find(|c| !recipe.verifies(**c)) {
+        return Err(format!("no step verifies {check:?}"));
     }
     Ok(())
 }

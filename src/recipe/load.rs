@@ -20,6 +20,13 @@ const BUILTIN_FILES: &[(&str, &str)] = recipe_files![
     "service-board-sync.toml",
     "postman-client-credentials.toml",
     "lightning-out.toml",
+    "mcp-claude.toml",
+    "mcp-claude-code.toml",
+    "mcp-cursor.toml",
+    "mcp-chatgpt.toml",
+    "mcp-postman.toml",
+    "mcp-any-client.toml",
+    "sf-cli-ci.toml",
     "custom.toml",
 ];
 

@@ -83,11 +83,13 @@ pub enum StepKind {
     Policies,
     TrustedDomains,
     Credentials,
+    /// Setup > MCP Servers: activating the hosted MCP server the client will use.
+    McpServers,
     Connect,
 }
 
 impl StepKind {
-    pub const ALL: [StepKind; 11] = [
+    pub const ALL: [StepKind; 12] = [
         StepKind::IntegrationUser,
         StepKind::Permissions,
         StepKind::OrgSettings,
@@ -98,6 +100,7 @@ impl StepKind {
         StepKind::Policies,
         StepKind::TrustedDomains,
         StepKind::Credentials,
+        StepKind::McpServers,
         StepKind::Connect,
     ];
 
@@ -113,6 +116,7 @@ impl StepKind {
             StepKind::Policies => "policies",
             StepKind::TrustedDomains => "trusted-domains",
             StepKind::Credentials => "credentials",
+            StepKind::McpServers => "mcp-servers",
             StepKind::Connect => "connect",
         }
     }
@@ -183,10 +187,12 @@ pub enum Role {
     PermissionSet,
     /// The host application's URL (trusted domains).
     HostUrl,
+    /// The hosted MCP server's URL the client connects to.
+    McpServerUrl,
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 13] = [
         Role::ConsumerKey,
         Role::ConsumerSecret,
         Role::IntegrationUsername,
@@ -199,6 +205,7 @@ impl Role {
         Role::ContactEmail,
         Role::PermissionSet,
         Role::HostUrl,
+        Role::McpServerUrl,
     ];
 
     /// The name recipes use.
@@ -216,6 +223,7 @@ impl Role {
             Role::ContactEmail => "contact-email",
             Role::PermissionSet => "permission-set",
             Role::HostUrl => "host-url",
+            Role::McpServerUrl => "mcp-server-url",
         }
     }
 
@@ -234,6 +242,7 @@ impl Role {
             Role::ContactEmail => &[Validator::Email],
             Role::PermissionSet => &[Validator::PermissionSetName],
             Role::HostUrl => &[Validator::HttpsUrl],
+            Role::McpServerUrl => &[Validator::McpServerUrl],
         }
     }
 
@@ -315,6 +324,12 @@ pub enum Check {
     RestApi,
     /// Every listed object can be read.
     ObjectAccess,
+    /// The access token is a JWT, as hosted MCP servers require.
+    TokenFormat,
+    /// The MCP server answers: active, `initialize` and `tools/list` succeed.
+    McpServer,
+    /// A tool call (`getUserInfo`) answers for the authorized user.
+    McpCall,
 }
 
 impl Recipe {
@@ -358,6 +373,7 @@ impl Recipe {
                 natural_step_kind(*key)
             }
             Target::Credentials | Target::ConsumerSecret => StepKind::Credentials,
+            Target::McpServer => StepKind::McpServers,
             Target::LoginUrl => StepKind::Connect,
             Target::IntegrationUser => StepKind::IntegrationUser,
             Target::ObjectAccess(_) => StepKind::Permissions,
@@ -386,6 +402,16 @@ impl Recipe {
     /// Every object the integration user needs, in recipe order.
     pub fn objects(&self) -> impl Iterator<Item = &ObjectAccess> {
         self.steps.iter().flat_map(|s| s.objects.iter())
+    }
+
+    /// A recipe for a hosted MCP client: its app asks for the `mcp_api` scope.
+    pub fn is_mcp(&self) -> bool {
+        self.scopes.iter().any(|s| s == "mcp_api")
+    }
+
+    /// Whether a step verifies `check`.
+    pub fn verifies(&self, check: Check) -> bool {
+        self.steps.iter().any(|s| s.verifies.contains(&check))
     }
 
     /// A refresh token is part of the connection when the flow issues one and the recipe asks
@@ -456,6 +482,7 @@ fn natural_step_kind(key: SettingKey) -> StepKind {
         ("API (Enable OAuth Settings)", StepKind::OauthSettings),
         ("Policies tab", StepKind::Policies),
         ("Trusted Domains", StepKind::TrustedDomains),
+        ("MCP Servers", StepKind::McpServers),
     ];
     kind_for
         .iter()

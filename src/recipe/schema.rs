@@ -127,6 +127,15 @@ const VERIFICATIONS: &[(&str, &str)] = &[
     ),
     ("rest-api", "the REST API answers"),
     ("object-access", "every listed object can be read"),
+    (
+        "token-format",
+        "the access token is a JWT (hosted MCP refuses opaque tokens)",
+    ),
+    (
+        "mcp-server",
+        "the MCP server is active: initialize and tools/list succeed",
+    ),
+    ("mcp-call", "getUserInfo answers for the user who signed in"),
 ];
 
 /// The whole reference, in Markdown.

@@ -32,10 +32,12 @@ pub enum Validator {
     /// A PEM RSA private key file, PKCS#8 or PKCS#1 (read and checked when the step is
     /// confirmed; never uploaded anywhere).
     PrivateKeyFile,
+    /// A hosted MCP server URL (api.salesforce.com/platform/mcp/v1/...).
+    McpServerUrl,
 }
 
 impl Validator {
-    pub const ALL: [Validator; 14] = [
+    pub const ALL: [Validator; 15] = [
         Validator::Text,
         Validator::AppName,
         Validator::ApiName,
@@ -50,6 +52,7 @@ impl Validator {
         Validator::FilePath,
         Validator::CertificateFile,
         Validator::PrivateKeyFile,
+        Validator::McpServerUrl,
     ];
 
     /// The name recipes use for this validator.
@@ -69,6 +72,7 @@ impl Validator {
             Validator::FilePath => "file-path",
             Validator::CertificateFile => "certificate-file",
             Validator::PrivateKeyFile => "private-key-file",
+            Validator::McpServerUrl => "mcp-server-url",
         }
     }
 
@@ -144,6 +148,9 @@ impl Validator {
             Validator::ConsumerKey => check_credential(input, "Consumer Key").map(Into::into),
             Validator::ConsumerSecret => check_credential(input, "Consumer Secret").map(Into::into),
             Validator::HttpsUrl => check_https_url(input).and_then(|()| kept(input.trim())),
+            Validator::McpServerUrl => {
+                crate::salesforce::mcp::parse_server_url(input).map(|url| url.url().into())
+            }
             Validator::FilePath | Validator::CertificateFile | Validator::PrivateKeyFile => {
                 let path = input.trim();
                 if path.is_empty() {

@@ -381,6 +381,7 @@ impl Shell {
             }
             _ => None,
         };
+        let mcp_url = spec.mcp_url.clone();
         let saved_ago = spec.app_saved_at_ms.map_or(Duration::ZERO, |at| {
             Duration::from_millis((self.clock)().saturating_sub(at))
         });
@@ -411,6 +412,7 @@ impl Shell {
                 Duration::ZERO
             },
             retry_now: None,
+            mcp_url,
         })
     }
 }

@@ -60,10 +60,37 @@ pub fn check_callback_url(url: &str) -> Result<(), String> {
         "http" => Err(format!(
             "Use https:// for {host}; plain http is only allowed on localhost, 127.0.0.1 or [::1]"
         )),
+        // A desktop client's own scheme (RFC 8252 §7.1): Salesforce's hosted MCP guide
+        // registers cursor://anysphere.cursor-mcp/oauth/callback for Cursor.
+        other if is_private_scheme(other) => Ok(()),
         other => Err(format!(
-            "'{other}://' is not supported here; use https://, or http:// on localhost"
+            "'{other}://' is not supported here; use https://, http:// on localhost, or a desktop app's own scheme such as cursor://"
         )),
     }
+}
+
+/// A scheme an installed app registers for itself; schemes browsers give other meanings to
+/// (scripts, files, data) never are.
+fn is_private_scheme(scheme: &str) -> bool {
+    const BROWSER_SCHEMES: &[&str] = &[
+        "javascript",
+        "data",
+        "file",
+        "vbscript",
+        "blob",
+        "about",
+        "ftp",
+        "ws",
+        "wss",
+        "mailto",
+        "chrome",
+        "view-source",
+    ];
+    scheme.starts_with(|c: char| c.is_ascii_lowercase())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+        && !BROWSER_SCHEMES.contains(&scheme)
 }
 
 /// The Callback URL box: one URL per line, no duplicates, within Salesforce's length limit.

@@ -3,6 +3,8 @@
 //! REST API answers, and whether every object the recipe needs can be read. Each check has a
 //! typed outcome and, when it fails, a diagnosis naming the setting to change.
 
+mod mcp;
+
 use serde::Serialize;
 
 use crate::oauth::client::{Failure, read_json};
@@ -24,7 +26,8 @@ pub enum Status {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// `token`, `identity`, `scopes`, `refresh_token`, `refresh`, `rest_api`, `object:<Name>`.
+    /// `token`, `token_format`, `identity`, `scopes`, `refresh_token`, `refresh`, `rest_api`,
+    /// `object:<Name>`, `mcp_server`, `mcp_call`.
     pub name: String,
     pub status: Status,
     pub detail: String,
@@ -81,6 +84,8 @@ pub struct Plan<'a> {
     pub flow: Flow,
     /// The integration user's username, when known: a different user gets a warning.
     pub expected_username: Option<&'a str>,
+    /// The hosted MCP server the client will use (MCP recipes).
+    pub mcp_url: Option<&'a str>,
 }
 
 /// The checks' results and the identity found. A refresh token rotated on the way has already
@@ -107,34 +112,44 @@ pub async fn verify(
         .clone()
         .unwrap_or_else(|| client.base().to_string());
     let access = tokens.access_token.clone();
+    let mcp = plan.recipe.is_mcp();
 
-    let identity = match identity(client, &api_base, &access).await {
-        Ok(found) => {
-            let check = match plan.expected_username {
-                Some(expected) if !expected.eq_ignore_ascii_case(&found.username) => {
-                    Check::warning(
+    if plan.recipe.verifies(crate::recipe::Check::TokenFormat) {
+        push(mcp::token_format(&access, &tokens.scopes()), &mut checks);
+    }
+    // An MCP client's token carries no openid scope: who it belongs to comes from the
+    // server's getUserInfo below.
+    let identity = if mcp {
+        None
+    } else {
+        match identity(client, &api_base, &access).await {
+            Ok(found) => {
+                let check = match plan.expected_username {
+                    Some(expected) if !expected.eq_ignore_ascii_case(&found.username) => {
+                        Check::warning(
+                            "identity",
+                            format!(
+                                "authorized as {}, not the integration user {expected}; the integration will act as {}",
+                                found.username, found.username
+                            ),
+                            None,
+                        )
+                    }
+                    _ => Check::passed(
                         "identity",
-                        format!(
-                            "authorized as {}, not the integration user {expected}; the integration will act as {}",
-                            found.username, found.username
-                        ),
-                        None,
-                    )
-                }
-                _ => Check::passed(
-                    "identity",
-                    format!("{} in org {}", found.username, found.org_id),
-                ),
-            };
-            push(check, &mut checks);
-            Some(found)
-        }
-        Err(failure) => {
-            push(
-                Check::failed("identity", failure.diagnose(Phase::Identity, Window::After)),
-                &mut checks,
-            );
-            None
+                        format!("{} in org {}", found.username, found.org_id),
+                    ),
+                };
+                push(check, &mut checks);
+                Some(found)
+            }
+            Err(failure) => {
+                push(
+                    Check::failed("identity", failure.diagnose(Phase::Identity, Window::After)),
+                    &mut checks,
+                );
+                None
+            }
         }
     };
 
@@ -145,6 +160,13 @@ pub async fn verify(
 
     // The access token of the latest grant (the refresh check may have replaced it).
     let access = tokens.access_token.clone();
+    if mcp {
+        let found = mcp_checks(client, plan, &access, &mut |c| push(c, &mut checks)).await;
+        return Verified {
+            checks,
+            identity: found,
+        };
+    }
     match rest_api(client, &api_base, &access).await {
         Ok((version, detail)) => {
             push(Check::passed("rest_api", detail), &mut checks);
@@ -178,6 +200,45 @@ pub async fn verify(
         }
     }
     Verified { checks, identity }
+}
+
+/// `mcp_server`, `mcp_call`, then `identity` from the user the server answered for.
+async fn mcp_checks(
+    client: &OAuthClient,
+    plan: &Plan<'_>,
+    access: &Secret,
+    push: &mut (dyn FnMut(Check) + Send),
+) -> Option<Identity> {
+    let Some(url) = plan.mcp_url else {
+        let diagnosis = Diagnosis::new(
+            Kind::Misconfigured,
+            "no_mcp_url",
+            Some(Target::McpServer),
+            "No MCP server URL was given: enter the server's URL (https://api.salesforce.com/platform/mcp/v1/...).",
+        );
+        push(Check::failed("mcp_server", diagnosis));
+        return None;
+    };
+    let found = mcp::check(client, url, access, client.base()).await;
+    push(found.server);
+    push(found.call);
+    let identity = found.identity?;
+    let check = match plan.expected_username {
+        Some(expected) if !expected.eq_ignore_ascii_case(&identity.username) => Check::warning(
+            "identity",
+            format!(
+                "authorized as {}, not {expected}; the MCP client will act as {}",
+                identity.username, identity.username
+            ),
+            None,
+        ),
+        _ => Check::passed(
+            "identity",
+            format!("{} (from the MCP server)", identity.username),
+        ),
+    };
+    push(check);
+    Some(identity)
 }
 
 async fn get_json(

@@ -105,6 +105,8 @@ pub struct ConnectSpec {
     /// When the app was created or last fixed (ms since the epoch), for the propagation window.
     pub app_saved_at_ms: Option<u64>,
     pub private_key_path: Option<String>,
+    /// MCP recipes: the server URL the admin entered.
+    pub mcp_url: Option<String>,
     /// Connecting right after a fix: failing checks are retried while Salesforce applies it.
     pub after_fix: bool,
     /// Keep the connection as this profile once it is verified.

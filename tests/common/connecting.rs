@@ -50,6 +50,7 @@ pub fn request(emulator: &Emulator, recipe_id: &str, flow: Flow, base: &str, por
         jwt: None,
         expected_username: None,
         recheck_for: Duration::ZERO,
+        mcp_url: None,
         retry_now: None,
     }
 }

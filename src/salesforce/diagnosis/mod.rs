@@ -60,6 +60,8 @@ pub enum Target {
     IntegrationUser,
     /// Object access for the integration user.
     ObjectAccess(String),
+    /// The hosted MCP server: active in Setup > MCP Servers, and the URL the client uses.
+    McpServer,
     /// Nothing in Salesforce: the client sent something wrong.
     Client,
 }
@@ -82,6 +84,8 @@ pub enum Phase {
     /// userinfo or the identity URL.
     Identity,
     Rest,
+    /// A hosted MCP server's endpoint (api.salesforce.com).
+    Mcp,
     /// Pasted text whose origin is unknown (`eca-wizard explain`).
     Unknown,
 }

@@ -18,6 +18,7 @@ pub(super) enum To {
     Secret,
     LoginUrl,
     User,
+    Mcp,
     Client,
     Nothing,
 }
@@ -30,6 +31,7 @@ impl To {
             To::Secret => Some(Target::ConsumerSecret),
             To::LoginUrl => Some(Target::LoginUrl),
             To::User => Some(Target::IntegrationUser),
+            To::Mcp => Some(Target::McpServer),
             To::Client => Some(Target::Client),
             To::Nothing => None,
         }
@@ -476,8 +478,27 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server refused an opaque token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "With the api scope next to mcp_api Salesforce can issue an opaque token the MCP server rejects: keep only mcp_api and refresh_token in Selected OAuth Scopes."),
     ]), "Does the access token start with 00D (opaque) or eyJ (a JWT)?"),
+    // Ours, from the token itself: Salesforce issued an opaque 00D… token for an MCP app.
+    // ff: ArcadeAI/docs PR#1136 (api beside mcp_api); ref §G (the setting).
+    r("mcp_opaque_token", Some("api granted beside mcp_api"), &[
+        c(Misconfigured, To::Setting(S::OauthScopes), None, "Salesforce issued an opaque token because the app grants api beside mcp_api, and the MCP server accepts only JWTs: remove Manage user data via APIs (api) from Selected OAuth Scopes, keep mcp_api and refresh_token, then connect again."),
+    ]),
+    tell(r("mcp_opaque_token", None, &[
+        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "Salesforce issued an opaque token (00D…), which the MCP server refuses: check Issue JSON Web Token (JWT)-based access tokens for named users in the app's Security section, then connect again (a token issued before the change stays opaque)."),
+        fit(new_app, c(Propagating, To::Setting(S::NamedUserJwt), None, "The JWT setting was changed minutes ago and Salesforce still issues opaque tokens while the change spreads (about 10 minutes): wait and connect again.")),
+    ]), "Was Issue JSON Web Token (JWT)-based access tokens for named users checked and saved more than 10 minutes ago?"),
+    // ref §F.3: a 401 "JWT Token is required" answers a request without a bearer token.
+    r("mcp_no_token", None, &[
+        c(ClientBug, To::Client, None, "The request reached the MCP server without a token: the client must send Authorization: Bearer with the JWT access token of its login."),
+    ]),
+    // ref §F.2: an inactive server answers 404; ff: claude-ai-mcp#184; research-14
+    // (activate-mcp-servers: "toggle them on"; workshops: the server > Activate).
+    tell(r("mcp_server_not_found", None, &[
+        c(Misconfigured, To::Mcp, None, "The MCP server isn't active: in Setup, Quick Find MCP Servers (under API Catalog), open the server and click Activate (or toggle it on), then allow up to 2 minutes."),
+        c(Misconfigured, To::Mcp, None, "The server URL names no server of this org: check the server name (platform/sobject-all, platform/sobject-reads, ...) and the org form (/v1/sandbox/ for a sandbox, /v1/d/YOURDOMAIN/ for a My Domain)."),
+    ]), "Is the server listed as Active in Setup > MCP Servers?"),
     tell(r("McpServerError", None, &[
-        c(Misconfigured, To::Nothing, None, "The login worked but the MCP server isn't available: turn on Enable MCP Service in Setup > User Interface, and activate the server (Setup > MCP Servers > the server > Activate); an inactive server answers 404."),
+        c(Misconfigured, To::Mcp, None, "The login worked but the MCP server isn't available: activate the server (Setup > MCP Servers > the server > Activate); an inactive server answers 404."),
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The server refused the token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
     ]), "Does Login History show the OAuth login as successful? Then the problem is the server, not the app."),
 ];
@@ -533,7 +554,7 @@ pub(super) fn known() -> Vec<Known> {
 /// error without naming its code. ff: KB 000003819; forcedotcom/cli#3482; mcp-hosted#7. The
 /// lower-case names without a Salesforce code (`api_only_user`, `cross_org_oauth`,
 /// `token_request_in_progress`, `client_credentials_params_missing`, `tls_untrusted`,
-/// `mcp_invalid_token`) are ours: Salesforce shows these as text only.
+/// `mcp_invalid_token`, `mcp_no_token`) are ours: Salesforce shows these as text only.
 const PHRASES: &[(&str, &str)] = &[
     (
         "External client app is not installed in this org",
@@ -591,6 +612,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("Invalid unsecured/JWS/JWE header", "mcp_invalid_token"),
     ("Authorization with the MCP server failed", "McpServerError"),
     ("Invalid token", "mcp_invalid_token"),
+    ("JWT Token is required", "mcp_no_token"),
 ];
 
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {

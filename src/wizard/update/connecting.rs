@@ -49,6 +49,7 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
             .map(String::from),
         app_saved_at_ms: setup.app_saved_at_ms,
         private_key_path: setup.answer_for(Role::PrivateKey).map(String::from),
+        mcp_url: setup.answer_for(Role::McpServerUrl).map(String::from),
         after_fix,
         save_as: model
             .demo
