@@ -154,7 +154,7 @@ fn callback_box_lines_duplicates_and_length() {
     );
 }
 
-const ALL_VALIDATORS: [Validator; 14] = Validator::ALL;
+const ALL_VALIDATORS: [Validator; 15] = Validator::ALL;
 
 #[test]
 fn every_validator_refuses_malformed_input_with_a_message() {

@@ -29,6 +29,7 @@ fn sample(name: &str, secrets: SecretStore) -> Profile {
         username: Some("integration@acme.example".into()),
         org_id: Some("00D000000000001AAA".into()),
         private_key_path: None,
+        mcp_url: None,
         last_verified: None,
         secrets,
         keychain: Some("kernel-keyring".into()),

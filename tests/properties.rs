@@ -12,7 +12,7 @@ use eca_wizard::salesforce::hosts::normalize_login_url;
 use eca_wizard::secret::Secret;
 use proptest::prelude::*;
 
-const VALIDATORS: [Validator; 14] = Validator::ALL;
+const VALIDATORS: [Validator; 15] = Validator::ALL;
 
 /// Text that looks like what users paste: URLs, query strings, unicode, control characters.
 fn pasted() -> impl Strategy<Value = String> {

@@ -40,7 +40,14 @@ pub(super) async fn obtain(
     };
     let pkce = Pkce::generate().map_err(setup)?;
     let state = new_state().map_err(setup)?;
-    let scopes: Vec<&str> = run.req.recipe.scopes.iter().map(String::as_str).collect();
+    // An MCP client may ask for no scope and get every scope on the app (api included, which
+    // makes the token opaque): asking for none shows what the client will get. Which clients
+    // send a scope is UNCONFIRMED.
+    let scopes: Vec<&str> = if run.req.recipe.is_mcp() {
+        Vec::new()
+    } else {
+        run.req.recipe.scopes.iter().map(String::as_str).collect()
+    };
     let url = run
         .client
         .authorize_url(&redirect_uri, &scopes, &state, &pkce.challenge);

@@ -122,15 +122,21 @@ impl OAuthClient {
         challenge: &str,
     ) -> String {
         let mut url = format!("{}/services/oauth2/authorize?", self.base);
-        let pairs = [
+        let scope = scopes.join(" ");
+        let mut pairs = vec![
             ("response_type", "code"),
             ("client_id", self.client_id.as_str()),
             ("redirect_uri", redirect_uri),
-            ("scope", &scopes.join(" ")),
+        ];
+        // No scopes: Salesforce grants every scope selected on the app.
+        if !scope.is_empty() {
+            pairs.push(("scope", &scope));
+        }
+        pairs.extend([
             ("state", state.expose()),
             ("code_challenge", challenge),
             ("code_challenge_method", "S256"),
-        ];
+        ]);
         url.push_str(
             &url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(pairs)

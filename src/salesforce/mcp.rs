@@ -178,6 +178,9 @@ pub fn default_url(login_url: &str, server: &str) -> String {
 /// Reads a server URL as an admin pastes it from Setup > MCP Servers (or a client's guide).
 pub fn parse_server_url(input: &str) -> Result<ServerUrl, String> {
     let text = input.trim().trim_end_matches('/');
+    if text.len() > 2000 || text.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("Enter one URL, without spaces".into());
+    }
     let example = format!("{MCP_HOST}{PATH_PREFIX}platform/sobject-all");
     let (scheme, rest) = text
         .split_once("://")
@@ -267,7 +270,7 @@ pub fn parse_server_url(input: &str) -> Result<ServerUrl, String> {
     if let OrgPath::MyDomain { domain, .. } = &org
         && !is_name(domain)
     {
-        return Err(format!("'{domain}' is not a My Domain name"));
+        return Err("After /v1/d/ comes your My Domain name (letters, digits, '-')".into());
     }
     Ok(ServerUrl { base, org, server })
 }

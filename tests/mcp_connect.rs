@@ -1,0 +1,203 @@
+//! Every hosted MCP recipe, set up in the emulator from its own settings, connects and verifies
+//! what its client will do (a JWT, an active server, getUserInfo for the user); each MCP mistake
+//! is diagnosed with the step and setting that fix it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::connecting::*;
+use common::*;
+use eca_wizard::connect::{Outcome, Report, Request};
+use eca_wizard::emulator::Emulator;
+use eca_wizard::emulator::org::{App, DEMO_INTEGRATION_USER};
+use eca_wizard::recipe::{self, Recipe, Role};
+use eca_wizard::runtime::demo::app_from_setup;
+use eca_wizard::salesforce::Flow;
+use eca_wizard::secret::Secret;
+use eca_wizard::verify::Status;
+use eca_wizard::wizard::SavedSetup;
+
+const MCP_KEY: &str =
+    "3MVG9McpRecipeTest.Key4Emulator.Only_NotASalesforceKey.0123456789AbCdEfGhIjKlMnOpQrStUv";
+const SERVER: &str = "platform/sobject-reads";
+
+fn mcp_recipes() -> Vec<Recipe> {
+    recipe::builtin()
+        .unwrap()
+        .iter()
+        .filter(|r| r.is_mcp())
+        .cloned()
+        .collect()
+}
+
+/// The app Setup holds after the recipe's steps, with the test's callback added.
+fn app_for(recipe: &Recipe, port: u16) -> App {
+    let mut callbacks = recipe.default_callback_urls();
+    if callbacks.iter().all(|u| u.contains('<')) || recipe.callback_urls.is_empty() {
+        callbacks.insert(0, "https://client.example.com/oauth/callback".into());
+    }
+    callbacks.extend(callback(port));
+    let mut answers = BTreeMap::new();
+    answers.insert(
+        recipe.field_id(Role::CallbackUrls).unwrap().to_string(),
+        callbacks.join("\n"),
+    );
+    answers.insert(
+        recipe.field_id(Role::ApiName).unwrap().to_string(),
+        "Mcp_Test".into(),
+    );
+    let saved = SavedSetup {
+        version: 1,
+        recipe: recipe.id.clone(),
+        login_url: None,
+        answers,
+        marks: Vec::new(),
+        current_step: 0,
+        app_saved_at_ms: None,
+        drafts: BTreeMap::new(),
+    };
+    app_from_setup(
+        &saved,
+        recipe,
+        MCP_KEY,
+        &Secret::new("unused-secret".to_string()),
+    )
+}
+
+fn mcp_request(emulator: &Emulator, recipe: &Recipe, port: u16) -> Request {
+    let mut req = request(
+        emulator,
+        &recipe.id,
+        Flow::AuthCode,
+        emulator.login_url(),
+        port,
+    );
+    req.client_id = MCP_KEY.into();
+    // Public clients: the recipes turn both Require secret boxes off.
+    req.client_secret = None;
+    req.mcp_url = Some(emulator.mcp_server_url(SERVER));
+    req
+}
+
+fn status_of<'a>(report: &'a Report, name: &str) -> Option<(Status, &'a str)> {
+    report
+        .checks
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| (c.status, c.detail.as_str()))
+}
+
+#[tokio::test]
+async fn every_mcp_recipe_connects_and_verifies_what_its_client_will_do() {
+    let recipes = mcp_recipes();
+    assert!(recipes.len() >= 6, "{}", recipes.len());
+    for (n, recipe) in recipes.iter().enumerate() {
+        let emulator = start();
+        let port = 47310 + n as u16;
+        emulator.put_app(app_for(recipe, port));
+        let run = run(&mcp_request(&emulator, recipe, port), Visit::Follow).await;
+        assert_connected(&run.report);
+        for check in [
+            "token_format",
+            "mcp_server",
+            "mcp_call",
+            "identity",
+            "refresh",
+        ] {
+            let (status, detail) = status_of(&run.report, check)
+                .unwrap_or_else(|| panic!("{}: no {check} in {:?}", recipe.id, run.report.checks));
+            assert_eq!(status, Status::Passed, "{}: {check}: {detail}", recipe.id);
+        }
+        let (_, tools) = status_of(&run.report, "mcp_server").unwrap();
+        assert!(tools.contains("6 tools"), "{tools}");
+        let (_, call) = status_of(&run.report, "mcp_call").unwrap();
+        assert!(call.contains(DEMO_INTEGRATION_USER), "{call}");
+        assert!(
+            status_of(&run.report, "rest_api").is_none(),
+            "an MCP client doesn't call the REST API"
+        );
+        assert_eq!(
+            run.report.identity.as_ref().unwrap().username,
+            DEMO_INTEGRATION_USER
+        );
+    }
+}
+
+/// Connects the Claude recipe's app with one mistake and checks where the fix is.
+async fn diagnose(
+    port: u16,
+    break_it: impl FnOnce(&Emulator, &mut App),
+    step: &str,
+    label: Option<&str>,
+) -> Report {
+    let recipe = recipe::builtin_by_id("mcp-claude").unwrap().clone();
+    let emulator = start();
+    let mut app = app_for(&recipe, port);
+    break_it(&emulator, &mut app);
+    emulator.put_app(app);
+    let run = run(&mcp_request(&emulator, &recipe, port), Visit::Follow).await;
+    assert_diagnosed(
+        &run.report,
+        "mcp-claude",
+        Outcome::Misconfigured,
+        step,
+        label,
+    );
+    run.report
+}
+
+#[tokio::test]
+async fn jwt_tokens_off_is_diagnosed_at_the_security_step() {
+    let report = diagnose(
+        47330,
+        |_, app| app.named_user_jwt = false,
+        "security",
+        Some("Issue JSON Web Token (JWT)-based access tokens for named users"),
+    )
+    .await;
+    assert_eq!(
+        status_of(&report, "token_format").unwrap().0,
+        Status::Failed
+    );
+    // The server's own answer is reported too: the opaque token is refused.
+    let (status, detail) = status_of(&report, "mcp_server").unwrap();
+    assert_eq!(status, Status::Failed, "{detail}");
+}
+
+#[tokio::test]
+async fn api_beside_mcp_api_is_diagnosed_at_the_scopes() {
+    let report = diagnose(
+        47331,
+        |_, app| app.scopes.push("api".into()),
+        "oauth-settings",
+        Some("Selected OAuth Scopes"),
+    )
+    .await;
+    let diagnosis = report.diagnosis.clone().unwrap();
+    assert!(
+        diagnosis.message.contains("remove"),
+        "{}",
+        diagnosis.message
+    );
+}
+
+#[tokio::test]
+async fn an_inactive_server_is_diagnosed_at_the_activation_step() {
+    let report = diagnose(
+        47332,
+        |emulator, _| emulator.set_mcp_server_active(SERVER, false),
+        "mcp-server",
+        None,
+    )
+    .await;
+    let diagnosis = report.diagnosis.clone().unwrap();
+    assert!(
+        diagnosis.message.contains("Activate"),
+        "{}",
+        diagnosis.message
+    );
+    assert_eq!(status_of(&report, "mcp_call").unwrap().0, Status::Skipped);
+}
