@@ -170,7 +170,8 @@ pub struct MetadataArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
     /// Inject one misconfiguration to see a diagnosis and the fix (refresh-secret, no-run-as,
-    /// flow-off, no-api, no-refresh-scope)
+    /// flow-off, no-api, no-refresh-scope; for hosted MCP: jwt-tokens-off, mcp-server-inactive,
+    /// api-beside-mcp)
     #[arg(long, value_name = "NAME")]
     pub fault: Option<String>,
     /// Seconds the demo app takes to "propagate" after it is created or fixed

@@ -12,12 +12,29 @@ fn run(args: &[&str]) -> Output {
 }
 
 #[test]
-fn recipes_json_lists_six_recipes_with_their_steps() {
+fn recipes_json_lists_every_recipe_with_its_steps_and_sources() {
     let out = run(&["recipes", "--json"]);
     assert!(out.status.success());
     let recipes: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON array");
     let recipes = recipes.as_array().expect("an array");
-    assert_eq!(recipes.len(), 6);
+    assert_eq!(recipes.len(), 13);
+    // Hosted MCP recipes name Salesforce's guide and the client's page by URL.
+    for recipe in recipes
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("mcp-"))
+    {
+        assert!(
+            recipe["source"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://developer.salesforce.com/")
+        );
+        let guide = recipe["guide"].as_str().expect("guide");
+        assert!(
+            guide.split_whitespace().all(|u| u.starts_with("https://")),
+            "{guide}"
+        );
+    }
     let mut sources = Vec::new();
     for recipe in recipes {
         for key in ["id", "title", "source", "flow", "scopes", "steps"] {

@@ -102,6 +102,9 @@ fn callback_urls_https_or_loopback_http() {
         "http://127.0.0.1:7717/callback",
         "http://[::1]:7717/callback",
         "https://oauth.pstmn.io/v1/callback",
+        // A desktop app's own scheme, as the hosted MCP guide registers for Cursor.
+        "cursor://anysphere.cursor-mcp/oauth/callback",
+        "myapp://callback",
     ] {
         assert!(check_callback_url(ok).is_ok(), "{ok}");
     }
@@ -109,7 +112,8 @@ fn callback_urls_https_or_loopback_http() {
         ("http://example.com/cb", "Use https://"),
         ("http://192.168.1.5/cb", "Use https://"),
         ("example.com/cb", "needs https://"),
-        ("myapp://callback", "not supported"),
+        ("javascript://alert(1)", "not supported"),
+        ("file://server/etc/passwd", "not supported"),
         ("https://x.io/cb#frag", "fragment"),
         (
             "https://<your_instance_name>.aptedge.io/salesforce/callback",

@@ -17,15 +17,124 @@ const GUIDES: [&str; 5] = [
     "004_6ef7fd3dee9a6abb.txt",
 ];
 
+/// The hosted MCP clients with a recipe of their own (field-facts "Hosted MCP").
+const MCP_CLIENTS: [&str; 6] = [
+    "mcp-claude",
+    "mcp-claude-code",
+    "mcp-cursor",
+    "mcp-chatgpt",
+    "mcp-postman",
+    "mcp-any-client",
+];
+
 #[test]
-fn six_recipes_cover_the_five_guides_and_custom() {
+fn the_recipes_cover_the_five_guides_the_mcp_clients_the_cli_and_custom() {
     let recipes = recipe::builtin().expect("built-in recipes load");
-    assert_eq!(recipes.len(), 6);
+    assert_eq!(recipes.len(), 13);
     let sources: HashSet<&str> = recipes.iter().map(|r| r.source.as_str()).collect();
     for guide in GUIDES {
         assert!(sources.contains(guide), "no recipe mirrors {guide}");
     }
-    assert!(recipes.iter().any(|r| r.id == "custom"));
+    for id in MCP_CLIENTS.into_iter().chain(["sf-cli-ci", "custom"]) {
+        assert!(recipes.iter().any(|r| r.id == id), "no recipe {id}");
+    }
+    let mcp: Vec<&str> = recipes
+        .iter()
+        .filter(|r| r.is_mcp())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(mcp, MCP_CLIENTS);
+}
+
+#[test]
+fn mcp_recipes_set_what_the_hosted_mcp_guide_asks_and_name_their_pages() {
+    for id in MCP_CLIENTS {
+        let recipe = recipe::builtin_by_id(id).unwrap();
+        assert_eq!(recipe.flow, Flow::AuthCode);
+        assert_eq!(recipe.scopes, ["mcp_api", "refresh_token"], "{id}");
+        for key in [SettingKey::NamedUserJwt, SettingKey::RequirePkce] {
+            assert!(recipe.is_checked(key), "{id}: {key:?}");
+        }
+        // Public clients: no secret anywhere.
+        assert!(
+            !recipe.is_checked(SettingKey::RequireSecretWebServer),
+            "{id}"
+        );
+        assert!(!recipe.refresh_needs_secret(), "{id}");
+        for url in recipe
+            .guide
+            .split_whitespace()
+            .chain([recipe.source.as_str()])
+        {
+            assert!(url.starts_with("https://"), "{id}: {url}");
+        }
+        assert!(recipe.source.contains("hosted-mcp-servers"), "{id}");
+        for check in [Check::TokenFormat, Check::McpServer, Check::McpCall] {
+            assert!(recipe.verifies(check), "{id}: {check:?}");
+        }
+        assert!(
+            !recipe.verifies(Check::RestApi),
+            "{id}: MCP clients don't call REST"
+        );
+    }
+    let claude = recipe::builtin_by_id("mcp-claude").unwrap();
+    assert!(
+        claude
+            .callback_urls
+            .contains(&"https://claude.ai/api/mcp/auth_callback".to_string())
+    );
+    let cursor = recipe::builtin_by_id("mcp-cursor").unwrap();
+    assert_eq!(
+        cursor.callback_urls,
+        ["cursor://anysphere.cursor-mcp/oauth/callback"]
+    );
+    let chatgpt = recipe::builtin_by_id("mcp-chatgpt").unwrap();
+    assert!(
+        chatgpt.callback_urls.is_empty(),
+        "ChatGPT shows its own callback to copy"
+    );
+    let ci = recipe::builtin_by_id("sf-cli-ci").unwrap();
+    assert_eq!(ci.flow, Flow::JwtBearer);
+    assert_eq!(
+        ci.setting_value(SettingKey::PermittedUsers),
+        Some(&recipe::SettingValue::Text(
+            settings::PERMITTED_ADMIN.into()
+        ))
+    );
+}
+
+#[test]
+fn a_recipe_that_breaks_the_hosted_mcp_rules_is_refused_with_the_reason() {
+    let text = recipe::file_text(recipe::builtin_by_id("mcp-claude").unwrap()).unwrap();
+    for (from, to, says) in [
+        (
+            r#"["mcp_api", "refresh_token"]"#,
+            r#"["mcp_api", "refresh_token", "api"]"#,
+            "opaque",
+        ),
+        (
+            "key = \"named-user-jwt\"\nvalue = true",
+            "key = \"named-user-jwt\"\nvalue = false",
+            "named-user-jwt",
+        ),
+        (
+            r#""mcp-server", "mcp-call"]"#,
+            r#""mcp-server"]"#,
+            "McpCall",
+        ),
+        (
+            "kind = \"mcp-servers\"",
+            "kind = \"credentials\"",
+            "mcp-servers",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let broken = text
+            .replace(from, to)
+            .replace("id = \"mcp-claude\"", "id = \"mine\"");
+        let error = recipe::parse("mine.toml", &broken).unwrap_err().to_string();
+        assert!(error.contains(says), "{from} -> {error}");
+    }
 }
 
 #[test]
@@ -34,10 +143,11 @@ fn recipe_sources_exist_in_shared_seeds() {
     if !seeds.is_dir() {
         return; // shared/ sits beside the project in CI and on developer machines
     }
+    // Recipes of published web pages name them by URL instead.
     for recipe in recipe::builtin()
         .unwrap()
         .iter()
-        .filter(|r| r.id != "custom")
+        .filter(|r| r.id != "custom" && !r.source.starts_with("https://"))
     {
         assert!(
             seeds.join(&recipe.source).is_file(),
@@ -51,16 +161,20 @@ fn recipe_sources_exist_in_shared_seeds() {
 fn every_recipe_has_the_setup_sequence() {
     for recipe in recipe::builtin().unwrap() {
         let kinds: Vec<StepKind> = recipe.steps.iter().map(|s| s.kind).collect();
-        for kind in [
-            StepKind::IntegrationUser,
-            StepKind::Permissions,
+        // An MCP client's users sign in as themselves: no integration user to create.
+        let user_steps: &[StepKind] = if recipe.is_mcp() {
+            &[StepKind::McpServers]
+        } else {
+            &[StepKind::IntegrationUser, StepKind::Permissions]
+        };
+        for kind in user_steps.iter().copied().chain([
             StepKind::BasicInfo,
             StepKind::OauthSettings,
             StepKind::Flows,
             StepKind::Security,
             StepKind::Credentials,
             StepKind::Connect,
-        ] {
+        ]) {
             assert!(
                 kinds.contains(&kind),
                 "{} lacks a {} step",

@@ -54,6 +54,7 @@ impl Harness {
         let model = model.with_demo(wizard::Demo {
             login_url: emulator.login_url().to_string(),
             my_domain_url: emulator.my_domain_url().to_string(),
+            mcp_url: emulator.mcp_url().to_string(),
             username: wizard::demo_username().to_string(),
             terminal_sign_in: true,
             fault_note: None,

@@ -475,6 +475,7 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
     let mut m = demo.with_demo(eca_wizard::wizard::Demo {
         login_url: "http://127.0.0.1:1".into(),
         my_domain_url: "http://127.0.0.1:2".into(),
+        mcp_url: "http://127.0.0.1:3".into(),
         username: "integration@eca-wizard.demo".into(),
         terminal_sign_in: false,
         fault_note: None,

@@ -167,7 +167,7 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
         // A local recipe shows where it was read from instead of the guide it mirrors.
         let guide = match &r.origin {
             Some(_) => "local",
-            None => r.source.as_str(),
+            None => short_source(&r.source),
         };
         writeln!(
             out,
@@ -190,6 +190,20 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
         writeln!(out, "\nYour own recipes: *.toml files in {}", dir.display())?;
     }
     writeln!(out, "Show one recipe's checklist: eca-wizard recipes <ID>")
+}
+
+/// A seed's file name as it is; a web page by its last path segment (the full URL is in
+/// `recipes ID` and `--json`).
+fn short_source(source: &str) -> &str {
+    if !source.starts_with("https://") {
+        return source;
+    }
+    let page = source
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(source);
+    page.split('.').next().unwrap_or(page)
 }
 
 /// Width of the printed checklist; wide enough for Setup labels, narrow enough for a terminal.

@@ -65,6 +65,7 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     let info = wizard::Demo {
         login_url: emulator.login_url().to_string(),
         my_domain_url: emulator.my_domain_url().to_string(),
+        mcp_url: emulator.mcp_url().to_string(),
         username: wizard::demo_username().to_string(),
         terminal_sign_in: !model.browser_available,
         fault_note,

@@ -29,6 +29,12 @@ pub enum Fault {
     NoApi,
     /// The refresh scope is missing.
     NoRefreshScope,
+    /// Hosted MCP: "Issue JSON Web Token (JWT)-based access tokens for named users" left off.
+    JwtTokensOff,
+    /// Hosted MCP: the server the client uses was never activated.
+    McpServerInactive,
+    /// Hosted MCP: `api` selected beside `mcp_api`, so tokens come back opaque.
+    ApiBesideMcp,
 }
 
 impl Fault {
@@ -38,6 +44,9 @@ impl Fault {
         "flow-off",
         "no-api",
         "no-refresh-scope",
+        "jwt-tokens-off",
+        "mcp-server-inactive",
+        "api-beside-mcp",
     ];
 
     /// Whether the fault means anything for this recipe: it breaks a setting the recipe's
@@ -51,8 +60,10 @@ impl Fault {
                         .is_some()
             }
             Fault::NoRunAs | Fault::FlowOff => recipe.flow == Flow::ClientCredentials,
-            Fault::NoApi => true,
+            // An MCP client never calls the REST API, so API Enabled shows nowhere there.
+            Fault::NoApi => recipe.verifies(crate::recipe::Check::RestApi),
             Fault::NoRefreshScope => recipe.expects_refresh_token(),
+            Fault::JwtTokensOff | Fault::McpServerInactive | Fault::ApiBesideMcp => recipe.is_mcp(),
         }
     }
 
@@ -85,6 +96,9 @@ impl FromStr for Fault {
             "flow-off" => Fault::FlowOff,
             "no-api" => Fault::NoApi,
             "no-refresh-scope" => Fault::NoRefreshScope,
+            "jwt-tokens-off" => Fault::JwtTokensOff,
+            "mcp-server-inactive" => Fault::McpServerInactive,
+            "api-beside-mcp" => Fault::ApiBesideMcp,
             _ => {
                 let catalogue = crate::recipe::known()
                     .map(Fault::catalogue)
@@ -147,7 +161,18 @@ impl Demo {
             Some(Fault::NoRefreshScope) => app
                 .scopes
                 .retain(|s| s != "refresh_token" && s != "offline_access"),
-            Some(Fault::NoApi) | None => {}
+            Some(Fault::JwtTokensOff) => app.named_user_jwt = false,
+            Some(Fault::ApiBesideMcp) => app.scopes.push("api".into()),
+            Some(Fault::NoApi | Fault::McpServerInactive) | None => {}
+        }
+        // The admin activated the server in the MCP servers step (unless that is the fault);
+        // a fix of that step registers again, which activates it.
+        if let Some(server) = saved
+            .answer_for(recipe, Role::McpServerUrl)
+            .and_then(|url| crate::salesforce::mcp::parse_server_url(&url).ok())
+        {
+            self.emulator
+                .set_mcp_server_active(&server.server, fault != Some(Fault::McpServerInactive));
         }
         self.emulator.put_app(app);
         Ok((key, secret))

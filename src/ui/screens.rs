@@ -16,11 +16,17 @@ use crate::wizard::Model;
 pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
-    let mut lines = vec![
+    let mut head = vec![
         Line::styled("What are you connecting?", theme.heading()),
         Line::from(""),
     ];
+    // The demo's fault note goes first: it says which entry is preselected and why.
+    if let Some(note) = model.demo.as_ref().and_then(|d| d.fault_note.clone()) {
+        head.push(Line::styled(note, theme.warn()));
+        head.push(Line::from(""));
+    }
     let offset = model.progress.saved.len();
+    let mut entries: Vec<Vec<Line<'static>>> = Vec::new();
     for (i, saved) in model.progress.saved.iter().enumerate() {
         let title = model
             .recipes
@@ -32,35 +38,37 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             .as_deref()
             .and_then(|u| u.split("://").nth(1))
             .unwrap_or("org not chosen yet");
-        lines.push(entry(
-            format!("Resume: {title}"),
-            model.progress.selected == i,
-            theme,
-        ));
-        lines.push(Line::styled(
-            format!(
-                "    {org} · {}/{} steps",
-                saved.done_steps(),
-                saved.marks.len()
+        let mut entry_lines = vec![
+            entry(
+                format!("Resume: {title}"),
+                model.progress.selected == i,
+                theme,
             ),
-            theme.dim(),
-        ));
-    }
-    if offset > 0 {
-        lines.push(Line::from(""));
+            Line::styled(
+                format!(
+                    "    {org} · {}/{} steps",
+                    saved.done_steps(),
+                    saved.marks.len()
+                ),
+                theme.dim(),
+            ),
+        ];
+        if i + 1 == offset {
+            entry_lines.push(Line::from(""));
+        }
+        entries.push(entry_lines);
     }
     for (i, recipe) in model.recipes.iter().enumerate() {
         let selected = model.progress.selected == i + offset;
-        lines.push(entry(recipe.title.clone(), selected, theme));
-        lines.push(Line::styled(
-            format!("    {} · {}", recipe.flow, recipe.vendor),
-            theme.dim(),
-        ));
+        entries.push(vec![
+            entry(recipe.title.clone(), selected, theme),
+            Line::styled(
+                format!("    {} · {}", recipe.flow, recipe.vendor),
+                theme.dim(),
+            ),
+        ]);
     }
-    if let Some(note) = model.demo.as_ref().and_then(|d| d.fault_note.clone()) {
-        lines.push(Line::from(""));
-        lines.push(Line::styled(note, theme.warn()));
-    }
+    let lines = windowed(head, entries, model.progress.selected, list_area, theme);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
@@ -103,6 +111,58 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             .block(block),
         detail_area,
     );
+}
+
+/// The head, then as many whole entries around the selected one as fit, with how many are
+/// above and below when they don't all fit.
+fn windowed(
+    head: Vec<Line<'static>>,
+    entries: Vec<Vec<Line<'static>>>,
+    selected: usize,
+    area: Rect,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let height = |lines: &[Line<'static>]| {
+        Paragraph::new(lines.to_vec())
+            .wrap(Wrap { trim: true })
+            .line_count(area.width.max(1))
+    };
+    let heights: Vec<usize> = entries.iter().map(|e| height(e)).collect();
+    let room = usize::from(area.height).saturating_sub(height(&head));
+    let mut lines = head;
+    if heights.iter().sum::<usize>() <= room {
+        lines.extend(entries.into_iter().flatten());
+        return lines;
+    }
+    // Two rows go to the markers; grow the window from the selected entry, below first.
+    let room = room.saturating_sub(2);
+    let selected = selected.min(entries.len().saturating_sub(1));
+    let (mut first, mut last) = (selected, selected + 1);
+    let mut used = heights.get(selected).copied().unwrap_or(0);
+    loop {
+        let grew_down = last < heights.len() && used + heights[last] <= room;
+        if grew_down {
+            used += heights[last];
+            last += 1;
+        }
+        let grew_up = first > 0 && used + heights[first - 1] <= room;
+        if grew_up {
+            first -= 1;
+            used += heights[first];
+        }
+        if !grew_down && !grew_up {
+            break;
+        }
+    }
+    let below = entries.len() - last;
+    if first > 0 {
+        lines.push(Line::styled(format!("▲ {first} more"), theme.accent()));
+    }
+    lines.extend(entries.into_iter().take(last).skip(first).flatten());
+    if below > 0 {
+        lines.push(Line::styled(format!("▼ {below} more · ↑↓"), theme.accent()));
+    }
+    lines
 }
 
 fn entry(text: String, selected: bool, theme: &Theme) -> Line<'static> {
@@ -240,16 +300,28 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         Line::styled("What next", theme.heading()),
     ]);
     if let Some(recipe) = recipe {
+        let has_secret = recipe
+            .field_for(crate::recipe::Role::ConsumerSecret)
+            .is_some();
         let credentials = match flow {
             Flow::JwtBearer => {
-                "the consumer key (the app's Settings tab) and your private key file"
+                "the consumer key (the app's Settings tab) and your private key file".to_string()
             }
+            // A public client (the hosted MCP clients) gets the key alone.
+            Flow::AuthCode if !has_secret => "the consumer key (the app's Settings tab)".into(),
             Flow::AuthCode | Flow::ClientCredentials => {
-                "the consumer key and secret (the app's Settings tab)"
+                "the consumer key and secret (the app's Settings tab)".into()
             }
         };
         lines.push(Line::from(format!("• {}", recipe.handoff.trim())));
         lines.push(Line::from(format!("  It needs {credentials}.")));
+        let mcp_url = model
+            .setup
+            .as_ref()
+            .and_then(|s| s.answer_for(crate::recipe::Role::McpServerUrl));
+        if let Some(url) = mcp_url {
+            lines.push(Line::from(format!("  MCP server URL: {url}")));
+        }
     }
     if flow.uses_browser() {
         lines.push(Line::from(

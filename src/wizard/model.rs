@@ -149,6 +149,8 @@ pub struct Fix {
 pub struct Demo {
     pub login_url: String,
     pub my_domain_url: String,
+    /// The host playing api.salesforce.com (hosted MCP servers).
+    pub mcp_url: String,
     pub username: String,
     /// No browser here: offer signing in to the emulator from the terminal.
     pub terminal_sign_in: bool,

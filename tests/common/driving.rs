@@ -119,6 +119,7 @@ pub fn fix_invalid_fields(model: &mut Model) {
             Some(Validator::CallbackUrls) => "https://app.example.com/oauth/callback",
             Some(Validator::HttpsUrl) => "https://app.example.com",
             Some(Validator::Email) => "admin@acme.example",
+            Some(Validator::Username) => "integration@acme.example",
             _ => "value",
         };
         type_text(model, value);

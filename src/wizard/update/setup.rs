@@ -89,6 +89,7 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
                 crate::wizard::DEMO_CERTIFICATE_MARKER.to_string(),
             ),
             (Role::HostUrl, "https://host.eca-wizard.demo".to_string()),
+            (Role::McpServerUrl, demo_mcp_url(recipe, &demo.mcp_url)),
         ];
         for (role, value) in prefilled {
             if let Some(id) = recipe.field_id(role) {
@@ -105,6 +106,17 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
     model.setup = Some(setup);
     enter_org(model);
     Vec::new()
+}
+
+/// The recipe's MCP server on the demo's MCP host.
+fn demo_mcp_url(recipe: &crate::recipe::Recipe, mcp_host: &str) -> String {
+    use crate::salesforce::mcp;
+    let server = recipe
+        .field_for(Role::McpServerUrl)
+        .and_then(|f| f.default.as_deref())
+        .and_then(|url| mcp::parse_server_url(url).ok())
+        .map_or_else(|| "platform/sobject-reads".to_string(), |u| u.server);
+    format!("{mcp_host}{}{server}", mcp::PATH_PREFIX)
 }
 
 fn enter_org(model: &mut Model) {
