@@ -428,3 +428,18 @@ fn a_user_without_api_enabled_is_fixed_to_green() {
 fn a_missing_refresh_scope_is_fixed_to_green() {
     fault_is_fixed_to_green("no-refresh-scope", "Selected OAuth Scopes");
 }
+
+#[test]
+fn mcp_jwt_tokens_off_is_fixed_to_green() {
+    fault_is_fixed_to_green("jwt-tokens-off", "JWT-based access tokens");
+}
+
+#[test]
+fn an_inactive_mcp_server_is_fixed_to_green() {
+    fault_is_fixed_to_green("mcp-server-inactive", "Activate");
+}
+
+#[test]
+fn api_beside_mcp_api_is_fixed_to_green() {
+    fault_is_fixed_to_green("api-beside-mcp", "Selected OAuth Scopes");
+}
