@@ -324,3 +324,64 @@ async fn after_a_fix_failing_checks_are_rechecked_until_the_change_applies() {
     let run = self::run(&req, Visit::Follow).await;
     assert_eq!(run.report.outcome, Outcome::Misconfigured);
 }
+
+/// The Salesforce CLI CI recipe's app, as its steps set it up: JWT bearer with the certificate,
+/// admin-approved users through the permission set; a user outside the set is refused there.
+#[tokio::test]
+async fn the_cli_ci_recipe_signs_in_its_pre_authorized_user_by_jwt() {
+    use eca_wizard::recipe::Role;
+    let recipe = eca_wizard::recipe::builtin_by_id("sf-cli-ci").unwrap();
+    let emulator = start();
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert(
+        recipe.field_id(Role::PermissionSet).unwrap().to_string(),
+        "ECA_Wizard_Integration".to_string(),
+    );
+    answers.insert(
+        recipe.field_id(Role::ApiName).unwrap().to_string(),
+        "CI_App".into(),
+    );
+    let saved = eca_wizard::wizard::SavedSetup {
+        version: 1,
+        recipe: recipe.id.clone(),
+        login_url: None,
+        answers,
+        marks: Vec::new(),
+        current_step: 0,
+        app_saved_at_ms: None,
+        drafts: Default::default(),
+    };
+    let key = "3MVG9CliCiRecipeTest.Key4Emulator.Only_NotASalesforceKey.0123456789AbCdEf";
+    let app = eca_wizard::runtime::demo::app_from_setup(&saved, recipe, key, &Secret::new("s"));
+    assert_eq!(
+        app.policies.permitted_users,
+        PermittedUsers::AdminApprovedPreAuthorized
+    );
+    assert!(
+        app.jwt_certificate.is_some(),
+        "Enable JWT Bearer Flow uploads the certificate"
+    );
+    emulator.put_app(app);
+    let mut req = request(
+        &emulator,
+        "sf-cli-ci",
+        Flow::JwtBearer,
+        emulator.my_domain_url(),
+        0,
+    );
+    req.client_id = key.into();
+    req.client_secret = None;
+    req.jwt = Some((Secret::new(DEMO_JWT_KEY), DEMO_INTEGRATION_USER.into()));
+    let run = run(&req, Visit::Nothing).await;
+    assert_connected(&run.report);
+
+    req.jwt = Some((Secret::new(DEMO_JWT_KEY), DEMO_ADMIN_USER.into()));
+    let run = self::run(&req, Visit::Nothing).await;
+    assert_diagnosed(
+        &run.report,
+        "sf-cli-ci",
+        Outcome::Misconfigured,
+        "policies",
+        Some("Selected Permission Sets"),
+    );
+}

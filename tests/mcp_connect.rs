@@ -201,3 +201,81 @@ async fn an_inactive_server_is_diagnosed_at_the_activation_step() {
     );
     assert_eq!(status_of(&report, "mcp_call").unwrap().0, Status::Skipped);
 }
+
+fn connect_command(args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eca-wizard"));
+    command
+        .args(["connect", "--json", "--timeout", "20"])
+        .args(args)
+        .env_remove("ECA_WIZARD_CLIENT_SECRET")
+        .env_remove("DISPLAY")
+        .env(
+            "BROWSER",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py"),
+        )
+        .stdin(std::process::Stdio::null());
+    command
+}
+
+#[tokio::test]
+async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
+    let recipe = recipe::builtin_by_id("mcp-cursor").unwrap();
+    let emulator = start();
+    let port = 47340;
+    emulator.put_app(app_for(recipe, port));
+    let callback = format!("http://localhost:{port}/callback");
+    let mcp_url = emulator.mcp_server_url(SERVER);
+    let port_text = port.to_string();
+    let args = [
+        "--recipe",
+        "mcp-cursor",
+        "--login-url",
+        emulator.login_url(),
+        "--client-id",
+        MCP_KEY,
+        "--callback-port",
+        &port_text,
+        "--callback-url",
+        &callback,
+        "--mcp-url",
+        &mcp_url,
+    ];
+    let mut command = connect_command(&args);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["outcome"], "connected");
+    for name in ["token_format", "mcp_server", "mcp_call"] {
+        let check = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}: {stdout}"));
+        assert_eq!(check["status"], "passed", "{check}");
+    }
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains("eyJ"), "a JWT was printed: {text}");
+    }
+
+    // The emulator's MCP host can't be guessed: a loopback login without --mcp-url is refused
+    // before anything is sent.
+    let args = [
+        "--recipe",
+        "mcp-cursor",
+        "--login-url",
+        emulator.login_url(),
+        "--client-id",
+        MCP_KEY,
+    ];
+    let mut command = connect_command(&args);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--mcp-url"));
+}
