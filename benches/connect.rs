@@ -40,6 +40,7 @@ fn main() -> anyhow::Result<()> {
         expected_username: None,
         recheck_for: Duration::ZERO,
         retry_now: None,
+        mcp_url: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

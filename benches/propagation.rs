@@ -138,6 +138,7 @@ fn request(emulator: &Emulator, flow: Flow, key: &str) -> anyhow::Result<Request
         expected_username: None,
         recheck_for: Duration::ZERO,
         retry_now: None,
+        mcp_url: None,
     })
 }
 
