@@ -96,7 +96,7 @@ async fn every_mcp_recipe_connects_and_verifies_what_its_client_will_do() {
     assert!(recipes.len() >= 6, "{}", recipes.len());
     for (n, recipe) in recipes.iter().enumerate() {
         let emulator = start();
-        let port = 47310 + n as u16;
+        let port = 27310 + n as u16;
         emulator.put_app(app_for(recipe, port));
         let run = run(&mcp_request(&emulator, recipe, port), Visit::Follow).await;
         assert_connected(&run.report);
@@ -152,7 +152,7 @@ async fn diagnose(
 #[tokio::test]
 async fn jwt_tokens_off_is_diagnosed_at_the_security_step() {
     let report = diagnose(
-        47330,
+        27330,
         |_, app| app.named_user_jwt = false,
         "security",
         Some("Issue JSON Web Token (JWT)-based access tokens for named users"),
@@ -170,7 +170,7 @@ async fn jwt_tokens_off_is_diagnosed_at_the_security_step() {
 #[tokio::test]
 async fn api_beside_mcp_api_is_diagnosed_at_the_scopes() {
     let report = diagnose(
-        47331,
+        27331,
         |_, app| app.scopes.push("api".into()),
         "oauth-settings",
         Some("Selected OAuth Scopes"),
@@ -187,7 +187,7 @@ async fn api_beside_mcp_api_is_diagnosed_at_the_scopes() {
 #[tokio::test]
 async fn an_inactive_server_is_diagnosed_at_the_activation_step() {
     let report = diagnose(
-        47332,
+        27332,
         |emulator, _| emulator.set_mcp_server_active(SERVER, false),
         "mcp-server",
         None,
@@ -221,7 +221,7 @@ fn connect_command(args: &[&str]) -> std::process::Command {
 async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     let recipe = recipe::builtin_by_id("mcp-cursor").unwrap();
     let emulator = start();
-    let port = 47340;
+    let port = 27340;
     emulator.put_app(app_for(recipe, port));
     let callback = format!("http://localhost:{port}/callback");
     let mcp_url = emulator.mcp_server_url(SERVER);

@@ -383,6 +383,34 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         },
     );
     assert_eq!(m.screen, Screen::Status);
+    // A second sign-in in the same run (the grant must be made again after a fix) goes back
+    // to the connect screen, where the URL and the paste box are: the status screen has
+    // neither, and a run waiting for a login there never ends.
+    update(
+        &mut m,
+        Msg::Connect {
+            run,
+            event: Event::AuthorizeUrl("http://127.0.0.1:1/services/oauth2/authorize?x".into()),
+            at_ms: 16_000,
+        },
+    );
+    assert_eq!(m.screen, Screen::Connect);
+    assert!(m.checks.is_empty(), "the old run's checks are gone");
+    assert!(
+        m.connect
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("once more")
+    );
+    update(
+        &mut m,
+        Msg::Connect {
+            run,
+            event: Event::Check(Check::passed("token", "ok")),
+            at_ms: 17_000,
+        },
+    );
     let run = m.connect.run;
     update(
         &mut m,

@@ -383,10 +383,18 @@ impl Project<'_> {
         let mut children = vec![
             text(
                 "description",
-                format!(
-                    "Least-privilege access for the {} integration user",
-                    self.label
-                ),
+                if self.recipe.is_mcp() {
+                    // MCP clients sign people in as themselves: no integration user.
+                    format!(
+                        "API access for the people who use {} (hosted MCP)",
+                        self.label
+                    )
+                } else {
+                    format!(
+                        "Least-privilege access for the {} integration user",
+                        self.label
+                    )
+                },
             ),
             flag("hasActivationRequired", false),
             text("label", format!("{} Integration", self.label)),

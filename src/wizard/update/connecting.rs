@@ -109,6 +109,12 @@ pub fn is_current(model: &Model, run: u64) -> bool {
 
 pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
     model.now_ms = model.now_ms.max(at_ms);
+    // MCP clients sign each person in as themselves: there is no integration user.
+    let who = if model.recipe().is_some_and(|r| r.is_mcp()) {
+        "a user of the MCP client"
+    } else {
+        "the integration user"
+    };
     let view = &mut model.connect;
     match event {
         Event::Attempt(n) => {
@@ -131,12 +137,23 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
         Event::AuthorizeUrl(url) => {
             view.url = Some(url);
             view.waiting = None;
-            view.note = Some("Log in as the integration user and allow access.".into());
+            // A second sign-in in the same run (a fix changed what the token carries): back to
+            // the connect screen, where the URL, the paste box and terminal sign-in are.
+            let again = model.screen == Screen::Status;
+            view.note = Some(if again {
+                "Sign in once more: the token must be issued after your change took effect.".into()
+            } else {
+                format!("Log in as {who} and allow access.")
+            });
+            if again {
+                model.checks.clear();
+                model.screen = Screen::Connect;
+            }
         }
         Event::BrowserOpened => {
-            view.note = Some(
-                "Your browser is open: log in as the integration user and allow access.".into(),
-            )
+            view.note = Some(format!(
+                "Your browser is open: log in as {who} and allow access."
+            ))
         }
         Event::BrowserFailed(why) => {
             view.note = Some(format!(

@@ -108,6 +108,19 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// A default that depends on the org chosen first: the MCP server URL takes the form of the
+/// login's org (sandbox, My Domain, Developer Edition).
+fn org_default(field: &crate::recipe::Field, login_url: Option<&str>) -> Option<String> {
+    use crate::salesforce::mcp;
+    if field.role != Some(Role::McpServerUrl) {
+        return None;
+    }
+    let server = mcp::parse_server_url(field.default.as_deref()?)
+        .ok()?
+        .server;
+    Some(mcp::default_url(login_url?, &server))
+}
+
 /// The recipe's MCP server on the demo's MCP host.
 fn demo_mcp_url(recipe: &crate::recipe::Recipe, mcp_host: &str) -> String {
     use crate::salesforce::mcp;
@@ -199,6 +212,7 @@ pub fn enter_step(model: &mut Model, index: usize) {
                 setup.answers.get(&field.id).cloned()
             };
             let value = value
+                .or_else(|| org_default(field, setup.login_url.as_deref()))
                 .or_else(|| recipe.field_default(field))
                 .unwrap_or_default();
             FieldInput::for_field(field, &value)
