@@ -3,6 +3,7 @@
 //! REST, hosted MCP) to its causes, most likely first given what is known, each naming the
 //! setting to change and to what.
 
+mod phrases;
 mod rules;
 
 use serde::Serialize;
@@ -250,7 +251,7 @@ pub fn diagnose_in(context: &Context, error: &str, description: &str) -> Diagnos
 
 /// The codes and descriptions the table knows, for reading them in free text.
 pub fn known() -> Vec<Known> {
-    rules::known()
+    phrases::known()
 }
 
 /// `Failure::Transport`'s detail when the server's TLS certificate isn't trusted.
