@@ -239,8 +239,13 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
         &callback,
         "--mcp-url",
         &mcp_url,
+        "--save",
+        "cursor-acme",
+        "--secrets-file",
     ];
+    let home = std::env::temp_dir().join(format!("eca-mcp-home-{}", std::process::id()));
     let mut command = connect_command(&args);
+    command.env("ECA_WIZARD_HOME", &home);
     let output = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap();
@@ -261,6 +266,30 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     for text in [&stdout, &stderr] {
         assert!(!text.contains("eyJ"), "a JWT was printed: {text}");
     }
+
+    // The profile keeps the server: `status` refreshes (a JWT again) and checks the server.
+    let mut status = std::process::Command::new(env!("CARGO_BIN_EXE_eca-wizard"));
+    status
+        .args(["status", "cursor-acme", "--json"])
+        .env("ECA_WIZARD_HOME", &home);
+    let output = tokio::task::spawn_blocking(move || status.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    let profiles: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let checks = profiles[0]["checks"].as_array().expect("checks").clone();
+    for name in ["token_format", "mcp_server", "mcp_call"] {
+        let check = checks.iter().find(|c| c["name"] == name);
+        assert_eq!(
+            check.map(|c| c["status"].clone()),
+            Some("passed".into()),
+            "{name}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("eyJ"));
+    let _ = std::fs::remove_dir_all(&home);
 
     // The emulator's MCP host can't be guessed: a loopback login without --mcp-url is refused
     // before anything is sent.
