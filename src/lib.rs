@@ -2,6 +2,7 @@
 //!
 //! The library holds everything; `main.rs` only parses arguments and runs a command.
 
+pub mod apply;
 pub mod browser;
 pub mod cancel;
 pub mod cli;

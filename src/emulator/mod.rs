@@ -11,6 +11,7 @@
 
 mod access_jwt;
 mod authorize;
+mod deploy;
 mod http;
 mod identity;
 pub mod ids;

@@ -30,6 +30,11 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
         Ok(user) => user,
         Err(reply) => return reply,
     };
+    let path: Vec<&str> = resource.trim_end_matches('/').split('/').collect();
+    if let ["metadata", "deployRequest", rest @ ..] = path.as_slice() {
+        ctx.store.api_requests += 1;
+        return crate::emulator::deploy::handle(ctx, req, rest);
+    }
     if req.method != "GET" {
         return Reply::rest_error(405, code::METHOD_NOT_ALLOWED);
     }

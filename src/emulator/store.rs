@@ -82,6 +82,8 @@ pub struct Store {
     pub sessions: HashMap<String, String>,
     /// `Mcp-Session-Id` -> session.
     pub mcp_sessions: HashMap<String, McpSession>,
+    /// Metadata deploys by id.
+    pub deploys: HashMap<String, crate::emulator::deploy::DeployJob>,
     logins: HashMap<String, VecDeque<u64>>,
     pub log: Vec<LogEntry>,
     pub api_requests: u64,
@@ -115,6 +117,7 @@ impl Store {
             approvals: HashSet::new(),
             sessions: HashMap::new(),
             mcp_sessions: HashMap::new(),
+            deploys: HashMap::new(),
             logins: HashMap::new(),
             log: Vec::new(),
             api_requests: 0,

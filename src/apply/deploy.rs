@@ -1,0 +1,154 @@
+//! The Metadata API's REST deploy (reference/deploy-and-mcp-apis.md §B.1-B.2): POST the options
+//! and the zip as multipart, then poll until the job is done, reporting each status.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::apply::session::Session;
+use crate::oauth::client::{parse_error, transport_detail};
+use crate::terminal_safe::terminal_safe;
+
+/// One component the deploy refused, in Salesforce's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentFailure {
+    pub file: String,
+    pub kind: String,
+    pub name: String,
+    pub problem: String,
+}
+
+/// How a deploy ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployed {
+    pub id: String,
+    /// `Succeeded`, `Failed`, `Canceled`, ...
+    pub status: String,
+    pub success: bool,
+    pub components: usize,
+    pub failures: Vec<ComponentFailure>,
+}
+
+/// Polls end after this many (a real deploy of an app takes seconds).
+const MAX_POLLS: u32 = 120;
+
+/// Starts the deploy and waits for it; `progress` hears each status.
+pub async fn deploy(
+    http: &reqwest::Client,
+    session: &Session,
+    api_version: &str,
+    zip: Vec<u8>,
+    check_only: bool,
+    poll_every: Duration,
+    progress: &mut (dyn FnMut(&str) + Send),
+) -> anyhow::Result<Deployed> {
+    let base = format!(
+        "{}/services/data/v{api_version}/metadata/deployRequest",
+        session.instance_url
+    );
+    let boundary = format!("eca-wizard-{}", crate::emulator::ids::random_base62(24));
+    let options = json!({"deployOptions": {
+        "checkOnly": check_only, "singlePackage": true, "rollbackOnError": true,
+        "ignoreWarnings": false, "testLevel": "NoTestRun",
+    }});
+    let body = multipart(&boundary, &options, &zip);
+    let response = http
+        .post(&base)
+        .bearer_auth(session.token.expose())
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the deploy request didn't reach {}: {}",
+                session.instance_url,
+                transport_detail(&e)
+            )
+        })?;
+    let started = read(response).await?;
+    let id = started["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("the deploy answer has no id"))?
+        .to_string();
+    progress("Pending");
+    for _ in 0..MAX_POLLS {
+        tokio::time::sleep(poll_every).await;
+        let response = http
+            .get(format!("{base}/{id}?includeDetails=true"))
+            .bearer_auth(session.token.expose())
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("polling the deploy failed: {}", transport_detail(&e)))?;
+        let answer = read(response).await?;
+        let result = &answer["deployResult"];
+        let status = terminal_safe(result["status"].as_str().unwrap_or("Unknown"));
+        progress(&status);
+        if result["done"].as_bool() == Some(true) {
+            return Ok(Deployed {
+                id,
+                success: result["success"].as_bool() == Some(true),
+                components: result["numberComponentsTotal"].as_u64().unwrap_or(0) as usize,
+                failures: failures(&result["details"]["componentFailures"]),
+                status,
+            });
+        }
+    }
+    anyhow::bail!(
+        "the deploy {id} wasn't done after {MAX_POLLS} polls; see Setup > Deployment Status"
+    )
+}
+
+fn multipart(boundary: &str, options: &Value, zip: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\nContent-Type: application/json\r\n\r\n{options}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"deploy.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(zip);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+async fn read(response: reqwest::Response) -> anyhow::Result<Value> {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    if !(200..300).contains(&status) {
+        let failure = parse_error(status, &text);
+        let diagnosis = failure.diagnose(
+            crate::salesforce::diagnosis::Phase::Rest,
+            crate::salesforce::diagnosis::Window::After,
+        );
+        anyhow::bail!("Salesforce refused the deploy: {}", diagnosis.message);
+    }
+    serde_json::from_str(&text).map_err(|_| anyhow::anyhow!("the deploy answer isn't JSON"))
+}
+
+/// `componentFailures` is an object or an array (§B.2).
+fn failures(value: &Value) -> Vec<ComponentFailure> {
+    let list = match value {
+        Value::Array(items) => items.clone(),
+        Value::Object(_) => vec![value.clone()],
+        _ => Vec::new(),
+    };
+    let text = |v: &Value, key: &str| terminal_safe(v[key].as_str().unwrap_or_default());
+    list.iter()
+        .map(|f| ComponentFailure {
+            file: text(f, "fileName"),
+            kind: text(f, "componentType"),
+            name: text(f, "fullName"),
+            problem: text(f, "problem"),
+        })
+        .collect()
+}
