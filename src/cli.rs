@@ -74,6 +74,9 @@ pub enum Command {
     Logout { profile: String },
     /// Write a deployable Salesforce DX project for the recipe's External Client App
     Metadata(MetadataArgs),
+    /// Deploy the recipe's External Client App through your own Salesforce session (the
+    /// Salesforce CLI's login, or a token on stdin); --dry-run validates and changes nothing
+    Apply(ApplyArgs),
     /// Run the local Salesforce emulator alone (both hosts) until Ctrl-C
     Emulator(EmulatorArgs),
     /// Print a shell completion script (e.g. `eca-wizard completions bash > ~/.local/share/bash-completion/completions/eca-wizard`)
@@ -129,6 +132,16 @@ pub struct MetadataArgs {
     /// by hand) without an org: one line per problem; exits 1 when there is one
     #[arg(long, value_name = "DIR")]
     pub check: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub app: AppArgs,
+    /// Overwrite files that already exist
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What the app gets beyond the recipe: shared by `metadata` and `apply`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AppArgs {
     /// Take the callback URLs and the Run As user from a saved profile
     #[arg(long, value_name = "PROFILE")]
     pub from: Option<String>,
@@ -162,9 +175,29 @@ pub struct MetadataArgs {
     /// JWT bearer recipes: write the app without a certificate, so with JWT bearer off
     #[arg(long, conflicts_with = "certificate")]
     pub no_jwt_certificate: bool,
-    /// Overwrite files that already exist
+}
+
+/// `eca-wizard apply`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ApplyArgs {
+    /// The recipe whose app to deploy (default: the --recipe-file's)
     #[arg(long)]
-    pub force: bool,
+    pub recipe: Option<String>,
+    /// The Salesforce CLI login to use (an alias or username; `sf org list` shows them); needs
+    /// sf 2.136.8 or later
+    #[arg(long, value_name = "ALIAS", conflicts_with = "instance_url")]
+    pub target_org: Option<String>,
+    /// Without the Salesforce CLI: the org's My Domain URL, with an access token on stdin
+    #[arg(long, value_name = "URL")]
+    pub instance_url: Option<String>,
+    /// Print the plan and validate the deploy (checkOnly): nothing in the org changes
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The Metadata API version to deploy with
+    #[arg(long, default_value = crate::metadata::API_VERSION, value_name = "VERSION")]
+    pub api_version: String,
+    #[command(flatten)]
+    pub app: AppArgs,
 }
 
 #[derive(Debug, Clone, clap::Args)]

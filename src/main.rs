@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         }) => commands::export::run(&profile, &format, reveal).map(|()| 0),
         Some(Command::Logout { profile }) => commands::logout::run(&profile),
         Some(Command::Metadata(args)) => commands::metadata::run(&args),
+        Some(Command::Apply(args)) => commands::apply::run(&args),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
         Some(Command::Completions { shell }) => commands::shell::completions(shell).map(|()| 0),
@@ -88,6 +89,9 @@ fn choose_recipe(command: &mut Option<Command>, id: String) {
             args.recipe.get_or_insert(id);
         }
         Some(Command::Metadata(args)) => {
+            args.recipe.get_or_insert(id);
+        }
+        Some(Command::Apply(args)) => {
             args.recipe.get_or_insert(id);
         }
         Some(Command::Explain { recipe, .. }) => {

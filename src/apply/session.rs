@@ -96,8 +96,14 @@ fn sf<T: serde::de::DeserializeOwned>(args: &[&str]) -> Result<T, SessionError> 
             },
         })?;
     let text = String::from_utf8_lossy(&output.stdout);
-    let envelope: Envelope<T> =
-        serde_json::from_str(text.trim()).map_err(|_| SessionError::Unreadable(command.clone()))?;
+    let Ok(envelope) = serde_json::from_str::<Envelope<T>>(text.trim()) else {
+        // oclif may answer an unknown command on stderr alone (UNCONFIRMED with --json).
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if is_unknown_command("", &stderr) || is_unknown_command("", &text) {
+            return Err(SessionError::OldCli);
+        }
+        return Err(SessionError::Unreadable(command));
+    };
     match (envelope.status, envelope.result) {
         (0, Some(result)) => Ok(result),
         _ => {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::MetadataArgs;
+use crate::cli::{AppArgs, MetadataArgs};
 use crate::commands::UsageError;
 use crate::metadata::{self, Options};
 use crate::recipe;
@@ -21,6 +21,24 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
         return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
     };
     let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
+    let options = options(&args.app)?;
+    let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
+    // Written whole before anything is printed: a closed stdout can't leave half a project.
+    metadata::write_project(out_dir, &files, args.force).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow::Error::from(UsageError(e.to_string())),
+        _ => anyhow::anyhow!("couldn't write {}: {e}", out_dir.display()),
+    })?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for file in &files {
+        writeln!(out, "wrote {}", out_dir.join(&file.path).display())?;
+    }
+    writeln!(out, "\nDeploy: see {}", out_dir.join("README.md").display())?;
+    Ok(0)
+}
+
+/// What the app gets beyond the recipe, checked: the same for `metadata` and `apply`.
+pub fn options(args: &AppArgs) -> anyhow::Result<Options> {
     for url in &args.callback_urls {
         check_callback_url(url).map_err(|e| UsageError(format!("--callback-url: {e}")))?;
     }
@@ -59,7 +77,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
         .run_as
         .clone()
         .or_else(|| profile.as_ref().and_then(|p| p.username.clone()));
-    let options = Options {
+    Ok(Options {
         // The profile keeps the API name and label the admin typed in the wizard.
         name: args
             .name
@@ -77,20 +95,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
         policy_names: args.policy_names,
         include_optional: args.include_optional,
         without_jwt_certificate: args.no_jwt_certificate,
-    };
-    let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
-    // Written whole before anything is printed: a closed stdout can't leave half a project.
-    metadata::write_project(out_dir, &files, args.force).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => anyhow::Error::from(UsageError(e.to_string())),
-        _ => anyhow::anyhow!("couldn't write {}: {e}", out_dir.display()),
-    })?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for file in &files {
-        writeln!(out, "wrote {}", out_dir.join(&file.path).display())?;
-    }
-    writeln!(out, "\nDeploy: see {}", out_dir.join("README.md").display())?;
-    Ok(0)
+    })
 }
 
 fn check_project(dir: &std::path::Path, recipe_id: Option<&str>) -> anyhow::Result<u8> {

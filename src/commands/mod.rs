@@ -1,5 +1,6 @@
 //! One module per subcommand: each takes parsed arguments and writes to stdout.
 
+pub mod apply;
 pub mod connect;
 pub mod diagnosis_view;
 pub mod emulator;

@@ -1,0 +1,240 @@
+//! `eca-wizard apply` as an admin runs it: the session from a stand-in `sf` on PATH (printing the
+//! Salesforce CLI's documented JSON, in the current and the pre-2.136.8 form) or a token on
+//! stdin; `--dry-run` validates and changes nothing; apply deploys the recipe's app; refused
+//! metadata is reported per component. The token is never printed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use eca_wizard::emulator::Emulator;
+use eca_wizard::emulator::org::DEMO_INTEGRATION_USER;
+
+/// A folder holding `sf` (the stand-in), to put first on PATH.
+fn sf_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("eca-sf-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sf.py");
+    let sf = dir.join("sf");
+    std::fs::copy(script, &sf).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&sf, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+fn apply(dir: &PathBuf, emulator: &Emulator, token: &str, mode: &str, args: &[&str]) -> Output {
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .arg("apply")
+        .args(args)
+        .env("PATH", path)
+        .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
+        .env("FAKE_SF_TOKEN", token)
+        .env("FAKE_SF_MODE", mode)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+const SBS: &[&str] = &[
+    "--recipe",
+    "service-board-sync",
+    "--target-org",
+    "acme",
+    "--name",
+    "SBS_Applied",
+    "--run-as",
+    DEMO_INTEGRATION_USER,
+    "--callback-url",
+    "https://sync.example.com/oauth/callback",
+];
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn count(emulator: &Emulator, name: &str) -> usize {
+    emulator
+        .org()
+        .apps
+        .iter()
+        .filter(|a| a.api_name == name)
+        .count()
+}
+
+#[tokio::test]
+async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
+    let emulator = start();
+    let token = cc_token(&emulator).await;
+    let dir = sf_dir("current");
+
+    let mut dry = SBS.to_vec();
+    dry.push("--dry-run");
+    let output = apply(&dir, &emulator, &token, "current", &dry);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("Would deploy") && said.contains("Validated"),
+        "{said}"
+    );
+    assert!(
+        said.contains("externalClientApps/SBS_Applied.eca"),
+        "the plan lists it: {said}"
+    );
+    assert!(said.contains("as admin@acme.example"), "{said}");
+    assert_eq!(
+        count(&emulator, "SBS_Applied"),
+        0,
+        "a dry run changes nothing"
+    );
+
+    let output = apply(&dir, &emulator, &token, "current", SBS);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("Deployed SBS_Applied"), "{said}");
+    assert!(
+        said.contains("eca-wizard connect --recipe service-board-sync"),
+        "{said}"
+    );
+    assert_eq!(count(&emulator, "SBS_Applied"), 1);
+    let app = emulator
+        .org()
+        .apps
+        .into_iter()
+        .find(|a| a.api_name == "SBS_Applied")
+        .unwrap();
+    assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
+
+    // Again: the same app is updated, not duplicated, and keeps its key.
+    let output = apply(&dir, &emulator, &token, "current", SBS);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(count(&emulator, "SBS_Applied"), 1);
+    let again = emulator
+        .org()
+        .apps
+        .into_iter()
+        .find(|a| a.api_name == "SBS_Applied")
+        .unwrap();
+    assert_eq!(again.consumer_key, app.consumer_key);
+    assert!(!said.contains(&token), "the token is never printed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn an_older_cli_is_named_and_its_display_token_used() {
+    let emulator = start();
+    let token = cc_token(&emulator).await;
+    let dir = sf_dir("old");
+    let mut args = SBS.to_vec();
+    args.push("--dry-run");
+    let output = apply(&dir, &emulator, &token, "old", &args);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("predates 2.136.8") && said.contains("sf update"),
+        "{said}"
+    );
+    assert!(!said.contains(&token));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_login_the_cli_lacks_and_a_missing_cli_say_what_to_do() {
+    let emulator = start();
+    let dir = sf_dir("noauth");
+    let output = apply(&dir, &emulator, "", "noauth", SBS);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).contains("No authorization information found for acme"),
+        "{}",
+        text(&output)
+    );
+
+    let empty = std::env::temp_dir().join(format!("eca-no-sf-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .arg("apply")
+        .args(SBS)
+        .env("PATH", &empty)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output).contains("isn't on PATH"), "{}", text(&output));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&empty);
+}
+
+#[tokio::test]
+async fn a_token_on_stdin_deploys_and_refused_metadata_is_reported_per_component() {
+    let emulator = start();
+    let token = cc_token(&emulator).await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args([
+            "apply",
+            "--recipe",
+            "service-board-sync",
+            "--instance-url",
+            emulator.my_domain_url(),
+            "--name",
+            "SBS_Ghost",
+            "--run-as",
+            "ghost@nowhere.example",
+            "--callback-url",
+            "https://sync.example.com/oauth/callback",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("FAIL extlClntAppOauthPolicies/SBS_Ghost_oauthPlcy.ecaOauthPlcy"),
+        "{said}"
+    );
+    assert!(
+        said.contains("ghost@nowhere.example") && said.contains("Nothing was changed"),
+        "{said}"
+    );
+    assert_eq!(count(&emulator, "SBS_Ghost"), 0);
+    assert!(!said.contains(&token));
+
+    // No token on stdin: a usage error before anything is sent.
+    let output = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args([
+            "apply",
+            "--recipe",
+            "custom",
+            "--instance-url",
+            emulator.my_domain_url(),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("no access token on stdin"),
+        "{}",
+        text(&output)
+    );
+}
