@@ -30,7 +30,13 @@ fn sf_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn apply(dir: &PathBuf, emulator: &Emulator, token: &str, mode: &str, args: &[&str]) -> Output {
+fn apply(
+    dir: &std::path::Path,
+    emulator: &Emulator,
+    token: &str,
+    mode: &str,
+    args: &[&str],
+) -> Output {
     let path = format!(
         "{}:{}",
         dir.display(),
