@@ -196,6 +196,16 @@ pub struct ApplyArgs {
     /// The Metadata API version to deploy with
     #[arg(long, default_value = crate::metadata::API_VERSION, value_name = "VERSION")]
     pub api_version: String,
+    /// If the org doesn't allow reading consumer secrets over the REST API, turn that setting
+    /// on to read the new app's secret and off again right after, without asking
+    #[arg(long)]
+    pub allow_secret_access: bool,
+    /// Keep the verified connection as profile NAME (secrets in the OS keychain)
+    #[arg(long, value_name = "NAME")]
+    pub save: Option<String>,
+    /// Keep secrets in an owner-only file instead of the keychain
+    #[arg(long)]
+    pub secrets_file: bool,
     #[command(flatten)]
     pub app: AppArgs,
 }

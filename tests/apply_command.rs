@@ -244,3 +244,71 @@ async fn a_token_on_stdin_deploys_and_refused_metadata_is_reported_per_component
         text(&output)
     );
 }
+
+#[tokio::test]
+async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_keeps_a_profile() {
+    let emulator = start();
+    let token = cc_token(&emulator).await;
+    let dir = sf_dir("consent");
+    let home = std::env::temp_dir().join(format!("eca-apply-home-{}", std::process::id()));
+    let mut args = SBS.to_vec();
+    args.extend([
+        "--allow-secret-access",
+        "--save",
+        "sbs-acme",
+        "--secrets-file",
+    ]);
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .arg("apply")
+        .args(&args)
+        .env("PATH", path)
+        .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
+        .env("FAKE_SF_TOKEN", &token)
+        .env("ECA_WIZARD_HOME", &home)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("Turned the setting on") && said.contains("Turned it off again"),
+        "{said}"
+    );
+    assert!(said.contains("saved profile sbs-acme"), "{said}");
+    assert!(
+        !emulator.org().client_secret_in_rest_api,
+        "the setting is off again"
+    );
+    let app = emulator
+        .org()
+        .apps
+        .into_iter()
+        .find(|a| a.api_name == "SBS_Applied")
+        .unwrap();
+    assert!(
+        !said.contains(&app.consumer_secret),
+        "the secret is never printed"
+    );
+    assert!(!said.contains(&token));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[tokio::test]
+async fn without_consent_the_setting_stays_off_and_the_copy_step_is_named() {
+    let emulator = start();
+    let token = cc_token(&emulator).await;
+    let dir = sf_dir("refused");
+    let output = apply(&dir, &emulator, &token, "current", SBS);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("Left that setting as it is"), "{said}");
+    assert!(said.contains("Consumer Key and Secret"), "{said}");
+    assert!(!emulator.org().client_secret_in_rest_api);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,8 @@
 //! `eca-wizard apply`: the Setup done through the admin's own Salesforce session. The session
 //! comes from the Salesforce CLI or by hand (`session`); the recipe's metadata goes as an mdapi
-//! zip (`package`) through the Metadata API's REST deploy (`deploy`).
+//! zip (`package`) through the Metadata API's REST deploy (`deploy`); the key and secret come back through Connect REST (`credentials`).
 
+pub mod credentials;
 pub mod deploy;
 pub mod package;
 pub mod session;

@@ -6,10 +6,13 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use crate::apply::{deploy, package, session};
-use crate::cli::ApplyArgs;
+use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
 use crate::metadata;
 use crate::recipe::{self, Recipe, StepKind};
+use crate::salesforce::Flow;
+use crate::salesforce::settings::SettingKey;
+use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
@@ -82,8 +85,123 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         "\nDeployed {app} ({} components, deploy {}).",
         deployed.components, deployed.id
     )?;
-    write_next(&mut err, recipe, &session)?;
-    Ok(0)
+    if recipe.flow == Flow::JwtBearer {
+        // The private key stays with the admin: connecting is theirs to run.
+        write_next(&mut err, recipe, &session)?;
+        return Ok(0);
+    }
+    let read = runtime.block_on(credentials(http, &session, args, recipe, &app, &mut err))?;
+    let Some((key, secret)) = read else {
+        write_next(&mut err, recipe, &session)?;
+        return Ok(0);
+    };
+    let what = if secret.is_some() { " and secret" } else { "" };
+    writeln!(err, "Read the consumer key{what} of {app}; connecting.")?;
+    drop(err);
+    let connect = connect_args(args, recipe, &options, &session, key);
+    crate::commands::connect::run_with(&connect, secret)
+}
+
+/// The key and secret of the new app, asking before turning on the org setting that lets the
+/// secret be read; None when the admin must copy them from Setup.
+async fn credentials(
+    http: &reqwest::Client,
+    session: &session::Session,
+    args: &ApplyArgs,
+    recipe: &Recipe,
+    app: &str,
+    err: &mut impl Write,
+) -> anyhow::Result<Option<(String, Option<Secret>)>> {
+    use crate::apply::credentials::{Read, read, secret_access_zip};
+    let needs_secret = recipe.flow == Flow::ClientCredentials
+        || recipe.is_checked(SettingKey::RequireSecretWebServer)
+        || recipe.refresh_needs_secret();
+    let version = args.api_version.as_str();
+    let key = match read(http, session, version, app).await? {
+        Read::Both { key, secret } => return Ok(Some((key, Some(secret)))),
+        Read::KeyOnly { key } if !needs_secret => return Ok(Some((key, None))),
+        Read::KeyOnly { key } => key,
+    };
+    writeln!(
+        err,
+        "The org doesn't allow reading consumer secrets over the REST API (Allow access to External Client App consumer secrets via REST API, in External Client App Settings)."
+    )?;
+    if !(args.allow_secret_access || ask_consent()?) {
+        writeln!(err, "Left that setting as it is. The key is {key}.")?;
+        return Ok(None);
+    }
+    let quiet = Duration::from_secs(2);
+    let zip = secret_access_zip(true, version)?;
+    let on = deploy::deploy(http, session, version, zip, false, quiet, &mut |_| {}).await?;
+    if !on.success {
+        let why = on
+            .failures
+            .first()
+            .map_or("no reason given", |f| f.problem.as_str());
+        writeln!(err, "Salesforce refused to turn the setting on: {why}")?;
+        return Ok(None);
+    }
+    writeln!(err, "Turned the setting on to read the secret.")?;
+    let again = read(http, session, version, app).await;
+    // Off again whatever the read gave: it was off before.
+    let zip = secret_access_zip(false, version)?;
+    match deploy::deploy(http, session, version, zip, false, quiet, &mut |_| {}).await {
+        Ok(done) if done.success => writeln!(err, "Turned it off again.")?,
+        _ => writeln!(
+            err,
+            "Couldn't turn the setting off again: turn off Allow access to External Client App consumer secrets via REST API in External Client App Settings."
+        )?,
+    }
+    match again? {
+        Read::Both { key, secret } => Ok(Some((key, Some(secret)))),
+        Read::KeyOnly { .. } => {
+            writeln!(
+                err,
+                "The secret still couldn't be read (your user may lack View Client Secret)."
+            )?;
+            Ok(None)
+        }
+    }
+}
+
+/// The security-visible change is asked for on a terminal only; a script passes
+/// --allow-secret-access.
+fn ask_consent() -> anyhow::Result<bool> {
+    if !io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("Turn it on to read the new app's secret, and off again right after? [y/N] ");
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// `connect`'s arguments for the new app: the headless command's own request builder.
+fn connect_args(
+    args: &ApplyArgs,
+    recipe: &Recipe,
+    options: &metadata::Options,
+    session: &session::Session,
+    key: String,
+) -> ConnectArgs {
+    ConnectArgs {
+        login_url: session.instance_url.clone(),
+        client_id: key,
+        recipe: Some(recipe.id.clone()),
+        flow: None,
+        client_secret_stdin: false,
+        callback_port: None,
+        callback_urls: options.callback_urls.clone(),
+        no_browser: false,
+        timeout: 300,
+        propagation_window: 1800,
+        username: options.run_as.clone(),
+        private_key: None,
+        mcp_url: None,
+        json: false,
+        save: args.save.clone(),
+        secrets_file: args.secrets_file,
+    }
 }
 
 fn admin_session(args: &ApplyArgs) -> anyhow::Result<session::Session> {
@@ -139,11 +257,11 @@ fn write_plan(
     let manual: Vec<&str> = recipe
         .steps
         .iter()
-        .filter(|s| {
-            matches!(
-                s.kind,
-                StepKind::IntegrationUser | StepKind::Credentials | StepKind::McpServers
-            )
+        .filter(|s| match s.kind {
+            StepKind::IntegrationUser | StepKind::McpServers => true,
+            // The key and secret are read back, except for JWT bearer (apply stops there).
+            StepKind::Credentials => recipe.flow == Flow::JwtBearer,
+            _ => false,
         })
         .map(|s| s.title.as_str())
         .collect();

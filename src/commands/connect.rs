@@ -24,17 +24,12 @@ use crate::verify::{Check, Status};
 pub use crate::secret::CLIENT_SECRET_ENV as SECRET_ENV;
 
 pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
-    let recipe = recipe::by_id(args.recipe.as_deref().unwrap_or("custom"))
-        .map_err(|e| UsageError(e.to_string()))?;
-    if let Some(name) = &args.save {
-        crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
-    }
-    let flow = args.flow.unwrap_or(recipe.flow);
-    let login = normalize_login_url(&args.login_url)
-        .map_err(|e| UsageError(format!("--login-url: {e}")))?;
-    for change in &login.changes {
-        eprintln!("note: {change} Using {}.", login.host);
-    }
+    let client_secret = read_secret(args)?;
+    run_with(args, client_secret)
+}
+
+/// The consumer secret from stdin (`--client-secret-stdin`) or the environment.
+fn read_secret(args: &ConnectArgs) -> anyhow::Result<Option<Secret>> {
     let mut stdin_lines = io::stdin().lock().lines();
     let client_secret = if args.client_secret_stdin {
         let line = if io::stdin().is_terminal() {
@@ -49,7 +44,22 @@ pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
             .map(|s| Secret::new(s.trim()))
     }
     .filter(|s| !s.is_empty());
-    drop(stdin_lines);
+    Ok(client_secret)
+}
+
+/// Connects with a secret already in hand (`apply` read it from the org).
+pub fn run_with(args: &ConnectArgs, client_secret: Option<Secret>) -> anyhow::Result<u8> {
+    let recipe = recipe::by_id(args.recipe.as_deref().unwrap_or("custom"))
+        .map_err(|e| UsageError(e.to_string()))?;
+    if let Some(name) = &args.save {
+        crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
+    }
+    let flow = args.flow.unwrap_or(recipe.flow);
+    let login = normalize_login_url(&args.login_url)
+        .map_err(|e| UsageError(format!("--login-url: {e}")))?;
+    for change in &login.changes {
+        eprintln!("note: {change} Using {}.", login.host);
+    }
     if flow == Flow::ClientCredentials && client_secret.is_none() {
         return Err(UsageError(format!("client credentials needs the consumer secret: set {SECRET_ENV} or pass --client-secret-stdin")).into());
     }

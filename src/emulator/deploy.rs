@@ -27,6 +27,8 @@ pub struct DeployJob {
     pub failures: Vec<Value>,
     /// The apps to put once the job succeeds (none for a check-only deploy).
     pub apps: Vec<App>,
+    /// ExternalClientAppSettings.enableClientSecretInRestApiAccess, when the deploy sets it.
+    pub secret_access: Option<bool>,
     pub applied: bool,
 }
 
@@ -63,6 +65,7 @@ const TYPES: &[(&str, &str, &str)] = &[
         "ExtlClntAppConfigurablePolicies",
     ),
     ("permissionsets/", ".permissionset", "PermissionSet"),
+    ("settings/", ".settings", "Settings"),
 ];
 
 pub fn handle(ctx: &mut Ctx, req: &Req, rest: &[&str]) -> Reply {
@@ -122,6 +125,7 @@ fn start(ctx: &mut Ctx, req: &Req) -> Reply {
             successes: Vec::new(),
             failures: vec![failure("package.xml", "Package", "package.xml", &problem)],
             apps: Vec::new(),
+            secret_access: None,
             applied: false,
         },
     };
@@ -291,6 +295,8 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
     {
         let problem = match c.kind {
             "PermissionSet" => permission_set_problem(c),
+            "Settings" if c.name == "ExternalClientApp" => None,
+            "Settings" => Some(format!("the emulator knows no {} settings", c.name)),
             _ => satellite(ctx, c, &mut apps).err(),
         };
         match problem {
@@ -309,6 +315,11 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
             "success": true, "created": true, "changed": false, "deleted": false}),
         );
     }
+    let secret_access = components
+        .iter()
+        .find(|c| c.kind == "Settings" && c.name == "ExternalClientApp")
+        .and_then(|c| c.leaves.get("enableClientSecretInRestApiAccess"))
+        .map(|v| v == "true");
     DeployJob {
         id: id.to_string(),
         check_only,
@@ -316,6 +327,7 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
         successes,
         failures,
         apps: apps.into_values().collect(),
+        secret_access,
         applied: false,
     }
 }
@@ -490,6 +502,9 @@ fn poll(ctx: &mut Ctx, id: &str, details: bool) -> Reply {
     if apply {
         for app in &job.apps {
             ctx.store.put_app(app.clone(), now);
+        }
+        if let Some(on) = job.secret_access {
+            ctx.store.org.client_secret_in_rest_api = on;
         }
     }
     let mut result = json!({

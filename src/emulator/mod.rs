@@ -11,6 +11,7 @@
 
 mod access_jwt;
 mod authorize;
+mod credentials;
 mod deploy;
 mod http;
 mod identity;

@@ -39,6 +39,10 @@ pub struct Org {
     /// How the MCP host and the login host serve their discovery documents.
     #[serde(default)]
     pub mcp_metadata: McpMetadata,
+    /// "Allow access to External Client App consumer secrets via REST API"
+    /// (ExternalClientAppSettings.enableClientSecretInRestApiAccess); off unless turned on.
+    #[serde(default)]
+    pub client_secret_in_rest_api: bool,
 }
 
 /// A hosted MCP server as Setup > MCP Servers lists it.
@@ -320,6 +324,7 @@ impl Org {
             apps: vec![App::demo()],
             mcp_servers: McpServer::standard(),
             mcp_metadata: McpMetadata::default(),
+            client_secret_in_rest_api: false,
         }
     }
 

@@ -35,6 +35,10 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
         ctx.store.api_requests += 1;
         return crate::emulator::deploy::handle(ctx, req, rest);
     }
+    if let ["apps", "oauth", rest @ ..] = path.as_slice() {
+        ctx.store.api_requests += 1;
+        return crate::emulator::credentials::handle(ctx, req, &version, rest);
+    }
     if req.method != "GET" {
         return Reply::rest_error(405, code::METHOD_NOT_ALLOWED);
     }
