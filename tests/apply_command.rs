@@ -94,6 +94,10 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
     dry.push("--dry-run");
     let output = apply(&dir, &emulator, &token, "current", &dry);
     let said = text(&output);
+    assert!(
+        said.contains("isn't in the org: the deploy creates it"),
+        "{said}"
+    );
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(
         said.contains("Would deploy") && said.contains("Validated"),
@@ -127,9 +131,16 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
         .unwrap();
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
 
-    // Again: the same app is updated, not duplicated, and keeps its key.
+    // Again: the plan says the app exists and nothing a query reads changes; the same app is
+    // updated, not duplicated, and keeps its key.
     let output = apply(&dir, &emulator, &token, "current", SBS);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let again_said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{again_said}");
+    assert!(again_said.contains("is in the org already"), "{again_said}");
+    assert!(
+        again_said.contains("No change in the settings a query can read"),
+        "{again_said}"
+    );
     assert_eq!(count(&emulator, "SBS_Applied"), 1);
     let again = emulator
         .org()
@@ -188,7 +199,7 @@ async fn a_login_the_cli_lacks_and_a_missing_cli_say_what_to_do() {
 }
 
 #[tokio::test]
-async fn a_token_on_stdin_deploys_and_refused_metadata_is_reported_per_component() {
+async fn a_token_on_stdin_works_and_a_missing_run_as_user_stops_before_any_change() {
     let emulator = start();
     let token = cc_token(&emulator).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
@@ -213,16 +224,12 @@ async fn a_token_on_stdin_deploys_and_refused_metadata_is_reported_per_component
     writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
     let output = child.wait_with_output().unwrap();
     let said = text(&output);
-    assert_eq!(output.status.code(), Some(3), "{said}");
+    assert_eq!(output.status.code(), Some(2), "{said}");
     assert!(
-        said.contains("FAIL extlClntAppOauthPolicies/SBS_Ghost_oauthPlcy.ecaOauthPlcy"),
+        said.contains("--run-as ghost@nowhere.example: the org has no active user"),
         "{said}"
     );
-    assert!(
-        said.contains("ghost@nowhere.example") && said.contains("Nothing was changed"),
-        "{said}"
-    );
-    assert_eq!(count(&emulator, "SBS_Ghost"), 0);
+    assert_eq!(count(&emulator, "SBS_Ghost"), 0, "nothing deployed");
     assert!(!said.contains(&token));
 
     // No token on stdin: a usage error before anything is sent.

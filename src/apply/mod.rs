@@ -4,5 +4,6 @@
 
 pub mod credentials;
 pub mod deploy;
+pub mod live;
 pub mod package;
 pub mod session;

@@ -5,7 +5,7 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 
-use crate::apply::{deploy, package, session};
+use crate::apply::{deploy, live, package, session};
 use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
 use crate::metadata;
@@ -32,12 +32,30 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         writeln!(err, "note: {note}")?;
     }
     let components = package::mdapi_paths(&files);
-    write_plan(&mut err, recipe, &session, &components, args.dry_run)?;
-    let zip = package::mdapi_zip(&files)?;
+    let app = components
+        .iter()
+        .find_map(|(path, _)| path.strip_prefix("externalClientApps/"))
+        .map(|p| p.trim_end_matches(".eca").to_string())
+        .unwrap_or_default();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let http = crate::net::client()?;
+    // Preflight: what exists already, and what the deploy needs to exist.
+    let live = runtime.block_on(live::app(http, &session, &args.api_version, &app))?;
+    if let Some(run_as) = options.run_as.as_deref().filter(|_| needs_run_as(recipe)) {
+        let active =
+            runtime.block_on(live::active_user(http, &session, &args.api_version, run_as))?;
+        if !active {
+            return Err(UsageError(format!(
+                "--run-as {run_as}: the org has no active user with that username; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again"
+            ))
+            .into());
+        }
+    }
+    write_plan(&mut err, recipe, &session, &components, args.dry_run)?;
+    write_live(&mut err, recipe, &app, live.as_ref())?;
+    let zip = package::mdapi_zip(&files)?;
     let deployed = runtime.block_on(deploy::deploy(
         http,
         &session,
@@ -67,11 +85,6 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         )?;
         return Ok(3);
     }
-    let app = components
-        .iter()
-        .find_map(|(path, _)| path.strip_prefix("externalClientApps/"))
-        .map(|p| p.trim_end_matches(".eca").to_string())
-        .unwrap_or_default();
     if args.dry_run {
         writeln!(
             err,
@@ -231,6 +244,45 @@ fn admin_session(args: &ApplyArgs) -> anyhow::Result<session::Session> {
         session::SessionError::Input(message) => UsageError(message).into(),
         other => anyhow::anyhow!(other),
     })
+}
+
+/// Client credentials runs as the policy's Run As user, which must exist before the policy does
+/// (reference §B.6).
+fn needs_run_as(recipe: &Recipe) -> bool {
+    recipe.flow == Flow::ClientCredentials || recipe.is_checked(SettingKey::EnableClientCredentials)
+}
+
+/// Whether the deploy creates the app or changes one, and what would change.
+fn write_live(
+    out: &mut impl Write,
+    recipe: &Recipe,
+    app: &str,
+    live: Option<&live::LiveApp>,
+) -> io::Result<()> {
+    let Some(live) = live else {
+        return writeln!(out, "{app} isn't in the org: the deploy creates it.");
+    };
+    let drifted = live::drift(recipe, live);
+    writeln!(
+        out,
+        "{app} is in the org already ({}): the deploy updates it.",
+        live.id
+    )?;
+    if drifted.is_empty() {
+        writeln!(out, "  No change in the settings a query can read.")?;
+    }
+    for d in &drifted {
+        writeln!(out, "  changes {}: {} -> {}", d.label, d.live, d.wanted)?;
+    }
+    let unread: Vec<&str> = live::UNCHECKED
+        .iter()
+        .filter_map(|k| crate::salesforce::settings::lookup(*k).map(|s| s.label))
+        .collect();
+    writeln!(
+        out,
+        "  Set again as the recipe says (a query can't read them): {}",
+        unread.join("; ")
+    )
 }
 
 fn write_plan(

@@ -22,6 +22,7 @@ pub mod org;
 mod pages;
 mod rest;
 mod server;
+mod setup_query;
 mod store;
 mod token;
 

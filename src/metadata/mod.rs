@@ -323,15 +323,11 @@ impl Project<'_> {
     }
 
     fn oauth_policies(&self) -> String {
-        let admin_approved = matches!(
-            self.recipe.setting_value(SettingKey::PermittedUsers),
-            Some(SettingValue::Text(choice)) if choice == PERMITTED_ADMIN
-        );
         let mut children = Vec::new();
         if let (true, Some(run_as)) = (self.client_credentials, &self.options.run_as) {
             children.push(text("clientCredentialsFlowUser", run_as.clone()));
         }
-        if admin_approved {
+        if permitted_users(self.recipe) == "AdminApprovedPreAuthorized" {
             children.push(text("commaSeparatedPermissionSet", self.permission_set));
         }
         children.extend([
@@ -341,14 +337,7 @@ impl Project<'_> {
             flag("isGuestCodeCredFlowEnabled", false),
             flag("isTokenExchangeFlowEnabled", false),
             text("label", format!("{} OAuth Policies", self.label)),
-            text(
-                "permittedUsersPolicyType",
-                if admin_approved {
-                    "AdminApprovedPreAuthorized"
-                } else {
-                    "AllSelfAuthorized"
-                },
-            ),
+            text("permittedUsersPolicyType", permitted_users(self.recipe)),
         ]);
         // Explicit rather than the permissive defaults: refresh tokens expire (90 days where the
         // recipe asks for a lifetime, otherwise the 365 days new apps get), standard sessions.
@@ -436,8 +425,18 @@ fn granted_objects<'a>(
     })
 }
 
+/// The metadata value for the recipe's Permitted Users choice.
+pub fn permitted_users(recipe: &Recipe) -> &'static str {
+    match recipe.setting_value(SettingKey::PermittedUsers) {
+        Some(SettingValue::Text(choice)) if choice == PERMITTED_ADMIN => {
+            "AdminApprovedPreAuthorized"
+        }
+        _ => "AllSelfAuthorized",
+    }
+}
+
 /// The metadata value for the recipe's IP Relaxation choice.
-fn ip_relaxation(recipe: &Recipe) -> &'static str {
+pub fn ip_relaxation(recipe: &Recipe) -> &'static str {
     const VALUES: [&str; 4] = [
         "Enforce",
         "Enforce_RelaxRefresh",

@@ -194,6 +194,21 @@ pub const SCOPES: &[Scope] = &[
 ];
 
 /// The table row for an OAuth scope value.
+/// Metadata scope tokens and the `ExtlClntAppOauthSettings` boolean column SOQL reads each
+/// from (reference/deploy-and-mcp-apis.md §E, from sp-rust scope.rs). Scopes of other tokens
+/// can't be checked by a query here.
+pub const SCOPE_COLUMNS: &[(&str, &str)] = &[
+    ("Api", "OauthScopesAPI"),
+    ("RefreshToken", "OauthScopesREFRESH_TOKEN"),
+    ("MCP", "OauthScopesMCP_API"),
+    ("Basic", "OauthScopesSSO"),
+    ("Web", "OauthScopesWEB"),
+    ("Full", "OauthScopesFULL"),
+    ("OpenID", "OauthScopesOPENID"),
+    ("SFApiPlatform", "OauthScopesSFAP_API"),
+    ("EinsteinGPT", "OauthScopesEINSTEIN_GPT_API"),
+];
+
 pub fn find(value: &str) -> Option<&'static Scope> {
     SCOPES.iter().find(|s| s.value == value)
 }
