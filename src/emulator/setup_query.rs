@@ -44,8 +44,9 @@ pub fn answer(ctx: &Ctx, soql: &str) -> Option<Reply> {
         let matches = conditions.iter().all(|(field, value)| {
             row.get(field).map(|v| match v {
                 Value::String(s) => s == value,
-                Value::Bool(b) => b.to_string() == *value,
-                other => other.to_string() == *value,
+                Value::Bool(b) => value == if *b { "true" } else { "false" },
+                Value::Number(n) => n.as_u64().is_some_and(|n| value.parse() == Ok(n)),
+                _ => false,
             }) == Some(true)
         });
         if !matches {
