@@ -59,6 +59,21 @@ pub enum Command {
         /// Print a JSON array
         #[arg(long)]
         json: bool,
+        /// Compare the live app with its recipe, setting by setting (needs an admin session:
+        /// --target-org or --instance-url)
+        #[arg(long, requires = "profile")]
+        drift: bool,
+        /// With --drift: the Salesforce CLI login to read the app with
+        #[arg(
+            long,
+            value_name = "ALIAS",
+            requires = "drift",
+            conflicts_with = "instance_url"
+        )]
+        target_org: Option<String>,
+        /// With --drift, without the Salesforce CLI: the My Domain URL, the token on stdin
+        #[arg(long, value_name = "URL", requires = "drift")]
+        instance_url: Option<String>,
     },
     /// Hand a saved connection to other tools (secrets masked unless --reveal)
     Export {
@@ -275,6 +290,10 @@ pub struct ConnectArgs {
     /// Keep the verified connection as profile NAME (secrets in the OS keychain)
     #[arg(long, value_name = "NAME")]
     pub save: Option<String>,
+    /// With --save: the app's API name, kept with the profile (for status --drift and
+    /// metadata --from)
+    #[arg(long, value_name = "NAME", requires = "save")]
+    pub api_name: Option<String>,
     /// Keep secrets in an owner-only file instead of the keychain (also ECA_WIZARD_SECRETS=file)
     #[arg(long)]
     pub secrets_file: bool,

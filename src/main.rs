@@ -34,9 +34,22 @@ fn main() -> ExitCode {
             json,
         }) => commands::explain::run(text.as_deref(), recipe.as_deref(), saved_minutes_ago, json)
             .map(|()| 0),
-        Some(Command::Status { profile, all, json }) => {
-            commands::status::run(profile.as_deref(), all, json)
-        }
+        Some(Command::Status {
+            profile: Some(profile),
+            json,
+            drift: true,
+            target_org,
+            instance_url,
+            ..
+        }) => commands::drift::run(
+            &profile,
+            target_org.as_deref(),
+            instance_url.as_deref(),
+            json,
+        ),
+        Some(Command::Status {
+            profile, all, json, ..
+        }) => commands::status::run(profile.as_deref(), all, json),
         Some(Command::Export {
             profile,
             format,

@@ -287,6 +287,9 @@ async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_k
         "{said}"
     );
     assert!(said.contains("saved profile sbs-acme"), "{said}");
+    // One runtime for the whole command: a connection pooled by the deploy's requests must not
+    // be reused from a runtime that is gone (it stalled the first token request, then retried).
+    assert!(!said.contains("network (transient)"), "{said}");
     assert!(
         !emulator.org().client_secret_in_rest_api,
         "the setting is off again"
@@ -302,6 +305,36 @@ async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_k
         "the secret is never printed"
     );
     assert!(!said.contains(&token));
+
+    // status --drift reads the live app with the admin's session: none at first, then a scope
+    // added in Setup is named with its fix.
+    let drift = |emulator: &Emulator| {
+        let path = format!(
+            "{}:{}",
+            dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+            .args(["status", "sbs-acme", "--drift", "--target-org", "acme"])
+            .env("PATH", path)
+            .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
+            .env("FAKE_SF_TOKEN", &token)
+            .env("ECA_WIZARD_HOME", &home)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let output = drift(&emulator);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(text(&output).contains("no drift"), "{}", text(&output));
+    assert!(text(&output).contains("unchecked (a query can't read them): Callback URL"));
+    emulator
+        .edit_app("SBS_Applied", |app| app.scopes.push("full".into()))
+        .unwrap();
+    let output = drift(&emulator);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{said}");
+    assert!(said.contains("DRIFT Selected OAuth Scopes: live Full access (full) selected, wanted Full access (full) not selected: remove Full access (full)"), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&home);
 }

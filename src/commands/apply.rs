@@ -23,7 +23,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
     let options = crate::commands::metadata::options(&args.app)?;
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
-    let session = admin_session(args)?;
+    let session = admin_session(args.target_org.as_deref(), args.instance_url.as_deref())?;
     // The token goes only to Salesforce (or to loopback, the emulator).
     crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
         .map_err(|e| UsageError(format!("the session's instance URL: {e}")))?;
@@ -111,8 +111,8 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let what = if secret.is_some() { " and secret" } else { "" };
     writeln!(err, "Read the consumer key{what} of {app}; connecting.")?;
     drop(err);
-    let connect = connect_args(args, recipe, &options, &session, key);
-    crate::commands::connect::run_with(&connect, secret)
+    let connect = connect_args(args, recipe, &options, &session, &app, key);
+    crate::commands::connect::run_with(&connect, secret, &runtime)
 }
 
 /// The key and secret of the new app, asking before turning on the org setting that lets the
@@ -195,6 +195,7 @@ fn connect_args(
     recipe: &Recipe,
     options: &metadata::Options,
     session: &session::Session,
+    app: &str,
     key: String,
 ) -> ConnectArgs {
     ConnectArgs {
@@ -213,12 +214,18 @@ fn connect_args(
         mcp_url: None,
         json: false,
         save: args.save.clone(),
+        api_name: args.save.as_ref().map(|_| app.to_string()),
         secrets_file: args.secrets_file,
     }
 }
 
-fn admin_session(args: &ApplyArgs) -> anyhow::Result<session::Session> {
-    let found = match (&args.target_org, &args.instance_url) {
+/// The admin's session from `--target-org` or `--instance-url` (token on stdin); shared by
+/// `apply` and `status --drift`.
+pub fn admin_session(
+    target_org: Option<&str>,
+    instance_url: Option<&str>,
+) -> anyhow::Result<session::Session> {
+    let found = match (target_org, instance_url) {
         (Some(alias), _) => session::from_cli(alias),
         (None, Some(url)) => {
             let token = if io::stdin().is_terminal() {

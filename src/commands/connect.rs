@@ -25,7 +25,10 @@ pub use crate::secret::CLIENT_SECRET_ENV as SECRET_ENV;
 
 pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
     let client_secret = read_secret(args)?;
-    run_with(args, client_secret)
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    run_with(args, client_secret, &runtime)
 }
 
 /// The consumer secret from stdin (`--client-secret-stdin`) or the environment.
@@ -47,8 +50,14 @@ fn read_secret(args: &ConnectArgs) -> anyhow::Result<Option<Secret>> {
     Ok(client_secret)
 }
 
-/// Connects with a secret already in hand (`apply` read it from the org).
-pub fn run_with(args: &ConnectArgs, client_secret: Option<Secret>) -> anyhow::Result<u8> {
+/// Connects with a secret already in hand (`apply` read it from the org), on `runtime`: the
+/// process's one HTTP client keeps its connections on the runtime that opened them, so a caller
+/// that already talked to the org passes its own.
+pub fn run_with(
+    args: &ConnectArgs,
+    client_secret: Option<Secret>,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<u8> {
     let recipe = recipe::by_id(args.recipe.as_deref().unwrap_or("custom"))
         .map_err(|e| UsageError(e.to_string()))?;
     if let Some(name) = &args.save {
@@ -113,9 +122,6 @@ pub fn run_with(args: &ConnectArgs, client_secret: Option<Secret>) -> anyhow::Re
         retry_now: None,
         mcp_url,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let report = runtime.block_on(async {
         let (cancel_tx, cancel) = watch::channel(false);
         tokio::spawn(async move {
@@ -162,7 +168,7 @@ fn keep(
         .map_err(|e| anyhow::anyhow!("connected, but the profile wasn't saved: {e}"))?;
     let app = crate::profile::AppDetails {
         callback_urls: args.callback_urls.clone(),
-        api_name: None,
+        api_name: args.api_name.clone(),
         app_name: None,
         private_key_path: args.private_key.as_ref().map(|p| p.display().to_string()),
     };

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod connect;
 pub mod diagnosis_view;
+pub mod drift;
 pub mod emulator;
 pub mod explain;
 pub mod export;

@@ -1,0 +1,92 @@
+//! `eca-wizard status PROFILE --drift`: the live app, read with the admin's session, against
+//! the profile's recipe: each drifted setting with its Setup label, live and wanted value and
+//! the fix; what a query can't read is named as unchecked. Exit 0 no drift, 3 drift, 1 when
+//! the app isn't in the org.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::apply::live;
+use crate::commands::UsageError;
+use crate::salesforce::settings;
+
+pub fn run(
+    name: &str,
+    target_org: Option<&str>,
+    instance_url: Option<&str>,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let dir = crate::profile::profiles_dir()?;
+    let profile = crate::profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
+    let recipe = crate::recipe::by_id(&profile.recipe).map_err(|e| UsageError(e.to_string()))?;
+    let app = profile
+        .api_name
+        .clone()
+        .unwrap_or_else(|| crate::salesforce::naming::suggest_api_name(&recipe.app_name));
+    let session = crate::commands::apply::admin_session(target_org, instance_url)?;
+    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
+        .map_err(|e| UsageError(format!("the session's instance URL: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let http = crate::net::client()?;
+    let version = crate::metadata::API_VERSION;
+    let found = runtime.block_on(live::app(http, &session, version, &app))?;
+    let unchecked: Vec<&str> = live::UNCHECKED
+        .iter()
+        .filter_map(|k| settings::lookup(*k).map(|s| s.label))
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let Some(found) = found else {
+        if json {
+            writeln!(
+                out,
+                "{}",
+                json!({"profile": name, "app": app, "found": false})
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{app} isn't in the org at {}: it was deleted, renamed, or this is another org (eca-wizard apply creates it).",
+                session.instance_url
+            )?;
+        }
+        return Ok(1);
+    };
+    let drifted = live::drift(recipe, &found);
+    if json {
+        let list: Vec<_> = drifted
+            .iter()
+            .map(|d| json!({"setting": d.label, "live": d.live, "wanted": d.wanted, "fix": d.fix}))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            json!({"profile": name, "app": app, "found": true, "drift": list, "unchecked": unchecked})
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{app} ({}) against the recipe {}:",
+            found.id, recipe.id
+        )?;
+        if drifted.is_empty() {
+            writeln!(out, "  no drift in the settings a query can read")?;
+        }
+        for d in &drifted {
+            writeln!(
+                out,
+                "  DRIFT {}: live {}, wanted {}: {}",
+                d.label, d.live, d.wanted, d.fix
+            )?;
+        }
+        writeln!(
+            out,
+            "  unchecked (a query can't read them): {}",
+            unchecked.join("; ")
+        )?;
+    }
+    Ok(if drifted.is_empty() { 0 } else { 3 })
+}
