@@ -89,6 +89,20 @@ pub enum Command {
     Logout { profile: String },
     /// Write a deployable Salesforce DX project for the recipe's External Client App
     Metadata(MetadataArgs),
+    /// A new consumer key and secret for a profile's app (staged, proved, promoted; the old pair
+    /// keeps working for 30 days), through your own Salesforce session
+    Rotate {
+        profile: String,
+        /// The Salesforce CLI login to rotate with
+        #[arg(long, value_name = "ALIAS", conflicts_with = "instance_url")]
+        target_org: Option<String>,
+        /// Without the Salesforce CLI: the My Domain URL, the token on stdin
+        #[arg(long, value_name = "URL")]
+        instance_url: Option<String>,
+        /// Turn on the org setting staged credentials need, and off again after, without asking
+        #[arg(long)]
+        allow_secret_access: bool,
+    },
     /// Deploy the recipe's External Client App through your own Salesforce session (the
     /// Salesforce CLI's login, or a token on stdin); --dry-run validates and changes nothing
     Apply(ApplyArgs),

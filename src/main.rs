@@ -58,6 +58,17 @@ fn main() -> ExitCode {
         Some(Command::Logout { profile }) => commands::logout::run(&profile),
         Some(Command::Metadata(args)) => commands::metadata::run(&args),
         Some(Command::Apply(args)) => commands::apply::run(&args),
+        Some(Command::Rotate {
+            profile,
+            target_org,
+            instance_url,
+            allow_secret_access,
+        }) => commands::rotate::run(
+            &profile,
+            target_org.as_deref(),
+            instance_url.as_deref(),
+            allow_secret_access,
+        ),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
         Some(Command::Completions { shell }) => commands::shell::completions(shell).map(|()| 0),

@@ -8,27 +8,11 @@
 mod common;
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use common::*;
 use eca_wizard::emulator::Emulator;
 use eca_wizard::emulator::org::DEMO_INTEGRATION_USER;
-
-/// A folder holding `sf` (the stand-in), to put first on PATH.
-fn sf_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eca-sf-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sf.py");
-    let sf = dir.join("sf");
-    std::fs::copy(script, &sf).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&sf, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    dir
-}
 
 fn apply(
     dir: &std::path::Path,

@@ -24,12 +24,30 @@ pub enum Read {
 }
 
 async fn get(http: &reqwest::Client, session: &Session, url: &str) -> Result<Value, Failure> {
-    let response = http
-        .get(url)
-        .bearer_auth(session.token.expose())
+    call(http, session, reqwest::Method::GET, url, None).await
+}
+
+/// One Connect REST call with the admin's token; a 204 is `Null`.
+pub(crate) async fn call(
+    http: &reqwest::Client,
+    session: &Session,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<Value>,
+) -> Result<Value, Failure> {
+    let mut request = http
+        .request(method, url)
+        .bearer_auth(session.token.expose());
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| Failure::Transport(transport_detail(&e)))?;
+    if response.status().as_u16() == 204 {
+        return Ok(Value::Null);
+    }
     let status = response.status().as_u16();
     let text = response.text().await.unwrap_or_default();
     if (200..300).contains(&status) {
@@ -40,7 +58,7 @@ async fn get(http: &reqwest::Client, session: &Session, url: &str) -> Result<Val
 }
 
 /// The hardis test for "the setting is off" (§C.4): the code or the words.
-fn secrets_off(failure: &Failure) -> bool {
+pub(crate) fn secrets_off(failure: &Failure) -> bool {
     match failure {
         Failure::OAuth {
             error, description, ..
@@ -58,13 +76,13 @@ fn secrets_off(failure: &Failure) -> bool {
     }
 }
 
-/// The key and (when allowed) the secret of the app `api_name`.
-pub async fn read(
+/// The app's id and its consumer's credentials URL (`.../credentials/{app}/{consumer}`).
+pub async fn consumer_url(
     http: &reqwest::Client,
     session: &Session,
     api_version: &str,
     api_name: &str,
-) -> anyhow::Result<Read> {
+) -> anyhow::Result<String> {
     let base = format!(
         "{}/services/data/v{api_version}/apps/oauth",
         session.instance_url
@@ -85,16 +103,32 @@ pub async fn read(
         .flatten()
         .find(|a| a["developerName"] == api_name)
         .and_then(|a| a["identifier"].as_str())
-        .ok_or_else(|| anyhow::anyhow!("{api_name} isn't in the org's OAuth usage list yet"))?
+        .ok_or_else(|| anyhow::anyhow!("{api_name} isn't in the org's OAuth usage list"))?
         .to_string();
     let consumers = get(http, session, &format!("{base}/credentials/{app_id}"))
         .await
         .map_err(|f| refused("the app's consumer", f))?;
     let consumer = consumers["consumers"][0]["id"]
         .as_str()
-        .ok_or_else(|| anyhow::anyhow!("{api_name} has no OAuth consumer"))?
-        .to_string();
-    let url = format!("{base}/credentials/{app_id}/{consumer}");
+        .ok_or_else(|| anyhow::anyhow!("{api_name} has no OAuth consumer"))?;
+    Ok(format!("{base}/credentials/{app_id}/{consumer}"))
+}
+
+/// The key and (when allowed) the secret of the app `api_name`.
+pub async fn read(
+    http: &reqwest::Client,
+    session: &Session,
+    api_version: &str,
+    api_name: &str,
+) -> anyhow::Result<Read> {
+    let refused = |what: &str, f: Failure| {
+        let d = f.diagnose(
+            crate::salesforce::diagnosis::Phase::Rest,
+            crate::salesforce::diagnosis::Window::After,
+        );
+        anyhow::anyhow!("reading {what} failed: {}", d.message)
+    };
+    let url = consumer_url(http, session, api_version, api_name).await?;
     match get(http, session, &format!("{url}?part=keyandsecret")).await {
         Ok(both) => {
             let key = both["key"].as_str().unwrap_or_default().to_string();
@@ -150,4 +184,20 @@ pub fn secret_access_zip(on: bool, api_version: &str) -> anyhow::Result<Vec<u8>>
     zip.start_file("settings/ExternalClientApp.settings", options)?;
     zip.write_all(settings.as_bytes())?;
     Ok(zip.finish()?.into_inner())
+}
+
+/// Turns "Allow access to External Client App consumer secrets via REST API" on or off with a
+/// Settings deploy; false when Salesforce refused it.
+pub async fn set_secret_access(
+    http: &reqwest::Client,
+    session: &Session,
+    api_version: &str,
+    on: bool,
+) -> anyhow::Result<bool> {
+    let zip = secret_access_zip(on, api_version)?;
+    let every = std::time::Duration::from_secs(2);
+    let done =
+        crate::apply::deploy::deploy(http, session, api_version, zip, false, every, &mut |_| {})
+            .await?;
+    Ok(done.success)
 }

@@ -6,4 +6,5 @@ pub mod credentials;
 pub mod deploy;
 pub mod live;
 pub mod package;
+pub mod rotate;
 pub mod session;

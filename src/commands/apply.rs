@@ -125,7 +125,7 @@ async fn credentials(
     app: &str,
     err: &mut impl Write,
 ) -> anyhow::Result<Option<(String, Option<Secret>)>> {
-    use crate::apply::credentials::{Read, read, secret_access_zip};
+    use crate::apply::credentials::{Read, read, set_secret_access};
     let needs_secret = recipe.flow == Flow::ClientCredentials
         || recipe.is_checked(SettingKey::RequireSecretWebServer)
         || recipe.refresh_needs_secret();
@@ -139,27 +139,20 @@ async fn credentials(
         err,
         "The org doesn't allow reading consumer secrets over the REST API (Allow access to External Client App consumer secrets via REST API, in External Client App Settings)."
     )?;
-    if !(args.allow_secret_access || ask_consent()?) {
+    let question = "Turn it on to read the new app's secret, and off again right after?";
+    if !(args.allow_secret_access || crate::commands::prompt::confirm(question)?) {
         writeln!(err, "Left that setting as it is. The key is {key}.")?;
         return Ok(None);
     }
-    let quiet = Duration::from_secs(2);
-    let zip = secret_access_zip(true, version)?;
-    let on = deploy::deploy(http, session, version, zip, false, quiet, &mut |_| {}).await?;
-    if !on.success {
-        let why = on
-            .failures
-            .first()
-            .map_or("no reason given", |f| f.problem.as_str());
-        writeln!(err, "Salesforce refused to turn the setting on: {why}")?;
+    if !set_secret_access(http, session, version, true).await? {
+        writeln!(err, "Salesforce refused to turn the setting on.")?;
         return Ok(None);
     }
     writeln!(err, "Turned the setting on to read the secret.")?;
     let again = read(http, session, version, app).await;
     // Off again whatever the read gave: it was off before.
-    let zip = secret_access_zip(false, version)?;
-    match deploy::deploy(http, session, version, zip, false, quiet, &mut |_| {}).await {
-        Ok(done) if done.success => writeln!(err, "Turned it off again.")?,
+    match set_secret_access(http, session, version, false).await {
+        Ok(true) => writeln!(err, "Turned it off again.")?,
         _ => writeln!(
             err,
             "Couldn't turn the setting off again: turn off Allow access to External Client App consumer secrets via REST API in External Client App Settings."
@@ -175,18 +168,6 @@ async fn credentials(
             Ok(None)
         }
     }
-}
-
-/// The security-visible change is asked for on a terminal only; a script passes
-/// --allow-secret-access.
-fn ask_consent() -> anyhow::Result<bool> {
-    if !io::stdin().is_terminal() {
-        return Ok(false);
-    }
-    eprint!("Turn it on to read the new app's secret, and off again right after? [y/N] ");
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
 /// `connect`'s arguments for the new app: the headless command's own request builder.

@@ -12,6 +12,7 @@ pub mod metadata;
 mod prompt;
 pub mod recipe_files;
 pub mod recipes;
+pub mod rotate;
 pub mod shell;
 pub mod status;
 pub mod wizard;

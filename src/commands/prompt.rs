@@ -21,6 +21,18 @@ impl Drop for RawMode {
     }
 }
 
+/// A yes/no question on the terminal; no terminal (a script) is a no.
+pub fn confirm(question: &str) -> anyhow::Result<bool> {
+    use std::io::{BufRead, IsTerminal};
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
 /// Prompts on stderr and reads a line, showing one `*` per character typed.
 pub fn read_masked(prompt: &str) -> anyhow::Result<String> {
     let mut err = std::io::stderr();

@@ -183,7 +183,7 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
 }
 
 /// A token the way the profile's integration gets one.
-async fn fresh_token(
+pub(crate) async fn fresh_token(
     client: &OAuthClient,
     profile: &Profile,
     recipe: &recipe::Recipe,

@@ -126,7 +126,16 @@ impl Shared {
             urls: &self.urls,
             signer: &self.signer,
         };
-        let reply = route(&mut ctx, req);
+        let injected = ctx.store.fail_next.iter().position(|fragment| {
+            format!("{} {}", req.method, req.path).contains(fragment.as_str())
+        });
+        let reply = match injected {
+            Some(i) => {
+                ctx.store.fail_next.remove(i);
+                Reply::rest_error(500, ("UNKNOWN_EXCEPTION", "An unexpected error occurred."))
+            }
+            None => route(&mut ctx, req),
+        };
         let grant_type = req
             .form()
             .and_then(|f| http::first(f, "grant_type").map(String::from));
@@ -349,6 +358,17 @@ impl Emulator {
     pub fn set_propagation_delay(&self, delay: Duration) {
         self.shared.store().propagation_delay_ms =
             u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+    }
+
+    /// The next request whose `METHOD /path` contains `fragment` fails with a 500 (one failure
+    /// each), e.g. `"PATCH /services"`.
+    pub fn fail_next(&self, fragment: &str) {
+        self.shared.store().fail_next.push(fragment.to_string());
+    }
+
+    /// Turns "Allow access to External Client App consumer secrets via REST API" on or off.
+    pub fn set_client_secret_in_rest_api(&self, on: bool) {
+        self.shared.store().org.client_secret_in_rest_api = on;
     }
 
     pub fn set_logins_per_hour(&self, limit: u32) {

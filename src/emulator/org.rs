@@ -180,6 +180,13 @@ pub struct App {
 pub struct Credentials {
     pub consumer_key: String,
     pub consumer_secret: String,
+    /// The staged credential's id (its prefix is UNCONFIRMED).
+    #[serde(default)]
+    pub id: String,
+    /// The pair a rotation replaced (state `Rotated`: still valid for 30 days), not a new one
+    /// waiting (`Active`).
+    #[serde(default)]
+    pub rotated: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -82,6 +82,8 @@ pub struct Store {
     pub sessions: HashMap<String, String>,
     /// `Mcp-Session-Id` -> session.
     pub mcp_sessions: HashMap<String, McpSession>,
+    /// Path fragments whose next request answers 500 (tests inject failures with these).
+    pub fail_next: Vec<String>,
     /// Metadata deploys by id.
     pub deploys: HashMap<String, crate::emulator::deploy::DeployJob>,
     logins: HashMap<String, VecDeque<u64>>,
@@ -118,6 +120,7 @@ impl Store {
             sessions: HashMap::new(),
             mcp_sessions: HashMap::new(),
             deploys: HashMap::new(),
+            fail_next: Vec::new(),
             logins: HashMap::new(),
             log: Vec::new(),
             api_requests: 0,

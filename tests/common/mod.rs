@@ -223,3 +223,18 @@ pub async fn raw_http(base: &str, bytes: &[u8]) -> String {
     .await;
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// A folder holding `sf` (the stand-in), to put first on PATH.
+pub fn sf_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("eca-sf-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sf.py");
+    let sf = dir.join("sf");
+    std::fs::copy(script, &sf).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&sf, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}

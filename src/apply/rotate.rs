@@ -1,0 +1,144 @@
+//! Rotating an app's consumer key and secret with staged credentials (reference/
+//! deploy-and-mcp-apis.md §C.3): stage a new pair, prove it with a real token request, promote
+//! it; the old pair stays valid (as `Rotated`) for 30 days. Any failure before the promotion
+//! deletes the staged pair again, so the old one stays the only one in use.
+
+use serde_json::{Value, json};
+
+use crate::apply::credentials::{call, consumer_url};
+use crate::apply::session::Session;
+use crate::oauth::client::Failure;
+use crate::secret::Secret;
+
+/// A promoted pair.
+pub struct Promoted {
+    pub key: String,
+    pub secret: Secret,
+}
+
+/// Where a rotation stopped, and why; the old pair is still the one in use.
+#[derive(Debug, thiserror::Error)]
+#[error("{step}: {message}")]
+pub struct Stopped {
+    pub step: &'static str,
+    pub message: String,
+    /// The org's secret setting is off (the caller may ask to turn it on).
+    pub secrets_off: bool,
+}
+
+fn stopped(step: &'static str, failure: &Failure) -> Stopped {
+    let diagnosis = failure.diagnose(
+        crate::salesforce::diagnosis::Phase::Rest,
+        crate::salesforce::diagnosis::Window::After,
+    );
+    Stopped {
+        step,
+        message: diagnosis.message,
+        secrets_off: crate::apply::credentials::secrets_off(failure),
+    }
+}
+
+/// Stages, proves (`prove` makes a token request with the new pair) and promotes. `in_use` is
+/// the key the integration uses now: a staged slot holding it is never deleted.
+pub async fn rotate<F, Fut>(
+    http: &reqwest::Client,
+    session: &Session,
+    api_version: &str,
+    api_name: &str,
+    in_use: &str,
+    prove: F,
+) -> Result<Promoted, Stopped>
+where
+    F: FnOnce(String, Secret) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let url = consumer_url(http, session, api_version, api_name)
+        .await
+        .map_err(|e| Stopped {
+            step: "find the app",
+            message: e.to_string(),
+            secrets_off: false,
+        })?;
+    let staged_url = format!("{url}/staged");
+    let slot = call(http, session, reqwest::Method::GET, &staged_url, None)
+        .await
+        .map_err(|f| stopped("read the staged slot", &f))?;
+    // One staged pair per consumer: an earlier rotation's old pair goes first, unless it is
+    // the one still in use.
+    if let Some(old) = slot["stagedCredentials"].as_array().and_then(|l| l.first()) {
+        if old["key"] == in_use {
+            return Err(Stopped {
+                step: "read the staged slot",
+                message: "the staged pair is the one this profile uses: promote or keep it in Setup first".into(),
+                secrets_off: false,
+            });
+        }
+        let id = old["id"].as_str().unwrap_or_default();
+        call(
+            http,
+            session,
+            reqwest::Method::DELETE,
+            &format!("{staged_url}/{id}"),
+            None,
+        )
+        .await
+        .map_err(|f| stopped("delete the earlier staged pair", &f))?;
+    }
+    // hardis saw connection resets without a body: send `{}` (§C.3).
+    let created = call(
+        http,
+        session,
+        reqwest::Method::POST,
+        &staged_url,
+        Some(json!({})),
+    )
+    .await
+    .map_err(|f| stopped("stage a new pair", &f))?;
+    let staged = created["stagedCredentials"]
+        .as_array()
+        .and_then(|l| l.first())
+        .cloned()
+        .unwrap_or(Value::Null);
+    let (Some(id), Some(key), Some(secret)) = (
+        staged["id"].as_str().map(String::from),
+        staged["key"].as_str().map(String::from),
+        staged["secret"].as_str().map(String::from),
+    ) else {
+        return Err(Stopped {
+            step: "stage a new pair",
+            message: "the answer has no key and secret".into(),
+            secrets_off: true,
+        });
+    };
+    let undo = |step: &'static str, message: String| {
+        let url = format!("{staged_url}/{id}");
+        async move {
+            let _ = call(http, session, reqwest::Method::DELETE, &url, None).await;
+            Stopped {
+                step,
+                message,
+                secrets_off: false,
+            }
+        }
+    };
+    if let Err(why) = prove(key.clone(), Secret::new(secret.clone())).await {
+        return Err(undo("prove the new pair", why).await);
+    }
+    let promote = json!({"command": "rotate"});
+    if let Err(f) = call(
+        http,
+        session,
+        reqwest::Method::PATCH,
+        &format!("{staged_url}/{id}"),
+        Some(promote),
+    )
+    .await
+    {
+        let message = stopped("promote the new pair", &f).message;
+        return Err(undo("promote the new pair", message).await);
+    }
+    Ok(Promoted {
+        key,
+        secret: Secret::new(secret),
+    })
+}

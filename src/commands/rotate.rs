@@ -1,0 +1,128 @@
+//! `eca-wizard rotate PROFILE`: a new consumer key and secret for the profile's app, staged,
+//! proved with a real token request, promoted, and kept in the keychain; the old pair keeps
+//! working for 30 days. A failure at any step leaves the old pair in use (exit 1).
+
+use std::io::Write;
+
+use crate::apply::credentials::set_secret_access;
+use crate::apply::rotate::{Promoted, Stopped, rotate};
+use crate::commands::UsageError;
+use crate::oauth::OAuthClient;
+use crate::profile::{self, SecretKind};
+use crate::salesforce::Flow;
+use crate::secret::Secret;
+
+pub fn run(
+    name: &str,
+    target_org: Option<&str>,
+    instance_url: Option<&str>,
+    allow_secret_access: bool,
+) -> anyhow::Result<u8> {
+    let dir = profile::profiles_dir()?;
+    let mut profile = profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
+    let recipe = crate::recipe::by_id(&profile.recipe).map_err(|e| UsageError(e.to_string()))?;
+    if profile.flow == Flow::JwtBearer {
+        return Err(UsageError(
+            "a JWT bearer profile signs with its private key and uses no secret: rotate the certificate instead".into(),
+        )
+        .into());
+    }
+    let app = profile
+        .api_name
+        .clone()
+        .unwrap_or_else(|| crate::salesforce::naming::suggest_api_name(&recipe.app_name));
+    let session = crate::commands::apply::admin_session(target_org, instance_url)?;
+    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
+        .map_err(|e| UsageError(format!("the session's instance URL: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let http = crate::net::client()?;
+    let version = crate::metadata::API_VERSION;
+    let refresh = profile
+        .secrets
+        .get(name, SecretKind::RefreshToken)
+        .ok()
+        .flatten();
+    let mut err = std::io::stderr().lock();
+    let in_use = profile.client_id.clone();
+    let prover = |key, secret| prove(&profile, recipe, refresh.clone(), key, secret);
+    let mut outcome = runtime.block_on(rotate(http, &session, version, &app, &in_use, prover));
+    if let Err(Stopped {
+        secrets_off: true, ..
+    }) = &outcome
+    {
+        writeln!(
+            err,
+            "Staged credentials need the org setting Allow access to External Client App consumer secrets via REST API, which is off."
+        )?;
+        let question = "Turn it on for the rotation, and off again right after?";
+        if allow_secret_access || crate::commands::prompt::confirm(question)? {
+            if runtime.block_on(set_secret_access(http, &session, version, true))? {
+                writeln!(err, "Turned the setting on.")?;
+                let prover = |key, secret| prove(&profile, recipe, refresh.clone(), key, secret);
+                outcome = runtime.block_on(rotate(http, &session, version, &app, &in_use, prover));
+                let off = runtime.block_on(set_secret_access(http, &session, version, false));
+                match off {
+                    Ok(true) => writeln!(err, "Turned it off again.")?,
+                    _ => writeln!(
+                        err,
+                        "Couldn't turn the setting off again: turn it off in External Client App Settings."
+                    )?,
+                }
+            }
+        } else {
+            writeln!(err, "Left the setting as it is.")?;
+        }
+    }
+    let Promoted { key, secret } = match outcome {
+        Ok(promoted) => promoted,
+        Err(stopped) => {
+            writeln!(
+                err,
+                "Rotation stopped at \"{}\": {}\nThe old key and secret are unchanged and still the ones in use.",
+                stopped.step, stopped.message
+            )?;
+            return Ok(1);
+        }
+    };
+    // Promoted: the old pair works for 30 more days, so a failed save breaks nothing today.
+    let saved = profile
+        .secrets
+        .set(name, SecretKind::ConsumerSecret, &secret)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| {
+            profile.client_id = key;
+            profile::save(&dir, &profile).map_err(anyhow::Error::from)
+        });
+    if let Err(e) = saved {
+        writeln!(
+            err,
+            "The new pair is promoted, but saving it failed ({e}). The old pair keeps working for 30 days; fix the keychain and rotate again."
+        )?;
+        return Ok(1);
+    }
+    writeln!(
+        err,
+        "Rotated {app}: the profile {name} uses the new consumer key and secret, proved with a token request. The old pair keeps working for 30 days (or until you delete it in Setup); give the integration the new one: eca-wizard export {name} --format env --reveal"
+    )?;
+    Ok(0)
+}
+
+/// A real token request with the new pair, the way the profile's integration gets tokens.
+async fn prove(
+    profile: &profile::Profile,
+    recipe: &crate::recipe::Recipe,
+    refresh: Option<Secret>,
+    key: String,
+    secret: Secret,
+) -> Result<(), String> {
+    let client =
+        OAuthClient::new(&profile.login_url, &key, Some(secret)).map_err(|e| e.to_string())?;
+    let (tokens, phase) =
+        crate::commands::status::fresh_token(&client, profile, recipe, refresh).await;
+    tokens.map(|_| ()).map_err(|f| {
+        f.diagnose(phase, crate::salesforce::diagnosis::Window::After)
+            .message
+    })
+}
