@@ -225,6 +225,11 @@ pub struct ApplyArgs {
     /// The Metadata API version to deploy with
     #[arg(long, default_value = crate::metadata::API_VERSION, value_name = "VERSION")]
     pub api_version: String,
+    /// Create the integration user (Salesforce Integration license, its Minimum Access profile,
+    /// the API Integration permission set license, then the app's permission set) and make it
+    /// the Run As user; client credentials and JWT bearer recipes
+    #[arg(long, value_name = "USERNAME", conflicts_with = "run_as")]
+    pub create_user: Option<String>,
     /// If the org doesn't allow reading consumer secrets over the REST API, turn that setting
     /// on to read the new app's secret and off again right after, without asking
     #[arg(long)]

@@ -336,3 +336,105 @@ async fn without_consent_the_setting_stays_off_and_the_copy_step_is_named() {
     assert!(!emulator.org().client_secret_in_rest_api);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const CREATE: &[&str] = &[
+    "--recipe",
+    "service-board-sync",
+    "--target-org",
+    "acme",
+    "--name",
+    "SBS_New_User",
+    "--create-user",
+    "sync@acme.example",
+    "--contact-email",
+    "admin@acme.example",
+    "--callback-url",
+    "https://sync.example.com/oauth/callback",
+];
+
+#[tokio::test]
+async fn create_user_makes_the_integration_user_with_its_license_and_permission_set() {
+    let emulator = start();
+    let token = cc_token(&emulator).await;
+    let dir = sf_dir("create-user");
+
+    let mut dry = CREATE.to_vec();
+    dry.push("--dry-run");
+    let output = apply(&dir, &emulator, &token, "current", &dry);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("Would create the integration user sync@acme.example"),
+        "{said}"
+    );
+    assert!(said.contains("once the integration user exists"), "{said}");
+    assert!(
+        emulator.org().user("sync@acme.example").is_none(),
+        "a dry run creates nobody"
+    );
+
+    let mut args = CREATE.to_vec();
+    args.push("--allow-secret-access");
+    let output = apply(&dir, &emulator, &token, "current", &args);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("Created the integration user sync@acme.example"),
+        "{said}"
+    );
+    assert!(said.contains("Assigned SBS_New_User_Integration"), "{said}");
+    let user = emulator
+        .org()
+        .user("sync@acme.example")
+        .cloned()
+        .expect("the user");
+    assert!(
+        user.integration_user && user.api_enabled,
+        "API Enabled through the permission set"
+    );
+    assert_eq!(user.permission_sets, ["SBS_New_User_Integration"]);
+    let app = emulator
+        .org()
+        .apps
+        .into_iter()
+        .find(|a| a.api_name == "SBS_New_User")
+        .unwrap();
+    assert_eq!(app.policies.run_as.as_deref(), Some("sync@acme.example"));
+    // Connected and verified as the new user (the REST checks pass with its permission set).
+    assert!(said.contains("Connected as sync@acme.example"), "{said}");
+
+    // Again: the username is taken now.
+    let output = apply(&dir, &emulator, &token, "current", CREATE);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output).contains("already exists in this org: pass --run-as"),
+        "{}",
+        text(&output)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn no_free_integration_license_stops_before_any_change() {
+    let mut org = eca_wizard::emulator::Org::demo();
+    org.integration_licenses = 1; // the demo's integration user holds it
+    let emulator = start_with(org, true);
+    let token = cc_token(&emulator).await;
+    let dir = sf_dir("no-license");
+    let output = apply(&dir, &emulator, &token, "current", CREATE);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("no free Salesforce Integration user license (1 of 1 used)"),
+        "{said}"
+    );
+    assert!(emulator.org().user("sync@acme.example").is_none());
+    assert!(
+        emulator
+            .org()
+            .apps
+            .iter()
+            .all(|a| a.api_name != "SBS_New_User")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

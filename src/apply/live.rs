@@ -40,7 +40,7 @@ pub struct Drift {
     pub fix: String,
 }
 
-async fn query(
+pub(crate) async fn query(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
@@ -68,7 +68,7 @@ async fn query(
 }
 
 /// API names are letters, digits and underscores: nothing to escape, but refuse anything else.
-fn quoted(value: &str) -> anyhow::Result<String> {
+pub(crate) fn quoted(value: &str) -> anyhow::Result<String> {
     if value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "_@.+-".contains(c))

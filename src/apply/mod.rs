@@ -8,3 +8,4 @@ pub mod live;
 pub mod package;
 pub mod rotate;
 pub mod session;
+pub mod user;

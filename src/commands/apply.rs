@@ -5,7 +5,7 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 
-use crate::apply::{deploy, live, package, session};
+use crate::apply::{deploy, live, package, session, user};
 use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
 use crate::metadata;
@@ -21,7 +21,18 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         .as_deref()
         .ok_or_else(|| UsageError("--recipe ID (or --recipe-file FILE) is required".into()))?;
     let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
-    let options = crate::commands::metadata::options(&args.app)?;
+    let mut options = crate::commands::metadata::options(&args.app)?;
+    if let Some(username) = &args.create_user {
+        if recipe.flow == Flow::AuthCode {
+            return Err(UsageError(
+                "--create-user makes an API-only integration user, which can't sign in in a browser: for this recipe create a user with a license that can, in Setup".into(),
+            )
+            .into());
+        }
+        crate::salesforce::naming::check_username(username)
+            .map_err(|e| UsageError(format!("--create-user: {e}")))?;
+        options.run_as = Some(username.clone());
+    }
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     let session = admin_session(args.target_org.as_deref(), args.instance_url.as_deref())?;
     // The token goes only to Salesforce (or to loopback, the emulator).
@@ -43,7 +54,19 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let http = crate::net::client()?;
     // Preflight: what exists already, and what the deploy needs to exist.
     let live = runtime.block_on(live::app(http, &session, &args.api_version, &app))?;
-    if let Some(run_as) = options.run_as.as_deref().filter(|_| needs_run_as(recipe)) {
+    let new_user = match &args.create_user {
+        Some(username) => {
+            let ready =
+                runtime.block_on(user::check(http, &session, &args.api_version, username))?;
+            Some((username.clone(), ready))
+        }
+        None => None,
+    };
+    if let Some(run_as) = options
+        .run_as
+        .as_deref()
+        .filter(|_| needs_run_as(recipe) && new_user.is_none())
+    {
         let active =
             runtime.block_on(live::active_user(http, &session, &args.api_version, run_as))?;
         if !active {
@@ -53,8 +76,47 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
             .into());
         }
     }
-    write_plan(&mut err, recipe, &session, &components, args.dry_run)?;
+    write_plan(&mut err, recipe, &session, &components, args)?;
     write_live(&mut err, recipe, &app, live.as_ref())?;
+    let permission_set = options
+        .permission_set
+        .clone()
+        .unwrap_or_else(|| format!("{app}_Integration"));
+    if let Some((username, _)) = &new_user {
+        let verb = if args.dry_run {
+            "Would create"
+        } else {
+            "Creates"
+        };
+        writeln!(
+            err,
+            "{verb} the integration user {username} (Salesforce Integration license, {}, the Salesforce API Integration permission set license, then {permission_set}).",
+            crate::salesforce::licenses::INTEGRATION_PROFILE
+        )?;
+    }
+    // The user before the deploy: the policies name it as the Run As user (reference §B.6).
+    let created = match (&new_user, args.dry_run) {
+        (Some((username, ready)), false) => {
+            let email = options
+                .contact_email
+                .clone()
+                .or_else(|| session.username.clone())
+                .ok_or_else(|| {
+                    UsageError("--create-user needs --contact-email for the user's email".into())
+                })?;
+            let id = runtime.block_on(user::create(
+                http,
+                &session,
+                &args.api_version,
+                ready,
+                username,
+                &email,
+            ))?;
+            writeln!(err, "Created the integration user {username} ({id}).")?;
+            Some(id)
+        }
+        _ => None,
+    };
     let zip = package::mdapi_zip(&files)?;
     let deployed = runtime.block_on(deploy::deploy(
         http,
@@ -65,6 +127,24 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         Duration::from_secs(2),
         &mut |status| eprintln!("  deploy: {status}"),
     ))?;
+    // A dry run can't create the user first, so the policies naming it fail validation: that is
+    // the one failure expected.
+    let only_the_new_user = |deployed: &deploy::Deployed| {
+        new_user.as_ref().is_some_and(|(username, _)| {
+            !deployed.failures.is_empty()
+                && deployed
+                    .failures
+                    .iter()
+                    .all(|f| f.problem.contains(username.as_str()))
+        })
+    };
+    if args.dry_run && only_the_new_user(&deployed) {
+        writeln!(
+            err,
+            "\nValidated: the deploy of {app} would succeed once the integration user exists (only the policies naming it failed). Nothing in the org changed."
+        )?;
+        return Ok(0);
+    }
     if !deployed.success {
         writeln!(
             err,
@@ -98,6 +178,16 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         "\nDeployed {app} ({} components, deploy {}).",
         deployed.components, deployed.id
     )?;
+    if let Some(id) = &created {
+        runtime.block_on(user::assign(
+            http,
+            &session,
+            &args.api_version,
+            id,
+            &permission_set,
+        ))?;
+        writeln!(err, "Assigned {permission_set} to the integration user.")?;
+    }
     if recipe.flow == Flow::JwtBearer {
         // The private key stays with the admin: connecting is theirs to run.
         write_next(&mut err, recipe, &session)?;
@@ -278,8 +368,9 @@ fn write_plan(
     recipe: &Recipe,
     session: &session::Session,
     components: &[(String, &str)],
-    dry_run: bool,
+    args: &ApplyArgs,
 ) -> io::Result<()> {
+    let dry_run = args.dry_run;
     let who = session.username.as_deref().unwrap_or("the token's user");
     writeln!(
         out,
@@ -298,7 +389,8 @@ fn write_plan(
         .steps
         .iter()
         .filter(|s| match s.kind {
-            StepKind::IntegrationUser | StepKind::McpServers => true,
+            StepKind::IntegrationUser => args.create_user.is_none(),
+            StepKind::McpServers => true,
             // The key and secret are read back, except for JWT bearer (apply stops there).
             StepKind::Credentials => recipe.flow == Flow::JwtBearer,
             _ => false,

@@ -29,6 +29,8 @@ pub struct DeployJob {
     pub apps: Vec<App>,
     /// ExternalClientAppSettings.enableClientSecretInRestApiAccess, when the deploy sets it.
     pub secret_access: Option<bool>,
+    /// The permission sets the deploy defines.
+    pub permission_sets: Vec<crate::emulator::org::PermissionSetDef>,
     pub applied: bool,
 }
 
@@ -126,6 +128,7 @@ fn start(ctx: &mut Ctx, req: &Req) -> Reply {
             failures: vec![failure("package.xml", "Package", "package.xml", &problem)],
             apps: Vec::new(),
             secret_access: None,
+            permission_sets: Vec::new(),
             applied: false,
         },
     };
@@ -253,6 +256,20 @@ fn leaves_of(text: &str) -> Result<(BTreeMap<String, String>, Vec<String>), Stri
                 .find(|c| c.has_tag_name("object"))
                 .and_then(|c| c.text());
             objects.extend(object.map(str::to_string));
+        } else if name == "userPermissions" {
+            // Kept as `userPermission:<Name>` beside the objects: only ApiEnabled matters here.
+            let granted = node
+                .children()
+                .find(|c| c.has_tag_name("enabled"))
+                .and_then(|c| c.text())
+                == Some("true");
+            let permission = node
+                .children()
+                .find(|c| c.has_tag_name("name"))
+                .and_then(|c| c.text());
+            if let (true, Some(permission)) = (granted, permission) {
+                leaves.insert(format!("userPermission:{permission}"), "true".into());
+            }
         } else if node.children().all(|c| c.is_text()) {
             leaves.insert(
                 name.to_string(),
@@ -320,6 +337,15 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
         .find(|c| c.kind == "Settings" && c.name == "ExternalClientApp")
         .and_then(|c| c.leaves.get("enableClientSecretInRestApiAccess"))
         .map(|v| v == "true");
+    let permission_sets = components
+        .iter()
+        .filter(|c| c.kind == "PermissionSet")
+        .map(|c| crate::emulator::org::PermissionSetDef {
+            name: c.name.clone(),
+            api_enabled: c.leaves.contains_key("userPermission:ApiEnabled"),
+            objects: c.objects.clone(),
+        })
+        .collect();
     DeployJob {
         id: id.to_string(),
         check_only,
@@ -328,6 +354,7 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
         failures,
         apps: apps.into_values().collect(),
         secret_access,
+        permission_sets,
         applied: false,
     }
 }
@@ -505,6 +532,9 @@ fn poll(ctx: &mut Ctx, id: &str, details: bool) -> Reply {
         }
         if let Some(on) = job.secret_access {
             ctx.store.org.client_secret_in_rest_api = on;
+        }
+        for set in &job.permission_sets {
+            crate::emulator::people::define(&mut ctx.store.org, set.clone());
         }
     }
     let mut result = json!({

@@ -20,6 +20,7 @@ mod mcp;
 mod objects;
 pub mod org;
 mod pages;
+mod people;
 mod rest;
 mod server;
 mod setup_query;

@@ -39,10 +39,28 @@ pub struct Org {
     /// How the MCP host and the login host serve their discovery documents.
     #[serde(default)]
     pub mcp_metadata: McpMetadata,
+    /// Salesforce Integration user licenses (third parties say five come free; UNCONFIRMED).
+    #[serde(default = "default_integration_licenses")]
+    pub integration_licenses: u32,
+    /// Permission sets the org has (deployed or given), with what they grant.
+    #[serde(default)]
+    pub permission_sets: Vec<PermissionSetDef>,
     /// "Allow access to External Client App consumer secrets via REST API"
     /// (ExternalClientAppSettings.enableClientSecretInRestApiAccess); off unless turned on.
     #[serde(default)]
     pub client_secret_in_rest_api: bool,
+}
+
+/// A permission set and the part of it the emulator enforces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionSetDef {
+    pub name: String,
+    #[serde(default)]
+    pub api_enabled: bool,
+    /// Objects it grants Read on.
+    #[serde(default)]
+    pub objects: Vec<String>,
 }
 
 /// A hosted MCP server as Setup > MCP Servers lists it.
@@ -250,6 +268,9 @@ fn default_api_version() -> String {
 fn default_login_limit() -> u32 {
     3600
 }
+fn default_integration_licenses() -> u32 {
+    5
+}
 fn default_session_minutes() -> u64 {
     120
 }
@@ -332,6 +353,12 @@ impl Org {
             mcp_servers: McpServer::standard(),
             mcp_metadata: McpMetadata::default(),
             client_secret_in_rest_api: false,
+            integration_licenses: default_integration_licenses(),
+            permission_sets: vec![PermissionSetDef {
+                name: "ECA_Wizard_Integration".into(),
+                api_enabled: true,
+                objects: DEMO_OBJECTS.iter().map(|o| o.to_string()).collect(),
+            }],
         }
     }
 

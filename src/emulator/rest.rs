@@ -35,6 +35,12 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
         ctx.store.api_requests += 1;
         return crate::emulator::deploy::handle(ctx, req, rest);
     }
+    if let (["sobjects", object], "POST") = (path.as_slice(), req.method.as_str())
+        && let Some(reply) = crate::emulator::people::create(ctx, req, object)
+    {
+        ctx.store.api_requests += 1;
+        return reply;
+    }
     if let ["apps", "oauth", rest @ ..] = path.as_slice() {
         ctx.store.api_requests += 1;
         return crate::emulator::credentials::handle(ctx, req, &version, rest);

@@ -16,6 +16,9 @@ const OBJECTS: &[&str] = &[
     "ExtlClntAppOauthSettings",
     "ExtlClntAppOauthPlcyCnfg",
     "User",
+    "Profile",
+    "PermissionSetLicense",
+    "PermissionSet",
 ];
 
 /// The answer to `soql` when it reads one of these objects (User only with a WHERE).
@@ -86,6 +89,9 @@ fn conditions(words: &[&str]) -> Option<Vec<(String, String)>> {
 }
 
 fn rows(ctx: &Ctx, object: &str) -> Vec<Map<String, Value>> {
+    if let Some(rows) = crate::emulator::people::rows(&ctx.store.org, object) {
+        return rows;
+    }
     let apps: Vec<(String, App)> = ctx
         .store
         .apps

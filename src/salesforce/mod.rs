@@ -6,6 +6,7 @@ pub mod diagnosis;
 pub mod edit_paths;
 pub mod extract;
 pub mod hosts;
+pub mod licenses;
 pub mod mcp;
 pub mod naming;
 pub mod oauth_errors;
