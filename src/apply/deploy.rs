@@ -18,6 +18,31 @@ pub struct ComponentFailure {
     pub problem: String,
 }
 
+impl ComponentFailure {
+    /// What to do about it, for the failures this tool knows (field-facts "Metadata that
+    /// deploys"; reference §B.6); None when only Salesforce's words can say.
+    pub fn fix(&self) -> Option<&'static str> {
+        let p = self.problem.as_str();
+        if p.contains("clientCredentialsFlowUser") || p.contains("no user named") {
+            Some(
+                "the Run As user must exist first: create it with --create-user, or name an existing active user with --run-as",
+            )
+        } else if p.contains("duplicate value found") {
+            Some(
+                "the app's policies have other member names in this org (Setup names them <App>_oauthPlcy and <App>_plcy, a package <App>_oauth_defaultPolicy): pass --policy-names to match",
+            )
+        } else if p.contains("is not valid for this object") {
+            Some(
+                "that object has no object permissions: remove it from the permission set (eca-wizard metadata --check names such objects)",
+            )
+        } else if p.contains("No package.xml") {
+            Some("the zip needs package.xml at its root")
+        } else {
+            None
+        }
+    }
+}
+
 /// How a deploy ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deployed {

@@ -157,6 +157,9 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
                 "  FAIL {} ({}): {}",
                 failure.file, failure.kind, failure.problem
             )?;
+            if let Some(fix) = failure.fix() {
+                writeln!(err, "       fix: {fix}")?;
+            }
         }
         writeln!(
             err,
