@@ -114,6 +114,10 @@ async fn bad_metadata_fails_per_component_and_changes_nothing() {
         failure.problem.contains("ghost@nowhere.example"),
         "{failure:?}"
     );
+    assert!(
+        failure.fix().is_some_and(|f| f.contains("--create-user")),
+        "{failure:?}"
+    );
     assert_eq!(
         emulator.org().apps.len(),
         before,
