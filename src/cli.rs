@@ -180,6 +180,7 @@ pub struct AppArgs {
     /// The app's label (External Client App Name)
     #[arg(long)]
     pub label: Option<String>,
+    /// The app's Contact Email (for apply --create-user, also the new user's email)
     #[arg(long)]
     pub contact_email: Option<String>,
     /// The Run As user for client credentials (an API-only integration user)
