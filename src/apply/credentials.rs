@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::apply::session::Session;
 use crate::oauth::client::{Failure, parse_error, transport_detail};
 use crate::secret::Secret;
+use crate::terminal_safe::terminal_safe;
 
 /// What the org gave.
 pub enum Read {
@@ -64,13 +65,9 @@ pub(crate) fn secrets_off(failure: &Failure) -> bool {
             error, description, ..
         } => {
             error == "FUNCTIONALITY_NOT_ENABLED"
-                || [
-                    "not currently enabled",
-                    "feature is not enabled",
-                    "not enabled for this user",
-                ]
-                .iter()
-                .any(|m| description.contains(m))
+                || ["not currently enabled", "feature is not enabled"]
+                    .iter()
+                    .any(|m| description.contains(m))
         }
         _ => false,
     }
@@ -131,7 +128,7 @@ pub async fn read(
     let url = consumer_url(http, session, api_version, api_name).await?;
     match get(http, session, &format!("{url}?part=keyandsecret")).await {
         Ok(both) => {
-            let key = both["key"].as_str().unwrap_or_default().to_string();
+            let key = terminal_safe(both["key"].as_str().unwrap_or_default());
             match both["secret"].as_str().filter(|s| !s.is_empty()) {
                 Some(secret) if !key.is_empty() => Ok(Read::Both {
                     key,
@@ -164,7 +161,7 @@ async fn key_only(http: &reqwest::Client, session: &Session, url: &str) -> anyho
         .filter(|k| !k.is_empty())
         .ok_or_else(|| anyhow::anyhow!("the org didn't give the consumer key"))?;
     Ok(Read::KeyOnly {
-        key: key.to_string(),
+        key: terminal_safe(key),
     })
 }
 
@@ -194,10 +191,19 @@ pub async fn set_secret_access(
     api_version: &str,
     on: bool,
 ) -> anyhow::Result<bool> {
-    let zip = secret_access_zip(on, api_version)?;
     let every = std::time::Duration::from_secs(2);
-    let done =
+    let deploy = |on: bool| async move {
+        let zip = secret_access_zip(on, api_version)?;
         crate::apply::deploy::deploy(http, session, api_version, zip, false, every, &mut |_| {})
-            .await?;
-    Ok(done.success)
+            .await
+    };
+    match deploy(on).await {
+        Ok(done) => Ok(done.success),
+        // The "on" deploy may still have gone through: off again before giving up.
+        Err(e) if on => {
+            let _ = deploy(false).await;
+            Err(e.context("turning the setting on failed (eca-wizard tried to turn it off again; check External Client App Settings)"))
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -52,6 +52,8 @@ pub struct Deployed {
     pub success: bool,
     pub components: usize,
     pub failures: Vec<ComponentFailure>,
+    /// The deploy's own error, when it failed as a whole.
+    pub error: Option<String>,
 }
 
 /// Polls end after this many (a real deploy of an app takes seconds).
@@ -95,10 +97,11 @@ pub async fn deploy(
             )
         })?;
     let started = read(response).await?;
-    let id = started["id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("the deploy answer has no id"))?
-        .to_string();
+    let id = terminal_safe(
+        started["id"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("the deploy answer has no id"))?,
+    );
     progress("Pending");
     for _ in 0..MAX_POLLS {
         tokio::time::sleep(poll_every).await;
@@ -118,6 +121,7 @@ pub async fn deploy(
                 success: result["success"].as_bool() == Some(true),
                 components: result["numberComponentsTotal"].as_u64().unwrap_or(0) as usize,
                 failures: failures(&result["details"]["componentFailures"]),
+                error: result["errorMessage"].as_str().map(terminal_safe),
                 status,
             });
         }

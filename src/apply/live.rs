@@ -97,7 +97,7 @@ pub async fn app(
     let Some(found) = apps.first() else {
         return Ok(None);
     };
-    let id = found["Id"].as_str().unwrap_or_default().to_string();
+    let id = terminal_safe(found["Id"].as_str().unwrap_or_default());
     let columns: Vec<&str> = SCOPE_COLUMNS.iter().map(|(_, c)| *c).collect();
     let scopes = query(
         http,
@@ -155,6 +155,20 @@ fn label(key: SettingKey) -> &'static str {
 /// How the live app differs from what the recipe deploys, setting by setting.
 pub fn drift(recipe: &Recipe, live: &LiveApp) -> Vec<Drift> {
     let mut found = Vec::new();
+    // A missing row can't be read as "no drift".
+    for (row, what) in [
+        (&live.scopes, SettingKey::OauthScopes),
+        (&live.policy, SettingKey::PermittedUsers),
+    ] {
+        if row.is_null() {
+            found.push(Drift {
+                label: label(what),
+                live: "no row to read".into(),
+                wanted: "as the recipe says".into(),
+                fix: "the app's OAuth settings or policies are missing: run apply again".into(),
+            });
+        }
+    }
     for (token, column) in SCOPE_COLUMNS {
         let Some(on) = live.scopes[*column].as_bool() else {
             continue;

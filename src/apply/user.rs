@@ -117,10 +117,11 @@ pub async fn create(
     )
     .await
     .map_err(|f| refused("creating the user", f))?;
-    let id = created["id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("creating the user: the answer has no id"))?
-        .to_string();
+    let id = crate::terminal_safe::terminal_safe(
+        created["id"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("creating the user: the answer has no id"))?,
+    );
     // The license first: without it the permission set can't be assigned (§D).
     let assign = json!({"AssigneeId": id, "PermissionSetLicenseId": ready.license_id});
     call(

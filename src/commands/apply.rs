@@ -163,9 +163,19 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         }
         writeln!(
             err,
-            "Nothing was changed (the deploy rolls back). `eca-wizard metadata --recipe {} --check DIR` checks a project without an org.",
+            "The deploy rolled back. `eca-wizard metadata --recipe {} --check DIR` checks a project without an org.",
             recipe.id
         )?;
+        if let Some(error) = &deployed.error {
+            writeln!(err, "  deploy error: {error}")?;
+        }
+        match (&created, &new_user) {
+            (Some(id), Some((username, _))) => writeln!(
+                err,
+                "The integration user {username} ({id}) was created before the deploy and stays: apply again with --run-as {username}, or deactivate it in Setup > Users."
+            )?,
+            _ => writeln!(err, "Nothing in the org changed.")?,
+        }
         return Ok(3);
     }
     if args.dry_run {

@@ -219,7 +219,20 @@ pub async fn check(client: &OAuthClient, url: &str, token: &Secret, login_base: 
         );
         return skipped_call(Check::failed("mcp_server", diagnosis));
     }
-    let name = facts::parse_server_url(url).map_or_else(|_| url.to_string(), |u| u.server);
+    // The JWT goes only to a URL of the hosted MCP forms (api.salesforce.com, a custom
+    // server's My Domain, or loopback for the emulator).
+    let name = match facts::parse_server_url(url) {
+        Ok(parsed) => parsed.server,
+        Err(why) => {
+            let diagnosis = Diagnosis::new(
+                Kind::Misconfigured,
+                "untrusted_mcp_url",
+                Some(diagnosis::Target::McpServer),
+                format!("Nothing was sent to the MCP server URL: {why}"),
+            );
+            return skipped_call(Check::failed("mcp_server", diagnosis));
+        }
+    };
     let mut session = match Session::open(client, url, token).await {
         Ok(session) => session,
         Err(failure) => return skipped_call(Check::failed("mcp_server", failure.diagnose())),
