@@ -102,6 +102,10 @@ pub enum Command {
         /// Turn on the org setting staged credentials need, and off again after, without asking
         #[arg(long)]
         allow_secret_access: bool,
+        /// Delete a staged pair the app already has (an earlier rotation's old pair, which may
+        /// still be in use) to make room
+        #[arg(long)]
+        replace_staged: bool,
     },
     /// Deploy the recipe's External Client App through your own Salesforce session (the
     /// Salesforce CLI's login, or a token on stdin); --dry-run validates and changes nothing

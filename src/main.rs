@@ -63,11 +63,13 @@ fn main() -> ExitCode {
             target_org,
             instance_url,
             allow_secret_access,
+            replace_staged,
         }) => commands::rotate::run(
             &profile,
             target_org.as_deref(),
             instance_url.as_deref(),
             allow_secret_access,
+            replace_staged,
         ),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),

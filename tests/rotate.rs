@@ -157,6 +157,21 @@ async fn rotation_promotes_a_proved_pair_and_the_old_one_keeps_working() {
         "{}",
         String::from_utf8_lossy(&status.stdout)
     );
+
+    // Again: the earlier old pair fills the staged slot and may still be in use somewhere.
+    let (output, said) = rotate(&s, &[]);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("--replace-staged"), "{said}");
+    assert!(
+        works(&s.emulator, KEY, SECRET).await,
+        "nothing deleted without the flag"
+    );
+    let (output, said) = rotate(&s, &["--replace-staged"]);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(
+        !works(&s.emulator, KEY, SECRET).await,
+        "the first pair is gone now"
+    );
     cleanup(s);
 }
 

@@ -46,6 +46,7 @@ pub async fn rotate<F, Fut>(
     api_version: &str,
     api_name: &str,
     in_use: &str,
+    replace_staged: bool,
     prove: F,
 ) -> Result<Promoted, Stopped>
 where
@@ -63,13 +64,23 @@ where
     let slot = call(http, session, reqwest::Method::GET, &staged_url, None)
         .await
         .map_err(|f| stopped("read the staged slot", &f))?;
-    // One staged pair per consumer: an earlier rotation's old pair goes first, unless it is
-    // the one still in use.
+    // One staged pair per consumer. An earlier rotation's old pair may still be in use
+    // somewhere (it stays valid 30 days): deleted only when the admin said so.
     if let Some(old) = slot["stagedCredentials"].as_array().and_then(|l| l.first()) {
         if old["key"] == in_use {
             return Err(Stopped {
                 step: "read the staged slot",
                 message: "the staged pair is the one this profile uses: promote or keep it in Setup first".into(),
+                secrets_off: false,
+            });
+        }
+        if !replace_staged {
+            let state = crate::terminal_safe::terminal_safe(old["state"].as_str().unwrap_or("?"));
+            return Err(Stopped {
+                step: "read the staged slot",
+                message: format!(
+                    "the app already has a staged pair ({state}; an earlier rotation's old pair stays valid 30 days and may still be in use): pass --replace-staged to delete it, or delete it in Setup"
+                ),
                 secrets_off: false,
             });
         }
@@ -104,6 +115,11 @@ where
         staged["key"].as_str().map(String::from),
         staged["secret"].as_str().map(String::from),
     ) else {
+        // A pair staged without its secret in the answer is not left behind.
+        if let Some(id) = staged["id"].as_str() {
+            let url = format!("{staged_url}/{id}");
+            let _ = call(http, session, reqwest::Method::DELETE, &url, None).await;
+        }
         return Err(Stopped {
             step: "stage a new pair",
             message: "the answer has no key and secret".into(),
@@ -135,7 +151,25 @@ where
     .await
     {
         let message = stopped("promote the new pair", &f).message;
-        return Err(undo("promote the new pair", message).await);
+        // The answer may be lost after the promotion went through: undo only while the slot
+        // still holds the new pair, waiting (Active).
+        let slot = call(http, session, reqwest::Method::GET, &staged_url, None).await;
+        let still_staged = slot.as_ref().is_ok_and(|slot| {
+            slot["stagedCredentials"]
+                .as_array()
+                .and_then(|l| l.first())
+                .is_some_and(|s| s["key"] == key.as_str() && s["state"] == "Active")
+        });
+        if still_staged {
+            return Err(undo("promote the new pair", message).await);
+        }
+        return Err(Stopped {
+            step: "promote the new pair",
+            message: format!(
+                "{message} The outcome is unknown: check the app's Consumer Key and Secret in Setup before rotating again."
+            ),
+            secrets_off: false,
+        });
     }
     Ok(Promoted {
         key,

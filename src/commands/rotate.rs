@@ -17,6 +17,7 @@ pub fn run(
     target_org: Option<&str>,
     instance_url: Option<&str>,
     allow_secret_access: bool,
+    replace_staged: bool,
 ) -> anyhow::Result<u8> {
     let dir = profile::profiles_dir()?;
     let mut profile = profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
@@ -39,6 +40,8 @@ pub fn run(
         .build()?;
     let http = crate::net::client()?;
     let version = crate::metadata::API_VERSION;
+    // With refresh token rotation the proof's refresh replaces the stored token: kept here.
+    let rotated_refresh = std::sync::Mutex::new(None::<Secret>);
     let refresh = profile
         .secrets
         .get(name, SecretKind::RefreshToken)
@@ -46,8 +49,25 @@ pub fn run(
         .flatten();
     let mut err = std::io::stderr().lock();
     let in_use = profile.client_id.clone();
-    let prover = |key, secret| prove(&profile, recipe, refresh.clone(), key, secret);
-    let mut outcome = runtime.block_on(rotate(http, &session, version, &app, &in_use, prover));
+    let prover = |key, secret| {
+        prove(
+            &profile,
+            recipe,
+            refresh.clone(),
+            key,
+            secret,
+            &rotated_refresh,
+        )
+    };
+    let mut outcome = runtime.block_on(rotate(
+        http,
+        &session,
+        version,
+        &app,
+        &in_use,
+        replace_staged,
+        prover,
+    ));
     if let Err(Stopped {
         secrets_off: true, ..
     }) = &outcome
@@ -60,8 +80,25 @@ pub fn run(
         if allow_secret_access || crate::commands::prompt::confirm(question)? {
             if runtime.block_on(set_secret_access(http, &session, version, true))? {
                 writeln!(err, "Turned the setting on.")?;
-                let prover = |key, secret| prove(&profile, recipe, refresh.clone(), key, secret);
-                outcome = runtime.block_on(rotate(http, &session, version, &app, &in_use, prover));
+                let prover = |key, secret| {
+                    prove(
+                        &profile,
+                        recipe,
+                        refresh.clone(),
+                        key,
+                        secret,
+                        &rotated_refresh,
+                    )
+                };
+                outcome = runtime.block_on(rotate(
+                    http,
+                    &session,
+                    version,
+                    &app,
+                    &in_use,
+                    replace_staged,
+                    prover,
+                ));
                 let off = runtime.block_on(set_secret_access(http, &session, version, false));
                 match off {
                     Ok(true) => writeln!(err, "Turned it off again.")?,
@@ -86,19 +123,44 @@ pub fn run(
             return Ok(1);
         }
     };
-    // Promoted: the old pair works for 30 more days, so a failed save breaks nothing today.
-    let saved = profile
+    // Promoted: the old pair works for 30 more days, so a failed save breaks nothing today,
+    // as long as the profile keeps a pair that matches: the old secret goes back if the
+    // profile can't be saved with the new key.
+    let old_secret = profile
+        .secrets
+        .get(name, SecretKind::ConsumerSecret)
+        .ok()
+        .flatten();
+    if let Err(e) = profile
         .secrets
         .set(name, SecretKind::ConsumerSecret, &secret)
-        .map_err(anyhow::Error::from)
-        .and_then(|()| {
-            profile.client_id = key;
-            profile::save(&dir, &profile).map_err(anyhow::Error::from)
-        });
-    if let Err(e) = saved {
+    {
         writeln!(
             err,
-            "The new pair is promoted, but saving it failed ({e}). The old pair keeps working for 30 days; fix the keychain and rotate again."
+            "The new pair is promoted, but the keychain refused the secret ({e}). The profile keeps the old pair, which works for 30 days; fix the keychain, then rotate again with --replace-staged."
+        )?;
+        return Ok(1);
+    }
+    let refreshed = rotated_refresh.lock().ok().and_then(|mut r| r.take());
+    if let Some(refresh) = refreshed
+        && let Err(e) = profile
+            .secrets
+            .set(name, SecretKind::RefreshToken, &refresh)
+    {
+        writeln!(
+            err,
+            "warning: the new refresh token couldn't be kept ({e}): log in again with connect --save {name}"
+        )?;
+    }
+    let previous_key = std::mem::replace(&mut profile.client_id, key);
+    if let Err(e) = profile::save(&dir, &profile) {
+        if let Some(old) = old_secret {
+            let _ = profile.secrets.set(name, SecretKind::ConsumerSecret, &old);
+        }
+        profile.client_id = previous_key;
+        writeln!(
+            err,
+            "The new pair is promoted, but the profile couldn't be saved ({e}); it keeps the old pair, which works for 30 days. Fix it, then rotate again with --replace-staged."
         )?;
         return Ok(1);
     }
@@ -116,13 +178,22 @@ async fn prove(
     refresh: Option<Secret>,
     key: String,
     secret: Secret,
+    rotated_refresh: &std::sync::Mutex<Option<Secret>>,
 ) -> Result<(), String> {
+    let before = refresh.clone();
     let client =
         OAuthClient::new(&profile.login_url, &key, Some(secret)).map_err(|e| e.to_string())?;
     let (tokens, phase) =
         crate::commands::status::fresh_token(&client, profile, recipe, refresh).await;
-    tokens.map(|_| ()).map_err(|f| {
+    let tokens = tokens.map_err(|f| {
         f.diagnose(phase, crate::salesforce::diagnosis::Window::After)
             .message
-    })
+    })?;
+    if let (Some(new), Some(old)) = (&tokens.refresh_token, &before)
+        && new.expose() != old.expose()
+        && let Ok(mut slot) = rotated_refresh.lock()
+    {
+        *slot = Some(new.clone());
+    }
+    Ok(())
 }

@@ -32,6 +32,7 @@ pub struct DeployJob {
     /// The permission sets the deploy defines.
     pub permission_sets: Vec<crate::emulator::org::PermissionSetDef>,
     pub applied: bool,
+    pub canceled: bool,
 }
 
 /// One file of the zip, read as leaf elements.
@@ -130,6 +131,7 @@ fn start(ctx: &mut Ctx, req: &Req) -> Reply {
             secret_access: None,
             permission_sets: Vec::new(),
             applied: false,
+            canceled: false,
         },
     };
     ctx.store.deploys.insert(id.clone(), job);
@@ -163,9 +165,11 @@ fn multipart(body: &[u8], boundary: &str) -> Vec<Part> {
         let headers = String::from_utf8_lossy(&chunk[..at]).to_ascii_lowercase();
         let mut content = &chunk[at + 4..];
         content = content.strip_suffix(b"\r\n").unwrap_or(content);
+        // `name="..."` as its own parameter (not the tail of `filename="..."`).
         let name = headers
-            .split("name=\"")
-            .nth(1)
+            .split(';')
+            .map(str::trim)
+            .find_map(|p| p.strip_prefix("name=\""))
             .and_then(|rest| rest.split('"').next())
             .unwrap_or_default()
             .to_string();
@@ -356,6 +360,7 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
         secret_access,
         permission_sets,
         applied: false,
+        canceled: false,
     }
 }
 
@@ -517,6 +522,7 @@ fn poll(ctx: &mut Ctx, id: &str, details: bool) -> Reply {
     let failed = !job.failures.is_empty();
     let status = match (done, failed) {
         (false, _) => "InProgress",
+        _ if job.canceled => "Canceled",
         (true, true) => "Failed",
         (true, false) => "Succeeded",
     };
@@ -555,6 +561,7 @@ fn poll(ctx: &mut Ctx, id: &str, details: bool) -> Reply {
 fn cancel(ctx: &mut Ctx, id: &str) -> Reply {
     match ctx.store.deploys.get_mut(id) {
         Some(job) if !job.applied => {
+            job.canceled = true;
             job.failures.push(failure("", "Deploy", id, "Canceled"));
             Reply::empty(202)
         }

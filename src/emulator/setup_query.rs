@@ -97,11 +97,8 @@ fn rows(ctx: &Ctx, object: &str) -> Vec<Map<String, Value>> {
         .apps
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| {
-            ctx.store
-                .app_named(&v.current.api_name, ctx.now)
-                .map(|app| (ids_of(i).0, app.clone()))
-        })
+        // Setup shows what was saved at once; only sign-ins wait for propagation.
+        .map(|(i, v)| (ids_of(i).0, v.current.clone()))
         .collect();
     let to_map = |value: Value| match value {
         Value::Object(map) => map,
