@@ -130,6 +130,10 @@ pub struct User {
     /// Permission set API names assigned to the user.
     #[serde(default)]
     pub permission_sets: Vec<String>,
+    /// Whether the Salesforce API Integration permission set license is assigned (an
+    /// integration user needs it before any permission set, reference §D).
+    #[serde(default)]
+    pub integration_psl: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -328,6 +332,7 @@ impl Org {
             integration_user: true,
             objects: read_all.clone(),
             permission_sets: vec!["ECA_Wizard_Integration".into()],
+            integration_psl: true,
         };
         let admin = User {
             id: ids::user_id(2),

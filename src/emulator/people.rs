@@ -149,17 +149,13 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
                 integration_user: integration,
                 objects: BTreeMap::new(),
                 permission_sets: Vec::new(),
+                integration_psl: false,
             });
             created(&id)
         }
         "PermissionSetLicenseAssign" => {
-            let Some(user) = ctx
-                .store
-                .org
-                .users
-                .iter()
-                .find(|u| u.id == text("AssigneeId"))
-            else {
+            let assignee = text("AssigneeId");
+            let Some(user) = ctx.store.org.users.iter_mut().find(|u| u.id == assignee) else {
                 return Some(error(
                     "INVALID_CROSS_REFERENCE_KEY",
                     "invalid cross reference id",
@@ -173,7 +169,7 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
                     &["PermissionSetLicenseId"],
                 ));
             }
-            let _ = user;
+            user.integration_psl = true;
             created(&ids::to_18(&format!(
                 "2LA5g{:010}",
                 ctx.store.org.users.len()
@@ -199,6 +195,14 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
                     &["AssigneeId"],
                 ));
             };
+            if user.integration_user && !user.integration_psl {
+                // The license first (§D: "The user license doesn't allow the permission").
+                return Some(error(
+                    "FIELD_INTEGRITY_EXCEPTION",
+                    "The user license doesn't allow the permission: API Enabled",
+                    &["PermissionSetId"],
+                ));
+            }
             if user.permission_sets.contains(&set.name) {
                 return Some(error(
                     "DUPLICATE_VALUE",
