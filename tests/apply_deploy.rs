@@ -194,3 +194,61 @@ async fn entity_content_and_a_base64_zip_are_taken_too() {
     .await;
     assert_eq!(refused.status, 401);
 }
+
+/// Users over REST as §D says: the integration profile and licence are looked up, a user is
+/// made, and a permission set is refused until the permission set license is assigned.
+#[tokio::test]
+async fn an_integration_user_needs_its_license_before_a_permission_set() {
+    let emulator = start();
+    let token = cc_token(&emulator).await;
+    let base = format!("{}/services/data/v66.0", emulator.my_domain_url());
+    let query = |soql: &str| {
+        let url = format!(
+            "{base}/query?q={}",
+            url::form_urlencoded::byte_serialize(soql.as_bytes()).collect::<String>()
+        );
+        let token = token.clone();
+        async move { get_bearer(&url, &token).await.json()["records"][0].clone() }
+    };
+    let profile =
+        query("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'").await;
+    let license = query("SELECT Id, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'").await;
+    assert_eq!(
+        license["UsedLicenses"], 1,
+        "the demo's integration user holds one"
+    );
+    let set = query("SELECT Id FROM PermissionSet WHERE Name = 'ECA_Wizard_Integration'").await;
+    let post = |object: &str, body: serde_json::Value| {
+        let url = format!("{base}/sobjects/{object}");
+        let token = token.clone();
+        async move { send(client().post(&url).bearer_auth(&token).json(&body)).await }
+    };
+    let user = serde_json::json!({"Username": "new@acme.example", "LastName": "Integration",
+        "Alias": "new", "Email": "new@acme.example", "ProfileId": profile["Id"],
+        "TimeZoneSidKey": "GMT", "LocaleSidKey": "en_US", "EmailEncodingKey": "UTF-8",
+        "LanguageLocaleKey": "en_US"});
+    let created = post("User", user.clone()).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let again = post("User", user).await;
+    assert_eq!(again.json()[0]["errorCode"], "DUPLICATE_USERNAME");
+
+    let assign = serde_json::json!({"AssigneeId": id, "PermissionSetId": set["Id"]});
+    let refused = post("PermissionSetAssignment", assign.clone()).await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.body.contains("doesn't allow the permission"),
+        "{}",
+        refused.body
+    );
+    let psl = post(
+        "PermissionSetLicenseAssign",
+        serde_json::json!({"AssigneeId": id, "PermissionSetLicenseId": license["Id"]}),
+    )
+    .await;
+    assert_eq!(psl.status, 201, "{}", psl.body);
+    let granted = post("PermissionSetAssignment", assign).await;
+    assert_eq!(granted.status, 201, "{}", granted.body);
+    let user = emulator.org().user("new@acme.example").cloned().unwrap();
+    assert!(user.api_enabled && user.permission_sets == ["ECA_Wizard_Integration"]);
+}
