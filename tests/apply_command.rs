@@ -71,7 +71,7 @@ fn count(emulator: &Emulator, name: &str) -> usize {
 #[tokio::test]
 async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let dir = sf_dir("current");
 
     let mut dry = SBS.to_vec();
@@ -140,7 +140,7 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
 #[tokio::test]
 async fn an_older_cli_is_named_and_its_display_token_used() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let dir = sf_dir("old");
     let mut args = SBS.to_vec();
     args.push("--dry-run");
@@ -185,7 +185,7 @@ async fn a_login_the_cli_lacks_and_a_missing_cli_say_what_to_do() {
 #[tokio::test]
 async fn a_token_on_stdin_works_and_a_missing_run_as_user_stops_before_any_change() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
         .args([
             "apply",
@@ -239,7 +239,7 @@ async fn a_token_on_stdin_works_and_a_missing_run_as_user_stops_before_any_chang
 #[tokio::test]
 async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_keeps_a_profile() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let dir = sf_dir("consent");
     let home = std::env::temp_dir().join(format!("eca-apply-home-{}", std::process::id()));
     let mut args = SBS.to_vec();
@@ -326,7 +326,7 @@ async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_k
 #[tokio::test]
 async fn without_consent_the_setting_stays_off_and_the_copy_step_is_named() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let dir = sf_dir("refused");
     let output = apply(&dir, &emulator, &token, "current", SBS);
     let said = text(&output);
@@ -355,7 +355,7 @@ const CREATE: &[&str] = &[
 #[tokio::test]
 async fn create_user_makes_the_integration_user_with_its_license_and_permission_set() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let dir = sf_dir("create-user");
 
     let mut dry = CREATE.to_vec();
@@ -419,7 +419,7 @@ async fn no_free_integration_license_stops_before_any_change() {
     let mut org = eca_wizard::emulator::Org::demo();
     org.integration_licenses = 1; // the demo's integration user holds it
     let emulator = start_with(org, true);
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let dir = sf_dir("no-license");
     let output = apply(&dir, &emulator, &token, "current", CREATE);
     let said = text(&output);
@@ -436,5 +436,22 @@ async fn no_free_integration_license_stops_before_any_change() {
             .iter()
             .all(|a| a.api_name != "SBS_New_User")
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_session_without_admin_rights_is_refused_with_what_it_needs() {
+    let emulator = start();
+    // The integration user's own token: no right to deploy.
+    let token = cc_token(&emulator).await;
+    let dir = sf_dir("not-admin");
+    let output = apply(&dir, &emulator, &token, "current", SBS);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("lacks the permission") && said.contains("Modify Metadata"),
+        "{said}"
+    );
+    assert_eq!(count(&emulator, "SBS_Applied"), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }

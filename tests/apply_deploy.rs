@@ -17,8 +17,8 @@ use eca_wizard::metadata::{self, Options};
 use eca_wizard::recipe;
 
 async fn admin_session(emulator: &Emulator) -> session::Session {
-    // The emulator's demo app stands in for the admin's own login.
-    session::from_token(emulator.my_domain_url(), &cc_token(emulator).await).unwrap()
+    // An app of the demo admin's stands in for the admin's own login.
+    session::from_token(emulator.my_domain_url(), &admin_token(emulator).await).unwrap()
 }
 
 fn zip_for(recipe_id: &str, name: &str, run_as: &str) -> Vec<u8> {
@@ -100,6 +100,7 @@ async fn a_recipe_validates_then_deploys_and_the_new_app_signs_in() {
 #[tokio::test]
 async fn bad_metadata_fails_per_component_and_changes_nothing() {
     let emulator = start();
+    let _ = admin_session(&emulator).await;
     let before = emulator.org().apps.len();
     let zip = zip_for("service-board-sync", "SBS_Ghost", "ghost@nowhere.example");
     let deployed = run(&emulator, zip, false).await;
@@ -149,7 +150,7 @@ async fn the_hosted_mcp_recipe_deploys_with_jwt_tokens_on() {
 #[tokio::test]
 async fn entity_content_and_a_base64_zip_are_taken_too() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let zip = zip_for("custom", "Custom_App", DEMO_INTEGRATION_USER);
     let encoded = base64::engine::general_purpose::STANDARD.encode(&zip);
     let body = format!(
@@ -200,7 +201,7 @@ async fn entity_content_and_a_base64_zip_are_taken_too() {
 #[tokio::test]
 async fn an_integration_user_needs_its_license_before_a_permission_set() {
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let base = format!("{}/services/data/v66.0", emulator.my_domain_url());
     let query = |soql: &str| {
         let url = format!(

@@ -57,7 +57,7 @@ async fn setup(name: &str) -> Setup {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let admin_token = cc_token(&emulator).await;
+    let admin_token = admin_token(&emulator).await;
     Setup {
         emulator,
         home,

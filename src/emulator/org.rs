@@ -134,6 +134,11 @@ pub struct User {
     /// integration user needs it before any permission set, reference §D).
     #[serde(default)]
     pub integration_psl: bool,
+    /// An admin: may deploy metadata, create users and read app credentials (System
+    /// Administrator, or Customize Application, Modify Metadata, the External Client App
+    /// permissions and View Client Secret; reference §B.6, §C.4).
+    #[serde(default)]
+    pub admin: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,6 +338,7 @@ impl Org {
             objects: read_all.clone(),
             permission_sets: vec!["ECA_Wizard_Integration".into()],
             integration_psl: true,
+            admin: false,
         };
         let admin = User {
             id: ids::user_id(2),
@@ -343,6 +349,8 @@ impl Org {
             integration_user: false,
             knowledge_user: false,
             permission_sets: Vec::new(),
+            integration_psl: false,
+            admin: true,
             ..integration.clone()
         };
         Org {

@@ -150,6 +150,7 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
                 objects: BTreeMap::new(),
                 permission_sets: Vec::new(),
                 integration_psl: false,
+                admin: false,
             });
             created(&id)
         }

@@ -31,6 +31,18 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
         Err(reply) => return reply,
     };
     let path: Vec<&str> = resource.trim_end_matches('/').split('/').collect();
+    // Deploys, users and app credentials are an admin's (the error body is UNCONFIRMED).
+    let admin_only = matches!(path.as_slice(), ["metadata", ..] | ["apps", "oauth", ..])
+        || (matches!(
+            path.as_slice(),
+            [
+                "sobjects",
+                "User" | "PermissionSetLicenseAssign" | "PermissionSetAssignment"
+            ]
+        ) && req.method == "POST");
+    if admin_only && !user.admin {
+        return Reply::rest_error(403, code::INSUFFICIENT_ACCESS);
+    }
     if let ["metadata", "deployRequest", rest @ ..] = path.as_slice() {
         ctx.store.api_requests += 1;
         return crate::emulator::deploy::handle(ctx, req, rest);

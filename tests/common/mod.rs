@@ -238,3 +238,27 @@ pub fn sf_dir(name: &str) -> std::path::PathBuf {
     }
     dir
 }
+
+/// A token of the demo org's admin (the session `apply` and `rotate` work with): client
+/// credentials of an app of its own, run as the admin.
+pub async fn admin_token(emulator: &Emulator) -> String {
+    let mut app = eca_wizard::emulator::org::App::demo();
+    app.api_name = "Admin_Session".into();
+    app.consumer_key = "3MVG9AdminSessionOfTheDemoAdmin.Emulator.Only".into();
+    app.consumer_secret =
+        "ADMIN0SESSION0SECRET0FOR0THE0EMULATOR0ONLY00000000000000000000001".into();
+    app.policies.run_as = Some(eca_wizard::emulator::org::DEMO_ADMIN_USER.into());
+    let (key, secret) = (app.consumer_key.clone(), app.consumer_secret.clone());
+    emulator.put_app(app);
+    let answer = post_form(
+        &token_url(emulator.my_domain_url()),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &key),
+            ("client_secret", &secret),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.json()["access_token"].as_str().unwrap().to_string()
+}

@@ -460,6 +460,10 @@ pub(super) const RULES: &[Rule] = &[
     r("INSUFFICIENT_ACCESS", Some("Requires Extra Verification"), &[
         c(UserAction, To::Nothing, None, "This call needs a verified (high assurance) session: verify your identity (MFA) and run it again."),
     ]),
+    // ref §B.6, §C.4: deploying an app and reading its credentials need an admin's permissions.
+    r("INSUFFICIENT_ACCESS", None, &[
+        c(UserAction, To::Nothing, None, "The session's user lacks the permission for this: deploying an External Client App, creating users and reading app credentials need an admin (System Administrator, or Customize Application, Modify Metadata, Create, edit, and delete External Client Apps, and View Client Secret). Log in to the CLI as such a user."),
+    ]),
     r("INVALID_AUTH_HEADER", None, &[
         fit(mcp, c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "Hosted MCP accepts only JWT access tokens: check Issue JSON Web Token (JWT)-based access tokens for named users, then connect again.")),
         c(ClientBug, To::Client, None, "The request had no valid Authorization header: the client must send Authorization: Bearer followed by the access token."),
