@@ -126,7 +126,18 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         args.dry_run,
         Duration::from_secs(2),
         &mut |status| eprintln!("  deploy: {status}"),
-    ))?;
+    ));
+    let deployed = match (deployed, &created, &new_user) {
+        (Ok(deployed), _, _) => deployed,
+        (Err(e), Some(id), Some((username, _))) => {
+            writeln!(
+                err,
+                "The integration user {username} ({id}) was created before the deploy failed and stays: apply again with --run-as {username}, or deactivate it in Setup > Users."
+            )?;
+            return Err(e);
+        }
+        (Err(e), _, _) => return Err(e),
+    };
     // A dry run can't create the user first, so the policies naming it fail validation: that is
     // the one failure expected.
     let only_the_new_user = |deployed: &deploy::Deployed| {
