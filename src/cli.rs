@@ -245,6 +245,10 @@ pub struct ApplyArgs {
     /// Keep secrets in an owner-only file instead of the keychain
     #[arg(long)]
     pub secrets_file: bool,
+    /// JWT bearer recipes: the private key matching --certificate, to connect as the Run As
+    /// user once deployed (the key stays on this machine)
+    #[arg(long, value_name = "FILE", requires = "certificate")]
+    pub private_key: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub app: AppArgs,
 }

@@ -455,3 +455,49 @@ async fn a_session_without_admin_rights_is_refused_with_what_it_needs() {
     assert_eq!(count(&emulator, "SBS_Applied"), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The Salesforce CLI CI recipe end to end: the CI user created, the app deployed with the
+/// certificate and pre-authorized through its permission set, then a JWT bearer sign-in.
+#[tokio::test]
+async fn the_cli_ci_recipe_creates_its_user_deploys_and_signs_in_by_jwt() {
+    use eca_wizard::emulator::org::{DEMO_JWT_CERTIFICATE, DEMO_JWT_KEY};
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("cli-ci");
+    let cert = dir.join("server.crt");
+    let key = dir.join("server.key");
+    std::fs::write(&cert, DEMO_JWT_CERTIFICATE).unwrap();
+    std::fs::write(&key, DEMO_JWT_KEY).unwrap();
+    let (cert, key) = (cert.display().to_string(), key.display().to_string());
+    let args = [
+        "--recipe",
+        "sf-cli-ci",
+        "--target-org",
+        "acme",
+        "--create-user",
+        "ci@acme.example",
+        "--contact-email",
+        "admin@acme.example",
+        "--certificate",
+        &cert,
+        "--private-key",
+        &key,
+    ];
+    let output = apply(&dir, &emulator, &token, "current", &args);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("connecting with JWT bearer"), "{said}");
+    assert!(said.contains("Connected as ci@acme.example"), "{said}");
+    let app = emulator
+        .org()
+        .apps
+        .into_iter()
+        .find(|a| a.api_name == "Salesforce_CLI_CI")
+        .unwrap();
+    assert!(app.jwt_certificate.is_some());
+    assert!(
+        !said.contains("BEGIN PRIVATE KEY"),
+        "the key is never printed"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

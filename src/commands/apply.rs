@@ -213,9 +213,27 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         writeln!(err, "Assigned {permission_set} to the integration user.")?;
     }
     if recipe.flow == Flow::JwtBearer {
-        // The private key stays with the admin: connecting is theirs to run.
-        write_next(&mut err, recipe, &session)?;
-        return Ok(0);
+        // JWT bearer needs only the key (no secret) and the admin's private key.
+        let (Some(_), Some(_)) = (&args.private_key, &options.run_as) else {
+            write_next(&mut err, recipe, &session)?;
+            return Ok(0);
+        };
+        let key = match runtime.block_on(crate::apply::credentials::read(
+            http,
+            &session,
+            &args.api_version,
+            &app,
+        ))? {
+            crate::apply::credentials::Read::Both { key, .. }
+            | crate::apply::credentials::Read::KeyOnly { key } => key,
+        };
+        writeln!(
+            err,
+            "Read the consumer key of {app}; connecting with JWT bearer."
+        )?;
+        drop(err);
+        let connect = connect_args(args, recipe, &options, &session, &app, key);
+        return crate::commands::connect::run_with(&connect, None, &runtime);
     }
     let read = runtime.block_on(credentials(http, &session, args, recipe, &app, &mut err))?;
     let Some((key, secret)) = read else {
@@ -305,7 +323,7 @@ fn connect_args(
         timeout: 300,
         propagation_window: 1800,
         username: options.run_as.clone(),
-        private_key: None,
+        private_key: args.private_key.clone(),
         mcp_url: None,
         json: false,
         save: args.save.clone(),
