@@ -35,9 +35,6 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     }
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     let session = admin_session(args.target_org.as_deref(), args.instance_url.as_deref())?;
-    // The token goes only to Salesforce (or to loopback, the emulator).
-    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
-        .map_err(|e| UsageError(format!("the session's instance URL: {e}")))?;
     let mut err = io::stderr().lock();
     for note in &session.notes {
         writeln!(err, "note: {note}")?;
@@ -332,9 +329,43 @@ fn connect_args(
     }
 }
 
-/// The admin's session from `--target-org` or `--instance-url` (token on stdin); shared by
-/// `apply` and `status --drift`.
+/// A saved profile, its recipe and its app's API name (`status --drift`, `rotate`).
+pub struct ProfileWork {
+    pub dir: std::path::PathBuf,
+    pub profile: crate::profile::Profile,
+    pub recipe: &'static Recipe,
+    pub app: String,
+}
+
+pub fn profile_work(name: &str) -> anyhow::Result<ProfileWork> {
+    let dir = crate::profile::profiles_dir()?;
+    let profile = crate::profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
+    let recipe = recipe::by_id(&profile.recipe).map_err(|e| UsageError(e.to_string()))?;
+    let app = profile
+        .api_name
+        .clone()
+        .unwrap_or_else(|| crate::salesforce::naming::suggest_api_name(&recipe.app_name));
+    Ok(ProfileWork {
+        dir,
+        profile,
+        recipe,
+        app,
+    })
+}
+
+/// The admin's session from `--target-org` or `--instance-url` (token on stdin), for `apply`,
+/// `status --drift` and `rotate`; its token goes only to Salesforce (or loopback, the emulator).
 pub fn admin_session(
+    target_org: Option<&str>,
+    instance_url: Option<&str>,
+) -> anyhow::Result<session::Session> {
+    let session = find_session(target_org, instance_url)?;
+    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
+        .map_err(|e| UsageError(format!("the session's instance URL: {e}")))?;
+    Ok(session)
+}
+
+fn find_session(
     target_org: Option<&str>,
     instance_url: Option<&str>,
 ) -> anyhow::Result<session::Session> {

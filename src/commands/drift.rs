@@ -8,7 +8,6 @@ use std::io::Write;
 use serde_json::json;
 
 use crate::apply::live;
-use crate::commands::UsageError;
 use crate::salesforce::settings;
 
 pub fn run(
@@ -17,16 +16,9 @@ pub fn run(
     instance_url: Option<&str>,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let dir = crate::profile::profiles_dir()?;
-    let profile = crate::profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
-    let recipe = crate::recipe::by_id(&profile.recipe).map_err(|e| UsageError(e.to_string()))?;
-    let app = profile
-        .api_name
-        .clone()
-        .unwrap_or_else(|| crate::salesforce::naming::suggest_api_name(&recipe.app_name));
+    let crate::commands::apply::ProfileWork { recipe, app, .. } =
+        crate::commands::apply::profile_work(name)?;
     let session = crate::commands::apply::admin_session(target_org, instance_url)?;
-    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
-        .map_err(|e| UsageError(format!("the session's instance URL: {e}")))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

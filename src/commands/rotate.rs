@@ -19,22 +19,19 @@ pub fn run(
     allow_secret_access: bool,
     replace_staged: bool,
 ) -> anyhow::Result<u8> {
-    let dir = profile::profiles_dir()?;
-    let mut profile = profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
-    let recipe = crate::recipe::by_id(&profile.recipe).map_err(|e| UsageError(e.to_string()))?;
+    let crate::commands::apply::ProfileWork {
+        dir,
+        mut profile,
+        recipe,
+        app,
+    } = crate::commands::apply::profile_work(name)?;
     if profile.flow == Flow::JwtBearer {
         return Err(UsageError(
             "a JWT bearer profile signs with its private key and uses no secret: rotate the certificate instead".into(),
         )
         .into());
     }
-    let app = profile
-        .api_name
-        .clone()
-        .unwrap_or_else(|| crate::salesforce::naming::suggest_api_name(&recipe.app_name));
     let session = crate::commands::apply::admin_session(target_org, instance_url)?;
-    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
-        .map_err(|e| UsageError(format!("the session's instance URL: {e}")))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -49,25 +46,29 @@ pub fn run(
         .flatten();
     let mut err = std::io::stderr().lock();
     let in_use = profile.client_id.clone();
-    let prover = |key, secret| {
-        prove(
-            &profile,
-            recipe,
-            refresh.clone(),
-            key,
-            secret,
-            &rotated_refresh,
-        )
+    // One attempt: stage, prove the way this profile gets tokens, promote.
+    let attempt = || {
+        let prover = |key, secret| {
+            prove(
+                &profile,
+                recipe,
+                refresh.clone(),
+                key,
+                secret,
+                &rotated_refresh,
+            )
+        };
+        runtime.block_on(rotate(
+            http,
+            &session,
+            version,
+            &app,
+            &in_use,
+            replace_staged,
+            prover,
+        ))
     };
-    let mut outcome = runtime.block_on(rotate(
-        http,
-        &session,
-        version,
-        &app,
-        &in_use,
-        replace_staged,
-        prover,
-    ));
+    let mut outcome = attempt();
     if let Err(Stopped {
         secrets_off: true, ..
     }) = &outcome
@@ -80,25 +81,7 @@ pub fn run(
         if allow_secret_access || crate::commands::prompt::confirm(question)? {
             if runtime.block_on(set_secret_access(http, &session, version, true))? {
                 writeln!(err, "Turned the setting on.")?;
-                let prover = |key, secret| {
-                    prove(
-                        &profile,
-                        recipe,
-                        refresh.clone(),
-                        key,
-                        secret,
-                        &rotated_refresh,
-                    )
-                };
-                outcome = runtime.block_on(rotate(
-                    http,
-                    &session,
-                    version,
-                    &app,
-                    &in_use,
-                    replace_staged,
-                    prover,
-                ));
+                outcome = attempt();
                 let off = runtime.block_on(set_secret_access(http, &session, version, false));
                 match off {
                     Ok(true) => writeln!(err, "Turned it off again.")?,
