@@ -21,21 +21,9 @@ fn apply(
     mode: &str,
     args: &[&str],
 ) -> Output {
-    let path = format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-        .arg("apply")
-        .args(args)
-        .env("PATH", path)
-        .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
-        .env("FAKE_SF_TOKEN", token)
-        .env("FAKE_SF_MODE", mode)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    let mut all = vec!["apply"];
+    all.extend_from_slice(args);
+    run_with_sf(dir, emulator, token, mode, None, &all)
 }
 
 const SBS: &[&str] = &[
@@ -249,21 +237,9 @@ async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_k
         "sbs-acme",
         "--secrets-file",
     ]);
-    let path = format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let output = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-        .arg("apply")
-        .args(&args)
-        .env("PATH", path)
-        .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
-        .env("FAKE_SF_TOKEN", &token)
-        .env("ECA_WIZARD_HOME", &home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let mut all = vec!["apply"];
+    all.extend_from_slice(&args);
+    let output = run_with_sf(&dir, &emulator, &token, "current", Some(&home), &all);
     let said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(
@@ -293,20 +269,8 @@ async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_k
     // status --drift reads the live app with the admin's session: none at first, then a scope
     // added in Setup is named with its fix.
     let drift = |emulator: &Emulator| {
-        let path = format!(
-            "{}:{}",
-            dir.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-            .args(["status", "sbs-acme", "--drift", "--target-org", "acme"])
-            .env("PATH", path)
-            .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
-            .env("FAKE_SF_TOKEN", &token)
-            .env("ECA_WIZARD_HOME", &home)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+        let args = ["status", "sbs-acme", "--drift", "--target-org", "acme"];
+        run_with_sf(&dir, emulator, &token, "current", Some(&home), &args)
     };
     let output = drift(&emulator);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));

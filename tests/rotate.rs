@@ -67,21 +67,16 @@ async fn setup(name: &str) -> Setup {
 }
 
 fn rotate(s: &Setup, extra: &[&str]) -> (Output, String) {
-    let path = format!(
-        "{}:{}",
-        s.sf.display(),
-        std::env::var("PATH").unwrap_or_default()
+    let mut args = vec!["rotate", "sbs", "--target-org", "acme"];
+    args.extend_from_slice(extra);
+    let output = run_with_sf(
+        &s.sf,
+        &s.emulator,
+        &s.admin_token,
+        "current",
+        Some(&s.home),
+        &args,
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-        .args(["rotate", "sbs", "--target-org", "acme"])
-        .args(extra)
-        .env("PATH", path)
-        .env("FAKE_SF_INSTANCE_URL", s.emulator.my_domain_url())
-        .env("FAKE_SF_TOKEN", &s.admin_token)
-        .env("ECA_WIZARD_HOME", &s.home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),

@@ -262,3 +262,33 @@ pub async fn admin_token(emulator: &Emulator) -> String {
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.json()["access_token"].as_str().unwrap().to_string()
 }
+
+/// Runs `eca-wizard ARGS` with the stand-in `sf` of `sf_dir` first on PATH, answering for the
+/// emulator's My Domain with `token` (`mode` as `tests/fixtures/sf.py` reads it), with its
+/// data in `home` when given.
+pub fn run_with_sf(
+    sf_dir: &std::path::Path,
+    emulator: &Emulator,
+    token: &str,
+    mode: &str,
+    home: Option<&std::path::Path>,
+    args: &[&str],
+) -> std::process::Output {
+    let path = format!(
+        "{}:{}",
+        sf_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eca-wizard"));
+    command
+        .args(args)
+        .env("PATH", path)
+        .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
+        .env("FAKE_SF_TOKEN", token)
+        .env("FAKE_SF_MODE", mode)
+        .stdin(std::process::Stdio::null());
+    if let Some(home) = home {
+        command.env("ECA_WIZARD_HOME", home);
+    }
+    command.output().unwrap()
+}
