@@ -95,12 +95,7 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
         "{said}"
     );
     assert_eq!(count(&emulator, "SBS_Applied"), 1);
-    let app = emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == "SBS_Applied")
-        .unwrap();
+    let app = emulator.app("SBS_Applied").unwrap();
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
 
     // Again: the plan says the app exists and nothing a query reads changes; the same app is
@@ -114,12 +109,7 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
         "{again_said}"
     );
     assert_eq!(count(&emulator, "SBS_Applied"), 1);
-    let again = emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == "SBS_Applied")
-        .unwrap();
+    let again = emulator.app("SBS_Applied").unwrap();
     assert_eq!(again.consumer_key, app.consumer_key);
     assert!(!said.contains(&token), "the token is never printed");
     let _ = std::fs::remove_dir_all(&dir);
@@ -254,12 +244,7 @@ async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_k
         !emulator.org().client_secret_in_rest_api,
         "the setting is off again"
     );
-    let app = emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == "SBS_Applied")
-        .unwrap();
+    let app = emulator.app("SBS_Applied").unwrap();
     assert!(
         !said.contains(&app.consumer_secret),
         "the secret is never printed"
@@ -357,12 +342,7 @@ async fn create_user_makes_the_integration_user_with_its_license_and_permission_
         "API Enabled through the permission set"
     );
     assert_eq!(user.permission_sets, ["SBS_New_User_Integration"]);
-    let app = emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == "SBS_New_User")
-        .unwrap();
+    let app = emulator.app("SBS_New_User").unwrap();
     assert_eq!(app.policies.run_as.as_deref(), Some("sync@acme.example"));
     // Connected and verified as the new user (the REST checks pass with its permission set).
     assert!(said.contains("Connected as sync@acme.example"), "{said}");
@@ -452,12 +432,7 @@ async fn the_cli_ci_recipe_creates_its_user_deploys_and_signs_in_by_jwt() {
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(said.contains("connecting with JWT bearer"), "{said}");
     assert!(said.contains("Connected as ci@acme.example"), "{said}");
-    let app = emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == "Salesforce_CLI_CI")
-        .unwrap();
+    let app = emulator.app("Salesforce_CLI_CI").unwrap();
     assert!(app.jwt_certificate.is_some());
     assert!(
         !said.contains("BEGIN PRIVATE KEY"),

@@ -70,12 +70,7 @@ async fn a_recipe_validates_then_deploys_and_the_new_app_signs_in() {
         "{deployed:?}"
     );
     assert_eq!(deployed.status, "Succeeded");
-    let app = emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == "SBS_App")
-        .expect("the app exists");
+    let app = emulator.app("SBS_App").expect("the app exists");
     assert!(app.client_credentials && app.policies.client_credentials);
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
     let recipe = recipe::builtin_by_id("service-board-sync").unwrap();
@@ -136,12 +131,7 @@ async fn the_hosted_mcp_recipe_deploys_with_jwt_tokens_on() {
     )
     .await;
     assert!(deployed.success, "{deployed:?}");
-    let app = emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == "Claude_MCP")
-        .unwrap();
+    let app = emulator.app("Claude_MCP").unwrap();
     assert!(app.named_user_jwt && app.require_pkce && !app.require_secret_web_server);
     assert_eq!(app.scopes, ["mcp_api", "refresh_token", "offline_access"]);
 }

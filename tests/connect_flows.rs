@@ -332,27 +332,12 @@ async fn the_cli_ci_recipe_signs_in_its_pre_authorized_user_by_jwt() {
     use eca_wizard::recipe::Role;
     let recipe = eca_wizard::recipe::builtin_by_id("sf-cli-ci").unwrap();
     let emulator = start();
-    let mut answers = std::collections::BTreeMap::new();
-    answers.insert(
-        recipe.field_id(Role::PermissionSet).unwrap().to_string(),
-        "ECA_Wizard_Integration".to_string(),
-    );
-    answers.insert(
-        recipe.field_id(Role::ApiName).unwrap().to_string(),
-        "CI_App".into(),
-    );
-    let saved = eca_wizard::wizard::SavedSetup {
-        version: 1,
-        recipe: recipe.id.clone(),
-        login_url: None,
-        answers,
-        marks: Vec::new(),
-        current_step: 0,
-        app_saved_at_ms: None,
-        drafts: Default::default(),
-    };
     let key = "3MVG9CliCiRecipeTest.Key4Emulator.Only_NotASalesforceKey.0123456789AbCdEf";
-    let app = eca_wizard::runtime::demo::app_from_setup(&saved, recipe, key, &Secret::new("s"));
+    let answers = [
+        (Role::PermissionSet, "ECA_Wizard_Integration".to_string()),
+        (Role::ApiName, "CI_App".to_string()),
+    ];
+    let app = recipe_app(recipe, &answers, key);
     assert_eq!(
         app.policies.permitted_users,
         PermittedUsers::AdminApprovedPreAuthorized

@@ -6,19 +6,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::connecting::*;
 use common::*;
 use eca_wizard::connect::{Outcome, Report, Request};
 use eca_wizard::emulator::Emulator;
 use eca_wizard::emulator::org::{App, DEMO_INTEGRATION_USER};
 use eca_wizard::recipe::{self, Recipe, Role};
-use eca_wizard::runtime::demo::app_from_setup;
 use eca_wizard::salesforce::Flow;
-use eca_wizard::secret::Secret;
 use eca_wizard::verify::Status;
-use eca_wizard::wizard::SavedSetup;
 
 const MCP_KEY: &str =
     "3MVG9McpRecipeTest.Key4Emulator.Only_NotASalesforceKey.0123456789AbCdEfGhIjKlMnOpQrStUv";
@@ -40,31 +35,11 @@ fn app_for(recipe: &Recipe, port: u16) -> App {
         callbacks.insert(0, "https://client.example.com/oauth/callback".into());
     }
     callbacks.extend(callback(port));
-    let mut answers = BTreeMap::new();
-    answers.insert(
-        recipe.field_id(Role::CallbackUrls).unwrap().to_string(),
-        callbacks.join("\n"),
-    );
-    answers.insert(
-        recipe.field_id(Role::ApiName).unwrap().to_string(),
-        "Mcp_Test".into(),
-    );
-    let saved = SavedSetup {
-        version: 1,
-        recipe: recipe.id.clone(),
-        login_url: None,
-        answers,
-        marks: Vec::new(),
-        current_step: 0,
-        app_saved_at_ms: None,
-        drafts: BTreeMap::new(),
-    };
-    app_from_setup(
-        &saved,
-        recipe,
-        MCP_KEY,
-        &Secret::new("unused-secret".to_string()),
-    )
+    let answers = [
+        (Role::CallbackUrls, callbacks.join("\n")),
+        (Role::ApiName, "Mcp_Test".to_string()),
+    ];
+    recipe_app(recipe, &answers, MCP_KEY)
 }
 
 fn mcp_request(emulator: &Emulator, recipe: &Recipe, port: u16) -> Request {

@@ -119,13 +119,7 @@ async fn rotation_promotes_a_proved_pair_and_the_old_one_keeps_working() {
         said.contains("Rotated ECA_Wizard_Demo") && said.contains("30 days"),
         "{said}"
     );
-    let app = s
-        .emulator
-        .org()
-        .apps
-        .into_iter()
-        .find(|a| a.api_name == DEMO_APP)
-        .unwrap();
+    let app = s.emulator.app(DEMO_APP).unwrap();
     assert_ne!(app.consumer_key, KEY, "the new pair is the primary");
     assert_eq!(
         profile_key(&s.home),
@@ -196,13 +190,7 @@ async fn a_failure_at_each_step_leaves_the_old_pair_in_use() {
             works(&s.emulator, KEY, SECRET).await,
             "{step}: the old pair works"
         );
-        let app = s
-            .emulator
-            .org()
-            .apps
-            .into_iter()
-            .find(|a| a.api_name == DEMO_APP)
-            .unwrap();
+        let app = s.emulator.app(DEMO_APP).unwrap();
         assert_eq!(app.consumer_key, KEY, "{step}: nothing promoted");
         assert!(app.staged.is_none(), "{step}: no staged pair left behind");
         cleanup(s);

@@ -323,6 +323,16 @@ impl Emulator {
         org
     }
 
+    /// The app named `api_name`, as last put.
+    pub fn app(&self, api_name: &str) -> Option<App> {
+        let store = self.shared.store();
+        store
+            .apps
+            .iter()
+            .find(|v| v.current.api_name == api_name)
+            .map(|v| v.current.clone())
+    }
+
     /// Creates an app, or replaces one with the same API name; either way its propagation
     /// clock restarts and the previous settings stay in force until it has run out.
     pub fn put_app(&self, app: App) {

@@ -292,3 +292,28 @@ pub fn run_with_sf(
     }
     command.output().unwrap()
 }
+
+/// The app Setup holds after `recipe`'s steps with these answers (by role), under `key`: what
+/// the demo registers, from the recipe's own settings.
+pub fn recipe_app(
+    recipe: &eca_wizard::recipe::Recipe,
+    answers: &[(eca_wizard::recipe::Role, String)],
+    key: &str,
+) -> eca_wizard::emulator::org::App {
+    let answers = answers
+        .iter()
+        .filter_map(|(role, value)| Some((recipe.field_id(*role)?.to_string(), value.clone())))
+        .collect();
+    let saved = eca_wizard::wizard::SavedSetup {
+        version: 1,
+        recipe: recipe.id.clone(),
+        login_url: None,
+        answers,
+        marks: Vec::new(),
+        current_step: 0,
+        app_saved_at_ms: None,
+        drafts: Default::default(),
+    };
+    let secret = eca_wizard::secret::Secret::new("unused-secret".to_string());
+    eca_wizard::runtime::demo::app_from_setup(&saved, recipe, key, &secret)
+}
