@@ -282,4 +282,30 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--mcp-url"));
+
+    // A beta server URL is refused with the reason, before anything is sent.
+    let beta = format!(
+        "{}/platform/mcp/v1-beta.2/platform/sobject-all",
+        emulator.mcp_url()
+    );
+    let args = [
+        "--recipe",
+        "mcp-cursor",
+        "--login-url",
+        emulator.login_url(),
+        "--client-id",
+        MCP_KEY,
+        "--mcp-url",
+        &beta,
+    ];
+    let mut command = connect_command(&args);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(
+        said.contains("--mcp-url") && said.contains("beta"),
+        "{said}"
+    );
 }
