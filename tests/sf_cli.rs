@@ -65,12 +65,7 @@ async fn login(bin: &Path, home: &Path, emulator: &Emulator, token: &str) -> Out
     let mut command = with_cli(&bin.join("sf"), bin, home);
     command
         .args(["org", "login", "access-token", "--no-prompt", "--json"])
-        .args([
-            "--instance-url",
-            &emulator.my_domain_url(),
-            "--alias",
-            "emu",
-        ])
+        .args(["--instance-url", emulator.my_domain_url(), "--alias", "emu"])
         .env("SF_ACCESS_TOKEN", token);
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
