@@ -57,7 +57,7 @@ fn count(emulator: &Emulator, name: &str) -> usize {
 }
 
 #[tokio::test]
-async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
+async fn dry_run_changes_nothing_then_apply_deploys_and_again_is_a_no_op_plan() {
     let emulator = start();
     let token = admin_token(&emulator).await;
     let dir = sf_dir("current");
@@ -98,8 +98,17 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
     let app = emulator.app("SBS_Applied").unwrap();
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
 
-    // Again: the plan says the app exists and nothing a query reads changes; the same app is
-    // updated, not duplicated, and keeps its key.
+    // Again: a no-op plan. The app exists, nothing a query reads changes, and the check-only
+    // deploy finds every component unchanged (what SOQL can't read included), so nothing is
+    // deployed: one POST, the check.
+    let deploys = |emulator: &Emulator| {
+        emulator
+            .request_log()
+            .iter()
+            .filter(|e| e.method == "POST" && e.path.ends_with("/metadata/deployRequest"))
+            .count()
+    };
+    let before = deploys(&emulator);
     let output = apply(&dir, &emulator, &token, "current", SBS);
     let again_said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{again_said}");
@@ -108,9 +117,46 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_updates() {
         again_said.contains("No change in the settings a query can read"),
         "{again_said}"
     );
+    assert!(
+        again_said.contains("No change: the org holds every component as the recipe deploys it"),
+        "{again_said}"
+    );
+    assert!(!again_said.contains("Deployed SBS_Applied"), "{again_said}");
+    assert_eq!(deploys(&emulator), before + 1, "only the check-only deploy");
     assert_eq!(count(&emulator, "SBS_Applied"), 1);
     let again = emulator.app("SBS_Applied").unwrap();
-    assert_eq!(again.consumer_key, app.consumer_key);
+    assert_eq!(again, app, "the app is as it was");
+
+    // A dry run of the same says it would change nothing.
+    let output = apply(&dir, &emulator, &token, "current", &dry);
+    assert!(
+        text(&output).contains("would succeed (6 components) and change nothing"),
+        "{}",
+        text(&output)
+    );
+
+    // A callback URL, which no query reads, is still seen as a change: the check names the
+    // global OAuth settings, then the deploy updates the same app, which keeps its key.
+    let mut moved = SBS.to_vec();
+    let at = moved.iter().position(|a| *a == "--callback-url").unwrap() + 1;
+    moved[at] = "https://sync.example.com/oauth/moved";
+    let before = deploys(&emulator);
+    let output = apply(&dir, &emulator, &token, "current", &moved);
+    let moved_said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{moved_said}");
+    assert!(
+        moved_said.contains("Changes: extlClntAppGlobalOauthSets/SBS_Applied_glbl.ecaGlblOauth"),
+        "{moved_said}"
+    );
+    assert!(moved_said.contains("Deployed SBS_Applied"), "{moved_said}");
+    assert_eq!(deploys(&emulator), before + 2, "the check, then the deploy");
+    let moved_app = emulator.app("SBS_Applied").unwrap();
+    assert_eq!(
+        moved_app.callback_urls,
+        ["https://sync.example.com/oauth/moved"]
+    );
+    assert_eq!(moved_app.consumer_key, app.consumer_key);
+    assert_eq!(count(&emulator, "SBS_Applied"), 1);
     assert!(!said.contains(&token), "the token is never printed");
     let _ = std::fs::remove_dir_all(&dir);
 }

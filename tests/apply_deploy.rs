@@ -78,6 +78,32 @@ async fn a_recipe_validates_then_deploys_and_the_new_app_signs_in() {
         assert!(app.scopes.contains(scope), "{scope} in {:?}", app.scopes);
     }
     assert!(app.consumer_key.starts_with("3MVG9") && app.consumer_key != KEY);
+    assert_eq!(validated.changed.len(), 6, "all new: {validated:?}");
+
+    // The same again, checked: every component is the same as the org's (DeployMessage
+    // `changed` and `created` false); another Run As user changes the OAuth policies alone.
+    let again = run(
+        &emulator,
+        zip_for("service-board-sync", "SBS_App", DEMO_INTEGRATION_USER),
+        true,
+    )
+    .await;
+    assert!(again.changes_nothing(), "{again:?}");
+    let other = run(
+        &emulator,
+        zip_for(
+            "service-board-sync",
+            "SBS_App",
+            eca_wizard::emulator::org::DEMO_ADMIN_USER,
+        ),
+        true,
+    )
+    .await;
+    assert_eq!(
+        other.changed,
+        ["extlClntAppOauthPolicies/SBS_App_oauthPlcy.ecaOauthPlcy"],
+        "{other:?}"
+    );
 
     // The deployed app works: client credentials with the key and secret Salesforce made.
     let token = post_form(

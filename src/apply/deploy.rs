@@ -54,6 +54,30 @@ pub struct Deployed {
     pub failures: Vec<ComponentFailure>,
     /// The deploy's own error, when it failed as a whole.
     pub error: Option<String>,
+    /// The components it created or changed (DeployMessage `created`/`changed`; package.xml
+    /// left out). Empty after a successful deploy means the org already held all of it.
+    pub changed: Vec<String>,
+}
+
+impl Deployed {
+    /// The deploy that wasn't needed: the org holds it all already.
+    pub fn nothing() -> Self {
+        Deployed {
+            id: String::new(),
+            status: "Unchanged".into(),
+            success: true,
+            components: 0,
+            failures: Vec::new(),
+            error: None,
+            changed: Vec::new(),
+        }
+    }
+
+    /// Whether the org already held every component as deployed: a check-only deploy that
+    /// answers this proves a real deploy would change nothing.
+    pub fn changes_nothing(&self) -> bool {
+        self.success && self.failures.is_empty() && self.changed.is_empty()
+    }
 }
 
 /// Polls end after this many (a real deploy of an app takes seconds).
@@ -121,6 +145,7 @@ pub async fn deploy(
                 success: result["success"].as_bool() == Some(true),
                 components: result["numberComponentsTotal"].as_u64().unwrap_or(0) as usize,
                 failures: failures(&result["details"]["componentFailures"]),
+                changed: changed(&result["details"]["componentSuccesses"]),
                 error: result["errorMessage"].as_str().map(terminal_safe),
                 status,
             });
@@ -164,13 +189,29 @@ async fn read(response: reqwest::Response) -> anyhow::Result<Value> {
     serde_json::from_str(&text).map_err(|_| anyhow::anyhow!("the deploy answer isn't JSON"))
 }
 
-/// `componentFailures` is an object or an array (§B.2).
-fn failures(value: &Value) -> Vec<ComponentFailure> {
-    let list = match value {
+/// `componentFailures` and `componentSuccesses` are an object or an array (§B.2).
+fn messages(value: &Value) -> Vec<Value> {
+    match value {
         Value::Array(items) => items.clone(),
         Value::Object(_) => vec![value.clone()],
         _ => Vec::new(),
-    };
+    }
+}
+
+/// The files a deploy created or changed; booleans may come as strings (SOAP heritage, SDR's
+/// `BooleanString`).
+fn changed(value: &Value) -> Vec<String> {
+    let yes = |v: &Value| v == &Value::Bool(true) || v == "true";
+    messages(value)
+        .iter()
+        .filter(|m| m["fileName"] != "package.xml")
+        .filter(|m| yes(&m["created"]) || yes(&m["changed"]))
+        .map(|m| terminal_safe(m["fileName"].as_str().unwrap_or_default()))
+        .collect()
+}
+
+fn failures(value: &Value) -> Vec<ComponentFailure> {
+    let list = messages(value);
     let text = |v: &Value, key: &str| terminal_safe(v[key].as_str().unwrap_or_default());
     list.iter()
         .map(|f| ComponentFailure {
@@ -180,4 +221,25 @@ fn failures(value: &Value) -> Vec<ComponentFailure> {
             problem: text(f, "problem"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_or_changed_components_are_counted_in_either_shape() {
+        let array = json!([
+            {"fileName": "package.xml", "changed": true, "created": false},
+            {"fileName": "externalClientApps/A.eca", "changed": "false", "created": "false"},
+            {"fileName": "extlClntAppOauthSettings/A_oauth.ecaOauth", "changed": "true", "created": "false"},
+        ]);
+        assert_eq!(
+            changed(&array),
+            ["extlClntAppOauthSettings/A_oauth.ecaOauth"]
+        );
+        let one = json!({"fileName": "permissionsets/P.permissionset", "changed": false, "created": true});
+        assert_eq!(changed(&one), ["permissionsets/P.permissionset"]);
+        assert!(changed(&json!({"fileName": "x", "changed": false, "created": false})).is_empty());
+    }
 }

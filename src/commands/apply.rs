@@ -115,15 +115,42 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         _ => None,
     };
     let zip = package::mdapi_zip(&files)?;
-    let deployed = runtime.block_on(deploy::deploy(
-        http,
-        &session,
-        &args.api_version,
-        zip,
-        args.dry_run,
-        Duration::from_secs(2),
-        &mut |status| eprintln!("  deploy: {status}"),
-    ));
+    let run_deploy = |check_only: bool, label: &str| {
+        runtime.block_on(deploy::deploy(
+            http,
+            &session,
+            &args.api_version,
+            zip.clone(),
+            check_only,
+            Duration::from_secs(2),
+            &mut |status| eprintln!("  {label}: {status}"),
+        ))
+    };
+    // An app that exists: a check-only deploy first says whether anything would change (its
+    // components' `changed`), since a query can't read every setting. A refusal there is the
+    // deploy's answer, with nothing changed.
+    let mut checked = None;
+    if live.is_some() && new_user.is_none() && !args.dry_run {
+        let check = run_deploy(true, "check")?;
+        if check.changes_nothing() {
+            writeln!(
+                err,
+                "\nNo change: the org holds every component as the recipe deploys it (check-only deploy {}); nothing deployed.",
+                check.id
+            )?;
+        } else if check.success {
+            writeln!(err, "  Changes: {}", check.changed.join(", "))?;
+        }
+        checked = Some(check);
+    }
+    let unchanged = checked
+        .as_ref()
+        .is_some_and(deploy::Deployed::changes_nothing);
+    let deployed = match checked.filter(|c| !c.success) {
+        Some(refused) => Ok(refused),
+        None if unchanged => Ok(deploy::Deployed::nothing()),
+        None => run_deploy(args.dry_run, "deploy"),
+    };
     let deployed = match (deployed, &created, &new_user) {
         (Ok(deployed), _, _) => deployed,
         (Err(e), Some(id), Some((username, _))) => {
@@ -187,18 +214,27 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         return Ok(3);
     }
     if args.dry_run {
+        let changes = if live.is_none() {
+            String::new()
+        } else if deployed.changed.is_empty() {
+            " and change nothing: the org holds every component as the recipe deploys it".into()
+        } else {
+            format!(" and change {}", deployed.changed.join(", "))
+        };
         writeln!(
             err,
-            "\nValidated: the deploy of {app} would succeed ({} components). Nothing in the org changed.",
+            "\nValidated: the deploy of {app} would succeed ({} components){changes}. Nothing in the org changed.",
             deployed.components
         )?;
         return Ok(0);
     }
-    writeln!(
-        err,
-        "\nDeployed {app} ({} components, deploy {}).",
-        deployed.components, deployed.id
-    )?;
+    if !unchanged {
+        writeln!(
+            err,
+            "\nDeployed {app} ({} components, deploy {}).",
+            deployed.components, deployed.id
+        )?;
+    }
     if let Some(id) = &created {
         runtime.block_on(user::assign(
             http,
@@ -431,7 +467,7 @@ fn write_live(
         .collect();
     writeln!(
         out,
-        "  Set again as the recipe says (a query can't read them): {}",
+        "  A query can't read (a check-only deploy tells whether they change): {}",
         unread.join("; ")
     )
 }

@@ -290,52 +290,89 @@ fn failure(file: &str, kind: &str, name: &str, problem: &str) -> Value {
         "deleted": false})
 }
 
+/// A component that deployed: `created` when the org had none, `changed` when it had one that
+/// differs. Salesforce's DeployMessage: "If false, the deployed component was the same as the
+/// corresponding component already in the org" (Apex DeployMessage class reference); whether
+/// a check-only deploy reports it for the ECA types is UNCONFIRMED, and apply only trusts an
+/// all-unchanged answer to skip a deploy.
+fn success(c: &Component, created: bool, changed: bool) -> Value {
+    json!({"componentType": c.kind, "fullName": c.name, "fileName": c.file,
+        "success": true, "created": created, "changed": changed, "deleted": false})
+}
+
 /// Checks every component and works out the apps the deploy leaves in the org.
 fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> DeployJob {
     let mut successes = Vec::new();
     let mut failures = Vec::new();
     let mut apps: BTreeMap<String, App> = BTreeMap::new();
+    let stored = |name: &str| {
+        ctx.store
+            .apps
+            .iter()
+            .find(|v| v.current.api_name == name)
+            .map(|v| &v.current)
+    };
+    let mut headers = Vec::new();
     for c in components
         .iter()
         .filter(|c| c.kind == "ExternalClientApplication")
     {
-        let existing = ctx.store.apps.iter().find(|v| v.current.api_name == c.name);
-        let mut app = existing
-            .map(|v| v.current.clone())
-            .unwrap_or_else(|| new_app(&c.name));
+        let existing = stored(&c.name);
+        let mut app = existing.cloned().unwrap_or_else(|| new_app(&c.name));
         app.label = c
             .leaves
             .get("label")
             .cloned()
             .unwrap_or_else(|| c.name.clone());
+        headers.push(success(
+            c,
+            existing.is_none(),
+            existing.is_some_and(|e| e.label != app.label),
+        ));
         apps.insert(c.name.clone(), app);
     }
     for c in components
         .iter()
         .filter(|c| c.kind != "ExternalClientApplication")
     {
-        let problem = match c.kind {
-            "PermissionSet" => permission_set_problem(c),
-            "Settings" if c.name == "ExternalClientApp" => None,
-            "Settings" => Some(format!("the emulator knows no {} settings", c.name)),
-            _ => satellite(ctx, c, &mut apps).err(),
+        let outcome = match c.kind {
+            "PermissionSet" => match permission_set_problem(c) {
+                Some(problem) => Err(problem),
+                None => {
+                    let existing = ctx
+                        .store
+                        .org
+                        .permission_sets
+                        .iter()
+                        .find(|p| p.name == c.name);
+                    Ok((
+                        existing.is_none(),
+                        existing.is_some_and(|p| *p != permission_set(c)),
+                    ))
+                }
+            },
+            "Settings" if c.name == "ExternalClientApp" => {
+                let on = c
+                    .leaves
+                    .get("enableClientSecretInRestApiAccess")
+                    .map(|v| v == "true");
+                Ok((
+                    false,
+                    on.is_some_and(|on| on != ctx.store.org.client_secret_in_rest_api),
+                ))
+            }
+            "Settings" => Err(format!("the emulator knows no {} settings", c.name)),
+            _ => satellite(ctx, c, &mut apps).map(|(parent, before)| {
+                let after = apps.get(&parent);
+                (stored(&parent).is_none(), before.as_ref() != after)
+            }),
         };
-        match problem {
-            Some(problem) => failures.push(failure(&c.file, c.kind, &c.name, &problem)),
-            None => successes.push(json!({"componentType": c.kind, "fullName": c.name,
-                "fileName": c.file, "success": true, "created": true, "changed": false,
-                "deleted": false})),
+        match outcome {
+            Err(problem) => failures.push(failure(&c.file, c.kind, &c.name, &problem)),
+            Ok((created, changed)) => successes.push(success(c, created, changed)),
         }
     }
-    for c in components
-        .iter()
-        .filter(|c| c.kind == "ExternalClientApplication")
-    {
-        successes.push(
-            json!({"componentType": c.kind, "fullName": c.name, "fileName": c.file,
-            "success": true, "created": true, "changed": false, "deleted": false}),
-        );
-    }
+    successes.extend(headers);
     let secret_access = components
         .iter()
         .find(|c| c.kind == "Settings" && c.name == "ExternalClientApp")
@@ -344,11 +381,7 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
     let permission_sets = components
         .iter()
         .filter(|c| c.kind == "PermissionSet")
-        .map(|c| crate::emulator::org::PermissionSetDef {
-            name: c.name.clone(),
-            api_enabled: c.leaves.contains_key("userPermission:ApiEnabled"),
-            objects: c.objects.clone(),
-        })
+        .map(permission_set)
         .collect();
     DeployJob {
         id: id.to_string(),
@@ -380,8 +413,20 @@ fn new_app(name: &str) -> App {
     app
 }
 
-/// The app a satellite names, with its settings applied.
-fn satellite(ctx: &Ctx, c: &Component, apps: &mut BTreeMap<String, App>) -> Result<(), String> {
+fn permission_set(c: &Component) -> crate::emulator::org::PermissionSetDef {
+    crate::emulator::org::PermissionSetDef {
+        name: c.name.clone(),
+        api_enabled: c.leaves.contains_key("userPermission:ApiEnabled"),
+        objects: c.objects.clone(),
+    }
+}
+
+/// The app a satellite names, with its settings applied: that app's name and how it was before.
+fn satellite(
+    ctx: &Ctx,
+    c: &Component,
+    apps: &mut BTreeMap<String, App>,
+) -> Result<(String, Option<App>), String> {
     let parent = c
         .leaves
         .get("externalClientApplication")
@@ -394,6 +439,7 @@ fn satellite(ctx: &Ctx, c: &Component, apps: &mut BTreeMap<String, App>) -> Resu
         };
         apps.insert(parent.clone(), existing.current.clone());
     }
+    let before = apps.get(&parent).cloned();
     let app = apps.get_mut(&parent).ok_or("no app")?;
     let flag = |key: &str| c.leaves.get(key).map(|v| v == "true");
     match c.kind {
@@ -497,7 +543,7 @@ fn satellite(ctx: &Ctx, c: &Component, apps: &mut BTreeMap<String, App>) -> Resu
         }
         _ => {}
     }
-    Ok(())
+    Ok((parent, before))
 }
 
 /// Objects without object permissions fail a permission set's deploy (ff: jetstream#1715).
