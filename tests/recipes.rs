@@ -458,3 +458,40 @@ fn each_flow_names_the_integration_user_it_needs() {
         }
     }
 }
+
+/// What apply does and leaves: the deploy's steps are its own; org-wide settings, trusted
+/// domains, MCP activation and an existing user's permissions stay with the admin.
+#[test]
+fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
+    for recipe in recipe::builtin().unwrap() {
+        for (i, step) in recipe.steps.iter().enumerate() {
+            let does = recipe.done_by_apply(i, false);
+            match step.kind {
+                StepKind::BasicInfo
+                | StepKind::OauthSettings
+                | StepKind::Flows
+                | StepKind::Security
+                | StepKind::Policies => assert!(does, "{} {}", recipe.id, step.title),
+                StepKind::OrgSettings
+                | StepKind::TrustedDomains
+                | StepKind::McpServers
+                | StepKind::Connect
+                | StepKind::IntegrationUser
+                | StepKind::Permissions => assert!(!does, "{} {}", recipe.id, step.title),
+                StepKind::Credentials => {
+                    assert_eq!(does, recipe.flow != Flow::JwtBearer, "{}", recipe.id)
+                }
+            }
+            if matches!(step.kind, StepKind::IntegrationUser | StepKind::Permissions) {
+                assert!(recipe.done_by_apply(i, true), "a user apply creates");
+            }
+        }
+    }
+    let apideck = recipe::builtin_by_id("apideck").unwrap();
+    let org = apideck
+        .steps
+        .iter()
+        .position(|s| s.kind == StepKind::OrgSettings)
+        .unwrap();
+    assert!(!apideck.done_by_apply(org, true));
+}

@@ -7,5 +7,6 @@ pub mod deploy;
 pub mod live;
 pub mod package;
 pub mod rotate;
+pub mod run;
 pub mod session;
 pub mod user;

@@ -404,6 +404,33 @@ impl Recipe {
         self.steps.iter().flat_map(|s| s.objects.iter())
     }
 
+    /// Whether `eca-wizard apply` carries out step `index` (the deploy, the user it creates, the
+    /// key and secret it reads back) rather than leaving it to the admin. Org-wide settings,
+    /// trusted domains and MCP server activation aren't in its deploy; an existing Run As user
+    /// isn't given the permission set (only a user apply creates is).
+    pub fn done_by_apply(&self, index: usize, creates_user: bool) -> bool {
+        match self.steps.get(index).map(|s| s.kind) {
+            Some(StepKind::IntegrationUser | StepKind::Permissions) => creates_user,
+            Some(
+                StepKind::BasicInfo
+                | StepKind::OauthSettings
+                | StepKind::Flows
+                | StepKind::Security
+                | StepKind::Policies,
+            ) => true,
+            // The key and secret are read back, except for JWT bearer (only its key, and only
+            // with the private key at hand).
+            Some(StepKind::Credentials) => self.flow != crate::salesforce::Flow::JwtBearer,
+            Some(
+                StepKind::OrgSettings
+                | StepKind::TrustedDomains
+                | StepKind::McpServers
+                | StepKind::Connect,
+            )
+            | None => false,
+        }
+    }
+
     /// A recipe for a hosted MCP client: its app asks for the `mcp_api` scope.
     pub fn is_mcp(&self) -> bool {
         self.scopes.iter().any(|s| s == "mcp_api")
