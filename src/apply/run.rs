@@ -34,6 +34,8 @@ pub enum Applied {
     Connect {
         connect: Box<ConnectArgs>,
         secret: Option<Secret>,
+        /// The deploy changed the org (false: the plan was a no-op).
+        changed: bool,
     },
 }
 
@@ -280,6 +282,7 @@ pub async fn apply(
         return Ok(Applied::Connect {
             connect,
             secret: None,
+            changed: !unchanged,
         });
     }
     let read = credentials(http, session, args, recipe, &app, ask, out).await?;
@@ -290,7 +293,11 @@ pub async fn apply(
     let what = if secret.is_some() { " and secret" } else { "" };
     writeln!(out, "Read the consumer key{what} of {app}; connecting.")?;
     let connect = Box::new(connect_args(args, recipe, &options, session, &app, key));
-    Ok(Applied::Connect { connect, secret })
+    Ok(Applied::Connect {
+        connect,
+        secret,
+        changed: !unchanged,
+    })
 }
 
 /// One deploy (check-only or real), its statuses told as they come.
@@ -333,9 +340,7 @@ async fn credentials(
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<Option<(String, Option<Secret>)>> {
     use crate::apply::credentials::{Read, read, set_secret_access};
-    let needs_secret = recipe.flow == Flow::ClientCredentials
-        || recipe.is_checked(SettingKey::RequireSecretWebServer)
-        || recipe.refresh_needs_secret();
+    let needs_secret = recipe.needs_secret();
     let version = args.api_version.as_str();
     let key = match read(http, session, version, app).await? {
         Read::Both { key, secret } => return Ok(Some((key, Some(secret)))),

@@ -125,6 +125,15 @@ fn is_unknown_command(name: &str, message: &str) -> bool {
     name == "CommandNotFound" || message.contains("is not a sf command")
 }
 
+/// The Salesforce CLI's default org (its `target-org` setting), as its username and instance
+/// URL, without the token; None when there is no CLI or no default org.
+pub fn default_login() -> Option<(String, String)> {
+    let display: Display = sf(&["org", "display"]).ok()?;
+    let username = terminal_safe(&display.username?);
+    let instance_url = terminal_safe(display.instance_url.trim_end_matches('/'));
+    Some((username, instance_url))
+}
+
 /// The session of `sf`'s org `alias` (an alias or a username).
 pub fn from_cli(alias: &str) -> Result<Session, SessionError> {
     if alias.trim().is_empty() || alias.starts_with('-') {

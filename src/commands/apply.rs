@@ -22,7 +22,9 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         Applied::Refused => Ok(3),
         Applied::Done => Ok(0),
         // One runtime for the whole command: connect reuses the deploy's pooled connections.
-        Applied::Connect { connect, secret } => {
+        Applied::Connect {
+            connect, secret, ..
+        } => {
             crate::commands::connect::run_with(&connect, secret, &runtime)
         }
     }

@@ -340,6 +340,11 @@ impl Emulator {
         self.shared.store().put_app(app, now);
     }
 
+    /// Puts an app that has long propagated (the admin's own login app, made before the demo).
+    pub fn put_settled_app(&self, app: App) {
+        self.shared.store().put_app(app, 0);
+    }
+
     /// Edits an app as an admin would in Setup (restarting its propagation clock).
     pub fn edit_app(&self, api_name: &str, edit: impl FnOnce(&mut App)) -> anyhow::Result<()> {
         let mut app = self

@@ -404,6 +404,14 @@ impl Recipe {
         self.steps.iter().flat_map(|s| s.objects.iter())
     }
 
+    /// Whether connecting needs the consumer secret: client credentials, or a secret required
+    /// for the code exchange or the refresh.
+    pub fn needs_secret(&self) -> bool {
+        self.flow == crate::salesforce::Flow::ClientCredentials
+            || self.is_checked(crate::salesforce::settings::SettingKey::RequireSecretWebServer)
+            || self.refresh_needs_secret()
+    }
+
     /// Whether `eca-wizard apply` carries out step `index` (the deploy, the user it creates, the
     /// key and secret it reads back) rather than leaving it to the admin. Org-wide settings,
     /// trusted domains and MCP server activation aren't in its deploy; an existing Run As user

@@ -126,6 +126,31 @@ impl Demo {
         }
     }
 
+    /// The demo admin, as "Set it up for me" offers its CLI login.
+    pub fn admin_login(&self) -> crate::wizard::CliLogin {
+        crate::wizard::CliLogin {
+            target: crate::emulator::org::DEMO_ADMIN_USER.to_string(),
+            instance_url: self.emulator.my_domain_url().to_string(),
+        }
+    }
+
+    /// The demo admin's session for apply: an app it runs as, signed in with client
+    /// credentials (the demo stands in for the admin's own CLI login).
+    pub fn admin_source(&self) -> super::apply::Source {
+        let mut app = App::demo();
+        app.api_name = "Demo_Admin_Session".into();
+        app.consumer_key = format!("3MVG9DemoAdmin{}", ids::random_base62(40));
+        app.consumer_secret = ids::random_base62(64);
+        app.policies.run_as = Some(crate::emulator::org::DEMO_ADMIN_USER.into());
+        let source = super::apply::Source::Demo {
+            my_domain_url: self.emulator.my_domain_url().to_string(),
+            client_id: app.consumer_key.clone(),
+            client_secret: Secret::new(app.consumer_secret.clone()),
+        };
+        self.emulator.put_settled_app(app);
+        source
+    }
+
     /// Creates the app from the setup (the first time, with the fault), or applies the fix.
     pub fn register(
         &mut self,

@@ -197,6 +197,14 @@ impl Shell {
                 });
             }
             Cmd::DemoRegisterApp(saved) => self.register_demo_app(&saved),
+            Cmd::Apply(spec) => {
+                let source = match &self.demo {
+                    Some(demo) => demo.admin_source(),
+                    None => super::apply::Source::Cli(spec.target.clone()),
+                };
+                let (tx, home) = (self.tx.clone(), self.home.clone());
+                tokio::spawn(super::apply::run(*spec, source, home, tx));
+            }
             Cmd::KeepInFile => {
                 let pending = self
                     .pending_keep

@@ -3,6 +3,7 @@
 //! the ratatui backend and fed by a channel, so tests drive it on `TestBackend` (`drive`);
 //! production wraps it with the terminal guard, crossterm input and the signals (`run`).
 
+mod apply;
 pub mod demo;
 mod effects;
 mod input;
@@ -145,6 +146,18 @@ where
         demo,
         pending_keep: Arc::default(),
     };
+    // "Set it up for me" is offered when a CLI login exists (in the demo: the demo admin's).
+    match shell.demo.as_ref() {
+        Some(demo) => {
+            let _ = shell.tx.send(Msg::CliLogin(Some(demo.admin_login())));
+        }
+        None => {
+            let tx = shell.tx.clone();
+            tokio::spawn(async move {
+                let _ = tx.send(Msg::CliLogin(apply::find_cli_login().await));
+            });
+        }
+    }
     let mut ticker = tokio::time::interval(TICK);
     draw(terminal, &model, frames.as_ref())?;
     tokio::pin!(stop);

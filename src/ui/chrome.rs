@@ -107,6 +107,24 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             dialog(frame, area, theme, " Quit ", &lines, 62);
         }
         Some(Dialog::MetadataFolder) => folder_dialog(model, frame, area, theme),
+        Some(Dialog::ApplyConsent) => {
+            let lines = vec![
+                Line::from("Apply reads the new app's consumer secret over the REST API."),
+                Line::from("If the org doesn't allow that (Allow access to External Client"),
+                Line::from("App consumer secrets via REST API), may apply turn it on for a"),
+                Line::from("moment and off again right after?"),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled("y", theme.key()),
+                    Span::raw(" yes   "),
+                    Span::styled("n", theme.key()),
+                    Span::raw(" no: I copy the secret from Setup   "),
+                    Span::styled("esc", theme.key()),
+                    Span::raw(" not now"),
+                ]),
+            ];
+            dialog(frame, area, theme, " Set it up for me ", &lines, 70);
+        }
         None => {}
     }
 }

@@ -76,12 +76,12 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         list_area,
     );
 
-    let detail = match model
+    let chosen = model
         .progress
         .selected
         .checked_sub(offset)
-        .and_then(|i| model.recipes.get(i))
-    {
+        .and_then(|i| model.recipes.get(i));
+    let mut detail = match chosen {
         Some(recipe) => vec![
             Line::styled(recipe.title.clone(), theme.heading()),
             Line::styled(
@@ -104,6 +104,16 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             ),
         ],
     };
+    if let (Some(login), Some(_)) = (&model.cli_login, chosen) {
+        detail.push(Line::from(""));
+        detail.push(Line::from(vec![
+            Span::styled("a", theme.key()),
+            Span::raw(format!(
+                " Set it up for me: your Salesforce CLI login {} ({}) makes the settings; you type the answers.",
+                login.target, login.instance_url
+            )),
+        ]));
+    }
     let block = Block::bordered().border_style(theme.dim());
     frame.render_widget(
         Paragraph::new(detail)
@@ -215,14 +225,37 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     let Some(setup) = &model.setup else {
         return Vec::new();
     };
+    let intro = match (&model.cli_login, setup.by_apply) {
+        (Some(login), true) => format!(
+            "Enter makes these settings with your Salesforce CLI login {}, then connects.",
+            login.target
+        ),
+        _ => "Enter connects and checks it. Secrets are not shown.".to_string(),
+    };
     let mut lines = vec![
         Line::styled("Review: what Setup should hold now", theme.heading()),
-        Line::styled(
-            "Enter connects and checks it. Secrets are not shown.",
-            theme.dim(),
-        ),
+        Line::styled(intro, theme.dim()),
         Line::from(""),
     ];
+    if let Some(apply) = &model.apply {
+        let (title, style) = match (&apply.failed, apply.running) {
+            (_, true) => ("Set it up for me: applying…", theme.accent()),
+            (Some(_), false) => ("Set it up for me stopped", theme.bad()),
+            (None, false) => ("Set it up for me: done", theme.ok()),
+        };
+        lines.push(Line::styled(title, style));
+        for line in &apply.lines {
+            lines.push(Line::raw(format!("  {line}")));
+        }
+        if let Some(why) = &apply.failed {
+            lines.push(Line::styled(format!("  {why}"), theme.bad()));
+            lines.push(Line::styled(
+                "  Enter tries again; e changes an answer.",
+                theme.dim(),
+            ));
+        }
+        lines.push(Line::from(""));
+    }
     if let Some(url) = &setup.login_url {
         lines.push(Line::from(vec![
             Span::styled("Org  ", theme.dim()),

@@ -107,6 +107,8 @@ fn step_list(model: &Model, index: usize, area: Rect, theme: &Theme) -> Vec<Line
     for (i, step) in steps.iter().enumerate().take(last).skip(first) {
         let (mark, style) = match setup.marks[i] {
             StepMark::Done => ("✓", theme.ok()),
+            // Made by "Set it up for me" (apply).
+            StepMark::Applied => ("A", theme.ok()),
             StepMark::NeedsFix => ("✗", theme.bad()),
             StepMark::Todo if i == index => ("▶", theme.accent()),
             StepMark::Todo => ("·", theme.dim()),
@@ -147,6 +149,22 @@ fn text_lines(model: &Model, index: usize, theme: &Theme) -> Vec<Line<'static>> 
         format!("{}. {}", index + 1, step.title),
         theme.heading(),
     )];
+    if setup.marks[index] == StepMark::Applied {
+        lines.push(Line::styled(
+            "Done by apply (Set it up for me); the connect verifies it.",
+            theme.ok(),
+        ));
+    } else if setup.by_apply && setup.recipe.done_by_apply(index, false) {
+        lines.push(Line::styled(
+            "Apply makes this step: type the answers below; no clicks in Setup.",
+            theme.accent(),
+        ));
+    } else if setup.by_apply {
+        lines.push(Line::styled(
+            "Apply can't make this step: do it in Setup, then continue.",
+            theme.warn(),
+        ));
+    }
     let edit = fix.and_then(|_| edit_paths::for_step(step.kind));
     match edit {
         Some(edit) => {

@@ -109,6 +109,21 @@ pub fn for_footer(model: &Model) -> Vec<KeyHelp> {
             entry(&[], "any other key", "stay", "stay"),
         ],
         Some(Dialog::Help) => vec![entry(&[], "any key", "close", "close the help")],
+        Some(Dialog::ApplyConsent) => vec![
+            entry(
+                &[Key::Char('y'), Key::Char('Y')],
+                "y",
+                "allow",
+                "apply may turn on reading secrets over REST for a moment",
+            ),
+            entry(
+                &[Key::Char('n'), Key::Char('N')],
+                "n",
+                "don't",
+                "leave the setting; copy the secret from Setup",
+            ),
+            entry(&[], "any other key", "not now", "close; nothing runs"),
+        ],
         None => for_screen(model),
     }
 }
@@ -134,13 +149,23 @@ pub fn for_screen(model: &Model) -> Vec<KeyHelp> {
             ),
         ],
         Screen::Step(_) => step(model),
+        Screen::Review if model.apply.as_ref().is_some_and(|a| a.running) => vec![],
         Screen::Review => vec![
-            entry(
-                &[Key::Enter],
-                "enter",
-                "connect",
-                "connect to the org and run the checks",
-            ),
+            if model.setup.as_ref().is_some_and(|s| s.by_apply) {
+                entry(
+                    &[Key::Enter],
+                    "enter",
+                    "apply",
+                    "make these settings with your Salesforce CLI login, then connect",
+                )
+            } else {
+                entry(
+                    &[Key::Enter],
+                    "enter",
+                    "connect",
+                    "connect to the org and run the checks",
+                )
+            },
             entry(
                 SCROLL_KEYS,
                 "↑↓",
@@ -208,6 +233,14 @@ fn start(model: &Model) -> Vec<KeyHelp> {
             "start it, or resume the saved setup",
         ),
     ];
+    if model.cli_login.is_some() && model.progress.selected >= model.progress.saved.len() {
+        keys.push(entry(
+            &[Key::Char('a')],
+            "a",
+            "set it up for me",
+            "make the settings with your Salesforce CLI login (apply), then connect",
+        ));
+    }
     if model.progress.selected < model.progress.saved.len() {
         keys.push(entry(
             &[Key::Char('d')],

@@ -29,6 +29,8 @@ pub enum StepMark {
     Todo,
     Done,
     NeedsFix,
+    /// Carried out by "Set it up for me" (apply), then verified by the connect.
+    Applied,
 }
 
 /// The setup in progress. Secrets live only here, in memory.
@@ -42,6 +44,8 @@ pub struct Setup {
     pub marks: Vec<StepMark>,
     /// When the app was created or last fixed (ms since the epoch).
     pub app_saved_at_ms: Option<u64>,
+    /// "Set it up for me": apply makes the settings; the admin types only the answers.
+    pub by_apply: bool,
 }
 
 /// What is written to disk after every step: no secrets, ever.
@@ -87,7 +91,10 @@ impl SavedSetup {
     }
 
     pub fn done_steps(&self) -> usize {
-        self.marks.iter().filter(|m| **m == StepMark::Done).count()
+        self.marks
+            .iter()
+            .filter(|m| matches!(m, StepMark::Done | StepMark::Applied))
+            .count()
     }
 }
 
@@ -104,9 +111,30 @@ pub struct Progress {
     pub selected: usize,
 }
 
+/// A Salesforce CLI login that "Set it up for me" can use, found by the runtime at start (never
+/// its token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliLogin {
+    /// What `sf --target-org` takes: the login's username.
+    pub target: String,
+    pub instance_url: String,
+}
+
+/// "Set it up for me" while it runs and after: apply's lines, and why it stopped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyView {
+    /// The run's id: only its messages are applied.
+    pub run: u64,
+    pub running: bool,
+    pub lines: Vec<String>,
+    pub failed: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialog {
     Help,
+    /// Before apply: may it turn on reading consumer secrets over REST for a moment?
+    ApplyConsent,
     ConfirmQuit,
     /// Where to write the metadata project (`model.folder`).
     MetadataFolder,
@@ -194,6 +222,9 @@ pub struct Model {
     pub now_ms: u64,
     pub size: (u16, u16),
     pub demo: Option<Demo>,
+    /// The Salesforce CLI's default login, when there is one: "Set it up for me" is offered.
+    pub cli_login: Option<CliLogin>,
+    pub apply: Option<ApplyView>,
     pub browser_available: bool,
     /// False under `NO_COLOR`: the screen uses only bold, dim and reverse.
     pub color: bool,
@@ -229,6 +260,8 @@ impl Model {
             now_ms,
             size: (80, 24),
             demo: None,
+            cli_login: None,
+            apply: None,
             browser_available: true,
             color: true,
             quit: false,
@@ -287,6 +320,7 @@ impl Setup {
             secrets: BTreeMap::new(),
             marks: vec![StepMark::Todo; recipe.steps.len()],
             app_saved_at_ms: None,
+            by_apply: false,
         }
     }
 
@@ -329,6 +363,7 @@ impl Setup {
             secrets: BTreeMap::new(),
             marks: saved.marks.clone(),
             app_saved_at_ms: saved.app_saved_at_ms,
+            by_apply: false,
         };
         Some((
             setup,

@@ -4,7 +4,7 @@ use crate::connect::{Event, Outcome};
 use crate::salesforce::diagnosis::Diagnosis;
 use crate::secret::Secret;
 use crate::verify::{Check, Identity};
-use crate::wizard::model::SavedSetup;
+use crate::wizard::model::{CliLogin, SavedSetup};
 
 /// A key press, independent of the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,18 @@ pub enum Msg {
         consumer_key: String,
         consumer_secret: Secret,
     },
+    /// The Salesforce CLI's default login, looked up at start (None: no CLI, or no default org).
+    CliLogin(Option<CliLogin>),
+    /// A line "Set it up for me" (apply run `run`) wrote.
+    ApplyLine {
+        run: u64,
+        line: String,
+    },
+    /// Apply run `run` ended: what it read back, or why it stopped.
+    Applied {
+        run: u64,
+        result: Result<AppliedApp, String>,
+    },
     /// Where the verified connection was kept (or why it wasn't).
     Kept(Result<String, String>),
     /// There is no keychain: the connection can be kept in an owner-only file if the user agrees.
@@ -68,6 +80,27 @@ pub enum Msg {
         path: String,
         result: Result<Option<String>, String>,
     },
+}
+
+/// What apply leaves for the connect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedApp {
+    /// None: the credentials must be copied from Setup (apply said why).
+    pub consumer_key: Option<String>,
+    pub consumer_secret: Option<Secret>,
+    /// The deploy changed the org (false: a no-op plan); the propagation window starts.
+    pub changed: bool,
+}
+
+/// What "Set it up for me" needs: the answers, the CLI login, and the admin's consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplySpec {
+    pub run: u64,
+    pub saved: SavedSetup,
+    /// The CLI login (`--target-org`).
+    pub target: String,
+    /// May apply turn on reading consumer secrets over REST for a moment?
+    pub allow_secret_access: bool,
 }
 
 /// The outcome of a connect, as the core keeps it (tokens stay with the runtime).
@@ -126,6 +159,8 @@ pub enum Cmd {
     ClearProgress(String),
     Connect(Box<ConnectSpec>),
     CancelConnect,
+    /// "Set it up for me": run apply with the CLI login.
+    Apply(Box<ApplySpec>),
     RetryNow,
     /// A line pasted on the connect screen, for the running connect.
     Paste(String),

@@ -1,6 +1,7 @@
 //! `update(model, msg) -> cmds`: the only place the model changes. Global keys and dialogs are
 //! handled here; each screen's keys live in its own module.
 
+mod applying;
 mod connecting;
 mod files;
 mod review;
@@ -76,6 +77,12 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             consumer_key,
             consumer_secret,
         } => setup::demo_registered(model, consumer_key, consumer_secret),
+        Msg::CliLogin(login) => {
+            model.cli_login = login;
+            Vec::new()
+        }
+        Msg::ApplyLine { run, line } => applying::line(model, run, line),
+        Msg::Applied { run, result } => applying::finished(model, run, result),
         Msg::Kept(kept) => {
             model.kept = Some(kept);
             model.offer_file = false;
@@ -103,6 +110,7 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
     if let Some(dialog) = model.dialog {
         return match (dialog, key) {
             (Dialog::MetadataFolder, key) => review::folder_key(model, key),
+            (Dialog::ApplyConsent, key) => applying::consent_key(model, key),
             (Dialog::ConfirmQuit, Key::Char('y' | 'Y') | Key::Enter) => quit(model),
             (Dialog::Help | Dialog::ConfirmQuit, _) => {
                 model.dialog = None;

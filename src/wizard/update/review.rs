@@ -4,10 +4,15 @@ use crate::recipe::Role;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::model::Model;
 use crate::wizard::msg::{Cmd, Key};
-use crate::wizard::update::{connecting, scroll, setup};
+use crate::wizard::update::{applying, connecting, scroll, setup};
 
 pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     match key {
+        Key::Enter if model.setup.as_ref().is_some_and(|s| s.by_apply) => {
+            applying::review_enter(model)
+        }
+        // While apply runs, the review stays put.
+        _ if model.apply.as_ref().is_some_and(|a| a.running) => Vec::new(),
         Key::Enter => connecting::start(model, false),
         Key::Esc => {
             let last = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len() - 1);

@@ -36,6 +36,12 @@ pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             return cmds;
         }
         Key::Enter => return choose(model),
+        Key::Char('a') if model.cli_login.is_some() => {
+            let offset = model.progress.saved.len();
+            if let Some(index) = model.progress.selected.checked_sub(offset) {
+                return crate::wizard::update::applying::start(model, index);
+            }
+        }
         _ => {}
     }
     Vec::new()
@@ -395,12 +401,18 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         }
     }
     let was_fix = setup.marks[index] == StepMark::NeedsFix;
-    setup.marks[index] = StepMark::Done;
     let recipe = setup.recipe;
+    let by_apply = setup.by_apply;
+    // A step apply makes is done when apply has made it, not when its answers are typed.
+    setup.marks[index] = if by_apply && recipe.done_by_apply(index, false) {
+        StepMark::Todo
+    } else {
+        StepMark::Done
+    };
     let step_kind = recipe.steps[index].kind;
     // The app exists (or changed) once the step that ends with "Create" or a fix is done: the
-    // propagation window starts then.
-    let creates_app = is_create_step(recipe, index);
+    // propagation window starts then (with apply: when its deploy ends).
+    let creates_app = is_create_step(recipe, index) && !by_apply;
     if creates_app || was_fix {
         setup.app_saved_at_ms = Some(now);
     }
@@ -416,11 +428,17 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         cmds.extend(connecting::start(model, true));
         return cmds;
     }
-    if step_kind == StepKind::Connect || next >= recipe.steps.len() {
-        model.inputs.clear();
-        model.screen = Screen::Review;
+    let next = if by_apply {
+        crate::wizard::update::applying::next_step(recipe, next)
     } else {
-        enter_step(model, next);
+        Some(next).filter(|n| step_kind != StepKind::Connect && *n < recipe.steps.len())
+    };
+    match next {
+        Some(next) => enter_step(model, next),
+        None => {
+            model.inputs.clear();
+            model.screen = Screen::Review;
+        }
     }
     cmds
 }
@@ -483,8 +501,17 @@ pub fn demo_registered(
     consumer_key: String,
     consumer_secret: Secret,
 ) -> Vec<Cmd> {
+    fill_credentials(model, &consumer_key, Some(&consumer_secret));
+    toast(
+        model,
+        "Demo: the app is in the emulator; its consumer key and secret are filled in.",
+    )
+}
+
+/// Puts the app's key (and secret) into the setup and into the fields on screen.
+pub fn fill_credentials(model: &mut Model, consumer_key: &str, consumer_secret: Option<&Secret>) {
     let Some(setup) = model.setup.as_mut() else {
-        return Vec::new();
+        return;
     };
     let key_id = setup.recipe.field_id(Role::ConsumerKey).map(String::from);
     let secret_id = setup
@@ -492,22 +519,21 @@ pub fn demo_registered(
         .field_id(Role::ConsumerSecret)
         .map(String::from);
     if let Some(id) = &key_id {
-        setup.answers.insert(id.clone(), consumer_key.clone());
+        setup.answers.insert(id.clone(), consumer_key.to_string());
     }
-    if let Some(id) = &secret_id {
-        setup.secrets.insert(id.clone(), consumer_secret.clone());
+    if let (Some(id), Some(secret)) = (&secret_id, consumer_secret) {
+        setup.secrets.insert(id.clone(), secret.clone());
     }
     for input in &mut model.inputs {
         if input.field_id.is_some() && input.field_id == key_id {
-            input.set(&consumer_key);
-        } else if input.field_id.is_some() && input.field_id == secret_id {
-            input.set(consumer_secret.expose());
+            input.set(consumer_key);
+        } else if let (true, Some(secret)) = (
+            input.field_id.is_some() && input.field_id == secret_id,
+            consumer_secret,
+        ) {
+            input.set(secret.expose());
         }
     }
-    toast(
-        model,
-        "Demo: the app is in the emulator; its consumer key and secret are filled in.",
-    )
 }
 
 /// The setup as it stands, with what the current step's fields hold (never a secret), for

@@ -1,0 +1,199 @@
+//! "Set it up for me" in the wizard: the admin's Salesforce CLI login (the demo admin's session
+//! in the demo), apply's service run with the setup's answers, its lines sent to the core as
+//! they come, and what it read back. The CLI login is looked up once at start.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::apply::run::{Applied, apply, prepare};
+use crate::apply::session::{self, Session};
+use crate::cli::{AppArgs, ApplyArgs};
+use crate::recipe::{self, Role};
+use crate::secret::Secret;
+use crate::terminal_safe::terminal_safe;
+use crate::wizard::{AppliedApp, ApplySpec, CliLogin, DEMO_CERTIFICATE_MARKER, Msg, SavedSetup};
+
+/// The Salesforce CLI's default login, if any (no token is fetched to find it).
+pub async fn find_cli_login() -> Option<CliLogin> {
+    tokio::task::spawn_blocking(session::default_login)
+        .await
+        .ok()
+        .flatten()
+        .map(|(target, instance_url)| CliLogin {
+            target,
+            instance_url,
+        })
+}
+
+/// Where the session comes from: the CLI login, or the demo org's admin.
+pub enum Source {
+    Cli(String),
+    Demo {
+        my_domain_url: String,
+        client_id: String,
+        client_secret: Secret,
+    },
+}
+
+/// Runs apply for the spec, telling the core each line, and ends with `Msg::Applied`.
+pub async fn run(spec: ApplySpec, source: Source, home: PathBuf, tx: UnboundedSender<Msg>) {
+    let run = spec.run;
+    let mut lines = Lines {
+        run,
+        tx: tx.clone(),
+        partial: Vec::new(),
+    };
+    let result = applied(&spec, source, &home, &mut lines).await;
+    let _ = lines.flush();
+    let result = result.map_err(|e| terminal_safe(&format!("{e:#}")));
+    let _ = tx.send(Msg::Applied { run, result });
+}
+
+async fn applied(
+    spec: &ApplySpec,
+    source: Source,
+    home: &Path,
+    out: &mut Lines,
+) -> anyhow::Result<AppliedApp> {
+    let args = apply_args(spec, home)?;
+    let prepared = prepare(&args)?;
+    let session = match source {
+        Source::Cli(target) => tokio::task::spawn_blocking(move || session::from_cli(&target))
+            .await??,
+        Source::Demo {
+            my_domain_url,
+            client_id,
+            client_secret,
+        } => demo_session(&my_domain_url, &client_id, &client_secret).await?,
+    };
+    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
+        .map_err(|e| anyhow::anyhow!("the session's instance URL: {e}"))?;
+    let allow = spec.allow_secret_access;
+    let mut ask = |_: &str| Ok(allow);
+    match apply(&args, prepared, &session, &mut ask, out).await? {
+        Applied::Refused => anyhow::bail!(
+            "The org refused the metadata (the lines above say what); fix the answer it names and try again."
+        ),
+        Applied::Done => Ok(AppliedApp {
+            consumer_key: None,
+            consumer_secret: None,
+            changed: true,
+        }),
+        Applied::Connect {
+            connect,
+            secret,
+            changed,
+        } => Ok(AppliedApp {
+            consumer_key: Some(connect.client_id),
+            consumer_secret: secret,
+            changed,
+        }),
+    }
+}
+
+/// apply's arguments from the setup's answers: the same the `apply` command takes.
+fn apply_args(spec: &ApplySpec, home: &Path) -> anyhow::Result<ApplyArgs> {
+    let saved: &SavedSetup = &spec.saved;
+    let recipe = recipe::by_id(&saved.recipe)?;
+    let answer = |role: Role| saved.answer_for(recipe, role);
+    let certificate = match answer(Role::Certificate) {
+        // The demo answers with the demo org's certificate: apply reads a file.
+        Some(path) if path == DEMO_CERTIFICATE_MARKER => {
+            let file = home.join("demo-jwt-certificate.crt");
+            std::fs::write(&file, crate::emulator::org::DEMO_JWT_CERTIFICATE)?;
+            Some(file)
+        }
+        Some(path) => Some(crate::files::expand_home(&path)),
+        None => None,
+    };
+    Ok(ApplyArgs {
+        recipe: Some(recipe.id.clone()),
+        target_org: Some(spec.target.clone()),
+        instance_url: None,
+        dry_run: false,
+        api_version: crate::metadata::API_VERSION.to_string(),
+        create_user: None,
+        allow_secret_access: spec.allow_secret_access,
+        save: None,
+        secrets_file: false,
+        // The wizard signs in itself; apply only needs to know a JWT sign-in follows.
+        private_key: answer(Role::PrivateKey).map(PathBuf::from),
+        app: AppArgs {
+            from: None,
+            name: answer(Role::ApiName),
+            label: answer(Role::AppName),
+            contact_email: answer(Role::ContactEmail),
+            run_as: answer(Role::IntegrationUsername),
+            callback_urls: answer(Role::CallbackUrls)
+                .map(|u| u.lines().map(String::from).collect())
+                .unwrap_or_default(),
+            permission_set: answer(Role::PermissionSet),
+            certificate,
+            policy_names: crate::metadata::PolicyNames::Setup,
+            include_optional: false,
+            no_jwt_certificate: false,
+        },
+    })
+}
+
+/// The demo admin's session, signed in as the CLI would be (client credentials of an app the
+/// demo admin runs as).
+async fn demo_session(
+    my_domain_url: &str,
+    client_id: &str,
+    client_secret: &Secret,
+) -> anyhow::Result<Session> {
+    let answer = crate::net::client()?
+        .post(format!("{my_domain_url}/services/oauth2/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", client_secret.expose()),
+        ])
+        .send()
+        .await?;
+    let body: serde_json::Value = answer.json().await?;
+    let token = body["access_token"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("the demo org didn't sign its admin in"))?;
+    Ok(session::from_token(my_domain_url, token)?)
+}
+
+/// apply's output, a line at a time, to the core.
+struct Lines {
+    run: u64,
+    tx: UnboundedSender<Msg>,
+    partial: Vec<u8>,
+}
+
+impl Lines {
+    fn send(&mut self, line: &[u8]) {
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_end();
+        if !text.trim().is_empty() {
+            let _ = self.tx.send(Msg::ApplyLine {
+                run: self.run,
+                line: terminal_safe(text),
+            });
+        }
+    }
+}
+
+impl Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.partial.extend_from_slice(buf);
+        while let Some(end) = self.partial.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=end).collect();
+            self.send(&line);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.partial);
+        self.send(&rest);
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! "Set it up for me": apply makes the settings through the admin's Salesforce CLI login. The
+//! admin walks only the steps apply leaves to them and the ones whose answers it needs; the
+//! review's Enter runs apply (asking first about reading the secret); its lines show on the
+//! review; then the steps it did are marked and the usual connect verifies them.
+
+use crate::recipe::{Recipe, Role, StepKind};
+use crate::wizard::model::{ApplyView, Dialog, Model, Screen, Setup, StepMark};
+use crate::wizard::msg::{AppliedApp, ApplySpec, Cmd, Key};
+use crate::wizard::update::{connecting, setup, toast};
+
+/// Lines kept of apply's output (a deploy tells a handful; this bounds a chatty one).
+const MAX_LINES: usize = 200;
+
+/// `a` on the start screen: recipe `index`, set up by apply with the CLI login.
+pub fn start(model: &mut Model, index: usize) -> Vec<Cmd> {
+    let (Some(login), Some(recipe)) = (model.cli_login.clone(), model.recipes.get(index)) else {
+        return Vec::new();
+    };
+    let mut setup = Setup::new(recipe);
+    setup.by_apply = true;
+    setup.login_url = Some(login.instance_url.clone());
+    if let Some(id) = recipe.field_id(Role::LoginUrl) {
+        setup.answers.insert(id.to_string(), login.instance_url);
+    }
+    model.setup = Some(setup);
+    model.apply = None;
+    match next_step(recipe, 0) {
+        Some(step) => setup::enter_step(model, step),
+        None => {
+            model.inputs.clear();
+            model.screen = Screen::Review;
+        }
+    }
+    toast(
+        model,
+        "Set it up for me: type the answers; apply makes the settings and reads the key back.",
+    )
+}
+
+/// A field apply needs from the admin: not the key and secret it reads, nor the org it has.
+fn asked(role: Option<Role>) -> bool {
+    !matches!(
+        role,
+        Some(Role::ConsumerKey | Role::ConsumerSecret | Role::LoginUrl)
+    )
+}
+
+/// The first step from `from` the admin has to see: one apply leaves to them, or one whose
+/// answers it needs. None: on to the review.
+pub fn next_step(recipe: &Recipe, from: usize) -> Option<usize> {
+    (from..recipe.steps.len()).find(|&i| {
+        let step = &recipe.steps[i];
+        step.kind != StepKind::Connect
+            && (!recipe.done_by_apply(i, false) || step.fields.iter().any(|f| asked(f.role)))
+    })
+}
+
+/// Enter on the review of a setup apply makes.
+pub fn review_enter(model: &mut Model) -> Vec<Cmd> {
+    if model.apply.as_ref().is_some_and(|a| a.running) {
+        return Vec::new();
+    }
+    if model.recipe().is_some_and(Recipe::needs_secret) {
+        model.dialog = Some(Dialog::ApplyConsent);
+        return Vec::new();
+    }
+    launch(model, false)
+}
+
+/// The consent dialog: y allows the setting a moment, n leaves it (the secret is copied by
+/// hand), esc asks again later.
+pub fn consent_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+    match key {
+        Key::Char('y' | 'Y') => {
+            model.dialog = None;
+            launch(model, true)
+        }
+        Key::Char('n' | 'N') => {
+            model.dialog = None;
+            launch(model, false)
+        }
+        _ => {
+            model.dialog = None;
+            Vec::new()
+        }
+    }
+}
+
+fn launch(model: &mut Model, allow_secret_access: bool) -> Vec<Cmd> {
+    let (Some(setup), Some(login)) = (model.setup.as_ref(), model.cli_login.as_ref()) else {
+        return Vec::new();
+    };
+    let run = model.apply.as_ref().map_or(1, |a| a.run + 1);
+    let spec = ApplySpec {
+        run,
+        saved: setup.saved(setup.recipe.steps.len().saturating_sub(1)),
+        target: login.target.clone(),
+        allow_secret_access,
+    };
+    model.apply = Some(ApplyView {
+        run,
+        running: true,
+        ..ApplyView::default()
+    });
+    model.scroll = 0;
+    vec![Cmd::Apply(Box::new(spec))]
+}
+
+fn current(model: &mut Model, run: u64) -> Option<&mut ApplyView> {
+    model.apply.as_mut().filter(|a| a.run == run && a.running)
+}
+
+pub fn line(model: &mut Model, run: u64, line: String) -> Vec<Cmd> {
+    if let Some(view) = current(model, run)
+        && view.lines.len() < MAX_LINES
+    {
+        view.lines.push(line);
+    }
+    Vec::new()
+}
+
+/// Apply ended: mark what it did, fill in what it read, and connect to verify it.
+pub fn finished(model: &mut Model, run: u64, result: Result<AppliedApp, String>) -> Vec<Cmd> {
+    let Some(view) = current(model, run) else {
+        return Vec::new();
+    };
+    view.running = false;
+    let applied = match result {
+        Ok(applied) => applied,
+        Err(why) => {
+            view.failed = Some(why);
+            return Vec::new();
+        }
+    };
+    let now = model.now_ms;
+    let Some(setup) = model.setup.as_mut() else {
+        return Vec::new();
+    };
+    let recipe = setup.recipe;
+    for (i, mark) in setup.marks.iter_mut().enumerate() {
+        if recipe.done_by_apply(i, false) {
+            *mark = StepMark::Applied;
+        }
+    }
+    // From here the setup is an ordinary one: the review's Enter connects.
+    setup.by_apply = false;
+    if applied.changed {
+        setup.app_saved_at_ms = Some(now);
+    }
+    let mut cmds = vec![Cmd::SaveProgress(
+        setup.saved(recipe.steps.len().saturating_sub(1)),
+    )];
+    let secret_missing = recipe.needs_secret() && applied.consumer_secret.is_none();
+    if let Some(key) = applied.consumer_key {
+        setup::fill_credentials(model, &key, applied.consumer_secret.as_ref());
+    }
+    if secret_missing
+        && let Some(setup) = model.setup.as_mut()
+        && let Some(i) = recipe
+            .steps
+            .iter()
+            .position(|s| s.kind == StepKind::Credentials)
+    {
+        setup.marks[i] = StepMark::Todo;
+        setup::enter_step(model, i);
+        cmds.extend(toast(
+            model,
+            "Apply made the app but couldn't read its secret: copy it from Setup here.",
+        ));
+        return cmds;
+    }
+    cmds.extend(connecting::start(model, false));
+    cmds
+}
