@@ -403,3 +403,50 @@ async fn the_runtime_reads_a_certificate_field_and_refuses_wrong_files() {
     assert_eq!(setup.marks[step], eca_wizard::wizard::StepMark::Done);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// "Set it up for me" in the demo (the demo admin stands in for the CLI login): `a` on a recipe,
+/// only the answers typed, apply's lines on the review, the secret read with consent, the steps
+/// apply made marked as its own, then the usual connect to green. Client credentials and an
+/// authorization-code recipe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
+    let recipes = eca_wizard::recipe::builtin().unwrap();
+    for id in ["service-board-sync", "aptedge"] {
+        let down = recipes.iter().position(|r| r.id == id).unwrap();
+        let mut harness = Harness::start(2, temp(&format!("apply-{id}")), temp("apply-out"));
+        harness.wait_for("What are you connecting?", MINUTE).await;
+        for _ in 0..down {
+            harness.key(Key::Down);
+        }
+        let start = harness.wait_for("Set it up for me", MINUTE).await;
+        assert!(start.contains("admin@eca-wizard.demo"), "{start}");
+        harness.key(Key::Char('a'));
+        harness
+            .enter_until(&["Review: what Setup should hold now"], MINUTE)
+            .await;
+        harness.wait_for("makes these settings", MINUTE).await;
+        harness.key(Key::Enter);
+        if recipes[down].needs_secret() {
+            harness.wait_for("turn it on for a", MINUTE).await;
+            harness.key(Key::Char('y'));
+        }
+        let applied = harness.wait_for("Deployed", MINUTE).await;
+        assert!(applied.contains("deploy: Succeeded"), "{applied}");
+        assert!(applied.contains("as admin@eca-wizard.demo"), "{applied}");
+        harness
+            .drive_to(&["All checks passed", "What to fix"], 2 * MINUTE)
+            .await;
+        let screen = harness.screen();
+        assert!(screen.contains("All checks passed"), "{id}: {screen}");
+        let model = harness.quit().await;
+        assert_eq!(model.summary.unwrap().outcome, Outcome::Connected, "{id}");
+        let setup = model.setup.unwrap();
+        let recipe = setup.recipe;
+        for (i, mark) in setup.marks.iter().enumerate() {
+            if recipe.done_by_apply(i, false) {
+                assert_eq!(*mark, wizard::StepMark::Applied, "{id} step {i}");
+            }
+        }
+        assert!(!model.apply.unwrap().running);
+    }
+}

@@ -158,7 +158,10 @@ async fn demo_session(
     let token = body["access_token"]
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("the demo org didn't sign its admin in"))?;
-    Ok(session::from_token(my_domain_url, token)?)
+    let mut session = session::from_token(my_domain_url, token)?;
+    session.username = Some(crate::emulator::org::DEMO_ADMIN_USER.to_string());
+    session.source = "the demo org's admin (in place of your Salesforce CLI login)".into();
+    Ok(session)
 }
 
 /// apply's output, a line at a time, to the core.

@@ -19,7 +19,11 @@ pub fn title(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         used += 7;
     }
     if let Some(setup) = &model.setup {
-        let done = setup.marks.iter().filter(|m| **m == StepMark::Done).count();
+        let done = setup
+            .marks
+            .iter()
+            .filter(|m| matches!(m, StepMark::Done | StepMark::Applied))
+            .count();
         let count = format!("  {done}/{} steps", setup.marks.len());
         let room = (area.width as usize).saturating_sub(used + count.chars().count());
         let title = &setup.recipe.title;

@@ -4,7 +4,7 @@
 //! review; then the steps it did are marked and the usual connect verifies them.
 
 use crate::recipe::{Recipe, Role, StepKind};
-use crate::wizard::model::{ApplyView, Dialog, Model, Screen, Setup, StepMark};
+use crate::wizard::model::{ApplyView, Dialog, Model, Screen, StepMark};
 use crate::wizard::msg::{AppliedApp, ApplySpec, Cmd, Key};
 use crate::wizard::update::{connecting, setup, toast};
 
@@ -16,7 +16,7 @@ pub fn start(model: &mut Model, index: usize) -> Vec<Cmd> {
     let (Some(login), Some(recipe)) = (model.cli_login.clone(), model.recipes.get(index)) else {
         return Vec::new();
     };
-    let mut setup = Setup::new(recipe);
+    let mut setup = setup::new_setup(model, recipe);
     setup.by_apply = true;
     setup.login_url = Some(login.instance_url.clone());
     if let Some(id) = recipe.field_id(Role::LoginUrl) {

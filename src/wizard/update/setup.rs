@@ -80,6 +80,13 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
     let Some(recipe) = model.recipes.get(model.progress.selected - offset) else {
         return Vec::new();
     };
+    model.setup = Some(new_setup(model, recipe));
+    enter_org(model);
+    Vec::new()
+}
+
+/// A new setup of `recipe`, with what only the demo org can answer already filled in.
+pub fn new_setup(model: &Model, recipe: &'static crate::recipe::Recipe) -> Setup {
     let mut setup = Setup::new(recipe);
     if let Some(demo) = &model.demo {
         // Answers only the demo org can give: its user, the wizard's own callbacks (the demo
@@ -109,9 +116,7 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
         };
         setup.login_url = Some(url.clone());
     }
-    model.setup = Some(setup);
-    enter_org(model);
-    Vec::new()
+    setup
 }
 
 /// A default that depends on the org chosen first: the MCP server URL takes the form of the
