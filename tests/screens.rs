@@ -325,3 +325,71 @@ fn other_possible_causes_show_on_demand() {
     press(&mut m, Key::Char('o'));
     assert!(!draw(&m, 120, 40).contains("Other possible causes"));
 }
+
+/// "Set it up for me": the offer on the first screen, a step apply makes and one it can't, the
+/// consent question, apply's lines on the review, and a step marked as done by apply.
+#[test]
+fn set_it_up_for_me_screens() {
+    let mut m = model();
+    update(
+        &mut m,
+        Msg::CliLogin(Some(eca_wizard::wizard::CliLogin {
+            target: "admin@acme.example".into(),
+            instance_url: "https://acme.my.salesforce.com".into(),
+        })),
+    );
+    press(&mut m, Key::Down);
+    press(&mut m, Key::Down);
+    snap("apply_start", &m);
+    press(&mut m, Key::Char('a'));
+    m.toast = None;
+    snap("apply_step_left_to_the_admin", &m);
+    complete_step(&mut m);
+    complete_step(&mut m);
+    m.toast = None;
+    snap("apply_step_it_makes", &m);
+    for _ in 0..20 {
+        if !matches!(m.screen, eca_wizard::wizard::Screen::Step(_)) {
+            break;
+        }
+        complete_step(&mut m);
+        fix_invalid_fields(&mut m);
+    }
+    press(&mut m, Key::Enter);
+    snap("apply_consent", &m);
+    let cmds = press(&mut m, Key::Char('y'));
+    let Some(eca_wizard::wizard::Cmd::Apply(spec)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    let run = spec.run;
+    for line in [
+        "Org:     https://acme.my.salesforce.com as admin@acme.example",
+        "Session: the Salesforce CLI's login admin@acme.example",
+        "Deploys for Service Board Sync (client credentials):",
+        "  externalClientApps/Service_Board_Sync.eca",
+        "  extlClntAppGlobalOauthSets/Service_Board_Sync_glbl.ecaGlblOauth",
+        "  extlClntAppOauthSettings/Service_Board_Sync_oauth.ecaOauth",
+        "  extlClntAppOauthPolicies/Service_Board_Sync_oauthPlcy.ecaOauthPlcy",
+        "  extlClntAppPolicies/Service_Board_Sync_plcy.ecaPlcy",
+        "  permissionsets/Service_Board_Sync_Integration.permissionset",
+        "Service_Board_Sync isn't in the org: the deploy creates it.",
+        "  deploy: Pending",
+    ] {
+        update(
+            &mut m,
+            Msg::ApplyLine {
+                run,
+                line: line.into(),
+            },
+        );
+    }
+    snap("apply_running", &m);
+    update(
+        &mut m,
+        Msg::Applied {
+            run,
+            result: Err("The org refused the metadata (the lines above say what)".into()),
+        },
+    );
+    snap("apply_failed", &m);
+}

@@ -663,3 +663,202 @@ fn a_cancelled_runs_late_answers_are_ignored() {
     );
     assert!(m.summary.is_none());
 }
+
+fn with_cli_login(mut m: Model) -> Model {
+    update(
+        &mut m,
+        Msg::CliLogin(Some(eca_wizard::wizard::CliLogin {
+            target: "admin@acme.example".into(),
+            instance_url: "https://acme.my.salesforce.com".into(),
+        })),
+    );
+    m
+}
+
+/// "Set it up for me": `a` is offered only with a CLI login; the walk skips the steps apply
+/// makes without answers (and the key and secret), keeps the ones it can't make; Enter on the
+/// review asks consent, then asks the runtime to apply; only the current run's messages count;
+/// success marks the steps apply made and connects; a failure stays on the review.
+#[test]
+fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
+    let mut m = model();
+    press(&mut m, Key::Down);
+    press(&mut m, Key::Down); // service-board-sync
+    assert!(
+        press(&mut m, Key::Char('a')).is_empty(),
+        "no CLI login, no apply"
+    );
+    assert_eq!(m.screen, Screen::Start);
+    let mut m = with_cli_login(m);
+    press(&mut m, Key::Char('a'));
+    let setup = m.setup.as_ref().unwrap();
+    assert!(setup.by_apply);
+    assert_eq!(
+        setup.login_url.as_deref(),
+        Some("https://acme.my.salesforce.com"),
+        "the org is the CLI login's: no org screen"
+    );
+    let recipe = setup.recipe;
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        let Screen::Step(i) = m.screen else { break };
+        seen.push(recipe.steps[i].kind);
+        let cmds = complete_step(&mut m);
+        fix_invalid_fields(&mut m);
+        assert!(!cmds.iter().any(|c| matches!(c, Cmd::DemoRegisterApp(_))));
+    }
+    assert_eq!(m.screen, Screen::Review);
+    use eca_wizard::recipe::StepKind;
+    assert!(
+        seen.contains(&StepKind::IntegrationUser),
+        "apply can't make the user: {seen:?}"
+    );
+    assert!(
+        seen.contains(&StepKind::BasicInfo),
+        "its answers are asked: {seen:?}"
+    );
+    assert!(
+        !seen.contains(&StepKind::Credentials),
+        "apply reads the key: {seen:?}"
+    );
+    assert!(
+        !seen.contains(&StepKind::Flows),
+        "nothing to type: {seen:?}"
+    );
+    let marks = &m.setup.as_ref().unwrap().marks;
+    assert!(
+        recipe
+            .steps
+            .iter()
+            .zip(marks)
+            .all(|(s, mark)| s.kind != StepKind::BasicInfo || *mark == StepMark::Todo),
+        "a step apply makes isn't done before apply: {marks:?}"
+    );
+
+    // Consent first (client credentials needs the secret); esc runs nothing.
+    assert!(press(&mut m, Key::Enter).is_empty());
+    assert_eq!(m.dialog, Some(Dialog::ApplyConsent));
+    assert!(press(&mut m, Key::Esc).is_empty());
+    press(&mut m, Key::Enter);
+    let cmds = press(&mut m, Key::Char('y'));
+    let [Cmd::Apply(spec)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(spec.allow_secret_access);
+    assert_eq!(spec.target, "admin@acme.example");
+    let run = spec.run;
+    assert!(press(&mut m, Key::Enter).is_empty(), "one apply at a time");
+
+    update(
+        &mut m,
+        Msg::ApplyLine {
+            run,
+            line: "deploy: Pending".into(),
+        },
+    );
+    update(
+        &mut m,
+        Msg::ApplyLine {
+            run: run + 7,
+            line: "stale".into(),
+        },
+    );
+    assert_eq!(m.apply.as_ref().unwrap().lines, ["deploy: Pending"]);
+
+    // A failure stays on the review, says why, and Enter tries again.
+    update(
+        &mut m,
+        Msg::Applied {
+            run,
+            result: Err("The org refused the metadata".into()),
+        },
+    );
+    assert_eq!(m.screen, Screen::Review);
+    assert!(m.apply.as_ref().unwrap().failed.is_some());
+    press(&mut m, Key::Enter);
+    let cmds = press(&mut m, Key::Char('y'));
+    let [Cmd::Apply(spec)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let run = spec.run;
+    let applied = eca_wizard::wizard::AppliedApp {
+        consumer_key: Some("3MVG9Applied".into()),
+        consumer_secret: Some(Secret::new(SECRET)),
+        changed: true,
+    };
+    let cmds = update(
+        &mut m,
+        Msg::Applied {
+            run,
+            result: Ok(applied),
+        },
+    );
+    let connect = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Connect(spec) => Some(spec),
+            _ => None,
+        })
+        .expect("apply ends in the usual connect");
+    assert_eq!(connect.client_id, "3MVG9Applied");
+    assert_eq!(connect.client_secret.as_ref().unwrap().expose(), SECRET);
+    assert_eq!(connect.login_url, "https://acme.my.salesforce.com");
+    assert!(
+        connect.app_saved_at_ms.is_some(),
+        "propagation counts from the deploy"
+    );
+    let setup = m.setup.as_ref().unwrap();
+    assert!(!setup.by_apply, "from here the setup is an ordinary one");
+    for (i, mark) in setup.marks.iter().enumerate() {
+        assert_eq!(
+            *mark == StepMark::Applied,
+            recipe.done_by_apply(i, false),
+            "step {i}: {mark:?}"
+        );
+    }
+}
+
+/// Without consent and with the secret unread, apply's app goes to the credentials step with
+/// its key filled in, for the secret to be copied.
+#[test]
+fn set_it_up_for_me_without_the_secret_asks_for_it_at_the_credentials_step() {
+    let mut m = with_cli_login(model());
+    press(&mut m, Key::Down);
+    press(&mut m, Key::Down);
+    press(&mut m, Key::Char('a'));
+    for _ in 0..20 {
+        if m.screen == Screen::Review {
+            break;
+        }
+        complete_step(&mut m);
+        fix_invalid_fields(&mut m);
+    }
+    press(&mut m, Key::Enter);
+    let cmds = press(&mut m, Key::Char('n'));
+    let [Cmd::Apply(spec)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(!spec.allow_secret_access);
+    let applied = eca_wizard::wizard::AppliedApp {
+        consumer_key: Some("3MVG9Applied".into()),
+        consumer_secret: None,
+        changed: true,
+    };
+    let cmds = update(
+        &mut m,
+        Msg::Applied {
+            run: spec.run,
+            result: Ok(applied),
+        },
+    );
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::Connect(_))));
+    let Screen::Step(i) = m.screen else {
+        panic!("{:?}", m.screen)
+    };
+    assert_eq!(
+        m.recipe().unwrap().steps[i].kind,
+        eca_wizard::recipe::StepKind::Credentials
+    );
+    assert_eq!(m.inputs[0].value(), "3MVG9Applied");
+    assert!(m.inputs[1].value().is_empty());
+}

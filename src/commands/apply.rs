@@ -24,9 +24,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
         // One runtime for the whole command: connect reuses the deploy's pooled connections.
         Applied::Connect {
             connect, secret, ..
-        } => {
-            crate::commands::connect::run_with(&connect, secret, &runtime)
-        }
+        } => crate::commands::connect::run_with(&connect, secret, &runtime),
     }
 }
 

@@ -60,8 +60,9 @@ async fn applied(
     let args = apply_args(spec, home)?;
     let prepared = prepare(&args)?;
     let session = match source {
-        Source::Cli(target) => tokio::task::spawn_blocking(move || session::from_cli(&target))
-            .await??,
+        Source::Cli(target) => {
+            tokio::task::spawn_blocking(move || session::from_cli(&target)).await??
+        }
         Source::Demo {
             my_domain_url,
             client_id,

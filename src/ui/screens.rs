@@ -221,6 +221,9 @@ pub fn review(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     pane::draw(frame, area, lines, model.scroll, "↑↓", theme);
 }
 
+/// Apply's lines the review shows while it runs (the newest).
+const RUNNING_LINES: usize = 8;
+
 pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     let Some(setup) = &model.setup else {
         return Vec::new();
@@ -244,7 +247,19 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             (None, false) => ("Set it up for me: done", theme.ok()),
         };
         lines.push(Line::styled(title, style));
-        for line in &apply.lines {
+        // While it runs, the newest lines stay in sight; all of them once it ends.
+        let skipped = if apply.running {
+            apply.lines.len().saturating_sub(RUNNING_LINES)
+        } else {
+            0
+        };
+        if skipped > 0 {
+            lines.push(Line::styled(
+                format!("  … {skipped} earlier lines"),
+                theme.dim(),
+            ));
+        }
+        for line in &apply.lines[skipped..] {
             lines.push(Line::raw(format!("  {line}")));
         }
         if let Some(why) = &apply.failed {
