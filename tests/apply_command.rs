@@ -486,3 +486,53 @@ async fn the_cli_ci_recipe_creates_its_user_deploys_and_signs_in_by_jwt() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An authorization-code recipe end to end: AptEdge's app deployed with the wizard's loopback
+/// callbacks, its key and secret read with consent, the browser sign-in (a stub browser over
+/// loopback, the emulator approving), every check, and the profile kept.
+#[tokio::test]
+async fn an_authorization_code_recipe_deploys_signs_in_in_the_browser_and_keeps_a_profile() {
+    let emulator = start_with(eca_wizard::emulator::Org::demo(), true);
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("auth-code");
+    let home = std::env::temp_dir().join(format!("eca-apply-code-{}", std::process::id()));
+    let mut args = vec![
+        "apply",
+        "--recipe",
+        "aptedge",
+        "--target-org",
+        "acme",
+        "--name",
+        "AptEdge_Applied",
+        "--contact-email",
+        "admin@acme.example",
+        "--allow-secret-access",
+        "--save",
+        "aptedge-acme",
+        "--secrets-file",
+    ];
+    let callbacks = eca_wizard::salesforce::callback::wizard_callback_urls();
+    for url in &callbacks {
+        args.extend(["--callback-url", url.as_str()]);
+    }
+    let browser = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py");
+    let mut command = sf_command(&dir, &emulator, &token, "current", Some(&home));
+    command.args(&args).env("BROWSER", browser);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("Deployed AptEdge_Applied"), "{said}");
+    assert!(said.contains("Open this URL to log in"), "{said}");
+    assert!(said.contains("saved profile aptedge-acme"), "{said}");
+    let app = emulator.app("AptEdge_Applied").unwrap();
+    assert_eq!(app.callback_urls, callbacks);
+    assert!(
+        app.require_secret_refresh,
+        "AptEdge's guide: secret for refresh"
+    );
+    assert!(!said.contains(&app.consumer_secret) && !said.contains(&token));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -274,6 +274,20 @@ pub fn run_with_sf(
     home: Option<&std::path::Path>,
     args: &[&str],
 ) -> std::process::Output {
+    sf_command(sf_dir, emulator, token, mode, home)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The command `run_with_sf` runs, for a test to add to.
+pub fn sf_command(
+    sf_dir: &std::path::Path,
+    emulator: &Emulator,
+    token: &str,
+    mode: &str,
+    home: Option<&std::path::Path>,
+) -> std::process::Command {
     let path = format!(
         "{}:{}",
         sf_dir.display(),
@@ -281,7 +295,6 @@ pub fn run_with_sf(
     );
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eca-wizard"));
     command
-        .args(args)
         .env("PATH", path)
         .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
         .env("FAKE_SF_TOKEN", token)
@@ -290,7 +303,7 @@ pub fn run_with_sf(
     if let Some(home) = home {
         command.env("ECA_WIZARD_HOME", home);
     }
-    command.output().unwrap()
+    command
 }
 
 /// The app Setup holds after `recipe`'s steps with these answers (by role), under `key`: what
