@@ -63,7 +63,8 @@ pub enum Command {
         /// --target-org or --instance-url)
         #[arg(long, requires = "profile")]
         drift: bool,
-        /// With --drift: the Salesforce CLI login to read the app with
+        /// With --drift: the Salesforce CLI login to read the app with (default: the CLI's
+        /// target-org setting)
         #[arg(
             long,
             value_name = "ALIAS",
@@ -217,8 +218,8 @@ pub struct ApplyArgs {
     /// The recipe whose app to deploy (default: the --recipe-file's)
     #[arg(long)]
     pub recipe: Option<String>,
-    /// The Salesforce CLI login to use (an alias or username; `sf org list` shows them); needs
-    /// sf 2.136.8 or later
+    /// The Salesforce CLI login to use (an alias or username; `sf org list` shows them; default:
+    /// the CLI's target-org setting); needs sf 2.136.8 or later
     #[arg(long, value_name = "ALIAS", conflicts_with = "instance_url")]
     pub target_org: Option<String>,
     /// Without the Salesforce CLI: the org's My Domain URL, with an access token on stdin

@@ -97,6 +97,16 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_is_a_no_op_plan() 
     assert_eq!(count(&emulator, "SBS_Applied"), 1);
     let app = emulator.app("SBS_Applied").unwrap();
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
+    // The existing Run As user gets the app's permission set (the checklist's permissions step).
+    assert!(
+        said.contains("Assigned SBS_Applied_Integration to integration@eca-wizard.demo"),
+        "{said}"
+    );
+    let user = emulator.org().user(DEMO_INTEGRATION_USER).cloned().unwrap();
+    assert!(
+        user.permission_sets
+            .contains(&"SBS_Applied_Integration".to_string())
+    );
 
     // Again: a no-op plan. The app exists, nothing a query reads changes, and the check-only
     // deploy finds every component unchanged (what SOQL can't read included), so nothing is
@@ -122,6 +132,10 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_is_a_no_op_plan() 
         "{again_said}"
     );
     assert!(!again_said.contains("Deployed SBS_Applied"), "{again_said}");
+    assert!(
+        again_said.contains("has SBS_Applied_Integration already"),
+        "assigned once: {again_said}"
+    );
     assert_eq!(deploys(&emulator), before + 1, "only the check-only deploy");
     assert_eq!(count(&emulator, "SBS_Applied"), 1);
     let again = emulator.app("SBS_Applied").unwrap();

@@ -88,7 +88,9 @@ async fn a_recipe_validates_then_deploys_and_the_new_app_signs_in() {
         true,
     )
     .await;
-    assert!(again.changes_nothing(), "{again:?}");
+    let files: Vec<&str> = again.unchanged.iter().map(String::as_str).collect();
+    assert_eq!(files.len(), 6, "{again:?}");
+    assert!(again.changes_nothing(&files), "{again:?}");
     let other = run(
         &emulator,
         zip_for(

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use eca_wizard::recipe::{self, Check, StepKind};
+use eca_wizard::recipe::{self, ApplyUser, Check, StepKind};
 use eca_wizard::salesforce::Flow;
 use eca_wizard::salesforce::callback::wizard_callback_urls;
 use eca_wizard::salesforce::settings::{self, SettingKey};
@@ -465,7 +465,7 @@ fn each_flow_names_the_integration_user_it_needs() {
 fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
     for recipe in recipe::builtin().unwrap() {
         for (i, step) in recipe.steps.iter().enumerate() {
-            let does = recipe.done_by_apply(i, false);
+            let does = recipe.done_by_apply(i, ApplyUser::Unknown, false);
             match step.kind {
                 StepKind::BasicInfo
                 | StepKind::OauthSettings
@@ -479,11 +479,24 @@ fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
                 | StepKind::IntegrationUser
                 | StepKind::Permissions => assert!(!does, "{} {}", recipe.id, step.title),
                 StepKind::Credentials => {
-                    assert_eq!(does, recipe.flow != Flow::JwtBearer, "{}", recipe.id)
+                    assert_eq!(does, recipe.flow != Flow::JwtBearer, "{}", recipe.id);
+                    assert!(
+                        recipe.done_by_apply(i, ApplyUser::Unknown, true),
+                        "with the private key"
+                    );
                 }
             }
+            if step.kind == StepKind::Permissions {
+                assert!(
+                    recipe.done_by_apply(i, ApplyUser::Existing, false),
+                    "assigned"
+                );
+            }
             if matches!(step.kind, StepKind::IntegrationUser | StepKind::Permissions) {
-                assert!(recipe.done_by_apply(i, true), "a user apply creates");
+                assert!(
+                    recipe.done_by_apply(i, ApplyUser::Creates, false),
+                    "a user apply creates"
+                );
             }
         }
     }
@@ -493,5 +506,5 @@ fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
         .iter()
         .position(|s| s.kind == StepKind::OrgSettings)
         .unwrap();
-    assert!(!apideck.done_by_apply(org, true));
+    assert!(!apideck.done_by_apply(org, ApplyUser::Creates, true));
 }

@@ -411,7 +411,7 @@ async fn the_runtime_reads_a_certificate_field_and_refuses_wrong_files() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
     let recipes = eca_wizard::recipe::builtin().unwrap();
-    for id in ["service-board-sync", "aptedge"] {
+    for id in ["service-board-sync", "aptedge", "sf-cli-ci"] {
         let down = recipes.iter().position(|r| r.id == id).unwrap();
         let mut harness = Harness::start(2, temp(&format!("apply-{id}")), temp("apply-out"));
         harness.wait_for("What are you connecting?", MINUTE).await;
@@ -432,18 +432,27 @@ async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
         }
         let applied = harness.wait_for("Deployed", MINUTE).await;
         assert!(applied.contains("deploy: Succeeded"), "{applied}");
-        harness
-            .drive_to(&["All checks passed", "What to fix"], 2 * MINUTE)
-            .await;
-        let screen = harness.screen();
+        // No key is pressed but the sign-in an authorization code needs.
+        let screen = if recipes[down].flow == eca_wizard::salesforce::Flow::AuthCode {
+            harness
+                .drive_to(&["All checks passed", "What to fix"], 2 * MINUTE)
+                .await
+        } else {
+            harness.wait_for("All checks passed", 2 * MINUTE).await
+        };
         assert!(screen.contains("All checks passed"), "{id}: {screen}");
         let model = harness.quit().await;
         assert_eq!(model.summary.unwrap().outcome, Outcome::Connected, "{id}");
         let setup = model.setup.unwrap();
         let recipe = setup.recipe;
         for (i, mark) in setup.marks.iter().enumerate() {
-            if recipe.done_by_apply(i, false) {
-                assert_eq!(*mark, wizard::StepMark::Applied, "{id} step {i}");
+            if eca_wizard::wizard::made_by_apply(recipe, i) {
+                assert_eq!(
+                    *mark,
+                    wizard::StepMark::Applied,
+                    "{id} step {i}: {:?}",
+                    model.apply.as_ref().map(|a| &a.lines)
+                );
             }
         }
         let apply = model.apply.unwrap();
@@ -457,4 +466,41 @@ async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
             apply.lines
         );
     }
+}
+
+/// Consent refused: apply makes the app, reads its key, leaves the secret setting alone, and the
+/// credentials step opens with the key filled in for the secret to be copied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_it_up_for_me_without_consent_fills_the_key_and_asks_for_the_secret() {
+    let recipes = eca_wizard::recipe::builtin().unwrap();
+    let down = recipes
+        .iter()
+        .position(|r| r.id == "service-board-sync")
+        .unwrap();
+    let mut harness = Harness::start(2, temp("apply-no-consent"), temp("apply-out"));
+    harness.wait_for("What are you connecting?", MINUTE).await;
+    for _ in 0..down {
+        harness.key(Key::Down);
+    }
+    harness.wait_for("Set it up for me", MINUTE).await;
+    harness.key(Key::Char('a'));
+    harness
+        .enter_until(&["Review: what Setup should hold now"], MINUTE)
+        .await;
+    harness.wait_for("makes these settings", MINUTE).await;
+    harness.key(Key::Enter);
+    harness.wait_for("turn it on for a", MINUTE).await;
+    harness.key(Key::Char('n'));
+    let screen = harness.wait_for("couldn't read its secret", MINUTE).await;
+    assert!(screen.contains("Copy the Consumer Key"), "{screen}");
+    let model = harness.quit().await;
+    let setup = model.setup.unwrap();
+    let key = setup
+        .answer_for(eca_wizard::recipe::Role::ConsumerKey)
+        .unwrap();
+    assert!(
+        key.starts_with("3MVG9"),
+        "the key apply read is filled in: {key}"
+    );
+    assert!(model.connect.run == 0, "no connect without the secret");
 }

@@ -118,6 +118,8 @@ async fn apply_takes_its_session_from_the_real_cli_logged_in_to_the_emulator() {
         said.contains("Session: the Salesforce CLI's login emu"),
         "{said}"
     );
+    // The token came from `sf org auth show-access-token`, not the pre-2.136.8 fallback.
+    assert!(!said.contains("predates"), "{said}");
     assert!(said.contains("as admin@eca-wizard.demo"), "{said}");
     assert!(said.contains("Deployed SBS_By_Real_CLI"), "{said}");
     assert!(said.contains("saved profile sbs-real-cli"), "{said}");
@@ -131,9 +133,16 @@ async fn apply_takes_its_session_from_the_real_cli_logged_in_to_the_emulator() {
         "the setting is off again"
     );
 
-    // The same CLI login reads the live app for drift.
+    // The same CLI login reads the live app for drift, found as the CLI's default org (what
+    // the wizard offers "Set it up for me" with): `sf org display` without --target-org.
+    let mut config = with_cli(&bin.join("sf"), &bin, &home);
+    config.args(["config", "set", "target-org", "emu", "--global", "--json"]);
+    let output = tokio::task::spawn_blocking(move || config.output().unwrap())
+        .await
+        .unwrap();
+    assert!(output.status.success(), "sf config set: {}", text(&output));
     let mut command = with_cli(Path::new(env!("CARGO_BIN_EXE_eca-wizard")), &bin, &home);
-    command.args(["status", "sbs-real-cli", "--drift", "--target-org", "emu"]);
+    command.args(["status", "sbs-real-cli", "--drift"]);
     let output = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap();

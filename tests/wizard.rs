@@ -812,7 +812,7 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
     for (i, mark) in setup.marks.iter().enumerate() {
         assert_eq!(
             *mark == StepMark::Applied,
-            recipe.done_by_apply(i, false),
+            eca_wizard::wizard::made_by_apply(recipe, i),
             "step {i}: {mark:?}"
         );
     }
@@ -861,4 +861,58 @@ fn set_it_up_for_me_without_the_secret_asks_for_it_at_the_credentials_step() {
     );
     assert_eq!(m.inputs[0].value(), "3MVG9Applied");
     assert!(m.inputs[1].value().is_empty());
+}
+
+/// Going back in apply mode skips what the walk skips; a saved apply-mode setup resumes as one;
+/// with the CLI login gone by then, Enter on the review goes on by hand and says so.
+#[test]
+fn set_it_up_for_me_goes_back_and_resumes_in_its_own_walk() {
+    let mut m = with_cli_login(model());
+    press(&mut m, Key::Down);
+    press(&mut m, Key::Down);
+    press(&mut m, Key::Char('a'));
+    let mut saved = None;
+    for _ in 0..20 {
+        if m.screen == Screen::Review {
+            break;
+        }
+        for cmd in complete_step(&mut m) {
+            if let Cmd::SaveProgress(s) = cmd {
+                saved = Some(s);
+            }
+        }
+        fix_invalid_fields(&mut m);
+    }
+    let recipe = m.recipe().unwrap();
+    press(&mut m, Key::Esc);
+    let Screen::Step(back) = m.screen else {
+        panic!("{:?}", m.screen)
+    };
+    assert!(
+        recipe.steps[back].kind != eca_wizard::recipe::StepKind::Connect
+            && recipe.steps[back].kind != eca_wizard::recipe::StepKind::Credentials,
+        "back lands on a step the walk shows, not {:?}",
+        recipe.steps[back].kind
+    );
+    let saved = saved.expect("progress saved");
+    assert!(saved.by_apply, "the saved setup remembers apply mode");
+    let (restored, _) = eca_wizard::wizard::Setup::restore(&saved, m.recipes).unwrap();
+    assert!(restored.by_apply);
+
+    // Resumed where no CLI login is found: Enter on the review continues by hand.
+    let mut resumed = model();
+    resumed.setup = Some(restored);
+    resumed.screen = Screen::Review;
+    let cmds = press(&mut resumed, Key::Enter);
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::Apply(_))));
+    assert!(!resumed.setup.as_ref().unwrap().by_apply);
+    assert!(matches!(resumed.screen, Screen::Step(_)));
+    assert!(
+        resumed
+            .toast
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("No Salesforce CLI default org")
+    );
 }

@@ -55,8 +55,10 @@ pub struct Deployed {
     /// The deploy's own error, when it failed as a whole.
     pub error: Option<String>,
     /// The components it created or changed (DeployMessage `created`/`changed`; package.xml
-    /// left out). Empty after a successful deploy means the org already held all of it.
+    /// left out).
     pub changed: Vec<String>,
+    /// The components it said, in so many words, it neither created nor changed.
+    pub unchanged: Vec<String>,
 }
 
 impl Deployed {
@@ -70,13 +72,18 @@ impl Deployed {
             failures: Vec::new(),
             error: None,
             changed: Vec::new(),
+            unchanged: Vec::new(),
         }
     }
 
-    /// Whether the org already held every component as deployed: a check-only deploy that
-    /// answers this proves a real deploy would change nothing.
-    pub fn changes_nothing(&self) -> bool {
-        self.success && self.failures.is_empty() && self.changed.is_empty()
+    /// Whether the org already held each of `files` as deployed: a check-only deploy that
+    /// says so of every one (a component it leaves out, or a flag it omits, is not proof)
+    /// shows a real deploy would change nothing.
+    pub fn changes_nothing(&self, files: &[&str]) -> bool {
+        self.success
+            && self.failures.is_empty()
+            && self.changed.is_empty()
+            && files.iter().all(|f| self.unchanged.iter().any(|u| u == f))
     }
 }
 
@@ -145,7 +152,8 @@ pub async fn deploy(
                 success: result["success"].as_bool() == Some(true),
                 components: result["numberComponentsTotal"].as_u64().unwrap_or(0) as usize,
                 failures: failures(&result["details"]["componentFailures"]),
-                changed: changed(&result["details"]["componentSuccesses"]),
+                changed: states(&result["details"]["componentSuccesses"], true),
+                unchanged: states(&result["details"]["componentSuccesses"], false),
                 error: result["errorMessage"].as_str().map(terminal_safe),
                 status,
             });
@@ -198,14 +206,22 @@ fn messages(value: &Value) -> Vec<Value> {
     }
 }
 
-/// The files a deploy created or changed; booleans may come as strings (SOAP heritage, SDR's
+/// The files a deploy created or changed (`changed`), or said it did neither (`!changed`, both
+/// flags present and false); booleans may come as strings (SOAP heritage, SDR's
 /// `BooleanString`).
-fn changed(value: &Value) -> Vec<String> {
-    let yes = |v: &Value| v == &Value::Bool(true) || v == "true";
+fn states(value: &Value, changed: bool) -> Vec<String> {
+    let is = |v: &Value, b: bool| v == &Value::Bool(b) || v == if b { "true" } else { "false" };
     messages(value)
         .iter()
         .filter(|m| m["fileName"] != "package.xml")
-        .filter(|m| yes(&m["created"]) || yes(&m["changed"]))
+        .filter(|m| {
+            let (created, edited) = (&m["created"], &m["changed"]);
+            if changed {
+                is(created, true) || is(edited, true)
+            } else {
+                is(created, false) && is(edited, false)
+            }
+        })
         .map(|m| terminal_safe(m["fileName"].as_str().unwrap_or_default()))
         .collect()
 }
@@ -235,11 +251,18 @@ mod tests {
             {"fileName": "extlClntAppOauthSettings/A_oauth.ecaOauth", "changed": "true", "created": "false"},
         ]);
         assert_eq!(
-            changed(&array),
+            states(&array, true),
             ["extlClntAppOauthSettings/A_oauth.ecaOauth"]
         );
+        assert_eq!(states(&array, false), ["externalClientApps/A.eca"]);
         let one = json!({"fileName": "permissionsets/P.permissionset", "changed": false, "created": true});
-        assert_eq!(changed(&one), ["permissionsets/P.permissionset"]);
-        assert!(changed(&json!({"fileName": "x", "changed": false, "created": false})).is_empty());
+        assert_eq!(states(&one, true), ["permissionsets/P.permissionset"]);
+        // A flag left out proves nothing either way.
+        let silent = json!({"fileName": "x", "created": false});
+        assert!(states(&silent, true).is_empty() && states(&silent, false).is_empty());
+        let mut check = Deployed::nothing();
+        check.unchanged = vec!["a".into()];
+        assert!(check.changes_nothing(&["a"]));
+        assert!(!check.changes_nothing(&["a", "b"]), "b wasn't mentioned");
     }
 }

@@ -128,13 +128,13 @@ pub async fn app(
     }))
 }
 
-/// Whether the org has an active user `username`.
+/// The id of the org's active user `username`, None when there is none.
 pub async fn active_user(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
     username: &str,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Option<String>> {
     let users = query(
         http,
         session,
@@ -145,7 +145,11 @@ pub async fn active_user(
         ),
     )
     .await?;
-    Ok(users.first().is_some_and(|u| u["IsActive"] == true))
+    Ok(users
+        .first()
+        .filter(|u| u["IsActive"] == true)
+        .and_then(|u| u["Id"].as_str())
+        .map(terminal_safe))
 }
 
 fn label(key: SettingKey) -> &'static str {

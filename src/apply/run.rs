@@ -27,9 +27,15 @@ pub struct Prepared {
 pub enum Applied {
     /// The org refused the metadata (exit 3); what and why was written.
     Refused,
-    /// A dry run validated, or the key and secret must be copied by hand (what to do was
-    /// written).
+    /// A dry run validated (nothing changed).
     Done,
+    /// Deployed, but the credentials must be copied from Setup (what to do was written): the
+    /// secret couldn't be read, or JWT bearer has no private key to sign in with.
+    CopyByHand {
+        /// The consumer key, when it was read.
+        key: Option<String>,
+        changed: bool,
+    },
     /// Deployed (or already there) and its credentials read: connect with these.
     Connect {
         connect: Box<ConnectArgs>,
@@ -101,17 +107,17 @@ pub async fn apply(
         }
         None => None,
     };
-    if let Some(run_as) = options
-        .run_as
-        .as_deref()
-        .filter(|_| needs_run_as(recipe) && new_user.is_none())
-    {
-        let active = live::active_user(http, session, &args.api_version, run_as).await?;
-        if !active {
-            return Err(UsageError(format!(
-                "--run-as {run_as}: the org has no active user with that username; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again"
-            ))
-            .into());
+    // An existing integration user: it must be active where the policies name it, and it gets
+    // the app's permission set after the deploy.
+    let mut existing_user = None;
+    if let Some(run_as) = options.run_as.as_deref().filter(|_| new_user.is_none()) {
+        existing_user = live::active_user(http, session, &args.api_version, run_as).await?;
+        if existing_user.is_none() {
+            let what = "the org has no active user with that username; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again";
+            if needs_run_as(recipe) {
+                return Err(UsageError(format!("--run-as {run_as}: {what}")).into());
+            }
+            writeln!(out, "note: {run_as}: {what}")?;
         }
     }
     write_plan(out, recipe, session, &components, args)?;
@@ -153,14 +159,24 @@ pub async fn apply(
     // An app that exists: a check-only deploy first says whether anything would change (its
     // components' `changed`), since a query can't read every setting. A refusal there is the
     // deploy's answer, with nothing changed.
+    let expected: Vec<&str> = components
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .filter(|p| *p != "package.xml")
+        .collect();
     let mut checked = None;
     if live.is_some() && new_user.is_none() && !args.dry_run {
         let check = run_deploy(http, session, args, &zip, true, out).await?;
-        if check.changes_nothing() {
+        if check.changes_nothing(&expected) {
             writeln!(
                 out,
                 "\nNo change: the org holds every component as the recipe deploys it (check-only deploy {}); nothing deployed.",
                 check.id
+            )?;
+        } else if check.success && check.changed.is_empty() {
+            writeln!(
+                out,
+                "  The check didn't say each component is unchanged: deploying them all."
             )?;
         } else if check.success {
             writeln!(out, "  Changes: {}", check.changed.join(", "))?;
@@ -169,7 +185,7 @@ pub async fn apply(
     }
     let unchanged = checked
         .as_ref()
-        .is_some_and(deploy::Deployed::changes_nothing);
+        .is_some_and(|c| c.changes_nothing(&expected));
     let deployed = match checked.filter(|c| !c.success) {
         Some(refused) => Ok(refused),
         None if unchanged => Ok(deploy::Deployed::nothing()),
@@ -259,15 +275,27 @@ pub async fn apply(
             deployed.components, deployed.id
         )?;
     }
-    if let Some(id) = &created {
-        user::assign(http, session, &args.api_version, id, &permission_set).await?;
-        writeln!(out, "Assigned {permission_set} to the integration user.")?;
+    let deploys_permission_set = components
+        .iter()
+        .any(|(path, _)| path.starts_with("permissionsets/"));
+    if let Some(id) = created.as_ref().or(existing_user.as_ref())
+        && deploys_permission_set
+    {
+        let who = options.run_as.as_deref().unwrap_or("the integration user");
+        if user::assign(http, session, &args.api_version, id, &permission_set).await? {
+            writeln!(out, "Assigned {permission_set} to {who}.")?;
+        } else {
+            writeln!(out, "{who} has {permission_set} already.")?;
+        }
     }
     if recipe.flow == Flow::JwtBearer {
         // JWT bearer needs only the key (no secret) and the admin's private key.
         let (Some(_), Some(_)) = (&args.private_key, &options.run_as) else {
             write_next(out, recipe, session)?;
-            return Ok(Applied::Done);
+            return Ok(Applied::CopyByHand {
+                key: None,
+                changed: !unchanged,
+            });
         };
         let key =
             match crate::apply::credentials::read(http, session, &args.api_version, &app).await? {
@@ -285,11 +313,14 @@ pub async fn apply(
             changed: !unchanged,
         });
     }
-    let read = credentials(http, session, args, recipe, &app, ask, out).await?;
-    let Some((key, secret)) = read else {
+    let (key, secret) = credentials(http, session, args, recipe, &app, ask, out).await?;
+    if secret.is_none() && recipe.needs_secret() {
         write_next(out, recipe, session)?;
-        return Ok(Applied::Done);
-    };
+        return Ok(Applied::CopyByHand {
+            key: Some(key),
+            changed: !unchanged,
+        });
+    }
     let what = if secret.is_some() { " and secret" } else { "" };
     writeln!(out, "Read the consumer key{what} of {app}; connecting.")?;
     let connect = Box::new(connect_args(args, recipe, &options, session, &app, key));
@@ -328,8 +359,8 @@ async fn run_deploy(
     .await
 }
 
-/// The key and secret of the new app, asking before turning on the org setting that lets the
-/// secret be read; None when the admin must copy them from Setup.
+/// The key and, when it could be read, the secret of the new app, asking before turning on the
+/// org setting that lets the secret be read.
 async fn credentials(
     http: &reqwest::Client,
     session: &Session,
@@ -338,13 +369,13 @@ async fn credentials(
     app: &str,
     ask: &mut Ask<'_>,
     out: &mut (dyn Write + Send),
-) -> anyhow::Result<Option<(String, Option<Secret>)>> {
+) -> anyhow::Result<(String, Option<Secret>)> {
     use crate::apply::credentials::{Read, read, set_secret_access};
     let needs_secret = recipe.needs_secret();
     let version = args.api_version.as_str();
     let key = match read(http, session, version, app).await? {
-        Read::Both { key, secret } => return Ok(Some((key, Some(secret)))),
-        Read::KeyOnly { key } if !needs_secret => return Ok(Some((key, None))),
+        Read::Both { key, secret } => return Ok((key, Some(secret))),
+        Read::KeyOnly { key } if !needs_secret => return Ok((key, None)),
         Read::KeyOnly { key } => key,
     };
     writeln!(
@@ -354,11 +385,11 @@ async fn credentials(
     let question = "Turn it on to read the new app's secret, and off again right after?";
     if !(args.allow_secret_access || ask(question)?) {
         writeln!(out, "Left that setting as it is. The key is {key}.")?;
-        return Ok(None);
+        return Ok((key, None));
     }
     if !set_secret_access(http, session, version, true).await? {
         writeln!(out, "Salesforce refused to turn the setting on.")?;
-        return Ok(None);
+        return Ok((key, None));
     }
     writeln!(out, "Turned the setting on to read the secret.")?;
     let again = read(http, session, version, app).await;
@@ -371,13 +402,13 @@ async fn credentials(
         )?,
     }
     match again? {
-        Read::Both { key, secret } => Ok(Some((key, Some(secret)))),
-        Read::KeyOnly { .. } => {
+        Read::Both { key, secret } => Ok((key, Some(secret))),
+        Read::KeyOnly { key } => {
             writeln!(
                 out,
                 "The secret still couldn't be read (your user may lack View Client Secret)."
             )?;
-            Ok(None)
+            Ok((key, None))
         }
     }
 }
@@ -409,6 +440,15 @@ fn connect_args(
         save: args.save.clone(),
         api_name: args.save.as_ref().map(|_| app.to_string()),
         secrets_file: args.secrets_file,
+    }
+}
+
+/// What apply knows of the integration user from its arguments.
+fn apply_user(args: &ApplyArgs) -> crate::recipe::ApplyUser {
+    match (&args.create_user, &args.app.run_as) {
+        (Some(_), _) => crate::recipe::ApplyUser::Creates,
+        (None, Some(_)) => crate::recipe::ApplyUser::Existing,
+        (None, None) => crate::recipe::ApplyUser::Unknown,
     }
 }
 
@@ -479,7 +519,7 @@ fn write_plan(
         .enumerate()
         .filter(|(i, s)| {
             s.kind != crate::recipe::StepKind::Connect
-                && !recipe.done_by_apply(*i, args.create_user.is_some())
+                && !recipe.done_by_apply(*i, apply_user(args), args.private_key.is_some())
         })
         .map(|(_, s)| s.title.as_str())
         .collect();

@@ -51,7 +51,10 @@ pub async fn check(
             "no free Salesforce Integration user license ({used} of {total} used): deactivate an integration user you no longer need, or add licenses, then apply again"
         );
     }
-    if crate::apply::live::active_user(http, session, version, username).await? {
+    if crate::apply::live::active_user(http, session, version, username)
+        .await?
+        .is_some()
+    {
         anyhow::bail!("{username} already exists in this org: pass --run-as {username} instead");
     }
     Ok(Ready {
@@ -136,14 +139,15 @@ pub async fn create(
     Ok(id)
 }
 
-/// Assigns the permission set `name` (deployed with the app) to the user.
+/// Assigns the permission set `name` (deployed with the app) to the user: true when assigned
+/// now, false when the user had it.
 pub async fn assign(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
     user_id: &str,
     name: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let sets = query(
         http,
         session,
@@ -158,6 +162,21 @@ pub async fn assign(
         .first()
         .and_then(|s| s["Id"].as_str())
         .ok_or_else(|| anyhow::anyhow!("the permission set {name} isn't in the org"))?;
+    // Assigned once: a second assignment is refused (DUPLICATE_VALUE), so read first (§D).
+    let held = query(
+        http,
+        session,
+        version,
+        &format!(
+            "SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = {} AND PermissionSetId = {}",
+            quoted(user_id)?,
+            quoted(set_id)?
+        ),
+    )
+    .await?;
+    if !held.is_empty() {
+        return Ok(false);
+    }
     let base = format!("{}/services/data/v{version}/sobjects", session.instance_url);
     let assign = json!({"AssigneeId": user_id, "PermissionSetId": set_id});
     call(
@@ -169,5 +188,5 @@ pub async fn assign(
     )
     .await
     .map_err(|f| refused("assigning the permission set", f))?;
-    Ok(())
+    Ok(true)
 }

@@ -20,7 +20,7 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let mut err = io::stderr();
     match runtime.block_on(apply(args, prepared, &session, &mut ask, &mut err))? {
         Applied::Refused => Ok(3),
-        Applied::Done => Ok(0),
+        Applied::Done | Applied::CopyByHand { .. } => Ok(0),
         // One runtime for the whole command: connect reuses the deploy's pooled connections.
         Applied::Connect {
             connect, secret, ..
@@ -83,12 +83,16 @@ fn find_session(
             };
             session::from_token(url, &token)
         }
-        (None, None) => {
-            return Err(UsageError(
-                "pass --target-org ALIAS (a Salesforce CLI login) or --instance-url URL with the access token on stdin".into(),
-            )
-            .into());
-        }
+        // As `sf` itself: the CLI's default org (its target-org setting) when none is named.
+        (None, None) => match session::default_login() {
+            Some((username, _)) => session::from_cli(&username),
+            None => {
+                return Err(UsageError(
+                    "pass --target-org ALIAS (a Salesforce CLI login; or set a default with sf config set target-org ALIAS) or --instance-url URL with the access token on stdin".into(),
+                )
+                .into());
+            }
+        },
     };
     found.map_err(|e| match e {
         session::SessionError::Input(message) => UsageError(message).into(),

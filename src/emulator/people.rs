@@ -46,7 +46,8 @@ fn to_map(value: Value) -> Map<String, Value> {
     }
 }
 
-/// Rows for the lookups (`Profile`, `PermissionSetLicense`, `PermissionSet`).
+/// Rows for the lookups (`Profile`, `PermissionSetLicense`, `PermissionSet`, and
+/// `PermissionSetAssignment`, which apply reads first to assign only once: §D).
 pub fn rows(org: &Org, object: &str) -> Option<Vec<Map<String, Value>>> {
     Some(match object {
         "Profile" => PROFILES
@@ -64,6 +65,21 @@ pub fn rows(org: &Org, object: &str) -> Option<Vec<Map<String, Value>>> {
             .iter()
             .enumerate()
             .map(|(i, s)| to_map(json!({"Id": permission_set_id(i), "Name": s.name})))
+            .collect(),
+        "PermissionSetAssignment" => org
+            .users
+            .iter()
+            .flat_map(|u| {
+                u.permission_sets.iter().filter_map(move |name| {
+                    let i = org.permission_sets.iter().position(|s| &s.name == name)?;
+                    Some((u, i))
+                })
+            })
+            .enumerate()
+            .map(|(n, (u, i))| {
+                to_map(json!({"Id": ids::to_18(&format!("0Pa5g{:010}", n + 1)),
+                    "AssigneeId": u.id, "PermissionSetId": permission_set_id(i)}))
+            })
             .collect(),
         _ => return None,
     })

@@ -19,6 +19,7 @@ const OBJECTS: &[&str] = &[
     "Profile",
     "PermissionSetLicense",
     "PermissionSet",
+    "PermissionSetAssignment",
 ];
 
 /// The answer to `soql` when it reads one of these objects (User only with a WHERE).

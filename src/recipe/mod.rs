@@ -14,7 +14,7 @@ pub use load::{
 };
 pub use model::FORMAT;
 pub use model::{
-    Check, Field, ObjectAccess, ObjectPermission, Recipe, Role, Setting, SettingValue, Step,
-    StepKind,
+    ApplyUser, Check, Field, ObjectAccess, ObjectPermission, Recipe, Role, Setting, SettingValue,
+    Step, StepKind,
 };
 pub use validators::Validator;

@@ -69,6 +69,15 @@ pub struct Step {
     pub verifies: Vec<Check>,
 }
 
+/// The integration user as apply knows it: it makes the user, is told an existing one (and
+/// assigns the app's permission set to it), or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyUser {
+    Unknown,
+    Existing,
+    Creates,
+}
+
 /// The kinds of steps, in the order Setup takes an admin through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -404,21 +413,29 @@ impl Recipe {
         self.steps.iter().flat_map(|s| s.objects.iter())
     }
 
-    /// Whether connecting needs the consumer secret: client credentials, or a secret required
-    /// for the code exchange or the refresh.
+    /// Whether connecting needs the consumer secret: client credentials, or a code flow that
+    /// requires it for the exchange or the refresh. JWT bearer signs with a key instead.
     pub fn needs_secret(&self) -> bool {
-        self.flow == crate::salesforce::Flow::ClientCredentials
-            || self.is_checked(crate::salesforce::settings::SettingKey::RequireSecretWebServer)
-            || self.refresh_needs_secret()
+        use crate::salesforce::Flow;
+        match self.flow {
+            Flow::ClientCredentials => true,
+            Flow::JwtBearer => false,
+            Flow::AuthCode => {
+                self.is_checked(crate::salesforce::settings::SettingKey::RequireSecretWebServer)
+                    || self.refresh_needs_secret()
+            }
+        }
     }
 
     /// Whether `eca-wizard apply` carries out step `index` (the deploy, the user it creates, the
     /// key and secret it reads back) rather than leaving it to the admin. Org-wide settings,
     /// trusted domains and MCP server activation aren't in its deploy; an existing Run As user
-    /// isn't given the permission set (only a user apply creates is).
-    pub fn done_by_apply(&self, index: usize, creates_user: bool) -> bool {
+    /// get the permission set only when apply knows the user; JWT bearer's key is read only
+    /// when apply has the private key to sign in with.
+    pub fn done_by_apply(&self, index: usize, user: ApplyUser, has_private_key: bool) -> bool {
         match self.steps.get(index).map(|s| s.kind) {
-            Some(StepKind::IntegrationUser | StepKind::Permissions) => creates_user,
+            Some(StepKind::IntegrationUser) => user == ApplyUser::Creates,
+            Some(StepKind::Permissions) => user != ApplyUser::Unknown,
             Some(
                 StepKind::BasicInfo
                 | StepKind::OauthSettings
@@ -426,9 +443,9 @@ impl Recipe {
                 | StepKind::Security
                 | StepKind::Policies,
             ) => true,
-            // The key and secret are read back, except for JWT bearer (only its key, and only
-            // with the private key at hand).
-            Some(StepKind::Credentials) => self.flow != crate::salesforce::Flow::JwtBearer,
+            Some(StepKind::Credentials) => {
+                self.flow != crate::salesforce::Flow::JwtBearer || has_private_key
+            }
             Some(
                 StepKind::OrgSettings
                 | StepKind::TrustedDomains

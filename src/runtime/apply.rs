@@ -60,8 +60,12 @@ async fn applied(
     let args = apply_args(spec, home)?;
     let prepared = prepare(&args)?;
     let session = match source {
+        // The command's own lookup, its host check included.
         Source::Cli(target) => {
-            tokio::task::spawn_blocking(move || session::from_cli(&target)).await??
+            tokio::task::spawn_blocking(move || {
+                crate::commands::apply::admin_session(Some(&target), None)
+            })
+            .await??
         }
         Source::Demo {
             my_domain_url,
@@ -69,18 +73,18 @@ async fn applied(
             client_secret,
         } => demo_session(&my_domain_url, &client_id, &client_secret).await?,
     };
-    crate::salesforce::hosts::check_api_host(&session.instance_url, &session.instance_url)
-        .map_err(|e| anyhow::anyhow!("the session's instance URL: {e}"))?;
     let allow = spec.allow_secret_access;
     let mut ask = |_: &str| Ok(allow);
     match apply(&args, prepared, &session, &mut ask, out).await? {
         Applied::Refused => anyhow::bail!(
             "The org refused the metadata (the lines above say what); fix the answer it names and try again."
         ),
-        Applied::Done => Ok(AppliedApp {
-            consumer_key: None,
+        // The wizard doesn't dry-run; a validation is nothing to connect with.
+        Applied::Done => anyhow::bail!("apply validated the app and changed nothing"),
+        Applied::CopyByHand { key, changed } => Ok(AppliedApp {
+            consumer_key: key,
             consumer_secret: None,
-            changed: true,
+            changed,
         }),
         Applied::Connect {
             connect,

@@ -36,6 +36,8 @@ pub(super) struct Shell {
     /// A verified connection that couldn't be kept for want of a keychain, waiting for the
     /// user's consent to an owner-only file. Its tokens never reach the model.
     pub pending_keep: Arc<std::sync::Mutex<Option<PendingKeep>>>,
+    /// The apply running for "Set it up for me", awaited before the program ends.
+    pub applying: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub(super) struct PendingKeep {
@@ -203,7 +205,7 @@ impl Shell {
                     None => super::apply::Source::Cli(spec.target.clone()),
                 };
                 let (tx, home) = (self.tx.clone(), self.home.clone());
-                tokio::spawn(super::apply::run(*spec, source, home, tx));
+                self.applying = Some(tokio::spawn(super::apply::run(*spec, source, home, tx)));
             }
             Cmd::KeepInFile => {
                 let pending = self

@@ -25,6 +25,9 @@ use effects::Shell;
 use terminal::TerminalGuard;
 
 const TICK: Duration = Duration::from_millis(100);
+/// How long quitting waits for a running apply to end (a deploy poll is 2 s; a deploy takes
+/// seconds).
+const APPLY_GRACE: Duration = Duration::from_secs(90);
 
 pub use crate::clock::now_ms;
 
@@ -145,6 +148,7 @@ where
         running: None,
         demo,
         pending_keep: Arc::default(),
+        applying: None,
     };
     // "Set it up for me" is offered when a CLI login exists (in the demo: the demo admin's).
     match shell.demo.as_ref() {
@@ -191,6 +195,13 @@ where
     }
     if let Some(running) = shell.running.take() {
         let _ = running.cancel.send(true);
+    }
+    // An apply cut short could leave the org's secret setting on or a deploy unreported: it
+    // ends on its own (its steps are short), within a bound.
+    if let Some(applying) = shell.applying.take()
+        && !applying.is_finished()
+    {
+        let _ = tokio::time::timeout(APPLY_GRACE, applying).await;
     }
     Ok(model)
 }

@@ -95,19 +95,26 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     match model.dialog {
         Some(Dialog::Help) => dialog(frame, area, theme, " Help ", &help_lines(model, theme), 76),
         Some(Dialog::ConfirmQuit) => {
-            let lines = vec![
+            let mut lines = vec![
                 Line::from("Quit eca-wizard?"),
                 Line::from(""),
                 Line::from("Your progress is saved and offered when you start again."),
                 Line::from("Secrets are never saved: you paste them again."),
                 Line::from(""),
-                Line::from(vec![
-                    Span::styled("y", theme.key()),
-                    Span::raw(" quit   "),
-                    Span::styled("any other key", theme.key()),
-                    Span::raw(" stay"),
-                ]),
             ];
+            if model.apply.as_ref().is_some_and(|a| a.running) {
+                lines.push(Line::styled(
+                    "Apply is running: quitting lets it finish first.",
+                    theme.warn(),
+                ));
+                lines.push(Line::from(""));
+            }
+            lines.extend([Line::from(vec![
+                Span::styled("y", theme.key()),
+                Span::raw(" quit   "),
+                Span::styled("any other key", theme.key()),
+                Span::raw(" stay"),
+            ])]);
             dialog(frame, area, theme, " Quit ", &lines, 62);
         }
         Some(Dialog::MetadataFolder) => folder_dialog(model, frame, area, theme),

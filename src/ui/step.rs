@@ -154,9 +154,14 @@ fn text_lines(model: &Model, index: usize, theme: &Theme) -> Vec<Line<'static>> 
             "Done by apply (Set it up for me); the connect verifies it.",
             theme.ok(),
         ));
-    } else if setup.by_apply && setup.recipe.done_by_apply(index, false) {
+    } else if setup.by_apply && crate::wizard::made_by_apply(setup.recipe, index) {
         lines.push(Line::styled(
             "Apply makes this step: type the answers below; no clicks in Setup.",
+            theme.accent(),
+        ));
+    } else if setup.by_apply && step.kind == crate::recipe::StepKind::Connect {
+        lines.push(Line::styled(
+            "Apply needs this to sign in once it has made the app.",
             theme.accent(),
         ));
     } else if setup.by_apply {

@@ -10,7 +10,7 @@ mod update;
 pub use fields::{FieldInput, MAX_PASTE};
 pub use model::{
     ApplyView, CliLogin, ConnectView, DEMO_CERTIFICATE_MARKER, DEMO_KEY_MARKER, Demo, Dialog, Fix,
-    Model, NO_ORG, Progress, SavedSetup, Screen, Setup, StepMark, demo_username,
+    Model, NO_ORG, Progress, SavedSetup, Screen, Setup, StepMark, demo_username, made_by_apply,
 };
 pub use msg::{AppliedApp, ApplySpec, Cmd, ConnectSpec, Key, Msg, Summary};
 pub use update::update;

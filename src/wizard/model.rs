@@ -61,6 +61,9 @@ pub struct SavedSetup {
     /// What was typed in the current step's fields and not yet confirmed (never a secret).
     #[serde(default)]
     pub drafts: BTreeMap<String, String>,
+    /// Set up by apply ("Set it up for me"), not by hand.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_apply: bool,
 }
 
 impl SavedSetup {
@@ -96,6 +99,12 @@ impl SavedSetup {
             .filter(|m| matches!(m, StepMark::Done | StepMark::Applied))
             .count()
     }
+}
+
+/// Whether apply, run from the wizard, makes step `index`: the wizard asks for an existing
+/// user (the admin creates it) and a JWT recipe's private key, so its key is read.
+pub fn made_by_apply(recipe: &Recipe, index: usize) -> bool {
+    recipe.done_by_apply(index, crate::recipe::ApplyUser::Existing, true)
 }
 
 /// The org part of a saved setup's key before the org is chosen.
@@ -225,6 +234,8 @@ pub struct Model {
     /// The Salesforce CLI's default login, when there is one: "Set it up for me" is offered.
     pub cli_login: Option<CliLogin>,
     pub apply: Option<ApplyView>,
+    /// Apply runs started so far: each run's id, so a late message of an earlier one is known.
+    pub apply_runs: u64,
     pub browser_available: bool,
     /// False under `NO_COLOR`: the screen uses only bold, dim and reverse.
     pub color: bool,
@@ -262,6 +273,7 @@ impl Model {
             demo: None,
             cli_login: None,
             apply: None,
+            apply_runs: 0,
             browser_available: true,
             color: true,
             quit: false,
@@ -341,6 +353,7 @@ impl Setup {
             current_step,
             app_saved_at_ms: self.app_saved_at_ms,
             drafts: BTreeMap::new(),
+            by_apply: self.by_apply,
         }
     }
 
@@ -363,7 +376,7 @@ impl Setup {
             secrets: BTreeMap::new(),
             marks: saved.marks.clone(),
             app_saved_at_ms: saved.app_saved_at_ms,
-            by_apply: false,
+            by_apply: saved.by_apply,
         };
         Some((
             setup,

@@ -326,6 +326,7 @@ pub fn recipe_app(
         current_step: 0,
         app_saved_at_ms: None,
         drafts: Default::default(),
+        by_apply: false,
     };
     let secret = eca_wizard::secret::Secret::new("unused-secret".to_string());
     eca_wizard::runtime::demo::app_from_setup(&saved, recipe, key, &secret)

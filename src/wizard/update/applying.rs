@@ -4,7 +4,7 @@
 //! review; then the steps it did are marked and the usual connect verifies them.
 
 use crate::recipe::{Recipe, Role, StepKind};
-use crate::wizard::model::{ApplyView, Dialog, Model, Screen, StepMark};
+use crate::wizard::model::{ApplyView, Dialog, Model, Screen, StepMark, made_by_apply};
 use crate::wizard::msg::{AppliedApp, ApplySpec, Cmd, Key};
 use crate::wizard::update::{connecting, setup, toast};
 
@@ -45,20 +45,45 @@ fn asked(role: Option<Role>) -> bool {
     )
 }
 
-/// The first step from `from` the admin has to see: one apply leaves to them, or one whose
-/// answers it needs. None: on to the review.
+/// Whether the admin sees step `i` on the way to the review: a step apply leaves to them, or
+/// one whose answers it needs (the connect step only for those, e.g. a private key).
+fn shown(recipe: &Recipe, i: usize) -> bool {
+    let step = &recipe.steps[i];
+    let asks = step.fields.iter().any(|f| asked(f.role));
+    asks || (step.kind != StepKind::Connect && !made_by_apply(recipe, i))
+}
+
+/// The first step from `from` the admin has to see. None: on to the review.
 pub fn next_step(recipe: &Recipe, from: usize) -> Option<usize> {
-    (from..recipe.steps.len()).find(|&i| {
-        let step = &recipe.steps[i];
-        step.kind != StepKind::Connect
-            && (!recipe.done_by_apply(i, false) || step.fields.iter().any(|f| asked(f.role)))
-    })
+    (from..recipe.steps.len()).find(|&i| shown(recipe, i))
+}
+
+/// The last step before `before` the admin sees (going back); None: none before it.
+pub fn prev_step(recipe: &Recipe, before: usize) -> Option<usize> {
+    (0..before.min(recipe.steps.len()))
+        .rev()
+        .find(|&i| shown(recipe, i))
 }
 
 /// Enter on the review of a setup apply makes.
 pub fn review_enter(model: &mut Model) -> Vec<Cmd> {
     if model.apply.as_ref().is_some_and(|a| a.running) {
         return Vec::new();
+    }
+    // A resumed setup whose CLI login is gone: on by hand, from the first step apply skipped.
+    if model.cli_login.is_none() {
+        let Some(setup) = model.setup.as_mut() else {
+            return Vec::new();
+        };
+        setup.by_apply = false;
+        let first = (0..setup.recipe.steps.len())
+            .find(|&i| setup.marks[i] != StepMark::Done)
+            .unwrap_or(0);
+        setup::enter_step(model, first);
+        return toast(
+            model,
+            "No Salesforce CLI default org now (sf config set target-org ALIAS): the steps apply would make are yours, from here.",
+        );
     }
     if model.recipe().is_some_and(Recipe::needs_secret) {
         model.dialog = Some(Dialog::ApplyConsent);
@@ -90,7 +115,8 @@ fn launch(model: &mut Model, allow_secret_access: bool) -> Vec<Cmd> {
     let (Some(setup), Some(login)) = (model.setup.as_ref(), model.cli_login.as_ref()) else {
         return Vec::new();
     };
-    let run = model.apply.as_ref().map_or(1, |a| a.run + 1);
+    model.apply_runs += 1;
+    let run = model.apply_runs;
     let spec = ApplySpec {
         run,
         saved: setup.saved(setup.recipe.steps.len().saturating_sub(1)),
@@ -138,7 +164,7 @@ pub fn finished(model: &mut Model, run: u64, result: Result<AppliedApp, String>)
     };
     let recipe = setup.recipe;
     for (i, mark) in setup.marks.iter_mut().enumerate() {
-        if recipe.done_by_apply(i, false) {
+        if made_by_apply(recipe, i) {
             *mark = StepMark::Applied;
         }
     }

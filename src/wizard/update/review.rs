@@ -15,8 +15,11 @@ pub fn review_key(model: &mut Model, key: Key) -> Vec<Cmd> {
         _ if model.apply.as_ref().is_some_and(|a| a.running) => Vec::new(),
         Key::Enter => connecting::start(model, false),
         Key::Esc => {
-            let last = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len() - 1);
-            setup::enter_step(model, last);
+            let end = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len());
+            match setup::back_from(model, end) {
+                Some(step) => setup::enter_step(model, step),
+                None => model.screen = crate::wizard::Screen::Start,
+            }
             Vec::new()
         }
         Key::Char('e') => {

@@ -9,7 +9,7 @@ use crate::secret::Secret;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::model::{Model, Screen, Setup, StepMark};
 use crate::wizard::msg::{Cmd, Key};
-use crate::wizard::update::{connecting, files, scroll, toast};
+use crate::wizard::update::{applying, connecting, files, scroll, toast};
 
 pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
     let entries = model.start_entries();
@@ -48,6 +48,8 @@ pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
 }
 
 fn choose(model: &mut Model) -> Vec<Cmd> {
+    // Another setup starts or resumes: an earlier apply's lines aren't its own.
+    model.apply = None;
     let offset = model.progress.saved.len();
     if model.progress.selected < offset {
         let saved = model.progress.saved[model.progress.selected].clone();
@@ -305,9 +307,8 @@ pub fn step_key(model: &mut Model, index: usize, key: Key) -> Vec<Cmd> {
             model.focus = model.focus.checked_sub(1).unwrap_or(model.inputs.len() - 1);
         }
         Key::Enter => return confirm_step(model, index),
-        Key::Esc => go_to_step(model, index, index.checked_sub(1)),
-        Key::PageUp => go_to_step(model, index, index.checked_sub(1)),
-        Key::PageDown => go_to_step(model, index, Some(index + 1)),
+        Key::Esc | Key::PageUp => go_to_step(model, index, back_from(model, index)),
+        Key::PageDown => go_to_step(model, index, forward_from(model, index)),
         Key::Ctrl('r') if model.inputs.iter().any(|i| i.secret) => {
             model.reveal_secrets = !model.reveal_secrets
         }
@@ -325,10 +326,29 @@ pub fn step_key(model: &mut Model, index: usize, key: Key) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// The step before `index`, as the walk goes: with apply, the steps it skips are skipped back
+/// too. None: before the first (the org screen, or the start screen with apply).
+pub fn back_from(model: &Model, index: usize) -> Option<usize> {
+    match model.setup.as_ref() {
+        Some(setup) if setup.by_apply => applying::prev_step(setup.recipe, index),
+        _ => index.checked_sub(1),
+    }
+}
+
+fn forward_from(model: &Model, index: usize) -> Option<usize> {
+    match model.setup.as_ref() {
+        Some(setup) if setup.by_apply => applying::next_step(setup.recipe, index + 1),
+        _ => Some(index + 1),
+    }
+}
+
 /// Leaves a step without confirming it: what was typed stays as a draft.
 fn go_to_step(model: &mut Model, from: usize, to: Option<usize>) {
     keep_drafts(model);
+    let by_apply = model.setup.as_ref().is_some_and(|s| s.by_apply);
     match to {
+        // With apply the org is the CLI login's: back to the list, as the org screen's esc.
+        None if by_apply => model.screen = Screen::Start,
         None => enter_org(model),
         Some(to)
             if model
@@ -409,7 +429,7 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     let recipe = setup.recipe;
     let by_apply = setup.by_apply;
     // A step apply makes is done when apply has made it, not when its answers are typed.
-    setup.marks[index] = if by_apply && recipe.done_by_apply(index, false) {
+    setup.marks[index] = if by_apply && crate::wizard::made_by_apply(recipe, index) {
         StepMark::Todo
     } else {
         StepMark::Done
@@ -434,7 +454,7 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         return cmds;
     }
     let next = if by_apply {
-        crate::wizard::update::applying::next_step(recipe, next)
+        applying::next_step(recipe, next)
     } else {
         Some(next).filter(|n| step_kind != StepKind::Connect && *n < recipe.steps.len())
     };
