@@ -414,18 +414,7 @@ async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
     for id in ["service-board-sync", "aptedge", "sf-cli-ci"] {
         let down = recipes.iter().position(|r| r.id == id).unwrap();
         let mut harness = Harness::start(2, temp(&format!("apply-{id}")), temp("apply-out"));
-        harness.wait_for("What are you connecting?", MINUTE).await;
-        for _ in 0..down {
-            harness.key(Key::Down);
-        }
-        let start = harness.wait_for("Set it up for me", MINUTE).await;
-        assert!(start.contains("admin@eca-wizard.demo"), "{start}");
-        harness.key(Key::Char('a'));
-        harness
-            .enter_until(&["Review: what Setup should hold now"], MINUTE)
-            .await;
-        harness.wait_for("makes these settings", MINUTE).await;
-        harness.key(Key::Enter);
+        apply_from_the_review(&mut harness, down).await;
         if recipes[down].needs_secret() {
             harness.wait_for("turn it on for a", MINUTE).await;
             harness.key(Key::Char('y'));
@@ -468,6 +457,23 @@ async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
     }
 }
 
+/// `a` on the recipe `down` rows below the first (offered with the demo admin's login), the
+/// answers confirmed as prefilled, then Enter on the review.
+async fn apply_from_the_review(harness: &mut Harness, down: usize) {
+    harness.wait_for("What are you connecting?", MINUTE).await;
+    for _ in 0..down {
+        harness.key(Key::Down);
+    }
+    let start = harness.wait_for("Set it up for me", MINUTE).await;
+    assert!(start.contains("admin@eca-wizard.demo"), "{start}");
+    harness.key(Key::Char('a'));
+    harness
+        .enter_until(&["Review: what Setup should hold now"], MINUTE)
+        .await;
+    harness.wait_for("makes these settings", MINUTE).await;
+    harness.key(Key::Enter);
+}
+
 /// Consent refused: apply makes the app, reads its key, leaves the secret setting alone, and the
 /// credentials step opens with the key filled in for the secret to be copied.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -478,17 +484,7 @@ async fn set_it_up_for_me_without_consent_fills_the_key_and_asks_for_the_secret(
         .position(|r| r.id == "service-board-sync")
         .unwrap();
     let mut harness = Harness::start(2, temp("apply-no-consent"), temp("apply-out"));
-    harness.wait_for("What are you connecting?", MINUTE).await;
-    for _ in 0..down {
-        harness.key(Key::Down);
-    }
-    harness.wait_for("Set it up for me", MINUTE).await;
-    harness.key(Key::Char('a'));
-    harness
-        .enter_until(&["Review: what Setup should hold now"], MINUTE)
-        .await;
-    harness.wait_for("makes these settings", MINUTE).await;
-    harness.key(Key::Enter);
+    apply_from_the_review(&mut harness, down).await;
     harness.wait_for("turn it on for a", MINUTE).await;
     harness.key(Key::Char('n'));
     let screen = harness.wait_for("couldn't read its secret", MINUTE).await;

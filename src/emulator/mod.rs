@@ -13,6 +13,7 @@ mod access_jwt;
 mod authorize;
 mod credentials;
 mod deploy;
+mod deploy_zip;
 mod http;
 mod identity;
 pub mod ids;
