@@ -430,6 +430,11 @@ async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
             harness.wait_for("All checks passed", 2 * MINUTE).await
         };
         assert!(screen.contains("All checks passed"), "{id}: {screen}");
+        // The live app read back with the same login: as deployed.
+        let screen = harness
+            .wait_for("The live app against the recipe", MINUTE)
+            .await;
+        assert!(screen.contains("no drift"), "{id}: {screen}");
         let model = harness.quit().await;
         assert_eq!(model.summary.unwrap().outcome, Outcome::Connected, "{id}");
         let setup = model.setup.unwrap();

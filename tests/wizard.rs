@@ -816,6 +816,29 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
             "step {i}: {mark:?}"
         );
     }
+    // The connect's end reads the live app with the same login; its drift shows on the status
+    // screen.
+    let run = connect.run;
+    let cmds = update(
+        &mut m,
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(failed_summary(Target::Setting(SettingKey::OauthScopes))),
+        },
+    );
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::CheckDrift { api_name, target, .. }
+            if api_name == "Service_Board_Sync" && target == "admin@acme.example")),
+        "{cmds:?}"
+    );
+    update(
+        &mut m,
+        Msg::Drift(Ok(vec![
+            "Selected OAuth Scopes: live Full access (full) selected".into(),
+        ])),
+    );
+    assert_eq!(m.drift.as_ref().unwrap().as_ref().unwrap().len(), 1);
 }
 
 /// Without consent and with the secret unread, apply's app goes to the credentials step with

@@ -59,20 +59,7 @@ async fn applied(
 ) -> anyhow::Result<AppliedApp> {
     let args = apply_args(spec, home)?;
     let prepared = prepare(&args)?;
-    let session = match source {
-        // The command's own lookup, its host check included.
-        Source::Cli(target) => {
-            tokio::task::spawn_blocking(move || {
-                crate::commands::apply::admin_session(Some(&target), None)
-            })
-            .await??
-        }
-        Source::Demo {
-            my_domain_url,
-            client_id,
-            client_secret,
-        } => demo_session(&my_domain_url, &client_id, &client_secret).await?,
-    };
+    let session = session_of(source).await?;
     let allow = spec.allow_secret_access;
     let mut ask = |_: &str| Ok(allow);
     match apply(&args, prepared, &session, &mut ask, out).await? {
@@ -95,6 +82,48 @@ async fn applied(
             consumer_secret: secret,
             changed,
         }),
+    }
+}
+
+/// The live app `api_name` against its recipe, as lines for the status screen: each drifted
+/// setting with its live and wanted value and the fix.
+pub async fn drift(recipe_id: String, api_name: String, source: Source, tx: UnboundedSender<Msg>) {
+    let read = async {
+        let recipe = recipe::by_id(&recipe_id)?;
+        let session = session_of(source).await?;
+        let http = crate::net::client()?;
+        let version = crate::metadata::API_VERSION;
+        let live = crate::apply::live::app(http, &session, version, &api_name)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the org has no app named {api_name}"))?;
+        let lines = crate::apply::live::drift(recipe, &live)
+            .into_iter()
+            .map(|d| {
+                format!(
+                    "{}: live {}, wanted {}: {}",
+                    d.label, d.live, d.wanted, d.fix
+                )
+            })
+            .collect();
+        anyhow::Ok(lines)
+    };
+    let result = read.await.map_err(|e| terminal_safe(&format!("{e:#}")));
+    let _ = tx.send(Msg::Drift(result));
+}
+
+/// The admin's session: the CLI login (the command's own lookup, its host check included),
+/// or the demo admin's.
+async fn session_of(source: Source) -> anyhow::Result<Session> {
+    match source {
+        Source::Cli(target) => Ok(tokio::task::spawn_blocking(move || {
+            crate::commands::apply::admin_session(Some(&target), None)
+        })
+        .await??),
+        Source::Demo {
+            my_domain_url,
+            client_id,
+            client_secret,
+        } => demo_session(&my_domain_url, &client_id, &client_secret).await,
     }
 }
 

@@ -199,11 +199,17 @@ impl Shell {
                 });
             }
             Cmd::DemoRegisterApp(saved) => self.register_demo_app(&saved),
+            Cmd::CheckDrift {
+                recipe,
+                api_name,
+                target,
+            } => {
+                let source = self.admin_source(&target);
+                let tx = self.tx.clone();
+                tokio::spawn(super::apply::drift(recipe, api_name, source, tx));
+            }
             Cmd::Apply(spec) => {
-                let source = match &self.demo {
-                    Some(demo) => demo.admin_source(),
-                    None => super::apply::Source::Cli(spec.target.clone()),
-                };
+                let source = self.admin_source(&spec.target);
                 let (tx, home) = (self.tx.clone(), self.home.clone());
                 self.applying = Some(tokio::spawn(super::apply::run(*spec, source, home, tx)));
             }
@@ -258,6 +264,14 @@ impl Shell {
                     }
                 });
             }
+        }
+    }
+
+    /// The admin's session for apply and drift: the CLI login, or the demo admin's.
+    fn admin_source(&self, target: &str) -> super::apply::Source {
+        match &self.demo {
+            Some(demo) => demo.admin_source(),
+            None => super::apply::Source::Cli(target.to_string()),
         }
     }
 

@@ -132,6 +132,33 @@ pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// The diagnosis first, then what failed or warned, then what passed; skipped checks fold into
 /// one line (they are skipped because of what failed).
+/// The live app against the recipe, read with the CLI login after the connect.
+fn drift_lines(model: &Model, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let Some(drift) = &model.drift else {
+        return;
+    };
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "The live app against the recipe (read with your Salesforce CLI login)",
+        theme.heading(),
+    ));
+    match drift {
+        Ok(found) if found.is_empty() => lines.push(Line::styled(
+            " ✓ no drift in what a query reads (callback URLs, PKCE and the secret toggles aren't readable)",
+            theme.ok(),
+        )),
+        Ok(found) => {
+            for line in found {
+                lines.push(Line::styled(format!(" ≠ {line}"), theme.warn()));
+            }
+        }
+        Err(why) => lines.push(Line::styled(
+            format!(" couldn't read the live app: {why}"),
+            theme.dim(),
+        )),
+    }
+}
+
 pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled("Connection checks", theme.heading())];
     if let (Some((_, _, diagnosis)), Some(secs)) = (&model.connect.waiting, model.countdown_secs())
@@ -200,6 +227,7 @@ pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             theme.dim(),
         ));
     }
+    drift_lines(model, theme, &mut lines);
     lines
 }
 

@@ -236,6 +236,8 @@ pub struct Model {
     pub apply: Option<ApplyView>,
     /// Apply runs started so far: each run's id, so a late message of an earlier one is known.
     pub apply_runs: u64,
+    /// After a connect, with a CLI login: the live app against the recipe (None: not read yet).
+    pub drift: Option<Result<Vec<String>, String>>,
     pub browser_available: bool,
     /// False under `NO_COLOR`: the screen uses only bold, dim and reverse.
     pub color: bool,
@@ -274,6 +276,7 @@ impl Model {
             cli_login: None,
             apply: None,
             apply_runs: 0,
+            drift: None,
             browser_available: true,
             color: true,
             quit: false,

@@ -66,6 +66,9 @@ pub enum Msg {
         run: u64,
         result: Result<AppliedApp, String>,
     },
+    /// The live app read with the CLI login against the recipe: a line per setting that drifted
+    /// (label, live, wanted, fix), or why it couldn't be read.
+    Drift(Result<Vec<String>, String>),
     /// Where the verified connection was kept (or why it wasn't).
     Kept(Result<String, String>),
     /// There is no keychain: the connection can be kept in an owner-only file if the user agrees.
@@ -161,6 +164,12 @@ pub enum Cmd {
     CancelConnect,
     /// "Set it up for me": run apply with the CLI login.
     Apply(Box<ApplySpec>),
+    /// Read the app `api_name` with the CLI login `target` and compare it with the recipe.
+    CheckDrift {
+        recipe: String,
+        api_name: String,
+        target: String,
+    },
     RetryNow,
     /// A line pasted on the connect screen, for the running connect.
     Paste(String),

@@ -192,6 +192,18 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
             setup.saved(fix_step.unwrap_or(setup.recipe.steps.len() - 1)),
         ));
     }
+    // With a CLI login, the live app is read too: what drifted from the recipe shows beside
+    // the checks (a failed check's cause among it, often).
+    model.drift = None;
+    if let (Some(login), Some(setup)) = (&model.cli_login, &model.setup)
+        && let Some(api_name) = setup.answer_for(Role::ApiName)
+    {
+        cmds.push(Cmd::CheckDrift {
+            recipe: setup.recipe.id.clone(),
+            api_name: api_name.to_string(),
+            target: login.target.clone(),
+        });
+    }
     if connected && warnings > 0 {
         cmds.extend(toast(
             model,

@@ -82,6 +82,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::ApplyLine { run, line } => applying::line(model, run, line),
+        Msg::Drift(drift) => {
+            model.drift = Some(drift);
+            Vec::new()
+        }
         Msg::Applied { run, result } => applying::finished(model, run, result),
         Msg::Kept(kept) => {
             model.kept = Some(kept);
