@@ -382,15 +382,24 @@ async fn create_user_makes_the_integration_user_with_its_license_and_permission_
         "a dry run creates nobody"
     );
 
-    let mut args = CREATE.to_vec();
-    args.push("--allow-secret-access");
-    let output = apply(&dir, &emulator, &token, "current", &args);
+    let home = std::env::temp_dir().join(format!("eca-apply-new-user-{}", std::process::id()));
+    let mut args = vec!["apply"];
+    args.extend_from_slice(CREATE);
+    args.extend([
+        "--allow-secret-access",
+        "--save",
+        "sbs-new",
+        "--secrets-file",
+    ]);
+    let output = run_with_sf(&dir, &emulator, &token, "current", Some(&home), &args);
     let said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(
         said.contains("Created the integration user sync@acme.example"),
         "{said}"
     );
+    assert!(said.contains("saved profile sbs-new"), "{said}");
+    let _ = std::fs::remove_dir_all(&home);
     assert!(said.contains("Assigned SBS_New_User_Integration"), "{said}");
     let user = emulator
         .org()
