@@ -538,6 +538,18 @@ async fn an_authorization_code_recipe_deploys_signs_in_in_the_browser_and_keeps_
     for url in &callbacks {
         args.extend(["--callback-url", url.as_str()]);
     }
+    // A named user must exist whatever the flow (it gets the app's permission set): refused
+    // before any change.
+    let mut missing = args.clone();
+    missing.extend(["--run-as", "nobody@acme.example"]);
+    let output = run_with_sf(&dir, &emulator, &token, "current", Some(&home), &missing);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("--run-as nobody@acme.example: the org has no active user"));
+    assert!(
+        emulator.app("AptEdge_Applied").is_none(),
+        "nothing deployed"
+    );
+
     let browser = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py");
     let mut command = sf_command(&dir, &emulator, &token, "current", Some(&home));
     command.args(&args).env("BROWSER", browser);

@@ -834,9 +834,20 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
     );
     update(
         &mut m,
-        Msg::Drift(Ok(vec![
-            "Selected OAuth Scopes: live Full access (full) selected".into(),
-        ])),
+        Msg::Drift {
+            run: run - 1,
+            result: Ok(vec!["an earlier connect's reading".into()]),
+        },
+    );
+    assert!(m.drift.is_none(), "an earlier run's drift is ignored");
+    update(
+        &mut m,
+        Msg::Drift {
+            run,
+            result: Ok(vec![
+                "Selected OAuth Scopes: live Full access (full) selected".into(),
+            ]),
+        },
     );
     assert_eq!(m.drift.as_ref().unwrap().as_ref().unwrap().len(), 1);
 }
@@ -908,6 +919,15 @@ fn set_it_up_for_me_goes_back_and_resumes_in_its_own_walk() {
     }
     let recipe = m.recipe().unwrap();
     press(&mut m, Key::Esc);
+    let Screen::Step(last) = m.screen else {
+        panic!("{:?}", m.screen)
+    };
+    press(&mut m, Key::PageDown);
+    assert_eq!(
+        m.screen,
+        Screen::Step(last),
+        "past the last shown step it stays"
+    );
     let Screen::Step(back) = m.screen else {
         panic!("{:?}", m.screen)
     };

@@ -12,7 +12,6 @@ use crate::commands::UsageError;
 use crate::metadata;
 use crate::recipe::{self, Recipe};
 use crate::salesforce::Flow;
-use crate::salesforce::settings::SettingKey;
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
 
@@ -107,17 +106,17 @@ pub async fn apply(
         }
         None => None,
     };
-    // An existing integration user: it must be active where the policies name it, and it gets
-    // the app's permission set after the deploy.
+    // An existing integration user must be active: a client credentials policy names it as the
+    // Run As user, which must exist first (reference §B.6), and it gets the
+    // app's permission set after the deploy (the plan counts the permissions step as done).
     let mut existing_user = None;
     if let Some(run_as) = options.run_as.as_deref().filter(|_| new_user.is_none()) {
         existing_user = live::active_user(http, session, &args.api_version, run_as).await?;
         if existing_user.is_none() {
-            let what = "the org has no active user with that username; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again";
-            if needs_run_as(recipe) {
-                return Err(UsageError(format!("--run-as {run_as}: {what}")).into());
-            }
-            writeln!(out, "note: {run_as}: {what}")?;
+            return Err(UsageError(format!(
+                "--run-as {run_as}: the org has no active user with that username; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again"
+            ))
+            .into());
         }
     }
     write_plan(out, recipe, session, &components, args)?;
@@ -450,12 +449,6 @@ fn apply_user(args: &ApplyArgs) -> crate::recipe::ApplyUser {
         (None, Some(_)) => crate::recipe::ApplyUser::Existing,
         (None, None) => crate::recipe::ApplyUser::Unknown,
     }
-}
-
-/// Client credentials runs as the policy's Run As user, which must exist before the policy does
-/// (reference §B.6).
-fn needs_run_as(recipe: &Recipe) -> bool {
-    recipe.flow == Flow::ClientCredentials || recipe.is_checked(SettingKey::EnableClientCredentials)
 }
 
 /// Whether the deploy creates the app or changes one, and what would change.

@@ -13,9 +13,7 @@ use crate::recipe::{self, Recipe};
 pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let prepared = prepare(args)?;
     let session = admin_session(args.target_org.as_deref(), args.instance_url.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = crate::commands::runtime()?;
     let mut ask = |question: &str| crate::commands::prompt::confirm(question);
     let mut err = io::stderr();
     match runtime.block_on(apply(args, prepared, &session, &mut ask, &mut err))? {

@@ -25,9 +25,7 @@ pub use crate::secret::CLIENT_SECRET_ENV as SECRET_ENV;
 
 pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
     let client_secret = read_secret(args)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = crate::commands::runtime()?;
     run_with(args, client_secret, &runtime)
 }
 

@@ -19,9 +19,7 @@ pub fn run(
     let crate::commands::apply::ProfileWork { recipe, app, .. } =
         crate::commands::apply::profile_work(name)?;
     let session = crate::commands::apply::admin_session(target_org, instance_url)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = crate::commands::runtime()?;
     let http = crate::net::client()?;
     let version = crate::metadata::API_VERSION;
     let found = runtime.block_on(live::app(http, &session, version, &app))?;

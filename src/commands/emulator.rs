@@ -115,9 +115,7 @@ struct StopSignals {
 
 impl StopSignals {
     fn listen() -> anyhow::Result<StopSignals> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let runtime = crate::commands::runtime()?;
         #[cfg(unix)]
         let signals = {
             use tokio::signal::unix::{SignalKind, signal};

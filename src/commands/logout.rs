@@ -22,9 +22,7 @@ pub fn run(name: &str) -> anyhow::Result<u8> {
             .as_deref()
             .unwrap_or(&profile.login_url);
         let client = OAuthClient::new(base, &profile.client_id, None)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let runtime = crate::commands::runtime()?;
         match runtime.block_on(client.revoke(&token)) {
             Ok(()) => println!("revoked the {what} at Salesforce"),
             Err(Failure::OAuth { error, .. }) if error == "invalid_token" => {

@@ -21,3 +21,11 @@ pub mod wizard;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// The runtime a headless command runs its requests on: one per command, on this thread (the
+/// one HTTP client's pooled connections belong to it, so a command never starts a second).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}

@@ -32,9 +32,7 @@ pub fn run(
         .into());
     }
     let session = crate::commands::apply::admin_session(target_org, instance_url)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = crate::commands::runtime()?;
     let http = crate::net::client()?;
     let version = crate::metadata::API_VERSION;
     // With refresh token rotation the proof's refresh replaces the stored token: kept here.

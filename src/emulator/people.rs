@@ -92,6 +92,15 @@ fn error(code: &str, message: &str, fields: &[&str]) -> Reply {
     )
 }
 
+/// An id that names nothing in the org, in the field that held it.
+fn bad_reference(field: &str) -> Reply {
+    error(
+        "INVALID_CROSS_REFERENCE_KEY",
+        "invalid cross reference id",
+        &[field],
+    )
+}
+
 fn created(id: &str) -> Reply {
     Reply::json(201, &json!({"id": id, "success": true, "errors": []}))
 }
@@ -136,11 +145,7 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
             }
             let Some(profile) = (0..PROFILES.len()).find(|i| profile_id(*i) == text("ProfileId"))
             else {
-                return Some(error(
-                    "INVALID_CROSS_REFERENCE_KEY",
-                    "invalid cross reference id",
-                    &["ProfileId"],
-                ));
+                return Some(bad_reference("ProfileId"));
             };
             let integration = PROFILES[profile] == INTEGRATION_PROFILE;
             if integration && used_licenses(org) >= org.integration_licenses as usize {
@@ -173,18 +178,10 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
         "PermissionSetLicenseAssign" => {
             let assignee = text("AssigneeId");
             let Some(user) = ctx.store.org.users.iter_mut().find(|u| u.id == assignee) else {
-                return Some(error(
-                    "INVALID_CROSS_REFERENCE_KEY",
-                    "invalid cross reference id",
-                    &["AssigneeId"],
-                ));
+                return Some(bad_reference("AssigneeId"));
             };
             if text("PermissionSetLicenseId") != psl_id() {
-                return Some(error(
-                    "INVALID_CROSS_REFERENCE_KEY",
-                    "invalid cross reference id",
-                    &["PermissionSetLicenseId"],
-                ));
+                return Some(bad_reference("PermissionSetLicenseId"));
             }
             user.integration_psl = true;
             created(&ids::to_18(&format!(
@@ -198,19 +195,11 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
                 .find(|i| permission_set_id(*i) == text("PermissionSetId"))
                 .map(|i| sets[i].clone())
             else {
-                return Some(error(
-                    "INVALID_CROSS_REFERENCE_KEY",
-                    "invalid cross reference id",
-                    &["PermissionSetId"],
-                ));
+                return Some(bad_reference("PermissionSetId"));
             };
             let assignee = text("AssigneeId");
             let Some(user) = ctx.store.org.users.iter_mut().find(|u| u.id == assignee) else {
-                return Some(error(
-                    "INVALID_CROSS_REFERENCE_KEY",
-                    "invalid cross reference id",
-                    &["AssigneeId"],
-                ));
+                return Some(bad_reference("AssigneeId"));
             };
             if user.integration_user && !user.integration_psl {
                 // The license first (§D: "The user license doesn't allow the permission").

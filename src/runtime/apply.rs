@@ -87,13 +87,13 @@ async fn applied(
 
 /// The live app `api_name` against its recipe, as lines for the status screen: each drifted
 /// setting with its live and wanted value and the fix.
-pub async fn drift(recipe_id: String, api_name: String, source: Source, tx: UnboundedSender<Msg>) {
+pub async fn drift(recipe_id: &str, api_name: &str, source: Source) -> Result<Vec<String>, String> {
     let read = async {
-        let recipe = recipe::by_id(&recipe_id)?;
+        let recipe = recipe::by_id(recipe_id)?;
         let session = session_of(source).await?;
         let http = crate::net::client()?;
         let version = crate::metadata::API_VERSION;
-        let live = crate::apply::live::app(http, &session, version, &api_name)
+        let live = crate::apply::live::app(http, &session, version, api_name)
             .await?
             .ok_or_else(|| anyhow::anyhow!("the org has no app named {api_name}"))?;
         let lines = crate::apply::live::drift(recipe, &live)
@@ -107,8 +107,7 @@ pub async fn drift(recipe_id: String, api_name: String, source: Source, tx: Unbo
             .collect();
         anyhow::Ok(lines)
     };
-    let result = read.await.map_err(|e| terminal_safe(&format!("{e:#}")));
-    let _ = tx.send(Msg::Drift(result));
+    read.await.map_err(|e| terminal_safe(&format!("{e:#}")))
 }
 
 /// The admin's session: the CLI login (the command's own lookup, its host check included),

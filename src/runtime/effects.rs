@@ -200,13 +200,17 @@ impl Shell {
             }
             Cmd::DemoRegisterApp(saved) => self.register_demo_app(&saved),
             Cmd::CheckDrift {
+                run,
                 recipe,
                 api_name,
                 target,
             } => {
                 let source = self.admin_source(&target);
                 let tx = self.tx.clone();
-                tokio::spawn(super::apply::drift(recipe, api_name, source, tx));
+                tokio::spawn(async move {
+                    let result = super::apply::drift(&recipe, &api_name, source).await;
+                    let _ = tx.send(Msg::Drift { run, result });
+                });
             }
             Cmd::Apply(spec) => {
                 let source = self.admin_source(&spec.target);

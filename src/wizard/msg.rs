@@ -68,7 +68,11 @@ pub enum Msg {
     },
     /// The live app read with the CLI login against the recipe: a line per setting that drifted
     /// (label, live, wanted, fix), or why it couldn't be read.
-    Drift(Result<Vec<String>, String>),
+    Drift {
+        /// The connect run it followed: a later run's reading replaces it.
+        run: u64,
+        result: Result<Vec<String>, String>,
+    },
     /// Where the verified connection was kept (or why it wasn't).
     Kept(Result<String, String>),
     /// There is no keychain: the connection can be kept in an owner-only file if the user agrees.
@@ -166,6 +170,7 @@ pub enum Cmd {
     Apply(Box<ApplySpec>),
     /// Read the app `api_name` with the CLI login `target` and compare it with the recipe.
     CheckDrift {
+        run: u64,
         recipe: String,
         api_name: String,
         target: String,

@@ -199,6 +199,7 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
         && let Some(api_name) = setup.answer_for(Role::ApiName)
     {
         cmds.push(Cmd::CheckDrift {
+            run: model.connect.run,
             recipe: setup.recipe.id.clone(),
             api_name: api_name.to_string(),
             target: login.target.clone(),

@@ -82,10 +82,12 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::ApplyLine { run, line } => applying::line(model, run, line),
-        Msg::Drift(drift) => {
-            model.drift = Some(drift);
+        Msg::Drift { run, result } if run == model.connect.run => {
+            model.drift = Some(result);
             Vec::new()
         }
+        // An earlier connect's reading: the current one's is on its way.
+        Msg::Drift { .. } => Vec::new(),
         Msg::Applied { run, result } => applying::finished(model, run, result),
         Msg::Kept(kept) => {
             model.kept = Some(kept);

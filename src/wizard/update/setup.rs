@@ -39,7 +39,7 @@ pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
         Key::Char('a') if model.cli_login.is_some() => {
             let offset = model.progress.saved.len();
             if let Some(index) = model.progress.selected.checked_sub(offset) {
-                return crate::wizard::update::applying::start(model, index);
+                return applying::start(model, index);
             }
         }
         _ => {}
@@ -335,9 +335,12 @@ pub fn back_from(model: &Model, index: usize) -> Option<usize> {
     }
 }
 
+/// The step after `index`; past the last one the step stays (as without apply).
 fn forward_from(model: &Model, index: usize) -> Option<usize> {
     match model.setup.as_ref() {
-        Some(setup) if setup.by_apply => applying::next_step(setup.recipe, index + 1),
+        Some(setup) if setup.by_apply => {
+            applying::next_step(setup.recipe, index + 1).or(Some(setup.recipe.steps.len()))
+        }
         _ => Some(index + 1),
     }
 }
