@@ -90,8 +90,8 @@ pub enum Command {
     Logout { profile: String },
     /// Write a deployable Salesforce DX project for the recipe's External Client App
     Metadata(MetadataArgs),
-    /// A new consumer key and secret for a profile's app (staged, proved, promoted; the old pair
-    /// keeps working for 30 days), through your own Salesforce session
+    /// A new consumer key and secret for a profile's app (staged, promoted, then proved; the old
+    /// pair keeps working for 30 days), through your own Salesforce session
     Rotate {
         profile: String,
         /// The Salesforce CLI login to rotate with
@@ -107,6 +107,9 @@ pub enum Command {
         /// still be in use) to make room
         #[arg(long)]
         replace_staged: bool,
+        /// How long to keep trying the new pair at the token endpoint while it propagates
+        #[arg(long, value_name = "SECS", default_value_t = 300)]
+        wait: u64,
     },
     /// Deploy the recipe's External Client App through your own Salesforce session (the
     /// Salesforce CLI's login, or a token on stdin); --dry-run validates and changes nothing
@@ -326,6 +329,9 @@ pub struct ConnectArgs {
     /// Keep secrets in an owner-only file instead of the keychain (also ECA_WIZARD_SECRETS=file)
     #[arg(long)]
     pub secrets_file: bool,
+    /// With --save, from `apply`: the Salesforce CLI login the app was set up with.
+    #[arg(skip)]
+    pub target_org: Option<String>,
 }
 
 fn parse_flow(text: &str) -> Result<crate::salesforce::Flow, String> {
@@ -359,6 +365,10 @@ pub struct EmulatorArgs {
     /// Seconds a new or edited app answers as "not propagated yet"
     #[arg(long, value_name = "SECS")]
     pub propagation_delay: Option<u64>,
+    /// The kind of org to play: production (refuses deploys that skip tests), sandbox, or
+    /// developer (the default)
+    #[arg(long, value_enum, value_name = "TYPE")]
+    pub org_type: Option<crate::emulator::org::OrgType>,
     /// Approve every authorization at once as the org's integration user (no pages)
     #[arg(long)]
     pub auto_approve: bool,

@@ -18,6 +18,10 @@ fn main() -> ExitCode {
             }
         }
     }
+    commands::settle_secret_setting(matches!(
+        cli.command,
+        Some(Command::Apply(_) | Command::Rotate { .. } | Command::Status { .. })
+    ));
     let result = match cli.command {
         Some(Command::Recipes {
             action: Some(action),
@@ -64,12 +68,14 @@ fn main() -> ExitCode {
             instance_url,
             allow_secret_access,
             replace_staged,
+            wait,
         }) => commands::rotate::run(
             &profile,
             target_org.as_deref(),
             instance_url.as_deref(),
             allow_secret_access,
             replace_staged,
+            std::time::Duration::from_secs(wait),
         ),
         Some(Command::Emulator(args)) => commands::emulator::run(&args).map(|()| 0),
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
@@ -85,6 +91,10 @@ fn main() -> ExitCode {
                 eca_wizard::terminal_safe::terminal_safe(&error.to_string())
             );
             ExitCode::from(2)
+        }
+        Err(error) if error.downcast_ref::<commands::Interrupted>().is_some() => {
+            eprintln!("{error}");
+            ExitCode::from(130)
         }
         // `eca-wizard recipes | head`: a closed pipe is the reader's choice, not a failure.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,

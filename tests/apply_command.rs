@@ -159,7 +159,8 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_is_a_no_op_plan() 
     let moved_said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{moved_said}");
     assert!(
-        moved_said.contains("Changes: extlClntAppGlobalOauthSets/SBS_Applied_glbl.ecaGlblOauth"),
+        moved_said
+            .contains("Changes: extlClntAppGlobalOauthSets/SBS_Applied_glbloauth.ecaGlblOauth"),
         "{moved_said}"
     );
     assert!(moved_said.contains("Deployed SBS_Applied"), "{moved_said}");

@@ -134,8 +134,10 @@ async fn bad_metadata_fails_per_component_and_changes_nothing() {
         failure.file.starts_with("extlClntAppOauthPolicies/"),
         "{failure:?}"
     );
-    assert!(
-        failure.problem.contains("ghost@nowhere.example"),
+    // Salesforce's words, which don't name the user (salesforce::deploy_failures).
+    assert_eq!(
+        failure.problem,
+        eca_wizard::salesforce::deploy_failures::RUN_AS_USER,
         "{failure:?}"
     );
     assert!(
@@ -270,4 +272,56 @@ async fn an_integration_user_needs_its_license_before_a_permission_set() {
     assert_eq!(granted.status, 201, "{}", granted.body);
     let user = emulator.org().user("new@acme.example").cloned().unwrap();
     assert!(user.api_enabled && user.permission_sets == ["ECA_Wizard_Integration"]);
+}
+
+/// A production org refuses a deploy that says `NoTestRun` (field-facts-2026.md), so apply's
+/// own deploy, which names no test level, is the one that goes through.
+#[tokio::test]
+async fn production_refuses_no_test_run_and_takes_apply_s_deploy() {
+    let mut org = eca_wizard::emulator::Org::demo();
+    org.org_type = eca_wizard::emulator::org::OrgType::Production;
+    let emulator = start_with(org, true);
+    let token = admin_token(&emulator).await;
+    let zip = zip_for("custom", "Prod_App", DEMO_INTEGRATION_USER);
+    let url = format!(
+        "{}/services/data/v66.0/metadata/deployRequest",
+        emulator.my_domain_url()
+    );
+    let raw = |options: &str| {
+        let mut body = format!(
+            "--b0\r\nContent-Disposition: form-data; name=\"json\"\r\nContent-Type: application/json\r\n\r\n{options}\r\n--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"deploy.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&zip);
+        body.extend_from_slice(b"\r\n--b0--\r\n");
+        client()
+            .post(&url)
+            .bearer_auth(&token)
+            .header("Content-Type", "multipart/form-data; boundary=b0")
+            .body(body)
+    };
+    let started = send(raw(
+        r#"{"deployOptions":{"singlePackage":true,"testLevel":"NoTestRun"}}"#,
+    ))
+    .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let id = started.json()["id"].as_str().unwrap().to_string();
+    let mut last = serde_json::Value::Null;
+    for _ in 0..3 {
+        last = get_bearer(&format!("{url}/{id}?includeDetails=true"), &token)
+            .await
+            .json();
+    }
+    let result = &last["deployResult"];
+    assert_eq!(result["status"], "Failed", "{last}");
+    assert_eq!(result["errorStatusCode"], "INVALID_OPERATION");
+    assert_eq!(
+        result["errorMessage"],
+        "INVALID_OPERATION: testLevel of NoTestRun cannot be used in production organizations"
+    );
+    assert!(emulator.app("Prod_App").is_none(), "nothing deployed");
+
+    let deployed = run(&emulator, zip.clone(), false).await;
+    assert!(deployed.success, "{deployed:?}");
+    assert!(emulator.app("Prod_App").is_some());
 }

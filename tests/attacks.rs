@@ -737,3 +737,42 @@ async fn an_untrusted_certificate_is_named_not_retried() {
         diagnosis.message
     );
 }
+
+/// The Salesforce CLI's `instanceUrl` is untrusted: one with a path and query (which would move
+/// every REST call, and the admin's token, to a page of the attacker's choosing) stops apply
+/// before any request, saying how to fix the CLI's login.
+#[tokio::test]
+async fn an_instance_url_with_a_path_from_the_cli_gets_no_token() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("steal");
+    let output = sf_command(&dir, &emulator, &token, "current", None)
+        .env(
+            "FAKE_SF_INSTANCE_URL",
+            format!("{}/steal?x=", emulator.my_domain_url()),
+        )
+        .args([
+            "apply",
+            "--recipe",
+            "service-board-sync",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--name", "Stolen_App", "--dry-run"])
+        .args(["--callback-url", "https://sync.example.com/oauth/callback"])
+        .args(["--run-as", eca_wizard::emulator::org::DEMO_INTEGRATION_USER])
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("path, query or fragment") && said.contains("sf org login web"),
+        "{said}"
+    );
+    assert!(!said.contains(&token) && !said.contains("steal"), "{said}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

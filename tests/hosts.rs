@@ -285,3 +285,81 @@ fn lightning_origin_is_derived_for_setup_pages() {
         None
     );
 }
+
+/// The Salesforce CLI's `instanceUrl` is untrusted: only an origin on a My Domain (or instanced)
+/// host, or loopback, may receive the admin's token.
+#[test]
+fn an_instance_url_is_reduced_to_a_my_domain_origin() {
+    use eca_wizard::salesforce::hosts::{InstanceError, instance_origin};
+    let accepted = [
+        (
+            "https://acme.my.salesforce.com",
+            "https://acme.my.salesforce.com",
+        ),
+        (
+            "https://acme.my.salesforce.com/",
+            "https://acme.my.salesforce.com",
+        ),
+        (
+            "https://ACME.My.Salesforce.com:443/",
+            "https://acme.my.salesforce.com",
+        ),
+        (
+            "https://acme--uat.sandbox.my.salesforce.com",
+            "https://acme--uat.sandbox.my.salesforce.com",
+        ),
+        (
+            "https://acme.my.salesforce.mil",
+            "https://acme.my.salesforce.mil",
+        ),
+        ("https://na1.salesforce.com", "https://na1.salesforce.com"),
+        ("http://127.0.0.1:4711", "http://127.0.0.1:4711"),
+        ("http://localhost:4711/", "http://localhost:4711"),
+        ("http://[::1]:4711", "http://[::1]:4711"),
+    ];
+    for (input, origin) in accepted {
+        let found = instance_origin(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(found.url, origin, "{input}");
+        assert!(found.changes.is_empty(), "{input}: {:?}", found.changes);
+    }
+    // A UI host maps to the org's My Domain, and says so.
+    let mapped = instance_origin("https://acme.lightning.force.com").unwrap();
+    assert_eq!(mapped.url, "https://acme.my.salesforce.com");
+    assert!(!mapped.changes.is_empty());
+
+    let refused = [
+        ("https://acme.my.salesforce.com/steal?x=", "path"),
+        ("https://acme.my.salesforce.com?x=1", "query"),
+        ("https://acme.my.salesforce.com/#frag", "fragment"),
+        ("https://admin:pw@acme.my.salesforce.com", "user name"),
+        ("https://acme.force.com", "Site"),
+        ("https://acme.secure.force.com", "Site"),
+        ("https://acme.my.site.com", "Site"),
+        ("https://acme.my.salesforce-sites.com", "Site"),
+        ("https://acme--c.visualforce.com", "Site"),
+        ("http://acme.my.salesforce.com", "https only"),
+        ("ftp://acme.my.salesforce.com", "https only"),
+        ("https://acme.my.salesforce.com:8443", "port 8443"),
+        ("https://login.salesforce.com", "shared login host"),
+        ("https://evil.example.com", "not a Salesforce"),
+        (
+            "https://acme.my.salesforce.com.evil.example",
+            "not a Salesforce",
+        ),
+        ("acme.my.salesforce.com", "not a URL"),
+        ("", "not a URL"),
+    ];
+    for (input, said) in refused {
+        let error = instance_origin(input).expect_err(input);
+        let message = error.to_string();
+        assert!(message.contains(said), "{input}: {message}");
+        assert!(
+            !message.contains("steal") && !message.contains("pw"),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        instance_origin("https://x@acme.my.salesforce.com"),
+        Err(InstanceError::Credentials)
+    );
+}

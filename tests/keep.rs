@@ -367,7 +367,7 @@ async fn a_profile_keeps_what_the_admin_typed_and_metadata_from_uses_it() {
     .unwrap();
     assert!(app.contains("<label>Acme Board</label>"), "{app}");
     let global = std::fs::read_to_string(out_dir.join(
-        "force-app/main/default/extlClntAppGlobalOauthSets/Acme_Board_glbl.ecaGlblOauth-meta.xml",
+        "force-app/main/default/extlClntAppGlobalOauthSets/Acme_Board_glbloauth.ecaGlblOauth-meta.xml",
     ))
     .unwrap();
     assert!(global.contains("https://board.acme.com/oauth"), "{global}");

@@ -258,3 +258,67 @@ fn usage_mistakes_exit_two() {
     let out = wizard(&["metadata", "--out", "/tmp/x"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A copy of `tests/fixtures/retrieved-eca` (its ignore file stored as `gitignore`).
+fn retrieved_project(name: &str) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let target = to.join(if name == "gitignore" {
+                ".gitignore"
+            } else {
+                &name
+            });
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("eca-check-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/retrieved-eca");
+    copy(&fixture, &dir);
+    dir
+}
+
+#[test]
+fn org_bound_values_of_a_retrieved_project_are_found_in_the_files_that_hold_them() {
+    let dir = retrieved_project("retrieved");
+    let (code, out) = check(&dir, None);
+    assert_eq!(code, 1, "{out}");
+    let problems: Vec<&str> = out.lines().filter(|l| l.starts_with("problem: ")).collect();
+    let link = "problem: force-app/main/default/extlClntAppOauthSettings/Acme_Sync_oauth.ecaOauth-meta.xml: oauthLink: remove it";
+    let scoped = "problem: force-app/main/default/externalClientApps/Acme_Sync.eca-meta.xml: orgScopedExternalApp: remove it";
+    assert!(
+        problems
+            .iter()
+            .any(|l| l.starts_with(link) && l.contains("distribution state PACKAGED")),
+        "{out}"
+    );
+    assert!(problems.iter().any(|l| l.starts_with(scoped)), "{out}");
+    assert_eq!(
+        problems.len(),
+        2,
+        "nothing else, the global settings least: {out}"
+    );
+
+    // Without them the retrieved project passes, Setup's member names and all.
+    edit(
+        &file(&dir, ".ecaOauth-meta.xml"),
+        "    <oauthLink>00D000000000001:888000000000001</oauthLink>\n",
+        "",
+    );
+    edit(
+        &file(&dir, ".eca-meta.xml"),
+        "    <orgScopedExternalApp>00D000000000001:Acme_Sync</orgScopedExternalApp>\n",
+        "",
+    );
+    let (code, out) = check(&dir, None);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("warning: "), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

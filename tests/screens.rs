@@ -367,7 +367,7 @@ fn set_it_up_for_me_screens() {
         "Session: the Salesforce CLI's login admin@acme.example",
         "Deploys for Service Board Sync (client credentials):",
         "  externalClientApps/Service_Board_Sync.eca",
-        "  extlClntAppGlobalOauthSets/Service_Board_Sync_glbl.ecaGlblOauth",
+        "  extlClntAppGlobalOauthSets/Service_Board_Sync_glbloauth.ecaGlblOauth",
         "  extlClntAppOauthSettings/Service_Board_Sync_oauth.ecaOauth",
         "  extlClntAppOauthPolicies/Service_Board_Sync_oauthPlcy.ecaOauthPlcy",
         "  extlClntAppPolicies/Service_Board_Sync_plcy.ecaPlcy",

@@ -3,12 +3,10 @@
 //! list, its consumer, then `part=keyandsecret`. The secret needs the org setting "Allow access
 //! to External Client App consumer secrets via REST API"; `secret_access_zip` turns it on or off.
 
-use std::io::Write;
-
 use serde_json::Value;
 
 use crate::apply::session::Session;
-use crate::oauth::client::{Failure, parse_error, transport_detail};
+use crate::oauth::client::{Failure, parse_error, read_body, transport_detail};
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
 
@@ -50,7 +48,7 @@ pub(crate) async fn call(
         return Ok(Value::Null);
     }
     let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
+    let text = read_body(response).await?;
     if (200..300).contains(&status) {
         serde_json::from_str(&text).map_err(|_| Failure::Status(status))
     } else {
@@ -163,47 +161,4 @@ async fn key_only(http: &reqwest::Client, session: &Session, url: &str) -> anyho
     Ok(Read::KeyOnly {
         key: terminal_safe(key),
     })
-}
-
-/// A deploy of ExternalClientAppSettings with `enableClientSecretInRestApiAccess` (§B.4, C.4).
-pub fn secret_access_zip(on: bool, api_version: &str) -> anyhow::Result<Vec<u8>> {
-    let package = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <types>\n        <members>ExternalClientApp</members>\n        <name>Settings</name>\n    </types>\n    <version>{api_version}</version>\n</Package>\n"
-    );
-    let settings = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ExternalClientAppSettings xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <enableClientSecretInRestApiAccess>{on}</enableClientSecretInRestApiAccess>\n</ExternalClientAppSettings>\n"
-    );
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("package.xml", options)?;
-    zip.write_all(package.as_bytes())?;
-    zip.start_file("settings/ExternalClientApp.settings", options)?;
-    zip.write_all(settings.as_bytes())?;
-    Ok(zip.finish()?.into_inner())
-}
-
-/// Turns "Allow access to External Client App consumer secrets via REST API" on or off with a
-/// Settings deploy; false when Salesforce refused it.
-pub async fn set_secret_access(
-    http: &reqwest::Client,
-    session: &Session,
-    api_version: &str,
-    on: bool,
-) -> anyhow::Result<bool> {
-    let every = std::time::Duration::from_secs(2);
-    let deploy = |on: bool| async move {
-        let zip = secret_access_zip(on, api_version)?;
-        crate::apply::deploy::deploy(http, session, api_version, zip, false, every, &mut |_| {})
-            .await
-    };
-    match deploy(on).await {
-        Ok(done) => Ok(done.success),
-        // The "on" deploy may still have gone through: off again before giving up.
-        Err(e) if on => {
-            let _ = deploy(false).await;
-            Err(e.context("turning the setting on failed (eca-wizard tried to turn it off again; check External Client App Settings)"))
-        }
-        Err(e) => Err(e),
-    }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::apply::session::Session;
-use crate::oauth::client::{parse_error, transport_detail};
+use crate::oauth::client::{parse_error, read_body, transport_detail, unread};
 use crate::terminal_safe::terminal_safe;
 
 /// One component the deploy refused, in Salesforce's words.
@@ -19,27 +19,11 @@ pub struct ComponentFailure {
 }
 
 impl ComponentFailure {
-    /// What to do about it, for the failures this tool knows (field-facts "Metadata that
-    /// deploys"; reference §B.6); None when only Salesforce's words can say.
+    /// What to do about it, for the failures Salesforce is known to report in these words
+    /// (the table of texts and their sources: `salesforce::deploy_failures::HINTS`); None when
+    /// only Salesforce's words can say.
     pub fn fix(&self) -> Option<&'static str> {
-        let p = self.problem.as_str();
-        if p.contains("clientCredentialsFlowUser") || p.contains("no user named") {
-            Some(
-                "the Run As user must exist first: create it with --create-user, or name an existing active user with --run-as",
-            )
-        } else if p.contains("duplicate value found") {
-            Some(
-                "the app's policies have other member names in this org (Setup names them <App>_oauthPlcy and <App>_plcy, a package <App>_oauth_defaultPolicy): pass --policy-names to match",
-            )
-        } else if p.contains("is not valid for this object") {
-            Some(
-                "that object has no object permissions: remove it from the permission set (eca-wizard metadata --check names such objects)",
-            )
-        } else if p.contains("No package.xml") {
-            Some("the zip needs package.xml at its root")
-        } else {
-            None
-        }
+        crate::salesforce::deploy_failures::hint(&self.kind, &self.problem).map(|h| h.fix)
     }
 }
 
@@ -105,9 +89,12 @@ pub async fn deploy(
         session.instance_url
     );
     let boundary = format!("eca-wizard-{}", crate::emulator::ids::random_base62(24));
+    // No `testLevel`: production orgs refuse `NoTestRun` (field-facts-2026.md, "Test level in
+    // production"), and with no test level and no Apex in the package (apply deploys none) no
+    // tests run in any org (Metadata API Developer Guide, "Running Tests in a Deployment").
     let options = json!({"deployOptions": {
         "checkOnly": check_only, "singlePackage": true, "rollbackOnError": true,
-        "ignoreWarnings": false, "testLevel": "NoTestRun",
+        "ignoreWarnings": false,
     }});
     let body = multipart(&boundary, &options, &zip);
     let response = http
@@ -185,7 +172,9 @@ fn multipart(boundary: &str, options: &Value, zip: &[u8]) -> Vec<u8> {
 
 async fn read(response: reqwest::Response) -> anyhow::Result<Value> {
     let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
+    let text = read_body(response)
+        .await
+        .map_err(|f| anyhow::anyhow!("the deploy answer couldn't be read: {}", unread(f)))?;
     if !(200..300).contains(&status) {
         let failure = parse_error(status, &text);
         let diagnosis = failure.diagnose(

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::apply::session::Session;
-use crate::oauth::client::{parse_error, transport_detail};
+use crate::oauth::client::{parse_error, read_body, transport_detail, unread};
 use crate::recipe::Recipe;
 use crate::salesforce::scopes::{SCOPE_COLUMNS, SCOPES};
 use crate::salesforce::settings::{self, SettingKey};
@@ -55,7 +55,9 @@ pub(crate) async fn query(
         .await
         .map_err(|e| anyhow::anyhow!("the query didn't reach the org: {}", transport_detail(&e)))?;
     let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
+    let text = read_body(response)
+        .await
+        .map_err(|f| anyhow::anyhow!("the query's answer couldn't be read: {}", unread(f)))?;
     if !(200..300).contains(&status) {
         let d = parse_error(status, &text).diagnose(
             crate::salesforce::diagnosis::Phase::Rest,

@@ -5,8 +5,14 @@
 pub mod credentials;
 pub mod deploy;
 pub mod live;
+pub mod org_binding;
 pub mod package;
+pub mod program;
 pub mod rotate;
 pub mod run;
+pub mod secret_setting;
 pub mod session;
 pub mod user;
+
+#[cfg(test)]
+mod body_cap_tests;

@@ -1,7 +1,11 @@
 //! Rotating an app's consumer key and secret with staged credentials (reference/
-//! deploy-and-mcp-apis.md §C.3): stage a new pair, prove it with a real token request, promote
-//! it; the old pair stays valid (as `Rotated`) for 30 days. Any failure before the promotion
-//! deletes the staged pair again, so the old one stays the only one in use.
+//! deploy-and-mcp-apis.md §C.3): stage a new pair and promote it at once, the order the tools
+//! that rotate in production use (sfdx-hardis `rotate-credentials`, Infisical's Salesforce
+//! rotation: stage, `{"command":"rotate"}`, then use the new pair; no public source shows a
+//! staged pair accepted at the token endpoint before its promotion). The old pair stays valid
+//! (as `Rotated`) for 30 days, so the caller proves the new one afterwards, with time to
+//! propagate. A failure before the promotion deletes the staged pair again, so the old one
+//! stays the only one in use.
 
 use serde_json::{Value, json};
 
@@ -38,21 +42,16 @@ fn stopped(step: &'static str, failure: &Failure) -> Stopped {
     }
 }
 
-/// Stages, proves (`prove` makes a token request with the new pair) and promotes. `in_use` is
-/// the key the integration uses now: a staged slot holding it is never deleted.
-pub async fn rotate<F, Fut>(
+/// Stages and promotes. `in_use` is the key the integration uses now: a staged slot holding
+/// it is never deleted.
+pub async fn rotate(
     http: &reqwest::Client,
     session: &Session,
     api_version: &str,
     api_name: &str,
     in_use: &str,
     replace_staged: bool,
-    prove: F,
-) -> Result<Promoted, Stopped>
-where
-    F: FnOnce(String, Secret) -> Fut,
-    Fut: std::future::Future<Output = Result<(), String>>,
-{
+) -> Result<Promoted, Stopped> {
     let url = consumer_url(http, session, api_version, api_name)
         .await
         .map_err(|e| Stopped {
@@ -137,9 +136,6 @@ where
             }
         }
     };
-    if let Err(why) = prove(key.clone(), Secret::new(secret.clone())).await {
-        return Err(undo("prove the new pair", why).await);
-    }
     let promote = json!({"command": "rotate"});
     if let Err(f) = call(
         http,

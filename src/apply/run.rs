@@ -358,8 +358,9 @@ async fn run_deploy(
     .await
 }
 
-/// The key and, when it could be read, the secret of the new app, asking before turning on the
-/// org setting that lets the secret be read.
+/// The key and, when it could be read, the secret of the new app. When the org doesn't allow
+/// reading secrets, the setting that does is read first and turned on only when it is off and
+/// the admin agrees, then put back as it was (`secret_setting`).
 async fn credentials(
     http: &reqwest::Client,
     session: &Session,
@@ -369,7 +370,8 @@ async fn credentials(
     ask: &mut Ask<'_>,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<(String, Option<Secret>)> {
-    use crate::apply::credentials::{Read, read, set_secret_access};
+    use crate::apply::credentials::{Read, read};
+    use crate::apply::secret_setting::{self, LABEL};
     let needs_secret = recipe.needs_secret();
     let version = args.api_version.as_str();
     let key = match read(http, session, version, app).await? {
@@ -377,38 +379,53 @@ async fn credentials(
         Read::KeyOnly { key } if !needs_secret => return Ok((key, None)),
         Read::KeyOnly { key } => key,
     };
+    match secret_setting::read(http, session, version).await {
+        Ok(false) => {}
+        Ok(true) => {
+            writeln!(
+                out,
+                "{LABEL} is on, yet the secret couldn't be read: your user may lack the View Client Secret permission. The key is {key}."
+            )?;
+            return Ok((key, None));
+        }
+        Err(e) => {
+            writeln!(
+                out,
+                "The secret couldn't be read, and neither could {LABEL} ({e:#}), so it is left as it is. The key is {key}."
+            )?;
+            return Ok((key, None));
+        }
+    }
     writeln!(
         out,
-        "The org doesn't allow reading consumer secrets over the REST API (Allow access to External Client App consumer secrets via REST API, in External Client App Settings)."
+        "The org doesn't allow reading consumer secrets over the REST API ({LABEL}, in External Client App Settings: off)."
     )?;
     let question = "Turn it on to read the new app's secret, and off again right after?";
     if !(args.allow_secret_access || ask(question)?) {
-        writeln!(out, "Left that setting as it is. The key is {key}.")?;
+        writeln!(out, "Left that setting off. The key is {key}.")?;
         return Ok((key, None));
     }
-    if !set_secret_access(http, session, version, true).await? {
-        writeln!(out, "Salesforce refused to turn the setting on.")?;
-        return Ok((key, None));
+    let window = secret_setting::while_on(
+        http,
+        session,
+        version,
+        out,
+        read(http, session, version, app),
+    )
+    .await?;
+    if let Some(signal) = window.signal {
+        return Err(crate::commands::Interrupted(signal).into());
     }
-    writeln!(out, "Turned the setting on to read the secret.")?;
-    let again = read(http, session, version, app).await;
-    // Off again whatever the read gave: it was off before.
-    match set_secret_access(http, session, version, false).await {
-        Ok(true) => writeln!(out, "Turned it off again.")?,
-        _ => writeln!(
-            out,
-            "Couldn't turn the setting off again: turn off Allow access to External Client App consumer secrets via REST API in External Client App Settings."
-        )?,
-    }
-    match again? {
-        Read::Both { key, secret } => Ok((key, Some(secret))),
-        Read::KeyOnly { key } => {
+    match window.result.transpose()? {
+        Some(Read::Both { key, secret }) => Ok((key, Some(secret))),
+        Some(Read::KeyOnly { key }) => {
             writeln!(
                 out,
                 "The secret still couldn't be read (your user may lack View Client Secret)."
             )?;
             Ok((key, None))
         }
+        None => Ok((key, None)),
     }
 }
 
@@ -439,6 +456,7 @@ fn connect_args(
         save: args.save.clone(),
         api_name: args.save.as_ref().map(|_| app.to_string()),
         secrets_file: args.secrets_file,
+        target_org: session.target.clone(),
     }
 }
 

@@ -2,10 +2,13 @@
 //! for the instance URL and user, `sf org auth show-access-token` for the token) or given by
 //! hand (an instance URL and the token on stdin). Facts: reference/deploy-and-mcp-apis.md §A.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::salesforce::hosts;
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
 
@@ -22,6 +25,9 @@ pub struct Session {
     pub username: Option<String>,
     pub org_id: Option<String>,
     pub api_version: Option<String>,
+    /// The Salesforce CLI login it came from (an alias or username), kept with a profile so
+    /// later commands find the same org; None for a token given by hand.
+    pub target: Option<String>,
     pub token: Secret,
     /// Where the token came from, for messages (never the token).
     pub source: String,
@@ -32,7 +38,7 @@ pub struct Session {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SessionError {
     #[error(
-        "the Salesforce CLI (sf) isn't on PATH: install it (npm install --global @salesforce/cli) or pass --instance-url with the access token on stdin"
+        "the Salesforce CLI (sf) isn't on PATH (only its absolute folders are searched): install it (npm install --global @salesforce/cli) or pass --instance-url with the access token on stdin"
     )]
     NoCli,
     #[error("sf {command} failed: {message}")]
@@ -45,6 +51,10 @@ pub enum SessionError {
     Unreadable(String),
     #[error("{0}")]
     Input(String),
+    #[error(
+        "the Salesforce CLI's instance URL for {alias} {why}, so your token isn't sent there: log the CLI in again at your org's My Domain (sf org login web --instance-url https://YOURDOMAIN.my.salesforce.com --alias {alias})"
+    )]
+    Instance { alias: String, why: String },
 }
 
 /// `{"status":0,"result":{...},"warnings":[...]}`, or `status` != 0 with `name` and `message`.
@@ -78,15 +88,33 @@ struct ShownToken {
     access_token: String,
 }
 
-/// Runs `sf <args> --json` and reads its envelope. `sf` is found on PATH.
-fn sf<T: serde::de::DeserializeOwned>(args: &[&str]) -> Result<T, SessionError> {
-    let command = args.join(" ");
-    let output = Command::new("sf")
+/// `sf` on PATH as an absolute path, looked up once per process (see `program`).
+fn sf_program() -> Option<&'static Path> {
+    static SF: OnceLock<Option<PathBuf>> = OnceLock::new();
+    SF.get_or_init(|| super::program::on_path("sf")).as_deref()
+}
+
+/// `program <args> --json`, with an environment fit for the CLI.
+fn sf_command(program: &Path, args: &[&str]) -> Command {
+    let mut child = Command::new(program);
+    child
         .args(args)
         .arg("--json")
         // Keep the CLI's own log file out of it: it may record the token.
         .env("SF_DISABLE_LOG_FILE", "true")
-        .env_remove("SF_TEMP_SHOW_SECRETS")
+        .env_remove("SF_TEMP_SHOW_SECRETS");
+    // The CLI has no use for our secrets, and its plugins and hooks would inherit them.
+    for name in crate::browser::SECRET_VARIABLES {
+        child.env_remove(name);
+    }
+    child
+}
+
+/// Runs `sf <args> --json` and reads its envelope.
+fn sf<T: serde::de::DeserializeOwned>(args: &[&str]) -> Result<T, SessionError> {
+    let command = args.join(" ");
+    let program = sf_program().ok_or(SessionError::NoCli)?;
+    let output = sf_command(program, args)
         .output()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => SessionError::NoCli,
@@ -126,12 +154,13 @@ fn is_unknown_command(name: &str, message: &str) -> bool {
 }
 
 /// The Salesforce CLI's default org (its `target-org` setting), as its username and instance
-/// URL, without the token; None when there is no CLI or no default org.
+/// URL, without the token; None when there is no CLI, no default org or an instance URL that
+/// isn't the org's own (see `from_cli`).
 pub fn default_login() -> Option<(String, String)> {
     let display: Display = sf(&["org", "display"]).ok()?;
     let username = terminal_safe(&display.username?);
-    let instance_url = terminal_safe(display.instance_url.trim_end_matches('/'));
-    Some((username, instance_url))
+    let instance = hosts::instance_origin(&display.instance_url).ok()?;
+    Some((username, instance.url))
 }
 
 /// The session of `sf`'s org `alias` (an alias or a username).
@@ -142,7 +171,22 @@ pub fn from_cli(alias: &str) -> Result<Session, SessionError> {
         ));
     }
     let display: Display = sf(&["org", "display", "--target-org", alias])?;
-    let mut notes = Vec::new();
+    // The CLI's answer is untrusted input: only the org's own origin gets the token.
+    let instance =
+        hosts::instance_origin(&display.instance_url).map_err(|e| SessionError::Instance {
+            alias: terminal_safe(alias),
+            why: terminal_safe(&e.to_string()),
+        })?;
+    let mut notes: Vec<String> = instance
+        .changes
+        .iter()
+        .map(|change| {
+            format!(
+                "The Salesforce CLI's instance URL: {}",
+                terminal_safe(change)
+            )
+        })
+        .collect();
     let token = match sf::<ShownToken>(&["org", "auth", "show-access-token", "--target-org", alias])
     {
         Ok(shown) => shown.access_token,
@@ -164,12 +208,13 @@ pub fn from_cli(alias: &str) -> Result<Session, SessionError> {
         Err(other) => return Err(other),
     };
     Ok(Session {
-        instance_url: display.instance_url.trim_end_matches('/').to_string(),
+        instance_url: instance.url,
         username: display.username,
         org_id: display.id,
         api_version: display.api_version,
+        target: Some(alias.to_string()),
         token: Secret::new(token),
-        source: format!("the Salesforce CLI's login {alias}"),
+        source: format!("the Salesforce CLI's login {}", terminal_safe(alias)),
         notes,
     })
 }
@@ -190,6 +235,7 @@ pub fn from_token(instance_url: &str, token: &str) -> Result<Session, SessionErr
         username: None,
         org_id: None,
         api_version: None,
+        target: None,
         token: Secret::new(token.to_string()),
         source: "the token from stdin".into(),
         notes: Vec::new(),
@@ -211,6 +257,26 @@ mod tests {
             "NoAuthInfoFound",
             "No authorization information found"
         ));
+    }
+
+    #[test]
+    fn the_cli_starts_without_our_secrets_in_its_environment() {
+        let command = sf_command(Path::new("/opt/sf/bin/sf"), &["org", "display"]);
+        let removed: Vec<_> = command
+            .get_envs()
+            .filter(|(_, value)| value.is_none())
+            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            removed
+                .iter()
+                .any(|n| n == crate::secret::CLIENT_SECRET_ENV),
+            "{removed:?}"
+        );
+        for name in crate::browser::SECRET_VARIABLES {
+            assert!(removed.iter().any(|n| n == name), "{name}: {removed:?}");
+        }
+        assert_eq!(command.get_program(), "/opt/sf/bin/sf");
     }
 
     #[test]

@@ -12,7 +12,19 @@ use crate::recipe::{self, Recipe};
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let prepared = prepare(args)?;
-    let session = admin_session(args.target_org.as_deref(), args.instance_url.as_deref())?;
+    // A second apply to a saved profile goes to the profile's org, and only there.
+    let existing = match &args.save {
+        Some(name) => existing_profile(name)?,
+        None => None,
+    };
+    let session = match existing {
+        Some(mut work) => profile_session(
+            &mut work,
+            args.target_org.as_deref(),
+            args.instance_url.as_deref(),
+        )?,
+        None => admin_session(args.target_org.as_deref(), args.instance_url.as_deref())?,
+    };
     let runtime = crate::commands::runtime()?;
     let mut ask = |question: &str| crate::commands::prompt::confirm(question);
     let mut err = io::stderr();
@@ -32,6 +44,46 @@ pub struct ProfileWork {
     pub profile: crate::profile::Profile,
     pub recipe: &'static Recipe,
     pub app: String,
+}
+
+/// The profile `name` when it is saved already (apply --save of an existing profile).
+fn existing_profile(name: &str) -> anyhow::Result<Option<ProfileWork>> {
+    let dir = crate::profile::profiles_dir()?;
+    match crate::profile::load(&dir, name) {
+        Ok(_) => profile_work(name).map(Some),
+        Err(crate::profile::ProfileError::Missing(_)) => Ok(None),
+        Err(e) => Err(UsageError(e.to_string()).into()),
+    }
+}
+
+/// The admin's session for a saved profile's org: `--target-org` (or `--instance-url`), else
+/// the CLI login the profile remembers, else the CLI's default. A session for another org is
+/// refused before anything is read from it or sent to it; a profile with no login yet
+/// remembers this one.
+pub fn profile_session(
+    work: &mut ProfileWork,
+    target_org: Option<&str>,
+    instance_url: Option<&str>,
+) -> anyhow::Result<session::Session> {
+    let remembered = work
+        .profile
+        .target_org
+        .clone()
+        .filter(|_| instance_url.is_none());
+    let session = admin_session(target_org.or(remembered.as_deref()), instance_url)?;
+    crate::apply::org_binding::check(&work.profile, &session)?;
+    if work.profile.target_org.is_none()
+        && let Some(target) = &session.target
+    {
+        work.profile.target_org = Some(target.clone());
+        if let Err(e) = crate::profile::save(&work.dir, &work.profile) {
+            eprintln!(
+                "warning: the profile {} couldn't remember the login {target} ({e})",
+                work.profile.name
+            );
+        }
+    }
+    Ok(session)
 }
 
 pub fn profile_work(name: &str) -> anyhow::Result<ProfileWork> {

@@ -169,6 +169,7 @@ fn keep(
         api_name: args.api_name.clone(),
         app_name: None,
         private_key_path: args.private_key.as_ref().map(|p| p.display().to_string()),
+        target_org: args.target_org.clone(),
     };
     let place = crate::profile::keep(&dir, name, request, report, store, app)?;
     eprintln!(

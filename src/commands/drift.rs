@@ -16,9 +16,9 @@ pub fn run(
     instance_url: Option<&str>,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let crate::commands::apply::ProfileWork { recipe, app, .. } =
-        crate::commands::apply::profile_work(name)?;
-    let session = crate::commands::apply::admin_session(target_org, instance_url)?;
+    let mut work = crate::commands::apply::profile_work(name)?;
+    let session = crate::commands::apply::profile_session(&mut work, target_org, instance_url)?;
+    let crate::commands::apply::ProfileWork { recipe, app, .. } = work;
     let runtime = crate::commands::runtime()?;
     let http = crate::net::client()?;
     let version = crate::metadata::API_VERSION;

@@ -20,6 +20,9 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
     if let Some(delay) = args.propagation_delay {
         org.propagation_delay_secs = delay;
     }
+    if let Some(org_type) = args.org_type {
+        org.org_type = org_type;
+    }
     if args.mcp_server_inactive {
         org.mcp_servers.iter_mut().for_each(|s| s.active = false);
     }

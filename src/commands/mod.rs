@@ -22,10 +22,42 @@ pub mod wizard;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A terminating signal stopped the command once what it had started in the org was finished
+/// or undone: exit code 130, as a shell reports SIGINT.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped by {0}")]
+pub struct Interrupted(pub &'static str);
+
 /// The runtime a headless command runs its requests on: one per command, on this thread (the
 /// one HTTP client's pooled connections belong to it, so a command never starts a second).
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
+}
+
+/// Before a command runs: the org secret setting an earlier run was stopped before putting
+/// back is put back by `apply`, `rotate` and `status` (with the CLI login that turned it on)
+/// and named by every other command.
+pub fn settle_secret_setting(restores: bool) {
+    let pending = crate::apply::secret_setting::pending();
+    if pending.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr();
+    let restored = restores
+        .then(|| Some((runtime().ok()?, crate::net::client().ok()?)))
+        .flatten();
+    match restored {
+        Some((runtime, http)) => runtime.block_on(crate::apply::secret_setting::restore_pending(
+            http,
+            crate::metadata::API_VERSION,
+            &mut err,
+        )),
+        None => {
+            for (_, marker) in pending {
+                eprintln!("{}", marker.warning());
+            }
+        }
+    }
 }

@@ -1,11 +1,14 @@
 //! `eca-wizard rotate PROFILE`: a new consumer key and secret for the profile's app, staged,
-//! proved with a real token request, promoted, and kept in the keychain; the old pair keeps
-//! working for 30 days. A failure at any step leaves the old pair in use (exit 1).
+//! promoted, kept in the keychain, then proved with a real token request against the session
+//! org's My Domain, retried while the new pair propagates; the old pair keeps working for 30
+//! days. Exit 0 rotated and proved; 1 when rotation stopped (the old pair still in use) or the
+//! new pair isn't accepted yet; 130 when a signal stopped it.
 
 use std::io::Write;
+use std::time::Duration;
 
-use crate::apply::credentials::set_secret_access;
-use crate::apply::rotate::{Promoted, Stopped, rotate};
+use crate::apply::rotate::{Promoted, rotate};
+use crate::apply::secret_setting::{self, LABEL};
 use crate::commands::UsageError;
 use crate::oauth::OAuthClient;
 use crate::profile::{self, SecretKind};
@@ -18,81 +21,69 @@ pub fn run(
     instance_url: Option<&str>,
     allow_secret_access: bool,
     replace_staged: bool,
+    wait: Duration,
 ) -> anyhow::Result<u8> {
-    let crate::commands::apply::ProfileWork {
-        dir,
-        mut profile,
-        recipe,
-        app,
-    } = crate::commands::apply::profile_work(name)?;
-    if profile.flow == Flow::JwtBearer {
+    let mut work = crate::commands::apply::profile_work(name)?;
+    if work.profile.flow == Flow::JwtBearer {
         return Err(UsageError(
             "a JWT bearer profile signs with its private key and uses no secret: rotate the certificate instead".into(),
         )
         .into());
     }
-    let session = crate::commands::apply::admin_session(target_org, instance_url)?;
+    let session = crate::commands::apply::profile_session(&mut work, target_org, instance_url)?;
+    let crate::commands::apply::ProfileWork {
+        dir,
+        mut profile,
+        recipe,
+        app,
+    } = work;
     let runtime = crate::commands::runtime()?;
     let http = crate::net::client()?;
     let version = crate::metadata::API_VERSION;
-    // With refresh token rotation the proof's refresh replaces the stored token: kept here.
-    let rotated_refresh = std::sync::Mutex::new(None::<Secret>);
-    let refresh = profile
-        .secrets
-        .get(name, SecretKind::RefreshToken)
-        .ok()
-        .flatten();
-    let mut err = std::io::stderr().lock();
+    let mut err = std::io::stderr();
     let in_use = profile.client_id.clone();
-    // One attempt: stage, prove the way this profile gets tokens, promote.
-    let attempt = || {
-        let prover = |key, secret| {
-            prove(
-                &profile,
-                recipe,
-                refresh.clone(),
-                key,
-                secret,
-                &rotated_refresh,
-            )
-        };
-        runtime.block_on(rotate(
-            http,
-            &session,
-            version,
-            &app,
-            &in_use,
-            replace_staged,
-            prover,
-        ))
-    };
-    let mut outcome = attempt();
-    if let Err(Stopped {
-        secrets_off: true, ..
-    }) = &outcome
-    {
-        writeln!(
-            err,
-            "Staged credentials need the org setting Allow access to External Client App consumer secrets via REST API, which is off."
-        )?;
-        let question = "Turn it on for the rotation, and off again right after?";
-        if allow_secret_access || crate::commands::prompt::confirm(question)? {
-            if runtime.block_on(set_secret_access(http, &session, version, true))? {
-                writeln!(err, "Turned the setting on.")?;
-                outcome = attempt();
-                let off = runtime.block_on(set_secret_access(http, &session, version, false));
-                match off {
-                    Ok(true) => writeln!(err, "Turned it off again.")?,
-                    _ => writeln!(
+    let staging = || rotate(http, &session, version, &app, &in_use, replace_staged);
+    // Staged credentials need the org setting on (§C.4): read it, and turn it on only when it
+    // is off and the admin agrees; it ends as it was.
+    let setting = runtime.block_on(secret_setting::read(http, &session, version));
+    let (outcome, signal) = match setting {
+        Ok(false) => {
+            writeln!(
+                err,
+                "Staged credentials need the org setting {LABEL}, which is off."
+            )?;
+            let question = "Turn it on for the rotation, and off again right after?";
+            if !(allow_secret_access || crate::commands::prompt::confirm(question)?) {
+                writeln!(
+                    err,
+                    "Left the setting off; nothing was rotated. The old key and secret are still the ones in use."
+                )?;
+                return Ok(1);
+            }
+            let window = runtime.block_on(secret_setting::while_on(
+                http,
+                &session,
+                version,
+                &mut err,
+                staging(),
+            ))?;
+            match window.result {
+                Some(outcome) => (outcome, window.signal),
+                None => {
+                    writeln!(
                         err,
-                        "Couldn't turn the setting off again: turn it off in External Client App Settings."
-                    )?,
+                        "Nothing was rotated; the old key and secret are still the ones in use."
+                    )?;
+                    return match window.signal {
+                        Some(signal) => Err(crate::commands::Interrupted(signal).into()),
+                        None => Ok(1),
+                    };
                 }
             }
-        } else {
-            writeln!(err, "Left the setting as it is.")?;
         }
-    }
+        // On already, or unreadable (the staged calls then say whether it is off).
+        Ok(true) | Err(_) => (runtime.block_on(staging()), None),
+    };
     let Promoted { key, secret } = match outcome {
         Ok(promoted) => promoted,
         Err(stopped) => {
@@ -101,12 +92,87 @@ pub fn run(
                 "Rotation stopped at \"{}\": {}\nThe old key and secret are unchanged and still the ones in use.",
                 stopped.step, stopped.message
             )?;
+            if stopped.secrets_off {
+                writeln!(
+                    err,
+                    "Staged credentials need {LABEL} on; pass --allow-secret-access to turn it on for the rotation."
+                )?;
+            }
             return Ok(1);
         }
     };
-    // Promoted: the old pair works for 30 more days, so a failed save breaks nothing today,
-    // as long as the profile keeps a pair that matches: the old secret goes back if the
-    // profile can't be saved with the new key.
+    // Promoted: the new pair is the app's now and this was the only time its secret was shown,
+    // so it is kept before anything else; the old pair works for 30 more days.
+    if let Some(code) = keep(&dir, &mut profile, name, key, &secret, &mut err)? {
+        return Ok(code);
+    }
+    if let Some(signal) = signal {
+        writeln!(
+            err,
+            "The new pair is promoted and kept in the profile {name}; it wasn't tried yet: eca-wizard status {name} tries it."
+        )?;
+        return Err(crate::commands::Interrupted(signal).into());
+    }
+    let refresh = profile
+        .secrets
+        .get(name, SecretKind::RefreshToken)
+        .ok()
+        .flatten();
+    let proved = runtime.block_on(prove_with_retries(
+        &session.instance_url,
+        &profile,
+        recipe,
+        refresh,
+        &secret,
+        wait,
+        &mut err,
+    ));
+    match proved {
+        Proof::Accepted(rotated_refresh) => {
+            if let Some(refresh) = rotated_refresh
+                && let Err(e) = profile
+                    .secrets
+                    .set(name, SecretKind::RefreshToken, &refresh)
+            {
+                writeln!(
+                    err,
+                    "warning: the new refresh token couldn't be kept ({e}): log in again with connect --save {name}"
+                )?;
+            }
+            writeln!(
+                err,
+                "Rotated {app}: the profile {name} uses the new consumer key and secret, proved with a token request at {}. The old pair keeps working for 30 days (or until you delete it in Setup); give the integration the new one: eca-wizard export {name} --format env --reveal",
+                crate::terminal_safe::terminal_safe(&session.instance_url)
+            )?;
+            Ok(0)
+        }
+        Proof::Refused(why) => {
+            writeln!(
+                err,
+                "Rotated {app} and kept the new pair in the profile {name}, but Salesforce didn't accept it within {}s: {why}\nThe old pair keeps working for 30 days, so nothing that uses it breaks. Try the new one again with eca-wizard status {name} in a few minutes (a changed app can take 10 minutes or more to work everywhere); until it passes, keep the integration on the old pair.",
+                wait.as_secs()
+            )?;
+            Ok(1)
+        }
+        Proof::Interrupted => {
+            writeln!(
+                err,
+                "Stopped before the new pair was accepted; it is promoted and kept in the profile {name}: eca-wizard status {name} tries it."
+            )?;
+            Err(crate::commands::Interrupted("Ctrl-C").into())
+        }
+    }
+}
+
+/// Keeps the promoted pair in the profile; Some(exit code) when it couldn't.
+fn keep(
+    dir: &std::path::Path,
+    profile: &mut profile::Profile,
+    name: &str,
+    key: String,
+    secret: &Secret,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<u8>> {
     let old_secret = profile
         .secrets
         .get(name, SecretKind::ConsumerSecret)
@@ -114,27 +180,17 @@ pub fn run(
         .flatten();
     if let Err(e) = profile
         .secrets
-        .set(name, SecretKind::ConsumerSecret, &secret)
+        .set(name, SecretKind::ConsumerSecret, secret)
     {
         writeln!(
             err,
             "The new pair is promoted, but the keychain refused the secret ({e}). The profile keeps the old pair, which works for 30 days; fix the keychain, then rotate again with --replace-staged."
         )?;
-        return Ok(1);
-    }
-    let refreshed = rotated_refresh.lock().ok().and_then(|mut r| r.take());
-    if let Some(refresh) = refreshed
-        && let Err(e) = profile
-            .secrets
-            .set(name, SecretKind::RefreshToken, &refresh)
-    {
-        writeln!(
-            err,
-            "warning: the new refresh token couldn't be kept ({e}): log in again with connect --save {name}"
-        )?;
+        return Ok(Some(1));
     }
     let previous_key = std::mem::replace(&mut profile.client_id, key);
-    if let Err(e) = profile::save(&dir, &profile) {
+    if let Err(e) = profile::save(dir, profile) {
+        // The profile keeps a pair that matches: the old secret goes back with the old key.
         if let Some(old) = old_secret {
             let _ = profile.secrets.set(name, SecretKind::ConsumerSecret, &old);
         }
@@ -143,38 +199,97 @@ pub fn run(
             err,
             "The new pair is promoted, but the profile couldn't be saved ({e}); it keeps the old pair, which works for 30 days. Fix it, then rotate again with --replace-staged."
         )?;
-        return Ok(1);
+        return Ok(Some(1));
     }
-    writeln!(
-        err,
-        "Rotated {app}: the profile {name} uses the new consumer key and secret, proved with a token request. The old pair keeps working for 30 days (or until you delete it in Setup); give the integration the new one: eca-wizard export {name} --format env --reveal"
-    )?;
-    Ok(0)
+    Ok(None)
 }
 
-/// A real token request with the new pair, the way the profile's integration gets tokens.
-async fn prove(
+/// How the proof of the new pair ended.
+enum Proof {
+    /// A token came; with refresh token rotation, the refresh token that replaces the stored one.
+    Accepted(Option<Secret>),
+    Refused(String),
+    Interrupted,
+}
+
+/// Token requests with the new pair against the session org's My Domain (never the profile's
+/// stored login URL alone), retried while it propagates, for up to `wait`. How soon a promoted
+/// pair works everywhere is UNCONFIRMED (no source gives a delay); a changed app takes minutes.
+async fn prove_with_retries(
+    my_domain: &str,
     profile: &profile::Profile,
     recipe: &crate::recipe::Recipe,
     refresh: Option<Secret>,
-    key: String,
-    secret: Secret,
-    rotated_refresh: &std::sync::Mutex<Option<Secret>>,
-) -> Result<(), String> {
+    secret: &Secret,
+    wait: Duration,
+    err: &mut dyn Write,
+) -> Proof {
+    let policy = crate::retry::RetryPolicy {
+        window: wait,
+        ..crate::retry::RetryPolicy::default()
+    };
+    let started = tokio::time::Instant::now();
+    let mut attempt = 1;
+    loop {
+        let tried = prove(my_domain, profile, recipe, refresh.clone(), secret).await;
+        let diagnosis = match tried {
+            Ok(rotated) => return Proof::Accepted(rotated),
+            Err(diagnosis) => diagnosis,
+        };
+        let elapsed = started.elapsed();
+        let decision = policy.decide(
+            &diagnosis,
+            crate::retry::Try::Login,
+            (attempt, attempt),
+            elapsed,
+            crate::retry::jitter(),
+        );
+        let crate::retry::Decision::RetryAfter {
+            delay,
+            attempt: next,
+        } = decision
+        else {
+            return Proof::Refused(diagnosis.message);
+        };
+        let _ = writeln!(
+            err,
+            "  the new pair isn't accepted yet ({}); trying again in {}s",
+            diagnosis.error,
+            delay.as_secs().max(1)
+        );
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = tokio::signal::ctrl_c() => return Proof::Interrupted,
+        }
+        attempt = next;
+    }
+}
+
+/// One token request with the new pair, the way the profile's integration gets tokens.
+async fn prove(
+    my_domain: &str,
+    profile: &profile::Profile,
+    recipe: &crate::recipe::Recipe,
+    refresh: Option<Secret>,
+    secret: &Secret,
+) -> Result<Option<Secret>, crate::salesforce::diagnosis::Diagnosis> {
     let before = refresh.clone();
     let client =
-        OAuthClient::new(&profile.login_url, &key, Some(secret)).map_err(|e| e.to_string())?;
+        OAuthClient::new(my_domain, &profile.client_id, Some(secret.clone())).map_err(|e| {
+            crate::salesforce::diagnosis::Diagnosis::new(
+                crate::salesforce::diagnosis::Kind::Misconfigured,
+                "bad_url",
+                None,
+                e.to_string(),
+            )
+        })?;
     let (tokens, phase) =
         crate::commands::status::fresh_token(&client, profile, recipe, refresh).await;
-    let tokens = tokens.map_err(|f| {
-        f.diagnose(phase, crate::salesforce::diagnosis::Window::After)
-            .message
-    })?;
-    if let (Some(new), Some(old)) = (&tokens.refresh_token, &before)
-        && new.expose() != old.expose()
-        && let Ok(mut slot) = rotated_refresh.lock()
-    {
-        *slot = Some(new.clone());
-    }
-    Ok(())
+    // Right after the promotion: a refusal that propagation explains is inside its window.
+    let tokens =
+        tokens.map_err(|f| f.diagnose(phase, crate::salesforce::diagnosis::Window::Inside))?;
+    Ok(match (tokens.refresh_token, before) {
+        (Some(new), Some(old)) if new.expose() != old.expose() => Some(new),
+        _ => None,
+    })
 }

@@ -33,6 +33,27 @@ pub struct DeployJob {
     pub permission_sets: Vec<crate::emulator::org::PermissionSetDef>,
     pub applied: bool,
     pub canceled: bool,
+    /// The deploy's own error (`errorStatusCode`, `errorMessage`), when it fails as a whole.
+    pub error: Option<(&'static str, &'static str)>,
+}
+
+impl DeployJob {
+    /// A job with nothing in it yet.
+    fn empty(id: &str, check_only: bool) -> Self {
+        DeployJob {
+            id: id.to_string(),
+            check_only,
+            polls: 0,
+            successes: Vec::new(),
+            failures: Vec::new(),
+            apps: Vec::new(),
+            secret_access: None,
+            permission_sets: Vec::new(),
+            applied: false,
+            canceled: false,
+            error: None,
+        }
+    }
 }
 
 pub fn handle(ctx: &mut Ctx, req: &Req, rest: &[&str]) -> Reply {
@@ -83,19 +104,19 @@ fn start(ctx: &mut Ctx, req: &Req) -> Reply {
     let deploy_options = options.get("deployOptions").cloned().unwrap_or(json!({}));
     let check_only = deploy_options["checkOnly"].as_bool().unwrap_or(false);
     let id = ids::to_18(&format!("0Af5g{:010}", ctx.store.deploys.len() + 1));
+    let test_level = deploy_options["testLevel"].as_str();
+    let refused = ctx.store.org.org_type.refuses_test_level(test_level);
     let job = match read_zip(&zip) {
+        // The whole deploy fails, no component deployed. Whether Salesforce refuses it at the
+        // POST or in the job's result is UNCONFIRMED; reports quote the result's message.
+        Ok(_) if refused.is_some() => DeployJob {
+            error: refused.map(|message| ("INVALID_OPERATION", message)),
+            ..DeployJob::empty(&id, check_only)
+        },
         Ok(components) => plan(ctx, &id, check_only, &components),
         Err(problem) => DeployJob {
-            id: id.clone(),
-            check_only,
-            polls: 0,
-            successes: Vec::new(),
             failures: vec![failure("package.xml", "Package", "package.xml", &problem)],
-            apps: Vec::new(),
-            secret_access: None,
-            permission_sets: Vec::new(),
-            applied: false,
-            canceled: false,
+            ..DeployJob::empty(&id, check_only)
         },
     };
     ctx.store.deploys.insert(id.clone(), job);
@@ -208,16 +229,12 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
         .map(permission_set)
         .collect();
     DeployJob {
-        id: id.to_string(),
-        check_only,
-        polls: 0,
         successes,
         failures,
         apps: apps.into_values().collect(),
         secret_access,
         permission_sets,
-        applied: false,
-        canceled: false,
+        ..DeployJob::empty(id, check_only)
     }
 }
 
@@ -234,6 +251,8 @@ fn new_app(name: &str) -> App {
     app.jwt_certificate = None;
     app.named_user_jwt = false;
     app.policies = Default::default();
+    // No settings or policies yet: the deploys that carry them name them.
+    app.members = Some(BTreeMap::new());
     app
 }
 
@@ -258,13 +277,21 @@ fn satellite(
         .unwrap_or_default();
     if !apps.contains_key(&parent) {
         let Some(existing) = ctx.store.apps.iter().find(|v| v.current.api_name == parent) else {
-            // Wording UNCONFIRMED: Salesforce refuses a satellite of an unknown app.
-            return Err(format!("no ExternalClientApplication named {parent} found"));
+            return Err(crate::salesforce::deploy_failures::unknown_app(&parent));
         };
         apps.insert(parent.clone(), existing.current.clone());
     }
     let before = apps.get(&parent).cloned();
     let app = apps.get_mut(&parent).ok_or("no app")?;
+    // One component of each type per app: another name is a second record for the same app.
+    if let Some(existing) = app.member(c.kind)
+        && existing != c.name
+    {
+        return Err(crate::salesforce::deploy_failures::duplicate_member(
+            &existing,
+        ));
+    }
+    app.set_member(c.kind, &c.name);
     let flag = |key: &str| c.leaves.get(key).map(|v| v == "true");
     match c.kind {
         "ExtlClntAppGlobalOauthSettings" => {
@@ -290,6 +317,10 @@ fn satellite(
                 .filter(|c| !c.is_empty());
         }
         "ExtlClntAppOauthSettings" => {
+            // A retrieved file's link to its org's app; no emulated app is packaged.
+            if c.leaves.contains_key("oauthLink") {
+                return Err(crate::salesforce::deploy_failures::oauth_link(&parent));
+            }
             let tokens = c
                 .leaves
                 .get("commaSeparatedOauthScopes")
@@ -320,8 +351,7 @@ fn satellite(
             if let Some(user) = &policies.run_as
                 && ctx.store.org.user(user).is_none()
             {
-                // Wording UNCONFIRMED.
-                return Err(format!("clientCredentialsFlowUser: no user named {user}"));
+                return Err(crate::salesforce::deploy_failures::RUN_AS_USER.to_string());
             }
             policies.permission_sets = c
                 .leaves
@@ -374,9 +404,9 @@ fn satellite(
 fn permission_set_problem(c: &Component) -> Option<String> {
     c.objects.iter().find_map(
         |object| match crate::salesforce::objects::access_for(object) {
-            crate::salesforce::objects::Access::Other(_) => Some(format!(
-                "Permission {object} does not exist or is not valid for this object"
-            )),
+            crate::salesforce::objects::Access::Other(_) => {
+                Some(crate::salesforce::deploy_failures::object_without_permissions(object))
+            }
             _ => None,
         },
     )
@@ -389,7 +419,7 @@ fn poll(ctx: &mut Ctx, id: &str, details: bool) -> Reply {
     };
     job.polls += 1;
     let done = job.polls >= 2;
-    let failed = !job.failures.is_empty();
+    let failed = !job.failures.is_empty() || job.error.is_some();
     let status = match (done, failed) {
         (false, _) => "InProgress",
         _ if job.canceled => "Canceled",
@@ -421,6 +451,10 @@ fn poll(ctx: &mut Ctx, id: &str, details: bool) -> Reply {
         "numberComponentErrors": if done { job.failures.len() } else { 0 },
         "errorMessage": null, "errorStatusCode": null,
     });
+    if let (true, Some((status_code, message))) = (done, job.error) {
+        result["errorStatusCode"] = status_code.into();
+        result["errorMessage"] = format!("{status_code}: {message}").into();
+    }
     if details && done {
         result["details"] = json!({"componentSuccesses": job.successes,
             "componentFailures": job.failures});

@@ -139,7 +139,7 @@ pub(super) fn read_zip(bytes: &[u8]) -> Result<Vec<Component>, String> {
         });
     }
     if !has_package {
-        return Err("No package.xml found".into());
+        return Err(crate::salesforce::deploy_failures::NO_PACKAGE.into());
     }
     Ok(components)
 }

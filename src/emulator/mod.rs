@@ -25,6 +25,7 @@ mod people;
 mod rest;
 mod server;
 mod setup_query;
+mod soap;
 mod store;
 mod token;
 
@@ -178,6 +179,7 @@ fn route(ctx: &mut Ctx, req: &Req) -> Reply {
         }
         "/" => pages::home(ctx),
         _ if path.starts_with("/id/") => identity::identity(ctx, req),
+        _ if path.starts_with("/services/Soap/m/") => soap::handle(ctx, req),
         _ if path == "/services/data" || path.starts_with("/services/data/") => {
             rest::handle(ctx, req)
         }

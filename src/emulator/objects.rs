@@ -260,10 +260,10 @@ fn organization_row(org: &Org) -> Map<String, Value> {
     row.insert("Id".into(), org.org_id.clone().into());
     row.insert("Name".into(), org.my_domain.clone().into());
     row.insert("InstanceName".into(), "EMU1".into());
-    row.insert("IsSandbox".into(), false.into());
+    row.insert("IsSandbox".into(), org.org_type.is_sandbox().into());
     row.insert("TrialExpirationDate".into(), Value::Null);
     row.insert("NamespacePrefix".into(), Value::Null);
-    row.insert("OrganizationType".into(), "Developer Edition".into());
+    row.insert("OrganizationType".into(), org.org_type.edition().into());
     row.insert("CreatedDate".into(), "2026-01-01T00:00:00.000+0000".into());
     row
 }

@@ -13,8 +13,12 @@ use crate::salesforce::callback::wizard_callback_urls;
 pub struct Org {
     /// 15 or 18 characters starting with `00D`; stored as 18.
     pub org_id: String,
-    /// The My Domain name: `acme` for `acme.my.salesforce.com`.
+    /// The My Domain name: `acme` for `acme.my.salesforce.com`; a sandbox's has its
+    /// `--` form, `acme--uat` for `acme--uat.sandbox.my.salesforce.com`.
     pub my_domain: String,
+    /// What it refuses depends on it (a production org refuses deploys that skip tests).
+    #[serde(default)]
+    pub org_type: OrgType,
     #[serde(default = "default_api_version")]
     pub latest_api_version: String,
     /// Logins per user per rolling hour (Salesforce: 3,600).
@@ -49,6 +53,42 @@ pub struct Org {
     /// (ExternalClientAppSettings.enableClientSecretInRestApiAccess); off unless turned on.
     #[serde(default)]
     pub client_secret_in_rest_api: bool,
+}
+
+/// The kinds of org, with what each refuses that the others accept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrgType {
+    Production,
+    Sandbox,
+    /// A Developer Edition (or scratch) org: what the demo plays.
+    #[default]
+    Developer,
+}
+
+impl OrgType {
+    /// `Organization.IsSandbox` and `OrganizationType` as a query reads them.
+    pub fn is_sandbox(self) -> bool {
+        self == OrgType::Sandbox
+    }
+
+    pub fn edition(self) -> &'static str {
+        match self {
+            OrgType::Developer => "Developer Edition",
+            // A sandbox reports its production org's edition.
+            OrgType::Production | OrgType::Sandbox => "Enterprise Edition",
+        }
+    }
+
+    /// Why a deploy with this `testLevel` is refused. Production runs tests on every deploy
+    /// that holds Apex and refuses to be told not to: "INVALID_OPERATION: testLevel of
+    /// NoTestRun cannot be used in production organizations" (field-facts-2026.md,
+    /// xjsender/haoide#107). Without a test level and without Apex, no tests run (Metadata API
+    /// Developer Guide, "Running Tests in a Deployment").
+    pub fn refuses_test_level(self, test_level: Option<&str>) -> Option<&'static str> {
+        (self == OrgType::Production && test_level == Some("NoTestRun"))
+            .then_some("testLevel of NoTestRun cannot be used in production organizations")
+    }
 }
 
 /// A permission set and the part of it the emulator enforces.
@@ -172,7 +212,8 @@ pub struct App {
     pub label: String,
     pub consumer_key: String,
     pub consumer_secret: String,
-    /// A staged key and secret that also work (rotation without downtime).
+    /// The staged slot: a new pair waiting for its promotion, or the old pair a rotation
+    /// replaced, which still works (rotation without downtime).
     #[serde(default)]
     pub staged: Option<Credentials>,
     pub callback_urls: Vec<String>,
@@ -200,7 +241,24 @@ pub struct App {
     pub named_user_jwt: bool,
     #[serde(default)]
     pub policies: Policies,
+    /// The member names of the app's settings and policies components, by metadata type. None
+    /// for an app made in Setup, which has them all under Setup's names ([`SETUP_MEMBERS`]);
+    /// an app a deploy created has those the deploys carried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<BTreeMap<String, String>>,
 }
+
+/// The member-name suffixes Setup gives an app's satellite components: `<App>_glbloauth`,
+/// `<App>_oauth`, `<App>_oauthPlcy`, `<App>_plcy` (field-facts "Global OAuth settings member
+/// name" and "Metadata that deploys"; retrieved projects in public repos, e.g.
+/// `extlClntAppGlobalOauthSets/Box_Automate_CLM_glbloauth.ecaGlblOauth-meta.xml` beside
+/// `Box_Automate_CLM_oauth`, `_oauthPlcy`).
+pub const SETUP_MEMBERS: &[(&str, &str)] = &[
+    ("ExtlClntAppGlobalOauthSettings", "_glbloauth"),
+    ("ExtlClntAppOauthSettings", "_oauth"),
+    ("ExtlClntAppOauthConfigurablePolicies", "_oauthPlcy"),
+    ("ExtlClntAppConfigurablePolicies", "_plcy"),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -366,6 +424,7 @@ impl Org {
             mcp_servers: McpServer::standard(),
             mcp_metadata: McpMetadata::default(),
             client_secret_in_rest_api: false,
+            org_type: OrgType::default(),
             integration_licenses: default_integration_licenses(),
             permission_sets: vec![PermissionSetDef {
                 name: "ECA_Wizard_Integration".into(),
@@ -469,21 +528,57 @@ impl App {
                 ip_relaxation: IpRelaxation::Enforce,
                 refresh_token_policy: RefreshTokenPolicy::Infinite,
             },
+            members: None,
         }
     }
 
-    /// Whether this key and secret pair belongs to the app (main or staged).
+    /// The member name the app's component of this metadata type has, if it has one.
+    pub fn member(&self, kind: &str) -> Option<String> {
+        match &self.members {
+            Some(members) => members.get(kind).cloned(),
+            None => SETUP_MEMBERS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, suffix)| format!("{}{suffix}", self.api_name)),
+        }
+    }
+
+    /// Records the component of this type under `name` (unchanged when it has that name).
+    pub fn set_member(&mut self, kind: &str, name: &str) {
+        if self.member(kind).as_deref() == Some(name) {
+            return;
+        }
+        let mut members = self.members.take().unwrap_or_else(|| {
+            SETUP_MEMBERS
+                .iter()
+                .map(|(k, suffix)| (k.to_string(), format!("{}{suffix}", self.api_name)))
+                .collect()
+        });
+        members.insert(kind.to_string(), name.to_string());
+        self.members = Some(members);
+    }
+
+    /// Whether this key and secret pair signs in to the app: the primary pair, or the pair a
+    /// rotation replaced (`Rotated`, valid 30 more days). A staged pair waiting for its
+    /// promotion (`Active`) is refused: no public source shows one accepted at the token
+    /// endpoint, and the tools that rotate in production promote before using it
+    /// (field-facts-2026.md; UNCONFIRMED either way, and the stricter reading is the one played).
     pub fn secret_matches(&self, key: &str, secret: &str) -> bool {
         let main =
             constant_eq(&self.consumer_key, key) && constant_eq(&self.consumer_secret, secret);
-        let staged = self.staged.as_ref().is_some_and(|s| {
+        let rotated = self.usable_staged().is_some_and(|s| {
             constant_eq(&s.consumer_key, key) && constant_eq(&s.consumer_secret, secret)
         });
-        main || staged
+        main || rotated
+    }
+
+    /// The staged slot's pair when it signs in (see `secret_matches`).
+    fn usable_staged(&self) -> Option<&Credentials> {
+        self.staged.as_ref().filter(|s| s.rotated)
     }
 
     pub fn has_key(&self, key: &str) -> bool {
-        self.consumer_key == key || self.staged.as_ref().is_some_and(|s| s.consumer_key == key)
+        self.consumer_key == key || self.usable_staged().is_some_and(|s| s.consumer_key == key)
     }
 }
 

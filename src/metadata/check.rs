@@ -160,6 +160,37 @@ fn read_leaves(doc: &roxmltree::Document) -> (BTreeMap<String, String>, Vec<Stri
 
 type Found<'a> = dyn FnMut(&str, &str, String, bool) + 'a;
 
+/// Org-bound values a retrieve writes, by the type whose file holds them, with the fix. Sources:
+/// field-facts-2026.md "Org-bound fields"; sfdx-hardis `externalClientAppUtils.ts`
+/// (`deployExternalClientApps` strips `<orgScopedExternalApp>` from the app's file and
+/// `<oauthLink>` from the `.ecaOauth` files, "org-specific and breaks deployment on fresh
+/// orgs"); a retrieved project deployed to another org failed on `oauthLink` with "couldn't
+/// update your OAuth link ... doesn't have distribution state PACKAGED" (public workshop README,
+/// 2026). The consumer key and secret sit in the global settings (Metadata API
+/// `meta_extlclntappglobaloauthsettings`).
+const ORG_BOUND: &[(&str, &str, &str)] = &[
+    (
+        "ExtlClntAppGlobalOauthSettings",
+        "consumerKey",
+        "remove it: a retrieve added this org-bound value; it must not be committed or deployed to another org",
+    ),
+    (
+        "ExtlClntAppGlobalOauthSettings",
+        "consumerSecret",
+        "remove it: a retrieve added this org-bound value; it must not be committed or deployed to another org",
+    ),
+    (
+        "ExtlClntAppOauthSettings",
+        "oauthLink",
+        "remove it: a retrieve added this link to the source org's app; deployed to another org it fails (\"couldn't update your OAuth link ... doesn't have distribution state PACKAGED\")",
+    ),
+    (
+        "ExternalClientApplication",
+        "orgScopedExternalApp",
+        "remove it: a retrieve added the source org's id (<org id>:<App>); it breaks a deploy to another org",
+    ),
+];
+
 fn check_manifest(dir: &Path, components: &[Component], found: &mut Found) {
     const MANIFEST: &str = "manifest/package.xml";
     let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
@@ -259,18 +290,14 @@ fn check_component(c: &Component, apps: &[&str], recipe: Option<&Recipe>, found:
             ),
         }
     }
+    for (_, element, fix) in ORG_BOUND
+        .iter()
+        .filter(|(kind, element, _)| *kind == c.kind && c.leaves.contains_key(*element))
+    {
+        found(file, element, fix.to_string(), false);
+    }
     match c.kind {
         "ExtlClntAppGlobalOauthSettings" => {
-            for element in [
-                "consumerKey",
-                "consumerSecret",
-                "oauthLink",
-                "orgScopedExternalApp",
-            ] {
-                if c.leaves.contains_key(element) {
-                    found(file, element, "remove it: a retrieve added this org-bound value; it must not be committed or deployed to another org".into(), false);
-                }
-            }
             if recipe.is_some_and(|r| r.flow == Flow::JwtBearer)
                 && !c.leaves.contains_key("certificate")
             {

@@ -197,8 +197,11 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
     ])
 }
 
-/// Member names of the satellite files. Only the policies' names are matched against an app
-/// that exists; the others are free-form (ff: "Metadata that deploys").
+/// Member names of the satellite files, as Setup names them: `<App>_glbloauth`, `<App>_oauth`,
+/// `<App>_oauthPlcy`, `<App>_plcy` (ff: "Global OAuth settings member name", "Metadata that
+/// deploys"; retrieved projects in public repos carry the same, e.g. Box_Automate_CLM_glbloauth,
+/// and tools that build ECA packages write `{name}_glbloauth`). An app has one component of
+/// each type: deploying another name to an app that has one risks "duplicate value found".
 struct Names {
     app: String,
     global: String,
@@ -218,7 +221,7 @@ impl Names {
         };
         Names {
             app: app.to_string(),
-            global: format!("{app}_glbl"),
+            global: format!("{app}_glbloauth"),
             oauth: format!("{app}_oauth"),
             oauth_policy,
             app_policy,

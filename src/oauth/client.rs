@@ -61,8 +61,21 @@ impl Failure {
     pub fn diagnose(&self, phase: Phase, window: Window) -> Diagnosis {
         match self {
             Failure::OAuth {
-                error, description, ..
-            } => diagnosis::diagnose(phase, error, description, window),
+                status,
+                error,
+                description,
+            } => {
+                let found = diagnosis::diagnose(phase, error, description, window);
+                // A server error the table doesn't know (UNKNOWN_EXCEPTION) is worth another try.
+                if *status >= 500 && found.kind == diagnosis::Kind::Unknown {
+                    Diagnosis {
+                        kind: diagnosis::Kind::Transient,
+                        ..found
+                    }
+                } else {
+                    found
+                }
+            }
             Failure::Status(status) => diagnosis::diagnose_status(*status),
             Failure::Transport(detail) => diagnosis::diagnose_transport(detail),
         }
@@ -316,8 +329,9 @@ pub const UNTRUSTED_INSTANCE: &str = "untrusted_instance_url";
 /// must not take the memory with it.
 pub const MAX_BODY: usize = 1 << 20;
 
-/// The body as text, read chunk by chunk and refused past `MAX_BODY`.
-async fn read_body(mut response: reqwest::Response) -> Result<String, Failure> {
+/// The body as text, read chunk by chunk and refused past `MAX_BODY`. Every answer from
+/// Salesforce is read through here (OAuth, apply, rotate, drift).
+pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<String, Failure> {
     if response
         .content_length()
         .is_some_and(|n| n > MAX_BODY as u64)
@@ -339,6 +353,15 @@ async fn read_body(mut response: reqwest::Response) -> Result<String, Failure> {
 }
 
 const TOO_LARGE: &str = "the answer was larger than 1 MiB, far more than Salesforce sends";
+
+/// Why `read_body` gave up, in words (it fails only in transport: a cut connection, a body
+/// past `MAX_BODY`).
+pub(crate) fn unread(failure: Failure) -> String {
+    match failure {
+        Failure::Transport(why) => why,
+        other => other.diagnose(Phase::Unknown, Window::After).message,
+    }
+}
 
 /// True when TLS failed because the server's certificate isn't trusted (a TLS-inspecting proxy,
 /// most often): retrying can't help.

@@ -42,6 +42,8 @@ pub struct AppDetails {
     pub app_name: Option<String>,
     /// JWT bearer: the private key's path.
     pub private_key_path: Option<String>,
+    /// The Salesforce CLI login `apply` used (see `Profile::target_org`).
+    pub target_org: Option<String>,
 }
 
 pub fn keep(
@@ -72,6 +74,7 @@ pub fn keep(
         app_name: app.app_name,
         username: identity.map(|i| i.username.clone()),
         org_id: identity.map(|i| i.org_id.clone()),
+        target_org: app.target_org,
         private_key_path: app.private_key_path,
         mcp_url: request.mcp_url.clone(),
         last_verified: Some(Verification {

@@ -30,6 +30,10 @@ pub struct Profile {
     pub app_name: Option<String>,
     pub username: Option<String>,
     pub org_id: Option<String>,
+    /// The Salesforce CLI login (alias or username) the profile was made or first used with:
+    /// `rotate`, `status --drift` and `apply` use it when no `--target-org` is given.
+    #[serde(default)]
+    pub target_org: Option<String>,
     /// JWT bearer: the private key's path (the key stays where the user keeps it).
     #[serde(default)]
     pub private_key_path: Option<String>,

@@ -187,7 +187,12 @@ async fn demo_session(
         ])
         .send()
         .await?;
-    let body: serde_json::Value = answer.json().await?;
+    let body: serde_json::Value = crate::oauth::client::read_json(answer).await.map_err(|f| {
+        anyhow::anyhow!(
+            "the demo org didn't sign its admin in: {}",
+            crate::oauth::client::unread(f)
+        )
+    })?;
     let token = body["access_token"]
         .as_str()
         .ok_or_else(|| anyhow::anyhow!("the demo org didn't sign its admin in"))?;

@@ -247,6 +247,8 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
                 .flatten(),
             ..Policies::default()
         },
+        // Made in Setup: its settings and policies have Setup's member names.
+        members: None,
     }
 }
 

@@ -303,6 +303,7 @@ impl Shell {
             api_name: spec.api_name.clone(),
             app_name: spec.app_name.clone(),
             private_key_path: spec.private_key_path.clone(),
+            target_org: spec.target_org.clone(),
         };
         let request = match self.request(spec) {
             Ok(request) => request,

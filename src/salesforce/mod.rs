@@ -2,6 +2,7 @@
 //! settings an admin changes in Setup, and the Setup pages they live on.
 
 pub mod callback;
+pub mod deploy_failures;
 pub mod diagnosis;
 pub mod edit_paths;
 pub mod extract;

@@ -156,6 +156,8 @@ pub struct ConnectSpec {
     pub app_callback_urls: Vec<String>,
     pub api_name: Option<String>,
     pub app_name: Option<String>,
+    /// The Salesforce CLI login "Set it up for me" used, kept with the profile.
+    pub target_org: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -61,6 +61,11 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
             .unwrap_or_default(),
         api_name: setup.answer_for(Role::ApiName).map(String::from),
         app_name: setup.answer_for(Role::AppName).map(String::from),
+        target_org: model
+            .cli_login
+            .as_ref()
+            .filter(|_| setup.by_apply && model.demo.is_none())
+            .map(|login| login.target.clone()),
     };
     model.connect = ConnectView {
         run,

@@ -1,0 +1,423 @@
+//! The org-wide setting "Allow access to External Client App consumer secrets via REST API"
+//! (`ExternalClientAppSettings.enableClientSecretInRestApiAccess`, reference/deploy-and-mcp-apis.md
+//! §B.4, §C.4). While it is on, every app's secret is readable over REST, so it always ends as
+//! it was: read first (SOAP `readMetadata`; the one public tool that toggles it, ohm, restores
+//! the original value), turned on only when off and the admin agreed, put back after the work,
+//! also when SIGINT, SIGTERM or SIGHUP arrives meanwhile. A marker written before turning it on
+//! survives a kill; the next `apply`, `rotate` or `status` puts the setting back with it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::apply::session::Session;
+use crate::oauth::client::transport_detail;
+use crate::terminal_safe::terminal_safe;
+
+/// The setting's label in Setup > External Client App Settings.
+pub const LABEL: &str = "Allow access to External Client App consumer secrets via REST API";
+
+/// Whether the setting is on now, read with the Metadata API's SOAP `readMetadata` (the only
+/// read of a Settings type; §C of the reference: retrieve and read are SOAP-only).
+pub async fn read(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+) -> anyhow::Result<bool> {
+    let url = format!("{}/services/Soap/m/{version}", session.instance_url);
+    let envelope = format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:met="http://soap.sforce.com/2006/04/metadata">"#,
+            "<soapenv:Header><met:SessionHeader><met:sessionId>{}</met:sessionId></met:SessionHeader></soapenv:Header>",
+            "<soapenv:Body><met:readMetadata><met:type>ExternalClientAppSettings</met:type>",
+            "<met:fullNames>ExternalClientApp</met:fullNames></met:readMetadata></soapenv:Body></soapenv:Envelope>"
+        ),
+        crate::html::escape(session.token.expose())
+    );
+    let response = http
+        .post(&url)
+        .header("Content-Type", "text/xml; charset=UTF-8")
+        .header("SOAPAction", "\"\"")
+        .body(envelope)
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading {LABEL} failed: {}", transport_detail(&e)))?;
+    let status = response.status().as_u16();
+    let body = crate::oauth::client::read_body(response)
+        .await
+        .map_err(|f| {
+            anyhow::anyhow!(
+                "reading {LABEL} failed: {}",
+                crate::oauth::client::unread(f)
+            )
+        })?;
+    if let Some(fault) = between(&body, "faultstring") {
+        anyhow::bail!("reading {LABEL} failed: {}", terminal_safe(&fault));
+    }
+    if !(200..300).contains(&status) {
+        anyhow::bail!("reading {LABEL} failed: HTTP {status}");
+    }
+    // A Settings record lists every field; one left out is at its default, off.
+    Ok(between(&body, "enableClientSecretInRestApiAccess").as_deref() == Some("true"))
+}
+
+/// The text of the first element named `name` (any namespace) in an XML answer.
+fn between(body: &str, name: &str) -> Option<String> {
+    let document = roxmltree::Document::parse(body).ok()?;
+    let node = document
+        .descendants()
+        .find(|n| n.is_element() && n.tag_name().name() == name)?;
+    Some(node.text().unwrap_or_default().trim().to_string())
+}
+
+/// A deploy of ExternalClientAppSettings with the setting `on` (§B.4).
+pub fn zip(on: bool, api_version: &str) -> anyhow::Result<Vec<u8>> {
+    let package = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <types>\n        <members>ExternalClientApp</members>\n        <name>Settings</name>\n    </types>\n    <version>{api_version}</version>\n</Package>\n"
+    );
+    let settings = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ExternalClientAppSettings xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <enableClientSecretInRestApiAccess>{on}</enableClientSecretInRestApiAccess>\n</ExternalClientAppSettings>\n"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("package.xml", options)?;
+    zip.write_all(package.as_bytes())?;
+    zip.start_file("settings/ExternalClientApp.settings", options)?;
+    zip.write_all(settings.as_bytes())?;
+    Ok(zip.finish()?.into_inner())
+}
+
+/// Sets the setting with a Settings deploy; false when Salesforce refused it.
+pub async fn set(
+    http: &reqwest::Client,
+    session: &Session,
+    api_version: &str,
+    on: bool,
+) -> anyhow::Result<bool> {
+    let every = Duration::from_secs(2);
+    let deployed = crate::apply::deploy::deploy(
+        http,
+        session,
+        api_version,
+        zip(on, api_version)?,
+        false,
+        every,
+        &mut |_| {},
+    )
+    .await?;
+    Ok(deployed.success)
+}
+
+/// How a stretch of work with the setting turned on ended.
+pub struct WhileOn<T> {
+    /// The work's result; None when the setting couldn't be turned on (or a signal came first).
+    pub result: Option<T>,
+    /// The setting is off again.
+    pub restored: bool,
+    /// The signal that arrived meanwhile: the caller stops once the setting is back.
+    pub signal: Option<&'static str>,
+}
+
+/// Runs `work` with the setting on; the caller has read that it is off and the admin agreed.
+/// The marker goes down before the setting changes and goes away once it is off again.
+/// Signals that arrive meanwhile neither stop the work nor the restore: both finish (so no
+/// change to the org is left half done), then the caller stops.
+pub async fn while_on<T>(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+    out: &mut (dyn Write + Send),
+    work: impl std::future::Future<Output = T>,
+) -> anyhow::Result<WhileOn<T>> {
+    // Listening first: once the marker is there, a signal no longer ends the process.
+    let mut signals = Signals::listen()?;
+    let place = Marker::of(session)?.write()?;
+    let mut signal = None;
+    let turned_on = signals
+        .shield(set(http, session, version, true), &mut signal, out)
+        .await;
+    let result = match turned_on {
+        Ok(true) if signal.is_none() => {
+            writeln!(out, "Turned on {LABEL}.")?;
+            Some(signals.shield(work, &mut signal, out).await)
+        }
+        Ok(true) => None,
+        Ok(false) => {
+            writeln!(out, "Salesforce refused to turn on {LABEL}.")?;
+            None
+        }
+        Err(e) => {
+            writeln!(out, "Turning on {LABEL} failed: {e:#}")?;
+            None
+        }
+    };
+    // Off again whatever happened: the "on" deploy may have gone through unanswered.
+    let off = signals
+        .shield(set(http, session, version, false), &mut signal, out)
+        .await;
+    let restored = matches!(off, Ok(true));
+    if restored {
+        std::fs::remove_file(&place).ok();
+        writeln!(out, "Turned {LABEL} off again, as it was.")?;
+    } else {
+        writeln!(
+            out,
+            "Couldn't turn {LABEL} off again{}: it may still be on, letting every app's secret be read over REST. Turn it off in Setup > External Client App Settings; the next eca-wizard apply, rotate or status tries again.",
+            off.err().map(|e| format!(" ({e:#})")).unwrap_or_default()
+        )?;
+    }
+    Ok(WhileOn {
+        result,
+        restored,
+        signal,
+    })
+}
+
+/// The terminating signals, caught while the setting is on.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn listen() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+                hangup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "SIGINT",
+                _ = self.terminate.recv() => "SIGTERM",
+                _ = self.hangup.recv() => "SIGHUP",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => "Ctrl-C",
+                Err(_) => std::future::pending().await,
+            }
+        }
+    }
+
+    /// Runs `work` to its end; a signal meanwhile is noted (and said once), not obeyed.
+    async fn shield<T>(
+        &mut self,
+        work: impl std::future::Future<Output = T>,
+        signal: &mut Option<&'static str>,
+        out: &mut (dyn Write + Send),
+    ) -> T {
+        let mut work = std::pin::pin!(work);
+        loop {
+            tokio::select! {
+                done = &mut work => return done,
+                name = self.next() => {
+                    if signal.is_none() {
+                        let _ = writeln!(out, "{name}: stopping once {LABEL} is back as it was (a moment).");
+                    }
+                    *signal = Some(name);
+                }
+            }
+        }
+    }
+}
+
+/// "The setting may be on": written before turning it on, removed once it is off again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Marker {
+    pub org_id: String,
+    pub instance_url: String,
+    /// The Salesforce CLI login that turned it on (None: a token given by hand).
+    pub target: Option<String>,
+    /// Milliseconds since the epoch.
+    pub at_ms: u64,
+}
+
+impl Marker {
+    fn of(session: &Session) -> anyhow::Result<Marker> {
+        Ok(Marker {
+            org_id: crate::apply::org_binding::session_org(session)?,
+            instance_url: session.instance_url.clone(),
+            target: session.target.clone(),
+            at_ms: crate::clock::now_ms(),
+        })
+    }
+
+    fn write(&self) -> anyhow::Result<PathBuf> {
+        let dir = markers_dir()?;
+        let path = dir.join(format!(
+            "restore-secret-setting-{}.toml",
+            self.org_id.get(..15).unwrap_or(&self.org_id)
+        ));
+        crate::files::write_atomically(&path, toml::to_string(self)?.as_bytes())?;
+        Ok(path)
+    }
+
+    /// What every command says while the marker is there.
+    pub fn warning(&self) -> String {
+        let how = match &self.target {
+            Some(target) => format!(
+                "eca-wizard status, apply or rotate puts it back with the Salesforce CLI login {}",
+                terminal_safe(target)
+            ),
+            None => "turn it off in Setup > External Client App Settings, then delete the marker"
+                .to_string(),
+        };
+        format!(
+            "warning: {LABEL} may still be on in org {} ({}): eca-wizard turned it on and was stopped before turning it off. {how}.",
+            terminal_safe(&self.org_id),
+            terminal_safe(&self.instance_url),
+        )
+    }
+}
+
+/// Where markers live: beside the profiles folder, in eca-wizard's own home.
+fn markers_dir() -> anyhow::Result<PathBuf> {
+    let profiles = crate::profile::profiles_dir()?;
+    let dir = profiles.parent().unwrap_or(&profiles).to_path_buf();
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The markers left behind, with their files; unreadable ones are skipped.
+pub fn pending() -> Vec<(PathBuf, Marker)> {
+    let Ok(dir) = markers_dir() else {
+        return Vec::new();
+    };
+    pending_in(&dir)
+}
+
+fn pending_in(dir: &Path) -> Vec<(PathBuf, Marker)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("restore-secret-setting-") && n.ends_with(".toml"))
+        })
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            let marker = toml::from_str(&text).ok()?;
+            Some((p, marker))
+        })
+        .collect()
+}
+
+/// Puts the setting back off for every marker left by a command that was killed while it was
+/// on, with the same Salesforce CLI login; says what happened.
+pub async fn restore_pending(http: &reqwest::Client, version: &str, out: &mut (dyn Write + Send)) {
+    for (path, marker) in pending() {
+        let Some(target) = marker.target.clone() else {
+            let _ = writeln!(out, "{}", marker.warning());
+            continue;
+        };
+        let session =
+            tokio::task::spawn_blocking(move || crate::apply::session::from_cli(&target)).await;
+        let session = match session {
+            Ok(Ok(session)) => session,
+            Ok(Err(e)) => {
+                let _ = writeln!(out, "{} ({e})", marker.warning());
+                continue;
+            }
+            Err(_) => continue,
+        };
+        let same = crate::apply::org_binding::session_org(&session)
+            .is_ok_and(|org| crate::apply::org_binding::same_org(&org, &marker.org_id));
+        if !same {
+            let _ = writeln!(
+                out,
+                "{} (the login now points at another org)",
+                marker.warning()
+            );
+            continue;
+        }
+        match set(http, &session, version, false).await {
+            Ok(true) => {
+                std::fs::remove_file(&path).ok();
+                let _ = writeln!(
+                    out,
+                    "Turned {LABEL} off again in org {}: an earlier eca-wizard was stopped before it could.",
+                    terminal_safe(&marker.org_id)
+                );
+            }
+            outcome => {
+                let why = outcome
+                    .err()
+                    .map(|e| format!("{e:#}"))
+                    .unwrap_or_else(|| "Salesforce refused the deploy".into());
+                let _ = writeln!(out, "{} (putting it back failed: {why})", marker.warning());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_setting_is_read_from_a_read_metadata_answer() {
+        let on = r#"<soapenv:Body><readMetadataResponse><result><records xsi:type="ExternalClientAppSettings"><fullName>ExternalClientApp</fullName><enableClientSecretInRestApiAccess>true</enableClientSecretInRestApiAccess></records></result></readMetadataResponse>"#;
+        let on = format!(
+            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{on}</soapenv:Body></soapenv:Envelope>"#
+        );
+        assert_eq!(
+            between(&on, "enableClientSecretInRestApiAccess").as_deref(),
+            Some("true")
+        );
+        let fault = r#"<e:Envelope xmlns:e="x" xmlns:sf="y"><e:Body><e:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Illegal Session</faultstring></e:Fault></e:Body></e:Envelope>"#;
+        assert_eq!(
+            between(fault, "faultstring").as_deref(),
+            Some("INVALID_SESSION_ID: Illegal Session")
+        );
+        assert_eq!(
+            between("<result/>", "enableClientSecretInRestApiAccess"),
+            None
+        );
+    }
+
+    #[test]
+    fn markers_are_found_and_others_files_ignored() {
+        let dir = std::env::temp_dir().join(format!("eca-marker-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let marker = Marker {
+            org_id: "00D5g0000000001EAA".into(),
+            instance_url: "https://acme.my.salesforce.com".into(),
+            target: Some("acme".into()),
+            at_ms: 1,
+        };
+        let path = dir.join("restore-secret-setting-00D5g0000000001.toml");
+        std::fs::write(&path, toml::to_string(&marker).unwrap()).unwrap();
+        std::fs::write(dir.join("secrets.toml"), "x = 1").unwrap();
+        let found = pending_in(&dir);
+        assert_eq!(found, vec![(path, marker.clone())]);
+        let warning = marker.warning();
+        assert!(warning.contains("00D5g0000000001EAA") && warning.contains("acme"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
