@@ -294,7 +294,7 @@ async fn with_consent_apply_reads_the_secret_restores_the_setting_connects_and_k
     let said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(
-        said.contains("Turned the setting on") && said.contains("Turned it off again"),
+        said.contains("Turned on Allow access") && said.contains("off again, as it was"),
         "{said}"
     );
     assert!(said.contains("saved profile sbs-acme"), "{said}");
@@ -341,7 +341,7 @@ async fn without_consent_the_setting_stays_off_and_the_copy_step_is_named() {
     let output = apply(&dir, &emulator, &token, "current", SBS);
     let said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
-    assert!(said.contains("Left that setting as it is"), "{said}");
+    assert!(said.contains("Left that setting off"), "{said}");
     assert!(said.contains("Consumer Key and Secret"), "{said}");
     assert!(!emulator.org().client_secret_in_rest_api);
     let _ = std::fs::remove_dir_all(&dir);

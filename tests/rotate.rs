@@ -320,7 +320,11 @@ async fn a_profile_acts_only_on_its_own_org() {
         "client-b",
     );
     let report = String::from_utf8_lossy(&output.stdout);
-    assert!(report.contains("against the recipe"), "{report}{}", said(&output));
+    assert!(
+        report.contains("against the recipe"),
+        "{report}{}",
+        said(&output)
+    );
     let profile = std::fs::read_to_string(s.home.join("profiles/sbs.toml")).unwrap();
     assert!(profile.contains("target_org = \"acme\""), "{profile}");
     std::fs::remove_file(&log).ok();

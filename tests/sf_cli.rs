@@ -75,7 +75,14 @@ async fn login(bin: &Path, home: &Path, emulator: &Emulator, token: &str) -> Out
 #[tokio::test]
 async fn apply_takes_its_session_from_the_real_cli_logged_in_to_the_emulator() {
     let Some(bin) = cli_bin() else { return };
-    let emulator = start();
+    // A production org: it refuses deploys that skip tests (NoTestRun), as real ones do.
+    let mut org = eca_wizard::emulator::Org::demo();
+    org.org_type = eca_wizard::emulator::org::OrgType::Production;
+    let emulator = eca_wizard::emulator::Emulator::start(eca_wizard::emulator::Config {
+        org,
+        ..eca_wizard::emulator::Config::default()
+    })
+    .unwrap();
     let token = admin_token(&emulator).await;
     let home = std::env::temp_dir().join(format!("eca-sf-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
@@ -133,8 +140,12 @@ async fn apply_takes_its_session_from_the_real_cli_logged_in_to_the_emulator() {
         "the setting is off again"
     );
 
-    // The same CLI login reads the live app for drift, found as the CLI's default org (what
-    // the wizard offers "Set it up for me" with): `sf org display` without --target-org.
+    // The profile remembers the login it was made with, so drift needs no --target-org.
+    let profile =
+        std::fs::read_to_string(home.join("eca/profiles/sbs-real-cli.toml")).unwrap_or_default();
+    assert!(profile.contains("target_org = \"emu\""), "{profile}");
+    // The same CLI login reads the live app for drift, also as the CLI's default org (what
+    // the wizard offers "Set it up for me" with).
     let mut config = with_cli(&bin.join("sf"), &bin, &home);
     config.args(["config", "set", "target-org", "emu", "--global", "--json"]);
     let output = tokio::task::spawn_blocking(move || config.output().unwrap())

@@ -25,6 +25,13 @@ impl ComponentFailure {
     pub fn fix(&self) -> Option<&'static str> {
         crate::salesforce::deploy_failures::hint(&self.kind, &self.problem).map(|h| h.fix)
     }
+
+    /// Whether Salesforce refused it for a Run As user the org doesn't have (its words don't
+    /// name the user).
+    pub fn is_missing_run_as(&self) -> bool {
+        use crate::salesforce::deploy_failures::{RUN_AS_HINT, hint};
+        hint(&self.kind, &self.problem) == Some(&RUN_AS_HINT)
+    }
 }
 
 /// How a deploy ended.

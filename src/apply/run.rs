@@ -202,15 +202,11 @@ pub async fn apply(
         (Err(e), _, _) => return Err(e),
     };
     // A dry run can't create the user first, so the policies naming it fail validation: that is
-    // the one failure expected.
+    // the one failure expected (Salesforce's words don't name the user).
     let only_the_new_user = |deployed: &deploy::Deployed| {
-        new_user.as_ref().is_some_and(|(username, _)| {
-            !deployed.failures.is_empty()
-                && deployed
-                    .failures
-                    .iter()
-                    .all(|f| f.problem.contains(username.as_str()))
-        })
+        new_user.is_some()
+            && !deployed.failures.is_empty()
+            && deployed.failures.iter().all(|f| f.is_missing_run_as())
     };
     if args.dry_run && only_the_new_user(&deployed) {
         writeln!(

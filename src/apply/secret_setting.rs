@@ -266,6 +266,7 @@ impl Marker {
 
     fn write(&self) -> anyhow::Result<PathBuf> {
         let dir = markers_dir()?;
+        crate::files::ensure_private_dir(&dir)?;
         let path = dir.join(format!(
             "restore-secret-setting-{}.toml",
             self.org_id.get(..15).unwrap_or(&self.org_id)
@@ -292,12 +293,11 @@ impl Marker {
     }
 }
 
-/// Where markers live: beside the profiles folder, in eca-wizard's own home.
+/// Where markers live: beside the profiles folder, in eca-wizard's own home (made when a
+/// marker is written, never by looking).
 fn markers_dir() -> anyhow::Result<PathBuf> {
     let profiles = crate::profile::profiles_dir()?;
-    let dir = profiles.parent().unwrap_or(&profiles).to_path_buf();
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    Ok(profiles.parent().unwrap_or(&profiles).to_path_buf())
 }
 
 /// The markers left behind, with their files; unreadable ones are skipped.

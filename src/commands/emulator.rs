@@ -23,6 +23,11 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
     if let Some(org_type) = args.org_type {
         org.org_type = org_type;
     }
+    // A sandbox's My Domain is its production org's name, `--`, and the sandbox's name
+    // (`acme--uat.sandbox.my.salesforce.com`; reference/salesforce-oauth.md, hosts).
+    if org.org_type == crate::emulator::org::OrgType::Sandbox && !org.my_domain.contains("--") {
+        org.my_domain = format!("{}--sandbox", org.my_domain);
+    }
     if args.mcp_server_inactive {
         org.mcp_servers.iter_mut().for_each(|s| s.active = false);
     }

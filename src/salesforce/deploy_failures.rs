@@ -29,13 +29,16 @@ pub const RUN_AS_USER: &str = "Enter a valid execution user for the OAuth client
 /// A deploy zip without `package.xml` at its root (with `singlePackage`).
 pub const NO_PACKAGE: &str = "No package.xml found";
 
+/// The policies name a Run As user the org doesn't have.
+pub const RUN_AS_HINT: Hint = Hint {
+    pattern: Pattern::Contains("valid execution user for the OAuth client credentials flow"),
+    fix: "the Run As user must exist first: create it with --create-user, or name an existing active user with --run-as",
+    source: "observed: `sf project deploy validate` of an ExtlClntAppOauthConfigurablePolicies whose clientCredentialsFlowUser names a user the sandbox doesn't have: \"Error in <policies> - Enter a valid execution user for the OAuth client credentials flow.\" (a public project's deploy verification checklist, 2026); Setup shows the same sentence when saving such a Run As",
+};
+
 /// The known failures, most specific first.
 pub const HINTS: &[Hint] = &[
-    Hint {
-        pattern: Pattern::Contains("valid execution user for the OAuth client credentials flow"),
-        fix: "the Run As user must exist first: create it with --create-user, or name an existing active user with --run-as",
-        source: "observed: `sf project deploy validate` of an ExtlClntAppOauthConfigurablePolicies whose clientCredentialsFlowUser names a user the sandbox doesn't have: \"Error in <policies> - Enter a valid execution user for the OAuth client credentials flow.\" (a public project's deploy verification checklist, 2026); Setup shows the same sentence when saving such a Run As",
-    },
+    RUN_AS_HINT,
     Hint {
         pattern: Pattern::Contains("ExternalClientApplicationId duplicates value"),
         fix: "the app already has this settings or policies component under another member name (Setup names them <App>_glbloauth, <App>_oauth, <App>_oauthPlcy and <App>_plcy, a package <App>_oauth_defaultPolicy): use the name the message gives (--policy-names for the policies)",
