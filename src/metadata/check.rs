@@ -297,12 +297,11 @@ fn check_component(c: &Component, apps: &[&str], recipe: Option<&Recipe>, found:
         found(file, element, fix.to_string(), false);
     }
     match c.kind {
-        "ExtlClntAppGlobalOauthSettings" => {
+        "ExtlClntAppGlobalOauthSettings"
             if recipe.is_some_and(|r| r.flow == Flow::JwtBearer)
-                && !c.leaves.contains_key("certificate")
-            {
-                found(file, "certificate", "missing: without the certificate the app has JWT bearer off; add the PEM certificate of the signing key (metadata --certificate FILE)".into(), false);
-            }
+                && !c.leaves.contains_key("certificate") =>
+        {
+            found(file, "certificate", "missing: without the certificate the app has JWT bearer off; add the PEM certificate of the signing key (metadata --certificate FILE)".into(), false);
         }
         "ExtlClntAppOauthConfigurablePolicies" => {
             let on = c
