@@ -172,7 +172,7 @@ async fn repeated_slashes_are_served_like_one() {
     // The Salesforce CLI builds `{instanceUrl}/services/...`; an instance URL ending in `/` gives
     // `//services/...` (`sf org login access-token`, then `sf org list limits`).
     let emulator = start();
-    let token = cc_token(&emulator).await;
+    let token = admin_token(&emulator).await;
     let base = format!("{}/", emulator.my_domain_url());
     let versions = get(&format!("{base}/services/data/")).await;
     assert_eq!(versions.status, 200, "{}", versions.body);

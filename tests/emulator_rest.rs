@@ -39,7 +39,21 @@ async fn a_token_reads_resources_limits_describe_and_a_row() {
     let token = cc_token(&emulator).await;
     let resources = get_bearer(&data(&emulator, "v66.0/"), &token).await;
     assert_eq!(resources.json()["limits"], "/services/data/v66.0/limits");
-    let limits = get_bearer(&data(&emulator, "v66.0/limits/"), &token).await;
+    assert!(
+        resources
+            .header("sforce-limit-info")
+            .unwrap()
+            .starts_with("api-usage="),
+        "every REST answer says the API usage"
+    );
+    // `/limits` needs View Setup and Configuration, which the integration user lacks.
+    assert_rest_error(
+        &get_bearer(&data(&emulator, "v66.0/limits/"), &token).await,
+        403,
+        "INSUFFICIENT_ACCESS",
+    );
+    let admin = admin_token(&emulator).await;
+    let limits = get_bearer(&data(&emulator, "v66.0/limits/"), &admin).await;
     assert!(
         limits
             .header("sforce-limit-info")
@@ -145,7 +159,7 @@ async fn object_access_follows_the_users_permissions() {
         .edit_user(DEMO_INTEGRATION_USER, |u| u.api_enabled = false)
         .unwrap();
     assert_rest_error(
-        &get_bearer(&data(&emulator, "v66.0/limits"), &token).await,
+        &get_bearer(&data(&emulator, "v66.0/"), &token).await,
         403,
         "API_DISABLED_FOR_ORG",
     );

@@ -104,7 +104,7 @@ mod tests {
             org_id: org_id.map(String::from),
             api_version: None,
             target: Some("client-b".into()),
-            token: Secret::new(token.into()),
+            token: Secret::new(token.to_string()),
             source: "the Salesforce CLI's login client-b".into(),
             notes: Vec::new(),
         }

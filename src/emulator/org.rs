@@ -179,6 +179,11 @@ pub struct User {
     /// permissions and View Client Secret; reference §B.6, §C.4).
     #[serde(default)]
     pub admin: bool,
+    /// The View Setup and Configuration permission (an admin has it too): `/limits` needs it,
+    /// "available ... for API users with the View Setup and Configuration permission" (REST API
+    /// Developer Guide, Limits; field-facts-2026.md). The guides' integration users lack it.
+    #[serde(default)]
+    pub view_setup: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -397,6 +402,7 @@ impl Org {
             permission_sets: vec!["ECA_Wizard_Integration".into()],
             integration_psl: true,
             admin: false,
+            view_setup: false,
         };
         let admin = User {
             id: ids::user_id(2),
@@ -409,6 +415,7 @@ impl Org {
             permission_sets: Vec::new(),
             integration_psl: false,
             admin: true,
+            view_setup: true,
             ..integration.clone()
         };
         Org {

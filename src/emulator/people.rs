@@ -172,6 +172,7 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
                 permission_sets: Vec::new(),
                 integration_psl: false,
                 admin: false,
+                view_setup: false,
             });
             created(&id)
         }

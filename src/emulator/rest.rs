@@ -153,6 +153,10 @@ fn resource_reply(ctx: &Ctx, req: &Req, user: &User, version: &str, resource: &s
                 "connect": format!("{base}/connect"), "chatter": format!("{base}/chatter"),
             }),
         ),
+        // The body for a user without View Setup is UNCONFIRMED (docs/unconfirmed.md).
+        ["limits"] if !(user.admin || user.view_setup) => {
+            Reply::rest_error(403, code::INSUFFICIENT_ACCESS)
+        }
         ["limits"] => limits(ctx),
         ["sobjects"] => {
             let list: Vec<Value> = objects::SOBJECTS

@@ -369,7 +369,11 @@ async fn refresh_checks(
     )
 }
 
-/// The newest API version and a line about the daily allowance.
+/// The newest API version and a line about the daily allowance, with what any API user may
+/// read: the versions list, then the version's resource list, whose answer (like every REST
+/// answer) carries `Sforce-Limit-Info: api-usage=USED/MAX` (REST API Developer Guide,
+/// "Response Headers"). `/limits` is not asked: it needs View Setup and Configuration, which
+/// the integration users the guides recommend don't have (field-facts-2026.md).
 async fn rest_api(
     client: &OAuthClient,
     api_base: &str,
@@ -383,20 +387,37 @@ async fn rest_api(
         .and_then(|v| v.as_str())
         .unwrap_or("66.0")
         .to_string();
-    let limits = get_json(
-        client,
-        &format!("{api_base}/services/data/v{version}/limits"),
-        token,
-    )
-    .await?;
-    let daily = &limits["DailyApiRequests"];
-    let detail = match (daily["Remaining"].as_u64(), daily["Max"].as_u64()) {
-        (Some(remaining), Some(max)) => {
-            format!("API v{version}; {remaining} of {max} daily requests left")
-        }
-        _ => format!("API v{version}"),
+    let response = client
+        .http()
+        .get(format!("{api_base}/services/data/v{version}/"))
+        .bearer_auth(token.expose())
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| Failure::Transport(crate::oauth::client::transport_detail(&e)))?;
+    let usage = response
+        .headers()
+        .get("Sforce-Limit-Info")
+        .and_then(|v| v.to_str().ok())
+        .and_then(api_usage);
+    read_json::<serde_json::Value>(response).await?;
+    let detail = match usage {
+        Some((used, max)) => format!(
+            "API v{version}; {} of {max} daily requests left",
+            max.saturating_sub(used)
+        ),
+        None => format!("API v{version}"),
     };
     Ok((version, detail))
+}
+
+/// `api-usage=USED/MAX` out of a `Sforce-Limit-Info` header (which may list other limits).
+fn api_usage(header: &str) -> Option<(u64, u64)> {
+    let usage = header
+        .split([',', ';'])
+        .find_map(|part| part.trim().strip_prefix("api-usage="))?;
+    let (used, max) = usage.split_once('/')?;
+    Some((used.trim().parse().ok()?, max.trim().parse().ok()?))
 }
 
 async fn object_check(
@@ -424,5 +445,20 @@ async fn object_check(
             }
         }
         Err(failure) => Check::failed(&name, failure.diagnose(Phase::Rest, Window::After)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_usage_is_read_from_the_limit_header() {
+        assert_eq!(api_usage("api-usage=25/15000"), Some((25, 15000)));
+        assert_eq!(
+            api_usage("per-app-api-usage=1/100(appName=x), api-usage=7/5000"),
+            Some((7, 5000))
+        );
+        assert_eq!(api_usage("nothing"), None);
     }
 }
