@@ -12,7 +12,7 @@ use common::*;
 use eca_wizard::connect::{self, Event, Outcome};
 use eca_wizard::emulator::Org;
 use eca_wizard::emulator::org::{
-    DEMO_ADMIN_USER, DEMO_INTEGRATION_USER, DEMO_JWT_KEY, PermittedUsers,
+    DEMO_ADMIN_USER, DEMO_INTEGRATION_USER, DEMO_JWT_KEY, OrgType, PermittedUsers,
 };
 use eca_wizard::salesforce::Flow;
 use eca_wizard::secret::Secret;
@@ -147,6 +147,62 @@ async fn jwt_bearer_connects_for_a_pre_authorized_user() {
         "policies",
         Some("Selected Permission Sets"),
     );
+}
+
+/// JWT bearer through the org's My Domain, as the Salesforce CLI does it: the documented
+/// audience for the org's type is found (production first, then sandbox); a My Domain `aud`
+/// is refused by the emulator as users report Salesforce does.
+#[tokio::test]
+async fn jwt_bearer_through_the_my_domain_finds_the_org_type_s_audience() {
+    for (org_type, audience) in [
+        (OrgType::Production, "https://login.salesforce.com"),
+        (OrgType::Sandbox, "https://test.salesforce.com"),
+    ] {
+        let mut org = Org::demo();
+        org.org_type = org_type;
+        let emulator = start_with(org, true);
+        emulator
+            .edit_app("ECA_Wizard_Demo", |app| {
+                app.policies.permitted_users = PermittedUsers::AdminApprovedPreAuthorized;
+                app.scopes.push("web".into());
+            })
+            .unwrap();
+        let mut req = request(
+            &emulator,
+            "sf-cli-ci",
+            Flow::JwtBearer,
+            emulator.my_domain_url(),
+            0,
+        );
+        req.client_secret = None;
+        req.jwt = Some((Secret::new(DEMO_JWT_KEY), DEMO_INTEGRATION_USER.into()));
+        let run = run(&req, Visit::Nothing).await;
+        assert_connected(&run.report);
+        let token = run
+            .report
+            .checks
+            .iter()
+            .find(|c| c.name == "token")
+            .unwrap();
+        assert!(
+            token.detail.ends_with(&format!("(audience {audience})")),
+            "{org_type:?}: {}",
+            token.detail
+        );
+        let refused = eca_wizard::oauth::OAuthClient::new(emulator.my_domain_url(), KEY, None)
+            .unwrap()
+            .jwt_bearer(
+                &eca_wizard::jwt::Signer::from_pem(DEMO_JWT_KEY).unwrap(),
+                DEMO_INTEGRATION_USER,
+                emulator.my_domain_url(),
+                eca_wizard::clock::now_ms() / 1000,
+            )
+            .await;
+        assert!(
+            matches!(&refused, Err(eca_wizard::oauth::client::Failure::OAuth { description, .. }) if description == "audience is invalid"),
+            "{org_type:?}: a My Domain aud: {refused:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -364,10 +364,16 @@ async fn jwt_bearer_rules() {
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(answer.json().get("refresh_token").is_none());
 
-    let bad_aud = assertion(DEMO_INTEGRATION_USER, "https://example.com", 180);
-    post_form(&url, &[("grant_type", grant), ("assertion", &bad_aud)])
-        .await
-        .assert_oauth_error(err::BAD_AUDIENCE);
+    for bad in [
+        "https://example.com",
+        "https://test.salesforce.com",
+        emulator.my_domain_url(),
+    ] {
+        let bad_aud = assertion(DEMO_INTEGRATION_USER, bad, 180);
+        post_form(&url, &[("grant_type", grant), ("assertion", &bad_aud)])
+            .await
+            .assert_oauth_error(err::BAD_AUDIENCE);
+    }
     let expired = assertion(DEMO_INTEGRATION_USER, "https://login.salesforce.com", -10);
     post_form(&url, &[("grant_type", grant), ("assertion", &expired)])
         .await

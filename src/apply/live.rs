@@ -215,12 +215,16 @@ pub fn drift(recipe: &Recipe, live: &LiveApp) -> Vec<Drift> {
     for (key, column, wanted) in policies {
         let live_value = live.policy[column].as_str().unwrap_or_default();
         if !live_value.is_empty() && live_value != wanted {
+            // Setup's option labels ("Relax IP restrictions"), not the API values ("Bypass").
+            let live_label = settings::option_label(key, live_value)
+                .map_or_else(|| terminal_safe(live_value), String::from);
+            let wanted_label = settings::option_label(key, wanted).unwrap_or(wanted);
             found.push(Drift {
                 label: label(key),
-                live: terminal_safe(live_value),
-                wanted: wanted.to_string(),
+                live: live_label,
+                wanted: wanted_label.to_string(),
                 fix: format!(
-                    "set {} to {wanted} on the Policies tab (or run apply again)",
+                    "set {} to {wanted_label} on the Policies tab (or run apply again)",
                     label(key)
                 ),
             });
@@ -252,7 +256,11 @@ mod tests {
         assert_eq!(found[1].label, "IP Relaxation");
         assert_eq!(
             (found[1].live.as_str(), found[1].wanted.as_str()),
-            ("Enforce", "Bypass")
+            ("Enforce IP restrictions", "Relax IP restrictions")
+        );
+        assert_eq!(
+            found[1].fix,
+            "set IP Relaxation to Relax IP restrictions on the Policies tab (or run apply again)"
         );
         assert!(quoted("x' OR '1'='1").is_err());
     }

@@ -105,5 +105,6 @@ fn context_of(text: &str, given: Given) -> Context {
     context.host = hints.host;
     context.mcp = hints.mcp;
     context.password = hints.password;
+    context.my_domain_audience = hints.my_domain_audience;
     context
 }

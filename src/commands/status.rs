@@ -235,9 +235,12 @@ pub(crate) async fn fresh_token(
             };
             let now = now_ms() / 1000;
             let username = profile.username.clone().unwrap_or_default();
+            let audiences = crate::salesforce::hosts::normalize_login_url(&profile.login_url)
+                .map(|n| n.host.jwt_audiences())
+                .unwrap_or_else(|_| vec![profile.login_url.clone()]);
             (
                 client
-                    .jwt_bearer(&signer, &username, &profile.login_url, now)
+                    .jwt_bearer_any(&signer, &username, &audiences, now)
                     .await,
                 Phase::JwtBearer,
             )

@@ -273,7 +273,11 @@ pub async fn connect(
                 return report;
             }
         };
-        let token_check = Check::passed("token", format!("{} token obtained", req.flow));
+        let detail = match &tokens.audience {
+            Some(audience) => format!("{} token obtained (audience {audience})", req.flow),
+            None => format!("{} token obtained", req.flow),
+        };
+        let token_check = Check::passed("token", detail);
         (run.events)(Event::Check(token_check.clone()));
         match verify_until_settled(&mut run, &mut tokens, &plan, token_check).await {
             Verified::Settled(checks, identity) => break (tokens, checks, identity),
@@ -379,10 +383,11 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
             match (&signer, &run.req.jwt) {
                 (Some(signer), Some((_, username))) => {
                     let now = crate::clock::now_ms() / 1000;
-                    // The audience is the login URL: login/test.salesforce.com, a My Domain, or
-                    // the emulator's login host.
+                    // Posted to the login URL's token endpoint (a My Domain works), with the
+                    // documented audiences first.
+                    let audiences = run.req.login.jwt_audiences();
                     run.client
-                        .jwt_bearer(signer, username, run.req.login.url(), now)
+                        .jwt_bearer_any(signer, username, &audiences, now)
                         .await
                 }
                 _ => run.client.client_credentials().await,

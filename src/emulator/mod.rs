@@ -24,7 +24,7 @@ mod pages;
 mod people;
 mod rest;
 mod server;
-mod setup_query;
+pub(crate) mod setup_query;
 mod soap;
 mod store;
 mod token;

@@ -317,6 +317,30 @@ pub enum IpRelaxation {
     Bypass,
 }
 
+impl IpRelaxation {
+    /// The `ipRelaxationPolicyType` value (what a deploy carries and SOQL reads).
+    pub fn metadata(self) -> &'static str {
+        match self {
+            IpRelaxation::Enforce => "Enforce",
+            IpRelaxation::EnforceRelaxRefresh => "Enforce_RelaxRefresh",
+            IpRelaxation::Bypass2Factor => "Bypass_2factor",
+            IpRelaxation::Bypass => "Bypass",
+        }
+    }
+
+    /// The policy a metadata value names; Setup's default (Enforce) for anything else.
+    pub fn from_metadata(value: &str) -> IpRelaxation {
+        [
+            IpRelaxation::EnforceRelaxRefresh,
+            IpRelaxation::Bypass2Factor,
+            IpRelaxation::Bypass,
+        ]
+        .into_iter()
+        .find(|p| p.metadata() == value)
+        .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum RefreshTokenPolicy {

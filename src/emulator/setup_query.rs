@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::emulator::Ctx;
 use crate::emulator::credentials::ids_of;
 use crate::emulator::http::Reply;
-use crate::emulator::org::{App, IpRelaxation, PermittedUsers, RefreshTokenPolicy};
+use crate::emulator::org::{App, PermittedUsers, RefreshTokenPolicy};
 use crate::salesforce::scopes::{SCOPE_COLUMNS, SCOPES};
 
 const OBJECTS: &[&str] = &[
@@ -119,41 +119,16 @@ fn rows(ctx: &Ctx, object: &str) -> Vec<Map<String, Value>> {
             .iter()
             .map(|(id, app)| {
                 let mut row = to_map(json!({"ExternalClientApplicationId": id}));
-                for (token, column) in SCOPE_COLUMNS {
-                    let on = SCOPES
-                        .iter()
-                        .filter(|s| s.token == *token)
-                        .any(|s| app.scopes.iter().any(|v| v == s.value));
-                    row.insert((*column).to_string(), on.into());
-                }
+                row.extend(to_map(scope_columns(app)));
                 row
             })
             .collect(),
         "ExtlClntAppOauthPlcyCnfg" => apps
             .iter()
             .map(|(id, app)| {
-                let p = &app.policies;
-                let (refresh, period, unit) = match p.refresh_token_policy {
-                    RefreshTokenPolicy::Infinite => ("Infinite", Value::Null, Value::Null),
-                    RefreshTokenPolicy::Zero => ("Zero", Value::Null, Value::Null),
-                    RefreshTokenPolicy::SpecificLifetime { hours } => {
-                        ("SpecificLifetime", json!(hours), json!("Hours"))
-                    }
-                };
-                to_map(json!({"ExternalClientApplicationId": id,
-                    "PermittedUsersPolicyType": match p.permitted_users {
-                        PermittedUsers::AllSelfAuthorized => "AllSelfAuthorized",
-                        PermittedUsers::AdminApprovedPreAuthorized => "AdminApprovedPreAuthorized",
-                    },
-                    "IpRelaxationPolicyType": match p.ip_relaxation {
-                        IpRelaxation::Enforce => "Enforce",
-                        IpRelaxation::EnforceRelaxRefresh => "Enforce_RelaxRefresh",
-                        IpRelaxation::Bypass2Factor => "Bypass_2factor",
-                        IpRelaxation::Bypass => "Bypass",
-                    },
-                    "RefreshTokenPolicyType": refresh,
-                    "RefreshTokenValidityPeriod": period,
-                    "RefreshTokenValidityUnit": unit}))
+                let mut row = to_map(json!({"ExternalClientApplicationId": id}));
+                row.extend(to_map(policy_columns(app)));
+                row
             })
             .collect(),
         _ => ctx
@@ -164,4 +139,39 @@ fn rows(ctx: &Ctx, object: &str) -> Vec<Map<String, Value>> {
             .map(|u| to_map(json!({"Id": u.id, "Username": u.username, "IsActive": u.active})))
             .collect(),
     }
+}
+
+/// The app's `ExtlClntAppOauthSettings` scope columns, as a query reads them.
+pub fn scope_columns(app: &App) -> Value {
+    let mut row = Map::new();
+    for (token, column) in SCOPE_COLUMNS {
+        let on = SCOPES
+            .iter()
+            .filter(|s| s.token == *token)
+            .any(|s| app.scopes.iter().any(|v| v == s.value));
+        row.insert((*column).to_string(), on.into());
+    }
+    Value::Object(row)
+}
+
+/// The app's `ExtlClntAppOauthPlcyCnfg` columns, as a query reads them.
+pub fn policy_columns(app: &App) -> Value {
+    let p = &app.policies;
+    let (refresh, period, unit) = match p.refresh_token_policy {
+        RefreshTokenPolicy::Infinite => ("Infinite", Value::Null, Value::Null),
+        RefreshTokenPolicy::Zero => ("Zero", Value::Null, Value::Null),
+        RefreshTokenPolicy::SpecificLifetime { hours } => {
+            ("SpecificLifetime", json!(hours), json!("Hours"))
+        }
+    };
+    json!({
+        "PermittedUsersPolicyType": match p.permitted_users {
+            PermittedUsers::AllSelfAuthorized => "AllSelfAuthorized",
+            PermittedUsers::AdminApprovedPreAuthorized => "AdminApprovedPreAuthorized",
+        },
+        "IpRelaxationPolicyType": p.ip_relaxation.metadata(),
+        "RefreshTokenPolicyType": refresh,
+        "RefreshTokenValidityPeriod": period,
+        "RefreshTokenValidityUnit": unit,
+    })
 }

@@ -242,12 +242,15 @@ fn jwt_bearer(ctx: &mut Ctx, form: &Form) -> Outcome {
         .ok_or(err::INVALID_ASSERTION)?;
     let key = jwt::certificate_public_key(certificate).map_err(|_| err::INVALID_ASSERTION)?;
     jwt::verify::<serde_json::Value>(assertion, &key).map_err(|_| err::INVALID_ASSERTION)?;
-    let audiences = [
-        "https://login.salesforce.com",
-        "https://test.salesforce.com",
-        ctx.urls.login.as_str(),
-        ctx.urls.my_domain.as_str(),
-    ];
+    // The documented audiences for the org's type ("OAuth 2.0 JWT Bearer Flow for
+    // Server-to-Server Integration": login.salesforce.com, test.salesforce.com for a sandbox,
+    // or an Experience Cloud site), and this emulator's login host, which plays that host. A
+    // My Domain `aud` is refused as users report (restforce#886; field-facts-2026.md).
+    let documented = match ctx.store.org.org_type {
+        crate::emulator::org::OrgType::Sandbox => crate::salesforce::hosts::SANDBOX_LOGIN,
+        _ => crate::salesforce::hosts::PRODUCTION_LOGIN,
+    };
+    let audiences = [documented, ctx.urls.login.as_str()];
     let aud_ok = match &claims.aud {
         Some(serde_json::Value::String(aud)) => audiences.contains(&aud.trim_end_matches('/')),
         Some(serde_json::Value::Array(list)) => list

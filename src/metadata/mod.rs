@@ -15,7 +15,7 @@ pub use write::write_project;
 use crate::recipe::{ObjectPermission, Recipe, SettingValue};
 use crate::salesforce::Flow;
 use crate::salesforce::naming::{check_api_name, suggest_api_name};
-use crate::salesforce::settings::{IP_RELAXATION, PERMITTED_ADMIN, SettingKey};
+use crate::salesforce::settings::{self, SettingKey};
 use crate::salesforce::{objects, scopes};
 use xml::{Node, document, flag, text};
 
@@ -430,28 +430,19 @@ fn granted_objects<'a>(
 
 /// The metadata value for the recipe's Permitted Users choice.
 pub fn permitted_users(recipe: &Recipe) -> &'static str {
-    match recipe.setting_value(SettingKey::PermittedUsers) {
-        Some(SettingValue::Text(choice)) if choice == PERMITTED_ADMIN => {
-            "AdminApprovedPreAuthorized"
-        }
-        _ => "AllSelfAuthorized",
-    }
+    choice_value(recipe, SettingKey::PermittedUsers, "AllSelfAuthorized")
 }
 
 /// The metadata value for the recipe's IP Relaxation choice.
 pub fn ip_relaxation(recipe: &Recipe) -> &'static str {
-    const VALUES: [&str; 4] = [
-        "Enforce",
-        "Enforce_RelaxRefresh",
-        "Bypass_2factor",
-        "Bypass",
-    ];
-    match recipe.setting_value(SettingKey::IpRelaxation) {
-        Some(SettingValue::Text(label)) => IP_RELAXATION
-            .iter()
-            .position(|l| l.eq_ignore_ascii_case(label))
-            .map_or("Enforce", |i| VALUES[i]),
-        _ => "Enforce",
+    choice_value(recipe, SettingKey::IpRelaxation, "Enforce")
+}
+
+/// The metadata value of the option the recipe chooses for `key`, or Setup's default.
+fn choice_value(recipe: &Recipe, key: SettingKey, default: &'static str) -> &'static str {
+    match recipe.setting_value(key) {
+        Some(SettingValue::Text(label)) => settings::option_value(key, label).unwrap_or(default),
+        _ => default,
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Tokens {
     pub token_type: Option<String>,
     #[serde(default)]
     pub issued_at: Option<String>,
+    /// JWT bearer: the audience Salesforce accepted (not part of the answer).
+    #[serde(skip)]
+    pub audience: Option<String>,
 }
 
 impl Tokens {
@@ -266,6 +269,30 @@ impl OAuthClient {
         self.post_token(&form).await
     }
 
+    /// JWT bearer with each audience in turn (`LoginHost::jwt_audiences`) until one is not
+    /// refused as "audience is invalid"; the tokens say which one was accepted. Any other
+    /// refusal ends it: it wouldn't change with the audience.
+    pub async fn jwt_bearer_any(
+        &self,
+        signer: &Signer,
+        username: &str,
+        audiences: &[String],
+        now_secs: u64,
+    ) -> Result<Tokens, Failure> {
+        let mut last = None;
+        for audience in audiences {
+            match self.jwt_bearer(signer, username, audience, now_secs).await {
+                Ok(mut tokens) => {
+                    tokens.audience = Some(audience.clone());
+                    return Ok(tokens);
+                }
+                Err(failure) if is_bad_audience(&failure) => last = Some(failure),
+                Err(failure) => return Err(failure),
+            }
+        }
+        Err(last.unwrap_or_else(|| Failure::Transport("no JWT audience to try".into())))
+    }
+
     /// Revokes a token. Salesforce answers 200 with an empty body.
     pub async fn revoke(&self, token: &Secret) -> Result<(), Failure> {
         let url = format!("{}/services/oauth2/revoke", self.base);
@@ -464,6 +491,13 @@ fn read_error(status: u16, body: &str) -> Failure {
         };
     }
     Failure::Status(status)
+}
+
+/// Salesforce's refusal of an assertion's `aud` (field-facts-2026.md: `invalid_grant`,
+/// "audience is invalid", sometimes with `[audience=... login=...]` after it).
+fn is_bad_audience(failure: &Failure) -> bool {
+    matches!(failure, Failure::OAuth { error, description, .. }
+        if error == "invalid_grant" && description.starts_with("audience is invalid"))
 }
 
 /// A short, secret-free description of a transport error (reqwest's Display can include the

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use crate::emulator::org::{
-    App, DEMO_INTEGRATION_USER, DEMO_JWT_CERTIFICATE, PermittedUsers, Policies,
+    App, DEMO_INTEGRATION_USER, DEMO_JWT_CERTIFICATE, IpRelaxation, PermittedUsers, Policies,
 };
 use crate::emulator::{Emulator, ids};
 use crate::recipe::{Recipe, Role, SettingValue};
@@ -245,6 +245,8 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
             run_as: client_credentials
                 .then(|| answer(Role::IntegrationUsername))
                 .flatten(),
+            // As the recipe's policies step sets it (Enforce when it says nothing, as Setup).
+            ip_relaxation: IpRelaxation::from_metadata(crate::metadata::ip_relaxation(recipe)),
             ..Policies::default()
         },
         // Made in Setup: its settings and policies have Setup's member names.
@@ -311,4 +313,40 @@ fn hidden_q(html: &str) -> Option<String> {
             .replace("&#39;", "'")
             .replace("&amp;", "&"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::live::{LiveApp, drift};
+    use crate::emulator::setup_query::{policy_columns, scope_columns};
+
+    /// A clean demo ends without a drift line: the app the demo registers for a recipe, read
+    /// back as the org's Setup objects answer, is what the recipe deploys.
+    #[test]
+    fn the_demo_app_of_every_builtin_recipe_shows_no_drift() {
+        for recipe in crate::recipe::builtin().unwrap() {
+            let saved = SavedSetup {
+                version: 1,
+                recipe: recipe.id.clone(),
+                login_url: None,
+                answers: Default::default(),
+                marks: Vec::new(),
+                current_step: 0,
+                app_saved_at_ms: None,
+                drafts: Default::default(),
+                by_apply: false,
+            };
+            let secret = Secret::new("unused".to_string());
+            let app = app_from_setup(&saved, recipe, "3MVG9Demo", &secret);
+            let live = LiveApp {
+                id: "0xI000000000001".into(),
+                label: app.label.clone(),
+                scopes: scope_columns(&app),
+                policy: policy_columns(&app),
+            };
+            let found = drift(recipe, &live);
+            assert!(found.is_empty(), "{}: {found:?}", recipe.id);
+        }
+    }
 }

@@ -44,6 +44,9 @@ pub struct Hints {
     pub password: bool,
     /// A hosted MCP server or client was involved.
     pub mcp: bool,
+    /// The paste shows a JWT audience that is a My Domain (`audience=https://x.my.salesforce.com`
+    /// as the Salesforce CLI reports it, or an `"aud"` claim).
+    pub my_domain_audience: bool,
 }
 
 /// The Salesforce host named in the paste, when there is one.
@@ -154,7 +157,23 @@ pub fn hints(text: &str) -> Hints {
         .iter()
         .any(|n| has(n)),
         mcp: has("mcp"),
+        my_domain_audience: my_domain_audience(&lower),
     }
+}
+
+/// Whether an audience named in the (lowercased) paste is a My Domain host.
+fn my_domain_audience(lower: &str) -> bool {
+    ["audience=", "\"aud\":", "\"aud\" :", "aud="]
+        .iter()
+        .flat_map(|key| lower.match_indices(key).map(move |(i, _)| i + key.len()))
+        .any(|start| {
+            let value: String = lower[start..]
+                .trim_start_matches([' ', '"', '\''])
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !"\"',]}".contains(*c))
+                .collect();
+            value.contains(".my.salesforce.com")
+        })
 }
 
 /// The nearest char boundary at or below `at`.

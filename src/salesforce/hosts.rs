@@ -181,6 +181,25 @@ impl LoginHost {
     }
 
     /// The Lightning UI origin for a My Domain host, used to open Setup pages.
+    /// The JWT bearer audiences to try, in order, for assertions posted to this host's token
+    /// endpoint: the documented ones first (`https://login.salesforce.com`, or
+    /// `https://test.salesforce.com` for a sandbox), the other next, the host itself last, the
+    /// fallback sequence of the Salesforce CLI's library (sfdx-core `getLoginAudienceCombos`:
+    /// "we can no longer depend on instance names or URLs to determine audience, let's try them
+    /// all"), which also never pairs the production host with the sandbox audience or back.
+    pub fn jwt_audiences(&self) -> Vec<String> {
+        let (first, second) = match &self.kind {
+            HostKind::Production => return vec![PRODUCTION_LOGIN.to_string()],
+            HostKind::Sandbox => return vec![SANDBOX_LOGIN.to_string()],
+            HostKind::MyDomain {
+                partition: Some(partition),
+                ..
+            } if partition == "sandbox" => (SANDBOX_LOGIN, PRODUCTION_LOGIN),
+            _ => (PRODUCTION_LOGIN, SANDBOX_LOGIN),
+        };
+        vec![first.to_string(), second.to_string(), self.url.clone()]
+    }
+
     pub fn lightning_origin(&self) -> Option<String> {
         let HostKind::MyDomain { .. } = &self.kind else {
             return None;

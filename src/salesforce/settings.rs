@@ -96,13 +96,59 @@ const USER: &str = "Users > New User";
 pub const PERMITTED_SELF: &str = "All users can self-authorize";
 pub const PERMITTED_ADMIN: &str = "Admin approved users are pre-authorized";
 
-/// IP Relaxation option labels, assumed to match connected apps (UNCONFIRMED for ECAs).
+/// IP Relaxation option labels as Setup words them: Salesforce Help "Connected App IP Relaxation
+/// and Continuous IP Enforcement" (connected_app_continuous_ip, current version; its API 198
+/// edition called the third "Relax IP restrictions with second factor"). That the ECA Policies
+/// tab shows these same labels is UNCONFIRMED (docs/unconfirmed.md); "Relax IP restrictions" is
+/// the label users quote for ECAs (field-facts-2026.md: claude-ai-mcp#171, #626).
 pub const IP_RELAXATION: &[&str] = &[
     "Enforce IP restrictions",
     "Enforce IP restrictions, but relax for refresh tokens",
     "Relax IP restrictions for activated devices",
     "Relax IP restrictions",
 ];
+
+/// Each IP Relaxation label with its `ecaOauthPlcy.ipRelaxationPolicyType` value, which is
+/// also what SOQL reads from `ExtlClntAppOauthPlcyCnfg.IpRelaxationPolicyType` (Metadata API
+/// ExtlClntAppOauthConfigurablePolicies; reference/eca-setup-and-metadata.md §IP Relaxation).
+pub const IP_RELAXATION_VALUES: &[(&str, &str)] = &[
+    (IP_RELAXATION[0], "Enforce"),
+    (IP_RELAXATION[1], "Enforce_RelaxRefresh"),
+    (IP_RELAXATION[2], "Bypass_2factor"),
+    (IP_RELAXATION[3], "Bypass"),
+];
+
+/// Each Permitted Users label with its `ecaOauthPlcy.permittedUsersPolicyType` value (Metadata
+/// API ExtlClntAppOauthConfigurablePolicies).
+pub const PERMITTED_USERS_VALUES: &[(&str, &str)] = &[
+    (PERMITTED_SELF, "AllSelfAuthorized"),
+    (PERMITTED_ADMIN, "AdminApprovedPreAuthorized"),
+];
+
+fn option_values(key: SettingKey) -> &'static [(&'static str, &'static str)] {
+    match key {
+        SettingKey::IpRelaxation => IP_RELAXATION_VALUES,
+        SettingKey::PermittedUsers => PERMITTED_USERS_VALUES,
+        _ => &[],
+    }
+}
+
+/// Setup's label for the metadata (or SOQL) value of a choice setting: `Bypass` is
+/// "Relax IP restrictions". None for a value the table doesn't know.
+pub fn option_label(key: SettingKey, value: &str) -> Option<&'static str> {
+    option_values(key)
+        .iter()
+        .find(|(_, v)| v.eq_ignore_ascii_case(value))
+        .map(|(label, _)| *label)
+}
+
+/// The metadata value of Setup's option `label` of a choice setting.
+pub fn option_value(key: SettingKey, label: &str) -> Option<&'static str> {
+    option_values(key)
+        .iter()
+        .find(|(l, _)| l.eq_ignore_ascii_case(label))
+        .map(|(_, value)| *value)
+}
 
 /// Refresh token policy labels; only the "specific time" wording is confirmed for ECAs.
 pub const REFRESH_POLICY: &[&str] = &[

@@ -114,6 +114,8 @@ pub struct Context {
     pub password: bool,
     /// The failing request was a refresh, as far as the paste tells.
     pub refresh: bool,
+    /// The paste shows a My Domain as the JWT's audience: the only evidence for blaming it.
+    pub my_domain_audience: bool,
 }
 
 impl Context {
@@ -126,6 +128,7 @@ impl Context {
             mcp: false,
             password: false,
             refresh: false,
+            my_domain_audience: false,
         }
     }
 

@@ -124,6 +124,16 @@ fn jwt(x: &Context) -> u8 {
 fn client_credentials(x: &Context) -> u8 {
     only(Flow::ClientCredentials, x)
 }
+/// First only when the paste shows a My Domain audience (restforce#886: one gave "user hasn't
+/// approved this consumer"); otherwise a JWT's last possibility, since the Salesforce CLI
+/// itself tries that audience and this tool does as a last resort.
+fn my_domain_audience(x: &Context) -> u8 {
+    match (x.my_domain_audience, jwt(x)) {
+        (true, _) => 4,
+        (false, 0) => 0,
+        (false, _) => 1,
+    }
+}
 fn not_jwt(x: &Context) -> u8 {
     u8::from(x.flow() != Some(Flow::JwtBearer))
 }
@@ -360,7 +370,7 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("invalid_grant", Some("user hasn't approved this consumer"), &[
         fit(jwt, c(Misconfigured, To::Setting(S::PermittedUsers), Some(PERMITTED_ADMIN), "Nobody approved this app for the user: set Permitted Users to Admin approved users are pre-authorized and add the user's profile or permission set under Selected Profiles / Selected Permission Sets.")),
         fit(not_jwt, c(UserAction, To::Nothing, None, "The user never authorized this app: authorize once in the browser as that user, or pre-authorize the user with a permission set on the Policies tab.")),
-        fit(jwt, c(ClientBug, To::Client, None, "The client puts the My Domain in the JWT's aud: the aud must stay https://login.salesforce.com (production) or https://test.salesforce.com (sandbox) even when the token goes to the My Domain.")),
+        fit(my_domain_audience, c(ClientBug, To::Client, None, "The client puts the My Domain in the JWT's aud: the aud must stay https://login.salesforce.com (production) or https://test.salesforce.com (sandbox) even when the token goes to the My Domain.")),
         c(Misconfigured, To::LoginUrl, None, "The login URL points to the wrong environment: a sandbox user logs in at https://test.salesforce.com (or the sandbox's My Domain), a production user at login.salesforce.com."),
     ]), "Is the user's permission set (or profile) listed under the app's Selected Permission Sets, with Admin approved users are pre-authorized?"),
     tell(r("invalid_grant", Some("audience is invalid"), AUDIENCE), "Which host got the token request, and what is the aud in the JWT? They must belong to the same org."),

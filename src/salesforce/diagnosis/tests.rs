@@ -115,3 +115,28 @@ fn client_bugs_name_no_setting() {
     assert!(verifier.message.contains('~'));
     assert!(!verifier.kind.is_retryable());
 }
+
+#[test]
+fn a_my_domain_audience_is_blamed_first_only_when_the_paste_shows_it() {
+    let paste = "Error authenticating with JWT. Errors encountered: user hasn't approved this consumer [audience=https://acme.my.salesforce.com login=https://acme.my.salesforce.com]";
+    let hints = crate::salesforce::extract::hints(paste);
+    assert!(hints.my_domain_audience);
+    assert!(
+        !crate::salesforce::extract::hints("aud=https://login.salesforce.com").my_domain_audience
+    );
+    let mut context = Context::new(Phase::JwtBearer, Window::Unknown);
+    let plain = diagnose_in(
+        &context,
+        "invalid_grant",
+        "user hasn't approved this consumer",
+    );
+    assert_ne!(plain.kind, Kind::ClientBug, "{plain:?}");
+    assert!(plain.others.iter().any(|c| c.kind == Kind::ClientBug));
+    context.my_domain_audience = true;
+    let shown = diagnose_in(
+        &context,
+        "invalid_grant",
+        "user hasn't approved this consumer",
+    );
+    assert_eq!(shown.kind, Kind::ClientBug, "{shown:?}");
+}
