@@ -28,6 +28,7 @@ fn sample(name: &str, secrets: SecretStore) -> Profile {
         app_name: None,
         username: Some("integration@acme.example".into()),
         org_id: Some("00D000000000001AAA".into()),
+        target_org: None,
         private_key_path: None,
         mcp_url: None,
         last_verified: None,

@@ -350,7 +350,7 @@ fn marker_in(home: &Path) -> Option<PathBuf> {
 
 /// Starts `rotate --allow-secret-access` and returns once the setting is on in the org.
 fn rotate_until_the_setting_is_on(s: &Setup) -> std::process::Child {
-    let child = sf_command(&s.sf, &s.emulator, &s.admin_token, "current", Some(&s.home))
+    let mut child = sf_command(&s.sf, &s.emulator, &s.admin_token, "current", Some(&s.home))
         .args([
             "rotate",
             "sbs",
@@ -368,6 +368,8 @@ fn rotate_until_the_setting_is_on(s: &Setup) -> std::process::Child {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the setting never went on");
 }
 

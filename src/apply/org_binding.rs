@@ -35,22 +35,27 @@ pub enum OrgError {
         "the Salesforce CLI says org {display} but its token is for org {token}: log in again (sf org login web --alias ALIAS)"
     )]
     Disagree { display: String, token: String },
-    #[error(
-        "{session} is for org {session_org} ({session_url}), but the profile {profile} belongs to org {profile_org} ({profile_url}). Nothing was read or changed. Pass --target-org with a login of the profile's org (sf org list shows them)."
-    )]
-    Mismatch {
-        /// Where the session came from (`the Salesforce CLI's login acme`).
-        session: String,
-        session_org: String,
-        session_url: String,
-        profile: String,
-        profile_org: String,
-        profile_url: String,
-    },
+    #[error("{0}")]
+    Mismatch(Box<Mismatch>),
     #[error(
         "the profile {0} doesn't record its org (its connect couldn't read the identity): connect again with --save {0}, then retry"
     )]
     ProfileUnbound(String),
+}
+
+/// A session for another org than the profile's, with both named.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{session} is for org {session_org} ({session_url}), but the profile {profile} belongs to org {profile_org} ({profile_url}). Nothing was read or changed. Pass --target-org with a login of the profile's org (sf org list shows them)."
+)]
+pub struct Mismatch {
+    /// Where the session came from (`the Salesforce CLI's login acme`).
+    pub session: String,
+    pub session_org: String,
+    pub session_url: String,
+    pub profile: String,
+    pub profile_org: String,
+    pub profile_url: String,
 }
 
 /// The org the session is for: `sf org display`'s id and the token's own prefix, which must
@@ -77,7 +82,7 @@ pub fn check(profile: &Profile, session: &Session) -> Result<(), OrgError> {
     if same_org(profile_org, &session_org) {
         return Ok(());
     }
-    Err(OrgError::Mismatch {
+    Err(OrgError::Mismatch(Box::new(Mismatch {
         session: session.source.clone(),
         session_org,
         session_url: terminal_safe(&session.instance_url),
@@ -89,7 +94,7 @@ pub fn check(profile: &Profile, session: &Session) -> Result<(), OrgError> {
                 .as_deref()
                 .unwrap_or(profile.login_url.as_str()),
         ),
-    })
+    })))
 }
 
 #[cfg(test)]

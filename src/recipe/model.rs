@@ -533,7 +533,9 @@ fn natural_step_kind(key: SettingKey) -> StepKind {
         ("API (Enable OAuth Settings) > Security", StepKind::Security),
         ("API (Enable OAuth Settings)", StepKind::OauthSettings),
         ("Policies tab", StepKind::Policies),
-        ("Trusted Domains", StepKind::TrustedDomains),
+        ("Session Settings", StepKind::TrustedDomains),
+        ("CORS", StepKind::TrustedDomains),
+        ("Trusted URLs", StepKind::TrustedDomains),
         ("MCP Servers", StepKind::McpServers),
     ];
     kind_for

@@ -83,6 +83,9 @@ settings! {
     IpRelaxation = "ip-relaxation",
     RefreshTokenPolicy = "refresh-token-policy",
     TrustedDomain = "trusted-domain",
+    IframeType = "iframe-type",
+    CorsOrigin = "cors-origin",
+    TrustedUrl = "trusted-url",
 }
 
 const BASIC: &str = "New External Client App > Basic Information";
@@ -92,6 +95,7 @@ const SECURITY: &str = "API (Enable OAuth Settings) > Security";
 const OAUTH_POLICIES: &str = "Policies tab > OAuth Policies";
 const APP_POLICIES: &str = "Policies tab > App Policies";
 const USER: &str = "Users > New User";
+const INLINE_FRAMES: &str = "Session Settings > Trusted Domains for Inline Frames";
 
 pub const PERMITTED_SELF: &str = "All users can self-authorize";
 pub const PERMITTED_ADMIN: &str = "Admin approved users are pre-authorized";
@@ -420,14 +424,34 @@ pub const SETTINGS: &[SettingInfo] = &[
         Some("ecaOauthPlcy.refreshTokenPolicyType"),
         None,
     )),
+    // Lightning Out 2.0's three pages (Salesforce Help "Set Up Authentication for Lightning Out
+    // 2.0"; field-facts-2026.md). The page names are sourced; the form labels are UNCONFIRMED
+    // (docs/unconfirmed.md), and none of them is in apply's deploy.
     unconfirmed(info(
         K::TrustedDomain,
-        "Trusted Domain",
-        "Trusted Domains",
+        "Domain",
+        INLINE_FRAMES,
         Text,
         None,
         None,
     )),
+    unconfirmed(info(
+        K::IframeType,
+        "IFrame Type",
+        INLINE_FRAMES,
+        Text,
+        None,
+        None,
+    )),
+    unconfirmed(info(
+        K::CorsOrigin,
+        "Origin URL Pattern",
+        "CORS > Allowed Origins List",
+        Text,
+        None,
+        None,
+    )),
+    unconfirmed(info(K::TrustedUrl, "URL", "Trusted URLs", Text, None, None)),
 ];
 
 /// The catalogue entry for a key. Every key has one (checked by a test).

@@ -12,7 +12,14 @@ pub enum SetupPage {
     ExternalClientAppManager,
     ExternalClientAppSettings,
     OauthOpenIdSettings,
-    TrustedDomains,
+    /// Session Settings, where Trusted Domains for Inline Frames lives (Lightning Out 2.0).
+    SessionSettings,
+    /// CORS: the Allowed Origins List.
+    Cors,
+    /// Trusted URLs (formerly CSP Trusted Sites). `trusted-domains` is the name recipes used
+    /// for this page before Lightning Out's own pages were told apart.
+    #[serde(alias = "trusted-domains")]
+    TrustedUrls,
     MyDomain,
 }
 
@@ -25,7 +32,9 @@ impl SetupPage {
             SetupPage::ExternalClientAppManager => "External Client App Manager",
             SetupPage::ExternalClientAppSettings => "External Client App Settings",
             SetupPage::OauthOpenIdSettings => "OAuth and OpenID Connect Settings",
-            SetupPage::TrustedDomains => "Trusted Domains",
+            SetupPage::SessionSettings => "Session Settings",
+            SetupPage::Cors => "CORS",
+            SetupPage::TrustedUrls => "Trusted URLs",
             SetupPage::MyDomain => "My Domain",
         }
     }
@@ -44,7 +53,11 @@ impl SetupPage {
                 "/lightning/setup/ExternalClientAppSettings/home"
             }
             SetupPage::OauthOpenIdSettings => "/lightning/setup/OauthOidcSettings/home",
-            SetupPage::TrustedDomains => "/lightning/setup/CspTrustedSites/home",
+            // Setup's node names, as several public Setup-link tables give them (Salesforce
+            // Inspector-style navigators); CorsWhitelistEntries is also field-facts-2026.md's.
+            SetupPage::SessionSettings => "/lightning/setup/SecuritySession/home",
+            SetupPage::Cors => "/lightning/setup/CorsWhitelistEntries/home",
+            SetupPage::TrustedUrls => "/lightning/setup/SecurityCspTrustedSite/home",
         }
     }
 
