@@ -8,6 +8,7 @@ use eca_wizard::recipe::{self, ApplyUser, Check, StepKind};
 use eca_wizard::salesforce::Flow;
 use eca_wizard::salesforce::callback::wizard_callback_urls;
 use eca_wizard::salesforce::settings::{self, SettingKey};
+use eca_wizard::salesforce::setup_pages::SetupPage;
 
 const GUIDES: [&str; 5] = [
     "000_fe56733ff0d22649.txt",
@@ -250,6 +251,56 @@ fn guides_keep_their_own_security_choices() {
     let jwt = recipe::builtin_by_id("lightning-out").unwrap();
     assert_eq!(jwt.flow, Flow::JwtBearer);
     assert!(jwt.steps.iter().any(|s| s.kind == StepKind::TrustedDomains));
+}
+
+/// Lightning Out 2.0 trusts the host on three Setup pages (Salesforce Help "Set Up
+/// Authentication for Lightning Out 2.0"), not on CSP Trusted Sites alone, and doesn't support
+/// client credentials ("doesn't provide user context").
+#[test]
+fn lightning_out_names_its_three_setup_pages_and_no_client_credentials() {
+    let recipe = recipe::builtin_by_id("lightning-out").unwrap();
+    let pages: Vec<SetupPage> = recipe
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::TrustedDomains)
+        .filter_map(|s| s.page)
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            SetupPage::SessionSettings,
+            SetupPage::Cors,
+            SetupPage::TrustedUrls
+        ]
+    );
+    let paths: Vec<&str> = pages.iter().map(|p| p.lightning_path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/lightning/setup/SecuritySession/home",
+            "/lightning/setup/CorsWhitelistEntries/home",
+            "/lightning/setup/SecurityCspTrustedSite/home"
+        ]
+    );
+    assert!(recipe.steps.iter().any(|s| {
+        s.setup_path
+            .iter()
+            .any(|p| p == "Trusted Domains for Inline Frames")
+    }));
+    assert_eq!(
+        recipe.setting_value(SettingKey::IframeType),
+        Some(&recipe::SettingValue::Text("Lightning Out".into()))
+    );
+    let flows = recipe
+        .steps
+        .iter()
+        .find(|s| s.kind == StepKind::Flows)
+        .unwrap();
+    let note = flows.guide_note.as_deref().unwrap_or_default();
+    assert!(note.contains("doesn't provide user context"), "{note}");
+    // A local recipe written for the old page name still loads: it is Trusted URLs.
+    let old: SetupPage = serde_json::from_str("\"trusted-domains\"").unwrap();
+    assert_eq!(old, SetupPage::TrustedUrls);
 }
 
 #[test]
