@@ -559,3 +559,41 @@ fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
         .unwrap();
     assert!(!apideck.done_by_apply(org, ApplyUser::Creates, true));
 }
+
+/// Facts the field has moved past (field-facts-2026.md): Setup's node for External Client App
+/// Settings, the mcp_api scope's label, the Security checkbox the hosted MCP guide deselects,
+/// the standard MCP servers beyond the sObject ones, and sf-cli-ci's connected-app note.
+#[test]
+fn the_2026_names_are_the_ones_setup_shows() {
+    assert_eq!(
+        SetupPage::ExternalClientAppSettings.lightning_path(),
+        "/lightning/setup/ExternalClientApplicationSettings/home"
+    );
+    let mcp = eca_wizard::salesforce::scopes::find("mcp_api").unwrap();
+    assert_eq!(mcp.label, "Access MCP servers (mcp_api)");
+    let parameter = settings::lookup(SettingKey::AccessTokenParameter).unwrap();
+    assert_eq!(
+        parameter.label,
+        "Issue access tokens in access_token parameter"
+    );
+    assert_eq!(
+        parameter.metadata, None,
+        "no known metadata field: not deployed"
+    );
+    for server in [
+        "platform/metadata-experts",
+        "platform/salesforce-api-context",
+    ] {
+        assert!(
+            eca_wizard::salesforce::mcp::standard_server(server).is_some(),
+            "{server}"
+        );
+    }
+    let ci = recipe::builtin_by_id("sf-cli-ci").unwrap();
+    assert!(ci.steps.iter().any(|s| {
+        s.guide_note.as_deref().is_some_and(|n| {
+            n.contains("Salesforce Support case")
+                && n.contains("Approve Uninstalled Connected Apps")
+        })
+    }));
+}

@@ -74,6 +74,25 @@ pub const STANDARD_SERVERS: &[StandardServer] = &[
         allows: "delete records, with SOQL and search to find them",
         tools: &["soqlQuery", "find", "getUserInfo", "deleteSobjectRecord"],
     },
+    // Standard servers beyond the sObject ones (field-facts-2026.md "Hosted MCP, newer
+    // wording"). Neither has getUserInfo, so verify lists their tools and skips the call.
+    StandardServer {
+        // Metadata API Developer Guide, "Metadata API Context MCP Tools" (beta); the three tools
+        // it lists first, UNCONFIRMED whether there are more.
+        name: "platform/salesforce-api-context",
+        allows: "read context about metadata types (sections, fields) to write metadata files; no records",
+        tools: &[
+            "get_metadata_type_sections",
+            "get_metadata_type_context",
+            "get_metadata_type_fields",
+        ],
+    },
+    StandardServer {
+        // Agentforce Vibes guide, "Metadata Experts MCP Server": activated in Setup > MCP Servers.
+        name: "platform/metadata-experts",
+        allows: "generate metadata for registered metadata types (execute_metadata_action); no records",
+        tools: &["execute_metadata_action"],
+    },
 ];
 
 pub fn standard_server(name: &str) -> Option<&'static StandardServer> {

@@ -187,7 +187,8 @@ pub const SCOPES: &[Scope] = &[
     ),
     scope!(
         "mcp_api",
-        "Access Salesforce hosted MCP servers (mcp_api)",
+        // The label Setup shows now (field-facts-2026.md "Hosted MCP, newer wording").
+        "Access MCP servers (mcp_api)",
         "MCP",
         ALL
     ),

@@ -76,6 +76,7 @@ settings! {
     RequirePkce = "require-pkce",
     RefreshTokenRotation = "refresh-token-rotation",
     NamedUserJwt = "named-user-jwt",
+    AccessTokenParameter = "access-token-parameter",
     PolicyClientCredentials = "policy-client-credentials",
     RunAsUser = "run-as-user",
     PermittedUsers = "permitted-users",
@@ -375,6 +376,17 @@ pub const SETTINGS: &[SettingInfo] = &[
         Checkbox,
         Some("ecaGlblOauth.isNamedUserJwtEnabled"),
         Some("false"),
+    ),
+    // The hosted MCP guide's Security section says to deselect it (field-facts-2026.md "Hosted
+    // MCP, newer wording"). No ExtlClntAppGlobalOauthSettings field for it is known
+    // (@salesforce/types 1.7.1 lists none): UNCONFIRMED, so nothing deploys it.
+    info(
+        K::AccessTokenParameter,
+        "Issue access tokens in access_token parameter",
+        SECURITY,
+        Checkbox,
+        None,
+        None,
     ),
     info(
         K::PolicyClientCredentials,

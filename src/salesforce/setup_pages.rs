@@ -49,8 +49,9 @@ impl SetupPage {
             SetupPage::ExternalClientAppManager => {
                 "/lightning/setup/ManageExternalClientApplication/home"
             }
+            // field-facts-2026.md "Setup pages and labels"; public scripts open the same node.
             SetupPage::ExternalClientAppSettings => {
-                "/lightning/setup/ExternalClientAppSettings/home"
+                "/lightning/setup/ExternalClientApplicationSettings/home"
             }
             SetupPage::OauthOpenIdSettings => "/lightning/setup/OauthOidcSettings/home",
             // Setup's node names, as several public Setup-link tables give them (Salesforce
