@@ -363,3 +363,37 @@ fn an_instance_url_is_reduced_to_a_my_domain_origin() {
         Err(InstanceError::Credentials)
     );
 }
+
+/// JWT audiences follow the org type a host names (sfdx-core's order: the documented one first).
+#[test]
+fn jwt_audiences_follow_the_host_s_org_type() {
+    let audiences = |url: &str| {
+        eca_wizard::salesforce::hosts::normalize_login_url(url)
+            .unwrap()
+            .host
+            .jwt_audiences()
+    };
+    assert_eq!(
+        audiences("login.salesforce.com"),
+        ["https://login.salesforce.com"]
+    );
+    assert_eq!(
+        audiences("test.salesforce.com"),
+        ["https://test.salesforce.com"]
+    );
+    assert_eq!(
+        audiences("acme--uat.sandbox.my.salesforce.com"),
+        [
+            "https://test.salesforce.com",
+            "https://login.salesforce.com",
+            "https://acme--uat.sandbox.my.salesforce.com"
+        ]
+    );
+    assert_eq!(
+        audiences("acme.my.salesforce.com")[..2],
+        [
+            "https://login.salesforce.com",
+            "https://test.salesforce.com"
+        ]
+    );
+}

@@ -55,41 +55,7 @@ pub struct Org {
     pub client_secret_in_rest_api: bool,
 }
 
-/// The kinds of org, with what each refuses that the others accept.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum OrgType {
-    Production,
-    Sandbox,
-    /// A Developer Edition (or scratch) org: what the demo plays.
-    #[default]
-    Developer,
-}
-
-impl OrgType {
-    /// `Organization.IsSandbox` and `OrganizationType` as a query reads them.
-    pub fn is_sandbox(self) -> bool {
-        self == OrgType::Sandbox
-    }
-
-    pub fn edition(self) -> &'static str {
-        match self {
-            OrgType::Developer => "Developer Edition",
-            // A sandbox reports its production org's edition.
-            OrgType::Production | OrgType::Sandbox => "Enterprise Edition",
-        }
-    }
-
-    /// Why a deploy with this `testLevel` is refused. Production runs tests on every deploy
-    /// that holds Apex and refuses to be told not to: "INVALID_OPERATION: testLevel of
-    /// NoTestRun cannot be used in production organizations" (field-facts-2026.md,
-    /// xjsender/haoide#107). Without a test level and without Apex, no tests run (Metadata API
-    /// Developer Guide, "Running Tests in a Deployment").
-    pub fn refuses_test_level(self, test_level: Option<&str>) -> Option<&'static str> {
-        (self == OrgType::Production && test_level == Some("NoTestRun"))
-            .then_some("testLevel of NoTestRun cannot be used in production organizations")
-    }
-}
+pub use crate::salesforce::org_type::OrgType;
 
 /// A permission set and the part of it the emulator enforces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -246,11 +246,10 @@ fn jwt_bearer(ctx: &mut Ctx, form: &Form) -> Outcome {
     // Server-to-Server Integration": login.salesforce.com, test.salesforce.com for a sandbox,
     // or an Experience Cloud site), and this emulator's login host, which plays that host. A
     // My Domain `aud` is refused as users report (restforce#886; field-facts-2026.md).
-    let documented = match ctx.store.org.org_type {
-        crate::emulator::org::OrgType::Sandbox => crate::salesforce::hosts::SANDBOX_LOGIN,
-        _ => crate::salesforce::hosts::PRODUCTION_LOGIN,
-    };
-    let audiences = [documented, ctx.urls.login.as_str()];
+    let audiences = [
+        ctx.store.org.org_type.jwt_audience(),
+        ctx.urls.login.as_str(),
+    ];
     let aud_ok = match &claims.aud {
         Some(serde_json::Value::String(aud)) => audiences.contains(&aud.trim_end_matches('/')),
         Some(serde_json::Value::Array(list)) => list

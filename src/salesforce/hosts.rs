@@ -188,14 +188,21 @@ impl LoginHost {
     /// "we can no longer depend on instance names or URLs to determine audience, let's try them
     /// all"), which also never pairs the production host with the sandbox audience or back.
     pub fn jwt_audiences(&self) -> Vec<String> {
-        let (first, second) = match &self.kind {
+        use crate::salesforce::org_type::OrgType;
+        let named = match &self.kind {
             HostKind::Production => return vec![PRODUCTION_LOGIN.to_string()],
             HostKind::Sandbox => return vec![SANDBOX_LOGIN.to_string()],
             HostKind::MyDomain {
                 partition: Some(partition),
                 ..
-            } if partition == "sandbox" => (SANDBOX_LOGIN, PRODUCTION_LOGIN),
-            _ => (PRODUCTION_LOGIN, SANDBOX_LOGIN),
+            } => OrgType::of_partition(partition),
+            _ => None,
+        };
+        let first = named.map_or(PRODUCTION_LOGIN, OrgType::jwt_audience);
+        let second = if first == PRODUCTION_LOGIN {
+            SANDBOX_LOGIN
+        } else {
+            PRODUCTION_LOGIN
         };
         vec![first.to_string(), second.to_string(), self.url.clone()]
     }

@@ -12,6 +12,7 @@ pub mod mcp;
 pub mod naming;
 pub mod oauth_errors;
 pub mod objects;
+pub mod org_type;
 pub mod scopes;
 pub mod settings;
 pub mod setup_pages;
