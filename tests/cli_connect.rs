@@ -359,7 +359,7 @@ async fn no_browser_takes_the_secret_and_the_paste_from_stdin() {
         .extend([stdout_text.clone(), stderr_text.clone()]);
     assert_eq!(output.status.code(), Some(0), "{stderr_text}");
     assert!(
-        stdout_text.starts_with("Connected as integration@eca-wizard.demo"),
+        stdout_text.starts_with("Connected as connector@eca-wizard.demo"),
         "{stdout_text}"
     );
     assert_no_secrets();

@@ -11,7 +11,9 @@ use common::connecting::*;
 use common::*;
 use eca_wizard::connect::Outcome;
 use eca_wizard::emulator::Org;
-use eca_wizard::emulator::org::{DEMO_ADMIN_USER, DEMO_INTEGRATION_USER, PermittedUsers};
+use eca_wizard::emulator::org::{
+    DEMO_ADMIN_USER, DEMO_BROWSER_USER, DEMO_INTEGRATION_USER, PermittedUsers,
+};
 use eca_wizard::salesforce::Flow;
 use eca_wizard::secret::Secret;
 use eca_wizard::verify::Status;
@@ -283,7 +285,7 @@ async fn a_denied_login_is_user_action() {
     org.apps[0].callback_urls.extend(callback(17821));
     let emulator = start_with(org, true);
     emulator
-        .edit_user(DEMO_INTEGRATION_USER, |u| u.active = false)
+        .edit_user(DEMO_BROWSER_USER, |u| u.active = false)
         .unwrap();
     let req = request(
         &emulator,

@@ -12,7 +12,8 @@ use common::*;
 use eca_wizard::connect::{self, Event, Outcome};
 use eca_wizard::emulator::Org;
 use eca_wizard::emulator::org::{
-    DEMO_ADMIN_USER, DEMO_INTEGRATION_USER, DEMO_JWT_KEY, OrgType, PermittedUsers,
+    DEMO_ADMIN_USER, DEMO_BROWSER_USER, DEMO_INTEGRATION_USER, DEMO_JWT_KEY, OrgType,
+    PermittedUsers,
 };
 use eca_wizard::salesforce::Flow;
 use eca_wizard::secret::Secret;
@@ -48,7 +49,8 @@ async fn the_code_flow_connects_through_the_listener() {
     );
     assert_eq!(
         run.report.identity.as_ref().unwrap().username,
-        DEMO_INTEGRATION_USER
+        DEMO_BROWSER_USER,
+        "the browser's user, not the API-only one"
     );
     assert!(run.events.iter().any(|e| matches!(e, Event::CodeReceived)));
 }

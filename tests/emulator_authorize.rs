@@ -7,7 +7,9 @@ mod common;
 
 use common::*;
 use eca_wizard::emulator::Org;
-use eca_wizard::emulator::org::{DEMO_INTEGRATION_USER, DEMO_PASSWORD, PermittedUsers};
+use eca_wizard::emulator::org::{
+    DEMO_BROWSER_USER, DEMO_INTEGRATION_USER, DEMO_PASSWORD, PermittedUsers,
+};
 use eca_wizard::salesforce::oauth_errors as err;
 
 fn base_params(challenge: &str) -> Vec<(&'static str, String)> {
@@ -150,7 +152,7 @@ async fn admin_approved_apps_refuse_users_without_the_permission_set() {
 async fn inactive_users_are_refused_at_authorize() {
     let emulator = start();
     emulator
-        .edit_user(DEMO_INTEGRATION_USER, |u| u.active = false)
+        .edit_user(DEMO_BROWSER_USER, |u| u.active = false)
         .unwrap();
     let (_, challenge) = pkce();
     assert_redirected_error(
@@ -216,13 +218,35 @@ async fn a_person_can_log_in_and_consent_in_a_browser() {
     assert_eq!(wrong.status, 200);
     assert!(wrong.body.contains("check your username and password"));
 
-    let consent = post_page(
+    // An API-only (Salesforce Integration license) user can't sign in here (KB 000003819).
+    let api_only = post_page(
         &emulator,
         None,
         &[
             ("action", "login"),
             ("q", &q),
             ("username", DEMO_INTEGRATION_USER),
+            ("password", DEMO_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(api_only.status, 200);
+    assert!(
+        api_only
+            .body
+            .contains("Access Restricted for API Only Users"),
+        "{}",
+        api_only.body
+    );
+    assert!(api_only.header("location").is_none(), "no redirect");
+
+    let consent = post_page(
+        &emulator,
+        None,
+        &[
+            ("action", "login"),
+            ("q", &q),
+            ("username", DEMO_BROWSER_USER),
             ("password", DEMO_PASSWORD),
         ],
     )

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use eca_wizard::emulator::App;
-use eca_wizard::emulator::org::DEMO_INTEGRATION_USER;
+use eca_wizard::emulator::org::DEMO_BROWSER_USER;
 
 #[tokio::test]
 async fn userinfo_and_identity_describe_the_user() {
@@ -17,15 +17,18 @@ async fn userinfo_and_identity_describe_the_user() {
         let info = get_bearer(&format!("{base}/services/oauth2/userinfo"), access).await;
         assert_eq!(info.status, 200, "{}", info.body);
         let info = info.json();
-        assert_eq!(info["preferred_username"], DEMO_INTEGRATION_USER);
-        assert_eq!(info["is_salesforce_integration_user"], true);
+        assert_eq!(info["preferred_username"], DEMO_BROWSER_USER);
+        assert_eq!(
+            info["is_salesforce_integration_user"], false,
+            "a full license"
+        );
         assert_eq!(info["sub"], token["id"]);
     }
     let id_url = token["id"].as_str().unwrap();
     let identity = get_bearer(id_url, access).await;
     assert_eq!(identity.status, 200, "{}", identity.body);
     let identity = identity.json();
-    assert_eq!(identity["username"], DEMO_INTEGRATION_USER);
+    assert_eq!(identity["username"], DEMO_BROWSER_USER);
     assert!(
         identity["urls"]["rest"]
             .as_str()
@@ -136,7 +139,7 @@ async fn introspection_sees_own_tokens_unless_introspect_all() {
     .await;
     let body = answer.json();
     assert_eq!(body["active"], true, "{body}");
-    assert_eq!(body["username"], DEMO_INTEGRATION_USER);
+    assert_eq!(body["username"], DEMO_BROWSER_USER);
     assert_eq!(body["client_id"], KEY);
     assert_eq!(body["token_type"], "access_token");
     assert!(body["exp"].as_u64().unwrap() > body["iat"].as_u64().unwrap());

@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use eca_wizard::emulator::Emulator;
-use eca_wizard::emulator::org::{DEMO_APP, DEMO_INTEGRATION_USER, McpMetadata};
+use eca_wizard::emulator::org::{DEMO_APP, DEMO_BROWSER_USER, McpMetadata};
 use serde_json::{Value, json};
 
 const SERVER: &str = "platform/sobject-all";
@@ -72,8 +72,12 @@ async fn a_jwt_access_token_carries_the_reference_header_and_claims_and_verifies
     let claims = part(access, 1);
     assert_eq!(claims["iss"], emulator.my_domain_url());
     assert_eq!(claims["aud"], json!([emulator.my_domain_url()]));
-    let user = emulator.org().users[0].clone();
-    assert_eq!(user.username, DEMO_INTEGRATION_USER);
+    let user = emulator
+        .org()
+        .users
+        .into_iter()
+        .find(|u| u.username == DEMO_BROWSER_USER)
+        .unwrap();
     assert_eq!(claims["sub"], format!("uid:{}", user.id));
     assert_eq!(claims["scp"], "mcp_api refresh_token");
     assert_eq!(claims["client_id"], KEY);
@@ -252,7 +256,7 @@ async fn a_jwt_opens_a_session_lists_the_tools_and_getuserinfo_names_the_user() 
     assert_eq!(result["isError"], false);
     let text = result["content"][0]["text"].as_str().unwrap();
     let info: Value = serde_json::from_str(text).unwrap();
-    assert_eq!(info["username"], DEMO_INTEGRATION_USER);
+    assert_eq!(info["username"], DEMO_BROWSER_USER);
 
     // The reads server has no delete tool.
     let reads = emulator.mcp_server_url("platform/sobject-reads");

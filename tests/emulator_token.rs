@@ -10,7 +10,9 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::*;
-use eca_wizard::emulator::org::{DEMO_INTEGRATION_USER, DEMO_JWT_KEY, PermittedUsers};
+use eca_wizard::emulator::org::{
+    DEMO_BROWSER_USER, DEMO_INTEGRATION_USER, DEMO_JWT_KEY, PermittedUsers,
+};
 use eca_wizard::jwt::Signer;
 use eca_wizard::salesforce::oauth_errors as err;
 use ring::hmac;
@@ -398,7 +400,7 @@ async fn jwt_bearer_rules() {
 async fn approving_in_the_browser_lets_jwt_bearer_through_a_self_authorized_app() {
     let emulator = start();
     let _ = code_flow(&emulator, None).await; // auto-approve records the approval
-    let ok = assertion(DEMO_INTEGRATION_USER, "https://login.salesforce.com", 180);
+    let ok = assertion(DEMO_BROWSER_USER, "https://login.salesforce.com", 180);
     let answer = post_form(
         &token_url(emulator.login_url()),
         &[
@@ -484,7 +486,7 @@ async fn inactive_users_cannot_redeem_codes() {
     let emulator = start();
     let (code, verifier) = common::code(&emulator, None).await;
     emulator
-        .edit_user(DEMO_INTEGRATION_USER, |u| u.active = false)
+        .edit_user(DEMO_BROWSER_USER, |u| u.active = false)
         .unwrap();
     redeem(
         &token_url(emulator.login_url()),

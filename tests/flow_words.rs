@@ -328,6 +328,7 @@ fn the_demo_fills_every_field_lightning_out_needs() {
         my_domain_url: "http://127.0.0.1:1/".into(),
         mcp_url: "http://127.0.0.1:3".into(),
         username: "integration@eca-wizard.demo".into(),
+        browser_username: "connector@eca-wizard.demo".into(),
         terminal_sign_in: false,
         fault_note: None,
     });

@@ -58,16 +58,23 @@ async fn jsforce_logs_in_and_reads_through_the_emulator() {
         seen["client_credentials"]["instance_url"],
         emulator.my_domain_url()
     );
-    for label in ["client_credentials_reads", "refresh_reads"] {
+    // Client credentials run as the API-only user; the refresh token is the browser user's.
+    for (label, user) in [
+        ("client_credentials_reads", "integration@eca-wizard.demo"),
+        ("refresh_reads", "connector@eca-wizard.demo"),
+    ] {
         let reads = &seen[label];
-        assert_eq!(reads["username"], "integration@eca-wizard.demo", "{seen}");
-        assert_eq!(reads["userinfo_username"], "integration@eca-wizard.demo");
+        assert_eq!(reads["username"], user, "{seen}");
+        assert_eq!(reads["userinfo_username"], user);
         assert_eq!(reads["describe"], "Case");
-        assert_eq!(reads["daily_api_max"], 15000);
+        assert_eq!(
+            reads["limits"], "INSUFFICIENT_ACCESS",
+            "/limits needs View Setup: {seen}"
+        );
         assert_eq!(reads["query_total"], 1);
         assert!(reads["versions"].as_u64().unwrap() > 30);
     }
-    assert_eq!(seen["auto_refresh"]["daily_api_max"], 15000);
+    assert_eq!(seen["auto_refresh"]["describe"], "Case");
     assert_eq!(seen["revoked"], true);
     let log = emulator.request_log();
     assert!(

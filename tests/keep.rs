@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use common::*;
 use eca_wizard::emulator::Emulator;
-use eca_wizard::emulator::org::DEMO_INTEGRATION_USER;
+use eca_wizard::emulator::org::{DEMO_BROWSER_USER, DEMO_INTEGRATION_USER};
 use eca_wizard::secret::Secret;
 
 fn home(name: &str) -> PathBuf {
@@ -224,7 +224,7 @@ async fn export_round_trips_through_an_sfdx_url() {
     json.args(["export", "web", "--format", "json", "--reveal"]);
     let value: serde_json::Value = serde_json::from_slice(&run(json).await.stdout).unwrap();
     assert_eq!(value["client_secret"], SECRET);
-    assert_eq!(value["username"], DEMO_INTEGRATION_USER);
+    assert_eq!(value["username"], DEMO_BROWSER_USER);
     let _ = std::fs::remove_dir_all(home);
 }
 

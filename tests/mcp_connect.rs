@@ -10,7 +10,7 @@ use common::connecting::*;
 use common::*;
 use eca_wizard::connect::{Outcome, Report, Request};
 use eca_wizard::emulator::Emulator;
-use eca_wizard::emulator::org::{App, DEMO_INTEGRATION_USER};
+use eca_wizard::emulator::org::{App, DEMO_BROWSER_USER};
 use eca_wizard::recipe::{self, Recipe, Role};
 use eca_wizard::salesforce::Flow;
 use eca_wizard::verify::Status;
@@ -89,14 +89,14 @@ async fn every_mcp_recipe_connects_and_verifies_what_its_client_will_do() {
         let (_, tools) = status_of(&run.report, "mcp_server").unwrap();
         assert!(tools.contains("6 tools"), "{tools}");
         let (_, call) = status_of(&run.report, "mcp_call").unwrap();
-        assert!(call.contains(DEMO_INTEGRATION_USER), "{call}");
+        assert!(call.contains(DEMO_BROWSER_USER), "{call}");
         assert!(
             status_of(&run.report, "rest_api").is_none(),
             "an MCP client doesn't call the REST API"
         );
         assert_eq!(
             run.report.identity.as_ref().unwrap().username,
-            DEMO_INTEGRATION_USER
+            DEMO_BROWSER_USER
         );
     }
 }

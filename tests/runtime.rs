@@ -55,7 +55,10 @@ impl Harness {
             login_url: emulator.login_url().to_string(),
             my_domain_url: emulator.my_domain_url().to_string(),
             mcp_url: emulator.mcp_url().to_string(),
-            username: wizard::demo_username().to_string(),
+            username: wizard::demo_username(eca_wizard::salesforce::Flow::ClientCredentials)
+                .to_string(),
+            browser_username: wizard::demo_username(eca_wizard::salesforce::Flow::AuthCode)
+                .to_string(),
             terminal_sign_in: true,
             fault_note: None,
         });

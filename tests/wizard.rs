@@ -505,6 +505,7 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
         my_domain_url: "http://127.0.0.1:2".into(),
         mcp_url: "http://127.0.0.1:3".into(),
         username: "integration@eca-wizard.demo".into(),
+        browser_username: "connector@eca-wizard.demo".into(),
         terminal_sign_in: false,
         fault_note: None,
     });

@@ -66,7 +66,8 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         login_url: emulator.login_url().to_string(),
         my_domain_url: emulator.my_domain_url().to_string(),
         mcp_url: emulator.mcp_url().to_string(),
-        username: wizard::demo_username().to_string(),
+        username: wizard::demo_username(crate::salesforce::Flow::ClientCredentials).to_string(),
+        browser_username: wizard::demo_username(crate::salesforce::Flow::AuthCode).to_string(),
         terminal_sign_in: !model.browser_available,
         fault_note,
     };

@@ -112,6 +112,9 @@ fn begin(ctx: &mut Ctx, req: &Req, valid: Valid) -> Reply {
     }
 }
 
+const API_ONLY: &str =
+    "Access Restricted for API Only Users: this user can use the API only and can't sign in here.";
+
 fn auto_approve_user(ctx: &Ctx) -> Option<User> {
     let org = &ctx.store.org;
     let configured = org
@@ -129,6 +132,12 @@ fn after_login(ctx: &mut Ctx, valid: Valid, user: &User, auto: bool) -> Reply {
     let state = valid.state.as_deref();
     if !user.active {
         return redirect_error(&valid.redirect_uri, err::INACTIVE_USER_AUTHORIZE, state);
+    }
+    // A Salesforce Integration license user is API only: the login page refuses it, with no
+    // redirect ("Access Restricted for API Only Users", Salesforce KB 000003819;
+    // field-facts-2026.md).
+    if user.integration_user {
+        return pages::login(&ctx.store.org, &valid, Some(API_ONLY));
     }
     let pre_authorized = user
         .permission_sets

@@ -343,7 +343,12 @@ pub const DEMO_CONSUMER_KEY: &str =
 pub const DEMO_CONSUMER_SECRET: &str =
     "E4C5A0D3M0S3CR3T0F0R0TH30EMUL4T0R0NLY000000000000000000000000000001";
 pub const DEMO_PASSWORD: &str = "demo";
+/// The API-only integration user (Salesforce Integration license) of client credentials and
+/// JWT bearer, as the guides recommend: it can't sign in in a browser.
 pub const DEMO_INTEGRATION_USER: &str = "integration@eca-wizard.demo";
+/// The integration user of authorization-code recipes: a full license that can sign in in a
+/// browser, with API Enabled and read access, and no View Setup.
+pub const DEMO_BROWSER_USER: &str = "connector@eca-wizard.demo";
 pub const DEMO_ADMIN_USER: &str = "admin@eca-wizard.demo";
 pub const DEMO_APP: &str = "ECA_Wizard_Demo";
 pub const DEMO_JWT_CERTIFICATE: &str = include_str!("../../assets/emulator/demo-jwt-cert.pem");
@@ -408,6 +413,15 @@ impl Org {
             view_setup: true,
             ..integration.clone()
         };
+        let browser = User {
+            id: ids::user_id(3),
+            username: DEMO_BROWSER_USER.into(),
+            email: "connector@eca-wizard.demo".into(),
+            first_name: "Connector".into(),
+            integration_user: false,
+            integration_psl: false,
+            ..integration.clone()
+        };
         Org {
             org_id: ids::org_id(1),
             my_domain: "eca-wizard-demo".into(),
@@ -415,8 +429,8 @@ impl Org {
             logins_per_hour: default_login_limit(),
             session_timeout_minutes: default_session_minutes(),
             propagation_delay_secs: 0,
-            auto_approve_user: Some(DEMO_INTEGRATION_USER.into()),
-            users: vec![integration, admin],
+            auto_approve_user: Some(DEMO_BROWSER_USER.into()),
+            users: vec![integration, admin, browser],
             apps: vec![App::demo()],
             mcp_servers: McpServer::standard(),
             mcp_metadata: McpMetadata::default(),

@@ -4,9 +4,7 @@
 
 use std::str::FromStr;
 
-use crate::emulator::org::{
-    App, DEMO_INTEGRATION_USER, DEMO_JWT_CERTIFICATE, IpRelaxation, PermittedUsers, Policies,
-};
+use crate::emulator::org::{App, DEMO_JWT_CERTIFICATE, IpRelaxation, PermittedUsers, Policies};
 use crate::emulator::{Emulator, ids};
 use crate::recipe::{Recipe, Role, SettingValue};
 use crate::salesforce::Flow;
@@ -170,7 +168,8 @@ impl Demo {
         let fault = if first { self.fault } else { None };
         let mut app = app_from_setup(saved, recipe, &key, &secret);
         let permission_set = saved.answer_for(recipe, Role::PermissionSet);
-        self.emulator.edit_user(DEMO_INTEGRATION_USER, |user| {
+        let user = crate::wizard::demo_username(recipe.flow);
+        self.emulator.edit_user(user, |user| {
             user.api_enabled = fault != Some(Fault::NoApi);
             // The admin assigned the recipe's permission set in the permissions step.
             if let Some(set) = permission_set

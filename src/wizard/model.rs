@@ -188,11 +188,24 @@ pub struct Demo {
     pub my_domain_url: String,
     /// The host playing api.salesforce.com (hosted MCP servers).
     pub mcp_url: String,
+    /// The integration user of client credentials and JWT bearer (API only).
     pub username: String,
+    /// The user who signs in in a browser, for authorization code.
+    pub browser_username: String,
     /// No browser here: offer signing in to the emulator from the terminal.
     pub terminal_sign_in: bool,
     /// The injected fault and the recipes it applies to, shown on the start screen.
     pub fault_note: Option<String>,
+}
+
+impl Demo {
+    /// The user a recipe of this flow connects as.
+    pub fn username_for(&self, flow: crate::salesforce::Flow) -> String {
+        match flow {
+            crate::salesforce::Flow::AuthCode => self.browser_username.clone(),
+            _ => self.username.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -407,7 +420,11 @@ pub const DEMO_KEY_MARKER: &str = "(built-in demo key)";
 /// Stands in for a certificate path in demo mode: the demo org's certificate, built in.
 pub const DEMO_CERTIFICATE_MARKER: &str = "(built-in demo certificate)";
 
-/// The demo org's integration user, prefilled in demo mode.
-pub fn demo_username() -> &'static str {
-    crate::emulator::org::DEMO_INTEGRATION_USER
+/// The demo org's integration user for a flow, prefilled in demo mode: one that can sign in
+/// in a browser for authorization code, the API-only one otherwise.
+pub fn demo_username(flow: crate::salesforce::Flow) -> &'static str {
+    match flow {
+        crate::salesforce::Flow::AuthCode => crate::emulator::org::DEMO_BROWSER_USER,
+        _ => crate::emulator::org::DEMO_INTEGRATION_USER,
+    }
 }

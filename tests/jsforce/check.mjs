@@ -1,7 +1,8 @@
 // Drives the real jsforce client against the eca-wizard emulator. Given the emulator's URLs and
 // credentials as JSON in argv[2], it logs in with client credentials and with a refresh token,
-// then reads identity, userinfo, API versions, the Case describe and limits. It prints one JSON
-// object of what it saw and exits non-zero on the first failure.
+// then reads identity, userinfo, API versions, the Case describe and limits (refused to users
+// without View Setup, as Salesforce does: the error code is kept). It prints one JSON object of
+// what it saw and exits non-zero on the first failure.
 import jsforce from "jsforce";
 
 const config = JSON.parse(process.argv[2]);
@@ -23,14 +24,14 @@ async function readEverything(conn, label, identityUrl) {
   const userinfo = await conn.request("/services/oauth2/userinfo");
   const versions = await conn.request("/services/data/");
   const describe = await conn.describe("Case");
-  const limits = await conn.limits();
+  const limits = await conn.limits().catch((error) => ({ refused: error.errorCode || String(error) }));
   const query = await conn.query("SELECT Id, CaseNumber, Subject FROM Case LIMIT 1");
   seen[label] = {
     username: identity.username,
     userinfo_username: userinfo.preferred_username,
     versions: versions.length,
     describe: describe.name,
-    daily_api_max: limits.DailyApiRequests.Max,
+    limits: limits.refused || limits.DailyApiRequests.Max,
     query_total: query.totalSize,
   };
 }
@@ -58,8 +59,8 @@ try {
     accessToken: "00D000000000000!expired",
     refreshToken: config.refresh_token,
   });
-  const limits = await stale.limits();
-  seen.auto_refresh = { daily_api_max: limits.DailyApiRequests.Max };
+  const describe = await stale.describe("Case");
+  seen.auto_refresh = { describe: describe.name };
 
   // Revoking the refresh token ends every session issued from it.
   await cc.logout();

@@ -252,7 +252,7 @@ pub fn connect_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             match (url, model.demo.as_ref()) {
                 (Some(url), Some(demo)) => vec![Cmd::DemoSignIn {
                     url,
-                    username: demo.username.clone(),
+                    username: demo.browser_username.clone(),
                 }],
                 _ => Vec::new(),
             }

@@ -95,7 +95,7 @@ pub fn new_setup(model: &Model, recipe: &'static crate::recipe::Recipe) -> Setup
         // can't reach a vendor's site), and the built-in JWT key.
         let callbacks = crate::salesforce::callback::wizard_callback_urls().join("\n");
         let prefilled = [
-            (Role::IntegrationUsername, demo.username.clone()),
+            (Role::IntegrationUsername, demo.username_for(recipe.flow)),
             (Role::CallbackUrls, callbacks),
             (Role::ContactEmail, "admin@eca-wizard.demo".to_string()),
             (Role::PrivateKey, crate::wizard::DEMO_KEY_MARKER.to_string()),
