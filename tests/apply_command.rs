@@ -176,6 +176,33 @@ async fn dry_run_changes_nothing_then_apply_deploys_and_again_is_a_no_op_plan() 
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An org that requires PKCE for every app keeps an app's Require PKCE on whatever the deploy
+/// says: apply reads that first, says so once, and deploys it on, so a second apply finds
+/// nothing to change instead of deploying again every time.
+#[tokio::test]
+async fn an_org_wide_pkce_requirement_is_said_once_not_redeployed() {
+    let mut org = eca_wizard::emulator::Org::demo();
+    org.pkce_required_org_wide = true;
+    let emulator = start_with(org, true);
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("pkce");
+    let output = apply(&dir, &emulator, &token, "current", SBS);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("The org keeps Require PKCE on"), "{said}");
+    assert!(emulator.app("SBS_Applied").unwrap().require_pkce);
+
+    let output = apply(&dir, &emulator, &token, "current", SBS);
+    let again = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{again}");
+    assert!(
+        again.contains("No change: the org holds every component"),
+        "{again}"
+    );
+    assert!(!again.contains("Deployed SBS_Applied"), "{again}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[tokio::test]
 async fn an_older_cli_is_named_and_its_display_token_used() {
     let emulator = start();

@@ -19,6 +19,7 @@ fn options() -> Options {
         policy_names: PolicyNames::Setup,
         include_optional: false,
         without_jwt_certificate: false,
+        forced_on: Vec::new(),
         ..Options::default()
     }
 }
@@ -340,6 +341,7 @@ fn jwt_bearer_needs_the_certificate_or_says_it_is_left_out() {
     let on_purpose = Options {
         certificate: None,
         without_jwt_certificate: true,
+        forced_on: Vec::new(),
         ..options()
     };
     let files = generate(recipe, &on_purpose).unwrap();

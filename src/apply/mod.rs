@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod deploy;
 pub mod live;
 pub mod org_binding;
+pub mod org_settings;
 pub mod package;
 pub mod program;
 pub mod rotate;

@@ -84,11 +84,16 @@ pub async fn apply(
 ) -> anyhow::Result<Applied> {
     let Prepared {
         recipe,
-        options,
-        files,
+        mut options,
+        mut files,
     } = prepared;
     for note in &session.notes {
         writeln!(out, "note: {note}")?;
+    }
+    let http = crate::net::client()?;
+    if let Some(forced) = forced_settings(http, session, args, recipe, out).await? {
+        options.forced_on = forced;
+        files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     }
     let components = package::mdapi_paths(&files);
     let app = components
@@ -96,7 +101,6 @@ pub async fn apply(
         .find_map(|(path, _)| path.strip_prefix("externalClientApps/"))
         .map(|p| p.trim_end_matches(".eca").to_string())
         .unwrap_or_default();
-    let http = crate::net::client()?;
     // Preflight: what exists already, and what the deploy needs to exist.
     let live = live::app(http, session, &args.api_version, &app).await?;
     let new_user = match &args.create_user {
@@ -324,6 +328,41 @@ pub async fn apply(
         secret,
         changed: !unchanged,
     })
+}
+
+/// The recipe's settings the org won't keep as the recipe says, read before the deploy so the
+/// package matches what the org will hold (else every apply would find a change and deploy
+/// again): an org-wide PKCE requirement keeps every app's Require PKCE on. Said once, here.
+async fn forced_settings(
+    http: &reqwest::Client,
+    session: &Session,
+    args: &ApplyArgs,
+    recipe: &Recipe,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<Option<Vec<crate::salesforce::settings::SettingKey>>> {
+    use crate::apply::org_settings::{PKCE_FOR_ALL_APPS, read};
+    use crate::salesforce::settings::SettingKey;
+    if recipe.is_checked(SettingKey::RequirePkce) {
+        return Ok(None);
+    }
+    match read(http, session, &args.api_version, &PKCE_FOR_ALL_APPS).await {
+        Ok(true) => {
+            writeln!(
+                out,
+                "The org keeps Require PKCE on for every app ({}), so the app gets it on although the recipe leaves it off; its client must send PKCE.",
+                PKCE_FOR_ALL_APPS.label
+            )?;
+            Ok(Some(vec![SettingKey::RequirePkce]))
+        }
+        Ok(false) => Ok(None),
+        Err(e) => {
+            writeln!(
+                out,
+                "note: couldn't tell whether the org requires PKCE for every app ({e:#}); deploying the recipe's setting."
+            )?;
+            Ok(None)
+        }
+    }
 }
 
 /// One deploy (check-only or real), its statuses told as they come.

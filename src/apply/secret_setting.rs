@@ -13,65 +13,28 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::apply::session::Session;
-use crate::oauth::client::transport_detail;
 use crate::terminal_safe::terminal_safe;
 
 /// The setting's label in Setup > External Client App Settings.
 pub const LABEL: &str = "Allow access to External Client App consumer secrets via REST API";
 
-/// Whether the setting is on now, read with the Metadata API's SOAP `readMetadata` (the only
-/// read of a Settings type; §C of the reference: retrieve and read are SOAP-only).
+/// Whether the setting is on now.
 pub async fn read(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
 ) -> anyhow::Result<bool> {
-    let url = format!("{}/services/Soap/m/{version}", session.instance_url);
-    let envelope = format!(
-        concat!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
-            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:met="http://soap.sforce.com/2006/04/metadata">"#,
-            "<soapenv:Header><met:SessionHeader><met:sessionId>{}</met:sessionId></met:SessionHeader></soapenv:Header>",
-            "<soapenv:Body><met:readMetadata><met:type>ExternalClientAppSettings</met:type>",
-            "<met:fullNames>ExternalClientApp</met:fullNames></met:readMetadata></soapenv:Body></soapenv:Envelope>"
-        ),
-        crate::html::escape(session.token.expose())
-    );
-    let response = http
-        .post(&url)
-        .header("Content-Type", "text/xml; charset=UTF-8")
-        .header("SOAPAction", "\"\"")
-        .body(envelope)
-        .send()
-        .await
-        .map_err(|e| anyhow::anyhow!("reading {LABEL} failed: {}", transport_detail(&e)))?;
-    let status = response.status().as_u16();
-    let body = crate::oauth::client::read_body(response)
-        .await
-        .map_err(|f| {
-            anyhow::anyhow!(
-                "reading {LABEL} failed: {}",
-                crate::oauth::client::unread(f)
-            )
-        })?;
-    if let Some(fault) = between(&body, "faultstring") {
-        anyhow::bail!("reading {LABEL} failed: {}", terminal_safe(&fault));
-    }
-    if !(200..300).contains(&status) {
-        anyhow::bail!("reading {LABEL} failed: HTTP {status}");
-    }
-    // A Settings record lists every field; one left out is at its default, off.
-    Ok(between(&body, "enableClientSecretInRestApiAccess").as_deref() == Some("true"))
+    crate::apply::org_settings::read(http, session, version, &SECRETS_OVER_REST).await
 }
 
-/// The text of the first element named `name` (any namespace) in an XML answer.
-fn between(body: &str, name: &str) -> Option<String> {
-    let document = roxmltree::Document::parse(body).ok()?;
-    let node = document
-        .descendants()
-        .find(|n| n.is_element() && n.tag_name().name() == name)?;
-    Some(node.text().unwrap_or_default().trim().to_string())
-}
+/// Where the setting lives in metadata.
+pub const SECRETS_OVER_REST: crate::apply::org_settings::OrgFlag =
+    crate::apply::org_settings::OrgFlag {
+        kind: "ExternalClientAppSettings",
+        member: "ExternalClientApp",
+        field: "enableClientSecretInRestApiAccess",
+        label: LABEL,
+    };
 
 /// A deploy of ExternalClientAppSettings with the setting `on` (§B.4).
 pub fn zip(on: bool, api_version: &str) -> anyhow::Result<Vec<u8>> {
@@ -379,27 +342,6 @@ pub async fn restore_pending(http: &reqwest::Client, version: &str, out: &mut (d
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_setting_is_read_from_a_read_metadata_answer() {
-        let on = r#"<soapenv:Body><readMetadataResponse><result><records xsi:type="ExternalClientAppSettings"><fullName>ExternalClientApp</fullName><enableClientSecretInRestApiAccess>true</enableClientSecretInRestApiAccess></records></result></readMetadataResponse>"#;
-        let on = format!(
-            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{on}</soapenv:Body></soapenv:Envelope>"#
-        );
-        assert_eq!(
-            between(&on, "enableClientSecretInRestApiAccess").as_deref(),
-            Some("true")
-        );
-        let fault = r#"<e:Envelope xmlns:e="x" xmlns:sf="y"><e:Body><e:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Illegal Session</faultstring></e:Fault></e:Body></e:Envelope>"#;
-        assert_eq!(
-            between(fault, "faultstring").as_deref(),
-            Some("INVALID_SESSION_ID: Illegal Session")
-        );
-        assert_eq!(
-            between("<result/>", "enableClientSecretInRestApiAccess"),
-            None
-        );
-    }
 
     #[test]
     fn markers_are_found_and_others_files_ignored() {

@@ -95,6 +95,7 @@ pub fn options(args: &AppArgs) -> anyhow::Result<Options> {
         policy_names: args.policy_names,
         include_optional: args.include_optional,
         without_jwt_certificate: args.no_jwt_certificate,
+        forced_on: Vec::new(),
     })
 }
 

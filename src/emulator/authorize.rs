@@ -66,7 +66,8 @@ fn validate(ctx: &Ctx, params: &[(String, String)], query: &str) -> Result<Valid
     if param("code_challenge_method").is_some_and(|m| m != "S256") {
         return fail(err::BAD_CHALLENGE_METHOD);
     }
-    if app.require_pkce && challenge.is_none() {
+    let pkce_required = app.require_pkce || ctx.store.org.pkce_required_org_wide;
+    if pkce_required && challenge.is_none() {
         return fail(err::MISSING_CODE_CHALLENGE);
     }
     let scopes: Vec<String> = match param("scope") {

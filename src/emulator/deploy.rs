@@ -209,7 +209,16 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
             "Settings" => Err(format!("the emulator knows no {} settings", c.name)),
             _ => satellite(ctx, c, &mut apps).map(|(parent, before)| {
                 let after = apps.get(&parent);
-                (stored(&parent).is_none(), before.as_ref() != after)
+                // An org-wide PKCE requirement turns the app's PKCE back on after the deploy:
+                // a package saying off differs from the org each time (UNCONFIRMED that
+                // Salesforce reports it so; docs/unconfirmed.md).
+                let forced_back = c.kind == "ExtlClntAppGlobalOauthSettings"
+                    && ctx.store.org.pkce_required_org_wide
+                    && c.leaves.get("isPkceRequired").is_some_and(|v| v == "false");
+                (
+                    stored(&parent).is_none(),
+                    before.as_ref() != after || forced_back,
+                )
             }),
         };
         match outcome {
@@ -305,7 +314,8 @@ fn satellite(
             }
             app.client_credentials = flag("isClientCredentialsFlowEnabled").unwrap_or(false);
             app.require_secret_web_server = !flag("isConsumerSecretOptional").unwrap_or(false);
-            app.require_pkce = flag("isPkceRequired").unwrap_or(false);
+            app.require_pkce =
+                flag("isPkceRequired").unwrap_or(false) || ctx.store.org.pkce_required_org_wide;
             app.require_secret_refresh = flag("isSecretRequiredForRefreshToken").unwrap_or(true);
             app.refresh_token_rotation = flag("isRefreshTokenRotationEnabled").unwrap_or(false);
             app.introspect_all_tokens = flag("isIntrospectAllTokens").unwrap_or(false);

@@ -53,6 +53,11 @@ pub struct Org {
     /// (ExternalClientAppSettings.enableClientSecretInRestApiAccess); off unless turned on.
     #[serde(default)]
     pub client_secret_in_rest_api: bool,
+    /// "Require PKCE for all apps" (`OauthOidcSettings.isPkceRequired`, API 59+): every app
+    /// asks for PKCE whatever its own checkbox, and a deploy that turns an app's off reads back
+    /// on (field-facts-2026.md, "Org-wide PKCE" and "Forced settings").
+    #[serde(default)]
+    pub pkce_required_org_wide: bool,
 }
 
 pub use crate::salesforce::org_type::OrgType;
@@ -435,6 +440,7 @@ impl Org {
             mcp_servers: McpServer::standard(),
             mcp_metadata: McpMetadata::default(),
             client_secret_in_rest_api: false,
+            pkce_required_org_wide: false,
             org_type: OrgType::default(),
             integration_licenses: default_integration_licenses(),
             permission_sets: vec![PermissionSetDef {

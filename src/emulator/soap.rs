@@ -1,8 +1,9 @@
 //! `/services/Soap/m/NN.0`: the Metadata API's SOAP endpoint, for the one call the product
-//! makes there: `readMetadata` of `ExternalClientAppSettings` (member `ExternalClientApp`), to
-//! learn whether "Allow access to External Client App consumer secrets via REST API" is on
-//! before changing it (reference/deploy-and-mcp-apis.md §B.4, §C.4: a read is SOAP-only). The
-//! session goes in the `SessionHeader`; faults come as SOAP faults with HTTP 500.
+//! makes there: `readMetadata` of org settings (a read is SOAP-only; reference/
+//! deploy-and-mcp-apis.md §B.4, §C.4): `ExternalClientAppSettings` (member `ExternalClientApp`),
+//! whether "Allow access to External Client App consumer secrets via REST API" is on before
+//! changing it, and `OauthOidcSettings` (member `OauthOidc`), whether the org requires PKCE for
+//! every app. The session goes in the `SessionHeader`; faults come as SOAP faults with HTTP 500.
 
 use crate::emulator::Ctx;
 use crate::emulator::http::{HostRole, Reply, Req};
@@ -87,18 +88,28 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
     let kind = element(&document, "type").unwrap_or_default();
     let name = element(&document, "fullNames").unwrap_or_default();
     ctx.store.api_requests += 1;
-    if (kind.as_str(), name.as_str()) != ("ExternalClientAppSettings", "ExternalClientApp") {
+    let org = &ctx.store.org;
+    let fields = match (kind.as_str(), name.as_str()) {
+        ("ExternalClientAppSettings", "ExternalClientApp") => format!(
+            "<enableClientSecretInRestApiAccess>{}</enableClientSecretInRestApiAccess><enablePackageEcaOauthFromDevOrg>false</enablePackageEcaOauthFromDevOrg>",
+            org.client_secret_in_rest_api
+        ),
+        ("OauthOidcSettings", "OauthOidc") => format!(
+            "<isPkceRequired>{}</isPkceRequired>",
+            org.pkce_required_org_wide
+        ),
         // An unknown member reads as an empty record list.
-        return xml(
-            200,
-            "<readMetadataResponse><result/></readMetadataResponse>",
-        );
-    }
-    let on = ctx.store.org.client_secret_in_rest_api;
+        _ => {
+            return xml(
+                200,
+                "<readMetadataResponse><result/></readMetadataResponse>",
+            );
+        }
+    };
     xml(
         200,
         &format!(
-            "<readMetadataResponse><result><records xsi:type=\"ExternalClientAppSettings\"><fullName>ExternalClientApp</fullName><enableClientSecretInRestApiAccess>{on}</enableClientSecretInRestApiAccess><enablePackageEcaOauthFromDevOrg>false</enablePackageEcaOauthFromDevOrg></records></result></readMetadataResponse>"
+            "<readMetadataResponse><result><records xsi:type=\"{kind}\"><fullName>{name}</fullName>{fields}</records></result></readMetadataResponse>"
         ),
     )
 }

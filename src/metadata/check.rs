@@ -385,6 +385,7 @@ fn check_recipe(components: &[Component], recipe: &Recipe, found: &mut Found) {
         ),
         certificate: leaf("ExtlClntAppGlobalOauthSettings", "certificate"),
         without_jwt_certificate: true,
+        forced_on: Vec::new(),
         policy_names: PolicyNames::Setup,
         ..Options::default()
     };

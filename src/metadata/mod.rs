@@ -43,6 +43,9 @@ pub struct Options {
     pub include_optional: bool,
     /// JWT bearer recipes: write the app without its certificate, so with JWT bearer off.
     pub without_jwt_certificate: bool,
+    /// Settings the org keeps on whatever the recipe says (Require PKCE under an org-wide PKCE
+    /// requirement): written on, so a deploy matches what the org will hold.
+    pub forced_on: Vec<SettingKey>,
 }
 
 /// How the policy members are named. Setup names them `<App>_oauthPlcy` and `<App>_plcy`; a
@@ -244,7 +247,7 @@ struct Project<'a> {
 
 impl Project<'_> {
     fn checked(&self, key: SettingKey) -> bool {
-        self.recipe.is_checked(key)
+        self.recipe.is_checked(key) || self.options.forced_on.contains(&key)
     }
 
     fn header(&self) -> String {

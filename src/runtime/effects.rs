@@ -116,6 +116,7 @@ fn write_metadata(
         policy_names: crate::metadata::PolicyNames::Setup,
         include_optional: false,
         without_jwt_certificate: false,
+        forced_on: Vec::new(),
     };
     let files = crate::metadata::generate(recipe, &options)?;
     let dir = into.to_path_buf();
