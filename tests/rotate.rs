@@ -67,17 +67,22 @@ async fn setup(name: &str) -> Setup {
     }
 }
 
-fn rotate(s: &Setup, extra: &[&str]) -> (Output, String) {
-    let mut args = vec!["rotate", "sbs", "--target-org", "acme"];
-    args.extend_from_slice(extra);
-    let output = run_with_sf(
+/// `eca-wizard ARGS` with the setup's stand-in `sf` and home.
+fn eca(s: &Setup, args: &[&str]) -> Output {
+    run_with_sf(
         &s.sf,
         &s.emulator,
         &s.admin_token,
         "current",
         Some(&s.home),
-        &args,
-    );
+        args,
+    )
+}
+
+fn rotate(s: &Setup, extra: &[&str]) -> (Output, String) {
+    let mut args = vec!["rotate", "sbs", "--target-org", "acme"];
+    args.extend_from_slice(extra);
+    let output = eca(s, &args);
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -402,28 +407,14 @@ async fn after_a_kill_the_next_status_puts_the_setting_back() {
     assert!(s.emulator.org().client_secret_in_rest_api);
     assert!(marker_in(&s.home).is_some());
     // Every command names it; status puts it back with the same login.
-    let recipes = run_with_sf(
-        &s.sf,
-        &s.emulator,
-        &s.admin_token,
-        "current",
-        Some(&s.home),
-        &["recipes"],
-    );
+    let recipes = eca(&s, &["recipes"]);
     assert!(
         String::from_utf8_lossy(&recipes.stderr)
             .contains("may still be on in org 00D5g0000000001EAA"),
         "{}",
         String::from_utf8_lossy(&recipes.stderr)
     );
-    let output = run_with_sf(
-        &s.sf,
-        &s.emulator,
-        &s.admin_token,
-        "current",
-        Some(&s.home),
-        &["status", "sbs"],
-    );
+    let output = eca(&s, &["status", "sbs"]);
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("off again in org"), "{said}");
     assert!(!s.emulator.org().client_secret_in_rest_api);

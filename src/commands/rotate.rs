@@ -118,14 +118,10 @@ pub fn run(
         .get(name, SecretKind::RefreshToken)
         .ok()
         .flatten();
+    // Against the session org's My Domain, never the profile's stored login URL alone.
+    let client = OAuthClient::new(&session.instance_url, &profile.client_id, Some(secret))?;
     let proved = runtime.block_on(prove_with_retries(
-        &session.instance_url,
-        &profile,
-        recipe,
-        refresh,
-        &secret,
-        wait,
-        &mut err,
+        &client, &profile, recipe, refresh, wait, &mut err,
     ));
     match proved {
         Proof::Accepted(rotated_refresh) => {
@@ -212,15 +208,14 @@ enum Proof {
     Interrupted,
 }
 
-/// Token requests with the new pair against the session org's My Domain (never the profile's
-/// stored login URL alone), retried while it propagates, for up to `wait`. How soon a promoted
-/// pair works everywhere is UNCONFIRMED (no source gives a delay); a changed app takes minutes.
+/// Token requests with the new pair (`client`), retried while it propagates, for up to `wait`.
+/// How soon a promoted pair works everywhere is UNCONFIRMED (no source gives a delay); a
+/// changed app takes minutes.
 async fn prove_with_retries(
-    my_domain: &str,
+    client: &OAuthClient,
     profile: &profile::Profile,
     recipe: &crate::recipe::Recipe,
     refresh: Option<Secret>,
-    secret: &Secret,
     wait: Duration,
     err: &mut dyn Write,
 ) -> Proof {
@@ -231,7 +226,7 @@ async fn prove_with_retries(
     let started = tokio::time::Instant::now();
     let mut attempt = 1;
     loop {
-        let tried = prove(my_domain, profile, recipe, refresh.clone(), secret).await;
+        let tried = prove(client, profile, recipe, refresh.clone()).await;
         let diagnosis = match tried {
             Ok(rotated) => return Proof::Accepted(rotated),
             Err(diagnosis) => diagnosis,
@@ -267,24 +262,14 @@ async fn prove_with_retries(
 
 /// One token request with the new pair, the way the profile's integration gets tokens.
 async fn prove(
-    my_domain: &str,
+    client: &OAuthClient,
     profile: &profile::Profile,
     recipe: &crate::recipe::Recipe,
     refresh: Option<Secret>,
-    secret: &Secret,
 ) -> Result<Option<Secret>, crate::salesforce::diagnosis::Diagnosis> {
     let before = refresh.clone();
-    let client =
-        OAuthClient::new(my_domain, &profile.client_id, Some(secret.clone())).map_err(|e| {
-            crate::salesforce::diagnosis::Diagnosis::new(
-                crate::salesforce::diagnosis::Kind::Misconfigured,
-                "bad_url",
-                None,
-                e.to_string(),
-            )
-        })?;
     let (tokens, phase) =
-        crate::commands::status::fresh_token(&client, profile, recipe, refresh).await;
+        crate::commands::status::fresh_token(client, profile, recipe, refresh).await;
     // Right after the promotion: a refusal that propagation explains is inside its window.
     let tokens =
         tokens.map_err(|f| f.diagnose(phase, crate::salesforce::diagnosis::Window::Inside))?;
