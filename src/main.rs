@@ -12,7 +12,7 @@ fn main() -> ExitCode {
             Err(error) => {
                 eprintln!(
                     "error: {}",
-                    eca_wizard::terminal_safe::terminal_safe(&error.to_string())
+                    eca_wizard::terminal_safe::terminal_safe_lines(&error.to_string(), "  ")
                 );
                 return ExitCode::from(2);
             }
@@ -88,7 +88,7 @@ fn main() -> ExitCode {
         Err(error) if error.downcast_ref::<commands::UsageError>().is_some() => {
             eprintln!(
                 "error: {}",
-                eca_wizard::terminal_safe::terminal_safe(&error.to_string())
+                eca_wizard::terminal_safe::terminal_safe_lines(&error.to_string(), "  ")
             );
             ExitCode::from(2)
         }
@@ -101,7 +101,7 @@ fn main() -> ExitCode {
         Err(error) => {
             eprintln!(
                 "error: {}",
-                eca_wizard::terminal_safe::terminal_safe(&format!("{error:#}"))
+                eca_wizard::terminal_safe::terminal_safe_lines(&format!("{error:#}"), "  ")
             );
             ExitCode::FAILURE
         }

@@ -1,5 +1,5 @@
 //! The attacks of a hostile review, each reproduced over loopback and shown to fail: a hostile
-//! token endpoint and identity service, a state-less error callback, concurrent refreshes with
+//! token endpoint and identity service, forged output lines, a state-less error callback, concurrent refreshes with
 //! rotation, a profile named `secrets`, a hostile `instance_url`, a `[::1]` squatter, planted
 //! symlinks and open folders, a browser that records its environment, a huge paste, a huge body,
 //! a closed stdout, a wrong `Host`, an untrusted TLS certificate. (SIGHUP, SIGINT and SIGQUIT in a
@@ -8,6 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
 
 mod common;
+#[path = "attacks/files.rs"]
+mod files;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -775,4 +777,94 @@ async fn an_instance_url_with_a_path_from_the_cli_gets_no_token() {
     );
     assert!(!said.contains(&token) && !said.contains("steal"), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A description that, printed as it came, would add a forged `ok` check and a forged
+/// "Connected as" under the real FAIL (JSON escapes: `\n`, `\r\n`, `\r`, U+2028, NEL).
+const FORGED: &str = r#"refused\n  ok   token            client credentials token obtained\r\n  ok   rest_api         fine\rConnected as admin@acme.com at https://acme.my.salesforce.com (6 checks passed).\u2028  ok   identity  admin\u0085  ok   scopes  api"#;
+
+/// No output line a server or a paste wrote: no `ok` check and no "Connected as" (nothing
+/// passes in these runs), and no line break a terminal or viewer would follow.
+fn assert_no_forged_lines(output: &Output) {
+    for text in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(text);
+        for line in text.lines() {
+            let forged = line.trim_start().starts_with("ok ")
+                || line.starts_with("Connected")
+                || line.trim_start().starts_with("passed ");
+            assert!(!forged, "a forged line {line:?} in:\n{text}");
+        }
+        let breaks = ['\r', '\u{0b}', '\u{0c}', '\u{85}', '\u{2028}', '\u{2029}'];
+        assert!(
+            !text.contains(breaks),
+            "a line break reached the terminal:\n{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_description_cannot_forge_ok_lines_or_connected() {
+    let token = r#"{"access_token":"00Dx!AQ0AQhostile","refresh_token":"5Aep861hostile","token_type":"Bearer","scope":"api refresh_token"}"#;
+    let (fake, base) = Fake::start(&[
+        ("/services/oauth2/token", 200, token),
+        (
+            "/services/oauth2/userinfo",
+            200,
+            r#"{"preferred_username":"a@x.com","user_id":"005","organization_id":"00D"}"#,
+        ),
+        ("/services/data", 200, r#"[{"version":"66.0"}]"#),
+    ])
+    .await;
+    let home = home("forged-lines");
+    let saved = run(connect_cc(&home, &base, &["--save", "p"])).await;
+    assert!(
+        home.join("profiles/p.toml").exists(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    // An error this tool doesn't know, so its description is quoted.
+    let refusal = format!(r#"{{"error":"odd_refusal","error_description":"{FORGED}"}}"#);
+    fake.set(&[
+        ("/services/oauth2/token", 400, &refusal),
+        ("/services/oauth2/revoke", 400, &refusal),
+    ]);
+    let out = run(connect_cc(&home, &base, &[])).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("FAIL"), "{stderr}");
+    assert!(stderr.contains("refused⏎  ok   token"), "{stderr}");
+    assert_no_forged_lines(&out);
+    assert_terminal_safe(&out);
+    for args in [&["status", "p"][..], &["status", "--all"], &["logout", "p"]] {
+        let mut command = wizard(&home);
+        command.args(args);
+        let out = run(command).await;
+        assert_no_forged_lines(&out);
+        assert_terminal_safe(&out);
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+#[tokio::test]
+async fn explain_of_an_encoded_line_break_forges_no_line() {
+    let home = home("explain-lines");
+    let forged = "%0A%20%20ok%20%20%20token%20%20fine%0D%0AConnected%20as%20admin%40acme.com%E2%80%A8%20%20ok%20%20identity";
+    let pastes = [
+        format!("https://localhost:1717/callback?error=weird_code&error_description=x{forged}"),
+        format!("https://localhost:1717/callback?error=invalid_grant&error_description=x{forged}"),
+        format!("error=weird_code%0A%20%20ok%20token&error_description=y{forged}"),
+        "{\"error\":\"weird_code\",\"error_description\":\"a\u{2028}  ok   token  fine\u{85}Connected as admin\u{0b}  ok x\"}".to_string(),
+    ];
+    for paste in &pastes {
+        let mut command = wizard(&home);
+        command.args(["explain", paste]);
+        let out = run(command).await;
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_no_forged_lines(&out);
+        assert_terminal_safe(&out);
+    }
+    let _ = std::fs::remove_dir_all(&home);
 }

@@ -116,3 +116,158 @@ thread_local! {
     static EMULATOR: std::rc::Rc<Emulator> = std::rc::Rc::new(Emulator::start(eca_wizard::emulator::Config { org: Org::demo(), login_port: 0, my_domain_port: 0,
         mcp_port: 0, auto_approve: true }).unwrap());
 }
+
+/// Untrusted text at its worst for a line printer: every kind of line break, forged labels.
+fn untrusted() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\r".to_string()),
+        Just("\u{0b}\u{0c}\u{85}".to_string()),
+        Just("\u{2028}".to_string()),
+        Just("\u{2029}".to_string()),
+        Just("  ok   token  fine".to_string()),
+        Just("Connected as admin@acme.com (6 checks passed).".to_string()),
+        "\\PC{0,12}",
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(|p| p.concat())
+}
+
+/// Renders with `make(text)` for each untrusted text and for a placeholder: the same number
+/// of lines, each starting with the label the placeholder's line starts with (everything before
+/// the placeholder). So no line appears that didn't start as a label line.
+fn same_lines(evil: &str, benign: &str) {
+    let placeholder = '◊';
+    let evil_lines: Vec<&str> = evil.split('\n').collect();
+    let benign_lines: Vec<&str> = benign.split('\n').collect();
+    assert_eq!(
+        evil_lines.len(),
+        benign_lines.len(),
+        "{evil:?}\nvs\n{benign:?}"
+    );
+    for (e, b) in evil_lines.iter().zip(&benign_lines) {
+        let label = b.split(placeholder).next().unwrap_or_default();
+        assert!(e.starts_with(label), "{e:?} should start with {label:?}");
+    }
+    let breaks = ['\r', '\u{0b}', '\u{0c}', '\u{85}', '\u{2028}', '\u{2029}'];
+    assert!(!evil.contains(breaks), "{evil:?}");
+}
+
+mod printers {
+    use super::*;
+    use eca_wizard::commands::connect::{check_line, write_summary};
+    use eca_wizard::commands::diagnosis_view::{CauseView, DiagnosisView};
+    use eca_wizard::commands::status::{ProfileStatus, write_block};
+    use eca_wizard::connect::{Outcome, Report};
+    use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind};
+    use eca_wizard::verify::{Check, Identity, Status};
+
+    fn view(t: &str) -> DiagnosisView {
+        let cause = CauseView {
+            kind: "misconfigured",
+            step: Some(t.into()),
+            step_title: Some(t.into()),
+            setting: Some("Callback URL"),
+            value: Some(t.into()),
+            message: t.into(),
+        };
+        DiagnosisView {
+            kind: "misconfigured",
+            error: t.into(),
+            step: Some(t.into()),
+            step_title: Some(t.into()),
+            setting: Some("Callback URL"),
+            value: Some(t.into()),
+            message: t.into(),
+            causes: vec![cause.clone(), cause],
+            tell_apart: Some(t.into()),
+        }
+    }
+
+    fn checks(t: &str) -> Vec<Check> {
+        [Status::Passed, Status::Failed, Status::Warning]
+            .into_iter()
+            .map(|status| Check {
+                name: t.into(),
+                status,
+                detail: t.into(),
+                diagnosis: None,
+            })
+            .collect()
+    }
+
+    fn written(write: impl Fn(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        write(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    fn diagnosis_text(t: &str) -> String {
+        written(|out| view(t).write_text(out).unwrap())
+    }
+
+    fn status_text(t: &str) -> String {
+        let status = ProfileStatus {
+            profile: t.into(),
+            ok: false,
+            secrets_store: None,
+            checks: checks(t),
+            diagnosis: Some(view(t)),
+        };
+        written(|out| write_block(out, &status).unwrap())
+    }
+
+    fn connect_text(t: &str, diagnosed: bool) -> String {
+        let recipe = recipe::builtin_by_id("aptedge").unwrap();
+        let report = Report {
+            outcome: Outcome::Connected,
+            checks: checks(t),
+            diagnosis: diagnosed.then(|| Diagnosis::new(Kind::Unknown, t, None, t)),
+            instance_url: Some(t.into()),
+            identity: Some(Identity {
+                username: t.into(),
+                user_id: t.into(),
+                org_id: t.into(),
+            }),
+            attempts: 1,
+            tokens: None,
+        };
+        let mut text: String = report.checks.iter().map(|c| check_line(c) + "\n").collect();
+        text += &written(|out| write_summary(out, &report, recipe).unwrap());
+        text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_untrusted_text_starts_a_line(t in untrusted()) {
+            let p = "◊";
+            same_lines(&diagnosis_text(&t), &diagnosis_text(p));
+            same_lines(&status_text(&t), &status_text(p));
+            same_lines(&connect_text(&t, false), &connect_text(p, false));
+            same_lines(&connect_text(&t, true), &connect_text(p, true));
+        }
+
+        #[test]
+        fn explain_keeps_each_text_on_its_label_line(t in untrusted(), code in "[a-z_]{1,12}") {
+            let encoded: String = url::form_urlencoded::byte_serialize(t.as_bytes()).collect();
+            for paste in [
+                format!("https://x.my.salesforce.com/cb?error={code}&error_description={encoded}"),
+                format!("{{\"error\":\"{code}\",\"error_description\":\"{t}\"}}"),
+                t.clone(),
+            ] {
+                let diagnosis = eca_wizard::commands::explain::explain(&paste);
+                let recipe = recipe::builtin_by_id("aptedge").unwrap();
+                let text = written(|out| DiagnosisView::new(&diagnosis, recipe).write_text(out).unwrap());
+                let labels = ["  step:", "  setting:", "  error:", "Other possible causes:", "- ", "To tell them apart:"];
+                for line in text.lines().skip(1) {
+                    prop_assert!(labels.iter().any(|l| line.starts_with(l)), "{line:?} in {text:?}");
+                }
+                let breaks = ['\r', '\u{0b}', '\u{0c}', '\u{85}', '\u{2028}', '\u{2029}'];
+                prop_assert!(!text.contains(breaks));
+            }
+        }
+    }
+}

@@ -253,13 +253,18 @@ fn print_event(event: &Event, browser: Browser, window: &Window) {
             eprintln!("{why}; open the URL yourself, or paste the address the browser ends on")
         }
         Event::CodeReceived => eprintln!("login received; exchanging the code"),
-        Event::Check(check) => eprintln!(
-            "  {} {:<16} {}",
-            symbol(check.status),
-            check.name,
-            terminal_safe(&check.detail)
-        ),
+        Event::Check(check) => eprintln!("{}", check_line(check)),
     }
+}
+
+/// A check as `connect` prints it: one line, whatever its detail holds.
+pub fn check_line(check: &Check) -> String {
+    format!(
+        "  {} {:<16} {}",
+        symbol(check.status),
+        terminal_safe(&check.name),
+        terminal_safe(&check.detail)
+    )
 }
 
 fn symbol(status: Status) -> &'static str {
@@ -271,7 +276,12 @@ fn symbol(status: Status) -> &'static str {
     }
 }
 
-fn write_summary(out: &mut dyn Write, report: &Report, recipe: &recipe::Recipe) -> io::Result<()> {
+/// The end of `connect`'s output: "Connected as ..." and its warnings, or the diagnosis.
+pub fn write_summary(
+    out: &mut dyn Write,
+    report: &Report,
+    recipe: &recipe::Recipe,
+) -> io::Result<()> {
     match &report.diagnosis {
         None => {
             let who = report
@@ -303,7 +313,7 @@ fn write_summary(out: &mut dyn Write, report: &Report, recipe: &recipe::Recipe) 
                 writeln!(
                     out,
                     "warning: {}: {}",
-                    warning.name,
+                    terminal_safe(&warning.name),
                     terminal_safe(&warning.detail)
                 )?;
             }

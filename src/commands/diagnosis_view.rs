@@ -116,8 +116,8 @@ impl DiagnosisView {
         }
     }
 
-    /// The diagnosis as plain lines; every text is made safe for a terminal (it may quote
-    /// Salesforce or a paste).
+    /// The diagnosis as plain lines; every text is made safe for a terminal and kept on its
+    /// label's line (it may quote Salesforce or a paste).
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{} ({})", terminal_safe(&self.message), self.kind)?;
         write_fix(
@@ -139,7 +139,7 @@ impl DiagnosisView {
                 )?;
             }
             if let Some(question) = &self.tell_apart {
-                writeln!(out, "To tell them apart: {question}")?;
+                writeln!(out, "To tell them apart: {}", terminal_safe(question))?;
             }
         }
         Ok(())
@@ -153,11 +153,13 @@ fn write_fix(
     value: Option<&str>,
 ) -> io::Result<()> {
     if let Some((id, title)) = step {
+        let (title, id) = (terminal_safe(title), terminal_safe(id));
         writeln!(out, "  step:    {title} [{id}]")?;
     }
     if let Some(setting) = setting {
+        let setting = terminal_safe(setting);
         match value {
-            Some(value) => writeln!(out, "  setting: {setting} -> {value}")?,
+            Some(value) => writeln!(out, "  setting: {setting} -> {}", terminal_safe(value))?,
             None => writeln!(out, "  setting: {setting}")?,
         }
     }

@@ -19,13 +19,13 @@ use crate::salesforce::diagnosis::{Diagnosis, Phase, Window};
 use crate::verify::{self, Check, Plan, Status};
 
 #[derive(Serialize)]
-struct ProfileStatus {
-    profile: String,
-    ok: bool,
+pub struct ProfileStatus {
+    pub profile: String,
+    pub ok: bool,
     /// Where the profile's secrets are kept (and, for the kernel keyring, that it forgets).
-    secrets_store: Option<String>,
-    checks: Vec<Check>,
-    diagnosis: Option<DiagnosisView>,
+    pub secrets_store: Option<String>,
+    pub checks: Vec<Check>,
+    pub diagnosis: Option<DiagnosisView>,
 }
 
 pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
@@ -76,7 +76,8 @@ pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
     Ok(if statuses.iter().all(|s| s.ok) { 0 } else { 1 })
 }
 
-fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Result<()> {
+/// One profile's block of `status`: every untrusted text on its label's line.
+pub fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Result<()> {
     let verdict = if status.ok { "ok" } else { "BROKEN" };
     writeln!(out, "{}: {verdict}", terminal_safe(&status.profile))?;
     if let Some(store) = &status.secrets_store {
@@ -87,7 +88,7 @@ fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Result<(
             out,
             "  {:<8} {:<18} {}",
             format!("{:?}", check.status).to_lowercase(),
-            check.name,
+            terminal_safe(&check.name),
             terminal_safe(&check.detail)
         )?;
     }
@@ -98,7 +99,7 @@ fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Result<(
             writeln!(
                 out,
                 "  then: eca-wizard connect ... --save {} to authorize again",
-                status.profile
+                terminal_safe(&status.profile)
             )?;
         }
     }
