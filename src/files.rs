@@ -126,36 +126,91 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// or group or others may write to it: whoever can write there can swap our files.
 pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     create_private_dir(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let meta = std::fs::symlink_metadata(dir)?;
-        let refuse = |why: String| {
-            Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                why,
-            ))
-        };
-        if !meta.is_dir() {
-            return refuse(format!("{} is not a folder (a symlink?)", dir.display()));
-        }
-        if meta.mode() & 0o022 != 0 {
-            return refuse(format!(
-                "{} can be written by other users; run `chmod go-w {}`",
-                dir.display(),
-                dir.display()
-            ));
-        }
-        // Our uid, read from a file we create (std has no getuid).
-        let probe = temporary_beside(&dir.join("owner-probe"));
-        write_new_private(&probe, b"")?;
-        let ours = std::fs::metadata(&probe).map(|m| m.uid());
-        let _ = std::fs::remove_file(&probe);
-        if ours? != meta.uid() {
-            return refuse(format!("{} belongs to another user", dir.display()));
-        }
+    check_private_dir(dir)
+}
+
+fn refuse(why: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::PermissionDenied, why)
+}
+
+/// The check of `ensure_private_dir` without creating anything: every load runs it on the
+/// folders it reads, so a file planted where others can write is never used.
+pub fn check_private_dir(dir: &Path) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(dir)?;
+    if !meta.is_dir() {
+        return Err(refuse(format!(
+            "{} is not a folder (a symlink?)",
+            dir.display()
+        )));
+    }
+    check_owner_and_mode(dir, &meta, false)
+}
+
+/// Refuses a file another user owns or others may write to; with `secret`, also one others
+/// may read (ssh's rule for private keys). `meta` is the opened file's, so the check is of
+/// what is read.
+pub fn check_private_file(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    secret: bool,
+) -> std::io::Result<()> {
+    if !meta.is_file() {
+        return Err(refuse(format!("{} is not a regular file", path.display())));
+    }
+    check_owner_and_mode(path, meta, secret)
+}
+
+#[cfg(unix)]
+fn check_owner_and_mode(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    secret: bool,
+) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let shown = path.display();
+    if meta.mode() & 0o022 != 0 {
+        return Err(refuse(format!(
+            "{shown} can be written by other users; run `chmod go-w {shown}`"
+        )));
+    }
+    if secret && meta.mode() & 0o077 != 0 {
+        return Err(refuse(format!(
+            "{shown} can be read by other users; run `chmod 600 {shown}`"
+        )));
+    }
+    if our_uid()? != meta.uid() {
+        return Err(refuse(format!(
+            "{shown} belongs to another user; use a folder of your own (ECA_WIZARD_HOME)"
+        )));
     }
     Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_owner_and_mode(_: &Path, _: &std::fs::Metadata, _: bool) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Our user id, found once (std has no getuid and unsafe code is forbidden): the owner of
+/// `/proc/self` on Linux, elsewhere of a file we create in the temporary folder.
+#[cfg(unix)]
+fn our_uid() -> std::io::Result<u32> {
+    use std::os::unix::fs::MetadataExt;
+    static UID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    if let Some(uid) = UID.get() {
+        return Ok(*uid);
+    }
+    let uid = match std::fs::metadata("/proc/self") {
+        Ok(meta) if cfg!(target_os = "linux") => meta.uid(),
+        _ => {
+            let probe = temporary_beside(&std::env::temp_dir().join("eca-wizard-owner-probe"));
+            write_new_private(&probe, b"")?;
+            let uid = std::fs::metadata(&probe).map(|m| m.uid());
+            let _ = std::fs::remove_file(&probe);
+            uid?
+        }
+    };
+    Ok(*UID.get_or_init(|| uid))
 }
 
 /// A path as typed by a person: a leading `~/` is their home folder (no shell expands it here).

@@ -10,6 +10,8 @@
 mod common;
 #[path = "attacks/files.rs"]
 mod files;
+#[path = "attacks/files.rs"]
+mod files;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -8,10 +8,15 @@ use eca_wizard::profile::{self, Profile, ProfileError, SecretKind, SecretStore};
 use eca_wizard::salesforce::Flow;
 use eca_wizard::secret::Secret;
 
+/// A profiles folder in its own home: loads refuse a home others can write to (as `/tmp` is).
 fn dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eca-profiles-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    let home = std::env::temp_dir().join(format!("eca-profiles-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    home.join("profiles")
+}
+
+fn home_of(dir: &std::path::Path) -> PathBuf {
+    dir.parent().unwrap().to_path_buf()
 }
 
 fn sample(name: &str, secrets: SecretStore) -> Profile {
@@ -40,7 +45,7 @@ fn sample(name: &str, secrets: SecretStore) -> Profile {
 #[test]
 fn save_load_list_delete() {
     let dir = dir("roundtrip");
-    let store = SecretStore::File(dir.join("secrets.toml"));
+    let store = SecretStore::File(home_of(&dir).join("secrets.toml"));
     let profile = sample("acme-prod", store.clone());
     profile::save(&dir, &profile).unwrap();
     profile::save(&dir, &sample("beta", store)).unwrap();
@@ -64,13 +69,13 @@ fn save_load_list_delete() {
             .mode();
         assert_eq!(mode & 0o777, 0o600, "owner-only");
     }
-    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(home_of(&dir));
 }
 
 #[test]
 fn corrupt_newer_and_badly_named_profiles_are_explained() {
     let dir = dir("bad");
-    std::fs::create_dir_all(&dir).unwrap();
+    eca_wizard::files::ensure_private_dir(&dir).unwrap();
     std::fs::write(dir.join("broken.toml"), "format = 1\nname = [").unwrap();
     let error = profile::load(&dir, "broken").unwrap_err().to_string();
     assert!(
@@ -93,13 +98,13 @@ fn corrupt_newer_and_badly_named_profiles_are_explained() {
             "{bad:?}"
         );
     }
-    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(home_of(&dir));
 }
 
 #[test]
 fn secrets_stay_out_of_profiles_and_leave_with_delete_all() {
     let dir = dir("secrets");
-    let path = dir.join("secrets.toml");
+    let path = home_of(&dir).join("secrets.toml");
     let store = SecretStore::File(path.clone());
     profile::save(&dir, &sample("acme", store.clone())).unwrap();
     store
@@ -144,12 +149,12 @@ fn secrets_stay_out_of_profiles_and_leave_with_delete_all() {
         store.get("other", SecretKind::RefreshToken).unwrap(),
         Some(Secret::new("5Aep861OTHER"))
     );
-    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(home_of(&dir));
 }
 
 #[test]
 fn the_file_is_only_chosen_with_consent() {
-    let dir = dir("consent").join("profiles");
+    let dir = dir("consent");
     let chosen = SecretStore::choose(&dir, true).unwrap();
     // Beside the profiles folder, not in it: a profile named `secrets` can't clash with it.
     assert_eq!(

@@ -272,6 +272,10 @@ pub fn pending() -> Vec<(PathBuf, Marker)> {
 }
 
 fn pending_in(dir: &Path) -> Vec<(PathBuf, Marker)> {
+    // A marker drives an org change: one in a folder or file others could write is not ours.
+    if crate::files::check_private_dir(dir).is_err() {
+        return Vec::new();
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -284,7 +288,10 @@ fn pending_in(dir: &Path) -> Vec<(PathBuf, Marker)> {
                 .is_some_and(|n| n.starts_with("restore-secret-setting-") && n.ends_with(".toml"))
         })
         .filter_map(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
+            let mut file = std::fs::File::open(&p).ok()?;
+            crate::files::check_private_file(&p, &file.metadata().ok()?, false).ok()?;
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text).ok()?;
             let marker = toml::from_str(&text).ok()?;
             Some((p, marker))
         })
@@ -357,9 +364,20 @@ mod tests {
         std::fs::write(&path, toml::to_string(&marker).unwrap()).unwrap();
         std::fs::write(dir.join("secrets.toml"), "x = 1").unwrap();
         let found = pending_in(&dir);
-        assert_eq!(found, vec![(path, marker.clone())]);
+        assert_eq!(found, vec![(path.clone(), marker.clone())]);
         let warning = marker.warning();
         assert!(warning.contains("00D5g0000000001EAA") && warning.contains("acme"));
+        #[cfg(unix)]
+        {
+            // A marker others could have written is skipped, silently; so is an open folder.
+            use std::os::unix::fs::PermissionsExt;
+            let open = std::fs::Permissions::from_mode(0o666);
+            std::fs::set_permissions(&path, open).unwrap();
+            assert_eq!(pending_in(&dir), Vec::new());
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+            assert_eq!(pending_in(&dir), Vec::new());
+        }
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -59,13 +59,18 @@ pub enum SecretsError {
 
 type FileContents = BTreeMap<String, BTreeMap<String, String>>;
 
+/// The only secrets file a profile in `dir` may use: beside the profiles folder, in its home,
+/// never in it (every file there is a profile).
+pub(super) fn home_file(dir: &Path) -> PathBuf {
+    dir.parent().unwrap_or(dir).join(FILE)
+}
+
 impl SecretStore {
     /// The keychain when it works; the file only with consent (flag or environment).
     pub fn choose(dir: &Path, file_flag: bool) -> Result<SecretStore, SecretsError> {
         let consent = file_flag || std::env::var(CONSENT_ENV).is_ok_and(|v| v == "file");
         if consent {
-            // Beside the profiles folder, never in it: every file there is a profile.
-            return Ok(SecretStore::File(dir.parent().unwrap_or(dir).join(FILE)));
+            return Ok(SecretStore::File(home_file(dir)));
         }
         if keychain_works() {
             Ok(SecretStore::Keychain)
@@ -245,11 +250,17 @@ fn read_file(path: &Path) -> Result<FileContents, SecretsError> {
         path: path.to_path_buf(),
         why,
     };
-    match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| fail(e.message().to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileContents::new()),
-        Err(e) => Err(fail(e.to_string())),
-    }
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileContents::new()),
+        Err(e) => return Err(fail(e.to_string())),
+    };
+    // Tokens are only read from a file no one else can write or read.
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    crate::files::check_private_file(path, &meta, true).map_err(|e| fail(e.to_string()))?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| fail(e.to_string()))?;
+    toml::from_str(&text).map_err(|e| fail(e.message().to_string()))
 }
 
 fn write_file(path: &Path, all: &FileContents) -> Result<(), SecretsError> {

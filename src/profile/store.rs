@@ -71,6 +71,8 @@ pub enum ProfileError {
         "a profile name uses letters, digits, '-', '_' and '.', up to 64 characters; '{0}' doesn't"
     )]
     BadName(String),
+    #[error("profile '{name}' is refused: {why}")]
+    Refused { name: String, why: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -104,13 +106,22 @@ pub fn save(dir: &Path, profile: &Profile) -> Result<(), ProfileError> {
 pub fn load(dir: &Path, name: &str) -> Result<Profile, ProfileError> {
     check_name(name)?;
     let file = path(dir, name);
-    let text = match std::fs::read_to_string(&file) {
-        Ok(text) => text,
+    let mut opened = match std::fs::File::open(&file) {
+        Ok(opened) => opened,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ProfileError::Missing(name.into()));
         }
         Err(e) => return Err(e.into()),
     };
+    // What is written owner-only is read only from where no one else could have planted it:
+    // the home, the profiles folder and the file itself, as ssh checks its files.
+    if let Some(home) = dir.parent().filter(|h| !h.as_os_str().is_empty()) {
+        crate::files::check_private_dir(home)?;
+    }
+    crate::files::check_private_dir(dir)?;
+    crate::files::check_private_file(&file, &opened.metadata()?, false)?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut opened, &mut text)?;
     // Read the version first, so a newer file gets "upgrade", not a parse error.
     #[derive(Deserialize)]
     struct Version {
@@ -132,6 +143,10 @@ pub fn load(dir: &Path, name: &str) -> Result<Profile, ProfileError> {
         None => return Err(corrupt("it has no format version".into())),
     }
     let profile: Profile = toml::from_str(&text).map_err(|e| corrupt(e.message().to_string()))?;
+    check_secrets_place(dir, name, &profile).map_err(|why| ProfileError::Refused {
+        name: name.into(),
+        why,
+    })?;
     // A profile is a file anyone with access to the folder could edit: its addresses are
     // checked again before a token or secret goes to them.
     let login = crate::salesforce::hosts::normalize_login_url(&profile.login_url)
@@ -141,6 +156,39 @@ pub fn load(dir: &Path, name: &str) -> Result<Profile, ProfileError> {
             .map_err(|why| corrupt(format!("instance_url: {why}")))?;
     }
     Ok(profile)
+}
+
+/// A profile's secrets are its own: the keychain entries of its own name, or its home's
+/// secrets file (checked like the profile). A copied profile naming another name or another
+/// home's file would send that profile's tokens wherever its `login_url` points.
+fn check_secrets_place(dir: &Path, name: &str, profile: &Profile) -> Result<(), String> {
+    if profile.name != name {
+        return Err(format!(
+            "it names profile '{}' but is {name}.toml; a profile only uses its own secrets",
+            profile.name
+        ));
+    }
+    let crate::profile::SecretStore::File(named) = &profile.secrets else {
+        return Ok(());
+    };
+    let own = super::secrets::home_file(dir);
+    let same = *named == own
+        || std::fs::canonicalize(named)
+            .ok()
+            .zip(std::fs::canonicalize(&own).ok())
+            .is_some_and(|(a, b)| a == b);
+    if !same {
+        return Err(format!(
+            "its secrets file is {}, not {}: a profile's secrets are only in its own home's \
+             secrets file or the keychain, so a copied profile can't use another's tokens",
+            named.display(),
+            own.display()
+        ));
+    }
+    match std::fs::metadata(&own) {
+        Ok(meta) => crate::files::check_private_file(&own, &meta, true).map_err(|e| e.to_string()),
+        Err(_) => Ok(()),
+    }
 }
 
 /// Every profile's name, sorted.

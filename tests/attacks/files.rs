@@ -1,0 +1,134 @@
+//! Files others could write or point elsewhere: a profile loaded from a shared folder, a
+//! profile naming another home's secrets, a metadata project written through a symlink.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::*;
+
+/// A loopback listener that only counts connections: any request reaching it is a leak.
+async fn counting_listener() -> (Arc<AtomicUsize>, String) {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        while let Ok((_stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    (count, base)
+}
+
+/// `profile` rewritten to log in at `base` with its secrets in `secrets`.
+fn planted(profile: &str, base: &str, secrets: &Path) -> String {
+    profile
+        .lines()
+        .map(|line| match line.split(" = ").next() {
+            Some("login_url") => format!("login_url = \"{base}\""),
+            Some("instance_url") => format!("instance_url = \"{base}\""),
+            Some("file") => format!("file = \"{}\"", secrets.display()),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn status(home: &Path, name: &str) -> (Option<i32>, String) {
+    let mut command = wizard(home);
+    command.args(["status", name]);
+    let out = run(command).await;
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), said)
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[tokio::test]
+async fn a_profile_from_a_shared_folder_or_naming_another_homes_secrets_is_refused() {
+    let emulator = start();
+    // The victim: a profile made against the emulator, its secrets in its own home.
+    let victim = home("victim");
+    let out = run(connect_cc(
+        &victim,
+        emulator.my_domain_url(),
+        &["--save", "two"],
+    ))
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secrets = victim.join("secrets.toml");
+    let original = std::fs::read_to_string(victim.join("profiles/two.toml")).unwrap();
+    let (leaks, base) = counting_listener().await;
+    let evil = planted(&original, &base, &secrets);
+    assert!(evil.contains(&base) && evil.contains(&*secrets.to_string_lossy()));
+
+    // A world-writable home with the profile planted in it.
+    let shared = home("shared");
+    std::fs::create_dir_all(shared.join("profiles")).unwrap();
+    set_mode(&shared.join("profiles"), 0o700);
+    std::fs::write(shared.join("profiles/two.toml"), &evil).unwrap();
+    set_mode(&shared, 0o777);
+    let (code, said) = status(&shared, "two").await;
+    assert_ne!(code, Some(0), "{said}");
+    assert!(said.contains("chmod go-w"), "{said}");
+
+    // The same home made private: the profile still may not use another home's secrets.
+    set_mode(&shared, 0o700);
+    let (code, said) = status(&shared, "two").await;
+    assert_ne!(code, Some(0), "{said}");
+    assert!(
+        said.contains("its secrets file is") && said.contains("only in its own home"),
+        "{said}"
+    );
+
+    // Nor a profile file others can write, in a private home, with its own secrets file.
+    let own = planted(&original, &base, &shared.join("secrets.toml"));
+    std::fs::write(shared.join("profiles/two.toml"), &own).unwrap();
+    set_mode(&shared.join("profiles/two.toml"), 0o666);
+    let (code, said) = status(&shared, "two").await;
+    assert_ne!(code, Some(0), "{said}");
+    assert!(
+        said.contains("chmod go-w") && said.contains("two.toml"),
+        "{said}"
+    );
+
+    // Nor a secrets file others can read or write.
+    set_mode(&shared.join("profiles/two.toml"), 0o600);
+    std::fs::copy(&secrets, shared.join("secrets.toml")).unwrap();
+    set_mode(&shared.join("secrets.toml"), 0o644);
+    let (code, said) = status(&shared, "two").await;
+    assert_ne!(code, Some(0), "{said}");
+    assert!(said.contains("chmod 600"), "{said}");
+
+    // Nor a profile whose file and name differ (it would use another name's keychain entry).
+    std::fs::write(shared.join("profiles/other.toml"), &own).unwrap();
+    let (code, said) = status(&shared, "other").await;
+    assert_ne!(code, Some(0), "{said}");
+    assert!(said.contains("names profile 'two'"), "{said}");
+
+    assert_eq!(
+        leaks.load(Ordering::SeqCst),
+        0,
+        "a request reached the listener"
+    );
+    // The victim's own profile, made against the emulator, keeps working.
+    let (code, said) = status(&victim, "two").await;
+    assert_eq!(code, Some(0), "{said}");
+    for dir in [victim, shared] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
