@@ -97,10 +97,63 @@ async fn an_error_callback_is_returned_for_diagnosis() {
     let state = Secret::new("s");
     let waiting =
         tokio::spawn(async move { bound.wait(&state, Duration::from_secs(20), cancel).await });
-    let page = get(&format!("http://127.0.0.1:{port}/callback?error=access_denied&error_description=end-user%20denied%20authorization&state=s")).await;
+    let url = format!(
+        "http://127.0.0.1:{port}/callback?error=access_denied&error_description=end-user%20denied%20authorization&state=s"
+    );
+    let page = send(client().get(&url).header("Sec-Fetch-Mode", "navigate")).await;
     assert!(page.body.contains("access_denied"));
     let returned = waiting.await.unwrap().unwrap();
-    assert!(matches!(returned, Returned::Error { error, .. } if error == "access_denied"));
+    assert!(
+        matches!(&returned, Returned::Error { error, description } if error == "access_denied" && !description.contains("another program")),
+        "{returned:?}"
+    );
+}
+
+/// The authorize URL, state included, is in the browser's command line: a local program can
+/// read it and send `error=access_denied` first. Without a browser's navigation headers such
+/// an error waits for the real callback, which wins; alone, it is named as possibly forged.
+#[tokio::test]
+async fn an_error_from_no_browser_waits_for_the_real_callback() {
+    let forged =
+        |port: u16| format!("http://127.0.0.1:{port}/callback?error=access_denied&state=s");
+    let port = 17867;
+    let bound = listener::bind(&callback(port))
+        .unwrap()
+        .with_error_grace(Duration::from_secs(5));
+    let (_cancel_tx, cancel) = watch::channel(false);
+    let waiting = tokio::spawn(async move {
+        bound
+            .wait(&Secret::new("s"), Duration::from_secs(20), cancel)
+            .await
+    });
+    let _ = get(&forged(port)).await;
+    let real = get(&format!(
+        "http://127.0.0.1:{port}/callback?code=aPrxReal&state=s"
+    ))
+    .await;
+    assert_eq!(real.status, 303, "the real callback is still taken");
+    let returned = waiting.await.unwrap().unwrap();
+    assert!(
+        matches!(returned, Returned::Code(ref c) if c.expose() == "aPrxReal"),
+        "{returned:?}"
+    );
+
+    let port = 17868;
+    let bound = listener::bind(&callback(port))
+        .unwrap()
+        .with_error_grace(Duration::from_millis(300));
+    let (_cancel_tx, cancel) = watch::channel(false);
+    let waiting = tokio::spawn(async move {
+        bound
+            .wait(&Secret::new("s"), Duration::from_secs(20), cancel)
+            .await
+    });
+    let _ = get(&forged(port)).await;
+    let returned = waiting.await.unwrap().unwrap();
+    assert!(
+        matches!(&returned, Returned::Error { error, description } if error == "access_denied" && description.contains("another program")),
+        "{returned:?}"
+    );
 }
 
 #[tokio::test]

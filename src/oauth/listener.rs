@@ -29,6 +29,12 @@ const PAGE: &str = include_str!("../../assets/callback/page.html");
 const DONE_PATH: &str = "/done";
 /// How long the listener stays up after the code to serve the "done" page.
 const GRACE: Duration = Duration::from_secs(3);
+/// How long an error callback that came from no browser navigation waits for a real callback:
+/// the authorize URL, state included, is in the browser's command line, so a local program can
+/// read it and end the login with a forged `error=access_denied` (PKCE keeps the code safe).
+const UNEXPECTED_ERROR_GRACE: Duration = Duration::from_secs(10);
+/// Said with an error that arrived without a browser's navigation headers.
+pub const POSSIBLY_FORGED: &str = "(This refusal reached eca-wizard without a browser's navigation headers: if you didn't refuse the login, another program on this computer may have sent it. Log in again.)";
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 
@@ -40,6 +46,8 @@ pub struct Listener {
     /// The callback URL that was bound: send exactly this as `redirect_uri`.
     pub redirect_uri: String,
     path: String,
+    /// See `UNEXPECTED_ERROR_GRACE`.
+    error_grace: Duration,
 }
 
 /// Every callback URL tried and why it couldn't be used.
@@ -112,6 +120,7 @@ fn bind_one(url_text: &str) -> Result<Listener, String> {
         port,
         redirect_uri: url_text.to_string(),
         path: url.path().to_string(),
+        error_grace: UNEXPECTED_ERROR_GRACE,
     })
 }
 
@@ -133,6 +142,17 @@ struct Seen {
     outcome: Option<Returned>,
     /// The browser has been shown the final page.
     finished: bool,
+    /// The error in `outcome` came without a browser's navigation headers.
+    unexpected: bool,
+}
+
+/// Where the wait is: still waiting, waiting a little longer after an unexpected error for a
+/// real callback, or serving the "done" page after the code.
+#[derive(PartialEq, Eq)]
+enum Phase {
+    Waiting,
+    AfterUnexpectedError,
+    Done,
 }
 
 struct Shared {
@@ -152,7 +172,15 @@ impl Shared {
 }
 
 impl Listener {
-    /// Waits for the callback with `state`. Returns the code or the error it carried.
+    /// How long an error that came from no browser navigation waits for a real callback.
+    pub fn with_error_grace(mut self, grace: Duration) -> Self {
+        self.error_grace = grace;
+        self
+    }
+
+    /// Waits for the callback with `state`. Returns the code or the error it carried; an error
+    /// that came from no browser navigation is held for a while in case the real callback
+    /// follows, and says it may be forged.
     pub async fn wait(
         self,
         state: &Secret,
@@ -163,6 +191,7 @@ impl Listener {
             seen: Mutex::new(Seen {
                 outcome: None,
                 finished: false,
+                unexpected: false,
             }),
             changed: Notify::new(),
             state: state.clone(),
@@ -175,10 +204,11 @@ impl Listener {
                 TcpListener::from_std(socket).map_err(|e| WaitError::Io(e.kind().to_string()))?;
             servers.spawn(accept(listener, shared.clone()));
         }
-        // One timer: the timeout while waiting, then the grace period for the "done" page.
+        // One timer: the timeout while waiting, then a grace period (for the "done" page, or
+        // for a real callback after an unexpected error).
         let timer = tokio::time::sleep(timeout);
         tokio::pin!(timer);
-        let mut in_grace = false;
+        let mut phase = Phase::Waiting;
         let cancelled = crate::cancel::cancelled(cancel);
         tokio::pin!(cancelled);
         loop {
@@ -188,23 +218,45 @@ impl Listener {
                     if seen.finished {
                         break;
                     }
-                    if seen.outcome.is_some() && !in_grace {
-                        in_grace = true;
-                        timer.as_mut().reset(tokio::time::Instant::now() + GRACE);
+                    let (next, grace) = match &seen.outcome {
+                        Some(Returned::Code(_)) => (Phase::Done, GRACE),
+                        Some(Returned::Error { .. }) => (Phase::AfterUnexpectedError, self.error_grace),
+                        None => continue,
+                    };
+                    if phase != next && phase != Phase::Done {
+                        phase = next;
+                        timer.as_mut().reset(tokio::time::Instant::now() + grace);
                     }
                 }
                 () = &mut timer => {
-                    if in_grace {
+                    if phase != Phase::Waiting {
                         break;
                     }
                     return Err(WaitError::TimedOut(timeout.as_secs()));
                 }
-                () = &mut cancelled, if !in_grace => return Err(WaitError::Cancelled),
+                () = &mut cancelled, if phase != Phase::Done => {
+                    if phase == Phase::Waiting {
+                        return Err(WaitError::Cancelled);
+                    }
+                    break;
+                }
             }
         }
         // Dropping the set stops accepting and ends every connection: the port is free again.
         drop(servers);
-        shared.seen().outcome.take().ok_or(WaitError::Cancelled)
+        let mut seen = shared.seen();
+        match seen.outcome.take() {
+            Some(Returned::Error { error, description }) if seen.unexpected => {
+                Ok(Returned::Error {
+                    error,
+                    description: format!("{description} {POSSIBLY_FORGED}")
+                        .trim()
+                        .to_string(),
+                })
+            }
+            Some(outcome) => Ok(outcome),
+            None => Err(WaitError::Cancelled),
+        }
     }
 }
 
@@ -300,7 +352,9 @@ fn answer<B>(shared: &Shared, request: &Request<B>) -> Reply {
     if method != "GET" {
         return respond(405, String::new(), &[("Allow", "GET, OPTIONS")]);
     }
-    if seen.outcome.is_some() {
+    // During the wait after an unexpected error, the real callback still wins.
+    let holding_error = matches!(seen.outcome, Some(Returned::Error { .. })) && seen.unexpected;
+    if seen.outcome.is_some() && !holding_error {
         return html(
             200,
             page(
@@ -318,11 +372,28 @@ fn answer<B>(shared: &Shared, request: &Request<B>) -> Reply {
             shared.changed.notify_one();
             respond(303, String::new(), &[("Location", DONE_PATH)])
         }
+        Ok(Returned::Error { .. }) if holding_error => html(
+            200,
+            page(
+                "Already answered",
+                "This login already has an answer.",
+                "",
+                '!',
+                "#a96404",
+            ),
+        ),
         Ok(Returned::Error { error, description }) => {
             let message = format!("Salesforce refused the login: {error}. {description}");
             let hint = "Go back to the terminal: eca-wizard explains what to change.";
             seen.outcome = Some(Returned::Error { error, description });
-            seen.finished = true;
+            // A browser navigating here sends Sec-Fetch-Mode: navigate (Fetch Metadata); a
+            // program that read the URL from the browser's command line doesn't.
+            let navigated = request
+                .headers()
+                .get("sec-fetch-mode")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"navigate"));
+            seen.unexpected = !navigated;
+            seen.finished = navigated;
             shared.changed.notify_one();
             html(200, page("Login refused", &message, hint, '!', "#ba0517"))
         }

@@ -109,7 +109,8 @@ pub async fn browse(url: String, visit: Visit, paste: mpsc::Sender<String>) -> V
         paste.send(location).await.unwrap();
         return seen;
     }
-    let callback = get(&location).await;
+    // As a browser navigates (Fetch Metadata), so an error callback counts as the browser's.
+    let callback = send(client().get(&location).header("Sec-Fetch-Mode", "navigate")).await;
     seen.push(("callback".into(), callback.status));
     if let Some(done) = callback.header("location") {
         let page = get(&format!("{listener_base}{done}")).await;
