@@ -870,3 +870,91 @@ async fn explain_of_an_encoded_line_break_forges_no_line() {
     }
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// Megabyte pastes of backslashes: once minutes each to read, with Ctrl-C ignored meanwhile.
+#[cfg(unix)]
+#[tokio::test]
+async fn ctrl_c_ends_connect_while_it_reads_a_huge_paste() {
+    use std::io::{BufRead, BufReader, Write};
+    let emulator = start();
+    let base = emulator.login_url().to_string();
+    let home = home("sigint-paste");
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let callback = format!("http://localhost:{port}/callback");
+    let allowed = callback.clone();
+    emulator
+        .edit_app("ECA_Wizard_Demo", |app| app.callback_urls.push(allowed))
+        .unwrap();
+    let mut child = wizard(&home)
+        .args(["connect", "--login-url", &base, "--client-id", KEY])
+        .args(["--flow", "auth-code", "--no-browser", "--timeout", "600"])
+        .args([
+            "--callback-port",
+            &port.to_string(),
+            "--callback-url",
+            &callback,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (waiting_tx, waiting_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("/services/oauth2/authorize") {
+                let _ = waiting_tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    waiting_rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("connect never waited for the login");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let paste = format!("{}\n", "\\".repeat(1 << 20));
+        for _ in 0..4 {
+            if stdin.write_all(paste.as_bytes()).is_err() {
+                break;
+            }
+        }
+        stdin
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // A generous bound: the old code stayed busy for minutes after SIGINT.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    drop(writer.join());
+    let printed = reader.join().unwrap();
+    let status = status.unwrap_or_else(|| panic!("still running 3 s after SIGINT:\n{printed}"));
+    // It ended through its own Ctrl-C handling, not SIGINT's default action.
+    assert!(status.code().is_some(), "{status:?}\n{printed}");
+    let _ = std::fs::remove_dir_all(&home);
+}

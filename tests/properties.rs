@@ -271,3 +271,91 @@ mod printers {
         }
     }
 }
+
+mod pastes {
+    use super::*;
+    use eca_wizard::salesforce::extract::{signals, unescape};
+
+    /// The first `unescape`, obviously right and quadratic: at each backslash, the whole run is
+    /// counted again.
+    fn reference_unescape(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if c == '\\' {
+                let slashes = rest.bytes().take_while(|b| *b == b'\\').count();
+                if let Some(&b) = rest
+                    .as_bytes()
+                    .get(slashes)
+                    .filter(|b| matches!(b, b'"' | b'/'))
+                {
+                    out.push(b as char);
+                    rest = &rest[slashes + 1..];
+                    continue;
+                }
+            } else if c == '&' {
+                let entities = [
+                    ("&quot;", '"'),
+                    ("&#34;", '"'),
+                    ("&#39;", '\''),
+                    ("&#x27;", '\''),
+                    ("&amp;", '&'),
+                    ("&lt;", '<'),
+                    ("&gt;", '>'),
+                ];
+                if let Some((e, ch)) = entities.into_iter().find(|(e, _)| rest.starts_with(e)) {
+                    out.push(ch);
+                    rest = &rest[e.len()..];
+                    continue;
+                }
+            }
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+        out
+    }
+
+    /// Pastes built from runs of what scanners count: backslashes, quotes, `%`, `{`, `&`
+    /// entities, keys.
+    fn adversarial() -> impl Strategy<Value = String> {
+        let run = prop_oneof![
+            (1..300usize).prop_map(|n| "\\".repeat(n)),
+            (1..50usize).prop_map(|n| "\"".repeat(n)),
+            (1..50usize).prop_map(|n| "\\\"".repeat(n)),
+            (1..100usize).prop_map(|n| "%".repeat(n)),
+            (1..100usize).prop_map(|n| "{".repeat(n)),
+            (1..20usize).prop_map(|n| "&quot;&amp;&#x27;&".repeat(n)),
+            (1..20usize).prop_map(|n| "error=".repeat(n)),
+            (1..20usize).prop_map(|n| "aud=".repeat(n)),
+            Just("\"error\":\"invalid_grant\",\"error_description\":\"x\"".to_string()),
+            Just("invalid_grant: ".to_string()),
+            Just("/".to_string()),
+            "\\PC{0,8}",
+        ];
+        prop::collection::vec(run, 0..20).prop_map(|r| r.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn unescape_matches_its_reference(text in adversarial()) {
+            prop_assert_eq!(unescape(&text), reference_unescape(&text));
+        }
+
+        #[test]
+        fn runs_around_a_real_error_still_find_it(prefix in adversarial(), suffix in adversarial()) {
+            let error = r#"{"error":"invalid_client_id","error_description":"client identifier invalid"}"#;
+            let paste = format!("{prefix}\n{error}\n{suffix}");
+            let known = eca_wizard::salesforce::diagnosis::known();
+            let found = signals(&paste, &known);
+            // Whatever the runs hold, nothing found is longer than a description may be.
+            prop_assert!(found.iter().all(|s| s.error.chars().count() <= 2_001));
+            let plain = signals(error, &known);
+            prop_assert!(!plain.is_empty());
+            if !prefix.contains(['"', '\\', '&', '\'']) && !suffix.contains(['"', '\\', '&', '\'']) {
+                prop_assert!(found.iter().any(|s| s.error == "invalid_client_id"), "{found:?}");
+            }
+        }
+    }
+}

@@ -26,7 +26,10 @@ pub use crate::secret::CLIENT_SECRET_ENV as SECRET_ENV;
 pub fn run(args: &ConnectArgs) -> anyhow::Result<u8> {
     let client_secret = read_secret(args)?;
     let runtime = crate::commands::runtime()?;
-    run_with(args, client_secret, &runtime)
+    let result = run_with(args, client_secret, &runtime);
+    // A paste still being read when Ctrl-C came is not waited for.
+    runtime.shutdown_background();
+    result
 }
 
 /// The consumer secret from stdin (`--client-secret-stdin`) or the environment.

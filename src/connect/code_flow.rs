@@ -142,10 +142,21 @@ async fn wait_for_code(
             }
             line = paste => match line {
                 None => *pastes = None,
-                Some(line) => match callback::from_paste(&line, state) {
-                    Ok(returned) => return Ok(returned),
-                    Err(refused) => (run.events)(Event::BrowserFailed(refused.to_string())),
-                },
+                Some(line) => {
+                    // Read off the runtime's one thread, so Ctrl-C is heard while a long
+                    // paste is read.
+                    let expected = state.clone();
+                    let reading =
+                        tokio::task::spawn_blocking(move || callback::from_paste(&line, &expected));
+                    tokio::select! {
+                        read = reading => match read {
+                            Ok(Ok(returned)) => return Ok(returned),
+                            Ok(Err(refused)) => (run.events)(Event::BrowserFailed(refused.to_string())),
+                            Err(_) => (run.events)(Event::BrowserFailed("that paste couldn't be read".into())),
+                        },
+                        () = &mut cancel => return Err(cancelled()),
+                    }
+                }
             },
             () = &mut cancel => return Err(cancelled()),
         }

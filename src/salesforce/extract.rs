@@ -21,6 +21,9 @@ const NEAR: usize = 800;
 const MAX_PAIRS: usize = 512;
 const MAX_SIGNALS: usize = 64;
 
+/// How far an audience is read: longer than any host name.
+const MAX_HOST: usize = 300;
+
 /// How far an address may reach around an `error=`.
 const MAX_RUN: usize = 4096;
 
@@ -167,9 +170,12 @@ fn my_domain_audience(lower: &str) -> bool {
         .iter()
         .flat_map(|key| lower.match_indices(key).map(move |(i, _)| i + key.len()))
         .any(|start| {
+            // A host name is at most 253 characters: the value is read no further, so a paste
+            // of `aud=aud=aud=...` stays linear.
             let value: String = lower[start..]
-                .trim_start_matches([' ', '"', '\''])
                 .chars()
+                .take(MAX_HOST)
+                .skip_while(|c| matches!(c, ' ' | '"' | '\''))
                 .take_while(|c| !c.is_whitespace() && !"\"',]}".contains(*c))
                 .collect();
             value.contains(".my.salesforce.com")
@@ -196,26 +202,26 @@ fn cap(text: &str) -> &str {
 }
 
 /// Undoes the wrappers that hide quotes: JSON inside a JSON string (`\"`, `\\\"`), HTML entities,
-/// and `\/`. Runs once over the text, so it stays linear.
-fn unescape(text: &str) -> String {
+/// and `\/`. Linear: each run of backslashes is counted once and then left behind, whatever
+/// follows it (a megabyte of backslashes is one step).
+pub fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         if c == '\\' {
             let slashes = rest.bytes().take_while(|b| *b == b'\\').count();
             match rest.as_bytes().get(slashes) {
-                Some(b'"') => {
-                    out.push('"');
-                    rest = &rest[slashes + 1..];
+                Some(b'"') => out.push('"'),
+                Some(b'/') => out.push('/'),
+                // Not an escape: the run stays as it was.
+                _ => {
+                    out.push_str(&rest[..slashes]);
+                    rest = &rest[slashes..];
                     continue;
                 }
-                Some(b'/') => {
-                    out.push('/');
-                    rest = &rest[slashes + 1..];
-                    continue;
-                }
-                _ => {}
             }
+            rest = &rest[slashes + 1..];
+            continue;
         } else if c == '&' {
             let entity = [
                 ("&quot;", '"'),
@@ -501,6 +507,8 @@ fn prose(
 
 /// The text after a code, when it reads as its description (`: ...`, ` - ...`).
 fn description_after(rest: &str) -> String {
+    // Read no further than a description can be long, so each code costs the same.
+    let rest = &rest[..floor_boundary(rest, rest.len().min(MAX_VALUE))];
     let trimmed = rest.trim_start_matches([' ', '\'', '"']);
     let Some(after) = trimmed
         .strip_prefix(':')
