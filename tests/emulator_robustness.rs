@@ -215,3 +215,62 @@ fn a_bad_org_file_is_reported() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// DNS rebinding: a web page on a name that resolves to 127.0.0.1 sends its own Host. Each of
+/// the emulator's hosts answers only its own loopback names and port, as the callback listener.
+#[tokio::test]
+async fn a_foreign_host_is_refused_by_every_emulator_host() {
+    let emulator = start();
+    let form = format!("grant_type=client_credentials&client_id={KEY}&client_secret={SECRET}");
+    let token = |host: &str| {
+        format!(
+            "POST /services/oauth2/token HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        )
+    };
+    for base in [
+        emulator.login_url(),
+        emulator.my_domain_url(),
+        emulator.mcp_url(),
+    ] {
+        let port = base.rsplit(':').next().unwrap();
+        for foreign in [
+            format!("evil.example:{port}"),
+            format!("127.0.0.1.nip.io:{port}"),
+            format!("localhost.:{port}"),
+            "localhost".to_string(),
+            "127.0.0.1".to_string(),
+            "127.0.0.1:1".to_string(),
+            format!("127.0.0.1:0{port}"),
+            format!("evil.example@127.0.0.1:{port}"),
+            String::new(),
+        ] {
+            let answer = raw_http(base, token(&foreign).as_bytes()).await;
+            let status = answer.lines().next().unwrap_or_default();
+            assert!(
+                status.starts_with("HTTP/1.1 421") || status.starts_with("HTTP/1.1 400"),
+                "Host {foreign:?} on {base}: {answer}"
+            );
+            assert!(!answer.contains("access_token"), "{answer}");
+            assert!(answer.len() < 400, "a short answer: {answer}");
+        }
+        // No Host at all (HTTP/1.0 allows it).
+        let bare = "GET /services/data/ HTTP/1.0\r\n\r\n";
+        let answer = raw_http(base, bare.as_bytes()).await;
+        assert!(
+            answer.starts_with("HTTP/1.0 421")
+                || answer.starts_with("HTTP/1.1 421")
+                || answer.starts_with("HTTP/1.1 400"),
+            "{answer}"
+        );
+    }
+    // Its own names, as jsforce, the sf CLI and browsers send them, are answered.
+    let base = emulator.my_domain_url();
+    let port = base.rsplit(':').next().unwrap();
+    for own in ["127.0.0.1", "localhost", "LocalHost", "[::1]"] {
+        let answer = raw_http(base, token(&format!("{own}:{port}")).as_bytes()).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{own}: {answer}");
+        assert!(answer.contains("access_token"), "{answer}");
+    }
+    cc_token(&emulator).await;
+}

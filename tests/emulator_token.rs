@@ -513,8 +513,9 @@ async fn chunked_bodies_are_read() {
         ));
     }
     chunked.push_str("0\r\n\r\n");
+    let host = emulator.my_domain_url().trim_start_matches("http://");
     let request = format!(
-        "POST /services/oauth2/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{chunked}"
+        "POST /services/oauth2/token HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{chunked}"
     );
     let response = raw_http(emulator.my_domain_url(), request.as_bytes()).await;
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");

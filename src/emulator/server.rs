@@ -33,6 +33,9 @@ pub async fn serve(
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let Ok(port) = listener.local_addr().map(|a| a.port()) else {
+        return;
+    };
     let Ok(listener) = TcpListener::from_std(listener) else {
         return;
     };
@@ -51,7 +54,9 @@ pub async fn serve(
         tokio::spawn(async move {
             let service = service_fn(move |request| {
                 let shared = shared.clone();
-                async move { Ok::<_, std::convert::Infallible>(answer(&shared, host, request).await) }
+                async move {
+                    Ok::<_, std::convert::Infallible>(answer(&shared, host, port, request).await)
+                }
             });
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -70,9 +75,23 @@ pub async fn serve(
 async fn answer(
     shared: &Shared,
     host: HostRole,
+    port: u16,
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
+    // A page on another name that resolves to 127.0.0.1 (DNS rebinding) can't talk to us; its
+    // body is never read.
+    let named = parts
+        .headers
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if !is_own_host(named, port) {
+        let reply = Reply::text(
+            421,
+            "This emulator answers only 127.0.0.1, localhost and [::1] on its port.\n",
+        );
+        return to_response(reply.with_header("Connection", "close".into()));
+    }
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
         Err(_) => {
@@ -113,6 +132,18 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
             *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
             fallback
         })
+}
+
+/// The emulator's own names for a host listening on `port`, as the callback listener's:
+/// `127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`.
+pub fn is_own_host(host: Option<&str>, port: u16) -> bool {
+    let Some((name, given)) = host.and_then(|h| h.rsplit_once(':')) else {
+        return false;
+    };
+    given == port.to_string()
+        && ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .any(|own| own.eq_ignore_ascii_case(name))
 }
 
 /// Binds a loopback listener (port 0 picks a free one), ready for tokio.
