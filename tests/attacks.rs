@@ -1,9 +1,10 @@
 //! The attacks of a hostile review, each reproduced over loopback and shown to fail: a hostile
-//! token endpoint and identity service, forged output lines, a state-less error callback, concurrent refreshes with
-//! rotation, a profile named `secrets`, a hostile `instance_url`, a `[::1]` squatter, planted
-//! symlinks and open folders, a browser that records its environment, a huge paste, a huge body,
-//! a closed stdout, a wrong `Host`, an untrusted TLS certificate. (SIGHUP, SIGINT and SIGQUIT in a
-//! pseudo-terminal are in `e2e.rs`.)
+//! token endpoint and identity service, forged output lines, a state-less error callback,
+//! concurrent refreshes with rotation, a profile named `secrets`, a hostile `instance_url`, a
+//! `[::1]` squatter, planted symlinks and open folders, a browser that records its environment,
+//! a huge paste, Ctrl-C while a hostile paste is read, a huge body, a closed stdout, a wrong
+//! `Host`, an untrusted TLS certificate. (SIGHUP, SIGINT and SIGQUIT in a pseudo-terminal are in
+//! `e2e.rs`.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
 
