@@ -11,8 +11,8 @@
 mod common;
 #[path = "attacks/files.rs"]
 mod files;
-#[path = "attacks/files.rs"]
-mod files;
+#[path = "attacks/org_work.rs"]
+mod org_work;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
