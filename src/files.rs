@@ -35,7 +35,8 @@ fn temporary_beside(path: &Path) -> PathBuf {
     ))
 }
 
-fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a new owner-only file; an existing name, a symlink included, is an error.
+pub fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = OpenOptions::new();
     // create_new: O_CREAT|O_EXCL, which fails on any existing name, a symlink included.
@@ -92,6 +93,19 @@ fn lock_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.lock"))
 }
 
+/// The lock of `path` when no one else holds it; None while another process does.
+pub fn try_lock(path: &Path) -> std::io::Result<Option<Lock>> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    private(&mut options);
+    let file = options.open(lock_path(path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(Lock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
 /// Removes the lock file of `path` once `path` itself goes away.
 pub fn remove_lock(path: &Path) {
     let _ = std::fs::remove_file(lock_path(path));
@@ -114,6 +128,17 @@ pub fn lock(path: &Path) -> std::io::Result<Lock> {
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates the one folder `dir` owner-only; one that exists (a symlink included) is an error.
+pub fn create_private_dir_new(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
@@ -211,6 +236,44 @@ fn our_uid() -> std::io::Result<u32> {
         }
     };
     Ok(*UID.get_or_init(|| uid))
+}
+
+/// A new owner-only folder under a random name in the temporary folder (a name no one can
+/// guess and plant first), removed with everything in it when dropped: on return, error or
+/// panic alike.
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(prefix: &str) -> std::io::Result<TempDir> {
+        use ring::rand::SecureRandom;
+        let random = ring::rand::SystemRandom::new();
+        for _ in 0..8 {
+            let mut bytes = [0u8; 12];
+            random
+                .fill(&mut bytes)
+                .map_err(|_| std::io::Error::other("no random numbers on this system"))?;
+            let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let path = std::env::temp_dir().join(format!("{prefix}{name}"));
+            match create_private_dir_new(&path) {
+                Ok(()) => return Ok(TempDir { path }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::other("no free temporary folder name"))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
 }
 
 /// A path as typed by a person: a leading `~/` is their home folder (no shell expands it here).

@@ -40,11 +40,21 @@ impl Tui {
         Tui::spawn_sized(args, browser, variable, (ROWS, COLS))
     }
 
-    fn spawn_sized(
+    /// With `TMPDIR` at `tmp`, where the demo makes its folder.
+    fn start_in(args: &[&str], tmp: &std::path::Path) -> Tui {
+        Tui::spawn_full(args, true, None, (ROWS, COLS), Some(tmp))
+    }
+
+    fn spawn_sized(args: &[&str], browser: bool, variable: Option<&str>, size: (u16, u16)) -> Tui {
+        Tui::spawn_full(args, browser, variable, size, None)
+    }
+
+    fn spawn_full(
         args: &[&str],
         browser: bool,
         variable: Option<&str>,
         (rows, cols): (u16, u16),
+        tmp: Option<&std::path::Path>,
     ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -73,6 +83,9 @@ impl Tui {
             std::env::temp_dir().join(format!("eca-e2e-{}", std::process::id())),
         );
         command.env_remove("DISPLAY");
+        if let Some(tmp) = tmp {
+            command.env("TMPDIR", tmp);
+        }
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -442,4 +455,100 @@ fn an_inactive_mcp_server_is_fixed_to_green() {
 #[test]
 fn api_beside_mcp_api_is_fixed_to_green() {
     fault_is_fixed_to_green("api-beside-mcp", "Selected OAuth Scopes");
+}
+
+/// The demo folders left in `tmp`.
+fn demo_folders(tmp: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("eca-wizard-demo-"))
+        .collect()
+}
+
+/// The terminal window closing (the pty's master end goes, as tmux or a terminal emulator
+/// does): the demo ends and its folder, random-named and owner-only, goes with it.
+#[test]
+fn closing_the_terminal_leaves_no_demo_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = std::env::temp_dir().join(format!("eca-e2e-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_eca-wizard"));
+    command.args(["demo", "--auto-approve"]);
+    command.env("TERM", "xterm-256color");
+    command.env("TMPDIR", &tmp);
+    command.env("ECA_WIZARD_HOME", tmp.join("home"));
+    command.env_remove("DISPLAY");
+    command.env_remove("BROWSER");
+    let mut child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+    // Read on this thread, so that every handle on the master end can be closed after.
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut parser = vt100::Parser::new(ROWS, COLS, 0);
+    let mut buffer = [0u8; 8192];
+    while !parser
+        .screen()
+        .contents()
+        .contains("What are you connecting?")
+    {
+        let n = reader.read(&mut buffer).unwrap();
+        assert!(n > 0, "the demo ended early");
+        parser.process(&buffer[..n]);
+    }
+    let folders = demo_folders(&tmp);
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let name = &folders[0];
+    assert!(
+        name.len() >= "eca-wizard-demo-".len() + 16
+            && !name.contains(&child.process_id().unwrap().to_string()),
+        "a random name: {name}"
+    );
+    let mode = std::fs::metadata(tmp.join(name))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700, "owner-only");
+    drop(reader);
+    drop(pair.master);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut exited = None;
+    while exited.is_none() {
+        exited = child.try_wait().unwrap();
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the demo kept running after its terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(demo_folders(&tmp), Vec::<String>::new(), "{exited:?}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// SIGHUP alone (the terminal's hang-up signal) removes the demo folder too.
+#[test]
+fn sighup_leaves_no_demo_folder() {
+    let tmp = std::env::temp_dir().join(format!("eca-e2e-hup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut tui = Tui::start_in(&["demo", "--auto-approve"], &tmp);
+    tui.wait_for("What are you connecting?", MINUTE);
+    assert_eq!(demo_folders(&tmp).len(), 1);
+    let pid = tui.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    tui.wait_exit();
+    assert_eq!(demo_folders(&tmp), Vec::<String>::new());
+    let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -64,47 +64,88 @@ pub async fn read(
                 crate::oauth::client::unread(f)
             )
         })?;
-    if let Some(fault) = between(&body, "faultstring") {
-        anyhow::bail!("reading {label} failed: {}", terminal_safe(&fault));
-    }
-    if !(200..300).contains(&status) {
-        anyhow::bail!("reading {label} failed: HTTP {status}");
-    }
-    // A Settings record lists every field; one left out is at its default, off.
-    Ok(between(&body, flag.field).as_deref() == Some("true"))
+    flag_in(&body, status, flag).map_err(|why| anyhow::anyhow!("reading {label} failed: {why}"))
 }
 
-/// The text of the first element named `name` (any namespace) in an XML answer.
-fn between(body: &str, name: &str) -> Option<String> {
-    let document = roxmltree::Document::parse(body).ok()?;
-    let node = document
+/// The flag's value in a `readMetadata` answer. Only a record that is there and leaves the
+/// field out means off (a Settings record lists its fields, one left out at its default);
+/// anything else unreadable is an error, never "off": reading it as off would have the
+/// setting turned on and then "back" off in an org that had it on.
+fn flag_in(body: &str, status: u16, flag: &OrgFlag) -> Result<bool, String> {
+    let document = roxmltree::Document::parse(body)
+        .map_err(|_| format!("the answer (HTTP {status}) isn't the Metadata API's XML"))?;
+    let element = |name: &str| {
+        document
+            .descendants()
+            .find(|n| n.is_element() && n.tag_name().name() == name)
+    };
+    if let Some(fault) = element("faultstring") {
+        return Err(terminal_safe(fault.text().unwrap_or_default().trim()));
+    }
+    if !(200..300).contains(&status) {
+        return Err(format!("HTTP {status}"));
+    }
+    let record = element("records").ok_or("the answer holds no settings record")?;
+    let value = record
         .descendants()
-        .find(|n| n.is_element() && n.tag_name().name() == name)?;
-    Some(node.text().unwrap_or_default().trim().to_string())
+        .find(|n| n.is_element() && n.tag_name().name() == flag.field)
+        .map(|n| n.text().unwrap_or_default().trim().to_string());
+    match value.as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(format!("{} is {}", flag.field, terminal_safe(other))),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const SECRETS: OrgFlag = OrgFlag {
+        kind: "ExternalClientAppSettings",
+        member: "ExternalClientApp",
+        field: "enableClientSecretInRestApiAccess",
+        label: "the setting",
+    };
+
+    fn answer(record: &str) -> String {
+        format!(
+            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><readMetadataResponse><result>{record}</result></readMetadataResponse></soapenv:Body></soapenv:Envelope>"#
+        )
+    }
+
     #[test]
-    fn the_setting_is_read_from_a_read_metadata_answer() {
-        let on = r#"<soapenv:Body><readMetadataResponse><result><records xsi:type="ExternalClientAppSettings"><fullName>ExternalClientApp</fullName><enableClientSecretInRestApiAccess>true</enableClientSecretInRestApiAccess></records></result></readMetadataResponse>"#;
-        let on = format!(
-            r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{on}</soapenv:Body></soapenv:Envelope>"#
-        );
+    fn only_a_record_says_on_or_off_and_anything_unreadable_is_an_error() {
+        let record = |fields: &str| {
+            answer(&format!(
+                r#"<records xsi:type="ExternalClientAppSettings"><fullName>ExternalClientApp</fullName>{fields}</records>"#
+            ))
+        };
+        let on =
+            record("<enableClientSecretInRestApiAccess>true</enableClientSecretInRestApiAccess>");
+        assert_eq!(flag_in(&on, 200, &SECRETS), Ok(true));
+        let off =
+            record("<enableClientSecretInRestApiAccess>false</enableClientSecretInRestApiAccess>");
+        assert_eq!(flag_in(&off, 200, &SECRETS), Ok(false));
         assert_eq!(
-            between(&on, "enableClientSecretInRestApiAccess").as_deref(),
-            Some("true")
+            flag_in(&record(""), 200, &SECRETS),
+            Ok(false),
+            "left out: its default"
         );
-        let fault = r#"<e:Envelope xmlns:e="x" xmlns:sf="y"><e:Body><e:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Illegal Session</faultstring></e:Fault></e:Body></e:Envelope>"#;
+        let fault = r#"<e:Envelope xmlns:e="x"><e:Body><e:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Illegal Session</faultstring></e:Fault></e:Body></e:Envelope>"#;
         assert_eq!(
-            between(fault, "faultstring").as_deref(),
-            Some("INVALID_SESSION_ID: Illegal Session")
+            flag_in(fault, 500, &SECRETS),
+            Err("INVALID_SESSION_ID: Illegal Session".into())
         );
-        assert_eq!(
-            between("<result/>", "enableClientSecretInRestApiAccess"),
-            None
-        );
+        for unreadable in [
+            "<html><body>Log in</body></html>".to_string(),
+            "not xml at all".to_string(),
+            answer(""),
+        ] {
+            assert!(flag_in(&unreadable, 200, &SECRETS).is_err(), "{unreadable}");
+        }
+        let odd =
+            record("<enableClientSecretInRestApiAccess>maybe</enableClientSecretInRestApiAccess>");
+        assert!(flag_in(&odd, 200, &SECRETS).is_err());
     }
 }

@@ -83,7 +83,13 @@ pub async fn rotate(
                 secrets_off: false,
             });
         }
-        let id = old["id"].as_str().unwrap_or_default();
+        let Some(id) = record_id(&old["id"]) else {
+            return Err(Stopped {
+                step: "read the staged slot",
+                message: "the staged pair's id isn't a record id; delete it in Setup".into(),
+                secrets_off: false,
+            });
+        };
         call(
             http,
             session,
@@ -109,13 +115,17 @@ pub async fn rotate(
         .and_then(|l| l.first())
         .cloned()
         .unwrap_or(Value::Null);
+    // The key becomes the profile's client id and is printed: made terminal-safe like every
+    // answer; the id goes into request paths: a record id or nothing.
     let (Some(id), Some(key), Some(secret)) = (
-        staged["id"].as_str().map(String::from),
-        staged["key"].as_str().map(String::from),
+        record_id(&staged["id"]),
+        staged["key"]
+            .as_str()
+            .map(crate::terminal_safe::terminal_safe),
         staged["secret"].as_str().map(String::from),
     ) else {
         // A pair staged without its secret in the answer is not left behind.
-        if let Some(id) = staged["id"].as_str() {
+        if let Some(id) = record_id(&staged["id"]) {
             let url = format!("{staged_url}/{id}");
             let _ = call(http, session, reqwest::Method::DELETE, &url, None).await;
         }
@@ -171,4 +181,15 @@ pub async fn rotate(
         key,
         secret: Secret::new(secret),
     })
+}
+
+/// A staged credential's id as it may go into a request path: letters and digits only (its
+/// prefix is UNCONFIRMED; no id seen has anything else).
+fn record_id(value: &Value) -> Option<String> {
+    value
+        .as_str()
+        .filter(|id| {
+            !id.is_empty() && id.len() <= 40 && id.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        .map(String::from)
 }

@@ -98,7 +98,9 @@ pub async fn while_on<T>(
 ) -> anyhow::Result<WhileOn<T>> {
     // Listening first: once the marker is there, a signal no longer ends the process.
     let mut signals = Signals::listen()?;
-    let place = Marker::of(session)?.write()?;
+    // The marker's lock is held until the setting is back, so no other eca-wizard run takes
+    // this run's marker for one left behind (and turns the setting off under it).
+    let (place, _lock) = Marker::of(session)?.write()?;
     let mut signal = None;
     let turned_on = signals
         .shield(set(http, session, version, true), &mut signal, out)
@@ -125,6 +127,7 @@ pub async fn while_on<T>(
     let restored = matches!(off, Ok(true));
     if restored {
         std::fs::remove_file(&place).ok();
+        crate::files::remove_lock(&place);
         writeln!(out, "Turned {LABEL} off again, as it was.")?;
     } else {
         writeln!(
@@ -227,15 +230,25 @@ impl Marker {
         })
     }
 
-    fn write(&self) -> anyhow::Result<PathBuf> {
+    /// Writes the marker with its lock held; refused while another run holds it (that run
+    /// has the setting on in this org now).
+    fn write(&self) -> anyhow::Result<(PathBuf, crate::files::Lock)> {
         let dir = markers_dir()?;
         crate::files::ensure_private_dir(&dir)?;
-        let path = dir.join(format!(
-            "restore-secret-setting-{}.toml",
-            self.org_id.get(..15).unwrap_or(&self.org_id)
-        ));
+        let org: String = self
+            .org_id
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(15)
+            .collect();
+        let path = dir.join(format!("restore-secret-setting-{org}.toml"));
+        let Some(lock) = crate::files::try_lock(&path)? else {
+            anyhow::bail!(
+                "another eca-wizard has {LABEL} on in this org right now; let it finish, then try again"
+            );
+        };
         crate::files::write_atomically(&path, toml::to_string(self)?.as_bytes())?;
-        Ok(path)
+        Ok((path, lock))
     }
 
     /// What every command says while the marker is there.
@@ -263,16 +276,36 @@ fn markers_dir() -> anyhow::Result<PathBuf> {
     Ok(profiles.parent().unwrap_or(&profiles).to_path_buf())
 }
 
-/// The markers left behind, with their files; unreadable ones are skipped.
-pub fn pending() -> Vec<(PathBuf, Marker)> {
+/// A marker file found in the home: readable, or not (then named, never skipped silently:
+/// the setting it stands for may still be on).
+pub enum Pending {
+    Marker(PathBuf, Marker),
+    Unreadable(PathBuf, String),
+}
+
+impl Pending {
+    /// What every command says while it is there.
+    pub fn warning(&self) -> String {
+        match self {
+            Pending::Marker(_, marker) => marker.warning(),
+            Pending::Unreadable(path, why) => format!(
+                "warning: {} is a marker eca-wizard wrote when it turned on {LABEL}, but it can't be read ({why}): the setting may still be on in an org. Check External Client App Settings, then delete the file.",
+                terminal_safe(&path.display().to_string())
+            ),
+        }
+    }
+}
+
+/// The markers left behind, with their files.
+pub fn pending() -> Vec<Pending> {
     let Ok(dir) = markers_dir() else {
         return Vec::new();
     };
     pending_in(&dir)
 }
 
-fn pending_in(dir: &Path) -> Vec<(PathBuf, Marker)> {
-    // A marker drives an org change: one in a folder or file others could write is not ours.
+fn pending_in(dir: &Path) -> Vec<Pending> {
+    // A marker drives an org change: one in a folder others could write is not ours.
     if crate::files::check_private_dir(dir).is_err() {
         return Vec::new();
     }
@@ -287,21 +320,39 @@ fn pending_in(dir: &Path) -> Vec<(PathBuf, Marker)> {
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with("restore-secret-setting-") && n.ends_with(".toml"))
         })
-        .filter_map(|p| {
-            let mut file = std::fs::File::open(&p).ok()?;
-            crate::files::check_private_file(&p, &file.metadata().ok()?, false).ok()?;
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut file, &mut text).ok()?;
-            let marker = toml::from_str(&text).ok()?;
-            Some((p, marker))
+        .map(|p| match read_marker(&p) {
+            Ok(marker) => Pending::Marker(p, marker),
+            Err(why) => Pending::Unreadable(p, why),
         })
         .collect()
+}
+
+fn read_marker(path: &Path) -> Result<Marker, String> {
+    // Looked at before opening: opening a FIFO would block every command.
+    let meta = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    crate::files::check_private_file(path, &meta, false).map_err(|e| e.to_string())?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| e.to_string())?;
+    toml::from_str(&text).map_err(|e| terminal_safe(&e.message().to_string()))
 }
 
 /// Puts the setting back off for every marker left by a command that was killed while it was
 /// on, with the same Salesforce CLI login; says what happened.
 pub async fn restore_pending(http: &reqwest::Client, version: &str, out: &mut (dyn Write + Send)) {
-    for (path, marker) in pending() {
+    for found in pending() {
+        let Pending::Marker(path, marker) = found else {
+            let _ = writeln!(out, "{}", found.warning());
+            continue;
+        };
+        // Held by a run that has the setting on right now: not left behind.
+        let Ok(Some(_lock)) = crate::files::try_lock(&path) else {
+            continue;
+        };
         let Some(target) = marker.target.clone() else {
             let _ = writeln!(out, "{}", marker.warning());
             continue;
@@ -329,6 +380,7 @@ pub async fn restore_pending(http: &reqwest::Client, version: &str, out: &mut (d
         match set(http, &session, version, false).await {
             Ok(true) => {
                 std::fs::remove_file(&path).ok();
+                crate::files::remove_lock(&path);
                 let _ = writeln!(
                     out,
                     "Turned {LABEL} off again in org {}: an earlier eca-wizard was stopped before it could.",
@@ -364,19 +416,42 @@ mod tests {
         std::fs::write(&path, toml::to_string(&marker).unwrap()).unwrap();
         std::fs::write(dir.join("secrets.toml"), "x = 1").unwrap();
         let found = pending_in(&dir);
-        assert_eq!(found, vec![(path.clone(), marker.clone())]);
-        let warning = marker.warning();
+        assert!(
+            matches!(found.as_slice(), [Pending::Marker(p, m)] if *p == path && *m == marker),
+            "one marker"
+        );
+        let warning = found[0].warning();
         assert!(warning.contains("00D5g0000000001EAA") && warning.contains("acme"));
+        // One that can't be read is named, not acted on and not skipped without a word.
+        std::fs::write(&path, "org_id = 1\nextra = true").unwrap();
+        let found = pending_in(&dir);
+        assert!(matches!(found.as_slice(), [Pending::Unreadable(p, _)] if *p == path));
+        assert!(found[0].warning().contains("can't be read"));
+        std::fs::write(&path, toml::to_string(&marker).unwrap()).unwrap();
         #[cfg(unix)]
         {
-            // A marker others could have written is skipped, silently; so is an open folder.
+            // A marker others could have written is named, never acted on; an open folder's
+            // files aren't looked at.
             use std::os::unix::fs::PermissionsExt;
             let open = std::fs::Permissions::from_mode(0o666);
             std::fs::set_permissions(&path, open).unwrap();
-            assert_eq!(pending_in(&dir), Vec::new());
+            assert!(matches!(
+                pending_in(&dir).as_slice(),
+                [Pending::Unreadable(..)]
+            ));
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
             std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-            assert_eq!(pending_in(&dir), Vec::new());
+            assert!(pending_in(&dir).is_empty());
+            // A FIFO is never opened (that would block every command).
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            let made = std::process::Command::new("mkfifo").arg(&path).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(matches!(
+                    pending_in(&dir).as_slice(),
+                    [Pending::Unreadable(..)]
+                ));
+            }
         }
         std::fs::remove_dir_all(&dir).ok();
     }

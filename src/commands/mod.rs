@@ -55,8 +55,8 @@ pub fn settle_secret_setting(restores: bool) {
             &mut err,
         )),
         None => {
-            for (_, marker) in pending {
-                eprintln!("{}", marker.warning());
+            for found in pending {
+                eprintln!("{}", found.warning());
             }
         }
     }

@@ -1,7 +1,5 @@
 //! `recipes show | new | check`: recipes as files a consultant writes and keeps.
 
-use std::io::Write;
-
 use crate::cli::RecipesAction;
 use crate::commands::UsageError;
 use crate::recipe::{self, lint};
@@ -63,14 +61,11 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<
     if path.exists() {
         return Err(UsageError(format!("{} exists; pass another --out", path.display())).into());
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::files::create_private_dir(dir)?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
-    file.write_all(format!("{header}{body}").as_bytes())?;
+    // Owner-only like every file eca-wizard writes; never over an existing name or symlink.
+    crate::files::write_new_private(&path, format!("{header}{body}").as_bytes())?;
     println!(
         "Wrote {}. Check it with: eca-wizard recipes check {}",
         path.display(),

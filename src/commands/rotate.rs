@@ -246,6 +246,10 @@ async fn prove_with_retries(
         else {
             return Proof::Refused(diagnosis.message);
         };
+        // `--wait` bounds the proof whatever the refusal (a 5xx or a rate limit too).
+        if elapsed + delay > wait {
+            return Proof::Refused(diagnosis.message);
+        }
         let _ = writeln!(
             err,
             "  the new pair isn't accepted yet ({}); trying again in {}s",

@@ -34,8 +34,8 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         .transpose()
         .map_err(UsageError)?;
     require_terminal()?;
-    // The demo never touches a real setup's saved progress.
-    let home = std::env::temp_dir().join(format!("eca-wizard-demo-{}", std::process::id()));
+    // The demo never touches a real setup's saved progress; its folder goes however it ends.
+    let home = crate::files::TempDir::new("eca-wizard-demo-")?;
     let mut org = Org::demo();
     org.propagation_delay_secs = args.propagation_delay;
     let emulator = Emulator::start(emulator::Config {
@@ -74,9 +74,9 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
     let result = runtime::run_in(
         model.with_demo(info),
         Some(demo::Demo::new(emulator, fault)),
-        home.clone(),
+        home.path().to_path_buf(),
     );
-    let _ = std::fs::remove_dir_all(home);
+    drop(home);
     result
 }
 

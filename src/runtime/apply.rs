@@ -135,7 +135,10 @@ fn apply_args(spec: &ApplySpec, home: &Path) -> anyhow::Result<ApplyArgs> {
         // The demo answers with the demo org's certificate: apply reads a file.
         Some(path) if path == DEMO_CERTIFICATE_MARKER => {
             let file = home.join("demo-jwt-certificate.crt");
-            std::fs::write(&file, crate::emulator::org::DEMO_JWT_CERTIFICATE)?;
+            crate::files::write_atomically(
+                &file,
+                crate::emulator::org::DEMO_JWT_CERTIFICATE.as_bytes(),
+            )?;
             Some(file)
         }
         Some(path) => Some(crate::files::expand_home(&path)),

@@ -589,7 +589,6 @@ async fn hostile_read_metadata_answers_end_quickly_and_printably() {
 /// HTML page or an XML document the parser refuses) reads as "off", so `rotate` and `apply`
 /// turn the setting on and then off: an org that had it on ends with it off.
 #[tokio::test]
-#[ignore = "defect reported: an unreadable 200 answer reads as off"]
 async fn an_unreadable_settings_answer_is_not_read_as_off() {
     for body in [
         "<html><body>Please log in</body></html>",
@@ -858,7 +857,6 @@ async fn the_jwt_audience_fallback_is_bounded_and_stays_on_its_host() {
 /// and "login rate exceeded" pauses 5 minutes per attempt, whatever `--wait` says.
 #[cfg(unix)]
 #[tokio::test]
-#[ignore = "defect reported: --wait doesn't bound the proof's retries of 5xx answers"]
 async fn the_proof_of_a_rotated_pair_stops_within_its_wait() {
     let a = org_with_profile("prove-bound").await;
     a.emulator.set_client_secret_in_rest_api(true);
@@ -889,7 +887,6 @@ async fn the_proof_of_a_rotated_pair_stops_within_its_wait() {
 /// with no command saying so.
 #[cfg(unix)]
 #[test]
-#[ignore = "defect reported: an unreadable marker is skipped silently"]
 fn an_unreadable_marker_is_named_not_skipped() {
     use std::os::unix::fs::PermissionsExt;
     let home = home("marker-skew");
