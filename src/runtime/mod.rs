@@ -112,8 +112,16 @@ async fn in_terminal(model: Model, demo: Option<Demo>, home: PathBuf) -> anyhow:
     };
     let result = drive(&mut guard.terminal, model, driver, stop).await;
     stop_input.store(true, Ordering::Relaxed);
-    drop(guard);
-    let _ = reader.join();
+    guard.leave();
+    // On a closed terminal the reader can spin inside crossterm's poll and never see the stop
+    // flag: it gets a moment, then ends with the process.
+    let deadline = std::time::Instant::now() + Duration::from_millis(500);
+    while !reader.is_finished() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    if reader.is_finished() {
+        let _ = reader.join();
+    }
     result.map(|_| ())
 }
 

@@ -22,11 +22,29 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// Restores the terminal; one that is gone (its window closed) is forgotten, not dropped:
+    /// ratatui's drop prints the failure, printing to a closed terminal panics, and ratatui's
+    /// panic hook prints again and aborts the process, skipping every cleanup after it (the
+    /// demo's folder).
+    pub fn leave(mut self) {
+        if self.restore().is_err() {
+            std::mem::forget(self);
+        }
+    }
+
+    fn restore(&mut self) -> std::io::Result<()> {
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        // try_restore: restore prints its failure, which panics on a closed terminal.
+        ratatui::try_restore()?;
+        self.terminal.show_cursor()?;
+        std::io::stdout().flush()
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
-        ratatui::restore();
-        let _ = std::io::stdout().flush();
+        let _ = self.restore();
     }
 }
 

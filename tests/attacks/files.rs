@@ -132,3 +132,88 @@ async fn a_profile_from_a_shared_folder_or_naming_another_homes_secrets_is_refus
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+#[test]
+fn metadata_force_writes_nothing_through_a_symlinked_subfolder() {
+    let wizard_metadata = |out: &Path, force: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_eca-wizard"));
+        command.args(["metadata", "--recipe", "apideck", "--out"]);
+        command.arg(out);
+        if force {
+            command.arg("--force");
+        }
+        command.output().unwrap()
+    };
+    let project = home("linked-project");
+    let elsewhere = home("linked-elsewhere");
+    let out = wizard_metadata(&project, false);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // What the tool creates is owner-only: folders 0700, files 0600.
+    for entry in walk(&project) {
+        let mode = std::fs::symlink_metadata(&entry)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        let expected = if entry.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode, expected, "{}", entry.display());
+    }
+    // force-app replaced by a symlink to a folder outside the project.
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::remove_dir_all(project.join("force-app")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, project.join("force-app")).unwrap();
+    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+    std::fs::write(project.join("README.md"), "kept").unwrap();
+    let out = wizard_metadata(&project, true);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("is a symlink"), "{said}");
+    assert!(walk(&elsewhere).is_empty(), "written through the link");
+    // Refused before the first write: the project is as it was.
+    assert_eq!(
+        std::fs::read_to_string(project.join("README.md")).unwrap(),
+        "kept"
+    );
+    assert_ne!(readme, "kept");
+    for dir in [project, elsewhere] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn recipes_new_writes_an_owner_only_folder_and_file() {
+    let home = home("recipes-new");
+    let out = wizard(&home)
+        .args(["recipes", "new", "acme-middleware", "--from", "apideck"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let folder = home.join("recipes");
+    let file = folder.join("acme-middleware.toml");
+    for (path, mode) in [(&home, 0o700), (&folder, 0o700), (&file, 0o600)] {
+        let found = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(found, mode, "{}", path.display());
+    }
+    let _ = std::fs::remove_dir_all(home);
+}
+
+/// Everything below `dir`, not following symlinks.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
+}
