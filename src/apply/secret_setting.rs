@@ -338,7 +338,7 @@ fn read_marker(path: &Path) -> Result<Marker, String> {
     crate::files::check_private_file(path, &meta, false).map_err(|e| e.to_string())?;
     let mut text = String::new();
     std::io::Read::read_to_string(&mut file, &mut text).map_err(|e| e.to_string())?;
-    toml::from_str(&text).map_err(|e| terminal_safe(&e.message().to_string()))
+    toml::from_str(&text).map_err(|e| terminal_safe(e.message()))
 }
 
 /// Puts the setting back off for every marker left by a command that was killed while it was

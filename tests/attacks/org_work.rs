@@ -15,11 +15,14 @@ use eca_wizard::emulator::org::DEMO_APP;
 
 use super::*;
 
+/// A canned answer: path fragment, status, body.
+type Route = (String, u16, Vec<u8>);
+
 /// A loopback server answering `METHOD /path-prefix` routes, recording every request with its
 /// body. Unrouted requests get a 404.
 #[derive(Clone, Default)]
 struct Recorder {
-    routes: Arc<Mutex<Vec<(String, u16, Vec<u8>)>>>,
+    routes: Arc<Mutex<Vec<Route>>>,
     seen: Arc<Mutex<Vec<(String, String)>>>,
 }
 
@@ -219,7 +222,7 @@ fn a_session_for_another_org_is_refused_in_every_form() {
         org_binding::check(&empty, &session(base, "00D5g0000000001!AQ0x", Some(ORG_1))).is_err()
     );
     // A hostile id from the CLI is named, never printed raw.
-    let hostile = format!("00D5g0000000002\u{1b}]52;c;x\u{7}\n  ok   forged");
+    let hostile = "00D5g0000000002\u{1b}]52;c;x\u{7}\n  ok   forged".to_string();
     let refused = check(Some(&hostile), "opaque").unwrap_err().to_string();
     assert!(
         !refused.contains('\u{1b}') && !refused.contains('\n'),
@@ -502,7 +505,7 @@ async fn the_token_in_the_soap_body_is_escaped() {
         &SECRETS_OVER_REST,
     )
     .await;
-    assert_eq!(read.unwrap(), false);
+    assert!(!read.unwrap());
     let bodies = recorder.bodies();
     assert_eq!(bodies.len(), 1);
     let document = roxmltree::Document::parse(&bodies[0]).expect("well-formed XML");
