@@ -372,11 +372,6 @@ async fn every_demo_fault_goes_to_green_with_f_and_enter() {
 async fn every_recipe_connects_green_as_the_user_its_guide_recommends() {
     let recipes = eca_wizard::recipe::builtin().unwrap();
     for (down, recipe) in recipes.iter().enumerate() {
-        // Its listener waits on the recipe's own port, which the demo's Callback URL field
-        // doesn't list: a wizard defect of its own (issue 26), not one of users or permissions.
-        if recipe.id == "mcp-claude-code" {
-            continue;
-        }
         let mut harness =
             Harness::start(0, temp(&format!("green-{}", recipe.id)), temp("green-out"));
         choose(&mut harness, down).await;

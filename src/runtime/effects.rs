@@ -415,17 +415,24 @@ impl Shell {
         let saved_ago = spec.app_saved_at_ms.map_or(Duration::ZERO, |at| {
             Duration::from_millis((self.clock)().saturating_sub(at))
         });
+        // The listener waits on a URL the app lists: the loopback ones the admin entered in
+        // the Callback URL field (a port added there is tried too), the recipe's when none.
+        let loopback = |urls: Vec<String>| -> Vec<String> {
+            urls.into_iter()
+                .filter(|u| u.starts_with("http://"))
+                .collect()
+        };
+        let mut callback_urls = loopback(spec.app_callback_urls.clone());
+        if callback_urls.is_empty() {
+            callback_urls = loopback(recipe.default_callback_urls());
+        }
         Ok(Request {
             recipe: recipe.clone(),
             flow: recipe.flow,
             login,
             client_id: spec.client_id,
             client_secret: spec.client_secret,
-            callback_urls: recipe
-                .default_callback_urls()
-                .into_iter()
-                .filter(|u| u.starts_with("http://"))
-                .collect(),
+            callback_urls,
             browser: if spec.open_browser {
                 Browser::Open
             } else {
