@@ -244,6 +244,26 @@ async fn a_login_the_cli_lacks_and_a_missing_cli_say_what_to_do() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output).contains("isn't on PATH"), "{}", text(&output));
+
+    // The CLI's default org with an instance URL that isn't a My Domain: that is what is said,
+    // not "pass --target-org".
+    let without_target: Vec<&str> = SBS
+        .iter()
+        .copied()
+        .filter(|a| *a != "--target-org" && *a != "acme")
+        .collect();
+    let mut all = vec!["apply"];
+    all.extend_from_slice(&without_target);
+    let output = sf_command(&dir, &emulator, "00D5g0000000001!x", "current", None)
+        .env("FAKE_SF_INSTANCE_URL", "https://acme.my.site.com/s")
+        .env("FAKE_SF_DEFAULT", "acme")
+        .args(&all)
+        .output()
+        .unwrap();
+    let said = text(&output);
+    assert_ne!(output.status.code(), Some(0), "{said}");
+    assert!(!said.contains("pass --target-org"), "{said}");
+    assert!(said.contains("sf org login web --instance-url"), "{said}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&empty);
 }

@@ -163,6 +163,13 @@ pub fn default_login() -> Option<(String, String)> {
     Some((username, instance.url))
 }
 
+/// The Salesforce CLI's default org as a login to pass to `from_cli` (which then says what is
+/// wrong with it, if anything); None when there is no CLI or no default org.
+pub fn default_target() -> Option<String> {
+    let display: Display = sf(&["org", "display"]).ok()?;
+    display.username.map(|u| terminal_safe(&u))
+}
+
 /// The session of `sf`'s org `alias` (an alias or a username).
 pub fn from_cli(alias: &str) -> Result<Session, SessionError> {
     if alias.trim().is_empty() || alias.starts_with('-') {

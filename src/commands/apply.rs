@@ -134,8 +134,8 @@ fn find_session(
             session::from_token(url, &token)
         }
         // As `sf` itself: the CLI's default org (its target-org setting) when none is named.
-        (None, None) => match session::default_login() {
-            Some((username, _)) => session::from_cli(&username),
+        (None, None) => match session::default_target() {
+            Some(username) => session::from_cli(&username),
             None => {
                 return Err(UsageError(
                     "pass --target-org ALIAS (a Salesforce CLI login; or set a default with sf config set target-org ALIAS) or --instance-url URL with the access token on stdin".into(),
