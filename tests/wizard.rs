@@ -749,6 +749,18 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
     assert_eq!(spec.target, "admin@acme.example");
     let run = spec.run;
     assert!(press(&mut m, Key::Enter).is_empty(), "one apply at a time");
+    // Quitting now says that what apply started in the org ends first (the runtime waits).
+    let mut quitting = m.clone();
+    update(&mut quitting, Msg::Terminating);
+    assert!(quitting.quit);
+    assert!(
+        quitting
+            .toast
+            .as_ref()
+            .is_some_and(|(_, t)| t.contains("secret setting goes back as it was")),
+        "{:?}",
+        quitting.toast
+    );
 
     update(
         &mut m,

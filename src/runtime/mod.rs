@@ -209,6 +209,8 @@ where
     if let Some(applying) = shell.applying.take()
         && !applying.is_finished()
     {
+        // The core says why it waits (see `quit`); this frame shows it.
+        draw(terminal, &model, frames.as_ref())?;
         let _ = tokio::time::timeout(APPLY_GRACE, applying).await;
     }
     Ok(model)

@@ -206,6 +206,14 @@ fn quit(model: &mut Model) -> Vec<Cmd> {
     if model.connect.running {
         cmds.push(Cmd::CancelConnect);
     }
+    // What "Set it up for me" started in the org ends first (the runtime waits for it): said on
+    // the last frame, since the wait can take a deploy's time.
+    if model.apply.as_ref().is_some_and(|a| a.running) {
+        cmds.extend(toast(
+            model,
+            "Finishing \"Set it up for me\" before quitting: what it started in the org ends first, and the secret setting goes back as it was.",
+        ));
+    }
     cmds.push(Cmd::Quit);
     cmds
 }
