@@ -1,5 +1,6 @@
 //! Files others could write or point elsewhere: a profile loaded from a shared folder, a
-//! profile naming another home's secrets, a metadata project written through a symlink.
+//! profile naming another home's secrets, a metadata project written through a symlink, open
+//! folders and planted symlinks under the home, and a project written to a closed stdout.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -203,6 +204,98 @@ fn recipes_new_writes_an_owner_only_folder_and_file() {
         assert_eq!(found, mode, "{}", path.display());
     }
     let _ = std::fs::remove_dir_all(home);
+}
+
+#[tokio::test]
+async fn open_folders_and_planted_symlinks_are_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let emulator = start();
+    let save = |home: &Path| connect_cc(home, emulator.my_domain_url(), &["--save", "p"]);
+    // A home other users can write to.
+    let open = home("open");
+    std::fs::create_dir_all(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(save(&open)).await;
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("can be written by other users"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!open.join("secrets.toml").exists());
+    // A profiles folder replaced by a symlink to somewhere else.
+    let linked = home("linked");
+    let elsewhere = home("elsewhere");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, linked.join("profiles")).unwrap();
+    let out = run(save(&linked)).await;
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_dir(&elsewhere).unwrap().next().is_none(),
+        "nothing was written through the link"
+    );
+    // Folders we create are owner-only whatever the umask.
+    let fresh = home("fresh");
+    assert!(run(save(&fresh)).await.status.success());
+    for dir in [fresh.clone(), fresh.join("profiles")] {
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o077,
+            0,
+            "{}",
+            dir.display()
+        );
+    }
+    // `metadata --out` at a dangling symlink creates nothing at its target.
+    let target = home("dangling-target");
+    let link = home("dangling-link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args(["metadata", "--recipe", "apideck", "--out"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!target.exists());
+    for dir in [open, linked, elsewhere, fresh, link] {
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_file(&dir);
+    }
+}
+
+#[test]
+fn a_closed_stdout_leaves_a_whole_project() {
+    let out_dir = home("closed-stdout");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args(["metadata", "--recipe", "apideck", "--out"])
+        .arg(&out_dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // `| head -0`
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let check = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args(["metadata", "--check"])
+        .arg(&out_dir)
+        .args(["--recipe", "apideck"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&out_dir);
 }
 
 /// Everything below `dir`, not following symlinks.
