@@ -355,14 +355,22 @@ fn marker_in(home: &Path) -> Option<PathBuf> {
 
 /// Starts `rotate --allow-secret-access` and returns once the setting is on in the org.
 fn rotate_until_the_setting_is_on(s: &Setup) -> std::process::Child {
-    let mut child = sf_command(&s.sf, &s.emulator, &s.admin_token, "current", Some(&s.home))
-        .args([
+    until_the_setting_is_on(
+        s,
+        &[
             "rotate",
             "sbs",
             "--target-org",
             "acme",
             "--allow-secret-access",
-        ])
+        ],
+    )
+}
+
+/// Starts `eca-wizard ARGS` and returns once the org setting is on and the marker is down.
+fn until_the_setting_is_on(s: &Setup, args: &[&str]) -> std::process::Child {
+    let mut child = sf_command(&s.sf, &s.emulator, &s.admin_token, "current", Some(&s.home))
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -419,5 +427,42 @@ async fn after_a_kill_the_next_status_puts_the_setting_back() {
     assert!(said.contains("off again in org"), "{said}");
     assert!(!s.emulator.org().client_secret_in_rest_api);
     assert!(marker_in(&s.home).is_none());
+    cleanup(s);
+}
+
+/// Apply's window too: SIGINT while it has the setting on to read a new app's secret ends with
+/// the setting off, no marker, exit 130.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigint_while_apply_has_the_setting_on_waits_for_it_to_be_off() {
+    let s = setup("apply-sigint").await;
+    let child = until_the_setting_is_on(
+        &s,
+        &[
+            "apply",
+            "--recipe",
+            "service-board-sync",
+            "--target-org",
+            "acme",
+            "--name",
+            "SBS_Sigint",
+            "--run-as",
+            eca_wizard::emulator::org::DEMO_INTEGRATION_USER,
+            "--callback-url",
+            "https://sync.example.com/oauth/callback",
+            "--allow-secret-access",
+        ],
+    );
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{said}");
+    assert!(said.contains("SIGINT: stopping once"), "{said}");
+    assert!(!s.emulator.org().client_secret_in_rest_api, "{said}");
+    assert!(marker_in(&s.home).is_none(), "no marker left: {said}");
     cleanup(s);
 }
