@@ -290,7 +290,7 @@ fn lightning_origin_is_derived_for_setup_pages() {
 /// host, or loopback, may receive the admin's token.
 #[test]
 fn an_instance_url_is_reduced_to_a_my_domain_origin() {
-    use eca_wizard::salesforce::hosts::{InstanceError, instance_origin};
+    use eca_wizard::salesforce::instance::{InstanceError, instance_origin};
     let accepted = [
         (
             "https://acme.my.salesforce.com",

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::salesforce::hosts;
+use crate::salesforce::instance::instance_origin;
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
 
@@ -159,7 +159,7 @@ fn is_unknown_command(name: &str, message: &str) -> bool {
 pub fn default_login() -> Option<(String, String)> {
     let display: Display = sf(&["org", "display"]).ok()?;
     let username = terminal_safe(&display.username?);
-    let instance = hosts::instance_origin(&display.instance_url).ok()?;
+    let instance = instance_origin(&display.instance_url).ok()?;
     Some((username, instance.url))
 }
 
@@ -179,11 +179,10 @@ pub fn from_cli(alias: &str) -> Result<Session, SessionError> {
     }
     let display: Display = sf(&["org", "display", "--target-org", alias])?;
     // The CLI's answer is untrusted input: only the org's own origin gets the token.
-    let instance =
-        hosts::instance_origin(&display.instance_url).map_err(|e| SessionError::Instance {
-            alias: terminal_safe(alias),
-            why: terminal_safe(&e.to_string()),
-        })?;
+    let instance = instance_origin(&display.instance_url).map_err(|e| SessionError::Instance {
+        alias: terminal_safe(alias),
+        why: terminal_safe(&e.to_string()),
+    })?;
     let mut notes: Vec<String> = instance
         .changes
         .iter()

@@ -7,6 +7,7 @@ pub mod diagnosis;
 pub mod edit_paths;
 pub mod extract;
 pub mod hosts;
+pub mod instance;
 pub mod licenses;
 pub mod mcp;
 pub mod naming;
