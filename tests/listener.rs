@@ -109,6 +109,23 @@ async fn an_error_callback_is_returned_for_diagnosis() {
     );
 }
 
+/// A listener on `port` waiting for state `s`, holding a browserless error for `grace`.
+fn wait_with_error_grace(
+    port: u16,
+    grace: Duration,
+) -> tokio::task::JoinHandle<Result<Returned, WaitError>> {
+    let bound = listener::bind(&callback(port))
+        .unwrap()
+        .with_error_grace(grace);
+    tokio::spawn(async move {
+        // Never cancelled: the sender lives as long as the wait.
+        let (_cancel_tx, cancel) = watch::channel(false);
+        bound
+            .wait(&Secret::new("s"), Duration::from_secs(20), cancel)
+            .await
+    })
+}
+
 /// The authorize URL, state included, is in the browser's command line: a local program can
 /// read it and send `error=access_denied` first. Without a browser's navigation headers such
 /// an error waits for the real callback, which wins; alone, it is named as possibly forged.
@@ -117,15 +134,7 @@ async fn an_error_from_no_browser_waits_for_the_real_callback() {
     let forged =
         |port: u16| format!("http://127.0.0.1:{port}/callback?error=access_denied&state=s");
     let port = 17867;
-    let bound = listener::bind(&callback(port))
-        .unwrap()
-        .with_error_grace(Duration::from_secs(5));
-    let (_cancel_tx, cancel) = watch::channel(false);
-    let waiting = tokio::spawn(async move {
-        bound
-            .wait(&Secret::new("s"), Duration::from_secs(20), cancel)
-            .await
-    });
+    let waiting = wait_with_error_grace(port, Duration::from_secs(5));
     let _ = get(&forged(port)).await;
     let real = get(&format!(
         "http://127.0.0.1:{port}/callback?code=aPrxReal&state=s"
@@ -139,15 +148,7 @@ async fn an_error_from_no_browser_waits_for_the_real_callback() {
     );
 
     let port = 17868;
-    let bound = listener::bind(&callback(port))
-        .unwrap()
-        .with_error_grace(Duration::from_millis(300));
-    let (_cancel_tx, cancel) = watch::channel(false);
-    let waiting = tokio::spawn(async move {
-        bound
-            .wait(&Secret::new("s"), Duration::from_secs(20), cancel)
-            .await
-    });
+    let waiting = wait_with_error_grace(port, Duration::from_millis(300));
     let _ = get(&forged(port)).await;
     let returned = waiting.await.unwrap().unwrap();
     assert!(

@@ -24,41 +24,8 @@ struct Setup {
 
 /// A client-credentials profile `sbs` of the demo app, saved by `connect`.
 async fn setup(name: &str) -> Setup {
-    let emulator = start();
-    // The recipe asks for the address and phone scopes too.
-    emulator
-        .edit_app(DEMO_APP, |app| {
-            app.scopes.extend(["address".into(), "phone".into()])
-        })
-        .unwrap();
     let home = std::env::temp_dir().join(format!("eca-rotate-{name}-{}", std::process::id()));
-    let output = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-        .args([
-            "connect",
-            "--recipe",
-            "service-board-sync",
-            "--login-url",
-            emulator.my_domain_url(),
-            "--client-id",
-            KEY,
-            "--save",
-            "sbs",
-            "--api-name",
-            DEMO_APP,
-            "--secrets-file",
-        ])
-        .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
-        .env("ECA_WIZARD_HOME", &home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let admin_token = admin_token(&emulator).await;
+    let (emulator, admin_token) = demo_org_with_sbs_profile(&home).await;
     Setup {
         emulator,
         home,
@@ -391,17 +358,7 @@ fn until_the_setting_is_on(s: &Setup, args: &[&str]) -> std::process::Child {
 async fn sigint_while_the_setting_is_on_waits_for_it_to_be_off() {
     let s = setup("sigint").await;
     let child = rotate_until_the_setting_is_on(&s);
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{said}");
-    assert!(said.contains("SIGINT: stopping once"), "{said}");
-    assert!(!s.emulator.org().client_secret_in_rest_api, "{said}");
-    assert!(marker_in(&s.home).is_none(), "no marker left: {said}");
+    interrupt_and_expect_the_setting_off(&s, child);
     cleanup(s);
 }
 
@@ -453,6 +410,14 @@ async fn sigint_while_apply_has_the_setting_on_waits_for_it_to_be_off() {
             "--allow-secret-access",
         ],
     );
+    interrupt_and_expect_the_setting_off(&s, child);
+    cleanup(s);
+}
+
+/// SIGINT to `child`, which has the setting on: it ends with 130, having said it waits, and
+/// leaves the setting off and no marker.
+#[cfg(unix)]
+fn interrupt_and_expect_the_setting_off(s: &Setup, child: std::process::Child) {
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -464,5 +429,4 @@ async fn sigint_while_apply_has_the_setting_on_waits_for_it_to_be_off() {
     assert!(said.contains("SIGINT: stopping once"), "{said}");
     assert!(!s.emulator.org().client_secret_in_rest_api, "{said}");
     assert!(marker_in(&s.home).is_none(), "no marker left: {said}");
-    cleanup(s);
 }

@@ -165,30 +165,8 @@ struct Org1 {
 
 /// The demo org with a client-credentials profile `sbs` saved by `connect` (bound to the org).
 async fn org_with_profile(name: &str) -> Org1 {
-    let emulator = start();
-    emulator
-        .edit_app(DEMO_APP, |app| {
-            app.scopes.extend(["address".into(), "phone".into()])
-        })
-        .unwrap();
     let home = home(&format!("org-{name}"));
-    let output = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-        .args(["connect", "--recipe", "service-board-sync", "--login-url"])
-        .arg(emulator.my_domain_url())
-        .args(["--client-id", KEY, "--save", "sbs", "--api-name", DEMO_APP])
-        .arg("--secrets-file")
-        .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
-        .env("ECA_WIZARD_HOME", &home)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let admin_token = admin_token(&emulator).await;
+    let (emulator, admin_token) = demo_org_with_sbs_profile(&home).await;
     Org1 {
         emulator,
         home,

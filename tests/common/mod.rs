@@ -331,3 +331,35 @@ pub fn recipe_app(
     let secret = eca_wizard::secret::Secret::new("unused-secret".to_string());
     eca_wizard::runtime::demo::app_from_setup(&saved, recipe, key, &secret)
 }
+
+/// The demo org with a client-credentials profile `sbs` of its demo app, saved by `connect`
+/// in `home` (secrets in its file, bound to the org), and the demo admin's token: where the
+/// apply, rotate and drift tests start.
+pub async fn demo_org_with_sbs_profile(home: &std::path::Path) -> (Emulator, String) {
+    use eca_wizard::emulator::org::DEMO_APP;
+    let emulator = start();
+    // The recipe asks for the address and phone scopes too.
+    emulator
+        .edit_app(DEMO_APP, |app| {
+            app.scopes.extend(["address".into(), "phone".into()])
+        })
+        .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+        .args(["connect", "--recipe", "service-board-sync", "--login-url"])
+        .arg(emulator.my_domain_url())
+        .args(["--client-id", KEY, "--save", "sbs", "--api-name", DEMO_APP])
+        .arg("--secrets-file")
+        .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
+        .env("ECA_WIZARD_HOME", home)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let admin_token = admin_token(&emulator).await;
+    (emulator, admin_token)
+}
