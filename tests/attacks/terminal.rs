@@ -45,8 +45,9 @@ async fn a_hostile_server_cannot_drive_the_terminal() {
     let _ = std::fs::remove_dir_all(&home);
 }
 
-#[tokio::test]
-async fn status_and_logout_print_hostile_answers_safely() {
+/// A fake Salesforce that answers a client credentials login, and a profile `p` saved against
+/// it in a fresh home named `name`: the fake's answers are then set to what a test attacks with.
+async fn saved_profile_on_a_fake(name: &str) -> (Fake, String, PathBuf) {
     let token = r#"{"access_token":"00Dx!AQ0AQhostile","refresh_token":"5Aep861hostile","token_type":"Bearer","scope":"api refresh_token"}"#;
     let (fake, base) = Fake::start(&[
         ("/services/oauth2/token", 200, token),
@@ -58,14 +59,19 @@ async fn status_and_logout_print_hostile_answers_safely() {
         ("/services/data", 200, r#"[{"version":"66.0"}]"#),
     ])
     .await;
-    let home = home("status");
-    let command = connect_cc(&home, &base, &["--save", "p"]);
-    let saved = run(command).await;
+    let home = home(name);
+    let saved = run(connect_cc(&home, &base, &["--save", "p"])).await;
     assert!(
         home.join("profiles/p.toml").exists(),
         "{}",
         String::from_utf8_lossy(&saved.stderr)
     );
+    (fake, base, home)
+}
+
+#[tokio::test]
+async fn status_and_logout_print_hostile_answers_safely() {
+    let (fake, _, home) = saved_profile_on_a_fake("status").await;
     let refusal = format!(r#"{{"error":"invalid_grant","error_description":"{EVIL}"}}"#);
     fake.set(&[
         ("/services/oauth2/token", 400, &refusal),
@@ -105,24 +111,7 @@ fn assert_no_forged_lines(output: &Output) {
 
 #[tokio::test]
 async fn a_description_cannot_forge_ok_lines_or_connected() {
-    let token = r#"{"access_token":"00Dx!AQ0AQhostile","refresh_token":"5Aep861hostile","token_type":"Bearer","scope":"api refresh_token"}"#;
-    let (fake, base) = Fake::start(&[
-        ("/services/oauth2/token", 200, token),
-        (
-            "/services/oauth2/userinfo",
-            200,
-            r#"{"preferred_username":"a@x.com","user_id":"005","organization_id":"00D"}"#,
-        ),
-        ("/services/data", 200, r#"[{"version":"66.0"}]"#),
-    ])
-    .await;
-    let home = home("forged-lines");
-    let saved = run(connect_cc(&home, &base, &["--save", "p"])).await;
-    assert!(
-        home.join("profiles/p.toml").exists(),
-        "{}",
-        String::from_utf8_lossy(&saved.stderr)
-    );
+    let (fake, base, home) = saved_profile_on_a_fake("forged-lines").await;
     // An error this tool doesn't know, so its description is quoted.
     let refusal = format!(r#"{{"error":"odd_refusal","error_description":"{FORGED}"}}"#);
     fake.set(&[
