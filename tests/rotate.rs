@@ -430,3 +430,76 @@ fn interrupt_and_expect_the_setting_off(s: &Setup, child: std::process::Child) {
     assert!(!s.emulator.org().client_secret_in_rest_api, "{said}");
     assert!(marker_in(&s.home).is_none(), "no marker left: {said}");
 }
+
+/// Once apply listened for signals to put the setting back, the OS no longer ends it on
+/// SIGTERM: the connect that follows (here waiting out a long propagation) must still end on
+/// it, at once.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_ends_the_connect_after_apply_put_the_setting_back() {
+    let s = setup("apply-sigterm").await;
+    s.emulator
+        .set_propagation_delay(std::time::Duration::from_secs(600));
+    let logins = |s: &Setup| {
+        s.emulator
+            .request_log()
+            .iter()
+            .filter(|e| e.grant_type.as_deref() == Some("client_credentials"))
+            .count()
+    };
+    let before = logins(&s);
+    let mut child = sf_command(&s.sf, &s.emulator, &s.admin_token, "current", Some(&s.home))
+        .args([
+            "apply",
+            "--recipe",
+            "service-board-sync",
+            "--target-org",
+            "acme",
+            "--name",
+            "SBS_Sigterm",
+            "--run-as",
+            eca_wizard::emulator::org::DEMO_INTEGRATION_USER,
+            "--callback-url",
+            "https://sync.example.com/oauth/callback",
+            "--allow-secret-access",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Connecting: a login with the new app, after the setting went back off.
+    let mut connecting = false;
+    for _ in 0..400 {
+        if logins(&s) > before {
+            connecting = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if !connecting {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("apply never reached its connect");
+    }
+    assert!(!s.emulator.org().client_secret_in_rest_api);
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut ended = None;
+    for _ in 0..100 {
+        if let Some(code) = child.try_wait().unwrap() {
+            ended = Some(code);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if ended.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let code = ended.expect("SIGTERM didn't end the connect within 5 s");
+    assert!(!code.success(), "{code:?}");
+    cleanup(s);
+}

@@ -125,11 +125,17 @@ pub fn run_with(
     };
     let report = runtime.block_on(async {
         let (cancel_tx, cancel) = watch::channel(false);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                let _ = cancel_tx.send(true);
+        // SIGTERM and SIGHUP too: after apply put its org setting back, the OS no longer ends
+        // the process on them (see `signals`).
+        match crate::signals::Terminating::listen() {
+            Ok(mut signals) => {
+                tokio::spawn(async move {
+                    signals.next().await;
+                    let _ = cancel_tx.send(true);
+                });
             }
-        });
+            Err(_) => drop(cancel_tx),
+        }
         let pastes = (flow == Flow::AuthCode && browser == Browser::Paste).then(read_pastes);
         let window = Window {
             started: std::time::Instant::now(),

@@ -225,6 +225,10 @@ async fn prove_with_retries(
     };
     let started = tokio::time::Instant::now();
     let mut attempt = 1;
+    // All three: once rotate listened for them, the OS no longer ends it on any (`signals`).
+    let Ok(mut signals) = crate::signals::Terminating::listen() else {
+        return Proof::Refused("can't listen for Ctrl-C".into());
+    };
     loop {
         let tried = prove(client, profile, recipe, refresh.clone()).await;
         let diagnosis = match tried {
@@ -258,7 +262,7 @@ async fn prove_with_retries(
         );
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
-            _ = tokio::signal::ctrl_c() => return Proof::Interrupted,
+            _ = signals.next() => return Proof::Interrupted,
         }
         attempt = next;
     }
