@@ -274,3 +274,28 @@ async fn a_foreign_host_is_refused_by_every_emulator_host() {
     }
     cc_token(&emulator).await;
 }
+
+/// A client that sends its headers and then stalls mid-body is answered 408 and let go, as
+/// one that stalls in its headers is: it can't hold a connection open for ever.
+#[tokio::test]
+async fn a_body_that_stalls_is_timed_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let emulator = start();
+    let addr = emulator
+        .my_domain_url()
+        .trim_start_matches("http://")
+        .to_string();
+    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /services/oauth2/token HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type"
+    );
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), stalled.read_to_end(&mut answer))
+        .await
+        .expect("the stalled body was never timed out");
+    assert!(read.is_ok());
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    still_serves(&emulator).await;
+}

@@ -25,6 +25,8 @@ const MAX_BODY: usize = 1024 * 1024;
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// A client that has not sent its headers by then is dropped.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request's body may take to arrive once its headers have.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Accepts connections until `stop` turns true.
 pub async fn serve(
@@ -92,9 +94,19 @@ async fn answer(
         );
         return to_response(reply.with_header("Connection", "close".into()));
     }
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
+    // A client that stalls mid-body gets as long as one that stalls in its headers.
+    let collected =
+        tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await;
+    let body = match collected {
+        Ok(Ok(collected)) => collected.to_bytes().to_vec(),
         Err(_) => {
+            let reply = Reply::rest_error(
+                408,
+                ("REQUEST_TIMEOUT", "The request body didn't arrive in time"),
+            );
+            return to_response(reply.with_header("Connection", "close".into()));
+        }
+        Ok(Err(_)) => {
             // The rest of the body is never read, so this connection can't carry another
             // request: say so, or a client would reuse it and fail.
             let reply = Reply::rest_error(413, ("REQUEST_TOO_LARGE", "Request body too large"));
