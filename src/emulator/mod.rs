@@ -12,6 +12,7 @@
 mod access_jwt;
 mod authorize;
 mod credentials;
+mod demo_org;
 mod deploy;
 mod deploy_zip;
 mod http;
