@@ -40,7 +40,7 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 /// back is put back by `apply`, `rotate` and `status` (with the CLI login that turned it on)
 /// and named by every other command.
 pub fn settle_secret_setting(restores: bool) {
-    let pending = crate::apply::secret_setting::pending();
+    let pending = crate::apply::restore_marker::pending();
     if pending.is_empty() {
         return;
     }
