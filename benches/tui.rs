@@ -46,7 +46,7 @@ fn screens() -> Vec<(&'static str, Model)> {
         key(&mut step, Key::PageDown);
     }
     let mut connect = step.clone();
-    connect.screen = Screen::Connect;
+    connect.screen = Screen::Connect(Default::default());
     connect.connect.running = true;
     let waiting = Diagnosis::new(
         Kind::Propagating,
@@ -54,7 +54,7 @@ fn screens() -> Vec<(&'static str, Model)> {
         Some(Target::Credentials),
         "not yet",
     );
-    let run = connect.connect.run;
+    let run = connect.connect.run.id();
     update(
         &mut connect,
         Msg::Connect {

@@ -10,7 +10,7 @@ use eca_wizard::connect::{Event, Outcome};
 use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
 use eca_wizard::salesforce::settings::SettingKey;
 use eca_wizard::verify::{Check, Identity};
-use eca_wizard::wizard::{Key, Model, Msg, Screen, Summary, update};
+use eca_wizard::wizard::{ConnectFocus, Key, Model, Msg, Screen, ScreenKind, Summary, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -32,10 +32,10 @@ fn readable(model: &Model) -> String {
     let mut text = String::new();
     loop {
         text.push_str(&screen(&m));
-        if m.scroll >= eca_wizard::ui::max_scroll(&m) {
+        if m.screen.scroll() >= eca_wizard::ui::max_scroll(&m) {
             return text;
         }
-        m.scroll += 1;
+        *m.scroll_mut() += 1;
     }
 }
 
@@ -45,12 +45,12 @@ fn connecting(recipe: &str) -> Model {
     set_org(&mut m, "https://acme.my.salesforce.com");
     walk_to_review(&mut m);
     press(&mut m, Key::Enter);
-    assert_eq!(m.screen, Screen::Connect);
+    assert_eq!(m.kind(), ScreenKind::Connect);
     m
 }
 
 fn finish(m: &mut Model, outcome: Outcome, diagnosis: Option<Diagnosis>, checks: Vec<Check>) {
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     let summary = Summary {
         outcome,
         checks,
@@ -94,12 +94,12 @@ fn a_wrong_secret_opens_the_credentials_step_with_the_focus_on_the_secret() {
         vec![Check::failed("token", d)],
     );
     press(&mut m, Key::Char('f'));
-    let Screen::Step(index) = m.screen else {
-        panic!("{:?}", m.screen)
+    let ScreenKind::Step(index) = m.kind() else {
+        panic!("{:?}", m.kind())
     };
     assert_eq!(m.recipe().unwrap().steps[index].id, "credentials");
     assert_eq!(
-        m.inputs[m.focus].field_id.as_deref(),
+        m.fields().inputs[m.fields().focus].field_id.as_deref(),
         Some("consumer_secret")
     );
     let text = readable(&m);
@@ -127,7 +127,7 @@ fn fix_mode_marks_the_setting_with_what_it_is_and_what_it_should_be() {
         vec![Check::failed("refresh", d)],
     );
     press(&mut m, Key::Char('f'));
-    assert!(m.fix.is_some());
+    assert!(m.screen.fix().is_some());
     let text = readable(&m).replace('\n', " ");
     assert!(
         text.contains("→ Require secret for Refresh Token Flow"),
@@ -144,7 +144,7 @@ fn fix_mode_marks_the_setting_with_what_it_is_and_what_it_should_be() {
     );
     // Leaving the step ends fix mode; coming back the normal way shows the creation path.
     press(&mut m, Key::PageDown);
-    assert!(m.fix.is_none());
+    assert!(m.screen.fix().is_none());
     press(&mut m, Key::PageUp);
     assert!(readable(&m).contains("Where "));
 }
@@ -168,7 +168,7 @@ fn a_denied_login_has_no_step_to_jump_to() {
     assert!(!text.contains("Press f"), "{text}");
     assert!(text.contains("press r"), "{text}");
     assert!(press(&mut m, Key::Char('f')).is_empty());
-    assert_eq!(m.screen, Screen::Status);
+    assert_eq!(m.kind(), ScreenKind::Status);
 }
 
 #[test]
@@ -179,7 +179,7 @@ fn client_credentials_and_jwt_runs_show_no_browser_words() {
         "lightning-out",
     ] {
         let mut m = connecting(recipe);
-        let run = m.connect.run;
+        let run = m.connect.run.id();
         update(
             &mut m,
             Msg::Connect {
@@ -194,7 +194,10 @@ fn client_credentials_and_jwt_runs_show_no_browser_words() {
                 press(&mut m, Key::Char(key)).is_empty(),
                 "{recipe}: {key} does nothing here"
             );
-            assert_eq!(m.focus, 0);
+            assert!(
+                matches!(&m.screen, Screen::Connect(c) if c.focus == ConnectFocus::Screen),
+                "{recipe}: {key} leaves the paste box alone"
+            );
         }
         let mut help = m.clone();
         press(&mut help, Key::Char('?'));
@@ -205,7 +208,7 @@ fn client_credentials_and_jwt_runs_show_no_browser_words() {
             None,
             vec![Check::passed("token", "ok")],
         );
-        m.toast = None;
+        m.toast.text = None;
         texts.push(("status", readable(&m)));
         press(&mut m, Key::Enter);
         texts.push(("done", readable(&m)));
@@ -241,9 +244,9 @@ fn a_login_as_another_user_ends_connected_with_warnings() {
         ),
     ];
     finish(&mut m, Outcome::Connected, None, checks);
-    let toast = m.toast.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
+    let toast = m.toast.text.clone().unwrap_or_default();
     assert!(toast.contains("warning"), "{toast}");
-    m.toast = None;
+    m.toast.text = None;
     let status = readable(&m);
     assert!(status.contains("Connected with warnings"), "{status}");
     assert!(!status.contains("All checks passed"), "{status}");
@@ -263,7 +266,8 @@ fn a_file_field_confirms_only_once_its_file_holds_what_it_must() {
     choose(&mut m, "lightning-out");
     set_org(&mut m, "https://acme.my.salesforce.com");
     let has_cert = |m: &Model| {
-        m.inputs
+        m.fields()
+            .inputs
             .iter()
             .any(|i| i.field_id.as_deref() == Some("certificate_path"))
     };
@@ -275,8 +279,8 @@ fn a_file_field_confirms_only_once_its_file_holds_what_it_must() {
         fix_invalid_fields(&mut m);
     }
     assert!(has_cert(&m));
-    let step = m.screen;
-    m.focus = 0;
+    let step = m.kind();
+    m.fields_mut().focus = 0;
     clear_field(&mut m);
     type_text(&mut m, "/tmp/no-such/server.crt");
     let cmds = press(&mut m, Key::Enter);
@@ -287,7 +291,7 @@ fn a_file_field_confirms_only_once_its_file_holds_what_it_must() {
         (field.as_str(), path.as_str()),
         ("certificate_path", "/tmp/no-such/server.crt")
     );
-    assert_eq!(m.screen, step, "the step waits for the file");
+    assert_eq!(m.kind(), step, "the step waits for the file");
     assert!(
         press(&mut m, Key::Enter).is_empty(),
         "no second read while one is out"
@@ -300,10 +304,16 @@ fn a_file_field_confirms_only_once_its_file_holds_what_it_must() {
             result: Err("Can't open /tmp/no-such/server.crt: not found".into()),
         },
     );
-    assert_eq!(m.screen, step);
-    assert!(m.inputs[0].error.as_deref().unwrap().contains("Can't open"));
+    assert_eq!(m.kind(), step);
+    assert!(
+        m.fields().inputs[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("Can't open")
+    );
     assert_eq!(
-        m.inputs[0].value(),
+        m.fields().inputs[0].value(),
         "/tmp/no-such/server.crt",
         "what was typed stays"
     );
@@ -318,7 +328,7 @@ fn a_file_field_confirms_only_once_its_file_holds_what_it_must() {
             result: Ok(None),
         },
     );
-    assert_ne!(m.screen, step, "a good certificate confirms the step");
+    assert_ne!(m.kind(), step, "a good certificate confirms the step");
 }
 
 #[test]
@@ -335,14 +345,15 @@ fn the_demo_fills_every_field_lightning_out_needs() {
     choose(&mut m, "lightning-out");
     press(&mut m, Key::Enter);
     for _ in 0..20 {
-        let Screen::Step(_) = m.screen else { break };
-        for input in &m.inputs {
+        let ScreenKind::Step(_) = m.kind() else { break };
+        for input in &m.fields().inputs {
             let id = input.field_id.as_deref().unwrap_or("");
             if id != "consumer_key" {
                 assert!(!input.value().is_empty(), "the demo leaves {id} empty");
             }
         }
-        if m.inputs
+        if m.fields()
+            .inputs
             .iter()
             .any(|i| i.field_id.as_deref() == Some("consumer_key"))
         {
@@ -365,7 +376,7 @@ fn a_long_toast_wraps_instead_of_being_cut() {
     set_org(&mut m, "production");
     // No My Domain: the Setup page can't be opened, and the toast says what to do instead.
     press(&mut m, Key::Ctrl('o'));
-    let toast = m.toast.as_ref().unwrap().1.clone();
+    let toast = m.toast.text.clone().unwrap();
     assert!(toast.len() > 80, "{toast}");
     let text = screen(&m).replace('\n', " ");
     let joined: String = text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -11,7 +11,7 @@ use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
 use eca_wizard::salesforce::settings::SettingKey;
 use eca_wizard::verify::Check;
 use eca_wizard::wizard::keys::{self, EDITING_KEYS};
-use eca_wizard::wizard::{Key, Model, Msg, Screen, Summary, update};
+use eca_wizard::wizard::{Key, Model, Msg, ScreenKind, Summary, update};
 
 fn every_key() -> Vec<Key> {
     let mut all = vec![
@@ -38,7 +38,7 @@ fn every_key() -> Vec<Key> {
 }
 
 fn finish(m: &mut Model, summary: Summary) {
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         m,
         Msg::ConnectFinished {
@@ -46,7 +46,7 @@ fn finish(m: &mut Model, summary: Summary) {
             summary: Box::new(summary),
         },
     );
-    m.toast = None;
+    m.toast.text = None;
 }
 
 fn summary(outcome: Outcome, diagnosis: Option<Diagnosis>, checks: Vec<Check>) -> Summary {
@@ -69,19 +69,19 @@ fn states() -> Vec<(String, Model)> {
         states.push((format!("{recipe} org"), m.clone()));
         set_org(&mut m, "https://acme.my.salesforce.com");
         for _ in 0..40 {
-            let Screen::Step(i) = m.screen else { break };
+            let ScreenKind::Step(i) = m.kind() else { break };
             states.push((format!("{recipe} step {i}"), m.clone()));
             complete_step(&mut m);
             fix_invalid_fields(&mut m);
         }
-        assert_eq!(m.screen, Screen::Review, "{recipe}");
+        assert_eq!(m.kind(), ScreenKind::Review, "{recipe}");
         states.push((format!("{recipe} review"), m.clone()));
         let mut saved = model();
         saved.progress.saved = vec![m.setup.as_ref().unwrap().saved(2)];
         states.push((format!("{recipe} start with a saved setup"), saved));
         press(&mut m, Key::Enter);
         states.push((format!("{recipe} connect probing"), m.clone()));
-        let run = m.connect.run;
+        let run = m.connect.run.id();
         for event in [
             Event::Listening {
                 redirect_uri: "http://localhost:7717/callback".into(),
@@ -174,7 +174,7 @@ fn states() -> Vec<(String, Model)> {
         update(&mut green, Msg::OfferKeepInFile("no keychain".into()));
         states.push((format!("{recipe} done offering a file"), green));
         press(&mut failed, Key::Char('f'));
-        assert!(matches!(failed.screen, Screen::Step(_)), "{recipe}");
+        assert!(matches!(failed.kind(), ScreenKind::Step(_)), "{recipe}");
         states.push((format!("{recipe} fix step"), failed));
     }
     states

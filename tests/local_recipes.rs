@@ -13,7 +13,7 @@ use common::driving::*;
 use common::*;
 use eca_wizard::emulator::Emulator;
 use eca_wizard::recipe::{self, Recipe};
-use eca_wizard::wizard::{Cmd, Key, Model, Screen};
+use eca_wizard::wizard::{Cmd, Key, Model, ScreenKind};
 
 const POSTMAN: &str = include_str!("../assets/recipes/postman-client-credentials.toml");
 
@@ -158,13 +158,13 @@ fn the_wizard_walks_a_local_recipe_to_green() {
     choose(&mut m, "acme-etl");
     set_org(&mut m, "https://acme.my.salesforce.com");
     for _ in 0..40 {
-        if !matches!(m.screen, Screen::Step(_)) {
+        if !matches!(m.kind(), ScreenKind::Step(_)) {
             break;
         }
         complete_step(&mut m);
         fix_invalid_fields(&mut m);
     }
-    assert_eq!(m.screen, Screen::Review);
+    assert_eq!(m.kind(), ScreenKind::Review);
     let cmds = press(&mut m, Key::Enter);
     let Some(Cmd::Connect(spec)) = cmds.first() else {
         panic!("{cmds:?}")
@@ -189,11 +189,11 @@ fn the_wizard_walks_a_local_recipe_to_green() {
             summary: Box::new(summary),
         },
     );
-    assert_eq!(m.screen, Screen::Status);
+    assert_eq!(m.kind(), ScreenKind::Status);
     press(&mut m, Key::Enter);
     assert_eq!(
-        m.screen,
-        Screen::Done,
+        m.kind(),
+        ScreenKind::Done,
         "a local recipe reaches the end like a built-in one"
     );
     let _ = std::fs::remove_dir_all(&home);

@@ -8,7 +8,7 @@ mod common;
 use common::driving::*;
 use eca_wizard::recipe::{self, Recipe};
 use eca_wizard::secret::Secret;
-use eca_wizard::wizard::{Cmd, Key, Model, Screen};
+use eca_wizard::wizard::{Cmd, Key, Model, ScreenKind};
 
 const APIDECK: &str = include_str!("../assets/recipes/apideck.toml");
 
@@ -39,15 +39,15 @@ fn a_recipe_with_its_own_field_ids_connects() {
     press(&mut m, Key::Enter);
     set_org(&mut m, "https://acme.my.salesforce.com");
     for _ in 0..40 {
-        let Screen::Step(_) = m.screen else { break };
-        for i in 0..m.inputs.len() {
-            let value = match m.inputs[i].field_id.as_deref() {
+        let ScreenKind::Step(_) = m.kind() else { break };
+        for i in 0..m.fields().inputs.len() {
+            let value = match m.fields().inputs[i].field_id.as_deref() {
                 Some("client_id") => "3MVG9RenamedKey000000000",
                 Some("client_secret") => SECRET,
                 Some("run_user") => "integration@acme.example",
                 _ => continue,
             };
-            m.focus = i;
+            m.fields_mut().focus = i;
             clear_field(&mut m);
             type_text(&mut m, value);
         }
@@ -55,10 +55,14 @@ fn a_recipe_with_its_own_field_ids_connects() {
         fix_invalid_fields(&mut m);
     }
     assert_eq!(
-        m.screen,
-        Screen::Review,
+        m.kind(),
+        ScreenKind::Review,
         "{:?}",
-        m.inputs.iter().map(|i| &i.error).collect::<Vec<_>>()
+        m.fields()
+            .inputs
+            .iter()
+            .map(|i| &i.error)
+            .collect::<Vec<_>>()
     );
     let cmds = press(&mut m, Key::Enter);
     let Some(Cmd::Connect(spec)) = cmds.first() else {

@@ -13,7 +13,7 @@ use eca_wizard::connect::Outcome;
 use eca_wizard::emulator::{self, Emulator, Org};
 use eca_wizard::recipe;
 use eca_wizard::runtime::{self, Clock, Driver, demo};
-use eca_wizard::wizard::{self, Key, Model, Msg, Screen};
+use eca_wizard::wizard::{self, Key, Model, Msg, ScreenKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::{mpsc, watch};
@@ -50,7 +50,10 @@ impl Harness {
         let reading = clock.clone();
         let time: Clock = Arc::new(move || reading.load(Ordering::SeqCst));
         let mut model = Model::new(recipe::builtin().unwrap(), Vec::new(), time());
-        model.browser_available = false;
+        model = model.with_environment(eca_wizard::wizard::Environment {
+            browser_available: false,
+            ..Default::default()
+        });
         let model = model.with_demo(wizard::Demo {
             login_url: emulator.login_url().to_string(),
             my_domain_url: emulator.my_domain_url().to_string(),
@@ -175,7 +178,7 @@ async fn twenty_minutes_in_setup_then_propagation_is_waited_out() {
         setup.app_saved_at_ms.unwrap() >= saved_before,
         "saved-at is the time of the Create step"
     );
-    let summary = model.summary.as_ref().unwrap();
+    let summary = model.connect.summary.as_ref().unwrap();
     assert_eq!(summary.outcome, Outcome::Connected);
     assert!(
         summary.attempts > 1,
@@ -205,9 +208,13 @@ async fn esc_while_connecting_stays_on_review_and_late_answers_are_ignored() {
         harness.screen()
     );
     let model = harness.quit().await;
-    assert_eq!(model.screen, Screen::Review);
+    assert_eq!(model.kind(), ScreenKind::Review);
     assert!(!model.connect.running);
-    assert!(model.checks.is_empty(), "{:?}", model.checks);
+    assert!(
+        model.connect.checks.is_empty(),
+        "{:?}",
+        model.connect.checks
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -361,7 +368,11 @@ async fn every_demo_fault_goes_to_green_with_f_and_enter() {
         harness.key(Key::Enter);
         harness.drive_to(&["All checks passed"], 2 * MINUTE).await;
         let model = harness.quit().await;
-        assert_eq!(model.summary.unwrap().outcome, Outcome::Connected, "{name}");
+        assert_eq!(
+            model.connect.summary.unwrap().outcome,
+            Outcome::Connected,
+            "{name}"
+        );
     }
 }
 
@@ -384,7 +395,7 @@ async fn every_recipe_connects_green_as_the_user_its_guide_recommends() {
             recipe.id
         );
         let model = harness.quit().await;
-        let summary = model.summary.unwrap();
+        let summary = model.connect.summary.unwrap();
         assert_eq!(summary.outcome, Outcome::Connected, "{}", recipe.id);
         let user = summary.identity.map(|i| i.username).unwrap_or_default();
         assert_eq!(user, wizard::demo_username(recipe.flow), "{}", recipe.id);
@@ -467,7 +478,11 @@ async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
             .await;
         assert!(screen.contains("no drift"), "{id}: {screen}");
         let model = harness.quit().await;
-        assert_eq!(model.summary.unwrap().outcome, Outcome::Connected, "{id}");
+        assert_eq!(
+            model.connect.summary.unwrap().outcome,
+            Outcome::Connected,
+            "{id}"
+        );
         let setup = model.setup.unwrap();
         let recipe = setup.recipe;
         for (i, mark) in setup.marks.iter().enumerate() {
@@ -476,11 +491,11 @@ async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
                     *mark,
                     wizard::StepMark::Applied,
                     "{id} step {i}: {:?}",
-                    model.apply.as_ref().map(|a| &a.lines)
+                    model.applying.view.as_ref().map(|a| &a.lines)
                 );
             }
         }
-        let apply = model.apply.unwrap();
+        let apply = model.applying.view.unwrap();
         assert!(!apply.running);
         assert!(
             apply
@@ -534,5 +549,5 @@ async fn set_it_up_for_me_without_consent_fills_the_key_and_asks_for_the_secret(
         key.starts_with("3MVG9"),
         "the key apply read is filled in: {key}"
     );
-    assert!(model.connect.run == 0, "no connect without the secret");
+    assert!(model.connect.run.id() == 0, "no connect without the secret");
 }

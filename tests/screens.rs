@@ -97,7 +97,7 @@ fn step_screens() {
     for _ in 0..3 {
         complete_step(&mut m);
     }
-    m.focus = 2;
+    m.fields_mut().focus = 2;
     type_text(&mut m, "not-an-email");
     press(&mut m, Key::Enter);
     snap("step_basic_info_error", &m);
@@ -111,7 +111,7 @@ fn step_screens() {
     for _ in 3..credentials {
         press(&mut m, Key::PageDown);
     }
-    m.focus = 1;
+    m.fields_mut().focus = 1;
     update(&mut m, Msg::Paste(SECRET.into()));
     snap("step_credentials_masked", &m);
     press(&mut m, Key::Ctrl('q'));
@@ -131,7 +131,7 @@ fn review_and_connect_screens() {
         Some(Target::Credentials),
         "Salesforce doesn't recognise this consumer key yet.",
     );
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::Connect {
@@ -145,7 +145,7 @@ fn review_and_connect_screens() {
         },
     );
     snap("connect_countdown", &m);
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::Connect {
@@ -156,9 +156,9 @@ fn review_and_connect_screens() {
             at_ms: 15_000,
         },
     );
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(&mut m, Msg::Connect { run, event: Event::AuthorizeUrl("https://acme.my.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9Test&redirect_uri=http%3A%2F%2Flocalhost%3A7717%2Fcallback&state=abc&code_challenge=xyz&code_challenge_method=S256".into()), at_ms: 15_000 });
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::Connect {
@@ -179,7 +179,7 @@ fn status_and_done_screens() {
         Check::passed("token", "authorization code token obtained"),
         Check::passed("identity", "integration@acme.com in org 00D000000000001AAA"),
     ] {
-        let run = m.connect.run;
+        let run = m.connect.run.id();
         update(
             &mut m,
             Msg::Connect {
@@ -212,7 +212,7 @@ fn status_and_done_screens() {
         identity: None,
         attempts: 2,
     };
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::ConnectFinished {
@@ -242,7 +242,7 @@ fn status_and_done_screens() {
         identity: Some(identity),
         attempts: 1,
     };
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::ConnectFinished {
@@ -251,7 +251,7 @@ fn status_and_done_screens() {
         },
     );
     update(&mut m, Msg::Timer(u64::MAX));
-    m.toast = None;
+    m.toast.text = None;
     snap("status_green", &m);
     press(&mut m, Key::Enter);
     snap("done", &m);
@@ -282,7 +282,10 @@ fn a_small_terminal_gets_a_message() {
 #[test]
 fn no_color_draws_the_same_text() {
     let mut plain = model();
-    plain.color = false;
+    plain = plain.with_environment(eca_wizard::wizard::Environment {
+        color: false,
+        ..Default::default()
+    });
     assert_eq!(draw(&plain, 80, 24), draw(&model(), 80, 24));
 }
 
@@ -305,7 +308,7 @@ fn other_possible_causes_show_on_demand() {
         identity: None,
         attempts: 1,
     };
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::ConnectFinished {
@@ -342,14 +345,14 @@ fn set_it_up_for_me_screens() {
     press(&mut m, Key::Down);
     snap("apply_start", &m);
     press(&mut m, Key::Char('a'));
-    m.toast = None;
+    m.toast.text = None;
     snap("apply_step_left_to_the_admin", &m);
     complete_step(&mut m);
     complete_step(&mut m);
-    m.toast = None;
+    m.toast.text = None;
     snap("apply_step_it_makes", &m);
     for _ in 0..20 {
-        if !matches!(m.screen, eca_wizard::wizard::Screen::Step(_)) {
+        if !matches!(m.kind(), eca_wizard::wizard::ScreenKind::Step(_)) {
             break;
         }
         complete_step(&mut m);

@@ -14,13 +14,13 @@ use eca_wizard::connect::{Event, Outcome};
 use eca_wizard::recipe;
 use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
 use eca_wizard::verify::{Check, Identity};
-use eca_wizard::wizard::{Key, Model, Msg, Screen, Summary, update};
+use eca_wizard::wizard::{Key, Model, Msg, ScreenKind, Summary, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn draw(model: &Model, width: u16, height: u16) -> Vec<String> {
     let mut m = model.clone();
-    m.size = (width, height);
+    resize(&mut m, width, height);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|frame| eca_wizard::ui::render(&m, frame))
@@ -33,11 +33,11 @@ fn draw(model: &Model, width: u16, height: u16) -> Vec<String> {
 
 /// The words of the body (no title bar, no footer: the footer drops keys on purpose and the
 /// help lists them all), leaving out the step list, which is checked on its own.
-fn words(rows: &[String], screen: Screen, sidebar: usize) -> BTreeSet<String> {
+fn words(rows: &[String], screen: ScreenKind, sidebar: usize) -> BTreeSet<String> {
     let body = &rows[1..rows.len() - 1];
     body.iter()
         .flat_map(|row| {
-            let row: String = if matches!(screen, Screen::Step(_)) {
+            let row: String = if matches!(screen, ScreenKind::Step(_)) {
                 row.chars().skip(sidebar).collect()
             } else {
                 row.clone()
@@ -54,19 +54,23 @@ fn words(rows: &[String], screen: Screen, sidebar: usize) -> BTreeSet<String> {
 /// offset, and each field in focus.
 fn views(model: &Model) -> Vec<Vec<String>> {
     let mut views = Vec::new();
-    let focuses = model.inputs.len().max(1);
+    let focuses = field_count(model).max(1);
     for focus in 0..focuses {
         let mut m = model.clone();
-        m.size = (80, 24);
-        m.focus = focus.min(m.inputs.len().saturating_sub(1));
-        m.scroll = 0;
+        resize(&mut m, 80, 24);
+        if let Some(form) = m.screen.form_mut() {
+            form.focus = focus.min(form.inputs.len().saturating_sub(1));
+        }
+        if let Some(pane) = m.screen.pane_mut() {
+            pane.scroll = 0;
+        }
         loop {
             views.push(draw(&m, 80, 24));
             let end = eca_wizard::ui::max_scroll(&m);
-            if m.scroll >= end {
-                break;
+            match m.screen.pane_mut() {
+                Some(pane) if pane.scroll < end => pane.scroll += 1,
+                _ => break,
             }
-            m.scroll += 1;
         }
     }
     views
@@ -75,7 +79,7 @@ fn views(model: &Model) -> Vec<Vec<String>> {
 fn check_nothing_cut(name: &str, model: &Model) {
     if model.dialog.is_some() {
         // The help covers the screen: what must show whole is the help itself.
-        let seen = words(&draw(model, 80, 24), model.screen, 0);
+        let seen = words(&draw(model, 80, 24), model.kind(), 0);
         for key in eca_wizard::wizard::keys::for_screen(model) {
             for word in key.long.split_whitespace() {
                 assert!(
@@ -89,12 +93,12 @@ fn check_nothing_cut(name: &str, model: &Model) {
         return;
     }
     let wide = draw(model, 200, 80);
-    let wanted = words(&wide, model.screen, 35);
+    let wanted = words(&wide, model.kind(), 35);
     let mut seen = BTreeSet::new();
     let mut marked = false;
     for view in views(model) {
         marked |= view.iter().any(|row| row.contains('…'));
-        seen.extend(words(&view, model.screen, 25));
+        seen.extend(words(&view, model.kind(), 25));
     }
     let missing: Vec<&String> = wanted.difference(&seen).collect();
     // A word shortened with "…" on a one-line field is marked; anything else missing is cut.
@@ -122,7 +126,7 @@ fn snap_and_check(name: &str, model: &Model) {
 }
 
 fn finish(m: &mut Model, summary: Summary) {
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         m,
         Msg::ConnectFinished {
@@ -130,7 +134,7 @@ fn finish(m: &mut Model, summary: Summary) {
             summary: Box::new(summary),
         },
     );
-    m.toast = None;
+    m.toast.text = None;
 }
 
 /// The fault each recipe's admins hit most, per its guide: a setting of one of its steps.
@@ -161,25 +165,25 @@ fn every_screen_of_every_recipe_fits_80x24() {
     for recipe in recipe::builtin().unwrap() {
         let id = recipe.id.as_str();
         let mut m = model();
-        m.size = (80, 24);
+        resize(&mut m, 80, 24);
         choose(&mut m, id);
         snap_and_check(&format!("{id}_org"), &m);
         set_org(&mut m, "https://acme.my.salesforce.com");
         for _ in 0..40 {
-            let Screen::Step(i) = m.screen else { break };
+            let ScreenKind::Step(i) = m.kind() else { break };
             let step = &m.recipe().unwrap().steps[i];
             snap_and_check(&format!("{id}_step_{:02}_{}", i + 1, step.id), &m);
             complete_step(&mut m);
             fix_invalid_fields(&mut m);
         }
-        assert_eq!(m.screen, Screen::Review, "{id}");
+        assert_eq!(m.kind(), ScreenKind::Review, "{id}");
         snap_and_check(&format!("{id}_review"), &m);
         let mut help = m.clone();
         press(&mut help, Key::Char('?'));
         snap_and_check(&format!("{id}_review_help"), &help);
 
         press(&mut m, Key::Enter);
-        let run = m.connect.run;
+        let run = m.connect.run.id();
         for event in [
             Event::Listening { redirect_uri: "http://localhost:7717/callback".into() },
             Event::AuthorizeUrl("https://acme.my.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9&redirect_uri=http%3A%2F%2Flocalhost%3A7717%2Fcallback".into()),
@@ -225,7 +229,10 @@ fn every_screen_of_every_recipe_fits_80x24() {
         snap_and_check(&format!("{id}_status_help"), &help);
 
         press(&mut m, Key::Char('f'));
-        assert!(m.fix.is_some(), "{id}: f opens the step in fix mode");
+        assert!(
+            m.screen.fix().is_some(),
+            "{id}: f opens the step in fix mode"
+        );
         snap_and_check(&format!("{id}_fix_step"), &m);
         press(&mut m, Key::Enter);
 
@@ -270,11 +277,11 @@ fn every_screen_of_every_recipe_fits_80x24() {
 #[test]
 fn the_step_list_keeps_the_current_step_in_view() {
     let mut m = model();
-    m.size = (80, 24);
+    resize(&mut m, 80, 24);
     choose(&mut m, "lightning-out");
     set_org(&mut m, "https://acme.my.salesforce.com");
     for _ in 0..40 {
-        let Screen::Step(i) = m.screen else { break };
+        let ScreenKind::Step(i) = m.kind() else { break };
         let title = m.recipe().unwrap().steps[i].title.clone();
         let rows = draw(&m, 80, 24);
         let sidebar: Vec<String> = rows.iter().map(|r| r.chars().take(24).collect()).collect();

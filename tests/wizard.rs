@@ -14,7 +14,9 @@ use eca_wizard::verify::Check;
 mod common;
 
 use common::driving::*;
-use eca_wizard::wizard::{Cmd, Dialog, Key, Model, Msg, Screen, StepMark, Summary, update};
+use eca_wizard::wizard::{
+    Cmd, Dialog, Key, Model, Msg, Screen, ScreenKind, StepMark, Summary, update,
+};
 
 #[test]
 fn the_start_screen_quits_at_once_and_wraps() {
@@ -24,9 +26,9 @@ fn the_start_screen_quits_at_once_and_wraps() {
     press(&mut m, Key::Down);
     assert_eq!(m.progress.selected, 0);
     press(&mut m, Key::Char('?'));
-    assert_eq!(m.dialog, Some(Dialog::Help));
+    assert!(matches!(m.dialog, Some(Dialog::Help)));
     press(&mut m, Key::Char('x'));
-    assert_eq!(m.dialog, None);
+    assert!(m.dialog.is_none());
     assert_eq!(press(&mut m, Key::Char('q')), [Cmd::Quit]);
     assert!(m.quit);
 }
@@ -36,35 +38,45 @@ fn the_org_screen_normalises_and_refuses_with_the_text_kept() {
     let mut m = model();
     choose(&mut m, "service-board-sync");
     assert!(set_org(&mut m, "https://na1.salesforce.com").is_empty());
-    assert_eq!(m.screen, Screen::Org);
-    assert!(m.inputs[0].error.as_deref().unwrap().contains("instanced"));
+    assert_eq!(m.kind(), ScreenKind::Org);
+    assert!(
+        m.fields().inputs[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("instanced")
+    );
     assert_eq!(
-        m.inputs[0].value(),
+        m.fields().inputs[0].value(),
         "https://na1.salesforce.com",
         "nothing typed is lost"
     );
     set_org(&mut m, "production");
     assert!(
-        m.inputs[0].error.as_deref().unwrap().contains("My Domain"),
+        m.fields().inputs[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("My Domain"),
         "client credentials needs My Domain"
     );
     let cmds = set_org(
         &mut m,
         "https://acme.lightning.force.com/lightning/setup/SetupOneHome/home",
     );
-    assert_eq!(m.screen, Screen::Step(0));
+    assert_eq!(m.kind(), ScreenKind::Step(0));
     assert!(
-        m.notes.iter().any(|n| n.contains("Lightning")),
+        m.fields().notes.iter().any(|n| n.contains("Lightning")),
         "{:?}",
-        m.notes
+        m.fields().notes
     );
     assert!(
         matches!(&cmds[..], [Cmd::SaveProgress(saved)] if saved.login_url.as_deref() == Some("https://acme.my.salesforce.com"))
     );
     press(&mut m, Key::Esc);
-    assert_eq!(m.screen, Screen::Org);
+    assert_eq!(m.kind(), ScreenKind::Org);
     press(&mut m, Key::Esc);
-    assert_eq!(m.screen, Screen::Start);
+    assert_eq!(m.kind(), ScreenKind::Start);
 }
 
 #[test]
@@ -75,23 +87,23 @@ fn steps_validate_keep_input_and_never_save_secrets() {
     // Step 0: the username field refuses junk and keeps it.
     type_text(&mut m, "not a username");
     press(&mut m, Key::Enter);
-    assert_eq!(m.screen, Screen::Step(0));
-    assert!(m.inputs[0].error.is_some());
-    assert_eq!(m.inputs[0].value(), "not a username");
+    assert_eq!(m.kind(), ScreenKind::Step(0));
+    assert!(m.fields().inputs[0].error.is_some());
+    assert_eq!(m.fields().inputs[0].value(), "not a username");
     clear_field(&mut m);
     let cmds = complete_step(&mut m);
-    assert_eq!(m.screen, Screen::Step(1));
+    assert_eq!(m.kind(), ScreenKind::Step(1));
     assert!(matches!(&cmds[0], Cmd::SaveProgress(saved) if saved.marks[0] == StepMark::Done));
 
     // Basic info: the API name follows the app name as Setup does.
     for _ in 0..2 {
         complete_step(&mut m);
     }
-    assert_eq!(m.screen, Screen::Step(3));
-    m.focus = 0;
+    assert_eq!(m.kind(), ScreenKind::Step(3));
+    m.fields_mut().focus = 0;
     clear_field(&mut m);
     type_text(&mut m, "Acme Sync 2");
-    assert_eq!(m.inputs[1].value(), "Acme_Sync_2");
+    assert_eq!(m.fields().inputs[1].value(), "Acme_Sync_2");
 
     let all = walk_to_review(&mut m);
     for cmd in &all {
@@ -104,9 +116,12 @@ fn steps_validate_keep_input_and_never_save_secrets() {
         }
     }
     // m asks where first, proposing a folder under the data folder, in full.
-    m.metadata_home = "/home/admin/.local/share/eca-wizard/metadata".into();
+    update(
+        &mut m,
+        Msg::MetadataHome("/home/admin/.local/share/eca-wizard/metadata".into()),
+    );
     assert!(press(&mut m, Key::Char('m')).is_empty());
-    assert_eq!(m.dialog, Some(Dialog::MetadataFolder));
+    assert!(matches!(m.dialog, Some(Dialog::MetadataFolder(_))));
     let api_name = m
         .setup
         .as_ref()
@@ -115,11 +130,11 @@ fn steps_validate_keep_input_and_never_save_secrets() {
         .unwrap()
         .to_string();
     assert_eq!(
-        m.folder.value(),
+        folder(&m).value(),
         format!("/home/admin/.local/share/eca-wizard/metadata/{api_name}-metadata")
     );
     press(&mut m, Key::Esc);
-    assert_eq!(m.dialog, None, "esc writes nothing");
+    assert!(m.dialog.is_none(), "esc writes nothing");
     press(&mut m, Key::Char('m'));
     type_text(&mut m, "-2");
     let metadata = press(&mut m, Key::Enter);
@@ -128,7 +143,7 @@ fn steps_validate_keep_input_and_never_save_secrets() {
             if saved.recipe == "apideck" && into.ends_with("-metadata-2")),
         "{metadata:?}"
     );
-    assert_eq!(m.dialog, None);
+    assert!(m.dialog.is_none());
     let cmds = press(&mut m, Key::Enter);
     let Some(Cmd::Connect(spec)) = cmds.first() else {
         panic!("{cmds:?}")
@@ -144,7 +159,7 @@ fn steps_validate_keep_input_and_never_save_secrets() {
         spec.app_saved_at_ms.is_some(),
         "confirming the Create step starts the window"
     );
-    assert_eq!(m.screen, Screen::Connect);
+    assert_eq!(m.kind(), ScreenKind::Connect);
 }
 
 #[test]
@@ -162,18 +177,26 @@ fn secrets_are_masked_until_revealed() {
     for _ in 0..credentials {
         press(&mut m, Key::PageDown);
     }
-    assert_eq!(m.screen, Screen::Step(credentials));
-    m.focus = 1;
+    assert_eq!(m.kind(), ScreenKind::Step(credentials));
+    m.fields_mut().focus = 1;
     update(&mut m, Msg::Paste(format!("{SECRET}\n")));
     assert_eq!(
-        m.screen,
-        Screen::Step(credentials),
+        m.kind(),
+        ScreenKind::Step(credentials),
         "a pasted newline never submits"
     );
-    assert_eq!(m.inputs[1].value(), format!("{SECRET} "));
-    assert!(!m.inputs[1].shown(m.reveal_secrets).contains("S3cr3t"));
+    assert_eq!(m.fields().inputs[1].value(), format!("{SECRET} "));
+    assert!(
+        !m.fields().inputs[1]
+            .shown(m.step().reveal_secrets)
+            .contains("S3cr3t")
+    );
     press(&mut m, Key::Ctrl('r'));
-    assert!(m.inputs[1].shown(m.reveal_secrets).contains("S3cr3t"));
+    assert!(
+        m.fields().inputs[1]
+            .shown(m.step().reveal_secrets)
+            .contains("S3cr3t")
+    );
     assert!(
         press(&mut m, Key::Ctrl('y'))
             .iter()
@@ -189,9 +212,9 @@ fn drafts_survive_moving_between_steps() {
     set_org(&mut m, "production");
     type_text(&mut m, "half-typed");
     press(&mut m, Key::PageDown);
-    assert_eq!(m.screen, Screen::Step(1));
+    assert_eq!(m.kind(), ScreenKind::Step(1));
     press(&mut m, Key::PageUp);
-    assert_eq!(m.inputs[0].value(), "half-typed");
+    assert_eq!(m.fields().inputs[0].value(), "half-typed");
 }
 
 #[test]
@@ -200,11 +223,11 @@ fn quitting_mid_setup_asks_first() {
     choose(&mut m, "custom");
     set_org(&mut m, "production");
     type_text(&mut m, "q");
-    assert_eq!(m.dialog, None, "q is text while typing");
+    assert!(m.dialog.is_none(), "q is text while typing");
     press(&mut m, Key::Ctrl('q'));
-    assert_eq!(m.dialog, Some(Dialog::ConfirmQuit));
+    assert!(matches!(m.dialog, Some(Dialog::ConfirmQuit)));
     press(&mut m, Key::Char('n'));
-    assert_eq!(m.dialog, None);
+    assert!(m.dialog.is_none());
     assert!(!m.quit);
     press(&mut m, Key::Ctrl('q'));
     let cmds = press(&mut m, Key::Char('y'));
@@ -245,9 +268,16 @@ fn drafts_survive_ctrl_c_and_two_setups_live_side_by_side() {
     assert_eq!(next.start_entries(), next.recipes.len() + 2);
     press(&mut next, Key::Enter);
     assert!(
-        next.inputs.iter().any(|i| i.value().contains("half-typed")),
+        next.fields()
+            .inputs
+            .iter()
+            .any(|i| i.value().contains("half-typed")),
         "{:?}",
-        next.inputs.iter().map(|i| i.value()).collect::<Vec<_>>()
+        next.fields()
+            .inputs
+            .iter()
+            .map(|i| i.value())
+            .collect::<Vec<_>>()
     );
 }
 
@@ -263,7 +293,7 @@ fn a_saved_setup_is_offered_and_resumed_without_secrets() {
     let mut resumed = Model::new(recipe::builtin().unwrap(), vec![saved], 2_000);
     assert_eq!(resumed.start_entries(), resumed.recipes.len() + 1);
     press(&mut resumed, Key::Enter);
-    assert_eq!(resumed.screen, Screen::Step(1));
+    assert_eq!(resumed.kind(), ScreenKind::Step(1));
     assert_eq!(
         resumed
             .setup
@@ -285,7 +315,7 @@ fn a_resume_that_doesnt_fit_is_refused_and_can_be_discarded() {
     saved.marks.pop();
     let mut bad = Model::new(recipe::builtin().unwrap(), vec![saved.clone()], 0);
     press(&mut bad, Key::Enter);
-    assert_eq!(bad.screen, Screen::Start);
+    assert_eq!(bad.kind(), ScreenKind::Start);
     assert!(bad.progress.saved.is_empty());
     let key = saved.key();
     let mut discard = Model::new(recipe::builtin().unwrap(), vec![saved], 0);
@@ -325,7 +355,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         Some(Target::Credentials),
         "wait",
     );
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::Connect {
@@ -341,7 +371,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
     update(&mut m, Msg::Tick(13_500));
     assert_eq!(m.countdown_secs(), Some(5));
     assert_eq!(press(&mut m, Key::Char('r')), [Cmd::RetryNow]);
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::Connect {
@@ -362,7 +392,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
     press(&mut m, Key::Char('p'));
     press(&mut m, Key::Enter);
     assert!(
-        m.connect.paste_error.is_some(),
+        matches!(&m.screen, Screen::Connect(c) if c.paste_error.is_some()),
         "an empty paste says what to do"
     );
     update(
@@ -373,7 +403,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         matches!(&press(&mut m, Key::Enter)[..], [Cmd::Paste(text)] if text.contains("code=x"))
     );
 
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::Connect {
@@ -382,7 +412,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
             at_ms: 15_000,
         },
     );
-    assert_eq!(m.screen, Screen::Status);
+    assert_eq!(m.kind(), ScreenKind::Status);
     // A second sign-in in the same run (the grant must be made again after a fix) goes back
     // to the connect screen, where the URL and the paste box are: the status screen has
     // neither, and a run waiting for a login there never ends.
@@ -394,8 +424,8 @@ fn connect_events_countdown_then_fix_and_reconnect() {
             at_ms: 16_000,
         },
     );
-    assert_eq!(m.screen, Screen::Connect);
-    assert!(m.checks.is_empty(), "the old run's checks are gone");
+    assert_eq!(m.kind(), ScreenKind::Connect);
+    assert!(m.connect.checks.is_empty(), "the old run's checks are gone");
     assert!(
         m.connect
             .note
@@ -411,7 +441,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
             at_ms: 17_000,
         },
     );
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::ConnectFinished {
@@ -433,13 +463,13 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         StepMark::NeedsFix
     );
     press(&mut m, Key::Char('f'));
-    assert_eq!(m.screen, Screen::Step(security));
+    assert_eq!(m.kind(), ScreenKind::Step(security));
     let cmds = press(&mut m, Key::Enter);
     assert!(
         cmds.iter().any(|c| matches!(c, Cmd::Connect(_))),
         "confirming the fix reconnects: {cmds:?}"
     );
-    assert_eq!(m.screen, Screen::Connect);
+    assert_eq!(m.kind(), ScreenKind::Connect);
     assert_eq!(m.setup.as_ref().unwrap().marks[security], StepMark::Done);
 
     let green = Summary {
@@ -450,7 +480,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         identity: None,
         attempts: 1,
     };
-    let run = m.connect.run;
+    let run = m.connect.run.id();
     update(
         &mut m,
         Msg::ConnectFinished {
@@ -463,7 +493,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
             .iter()
             .any(|c| matches!(c, Cmd::ClearProgress(_)))
     );
-    assert_eq!(m.screen, Screen::Done);
+    assert_eq!(m.kind(), ScreenKind::Done);
     assert_eq!(press(&mut m, Key::Enter), [Cmd::Quit]);
 }
 
@@ -475,7 +505,7 @@ fn cancelling_a_connect_goes_back_to_review() {
     walk_to_review(&mut m);
     press(&mut m, Key::Enter);
     assert_eq!(press(&mut m, Key::Esc), [Cmd::CancelConnect]);
-    assert_eq!(m.screen, Screen::Review);
+    assert_eq!(m.kind(), ScreenKind::Review);
     assert!(!m.connect.running);
 }
 
@@ -487,14 +517,17 @@ fn connecting_without_a_key_sends_the_admin_to_the_credentials_step() {
     for _ in 0..m.recipe().unwrap().steps.len() {
         press(&mut m, Key::PageDown);
     }
-    assert_eq!(m.screen, Screen::Step(m.recipe().unwrap().steps.len() - 1));
+    assert_eq!(
+        m.kind(),
+        ScreenKind::Step(m.recipe().unwrap().steps.len() - 1)
+    );
     complete_step(&mut m);
-    assert_eq!(m.screen, Screen::Review);
+    assert_eq!(m.kind(), ScreenKind::Review);
     press(&mut m, Key::Enter);
     assert!(
-        matches!(m.screen, Screen::Step(i) if m.recipe().unwrap().steps[i].id == "credentials")
+        matches!(m.kind(), ScreenKind::Step(i) if m.recipe().unwrap().steps[i].id == "credentials")
     );
-    assert!(m.toast.is_some());
+    assert!(m.toast.text.is_some());
 }
 
 #[test]
@@ -511,7 +544,7 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
     });
     choose(&mut m, "service-board-sync");
     assert_eq!(
-        m.inputs[0].value(),
+        m.fields().inputs[0].value(),
         "http://127.0.0.1:2",
         "client credentials starts on the My Domain"
     );
@@ -525,7 +558,7 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
         .unwrap();
     let mut registered = false;
     for _ in 0..20 {
-        if m.screen == Screen::Step(credentials) {
+        if m.kind() == ScreenKind::Step(credentials) {
             break;
         }
         registered |= complete_step(&mut m)
@@ -533,10 +566,14 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
             .any(|c| matches!(c, Cmd::DemoRegisterApp(_)));
     }
     assert_eq!(
-        m.screen,
-        Screen::Step(credentials),
+        m.kind(),
+        ScreenKind::Step(credentials),
         "{:?}",
-        m.inputs.iter().map(|i| &i.error).collect::<Vec<_>>()
+        m.fields()
+            .inputs
+            .iter()
+            .map(|i| &i.error)
+            .collect::<Vec<_>>()
     );
     assert!(
         registered,
@@ -549,40 +586,40 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
             consumer_secret: Secret::new(SECRET),
         },
     );
-    assert_eq!(m.inputs[0].value(), "3MVG9Demo");
-    assert!(m.toast.is_some());
+    assert_eq!(m.fields().inputs[0].value(), "3MVG9Demo");
+    assert!(m.toast.text.is_some());
 }
 
 #[test]
 fn stale_timers_are_ignored() {
     let mut m = model();
     update(&mut m, Msg::Failed("first".into()));
-    let first = m.toast.as_ref().unwrap().0;
+    let first = m.toast.timer.id();
     update(&mut m, Msg::Failed("second".into()));
     update(&mut m, Msg::Timer(first));
-    assert_eq!(m.toast.as_ref().unwrap().1, "second");
-    let second = m.toast.as_ref().unwrap().0;
+    assert_eq!(m.toast_text(), Some("second"));
+    let second = m.toast.timer.id();
     update(&mut m, Msg::Timer(second));
-    assert!(m.toast.is_none());
+    assert!(m.toast.text.is_none());
 }
 
 #[test]
 fn without_a_keychain_the_done_screen_offers_the_file() {
     let mut m = model();
-    m.screen = Screen::Done;
+    m.screen = Screen::Done(Default::default());
     update(
         &mut m,
         Msg::OfferKeepInFile("no OS keychain is available here".into()),
     );
-    assert!(m.offer_file);
+    assert!(m.connect.offer_file);
     assert_eq!(press(&mut m, Key::Char('k')), [Cmd::KeepInFile]);
-    assert!(!m.offer_file, "offered once");
+    assert!(!m.connect.offer_file, "offered once");
     assert!(press(&mut m, Key::Char('k')).is_empty());
     update(
         &mut m,
         Msg::Kept(Ok("profile x in /tmp; secrets in /tmp/secrets.toml".into())),
     );
-    assert!(matches!(&m.kept, Some(Ok(place)) if place.contains("secrets.toml")));
+    assert!(matches!(&m.connect.kept, Some(Ok(place)) if place.contains("secrets.toml")));
 }
 
 #[test]
@@ -591,14 +628,14 @@ fn the_review_scrolls_and_stops_at_both_ends() {
     choose(&mut m, "aptedge");
     set_org(&mut m, "production");
     for _ in 0..40 {
-        if !matches!(m.screen, Screen::Step(_)) {
+        if !matches!(m.kind(), ScreenKind::Step(_)) {
             break;
         }
         complete_step(&mut m);
     }
-    if m.screen != Screen::Review {
+    if m.kind() != ScreenKind::Review {
         // AptEdge's callback placeholder must be replaced: do it and go on.
-        m.focus = 0;
+        m.fields_mut().focus = 0;
         press(&mut m, Key::Ctrl('u'));
         type_text(&mut m, "https://acme.aptedge.io/salesforce/callback");
         walk_to_review(&mut m);
@@ -606,17 +643,17 @@ fn the_review_scrolls_and_stops_at_both_ends() {
     let end = eca_wizard::ui::max_scroll(&m);
     assert!(end > 0, "the review doesn't fit 80x24, so it scrolls");
     press(&mut m, Key::Down);
-    assert_eq!(m.scroll, 1);
+    assert_eq!(m.screen.scroll(), 1);
     for _ in 0..50 {
         press(&mut m, Key::PageDown);
     }
-    assert_eq!(m.scroll, end, "scrolling stops at the last line");
+    assert_eq!(m.screen.scroll(), end, "scrolling stops at the last line");
     // One key back is one line back: no overshoot to undo.
     press(&mut m, Key::Up);
-    assert_eq!(m.scroll, end - 1);
+    assert_eq!(m.screen.scroll(), end - 1);
     press(&mut m, Key::PageUp);
     press(&mut m, Key::PageUp);
-    assert_eq!(m.scroll, 0);
+    assert_eq!(m.screen.scroll(), 0);
 }
 
 #[test]
@@ -626,11 +663,11 @@ fn a_cancelled_runs_late_answers_are_ignored() {
     set_org(&mut m, "production");
     walk_to_review(&mut m);
     press(&mut m, Key::Enter);
-    let first = m.connect.run;
+    let first = m.connect.run.id();
     assert!(m.connect.running);
     // Esc on the connect screen cancels and stays on Review.
     assert_eq!(press(&mut m, Key::Esc), [Cmd::CancelConnect]);
-    assert_eq!(m.screen, Screen::Review);
+    assert_eq!(m.kind(), ScreenKind::Review);
     let late = Msg::Connect {
         run: first,
         event: Event::Check(Check::failed(
@@ -641,14 +678,14 @@ fn a_cancelled_runs_late_answers_are_ignored() {
     };
     update(&mut m, late.clone());
     assert_eq!(
-        m.screen,
-        Screen::Review,
+        m.kind(),
+        ScreenKind::Review,
         "a late check doesn't open the status screen"
     );
-    assert!(m.checks.is_empty());
+    assert!(m.connect.checks.is_empty());
     // A new run started before the old one's last message arrives stays running.
     press(&mut m, Key::Enter);
-    let second = m.connect.run;
+    let second = m.connect.run.id();
     assert_ne!(first, second);
     update(&mut m, late);
     update(
@@ -662,7 +699,7 @@ fn a_cancelled_runs_late_answers_are_ignored() {
         m.connect.running,
         "the old run's end doesn't stop the new one"
     );
-    assert!(m.summary.is_none());
+    assert!(m.connect.summary.is_none());
 }
 
 fn with_cli_login(mut m: Model) -> Model {
@@ -689,7 +726,7 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
         press(&mut m, Key::Char('a')).is_empty(),
         "no CLI login, no apply"
     );
-    assert_eq!(m.screen, Screen::Start);
+    assert_eq!(m.kind(), ScreenKind::Start);
     let mut m = with_cli_login(m);
     press(&mut m, Key::Char('a'));
     let setup = m.setup.as_ref().unwrap();
@@ -702,13 +739,13 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
     let recipe = setup.recipe;
     let mut seen = Vec::new();
     for _ in 0..20 {
-        let Screen::Step(i) = m.screen else { break };
+        let ScreenKind::Step(i) = m.kind() else { break };
         seen.push(recipe.steps[i].kind);
         let cmds = complete_step(&mut m);
         fix_invalid_fields(&mut m);
         assert!(!cmds.iter().any(|c| matches!(c, Cmd::DemoRegisterApp(_))));
     }
-    assert_eq!(m.screen, Screen::Review);
+    assert_eq!(m.kind(), ScreenKind::Review);
     use eca_wizard::recipe::StepKind;
     assert!(
         seen.contains(&StepKind::IntegrationUser),
@@ -738,7 +775,7 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
 
     // Consent first (client credentials needs the secret); esc runs nothing.
     assert!(press(&mut m, Key::Enter).is_empty());
-    assert_eq!(m.dialog, Some(Dialog::ApplyConsent));
+    assert!(matches!(m.dialog, Some(Dialog::ApplyConsent)));
     assert!(press(&mut m, Key::Esc).is_empty());
     press(&mut m, Key::Enter);
     let cmds = press(&mut m, Key::Char('y'));
@@ -755,9 +792,8 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
     assert!(quitting.quit);
     assert!(
         quitting
-            .toast
-            .as_ref()
-            .is_some_and(|(_, t)| t.contains("secret setting goes back as it was")),
+            .toast_text()
+            .is_some_and(|t| t.contains("secret setting goes back as it was")),
         "{:?}",
         quitting.toast
     );
@@ -776,7 +812,7 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
             line: "stale".into(),
         },
     );
-    assert_eq!(m.apply.as_ref().unwrap().lines, ["deploy: Pending"]);
+    assert_eq!(m.applying.view.as_ref().unwrap().lines, ["deploy: Pending"]);
 
     // A failure stays on the review, says why, and Enter tries again.
     update(
@@ -786,8 +822,8 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
             result: Err("The org refused the metadata".into()),
         },
     );
-    assert_eq!(m.screen, Screen::Review);
-    assert!(m.apply.as_ref().unwrap().failed.is_some());
+    assert_eq!(m.kind(), ScreenKind::Review);
+    assert!(m.applying.view.as_ref().unwrap().failed.is_some());
     press(&mut m, Key::Enter);
     let cmds = press(&mut m, Key::Char('y'));
     let [Cmd::Apply(spec)] = cmds.as_slice() else {
@@ -852,7 +888,10 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
             result: Ok(vec!["an earlier connect's reading".into()]),
         },
     );
-    assert!(m.drift.is_none(), "an earlier run's drift is ignored");
+    assert!(
+        m.connect.drift.is_none(),
+        "an earlier run's drift is ignored"
+    );
     update(
         &mut m,
         Msg::Drift {
@@ -862,7 +901,7 @@ fn set_it_up_for_me_walks_the_answers_applies_then_connects() {
             ]),
         },
     );
-    assert_eq!(m.drift.as_ref().unwrap().as_ref().unwrap().len(), 1);
+    assert_eq!(m.connect.drift.as_ref().unwrap().as_ref().unwrap().len(), 1);
 }
 
 /// Without consent and with the secret unread, apply's app goes to the credentials step with
@@ -874,7 +913,7 @@ fn set_it_up_for_me_without_the_secret_asks_for_it_at_the_credentials_step() {
     press(&mut m, Key::Down);
     press(&mut m, Key::Char('a'));
     for _ in 0..20 {
-        if m.screen == Screen::Review {
+        if m.kind() == ScreenKind::Review {
             break;
         }
         complete_step(&mut m);
@@ -899,15 +938,15 @@ fn set_it_up_for_me_without_the_secret_asks_for_it_at_the_credentials_step() {
         },
     );
     assert!(!cmds.iter().any(|c| matches!(c, Cmd::Connect(_))));
-    let Screen::Step(i) = m.screen else {
-        panic!("{:?}", m.screen)
+    let ScreenKind::Step(i) = m.kind() else {
+        panic!("{:?}", m.kind())
     };
     assert_eq!(
         m.recipe().unwrap().steps[i].kind,
         eca_wizard::recipe::StepKind::Credentials
     );
-    assert_eq!(m.inputs[0].value(), "3MVG9Applied");
-    assert!(m.inputs[1].value().is_empty());
+    assert_eq!(m.fields().inputs[0].value(), "3MVG9Applied");
+    assert!(m.fields().inputs[1].value().is_empty());
 }
 
 /// Going back in apply mode skips what the walk skips; a saved apply-mode setup resumes as one;
@@ -920,7 +959,7 @@ fn set_it_up_for_me_goes_back_and_resumes_in_its_own_walk() {
     press(&mut m, Key::Char('a'));
     let mut saved = None;
     for _ in 0..20 {
-        if m.screen == Screen::Review {
+        if m.kind() == ScreenKind::Review {
             break;
         }
         for cmd in complete_step(&mut m) {
@@ -932,17 +971,17 @@ fn set_it_up_for_me_goes_back_and_resumes_in_its_own_walk() {
     }
     let recipe = m.recipe().unwrap();
     press(&mut m, Key::Esc);
-    let Screen::Step(last) = m.screen else {
-        panic!("{:?}", m.screen)
+    let ScreenKind::Step(last) = m.kind() else {
+        panic!("{:?}", m.kind())
     };
     press(&mut m, Key::PageDown);
     assert_eq!(
-        m.screen,
-        Screen::Step(last),
+        m.kind(),
+        ScreenKind::Step(last),
         "past the last shown step it stays"
     );
-    let Screen::Step(back) = m.screen else {
-        panic!("{:?}", m.screen)
+    let ScreenKind::Step(back) = m.kind() else {
+        panic!("{:?}", m.kind())
     };
     assert!(
         recipe.steps[back].kind != eca_wizard::recipe::StepKind::Connect
@@ -958,17 +997,15 @@ fn set_it_up_for_me_goes_back_and_resumes_in_its_own_walk() {
     // Resumed where no CLI login is found: Enter on the review continues by hand.
     let mut resumed = model();
     resumed.setup = Some(restored);
-    resumed.screen = Screen::Review;
+    resumed.screen = Screen::Review(Default::default());
     let cmds = press(&mut resumed, Key::Enter);
     assert!(!cmds.iter().any(|c| matches!(c, Cmd::Apply(_))));
     assert!(!resumed.setup.as_ref().unwrap().by_apply);
-    assert!(matches!(resumed.screen, Screen::Step(_)));
+    assert!(matches!(resumed.kind(), ScreenKind::Step(_)));
     assert!(
         resumed
-            .toast
-            .as_ref()
+            .toast_text()
             .unwrap()
-            .1
             .contains("No Salesforce CLI default org")
     );
 }

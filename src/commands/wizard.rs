@@ -46,16 +46,15 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         auto_approve: args.auto_approve,
     })?;
     let recipes = recipe::known()?;
-    let mut model = configure(Model::new(recipes, Vec::new(), runtime::now_ms()));
     // The fault shows on the recipes it breaks; the first of them is preselected.
-    let fault_note = fault.map(|fault| {
-        let applies = fault.recipes(recipes);
-        if let Some(first) = applies
-            .first()
-            .and_then(|id| recipes.iter().position(|r| r.id == *id))
-        {
-            model.progress.selected = first;
-        }
+    let applies = fault.map(|fault| fault.recipes(recipes));
+    let first = applies
+        .as_ref()
+        .and_then(|applies| applies.first())
+        .and_then(|id| recipes.iter().position(|r| r.id == *id));
+    let model = configure(Model::new(recipes, Vec::new(), runtime::now_ms()))
+        .with_selected(first.unwrap_or(0));
+    let fault_note = applies.map(|applies| {
         format!(
             "Demo fault {}: it applies to {} (the first is selected).",
             args.fault.as_deref().unwrap_or_default(),
@@ -68,7 +67,7 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         mcp_url: emulator.mcp_url().to_string(),
         username: wizard::demo_username(crate::salesforce::Flow::ClientCredentials).to_string(),
         browser_username: wizard::demo_username(crate::salesforce::Flow::AuthCode).to_string(),
-        terminal_sign_in: !model.browser_available,
+        terminal_sign_in: !model.environment.browser_available,
         fault_note,
     };
     let result = runtime::run_in(
@@ -92,12 +91,15 @@ fn require_terminal() -> anyhow::Result<()> {
 }
 
 /// Settings from the environment: colour and whether a browser can be opened.
-fn configure(mut model: Model) -> Model {
-    model.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+fn configure(model: Model) -> Model {
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let browser = std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty());
     let ssh = std::env::var_os("SSH_CONNECTION").is_some() || std::env::var_os("SSH_TTY").is_some();
     let display =
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
-    model.browser_available = browser || !(ssh || (cfg!(target_os = "linux") && !display));
-    model
+    model.with_environment(crate::wizard::Environment {
+        browser_available: browser || !(ssh || (cfg!(target_os = "linux") && !display)),
+        color,
+        ..crate::wizard::Environment::default()
+    })
 }

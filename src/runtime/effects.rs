@@ -240,14 +240,10 @@ impl Shell {
             }
             Cmd::WriteMetadata { saved, into } => {
                 let into = crate::files::expand_home(&into);
-                let message = match write_metadata(&saved, &into) {
-                    Ok(dir) => format!(
-                        "Wrote the metadata project to {}; its README says how to deploy it.",
-                        dir.display()
-                    ),
-                    Err(e) => format!("No metadata written: {e}"),
-                };
-                self.send(Msg::Failed(message));
+                let written = write_metadata(&saved, &into)
+                    .map(|dir| dir.display().to_string())
+                    .map_err(|e| e.to_string());
+                self.send(Msg::MetadataWritten(written));
             }
             Cmd::DemoSignIn { url, username } => {
                 let (tx, pastes) = (

@@ -102,7 +102,7 @@ async fn in_terminal(model: Model, demo: Option<Demo>, home: PathBuf) -> anyhow:
         let mut model = model;
         if std::env::var_os("ECA_WIZARD_TEST_PANIC").is_some() {
             let size = guard.terminal.size()?;
-            model.size = (size.width, size.height);
+            update(&mut model, Msg::Resize(size.width, size.height));
             guard
                 .terminal
                 .draw(|frame| crate::ui::render(&model, frame))?;
@@ -146,9 +146,12 @@ where
         frames,
     } = driver;
     let size = terminal.size()?;
-    model.size = (size.width, size.height);
+    update(&mut model, Msg::Resize(size.width, size.height));
     // The metadata prompt proposes a folder under the data folder, shown in full.
-    model.metadata_home = metadata_dir.display().to_string();
+    update(
+        &mut model,
+        Msg::MetadataHome(metadata_dir.display().to_string()),
+    );
     let mut shell = Shell {
         tx,
         home,
@@ -171,7 +174,7 @@ where
         }
     }
     let mut ticker = tokio::time::interval(TICK);
-    draw(terminal, &model, frames.as_ref())?;
+    draw(terminal, &mut model, frames.as_ref())?;
     tokio::pin!(stop);
     loop {
         let msg = tokio::select! {
@@ -199,7 +202,7 @@ where
         if model.quit {
             break;
         }
-        draw(terminal, &model, frames.as_ref())?;
+        draw(terminal, &mut model, frames.as_ref())?;
     }
     if let Some(running) = shell.running.take() {
         let _ = running.cancel.send(true);
@@ -210,20 +213,28 @@ where
         && !applying.is_finished()
     {
         // The core says why it waits (see `quit`); this frame shows it.
-        draw(terminal, &model, frames.as_ref())?;
+        draw(terminal, &mut model, frames.as_ref())?;
         let _ = tokio::time::timeout(APPLY_GRACE, applying).await;
     }
     Ok(model)
 }
 
+/// Draws a frame, then tells the core what the layout allows now (it keeps scroll offsets in
+/// range with it) when that changed.
 fn draw<B: Backend>(
     terminal: &mut Terminal<B>,
-    model: &Model,
+    model: &mut Model,
     frames: Option<&watch::Sender<String>>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
+    let layout = crate::ui::layout(model);
+    if let Msg::Layout { page, max_scroll } = layout
+        && (page, max_scroll) != (model.viewport.page, model.viewport.max_scroll)
+    {
+        update(model, layout);
+    }
     let frame = terminal.draw(|frame| crate::ui::render(model, frame))?;
     if let Some(frames) = frames {
         let buffer = frame.buffer;

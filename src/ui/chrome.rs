@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use crate::salesforce::Flow;
 use crate::ui::Theme;
 use crate::wizard::keys::{self, KeyHelp};
-use crate::wizard::{Dialog, Model, Screen, StepMark};
+use crate::wizard::{Dialog, FieldInput, Model, Screen, StepMark};
 
 /// The title bar: the recipe's title shortened with "…" so the step count always shows.
 pub fn title(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -52,9 +52,8 @@ fn toast_paragraph(toast: &str, theme: &Theme) -> Paragraph<'static> {
 
 /// One row of keys, or as many as the toast needs to show whole (up to three).
 pub fn footer_height(model: &Model, width: u16) -> u16 {
-    match &model.toast {
-        Some((_, toast)) => (toast_paragraph(toast, &Theme::new(false)).line_count(width.max(1))
-            as u16)
+    match &model.toast.text {
+        Some(toast) => (toast_paragraph(toast, &Theme::new(false)).line_count(width.max(1)) as u16)
             .clamp(1, MAX_TOAST_ROWS),
         None => 1,
     }
@@ -63,7 +62,7 @@ pub fn footer_height(model: &Model, width: u16) -> u16 {
 /// The footer shows a toast in place of the keys while it lasts, so it never covers content.
 /// Keys that don't fit are dropped from the least useful end; help and quit always stay.
 pub fn footer(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    if let Some((_, toast)) = &model.toast {
+    if let Some(toast) = &model.toast.text {
         frame.render_widget(toast_paragraph(toast, theme), area);
         return;
     }
@@ -92,7 +91,7 @@ pub fn footer(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    match model.dialog {
+    match &model.dialog {
         Some(Dialog::Help) => dialog(frame, area, theme, " Help ", &help_lines(model, theme), 76),
         Some(Dialog::ConfirmQuit) => {
             let mut lines = vec![
@@ -102,7 +101,7 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
                 Line::from("Secrets are never saved: you paste them again."),
                 Line::from(""),
             ];
-            if model.apply.as_ref().is_some_and(|a| a.running) {
+            if model.applying.running() {
                 lines.push(Line::styled(
                     "Apply is running: quitting lets it finish first.",
                     theme.warn(),
@@ -117,7 +116,7 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             ])]);
             dialog(frame, area, theme, " Quit ", &lines, 62);
         }
-        Some(Dialog::MetadataFolder) => folder_dialog(model, frame, area, theme),
+        Some(Dialog::MetadataFolder(folder)) => folder_dialog(folder, frame, area, theme),
         Some(Dialog::ApplyConsent) => {
             let lines = vec![
                 Line::from("Apply reads the new app's consumer secret over the REST API."),
@@ -141,9 +140,9 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// Where the metadata project goes: the folder in full, editable.
-fn folder_dialog(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+fn folder_dialog(folder: &FieldInput, frame: &mut Frame, area: Rect, theme: &Theme) {
     let width = 76.min(area.width.saturating_sub(2));
-    let look = crate::ui::field::full_look(&model.folder, width.saturating_sub(2), true);
+    let look = crate::ui::field::full_look(folder, width.saturating_sub(2), true);
     let rect = centered(area, width, look.height() + 6);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
@@ -162,7 +161,7 @@ fn folder_dialog(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             .wrap(Wrap { trim: true }),
         intro,
     );
-    crate::ui::field::draw(frame, field, &model.folder, look, false, theme);
+    crate::ui::field::draw(frame, field, folder, look, false, theme);
     frame.render_widget(
         Line::from(vec![
             Span::styled("enter", theme.key()),
@@ -176,14 +175,14 @@ fn folder_dialog(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 
 /// What this screen is for, in a line or two, then every key it answers to.
 fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
-    let intro = match model.screen {
+    let intro = match &model.screen {
         Screen::Start => "Pick the integration you are setting up; saved setups come first.",
-        Screen::Org => "Say which org: production, sandbox, or your My Domain URL.",
+        Screen::Org(_) => "Say which org: production, sandbox, or your My Domain URL.",
         Screen::Step(_) => {
             "Do what the step says in Salesforce Setup, type what it asks, press enter."
         }
-        Screen::Review => "What Setup should hold now. Enter connects and runs the checks.",
-        Screen::Connect => match model.recipe().map(|r| r.flow) {
+        Screen::Review(_) => "What Setup should hold now. Enter connects and runs the checks.",
+        Screen::Connect(_) => match model.recipe().map(|r| r.flow) {
             Some(Flow::AuthCode) | None => {
                 "Log in as the integration user in the browser; the wizard catches the redirect."
             }
@@ -194,8 +193,8 @@ fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
                 "The wizard signs a JWT with your private key and asks Salesforce for a token."
             }
         },
-        Screen::Status => "The checks prove the app works for this integration.",
-        Screen::Done => "The connection works. What is left happens in the vendor's product.",
+        Screen::Status(_) => "The checks prove the app works for this integration.",
+        Screen::Done(_) => "The connection works. What is left happens in the vendor's product.",
     };
     let mut lines = vec![Line::from(intro), Line::from("")];
     for key in keys::for_screen(model) {

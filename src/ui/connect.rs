@@ -10,8 +10,8 @@ use crate::salesforce::diagnosis::Diagnosis;
 use crate::ui::field::{self, full_look};
 use crate::ui::{Theme, pane};
 use crate::verify::Status;
-use crate::wizard::Model;
 use crate::wizard::keys::fix_step;
+use crate::wizard::{ConnectFocus, ConnectScreen, Model, Screen, StatusScreen};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -19,7 +19,13 @@ fn spinner(model: &Model) -> &'static str {
     SPINNER[((model.now_ms / 120) % SPINNER.len() as u64) as usize]
 }
 
-pub fn connect(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn connect(
+    model: &Model,
+    screen: &ConnectScreen,
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+) {
     let browser = model.recipe().is_none_or(|r| r.flow.uses_browser());
     if !browser {
         let lines = progress_lines(model, theme, false);
@@ -27,7 +33,8 @@ pub fn connect(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         return;
     }
     let view = &model.connect;
-    let paste_look = full_look(&view.paste, area.width, model.focus == 1);
+    let paste_focused = screen.focus == ConnectFocus::PasteBox;
+    let paste_look = full_look(&screen.paste, area.width, paste_focused);
     let [top, url_area, paste_area, rest] = Layout::vertical([
         Constraint::Length(5),
         Constraint::Length(3),
@@ -52,9 +59,9 @@ pub fn connect(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(url).block(block), url_area);
 
     if view.url.is_some() {
-        let mut paste = view.paste.clone();
-        paste.error = view.paste_error.clone();
-        let look = full_look(&paste, area.width, model.focus == 1);
+        let mut paste = screen.paste.clone();
+        paste.error = screen.paste_error.clone();
+        let look = full_look(&paste, area.width, paste_focused);
         field::draw(frame, paste_area, &paste, look, true, theme);
     }
     let mut info = Vec::new();
@@ -119,12 +126,12 @@ fn progress_lines(model: &Model, theme: &Theme, browser: bool) -> Vec<Line<'stat
     lines
 }
 
-pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn status(model: &Model, screen: StatusScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
     pane::draw(
         frame,
         area,
         status_lines(model, theme),
-        model.scroll,
+        screen.pane.scroll,
         "↑↓",
         theme,
     );
@@ -134,7 +141,7 @@ pub fn status(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
 /// one line (they are skipped because of what failed).
 /// The live app against the recipe, read with the CLI login after the connect.
 fn drift_lines(model: &Model, theme: &Theme, lines: &mut Vec<Line<'static>>) {
-    let Some(drift) = &model.drift else {
+    let Some(drift) = &model.connect.drift else {
         return;
     };
     lines.push(Line::from(""));
@@ -173,7 +180,7 @@ pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             Span::raw("checking…"),
         ]));
     }
-    if let Some(summary) = &model.summary {
+    if let Some(summary) = &model.connect.summary {
         lines.push(Line::from(""));
         match &summary.diagnosis {
             None if summary.warnings().next().is_some() => lines.push(Line::styled(
@@ -189,6 +196,7 @@ pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     }
     lines.push(Line::from(""));
     let width = model
+        .connect
         .checks
         .iter()
         .map(|c| c.name.chars().count())
@@ -198,7 +206,7 @@ pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         + 2;
     let order = [Status::Failed, Status::Warning, Status::Passed];
     for status in order {
-        for check in model.checks.iter().filter(|c| c.status == status) {
+        for check in model.connect.checks.iter().filter(|c| c.status == status) {
             let (mark, style) = match check.status {
                 Status::Passed => ("✓", theme.ok()),
                 Status::Failed => ("✗", theme.bad()),
@@ -212,6 +220,7 @@ pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         }
     }
     let skipped: Vec<&str> = model
+        .connect
         .checks
         .iter()
         .filter(|c| c.status == Status::Skipped)
@@ -272,7 +281,8 @@ fn diagnosis_lines(
     if diagnosis.others.is_empty() {
         return;
     }
-    if !model.connect.show_causes {
+    let showing = matches!(&model.screen, Screen::Status(s) if s.show_causes);
+    if !showing {
         lines.push(Line::styled(
             format!(
                 "Press o for {} other possible causes.",

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::recipe::Validator;
 use crate::salesforce::callback::is_loopback_url;
 use crate::ui::Theme;
-use crate::wizard::{FieldInput, Model};
+use crate::wizard::{FieldInput, Form};
 
 /// At most this many URLs show at once in the callback box (the cursor's line always shows).
 const MAX_URL_ROWS: u16 = 6;
@@ -45,12 +45,12 @@ impl FieldLook {
 
 /// How each of the model's inputs is drawn in `width` columns and about `budget` rows: whole
 /// boxes when they fit, else the focused one whole and the others on one line each.
-pub fn looks(model: &Model, width: u16, budget: u16) -> Vec<FieldLook> {
-    let full: Vec<FieldLook> = model
+pub fn looks(form: &Form, width: u16, budget: u16) -> Vec<FieldLook> {
+    let full: Vec<FieldLook> = form
         .inputs
         .iter()
         .enumerate()
-        .map(|(i, input)| full_look(input, width, i == model.focus))
+        .map(|(i, input)| full_look(input, width, i == form.focus))
         .collect();
     if full.iter().map(FieldLook::height).sum::<u16>() <= budget {
         return full;
@@ -58,7 +58,7 @@ pub fn looks(model: &Model, width: u16, budget: u16) -> Vec<FieldLook> {
     full.into_iter()
         .enumerate()
         .map(|(i, look)| {
-            if i == model.focus {
+            if i == form.focus {
                 look
             } else {
                 FieldLook::Line { focused: false }

@@ -11,7 +11,7 @@ use crate::salesforce::settings;
 use crate::ui::field::{self, full_look};
 use crate::ui::{Theme, pane};
 use crate::verify::Check;
-use crate::wizard::Model;
+use crate::wizard::{Form, Model, Pane};
 
 pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let [list_area, detail_area] =
@@ -186,8 +186,8 @@ fn entry(text: String, selected: bool, theme: &Theme) -> Line<'static> {
     }
 }
 
-pub fn org(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let look = model
+pub fn org(form: &Form, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let look = form
         .inputs
         .first()
         .map(|input| full_look(input, area.width, true));
@@ -205,10 +205,10 @@ pub fn org(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         ),
     ];
     frame.render_widget(Paragraph::new(intro_text).wrap(Wrap { trim: true }), intro);
-    if let (Some(input), Some(look)) = (model.inputs.first(), look) {
+    if let (Some(input), Some(look)) = (form.inputs.first(), look) {
         field::draw(frame, input_area, input, look, false, theme);
     }
-    let notes: Vec<Line> = model
+    let notes: Vec<Line> = form
         .notes
         .iter()
         .map(|n| Line::styled(format!("note: {n}"), theme.dim()))
@@ -216,9 +216,9 @@ pub fn org(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: true }), rest);
 }
 
-pub fn review(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn review(model: &Model, pane: Pane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let lines = review_lines(model, theme);
-    pane::draw(frame, area, lines, model.scroll, "↑↓", theme);
+    pane::draw(frame, area, lines, pane.scroll, "↑↓", theme);
 }
 
 /// Apply's lines the review shows while it runs (the newest).
@@ -240,7 +240,7 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         Line::styled(intro, theme.dim()),
         Line::from(""),
     ];
-    if let Some(apply) = &model.apply {
+    if let Some(apply) = &model.applying.view {
         let (title, style) = match (&apply.failed, apply.running) {
             (_, true) => ("Set it up for me: applying…", theme.accent()),
             (Some(_), false) => ("Set it up for me stopped", theme.bad()),
@@ -303,13 +303,13 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn done(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn done(model: &Model, pane: Pane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let lines = done_lines(model, theme);
-    pane::draw(frame, area, lines, model.scroll, "↑↓", theme);
+    pane::draw(frame, area, lines, pane.scroll, "↑↓", theme);
 }
 
 pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
-    let summary = model.summary.as_ref();
+    let summary = model.connect.summary.as_ref();
     let who = summary
         .and_then(|s| s.identity.as_ref())
         .map_or("?".to_string(), |i| i.username.clone());
@@ -376,7 +376,7 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             "• The localhost callback URLs were only for this check; remove them from the app if you like.",
         ));
     }
-    match (&model.kept, model.demo.is_some()) {
+    match (&model.connect.kept, model.demo.is_some()) {
         (_, true) => lines.push(Line::from(
             "• Demo: nothing was kept; the demo org goes away when you quit.",
         )),
@@ -387,7 +387,7 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
                 "• Check it again any time: eca-wizard status {name}"
             )));
         }
-        (Some(Err(why)), _) if model.offer_file => {
+        (Some(Err(why)), _) if model.connect.offer_file => {
             lines.push(Line::styled(format!("• Not kept yet: {why}"), theme.warn()));
             lines.push(Line::from(
                 "  Press k to keep the secrets in an owner-only file instead (readable only by you).",

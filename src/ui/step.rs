@@ -11,7 +11,7 @@ use crate::recipe::SettingValue;
 use crate::salesforce::{edit_paths, settings};
 use crate::ui::field::{self, FieldLook};
 use crate::ui::{Theme, pane};
-use crate::wizard::{Model, StepMark};
+use crate::wizard::{Model, StepMark, StepScreen};
 
 /// The fewest rows the step's text keeps before the fields fold to one line each.
 const MIN_TEXT_ROWS: u16 = 8;
@@ -24,7 +24,7 @@ struct StepLayout {
     fields: Vec<(Rect, FieldLook)>,
 }
 
-fn layout(model: &Model, area: Rect) -> StepLayout {
+fn layout(screen: &StepScreen, area: Rect) -> StepLayout {
     let sidebar_width = if area.width >= 110 { 34 } else { 24 };
     let [sidebar, _, main] = Layout::horizontal([
         Constraint::Length(sidebar_width),
@@ -32,7 +32,11 @@ fn layout(model: &Model, area: Rect) -> StepLayout {
         Constraint::Min(30),
     ])
     .areas(area);
-    let looks = field::looks(model, main.width, main.height.saturating_sub(MIN_TEXT_ROWS));
+    let looks = field::looks(
+        &screen.form,
+        main.width,
+        main.height.saturating_sub(MIN_TEXT_ROWS),
+    );
     let heights: Vec<u16> = looks.iter().map(FieldLook::height).collect();
     let total: u16 = heights.iter().sum();
     let [text, fields_area] = Layout::vertical([
@@ -49,21 +53,25 @@ fn layout(model: &Model, area: Rect) -> StepLayout {
 }
 
 /// How far the step's text scrolls at the model's terminal size.
-pub fn max_scroll(model: &Model, index: usize, body: Rect) -> u16 {
+pub fn max_scroll(model: &Model, screen: &StepScreen, body: Rect) -> u16 {
     let theme = Theme::new(false);
-    pane::max_scroll(&text_lines(model, index, &theme), layout(model, body).text)
+    pane::max_scroll(
+        &text_lines(model, screen, &theme),
+        layout(screen, body).text,
+    )
 }
 
-pub fn render(model: &Model, index: usize, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn render(model: &Model, screen: &StepScreen, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let index = screen.index;
     if model.setup.is_none() {
         return;
     }
-    let parts = layout(model, area);
+    let parts = layout(screen, area);
     let block = Block::bordered().title(" Steps ").border_style(theme.dim());
     let list = block.inner(parts.sidebar);
     frame.render_widget(block, parts.sidebar);
     frame.render_widget(Paragraph::new(step_list(model, index, list, theme)), list);
-    let hint = if model.inputs.is_empty() {
+    let hint = if screen.form.inputs.is_empty() {
         "↑↓"
     } else {
         SCROLL_HINT
@@ -71,14 +79,14 @@ pub fn render(model: &Model, index: usize, frame: &mut Frame, area: Rect, theme:
     pane::draw(
         frame,
         parts.text,
-        text_lines(model, index, theme),
-        model.scroll,
+        text_lines(model, screen, theme),
+        screen.pane.scroll,
         hint,
         theme,
     );
     for (i, (row, look)) in parts.fields.iter().enumerate() {
-        if let Some(input) = model.inputs.get(i) {
-            field::draw(frame, *row, input, *look, model.reveal_secrets, theme);
+        if let Some(input) = screen.form.inputs.get(i) {
+            field::draw(frame, *row, input, *look, screen.reveal_secrets, theme);
         }
     }
 }
@@ -139,12 +147,13 @@ fn step_list(model: &Model, index: usize, area: Rect, theme: &Theme) -> Vec<Line
     lines
 }
 
-fn text_lines(model: &Model, index: usize, theme: &Theme) -> Vec<Line<'static>> {
+fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'static>> {
+    let index = screen.index;
     let Some(setup) = &model.setup else {
         return Vec::new();
     };
     let step = &setup.recipe.steps[index];
-    let fix = model.fix.as_ref().filter(|f| f.step == index);
+    let fix = screen.fix.as_ref();
     let mut lines = vec![Line::styled(
         format!("{}. {}", index + 1, step.title),
         theme.heading(),
@@ -248,7 +257,7 @@ fn text_lines(model: &Model, index: usize, theme: &Theme) -> Vec<Line<'static>> 
             access.join(" + ")
         )));
     }
-    for note in &model.notes {
+    for note in &screen.form.notes {
         lines.push(Line::styled(format!("note: {note}"), theme.dim()));
     }
     lines

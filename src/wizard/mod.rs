@@ -5,12 +5,17 @@ mod fields;
 pub mod keys;
 mod model;
 mod msg;
+mod screen;
 mod update;
 
 pub use fields::{FieldInput, MAX_PASTE};
 pub use model::{
-    ApplyView, CliLogin, ConnectView, DEMO_CERTIFICATE_MARKER, DEMO_KEY_MARKER, Demo, Dialog, Fix,
-    Model, NO_ORG, Progress, SavedSetup, Screen, Setup, StepMark, demo_username, made_by_apply,
+    ApplyView, Applying, CliLogin, ConnectView, DEMO_CERTIFICATE_MARKER, DEMO_KEY_MARKER, Demo,
+    Dialog, Environment, Latest, Model, NO_ORG, Progress, SavedSetup, Setup, StepMark, Toast,
+    Viewport, demo_username, made_by_apply,
 };
 pub use msg::{AppliedApp, ApplySpec, Cmd, ConnectSpec, Key, Msg, Summary};
+pub use screen::{
+    ConnectFocus, ConnectScreen, Fix, Form, Pane, Screen, ScreenKind, StatusScreen, StepScreen,
+};
 pub use update::update;

@@ -6,22 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::recipe::{Recipe, Role};
 use crate::salesforce::diagnosis::Diagnosis;
-use crate::salesforce::settings::SettingKey;
 use crate::secret::Secret;
 use crate::verify::Check;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::msg::Summary;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Start,
-    Org,
-    Step(usize),
-    Review,
-    Connect,
-    Status,
-    Done,
-}
+use crate::wizard::screen::{Screen, ScreenKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -46,6 +35,8 @@ pub struct Setup {
     pub app_saved_at_ms: Option<u64>,
     /// "Set it up for me": apply makes the settings; the admin types only the answers.
     pub by_apply: bool,
+    /// File fields whose file was read and holds what it must: field id -> the path read.
+    pub files_checked: BTreeMap<String, String>,
 }
 
 /// What is written to disk after every step: no secrets, ever.
@@ -132,28 +123,60 @@ pub struct CliLogin {
 /// "Set it up for me" while it runs and after: apply's lines, and why it stopped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApplyView {
-    /// The run's id: only its messages are applied.
-    pub run: u64,
     pub running: bool,
     pub lines: Vec<String>,
     pub failed: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// "Set it up for me": its runs, and the view of the latest while this setup shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applying {
+    pub run: Latest,
+    pub view: Option<ApplyView>,
+}
+
+impl Applying {
+    pub fn running(&self) -> bool {
+        self.view.as_ref().is_some_and(|v| v.running)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub enum Dialog {
     Help,
     /// Before apply: may it turn on reading consumer secrets over REST for a moment?
     ApplyConsent,
     ConfirmQuit,
-    /// Where to write the metadata project (`model.folder`).
-    MetadataFolder,
+    /// Where to write the metadata project: the folder as edited.
+    MetadataFolder(FieldInput),
 }
 
-/// The connect screen while a connect runs.
+/// The latest of a kind of background work (a connect, an apply, a toast's timer): each start
+/// takes a new id, and a message carrying any other id is late and ignored. The one way the
+/// core tells a current answer from a stale one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Latest(u64);
+
+impl Latest {
+    /// A new id, which makes every earlier one stale.
+    pub fn start(&mut self) -> u64 {
+        self.0 += 1;
+        self.0
+    }
+
+    pub fn id(self) -> u64 {
+        self.0
+    }
+
+    pub fn is(self, id: u64) -> bool {
+        self.0 == id
+    }
+}
+
+/// The latest connect: its progress while it runs, and what it found.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectView {
-    /// The id of the latest connect run; only its messages are applied, and only while it runs.
-    pub run: u64,
+    pub run: Latest,
     pub running: bool,
     pub url: Option<String>,
     pub redirect_uri: Option<String>,
@@ -162,23 +185,61 @@ pub struct ConnectView {
     pub waiting: Option<(u64, u32, Diagnosis)>,
     pub note: Option<String>,
     pub code_received: bool,
-    pub paste: FieldInput,
-    pub paste_error: Option<String>,
-    /// The status screen lists the diagnosis's other possible causes.
-    pub show_causes: bool,
+    /// The checks reported so far.
+    pub checks: Vec<Check>,
+    /// How the connect ended.
+    pub summary: Option<Summary>,
+    /// After a connect, with a CLI login: the live app against the recipe (None: not read yet).
+    pub drift: Option<Result<Vec<String>, String>>,
+    /// Where the verified connection was kept, or why it wasn't.
+    pub kept: Option<Result<String, String>>,
+    /// No keychain: keeping the secrets in an owner-only file is on offer (`k`).
+    pub offer_file: bool,
 }
 
-/// A step opened to fix what the checks found: the app exists, so the step shows its edit path
-/// and marks the one setting to change.
+impl ConnectView {
+    /// Whether a message of `run` belongs to the connect that is running now.
+    pub fn is_current(&self, run: u64) -> bool {
+        self.running && self.run.is(run)
+    }
+}
+
+/// A short message at the bottom, removed by its timer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Toast {
+    pub timer: Latest,
+    pub text: Option<String>,
+}
+
+/// What the terminal's layout allows, as the UI measured it after the last frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    pub width: u16,
+    pub height: u16,
+    /// Rows a page key scrolls.
+    pub page: u16,
+    /// How far the screen on show can scroll at this size.
+    pub max_scroll: u16,
+}
+
+/// What the runtime found around it at start.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fix {
-    pub step: usize,
-    /// What the diagnosis said.
-    pub message: String,
-    /// The setting at fault, when it is one.
-    pub setting: Option<SettingKey>,
-    /// What the setting holds now, as far as the error tells (a checkbox: the other state).
-    pub wrong: Option<String>,
+pub struct Environment {
+    pub browser_available: bool,
+    /// False under `NO_COLOR`: the screen uses only bold, dim and reverse.
+    pub color: bool,
+    /// Where metadata projects go unless the admin says otherwise (the data folder).
+    pub metadata_home: String,
+}
+
+impl Default for Environment {
+    fn default() -> Environment {
+        Environment {
+            browser_available: true,
+            color: true,
+            metadata_home: ".".into(),
+        }
+    }
 }
 
 /// Demo mode: the emulator's addresses and its integration user.
@@ -208,52 +269,23 @@ impl Demo {
     }
 }
 
+/// What outlives a screen; the screen on show holds its own state.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub screen: Screen,
     pub recipes: &'static [Recipe],
     pub progress: Progress,
     pub setup: Option<Setup>,
-    /// The inputs of the current screen (org URL, a step's fields).
-    pub inputs: Vec<FieldInput>,
-    pub focus: usize,
-    pub notes: Vec<String>,
-    pub reveal_secrets: bool,
     pub connect: ConnectView,
-    pub checks: Vec<Check>,
-    pub summary: Option<Summary>,
-    /// Where the verified connection was kept, or why it wasn't.
-    pub kept: Option<Result<String, String>>,
-    /// No keychain: keeping the secrets in an owner-only file is on offer (`k`).
-    pub offer_file: bool,
-    /// Lines the current screen's text is scrolled (reset when the screen changes).
-    pub scroll: u16,
-    /// The step was reached through `f`: what is wrong there and what it should be.
-    pub fix: Option<Fix>,
-    /// File fields whose file was read and holds what it must: field id -> the path read.
-    pub files_checked: BTreeMap<String, String>,
-    /// File fields being read now (the step confirms when they all come back good).
-    pub files_reading: std::collections::BTreeSet<String>,
-    /// Where metadata projects go unless the admin says otherwise (the data folder).
-    pub metadata_home: String,
-    /// The folder the metadata prompt proposes, as edited.
-    pub folder: FieldInput,
+    pub applying: Applying,
     pub dialog: Option<Dialog>,
-    pub toast: Option<(u64, String)>,
-    pub next_timer: u64,
+    pub toast: Toast,
     pub now_ms: u64,
-    pub size: (u16, u16),
+    pub viewport: Viewport,
     pub demo: Option<Demo>,
     /// The Salesforce CLI's default login, when there is one: "Set it up for me" is offered.
     pub cli_login: Option<CliLogin>,
-    pub apply: Option<ApplyView>,
-    /// Apply runs started so far: each run's id, so a late message of an earlier one is known.
-    pub apply_runs: u64,
-    /// After a connect, with a CLI login: the live app against the recipe (None: not read yet).
-    pub drift: Option<Result<Vec<String>, String>>,
-    pub browser_available: bool,
-    /// False under `NO_COLOR`: the screen uses only bold, dim and reverse.
-    pub color: bool,
+    pub environment: Environment,
     pub quit: bool,
 }
 
@@ -265,35 +297,33 @@ impl Model {
             recipes,
             progress: Progress { saved, selected: 0 },
             setup: None,
-            inputs: Vec::new(),
-            focus: 0,
-            notes: Vec::new(),
-            reveal_secrets: false,
             connect: ConnectView::default(),
-            checks: Vec::new(),
-            summary: None,
-            kept: None,
-            offer_file: false,
-            scroll: 0,
-            fix: None,
-            files_checked: BTreeMap::new(),
-            files_reading: std::collections::BTreeSet::new(),
-            metadata_home: ".".into(),
-            folder: FieldInput::default(),
+            applying: Applying::default(),
             dialog: None,
-            toast: None,
-            next_timer: 1,
+            toast: Toast::default(),
             now_ms,
-            size: (80, 24),
+            viewport: Viewport {
+                width: 80,
+                height: 24,
+                page: 20,
+                max_scroll: 0,
+            },
             demo: None,
             cli_login: None,
-            apply: None,
-            apply_runs: 0,
-            drift: None,
-            browser_available: true,
-            color: true,
+            environment: Environment::default(),
             quit: false,
         }
+    }
+
+    pub fn with_environment(mut self, environment: Environment) -> Model {
+        self.environment = environment;
+        self
+    }
+
+    /// The start screen's list begins at this entry.
+    pub fn with_selected(mut self, selected: usize) -> Model {
+        self.progress.selected = selected;
+        self
     }
 
     pub fn with_demo(mut self, demo: Demo) -> Model {
@@ -305,16 +335,22 @@ impl Model {
         self.setup.as_ref().map(|s| s.recipe)
     }
 
+    pub fn kind(&self) -> ScreenKind {
+        self.screen.kind()
+    }
+
     /// The last connect ended connected (with or without warnings).
     pub fn connected(&self) -> bool {
-        self.summary
+        self.connect
+            .summary
             .as_ref()
             .is_some_and(|s| s.outcome == crate::connect::Outcome::Connected)
     }
 
     /// The last connect's diagnosis has other possible causes to show.
     pub fn has_other_causes(&self) -> bool {
-        self.summary
+        self.connect
+            .summary
             .as_ref()
             .and_then(|s| s.diagnosis.as_ref())
             .is_some_and(|d| !d.others.is_empty())
@@ -327,7 +363,7 @@ impl Model {
 
     /// Whether something on screen moves (a spinner or a countdown), so ticks are needed.
     pub fn animating(&self) -> bool {
-        self.connect.running && matches!(self.screen, Screen::Connect | Screen::Status)
+        self.connect.running && matches!(self.kind(), ScreenKind::Connect | ScreenKind::Status)
     }
 
     /// Seconds left before the next attempt, when waiting.
@@ -349,6 +385,7 @@ impl Setup {
             marks: vec![StepMark::Todo; recipe.steps.len()],
             app_saved_at_ms: None,
             by_apply: false,
+            files_checked: BTreeMap::new(),
         }
     }
 
@@ -393,6 +430,7 @@ impl Setup {
             marks: saved.marks.clone(),
             app_saved_at_ms: saved.app_saved_at_ms,
             by_apply: saved.by_apply,
+            files_checked: BTreeMap::new(),
         };
         Some((
             setup,

@@ -36,6 +36,12 @@ pub enum Msg {
     /// The wall clock, in milliseconds since the epoch.
     Tick(u64),
     Resize(u16, u16),
+    /// What the UI measured after drawing: rows a page key scrolls, and how far the screen on
+    /// show can scroll. The core keeps scroll offsets within this.
+    Layout {
+        page: u16,
+        max_scroll: u16,
+    },
     /// A progress event of connect run `run`, stamped with the time it arrived. Events of any
     /// run but the current one are ignored (a cancelled run's late answers).
     Connect {
@@ -47,6 +53,8 @@ pub enum Msg {
         run: u64,
         summary: Box<Summary>,
     },
+    /// Where metadata projects go unless the admin says otherwise (the data folder).
+    MetadataHome(String),
     /// A timer started with `Cmd::Timer` ran out.
     Timer(u64),
     /// Demo: the app was registered in the emulator; these are its credentials.
@@ -77,6 +85,8 @@ pub enum Msg {
     Kept(Result<String, String>),
     /// There is no keychain: the connection can be kept in an owner-only file if the user agrees.
     OfferKeepInFile(String),
+    /// The metadata project was written (the folder), or why not.
+    MetadataWritten(Result<String, String>),
     /// Something the runtime couldn't do, said plainly.
     Failed(String),
     /// The program is ending (a signal): save what can be saved.

@@ -4,9 +4,10 @@
 //! review; then the steps it did are marked and the usual connect verifies them.
 
 use crate::recipe::{Recipe, Role, StepKind};
-use crate::wizard::model::{ApplyView, Dialog, Model, Screen, StepMark, made_by_apply};
-use crate::wizard::msg::{AppliedApp, ApplySpec, Cmd, Key};
-use crate::wizard::update::{connecting, setup, toast};
+use crate::wizard::model::{ApplyView, Dialog, Model, StepMark, made_by_apply};
+use crate::wizard::msg::{AppliedApp, ApplySpec, Cmd};
+use crate::wizard::screen::{Pane, Screen};
+use crate::wizard::update::{connecting, setup, show, toast};
 
 /// Lines kept of apply's output (a deploy tells a handful; this bounds a chatty one).
 const MAX_LINES: usize = 200;
@@ -23,13 +24,10 @@ pub fn start(model: &mut Model, index: usize) -> Vec<Cmd> {
         setup.answers.insert(id.to_string(), login.instance_url);
     }
     model.setup = Some(setup);
-    model.apply = None;
+    model.applying.view = None;
     match next_step(recipe, 0) {
         Some(step) => setup::enter_step(model, step),
-        None => {
-            model.inputs.clear();
-            model.screen = Screen::Review;
-        }
+        None => show(model, Screen::Review(Pane::default())),
     }
     toast(
         model,
@@ -67,7 +65,7 @@ pub fn prev_step(recipe: &Recipe, before: usize) -> Option<usize> {
 
 /// Enter on the review of a setup apply makes.
 pub fn review_enter(model: &mut Model) -> Vec<Cmd> {
-    if model.apply.as_ref().is_some_and(|a| a.running) {
+    if model.applying.running() {
         return Vec::new();
     }
     // A resumed setup whose CLI login is gone: on by hand, from the first step apply skipped.
@@ -92,48 +90,38 @@ pub fn review_enter(model: &mut Model) -> Vec<Cmd> {
     launch(model, false)
 }
 
-/// The consent dialog: y allows the setting a moment, n leaves it (the secret is copied by
-/// hand), esc asks again later.
-pub fn consent_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    match key {
-        Key::Char('y' | 'Y') => {
-            model.dialog = None;
-            launch(model, true)
-        }
-        Key::Char('n' | 'N') => {
-            model.dialog = None;
-            launch(model, false)
-        }
-        _ => {
-            model.dialog = None;
-            Vec::new()
-        }
-    }
+/// The consent dialog's answer: y allows the setting a moment, n leaves it (the secret is
+/// copied by hand); any other key closes it and asks again later.
+pub fn consented(model: &mut Model, allow_secret_access: bool) -> Vec<Cmd> {
+    model.dialog = None;
+    launch(model, allow_secret_access)
 }
 
 fn launch(model: &mut Model, allow_secret_access: bool) -> Vec<Cmd> {
     let (Some(setup), Some(login)) = (model.setup.as_ref(), model.cli_login.as_ref()) else {
         return Vec::new();
     };
-    model.apply_runs += 1;
-    let run = model.apply_runs;
+    let run = model.applying.run.start();
     let spec = ApplySpec {
         run,
         saved: setup.saved(setup.recipe.steps.len().saturating_sub(1)),
         target: login.target.clone(),
         allow_secret_access,
     };
-    model.apply = Some(ApplyView {
-        run,
+    model.applying.view = Some(ApplyView {
         running: true,
         ..ApplyView::default()
     });
-    model.scroll = 0;
+    if let Some(pane) = model.screen.pane_mut() {
+        pane.scroll = 0;
+    }
     vec![Cmd::Apply(Box::new(spec))]
 }
 
+/// The view of apply run `run`, while it is the latest and running.
 fn current(model: &mut Model, run: u64) -> Option<&mut ApplyView> {
-    model.apply.as_mut().filter(|a| a.run == run && a.running)
+    let latest = model.applying.run.is(run);
+    model.applying.view.as_mut().filter(|a| latest && a.running)
 }
 
 pub fn line(model: &mut Model, run: u64, line: String) -> Vec<Cmd> {

@@ -5,10 +5,13 @@ use crate::connect::{Event, Outcome};
 use crate::recipe::{Role, SettingValue};
 use crate::salesforce::diagnosis::Target;
 use crate::wizard::fields::FieldInput;
-use crate::wizard::keys;
-use crate::wizard::model::{ConnectView, Fix, Model, Screen, StepMark};
+use crate::wizard::keys::{self, Action};
+use crate::wizard::model::{ConnectView, Model, StepMark};
 use crate::wizard::msg::{Cmd, ConnectSpec, Key, Summary};
-use crate::wizard::update::{scroll, setup, toast};
+use crate::wizard::screen::{
+    ConnectFocus, ConnectScreen, Fix, Pane, Screen, ScreenKind, StatusScreen,
+};
+use crate::wizard::update::{setup, show, toast};
 
 /// Starts a connect from the setup's answers, or says which step still needs an answer.
 pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
@@ -33,10 +36,10 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
         };
         return toast(model, what);
     };
-    let run = model.connect.run + 1;
+    let mut run = model.connect.run;
     let spec = ConnectSpec {
-        run,
-        open_browser: model.browser_available,
+        run: run.start(),
+        open_browser: model.environment.browser_available,
         recipe_id: recipe.id.clone(),
         login_url,
         client_id,
@@ -70,20 +73,23 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
     model.connect = ConnectView {
         run,
         running: true,
+        ..ConnectView::default()
+    };
+    show(model, connect_screen());
+    vec![Cmd::Connect(Box::new(spec))]
+}
+
+/// The connect screen as it opens: the paste box empty and not focused.
+fn connect_screen() -> Screen {
+    Screen::Connect(ConnectScreen {
         paste: FieldInput::plain(
             "Paste",
             "the address the browser ended on, the code, or the error it showed",
             None,
             "",
         ),
-        ..ConnectView::default()
-    };
-    model.checks.clear();
-    model.summary = None;
-    model.focus = 0;
-    model.inputs.clear();
-    model.screen = Screen::Connect;
-    vec![Cmd::Connect(Box::new(spec))]
+        ..ConnectScreen::default()
+    })
 }
 
 /// A profile name from the recipe and the org: `apideck-acme`, `custom-production`.
@@ -107,11 +113,6 @@ fn profile_name(recipe: &crate::recipe::Recipe, login_url: &str) -> String {
     format!("{}-{}", recipe.id, org).chars().take(64).collect()
 }
 
-/// Whether a message of `run` belongs to the connect that is running now.
-pub fn is_current(model: &Model, run: u64) -> bool {
-    model.connect.running && model.connect.run == run
-}
-
 pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
     model.now_ms = model.now_ms.max(at_ms);
     // MCP clients sign each person in as themselves: there is no integration user.
@@ -120,6 +121,7 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
     } else {
         "the integration user"
     };
+    let on_status = model.kind() == ScreenKind::Status;
     let view = &mut model.connect;
     match event {
         Event::Attempt(n) => {
@@ -132,8 +134,8 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
             diagnosis,
         } => {
             // A re-check after a fix reports every check again.
-            if model.screen == Screen::Status {
-                model.checks.clear();
+            if on_status {
+                view.checks.clear();
             }
             let until = at_ms + u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
             view.waiting = Some((until, attempt, diagnosis));
@@ -144,15 +146,15 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
             view.waiting = None;
             // A second sign-in in the same run (a fix changed what the token carries): back to
             // the connect screen, where the URL, the paste box and terminal sign-in are.
-            let again = model.screen == Screen::Status;
+            let again = on_status;
             view.note = Some(if again {
                 "Sign in once more: the token must be issued after your change took effect.".into()
             } else {
                 format!("Log in as {who} and allow access.")
             });
             if again {
-                model.checks.clear();
-                model.screen = Screen::Connect;
+                view.checks.clear();
+                show(model, connect_screen());
             }
         }
         Event::BrowserOpened => {
@@ -167,8 +169,10 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
         }
         Event::CodeReceived => view.note = Some("Login received; getting the token.".into()),
         Event::Check(check) => {
-            model.checks.push(check);
-            model.screen = Screen::Status;
+            view.checks.push(check);
+            if !on_status {
+                show(model, Screen::Status(StatusScreen::default()));
+            }
         }
     }
     Vec::new()
@@ -177,8 +181,10 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
 pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
     model.connect.running = false;
     model.connect.waiting = None;
-    model.checks = summary.checks.clone();
-    model.screen = Screen::Status;
+    model.connect.checks = summary.checks.clone();
+    if model.kind() != ScreenKind::Status {
+        show(model, Screen::Status(StatusScreen::default()));
+    }
     let fix_step = summary.diagnosis.as_ref().and_then(|d| {
         let recipe = model.recipe()?;
         let target = d.target.as_ref()?;
@@ -190,7 +196,7 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
     }
     let connected = summary.outcome == Outcome::Connected;
     let warnings = summary.warnings().count();
-    model.summary = Some(summary);
+    model.connect.summary = Some(summary);
     let mut cmds = Vec::new();
     if let Some(setup) = model.setup.as_ref() {
         cmds.push(Cmd::SaveProgress(
@@ -199,12 +205,12 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
     }
     // With a CLI login, the live app is read too: what drifted from the recipe shows beside
     // the checks (a failed check's cause among it, often).
-    model.drift = None;
+    model.connect.drift = None;
     if let (Some(login), Some(setup)) = (&model.cli_login, &model.setup)
         && let Some(api_name) = setup.answer_for(Role::ApiName)
     {
         cmds.push(Cmd::CheckDrift {
-            run: model.connect.run,
+            run: model.connect.run.id(),
             recipe: setup.recipe.id.clone(),
             api_name: api_name.to_string(),
             target: login.target.clone(),
@@ -221,20 +227,18 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
     cmds
 }
 
-pub fn connect_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    if model.focus == 1 {
-        return paste_box_key(model, key);
-    }
+/// The connect and status screens' actions.
+pub fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
     let browser = model.recipe().is_none_or(|r| r.flow.uses_browser());
     // Only the browser flow has a URL to copy, open or answer with a paste.
     let url = model.connect.url.clone().filter(|_| browser);
-    match key {
-        Key::Esc => {
+    match action {
+        Action::Cancel => {
             model.connect.running = false;
-            model.screen = Screen::Review;
+            show(model, Screen::Review(Pane::default()));
             vec![Cmd::CancelConnect]
         }
-        Key::Char('c') => match url {
+        Action::CopyUrl => match url {
             Some(url) => {
                 let mut cmds = vec![Cmd::Copy(url)];
                 cmds.extend(toast(model, "Copied the login URL (OSC 52)."));
@@ -242,92 +246,85 @@ pub fn connect_key(model: &mut Model, key: Key) -> Vec<Cmd> {
             }
             None => Vec::new(),
         },
-        Key::Char('o') => url.map(|u| vec![Cmd::OpenUrl(u)]).unwrap_or_default(),
-        Key::Char('r') if model.connect.waiting.is_some() => vec![Cmd::RetryNow],
-        Key::Char('p') | Key::Tab if url.is_some() => {
-            model.focus = 1;
+        Action::OpenBrowser => url.map(|u| vec![Cmd::OpenUrl(u)]).unwrap_or_default(),
+        Action::RetryNow => vec![Cmd::RetryNow],
+        Action::FocusPaste => {
+            set_paste_focus(model, ConnectFocus::PasteBox);
             Vec::new()
         }
-        Key::Char('s') if model.demo.as_ref().is_some_and(|d| d.terminal_sign_in) => {
-            match (url, model.demo.as_ref()) {
-                (Some(url), Some(demo)) => vec![Cmd::DemoSignIn {
-                    url,
-                    username: demo.browser_username.clone(),
-                }],
-                _ => Vec::new(),
-            }
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn paste_box_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    match key {
-        Key::Esc | Key::Tab => {
-            model.focus = 0;
+        Action::LeavePaste => {
+            set_paste_focus(model, ConnectFocus::Screen);
             Vec::new()
         }
-        Key::Enter => {
-            let text = model.connect.paste.value().trim().to_string();
-            if text.is_empty() {
-                model.connect.paste_error =
-                    Some("Paste the address the browser ended on first.".into());
-                return Vec::new();
-            }
-            model.connect.paste.set("");
-            model.connect.paste_error = None;
-            model.focus = 0;
-            vec![Cmd::Paste(text)]
-        }
-        key => {
-            model.connect.paste.key(key);
-            Vec::new()
-        }
-    }
-}
-
-pub fn paste(model: &mut Model, text: &str) {
-    model.focus = 1;
-    model.connect.paste.paste(text);
-}
-
-pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    let (connected, others) = (model.connected(), model.has_other_causes());
-    let running = model.connect.running;
-    match key {
-        Key::Enter if connected && !running => {
-            model.screen = Screen::Done;
+        Action::SubmitPaste => submit_paste(model),
+        Action::SignInHere => match (url, model.demo.as_ref()) {
+            (Some(url), Some(demo)) => vec![Cmd::DemoSignIn {
+                url,
+                username: demo.browser_username.clone(),
+            }],
+            _ => Vec::new(),
+        },
+        Action::Finish => {
+            show(model, Screen::Done(Pane::default()));
             model
                 .setup
                 .as_ref()
                 .map(|s| vec![Cmd::ClearProgress(s.saved(0).key())])
                 .unwrap_or_default()
         }
-        Key::Char('f') | Key::Enter if !connected && !running => match keys::fix_step(model) {
-            Some(index) => {
+        Action::Fix => {
+            if let Some(index) = keys::fix_step(model) {
                 enter_fix(model, index);
-                Vec::new()
             }
-            None => Vec::new(),
-        },
-        Key::Char('o') if !connected && !running && others => {
-            model.connect.show_causes = !model.connect.show_causes;
             Vec::new()
         }
-        Key::Char('r') if !running => start(model, false),
-        Key::Esc if running => {
-            model.connect.running = false;
-            model.screen = Screen::Review;
-            vec![Cmd::CancelConnect]
-        }
-        Key::Esc => {
-            model.screen = Screen::Review;
+        Action::OtherCauses => {
+            if let Screen::Status(status) = &mut model.screen {
+                status.show_causes = !status.show_causes;
+            }
             Vec::new()
         }
-        key => {
-            scroll(model, key);
+        Action::CheckAgain => start(model, false),
+        Action::ToReview => {
+            show(model, Screen::Review(Pane::default()));
             Vec::new()
         }
+        _ => Vec::new(),
+    }
+}
+
+fn set_paste_focus(model: &mut Model, focus: ConnectFocus) {
+    if let Screen::Connect(screen) = &mut model.screen {
+        screen.focus = focus;
+    }
+}
+
+fn submit_paste(model: &mut Model) -> Vec<Cmd> {
+    let Screen::Connect(screen) = &mut model.screen else {
+        return Vec::new();
+    };
+    let text = screen.paste.value().trim().to_string();
+    if text.is_empty() {
+        screen.paste_error = Some("Paste the address the browser ended on first.".into());
+        return Vec::new();
+    }
+    screen.paste.set("");
+    screen.paste_error = None;
+    screen.focus = ConnectFocus::Screen;
+    vec![Cmd::Paste(text)]
+}
+
+/// A key typed into the paste box.
+pub fn type_key(model: &mut Model, key: Key) {
+    if let Screen::Connect(screen) = &mut model.screen {
+        screen.paste.key(key);
+    }
+}
+
+pub fn paste(model: &mut Model, text: &str) {
+    if let Screen::Connect(screen) = &mut model.screen {
+        screen.focus = ConnectFocus::PasteBox;
+        screen.paste.paste(text);
     }
 }
 
@@ -335,7 +332,12 @@ pub fn status_key(model: &mut Model, key: Key) -> Vec<Cmd> {
 /// marked with what it is and what it should be, the focus on the field at fault.
 fn enter_fix(model: &mut Model, index: usize) {
     setup::enter_step(model, index);
-    let Some(diagnosis) = model.summary.as_ref().and_then(|s| s.diagnosis.clone()) else {
+    let Some(diagnosis) = model
+        .connect
+        .summary
+        .as_ref()
+        .and_then(|s| s.diagnosis.clone())
+    else {
         return;
     };
     let setting = match &diagnosis.target {
@@ -364,19 +366,19 @@ fn enter_fix(model: &mut Model, index: usize) {
         Some(Target::IntegrationUser) => Some(Role::IntegrationUsername),
         _ => None,
     };
-    if let Some(i) = role
-        .and_then(|role| model.recipe()?.field_id(role))
-        .and_then(|id| {
-            model
-                .inputs
-                .iter()
-                .position(|input| input.field_id.as_deref() == Some(id))
-        })
-    {
-        model.focus = i;
+    let field = role.and_then(|role| model.recipe()?.field_id(role));
+    let Screen::Step(step) = &mut model.screen else {
+        return;
+    };
+    if let Some(i) = field.and_then(|id| {
+        step.form
+            .inputs
+            .iter()
+            .position(|input| input.field_id.as_deref() == Some(id))
+    }) {
+        step.form.focus = i;
     }
-    model.fix = Some(Fix {
-        step: index,
+    step.fix = Some(Fix {
         message: diagnosis.message.clone(),
         setting,
         wrong,

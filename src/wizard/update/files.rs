@@ -1,8 +1,9 @@
 //! File fields (a certificate, a private key): the core does no I/O, so confirming such a step
 //! asks the runtime to read the files, and the step confirms when they come back good.
 
-use crate::wizard::model::{Model, Screen};
+use crate::wizard::model::Model;
 use crate::wizard::msg::Cmd;
+use crate::wizard::screen::Screen;
 use crate::wizard::update::setup::confirm_step;
 use crate::wizard::update::toast;
 
@@ -10,9 +11,13 @@ use crate::wizard::update::toast;
 /// the runtime to read the ones not read yet (or changed), and says so. None when all are good.
 pub(super) fn read_files_first(model: &mut Model) -> Option<Vec<Cmd>> {
     let demo = model.demo.is_some();
+    let checked = &model.setup.as_ref()?.files_checked;
+    let Screen::Step(step) = &mut model.screen else {
+        return None;
+    };
     let mut waiting = false;
     let mut cmds = Vec::new();
-    for input in &model.inputs {
+    for input in &step.form.inputs {
         let (Some(kind), Some(field)) = (
             input.validator.and_then(|v| v.file_kind()),
             input.field_id.clone(),
@@ -24,20 +29,18 @@ pub(super) fn read_files_first(model: &mut Model) -> Option<Vec<Cmd>> {
             crate::wizard::DEMO_KEY_MARKER,
             crate::wizard::DEMO_CERTIFICATE_MARKER,
         ];
-        if (demo && built_in.contains(&path.as_str()))
-            || model.files_checked.get(&field) == Some(&path)
-        {
+        if (demo && built_in.contains(&path.as_str())) || checked.get(&field) == Some(&path) {
             continue;
         }
         waiting = true;
-        if model.files_reading.insert(field.clone()) {
+        if step.files_reading.insert(field.clone()) {
             cmds.push(Cmd::InspectFile { field, path, kind });
         }
     }
     if !waiting {
         return None;
     }
-    model.notes = vec!["Reading the file…".into()];
+    step.form.notes = vec!["Reading the file…".into()];
     Some(cmds)
 }
 
@@ -49,30 +52,34 @@ pub fn file_inspected(
     path: String,
     result: Result<Option<String>, String>,
 ) -> Vec<Cmd> {
-    model.files_reading.remove(&field);
-    let Screen::Step(index) = model.screen else {
+    let Screen::Step(step) = &mut model.screen else {
         return Vec::new();
     };
+    step.files_reading.remove(&field);
+    let index = step.index;
+    let all_read = step.files_reading.is_empty();
     // An answer about a value since changed (or another step's) is ignored.
-    let Some(i) = model.inputs.iter().position(|input| {
+    let Some(i) = step.form.inputs.iter().position(|input| {
         input.field_id.as_deref() == Some(&field) && input.value().trim() == path
     }) else {
         return Vec::new();
     };
     match result {
         Err(problem) => {
-            model.inputs[i].error = Some(problem);
-            model.focus = i;
-            model.notes.clear();
+            step.form.inputs[i].error = Some(problem);
+            step.form.focus = i;
+            step.form.notes.clear();
             Vec::new()
         }
         Ok(note) => {
-            model.files_checked.insert(field, path);
+            if let Some(setup) = model.setup.as_mut() {
+                setup.files_checked.insert(field, path);
+            }
             let mut cmds = Vec::new();
             if let Some(note) = note {
                 cmds.extend(toast(model, note));
             }
-            if model.files_reading.is_empty() {
+            if all_read {
                 cmds.extend(confirm_step(model, index));
             }
             cmds

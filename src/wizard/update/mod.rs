@@ -1,5 +1,6 @@
-//! `update(model, msg) -> cmds`: the only place the model changes. Global keys and dialogs are
-//! handled here; each screen's keys live in its own module.
+//! `update(model, msg) -> cmds`: the only place the model changes. A key becomes an `Action`
+//! through the key table (`wizard::keys`), and each screen's module carries out its actions;
+//! `show` is the one place the screen changes.
 
 mod applying;
 mod connecting;
@@ -7,72 +8,63 @@ mod files;
 mod review;
 mod setup;
 
-use crate::wizard::model::{Dialog, Model, Screen};
+use crate::wizard::keys::{self, Action};
+use crate::wizard::model::{Dialog, Model};
 use crate::wizard::msg::{Cmd, Key, Msg};
+use crate::wizard::screen::{Screen, ScreenKind};
 
 /// How long a toast stays up.
 const TOAST_MS: u64 = 4000;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
-    let before = model.screen;
-    let cmds = apply(model, msg);
-    if model.screen != before {
-        model.scroll = 0;
-    }
-    // Fix mode lasts while its step is on screen.
-    if model
-        .fix
-        .as_ref()
-        .is_some_and(|f| model.screen != Screen::Step(f.step))
-    {
-        model.fix = None;
-    }
-    cmds
-}
-
-fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Tick(now) => {
             model.now_ms = now;
             Vec::new()
         }
         Msg::Resize(width, height) => {
-            model.size = (width, height);
+            model.viewport.width = width;
+            model.viewport.height = height;
+            Vec::new()
+        }
+        Msg::Layout { page, max_scroll } => {
+            model.viewport.page = page;
+            model.viewport.max_scroll = max_scroll;
+            Vec::new()
+        }
+        Msg::MetadataHome(folder) => {
+            model.environment.metadata_home = folder;
             Vec::new()
         }
         Msg::Timer(id) => {
-            if model
-                .toast
-                .as_ref()
-                .is_some_and(|(toast_id, _)| *toast_id == id)
-            {
-                model.toast = None;
+            if model.toast.timer.is(id) {
+                model.toast.text = None;
             }
             Vec::new()
         }
         Msg::Key(key) => key_pressed(model, key),
-        Msg::Paste(text) if model.dialog == Some(Dialog::MetadataFolder) => {
-            model.folder.paste(&text);
-            Vec::new()
-        }
         Msg::Paste(text) => {
-            if model.dialog.is_none() {
-                match model.screen {
-                    Screen::Org | Screen::Step(_) => setup::paste(model, &text),
-                    Screen::Connect => connecting::paste(model, &text),
-                    _ => {}
-                }
+            match (&mut model.dialog, &model.screen) {
+                (Some(Dialog::MetadataFolder(folder)), _) => folder.paste(&text),
+                (Some(_), _) => {}
+                (None, Screen::Org(_) | Screen::Step(_)) => setup::paste(model, &text),
+                (None, Screen::Connect(_)) => connecting::paste(model, &text),
+                (None, _) => {}
             }
             Vec::new()
         }
-        Msg::Connect { run, event, at_ms } if connecting::is_current(model, run) => {
+        Msg::Connect { run, event, at_ms } if model.connect.is_current(run) => {
             connecting::event(model, event, at_ms)
         }
-        Msg::ConnectFinished { run, summary } if connecting::is_current(model, run) => {
+        Msg::ConnectFinished { run, summary } if model.connect.is_current(run) => {
             connecting::finished(model, *summary)
         }
+        Msg::Drift { run, result } if model.connect.run.is(run) => {
+            model.connect.drift = Some(result);
+            Vec::new()
+        }
         // A cancelled or replaced run's late answers.
-        Msg::Connect { .. } | Msg::ConnectFinished { .. } => Vec::new(),
+        Msg::Connect { .. } | Msg::ConnectFinished { .. } | Msg::Drift { .. } => Vec::new(),
         Msg::DemoAppRegistered {
             consumer_key,
             consumer_secret,
@@ -82,22 +74,25 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::ApplyLine { run, line } => applying::line(model, run, line),
-        Msg::Drift { run, result } if run == model.connect.run => {
-            model.drift = Some(result);
-            Vec::new()
-        }
-        // An earlier connect's reading: the current one's is on its way.
-        Msg::Drift { .. } => Vec::new(),
         Msg::Applied { run, result } => applying::finished(model, run, result),
         Msg::Kept(kept) => {
-            model.kept = Some(kept);
-            model.offer_file = false;
+            model.connect.kept = Some(kept);
+            model.connect.offer_file = false;
             Vec::new()
         }
         Msg::OfferKeepInFile(why) => {
-            model.kept = Some(Err(why));
-            model.offer_file = true;
+            model.connect.kept = Some(Err(why));
+            model.connect.offer_file = true;
             Vec::new()
+        }
+        Msg::MetadataWritten(result) => {
+            let message = match result {
+                Ok(dir) => format!(
+                    "Wrote the metadata project to {dir}; its README says how to deploy it."
+                ),
+                Err(why) => format!("No metadata written: {why}"),
+            };
+            toast(model, message)
         }
         Msg::Failed(message) => toast(model, message),
         Msg::FileInspected {
@@ -109,60 +104,75 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     }
 }
 
+/// Shows `screen` in place of the one on show, whose state is dropped.
+fn show(model: &mut Model, screen: Screen) {
+    model.screen = screen;
+}
+
 fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
+    // Ctrl-C is the terminal's interrupt: it quits from anywhere, dialogs too.
     if key == Key::Ctrl('c') {
         return quit(model);
     }
-    if let Some(dialog) = model.dialog {
-        return match (dialog, key) {
-            (Dialog::MetadataFolder, key) => review::folder_key(model, key),
-            (Dialog::ApplyConsent, key) => applying::consent_key(model, key),
-            (Dialog::ConfirmQuit, Key::Char('y' | 'Y') | Key::Enter) => quit(model),
-            (Dialog::Help | Dialog::ConfirmQuit, _) => {
-                model.dialog = None;
-                Vec::new()
-            }
-        };
-    }
-    let typing = is_typing(model);
-    match key {
-        Key::F(1) => {
+    let Some(action) = keys::action_for(model, key) else {
+        type_key(model, key);
+        return Vec::new();
+    };
+    match action {
+        Action::Help => {
             model.dialog = Some(Dialog::Help);
-            return Vec::new();
+            Vec::new()
         }
-        Key::Char('?') if !typing => {
-            model.dialog = Some(Dialog::Help);
-            return Vec::new();
+        Action::Quit => ask_quit(model),
+        Action::Exit | Action::ConfirmQuit => quit(model),
+        Action::CloseDialog => {
+            model.dialog = None;
+            Vec::new()
         }
-        Key::Ctrl('q') => return ask_quit(model),
-        Key::Char('q') if !typing => return ask_quit(model),
-        _ => {}
-    }
-    match model.screen {
-        Screen::Start => setup::start_key(model, key),
-        Screen::Org => setup::org_key(model, key),
-        Screen::Step(index) => setup::step_key(model, index, key),
-        Screen::Review => review::review_key(model, key),
-        Screen::Connect => connecting::connect_key(model, key),
-        Screen::Status => connecting::status_key(model, key),
-        Screen::Done => match key {
-            Key::Enter | Key::Esc => quit(model),
-            Key::Char('k') if model.offer_file => {
-                model.offer_file = false;
-                vec![Cmd::KeepInFile]
+        Action::WriteMetadata => review::write_metadata(model),
+        Action::AllowSecretAccess => applying::consented(model, true),
+        Action::DenySecretAccess => applying::consented(model, false),
+        Action::Scroll => {
+            scroll(model, key);
+            Vec::new()
+        }
+        action => match model.kind() {
+            ScreenKind::Start | ScreenKind::Org | ScreenKind::Step(_) => {
+                setup::act(model, action, key)
             }
-            key => {
-                scroll(model, key);
-                Vec::new()
-            }
+            ScreenKind::Review => review::act(model, action),
+            ScreenKind::Connect | ScreenKind::Status => connecting::act(model, action),
+            ScreenKind::Done => match action {
+                Action::KeepInFile => {
+                    model.connect.offer_file = false;
+                    vec![Cmd::KeepInFile]
+                }
+                _ => Vec::new(),
+            },
         },
     }
 }
 
+/// A key no entry lists: into the text field that has the focus, if one has it.
+fn type_key(model: &mut Model, key: Key) {
+    if !keys::typing(model) && !matches!(model.dialog, Some(Dialog::MetadataFolder(_))) {
+        return;
+    }
+    match (&mut model.dialog, &model.screen) {
+        (Some(Dialog::MetadataFolder(folder)), _) => {
+            folder.key(key);
+            folder.error = None;
+        }
+        (Some(_), _) => {}
+        (None, Screen::Connect(_)) => connecting::type_key(model, key),
+        (None, _) => setup::edit_focused(model, key),
+    }
+}
+
 /// Scrolls the screen's text for a scrolling key; false for any other key. The offset stays
-/// within what the text needs at the terminal's size.
+/// within what the text needs at the terminal's size (the UI measures it after each frame).
 pub(crate) fn scroll(model: &mut Model, key: Key) -> bool {
-    let page = i32::from(model.size.1.saturating_sub(4)).max(1);
+    let page = i32::from(model.viewport.page).max(1);
     let delta = match key {
         Key::Down | Key::Char('j') | Key::Ctrl('n') => 1,
         Key::Up | Key::Char('k') | Key::Ctrl('p') => -1,
@@ -170,26 +180,19 @@ pub(crate) fn scroll(model: &mut Model, key: Key) -> bool {
         Key::PageUp => -page,
         _ => return false,
     };
-    let max = i32::from(crate::ui::max_scroll(model));
-    let next = (i32::from(model.scroll) + delta).clamp(0, max);
-    model.scroll = u16::try_from(next).unwrap_or(0);
+    let max = i32::from(model.viewport.max_scroll);
+    let Some(pane) = model.screen.pane_mut() else {
+        return false;
+    };
+    let next = (i32::from(pane.scroll) + delta).clamp(0, max);
+    pane.scroll = u16::try_from(next).unwrap_or(0);
     true
-}
-
-/// Whether keys go into a text input on this screen.
-pub fn is_typing(model: &Model) -> bool {
-    match model.screen {
-        Screen::Org => true,
-        Screen::Step(_) => !model.inputs.is_empty(),
-        Screen::Connect => model.focus == 1,
-        _ => false,
-    }
 }
 
 /// `q` quits at once where nothing would be lost (the first screen, the last) and asks first
 /// elsewhere.
 fn ask_quit(model: &mut Model) -> Vec<Cmd> {
-    if matches!(model.screen, Screen::Start | Screen::Done) {
+    if matches!(model.kind(), ScreenKind::Start | ScreenKind::Done) {
         return quit(model);
     }
     model.dialog = Some(Dialog::ConfirmQuit);
@@ -208,7 +211,7 @@ fn quit(model: &mut Model) -> Vec<Cmd> {
     }
     // What "Set it up for me" started in the org ends first (the runtime waits for it): said on
     // the last frame, since the wait can take a deploy's time.
-    if model.apply.as_ref().is_some_and(|a| a.running) {
+    if model.applying.running() {
         cmds.extend(toast(
             model,
             "Finishing \"Set it up for me\" before quitting: what it started in the org ends first, and the secret setting goes back as it was.",
@@ -220,9 +223,8 @@ fn quit(model: &mut Model) -> Vec<Cmd> {
 
 /// Shows a short message and schedules its removal.
 pub(crate) fn toast(model: &mut Model, message: impl Into<String>) -> Vec<Cmd> {
-    let id = model.next_timer;
-    model.next_timer += 1;
-    model.toast = Some((id, message.into()));
+    let id = model.toast.timer.start();
+    model.toast.text = Some(message.into());
     vec![Cmd::Timer {
         id,
         after_ms: TOAST_MS,

@@ -7,49 +7,59 @@ use crate::salesforce::hosts::normalize_login_url;
 use crate::salesforce::naming::suggest_api_name;
 use crate::secret::Secret;
 use crate::wizard::fields::FieldInput;
-use crate::wizard::model::{Model, Screen, Setup, StepMark};
+use crate::wizard::keys::Action;
+use crate::wizard::model::{Model, Setup, StepMark};
 use crate::wizard::msg::{Cmd, Key};
-use crate::wizard::update::{applying, connecting, files, scroll, toast};
+use crate::wizard::screen::{Form, Pane, Screen, StepScreen};
+use crate::wizard::update::{applying, connecting, files, show, toast};
 
-pub fn start_key(model: &mut Model, key: Key) -> Vec<Cmd> {
+/// The start, org and step screens' actions.
+pub fn act(model: &mut Model, action: Action, key: Key) -> Vec<Cmd> {
+    match (&model.screen, action) {
+        (Screen::Start, action) => start_action(model, action, key),
+        (Screen::Org(_), Action::Back) => {
+            show(model, Screen::Start);
+            Vec::new()
+        }
+        (Screen::Org(_), Action::UseOrg) => use_org(model),
+        (Screen::Step(step), action) => {
+            let index = step.index;
+            step_action(model, index, action, key)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn start_action(model: &mut Model, action: Action, key: Key) -> Vec<Cmd> {
     let entries = model.start_entries();
-    match key {
-        Key::Up | Key::Char('k') => {
-            model.progress.selected = model
-                .progress
-                .selected
-                .checked_sub(1)
-                .unwrap_or(entries - 1);
+    let selected = model.progress.selected;
+    match action {
+        Action::Choose => {
+            model.progress.selected = match key {
+                Key::Up | Key::Char('k') => selected.checked_sub(1).unwrap_or(entries - 1),
+                _ => (selected + 1) % entries,
+            };
+            Vec::new()
         }
-        Key::Down | Key::Char('j') | Key::Tab => {
-            model.progress.selected = (model.progress.selected + 1) % entries
-        }
-        Key::Esc => {
-            model.quit = true;
-            return vec![Cmd::Quit];
-        }
-        Key::Char('d') if model.progress.selected < model.progress.saved.len() => {
-            let saved = model.progress.saved.remove(model.progress.selected);
+        Action::DeleteSaved if selected < model.progress.saved.len() => {
+            let saved = model.progress.saved.remove(selected);
             model.progress.selected = 0;
             let mut cmds = vec![Cmd::ClearProgress(saved.key())];
             cmds.extend(toast(model, "Deleted that saved setup."));
-            return cmds;
+            cmds
         }
-        Key::Enter => return choose(model),
-        Key::Char('a') if model.cli_login.is_some() => {
-            let offset = model.progress.saved.len();
-            if let Some(index) = model.progress.selected.checked_sub(offset) {
-                return applying::start(model, index);
-            }
-        }
-        _ => {}
+        Action::StartSelected => choose(model),
+        Action::SetItUp => match selected.checked_sub(model.progress.saved.len()) {
+            Some(index) => applying::start(model, index),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
     }
-    Vec::new()
 }
 
 fn choose(model: &mut Model) -> Vec<Cmd> {
     // Another setup starts or resumes: an earlier apply's lines aren't its own.
-    model.apply = None;
+    model.applying.view = None;
     let offset = model.progress.saved.len();
     if model.progress.selected < offset {
         let saved = model.progress.saved[model.progress.selected].clone();
@@ -58,7 +68,8 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
                 model.setup = Some(setup);
                 enter_step(model, step);
                 // What was typed but not confirmed comes back into its fields.
-                for input in &mut model.inputs {
+                let inputs = model.screen.form_mut().map(|f| f.inputs.iter_mut());
+                for input in inputs.into_iter().flatten() {
                     if let Some(draft) = input.field_id.as_ref().and_then(|id| saved.drafts.get(id))
                     {
                         input.set(draft);
@@ -152,58 +163,42 @@ fn enter_org(model: &mut Model) {
         .and_then(|s| s.login_url.clone())
         .unwrap_or_default();
     let help = "production, sandbox, or your My Domain URL; a Lightning or Setup URL is converted";
-    model.inputs = vec![FieldInput::plain(
-        "Org login URL",
-        help,
-        Some(Validator::LoginUrl),
-        &current,
-    )];
-    model.focus = 0;
-    model.notes.clear();
-    model.screen = Screen::Org;
+    let input = FieldInput::plain("Org login URL", help, Some(Validator::LoginUrl), &current);
+    show(model, Screen::Org(Form::new(vec![input])));
 }
 
-pub fn org_key(model: &mut Model, key: Key) -> Vec<Cmd> {
-    match key {
-        Key::Esc => {
-            model.screen = Screen::Start;
-            Vec::new()
-        }
-        Key::Enter => {
-            let Some(input) = model.inputs.first_mut() else {
-                return Vec::new();
-            };
-            let Some((url, notes)) = input.validate("") else {
-                return Vec::new();
-            };
-            let Some(setup) = model.setup.as_mut() else {
-                return Vec::new();
-            };
-            if let Ok(normalized) = normalize_login_url(&url)
-                && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
-            {
-                input.error = Some(refused.to_string());
-                return Vec::new();
-            }
-            setup.login_url = Some(url.clone());
-            if let Some(id) = setup.recipe.field_id(Role::LoginUrl) {
-                setup.answers.insert(id.into(), url);
-            }
-            let first = setup
-                .marks
-                .iter()
-                .position(|m| *m != StepMark::Done)
-                .unwrap_or(0);
-            let cmds = vec![Cmd::SaveProgress(setup.saved(first))];
-            enter_step(model, first);
-            model.notes = notes;
-            cmds
-        }
-        key => {
-            edit_focused(model, key);
-            Vec::new()
-        }
+/// Enter on the org screen: the URL is checked, kept, and the first step not done opens.
+fn use_org(model: &mut Model) -> Vec<Cmd> {
+    let (Screen::Org(form), Some(setup)) = (&mut model.screen, model.setup.as_mut()) else {
+        return Vec::new();
+    };
+    let Some(input) = form.inputs.first_mut() else {
+        return Vec::new();
+    };
+    let Some((url, notes)) = input.validate("") else {
+        return Vec::new();
+    };
+    if let Ok(normalized) = normalize_login_url(&url)
+        && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
+    {
+        input.error = Some(refused.to_string());
+        return Vec::new();
     }
+    setup.login_url = Some(url.clone());
+    if let Some(id) = setup.recipe.field_id(Role::LoginUrl) {
+        setup.answers.insert(id.into(), url);
+    }
+    let first = setup
+        .marks
+        .iter()
+        .position(|m| *m != StepMark::Done)
+        .unwrap_or(0);
+    let cmds = vec![Cmd::SaveProgress(setup.saved(first))];
+    enter_step(model, first);
+    if let Some(form) = model.screen.form_mut() {
+        form.notes = notes;
+    }
+    cmds
 }
 
 /// Shows step `index` with its fields, filled from answers, drafts or defaults.
@@ -215,7 +210,7 @@ pub fn enter_step(model: &mut Model, index: usize) {
     let Some(step) = recipe.steps.get(index) else {
         return;
     };
-    model.inputs = step
+    let inputs = step
         .fields
         .iter()
         .map(|field| {
@@ -231,49 +226,52 @@ pub fn enter_step(model: &mut Model, index: usize) {
             FieldInput::for_field(field, &value)
         })
         .collect();
-    model.focus = 0;
-    model.notes.clear();
-    model.reveal_secrets = false;
-    model.screen = Screen::Step(index);
+    show(
+        model,
+        Screen::Step(StepScreen {
+            index,
+            form: Form::new(inputs),
+            ..StepScreen::default()
+        }),
+    );
 }
 
 pub fn paste(model: &mut Model, text: &str) {
-    if let Some(input) = model.inputs.get_mut(model.focus) {
+    if let Some(form) = model.screen.form_mut()
+        && let Some(input) = form.focused_mut()
+    {
         input.paste(text);
-        live_check(model);
+        live_check(form);
     }
 }
 
-fn edit_focused(model: &mut Model, key: Key) {
-    let focus = model.focus;
-    let old_app_name = app_name_input(model).map(|i| i.value().to_string());
-    let changed = model
-        .inputs
-        .get_mut(focus)
-        .is_some_and(|input| input.key(key));
-    if changed {
-        follow_app_name(model, old_app_name);
-        live_check(model);
+pub fn edit_focused(model: &mut Model, key: Key) {
+    let Some(form) = model.screen.form_mut() else {
+        return;
+    };
+    let old_app_name = app_name_input(form).map(|i| i.value().to_string());
+    if form.focused_mut().is_some_and(|input| input.key(key)) {
+        follow_app_name(form, old_app_name);
+        live_check(form);
     }
 }
 
-fn app_name_input(model: &Model) -> Option<&FieldInput> {
-    model
-        .inputs
+fn app_name_input(form: &Form) -> Option<&FieldInput> {
+    form.inputs
         .iter()
         .find(|i| i.validator == Some(Validator::AppName))
 }
 
 /// Setup fills the API Name from the app name until someone edits it; so do we.
-fn follow_app_name(model: &mut Model, old_app_name: Option<String>) {
+fn follow_app_name(form: &mut Form, old_app_name: Option<String>) {
     let Some(old) = old_app_name else { return };
-    let Some(new) = app_name_input(model).map(|i| i.value().to_string()) else {
+    let Some(new) = app_name_input(form).map(|i| i.value().to_string()) else {
         return;
     };
     if old == new {
         return;
     }
-    if let Some(api) = model
+    if let Some(api) = form
         .inputs
         .iter_mut()
         .find(|i| i.validator == Some(Validator::ApiName))
@@ -285,11 +283,11 @@ fn follow_app_name(model: &mut Model, old_app_name: Option<String>) {
 }
 
 /// Validates the focused field as it is typed (an empty field isn't nagged about yet).
-fn live_check(model: &mut Model) {
-    let app_name = app_name_input(model)
+fn live_check(form: &mut Form) {
+    let app_name = app_name_input(form)
         .map(|i| i.value().to_string())
         .unwrap_or_default();
-    if let Some(input) = model.inputs.get_mut(model.focus) {
+    if let Some(input) = form.focused_mut() {
         if input.value().trim().is_empty() {
             input.error = None;
         } else {
@@ -298,30 +296,29 @@ fn live_check(model: &mut Model) {
     }
 }
 
-pub fn step_key(model: &mut Model, index: usize, key: Key) -> Vec<Cmd> {
-    match key {
-        Key::Tab | Key::Down if !model.inputs.is_empty() => {
-            model.focus = (model.focus + 1) % model.inputs.len();
+fn step_action(model: &mut Model, index: usize, action: Action, key: Key) -> Vec<Cmd> {
+    match action {
+        Action::MoveFocus => {
+            if let Some(form) = model.screen.form_mut() {
+                let count = form.inputs.len().max(1);
+                form.focus = match key {
+                    Key::BackTab | Key::Up => form.focus.checked_sub(1).unwrap_or(count - 1),
+                    _ => (form.focus + 1) % count,
+                };
+            }
         }
-        Key::BackTab | Key::Up if !model.inputs.is_empty() => {
-            model.focus = model.focus.checked_sub(1).unwrap_or(model.inputs.len() - 1);
+        Action::ConfirmStep => return confirm_step(model, index),
+        Action::Back => go_to_step(model, index, back_from(model, index)),
+        Action::TurnStep if key == Key::PageUp => go_to_step(model, index, back_from(model, index)),
+        Action::TurnStep => go_to_step(model, index, forward_from(model, index)),
+        Action::RevealSecret => {
+            if let Screen::Step(step) = &mut model.screen {
+                step.reveal_secrets = !step.reveal_secrets;
+            }
         }
-        Key::Enter => return confirm_step(model, index),
-        Key::Esc | Key::PageUp => go_to_step(model, index, back_from(model, index)),
-        Key::PageDown => go_to_step(model, index, forward_from(model, index)),
-        Key::Ctrl('r') if model.inputs.iter().any(|i| i.secret) => {
-            model.reveal_secrets = !model.reveal_secrets
-        }
-        Key::Ctrl('o') => return open_setup_page(model, index),
-        Key::Ctrl('y') => return copy_focused(model),
-        Key::Ctrl('n') | Key::Ctrl('p') => {
-            scroll(model, key);
-        }
-        // A step without fields: the arrows and j/k scroll its text.
-        Key::Up | Key::Down | Key::Char('j' | 'k') if model.inputs.is_empty() => {
-            scroll(model, key);
-        }
-        key => edit_focused(model, key),
+        Action::OpenSetup => return open_setup_page(model, index),
+        Action::CopyField => return copy_focused(model),
+        _ => {}
     }
     Vec::new()
 }
@@ -349,27 +346,22 @@ fn forward_from(model: &Model, index: usize) -> Option<usize> {
 fn go_to_step(model: &mut Model, from: usize, to: Option<usize>) {
     keep_drafts(model);
     let by_apply = model.setup.as_ref().is_some_and(|s| s.by_apply);
+    let steps = model.setup.as_ref().map_or(0, |s| s.recipe.steps.len());
     match to {
         // With apply the org is the CLI login's: back to the list, as the org screen's esc.
-        None if by_apply => model.screen = Screen::Start,
+        None if by_apply => show(model, Screen::Start),
         None => enter_org(model),
-        Some(to)
-            if model
-                .setup
-                .as_ref()
-                .is_some_and(|s| to < s.recipe.steps.len()) =>
-        {
-            enter_step(model, to)
-        }
-        Some(_) => model.screen = Screen::Step(from),
+        Some(to) if to < steps => enter_step(model, to),
+        // Past the last step: the step stays as it is.
+        Some(_) => debug_assert_eq!(model.kind(), crate::wizard::ScreenKind::Step(from)),
     }
 }
 
 fn keep_drafts(model: &mut Model) {
-    let Some(setup) = model.setup.as_mut() else {
+    let (Some(setup), Some(form)) = (model.setup.as_mut(), model.screen.form()) else {
         return;
     };
-    for input in &model.inputs {
+    for input in &form.inputs {
         let Some(id) = &input.field_id else { continue };
         let value = input.checked_form();
         if input.secret {
@@ -381,7 +373,10 @@ fn keep_drafts(model: &mut Model) {
 }
 
 pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
-    let app_name = app_name_input(model)
+    let Some(form) = model.screen.form_mut() else {
+        return Vec::new();
+    };
+    let app_name = app_name_input(form)
         .map(|i| i.value().to_string())
         .or_else(|| {
             model
@@ -391,13 +386,11 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         })
         .unwrap_or_default();
     let mut accepted = Vec::new();
-    let mut notes = Vec::new();
     let mut first_error = None;
-    for (i, input) in model.inputs.iter_mut().enumerate() {
+    for (i, input) in form.inputs.iter_mut().enumerate() {
         match input.validate(&app_name) {
-            Some((value, field_notes)) => {
+            Some((value, _notes)) => {
                 accepted.push((input.field_id.clone(), input.secret, value));
-                notes.extend(field_notes);
             }
             None => {
                 first_error.get_or_insert(i);
@@ -405,7 +398,7 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
         }
     }
     if let Some(i) = first_error {
-        model.focus = i;
+        form.focus = i;
         return Vec::new();
     }
     if let Some(reading) = files::read_files_first(model) {
@@ -451,7 +444,6 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     if demo && (creates_app || was_fix) {
         cmds.push(Cmd::DemoRegisterApp(setup.saved(index)));
     }
-    model.notes = notes;
     if was_fix {
         cmds.extend(connecting::start(model, true));
         return cmds;
@@ -463,10 +455,7 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     };
     match next {
         Some(next) => enter_step(model, next),
-        None => {
-            model.inputs.clear();
-            model.screen = Screen::Review;
-        }
+        None => show(model, Screen::Review(Pane::default())),
     }
     cmds
 }
@@ -505,7 +494,7 @@ fn open_setup_page(model: &mut Model, index: usize) -> Vec<Cmd> {
 }
 
 fn copy_focused(model: &mut Model) -> Vec<Cmd> {
-    let Some(input) = model.inputs.get(model.focus) else {
+    let Some(input) = model.screen.form().and_then(Form::focused) else {
         return Vec::new();
     };
     if input.secret {
@@ -552,7 +541,8 @@ pub fn fill_credentials(model: &mut Model, consumer_key: &str, consumer_secret: 
     if let (Some(id), Some(secret)) = (&secret_id, consumer_secret) {
         setup.secrets.insert(id.clone(), secret.clone());
     }
-    for input in &mut model.inputs {
+    let inputs = model.screen.form_mut().map(|f| f.inputs.iter_mut());
+    for input in inputs.into_iter().flatten() {
         if input.field_id.is_some() && input.field_id == key_id {
             input.set(consumer_key);
         } else if let (true, Some(secret)) = (
@@ -568,12 +558,12 @@ pub fn fill_credentials(model: &mut Model, consumer_key: &str, consumer_secret: 
 /// saving on the way out.
 pub fn saved_with_drafts(model: &Model) -> Option<crate::wizard::SavedSetup> {
     // A finished setup was cleared on purpose; saving it again would bring it back.
-    if model.screen == Screen::Done {
+    if matches!(model.screen, Screen::Done(_)) {
         return None;
     }
     let setup = model.setup.as_ref()?;
-    let step = match model.screen {
-        Screen::Step(index) => index,
+    let step = match &model.screen {
+        Screen::Step(step) => step.index,
         _ => setup
             .marks
             .iter()
@@ -581,8 +571,8 @@ pub fn saved_with_drafts(model: &Model) -> Option<crate::wizard::SavedSetup> {
             .unwrap_or(0),
     };
     let mut saved = setup.saved(step);
-    if matches!(model.screen, Screen::Step(_)) {
-        for input in model.inputs.iter().filter(|i| !i.secret) {
+    if let Screen::Step(step) = &model.screen {
+        for input in step.form.inputs.iter().filter(|i| !i.secret) {
             if let Some(id) = &input.field_id
                 && !input.value().is_empty()
             {
