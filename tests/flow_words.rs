@@ -341,6 +341,7 @@ fn the_demo_fills_every_field_lightning_out_needs() {
         browser_username: "connector@eca-wizard.demo".into(),
         terminal_sign_in: false,
         fault_note: None,
+        propagation_secs: 60,
     });
     choose(&mut m, "lightning-out");
     press(&mut m, Key::Enter);

@@ -64,6 +64,7 @@ impl Harness {
                 .to_string(),
             terminal_sign_in: true,
             fault_note: None,
+            propagation_secs: 60,
         });
         let (tx, rx) = mpsc::unbounded_channel();
         let (frames_tx, frames) = watch::channel(String::new());

@@ -541,6 +541,7 @@ fn demo_mode_registers_the_app_and_fills_the_credentials() {
         browser_username: "connector@eca-wizard.demo".into(),
         terminal_sign_in: false,
         fault_note: None,
+        propagation_secs: 60,
     });
     choose(&mut m, "service-board-sync");
     assert_eq!(

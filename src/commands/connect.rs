@@ -228,7 +228,7 @@ struct Window {
 
 fn print_event(event: &Event, browser: Browser, window: &Window) {
     match event {
-        Event::Attempt(_) => {}
+        Event::Attempt(_) | Event::Login(_) => {}
         Event::Waiting {
             attempt,
             delay,

@@ -69,6 +69,7 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<()> {
         browser_username: wizard::demo_username(crate::salesforce::Flow::AuthCode).to_string(),
         terminal_sign_in: !model.environment.browser_available,
         fault_note,
+        propagation_secs: args.propagation_delay,
     };
     let result = runtime::run_in(
         model.with_demo(info),

@@ -61,7 +61,11 @@ pub struct Request {
 /// What happened, as it happens.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// A request is about to be made: the count of every request so far (probes of the
+    /// authorize page too).
     Attempt(u32),
+    /// The request about to be made is a token request: the count of logins so far.
+    Login(u32),
     /// Waiting before the next attempt; `delay` counts down from now.
     Waiting {
         attempt: u32,
@@ -201,6 +205,7 @@ impl Run<'_> {
     pub fn next_login(&mut self) {
         self.logins += 1;
         self.next_attempt();
+        (self.events)(Event::Login(self.logins));
     }
 }
 

@@ -7,10 +7,12 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::Diagnosis;
+use crate::terminal_safe::terminal_safe;
 use crate::ui::field::{self, full_look};
 use crate::ui::{Theme, pane};
 use crate::verify::Status;
 use crate::wizard::keys::fix_step;
+use crate::wizard::waiting::{Waiting, spoken};
 use crate::wizard::{ConnectFocus, ConnectScreen, Model, Screen, StatusScreen};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -35,17 +37,17 @@ pub fn connect(
     let view = &model.connect;
     let paste_focused = screen.focus == ConnectFocus::PasteBox;
     let paste_look = full_look(&screen.paste, area.width, paste_focused);
+    let progress = Paragraph::new(progress_lines(model, theme, true)).wrap(Wrap { trim: true });
+    // The progress takes what it needs when a wait explains itself, five rows at least.
+    let progress_rows = u16::try_from(progress.line_count(area.width.max(1))).unwrap_or(5);
     let [top, url_area, paste_area, rest] = Layout::vertical([
-        Constraint::Length(5),
+        Constraint::Length(progress_rows.max(5)),
         Constraint::Length(3),
         Constraint::Length(paste_look.height()),
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(
-        Paragraph::new(progress_lines(model, theme, true)).wrap(Wrap { trim: true }),
-        top,
-    );
+    frame.render_widget(progress, top);
 
     // The URL is one unwrapped line, so it copies whole even when it runs off the edge; the
     // title says how to get all of it.
@@ -82,22 +84,12 @@ pub fn connect(
 fn progress_lines(model: &Model, theme: &Theme, browser: bool) -> Vec<Line<'static>> {
     let view = &model.connect;
     let mut lines = vec![Line::styled("Connecting", theme.heading())];
-    if let (Some((_, attempt, diagnosis)), Some(secs)) = (&view.waiting, model.countdown_secs()) {
+    if let Some(waiting) = model.waiting() {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", spinner(model)), theme.accent()),
-            Span::styled(
-                format!(
-                    "Salesforce isn't ready yet ({}). Attempt {attempt} in {secs}s.",
-                    diagnosis.error
-                ),
-                theme.warn(),
-            ),
+            Span::styled(waiting_headline(&waiting), theme.warn()),
         ]));
-        lines.push(Line::styled(diagnosis.message.clone(), theme.dim()));
-        lines.push(Line::styled(
-            "A new or edited app takes minutes to reach every server; this retries by itself.",
-            theme.dim(),
-        ));
+        lines.extend(waiting_lines(&waiting, theme));
         return lines;
     }
     let flow = model.recipe().map_or(Flow::AuthCode, |r| r.flow);
@@ -117,13 +109,81 @@ fn progress_lines(model: &Model, theme: &Theme, browser: bool) -> Vec<Line<'stat
     if let Some(note) = view.note.as_ref().filter(|_| browser) {
         lines.push(Line::styled(note.clone(), theme.dim()));
     }
-    if view.attempt > 1 {
+    if view.logins > 1 {
         lines.push(Line::styled(
-            format!("Attempt {}", view.attempt),
+            format!("{} logins tried", view.logins),
             theme.dim(),
         ));
     }
     lines
+}
+
+/// What the wait is for, and when the next try comes.
+fn waiting_headline(waiting: &Waiting) -> String {
+    let error = terminal_safe(&waiting.diagnosis.error);
+    let next = waiting.next_in_secs;
+    if waiting.propagating() {
+        format!("Salesforce doesn't know the app yet ({error}). Next try in {next}s.")
+    } else if waiting.unreachable() {
+        format!("Can't reach Salesforce ({error}). Next try in {next}s.")
+    } else {
+        format!("Not yet ({error}). Next try in {next}s.")
+    }
+}
+
+/// Under the headline: for propagation, the time since the app was saved against the usual
+/// time and the other causes of the same error (first once the wait is longer than usual);
+/// otherwise what the diagnosis says.
+fn waiting_lines(waiting: &Waiting, theme: &Theme) -> Vec<Line<'static>> {
+    if !waiting.propagating() {
+        return vec![Line::styled(
+            terminal_safe(&waiting.diagnosis.message),
+            theme.dim(),
+        )];
+    }
+    let usual = if waiting.demo {
+        format!("the demo org takes {}", spoken(waiting.usual_ms))
+    } else {
+        "a new or edited app usually works within about 10 minutes (some take 30)".to_string()
+    };
+    let saved = match waiting.since_saved_ms {
+        Some(ms) => format!("Saved {} ago; {usual}.", spoken(ms)),
+        None => format!("{}{}.", usual[..1].to_uppercase(), &usual[1..]),
+    };
+    let logins = match waiting.logins {
+        0 => String::new(),
+        1 => " 1 login tried.".to_string(),
+        n => format!(" {n} logins tried."),
+    };
+    let mut lines = vec![Line::styled(format!("{saved}{logins}"), theme.dim())];
+    let causes = waiting.other_causes();
+    if causes.is_empty() {
+        return lines;
+    }
+    let causes = spoken_list(&causes);
+    lines.push(if waiting.overdue() {
+        Line::styled(
+            format!(
+                "That is longer than usual: more likely {causes}. Check them (esc); this keeps trying meanwhile."
+            ),
+            theme.warn(),
+        )
+    } else {
+        Line::styled(
+            format!("The same error comes from {causes}: if it keeps failing, check those."),
+            theme.dim(),
+        )
+    });
+    lines
+}
+
+/// "a", "a or b", "a, b or c".
+fn spoken_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 pub fn status(model: &Model, screen: StatusScreen, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -7,6 +7,7 @@ mod model;
 mod msg;
 mod screen;
 mod update;
+pub mod waiting;
 
 pub use fields::{FieldInput, MAX_PASTE};
 pub use model::{

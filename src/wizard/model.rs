@@ -181,6 +181,9 @@ pub struct ConnectView {
     pub url: Option<String>,
     pub redirect_uri: Option<String>,
     pub attempt: u32,
+    /// Token requests so far: what the admin counts as tries (probes of the authorize page
+    /// aren't).
+    pub logins: u32,
     /// Waiting before the next attempt: until when, which attempt, and why.
     pub waiting: Option<(u64, u32, Diagnosis)>,
     pub note: Option<String>,
@@ -257,6 +260,8 @@ pub struct Demo {
     pub terminal_sign_in: bool,
     /// The injected fault and the recipes it applies to, shown on the start screen.
     pub fault_note: Option<String>,
+    /// How long the demo org takes to know a new or edited app (`--propagation-delay`).
+    pub propagation_secs: u64,
 }
 
 impl Demo {

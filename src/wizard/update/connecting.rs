@@ -128,6 +128,7 @@ pub fn event(model: &mut Model, event: Event, at_ms: u64) -> Vec<Cmd> {
             view.attempt = n;
             view.waiting = None;
         }
+        Event::Login(n) => view.logins = n,
         Event::Waiting {
             attempt,
             delay,
