@@ -78,6 +78,7 @@ fn a_key_typo_is_named_from_the_first_wait_and_first_once_overdue() {
     assert!(text.contains("Saved 1 min 20 s ago"), "{text}");
     assert!(text.contains("about 10 minutes"), "{text}");
     assert!(text.contains("a typo in the consumer key"), "{text}");
+    assert!(text.contains("check the consumer key"), "{text}");
     assert!(!text.contains("longer than usual"), "{text}");
     // One sentence says it retries; nothing asks the admin to retry by hand as well.
     assert!(!text.contains("Wait and try again"), "{text}");

@@ -160,29 +160,30 @@ fn waiting_lines(waiting: &Waiting, theme: &Theme) -> Vec<Line<'static>> {
     if causes.is_empty() {
         return lines;
     }
-    let causes = spoken_list(&causes);
+    let what = spoken_list(&causes.iter().map(|c| c.0).collect::<Vec<_>>(), "or");
+    let check = spoken_list(&causes.iter().map(|c| c.1).collect::<Vec<_>>(), "and");
     lines.push(if waiting.overdue() {
         Line::styled(
             format!(
-                "That is longer than usual: more likely {causes}. Check them (esc); this keeps trying meanwhile."
+                "That is longer than usual: more likely {what}. Check {check} (esc); this keeps trying meanwhile."
             ),
             theme.warn(),
         )
     } else {
         Line::styled(
-            format!("The same error comes from {causes}: if it keeps failing, check those."),
+            format!("The same error comes from {what}: if it keeps failing, check {check}."),
             theme.dim(),
         )
     });
     lines
 }
 
-/// "a", "a or b", "a, b or c".
-fn spoken_list(items: &[&str]) -> String {
+/// "a", "a or b", "a, b or c" (with `and` for "and").
+fn spoken_list(items: &[&str], and: &str) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
     }
 }
 

@@ -42,16 +42,18 @@ impl Waiting<'_> {
         self.since_saved_ms.is_some_and(|ms| ms > self.usual_ms)
     }
 
-    /// The other causes the diagnosis lists, as short phrases ("a typo in the consumer key").
-    pub fn other_causes(&self) -> Vec<&'static str> {
+    /// The other causes the diagnosis lists, each as what it is and what to check ("a typo in
+    /// the consumer key", "the consumer key").
+    pub fn other_causes(&self) -> Vec<(&'static str, &'static str)> {
         let mut phrases = Vec::new();
         for cause in &self.diagnosis.others {
             let phrase = match &cause.target {
-                Some(Target::Credentials) => "a typo in the consumer key",
-                Some(Target::LoginUrl) => "a login URL of another org than the app's",
-                Some(Target::Setting(SettingKey::CallbackUrl)) => {
-                    "a callback URL that isn't in the app's Callback URL field"
-                }
+                Some(Target::Credentials) => ("a typo in the consumer key", "the consumer key"),
+                Some(Target::LoginUrl) => ("a login URL of another org", "the login URL"),
+                Some(Target::Setting(SettingKey::CallbackUrl)) => (
+                    "a callback URL missing from the app",
+                    "the app's Callback URL field",
+                ),
                 _ => continue,
             };
             if !phrases.contains(&phrase) {
