@@ -16,7 +16,12 @@ const COLS: u16 = 100;
 const ENTER: &str = "\r";
 const DOWN: &str = "\x1b[B";
 
+/// The wizard's callback ports (7717-7719) are the machine's: a test that holds them all takes
+/// this for writing; every other wizard shares it for reading while it runs.
+static WIZARD_PORTS: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 struct Tui {
+    _ports: Option<std::sync::RwLockReadGuard<'static, ()>>,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
@@ -50,6 +55,24 @@ impl Tui {
     }
 
     fn spawn_full(
+        args: &[&str],
+        browser: bool,
+        variable: Option<&str>,
+        (rows, cols): (u16, u16),
+        tmp: Option<&std::path::Path>,
+    ) -> Tui {
+        let ports = WIZARD_PORTS.read().unwrap_or_else(|e| e.into_inner());
+        let mut tui = Tui::launch(args, browser, variable, (rows, cols), tmp);
+        tui._ports = Some(ports);
+        tui
+    }
+
+    /// For the test that holds the wizard's ports itself.
+    fn spawn_unlocked(args: &[&str]) -> Tui {
+        Tui::launch(args, true, None, (ROWS, COLS), None)
+    }
+
+    fn launch(
         args: &[&str],
         browser: bool,
         variable: Option<&str>,
@@ -102,6 +125,7 @@ impl Tui {
             }
         });
         Tui {
+            _ports: None,
             child,
             writer,
             parser,
@@ -551,4 +575,35 @@ fn sighup_leaves_no_demo_folder() {
     tui.wait_exit();
     assert_eq!(demo_folders(&tmp), Vec::<String>::new());
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// With 7717-7719 taken by another program, the connect says so, `f` opens the callback step
+/// with a free port added to the field, and confirming it (the demo adds it to its app, as the
+/// admin does in Setup) connects through the new port.
+#[test]
+fn busy_callback_ports_lead_to_another_port_in_the_wizard() {
+    let _all = WIZARD_PORTS.write().unwrap_or_else(|e| e.into_inner());
+    // Held here, or already by another program: busy for the wizard either way.
+    let held: Vec<std::net::TcpListener> = [7717u16, 7718, 7719]
+        .iter()
+        .filter_map(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).ok())
+        .collect();
+    // The wizard's read guard would wait for this test's write guard: start it without one.
+    let mut tui = Tui::spawn_unlocked(&["demo", "--auto-approve", "--propagation-delay", "1"]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(ENTER); // Apideck: authorization code
+    let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
+    assert!(screen.contains("What to fix"), "{screen}");
+    tui.send("f");
+    let fix = tui.wait_for("free now", MINUTE);
+    assert!(fix.contains("http://localhost:77"), "{fix}");
+    tui.send(ENTER);
+    let green = tui.wait_for("All checks passed", 2 * MINUTE);
+    assert!(green.contains("token"), "{green}");
+    drop(held);
+    tui.send("q");
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
 }

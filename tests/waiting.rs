@@ -155,3 +155,47 @@ fn the_count_shown_is_of_logins_not_probes() {
     assert!(text.contains("2 logins tried"), "{text}");
     assert!(!text.contains("30"), "{text}");
 }
+
+#[test]
+fn busy_callback_ports_add_a_free_one_to_the_field() {
+    use eca_wizard::connect::{NO_FREE_PORT, Outcome};
+    use eca_wizard::recipe::Validator;
+    use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
+    use eca_wizard::salesforce::settings::SettingKey;
+    let mut m = connecting(model());
+    let run = m.connect.run.id();
+    update(&mut m, Msg::SpareCallbackPort { run, port: 7720 });
+    let diagnosis = Diagnosis::new(
+        Kind::Misconfigured,
+        NO_FREE_PORT,
+        Some(Target::Setting(SettingKey::CallbackUrl)),
+        "None of the app's callback URLs can be used on this machine.",
+    );
+    let summary = eca_wizard::wizard::Summary {
+        outcome: Outcome::Failed,
+        checks: Vec::new(),
+        diagnosis: Some(diagnosis),
+        instance_url: None,
+        identity: None,
+        attempts: 0,
+    };
+    update(
+        &mut m,
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(summary),
+        },
+    );
+    press(&mut m, Key::Char('f'));
+    let step = m.step();
+    let field = &step.form.inputs[step.form.focus];
+    assert_eq!(field.validator, Some(Validator::CallbackUrls));
+    assert!(
+        field.value().ends_with(" http://localhost:7720/callback"),
+        "{}",
+        field.value()
+    );
+    let fix = step.fix.as_ref().unwrap();
+    assert!(fix.message.contains("Add the same line"), "{}", fix.message);
+    assert!(!fix.message.contains("--callback-port"), "{}", fix.message);
+}

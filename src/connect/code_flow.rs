@@ -13,6 +13,9 @@ use crate::secret::Secret;
 
 type Failed = (Outcome, Diagnosis);
 
+/// The diagnosis's error when every callback port of the app is taken on this machine.
+pub const NO_FREE_PORT: &str = "no_free_port";
+
 fn problem(kind: Kind, error: &str, target: Option<Target>, message: String) -> Diagnosis {
     Diagnosis::new(kind, error, target, message)
 }
@@ -23,10 +26,10 @@ pub(super) async fn obtain(
 ) -> Result<Tokens, Failed> {
     let listener = listener::bind(&run.req.callback_urls).map_err(|busy| {
         let message = format!(
-            "None of the callback URLs can be used on this machine ({}). Close what holds those ports, or add another http://localhost:PORT/callback line to the app's Callback URL and pass --callback-port.",
+            "None of the app's callback URLs can be used on this machine ({}). Close what holds those ports, or add another http://localhost:PORT/callback line to the app's Callback URL.",
             busy.tried.iter().map(|(url, why)| format!("{url}: {why}")).collect::<Vec<_>>().join("; ")
         );
-        (Outcome::Failed, problem(Kind::Misconfigured, "no_free_port", Some(Target::Setting(SettingKey::CallbackUrl)), message))
+        (Outcome::Failed, problem(Kind::Misconfigured, NO_FREE_PORT, Some(Target::Setting(SettingKey::CallbackUrl)), message))
     })?;
     let redirect_uri = listener.redirect_uri.clone();
     (run.events)(Event::Listening {

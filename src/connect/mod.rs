@@ -4,6 +4,7 @@
 //! terminal, so the headless command and the TUI share it.
 
 mod code_flow;
+pub use code_flow::NO_FREE_PORT;
 
 use std::time::{Duration, Instant};
 

@@ -126,6 +126,18 @@ fn bind_one(url_text: &str) -> Result<Listener, String> {
 
 const PORT_IN_USE: &str = "port in use";
 
+/// Where the wizard looks for a free callback port when the app's are all taken: next to its
+/// own (7717-7719), so the line added to the app reads like theirs.
+const SPARE_PORTS: std::ops::RangeInclusive<u16> = 7720..=7799;
+
+/// A loopback port free on both 127.0.0.1 and ::1 right now, for a callback URL the admin can
+/// add to the app. Free now is no promise for later; the listener binds by trying anyway.
+pub fn spare_callback_port() -> Option<u16> {
+    SPARE_PORTS
+        .into_iter()
+        .find(|&port| bind_one(&format!("http://localhost:{port}/callback")).is_ok())
+}
+
 fn socket(addr: SocketAddr) -> Result<std::net::TcpListener, String> {
     let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => PORT_IN_USE.to_string(),

@@ -374,6 +374,15 @@ impl Shell {
                     }
                 }
             }
+            // Every callback port taken: the fix can propose a free one to add to the app.
+            if report
+                .diagnosis
+                .as_ref()
+                .is_some_and(|d| d.error == connect::NO_FREE_PORT)
+                && let Some(port) = crate::oauth::listener::spare_callback_port()
+            {
+                let _ = tx.send(Msg::SpareCallbackPort { run, port });
+            }
             let summary = Summary {
                 outcome: report.outcome,
                 checks: report.checks,

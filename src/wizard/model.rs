@@ -198,6 +198,8 @@ pub struct ConnectView {
     pub kept: Option<Result<String, String>>,
     /// No keychain: keeping the secrets in an owner-only file is on offer (`k`).
     pub offer_file: bool,
+    /// Every callback port was taken: a free one the fix can add to the Callback URL field.
+    pub spare_port: Option<u16>,
 }
 
 impl ConnectView {

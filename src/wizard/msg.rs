@@ -81,6 +81,12 @@ pub enum Msg {
         run: u64,
         result: Result<Vec<String>, String>,
     },
+    /// Connect run `run` found every callback port taken; this loopback port is free for a
+    /// callback URL the admin can add.
+    SpareCallbackPort {
+        run: u64,
+        port: u16,
+    },
     /// Where the verified connection was kept (or why it wasn't).
     Kept(Result<String, String>),
     /// There is no keychain: the connection can be kept in an owner-only file if the user agrees.

@@ -384,4 +384,34 @@ fn enter_fix(model: &mut Model, index: usize) {
         setting,
         wrong,
     });
+    if diagnosis.error == crate::connect::NO_FREE_PORT
+        && let Some(port) = model.connect.spare_port
+    {
+        add_spare_callback(step, port);
+    }
+}
+
+/// Every callback port was taken: the free one goes into the Callback URL field, focused, and
+/// the fix says to add the same line in Setup (the app must list it before a login can use it).
+fn add_spare_callback(step: &mut crate::wizard::StepScreen, port: u16) {
+    let url = format!("http://localhost:{port}/callback");
+    let Some(i) = step
+        .form
+        .inputs
+        .iter()
+        .position(|input| input.validator == Some(crate::recipe::Validator::CallbackUrls))
+    else {
+        return;
+    };
+    let input = &mut step.form.inputs[i];
+    if !input.value().split_whitespace().any(|u| u == url) {
+        let value = format!("{} {url}", input.value().trim());
+        input.set(value.trim());
+    }
+    step.form.focus = i;
+    if let Some(fix) = step.fix.as_mut() {
+        fix.message = format!(
+            "Every callback port of the app is taken on this machine, so the wizard added {url} (free now) to the field. Add the same line to the app's Callback URL in Setup and save, then press enter here."
+        );
+    }
 }

@@ -59,12 +59,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::ConnectFinished { run, summary } if model.connect.is_current(run) => {
             connecting::finished(model, *summary)
         }
+        Msg::SpareCallbackPort { run, port } if model.connect.run.is(run) => {
+            model.connect.spare_port = Some(port);
+            Vec::new()
+        }
         Msg::Drift { run, result } if model.connect.run.is(run) => {
             model.connect.drift = Some(result);
             Vec::new()
         }
         // A cancelled or replaced run's late answers.
-        Msg::Connect { .. } | Msg::ConnectFinished { .. } | Msg::Drift { .. } => Vec::new(),
+        Msg::Connect { .. }
+        | Msg::ConnectFinished { .. }
+        | Msg::Drift { .. }
+        | Msg::SpareCallbackPort { .. } => Vec::new(),
         Msg::DemoAppRegistered {
             consumer_key,
             consumer_secret,
