@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::*;
 
-/// Ports distinct per test so parallel tests don't fight over the listener.
+/// The callback URL of a test's own port (`ports::free_port`).
 pub fn callback(port: u16) -> Vec<String> {
     vec![format!("http://localhost:{port}/callback")]
 }

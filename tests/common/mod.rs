@@ -1,9 +1,15 @@
-//! Helpers shared by the emulator tests: start an org, speak HTTP to it, run PKCE.
+//! Support shared by every test binary (`tests/it`, `tests/pty`, `tests/external`): start an
+//! org, speak HTTP to it, run PKCE; start `eca-wizard` (`launch`), temporary folders (`temp`),
+//! ports (`ports`), waiting on a screen (`screen`).
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)] // each binary uses a part
 
 pub mod connecting;
 pub mod driving;
+pub mod launch;
+pub mod ports;
+pub mod screen;
+pub mod temp;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -225,9 +231,8 @@ pub async fn raw_http(base: &str, bytes: &[u8]) -> String {
 }
 
 /// A folder holding `sf` (the stand-in), to put first on PATH.
-pub fn sf_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("eca-sf-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+pub fn sf_dir(name: &str) -> temp::Folder {
+    let dir = temp::created(name);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sf.py");
     let sf = dir.join("sf");
     std::fs::copy(script, &sf).unwrap();
@@ -280,7 +285,8 @@ pub fn run_with_sf(
         .unwrap()
 }
 
-/// The command `run_with_sf` runs, for a test to add to.
+/// The command `run_with_sf` runs, for a test to add to. Without `home`, the wizard's data goes
+/// to a folder beside `sf_dir` (in the same temporary folder).
 pub fn sf_command(
     sf_dir: &std::path::Path,
     emulator: &Emulator,
@@ -293,16 +299,13 @@ pub fn sf_command(
         sf_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_eca-wizard"));
+    let beside = sf_dir.with_file_name("home");
+    let mut command = launch::wizard(home.unwrap_or(&beside));
     command
         .env("PATH", path)
         .env("FAKE_SF_INSTANCE_URL", emulator.my_domain_url())
         .env("FAKE_SF_TOKEN", token)
-        .env("FAKE_SF_MODE", mode)
-        .stdin(std::process::Stdio::null());
-    if let Some(home) = home {
-        command.env("ECA_WIZARD_HOME", home);
-    }
+        .env("FAKE_SF_MODE", mode);
     command
 }
 
@@ -344,14 +347,12 @@ pub async fn demo_org_with_sbs_profile(home: &std::path::Path) -> (Emulator, Str
             app.scopes.extend(["address".into(), "phone".into()])
         })
         .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
+    let output = launch::wizard(home)
         .args(["connect", "--recipe", "service-board-sync", "--login-url"])
         .arg(emulator.my_domain_url())
         .args(["--client-id", KEY, "--save", "sbs", "--api-name", DEMO_APP])
         .arg("--secrets-file")
         .env("ECA_WIZARD_CLIENT_SECRET", SECRET)
-        .env("ECA_WIZARD_HOME", home)
-        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert_eq!(

@@ -1,0 +1,65 @@
+//! The integration tests: one binary, so the library is linked once. Everything that needs no
+//! pseudo-terminal and no outside program is here; the real binary in a terminal is in
+//! `tests/pty`, jsforce, the packaging library, the Salesforce CLI, shells and the keychain in
+//! `tests/external`. Shared support (the emulator, HTTP, the launcher of `eca-wizard`, temporary
+//! folders, ports) is in `tests/common`. `layout::every_test_file_is_a_module` fails when a file
+//! here is missing from this list.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+#[path = "../common/mod.rs"]
+mod common;
+
+// The pure core: the state machine, its keys and screens, the recipes and rules.
+mod flow_words;
+mod hosts;
+mod keys;
+mod naming;
+mod properties;
+mod recipes;
+mod roles;
+mod screens;
+mod screens_every_recipe;
+mod waiting;
+mod wizard;
+
+// The emulator, over real HTTP on loopback.
+mod emulator_authorize;
+mod emulator_field_errors;
+mod emulator_identity;
+mod emulator_mcp;
+mod emulator_propagation;
+mod emulator_rest;
+mod emulator_robustness;
+mod emulator_token;
+
+// Connecting and diagnosing, in process.
+mod connect_diagnosis;
+mod connect_flows;
+mod diagnosis_consistency;
+mod explain_wrappers;
+mod faults;
+mod field_corpus;
+mod listener;
+mod mcp_connect;
+mod runtime;
+
+// The commands as a user runs them.
+mod apply_command;
+mod apply_deploy;
+mod cli_connect;
+mod cli_recipes;
+mod deploy_failures;
+mod keep;
+mod local_recipes;
+mod metadata;
+mod metadata_check;
+mod pem_files;
+mod profiles;
+mod rotate;
+mod secret_scan;
+
+// Hostile input, and the house rules the code and this layout keep.
+mod attacks;
+mod house_rules;
+mod layout;
