@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc, watch};
 
-use super::demo::{self, DEMO_KEY_MARKER, Demo};
+use super::demo::{self, Demo};
 use super::{Clock, progress, terminal};
 use crate::connect::{self, Browser, Request};
 use crate::recipe;
@@ -15,7 +15,7 @@ use crate::recipe::Role;
 use crate::retry::RetryPolicy;
 use crate::salesforce::hosts::normalize_login_url;
 use crate::secret::Secret;
-use crate::wizard::{Cmd, ConnectSpec, Msg, Summary};
+use crate::wizard::{Cmd, ConnectSpec, Msg, PemSource, Summary};
 
 /// The connect that is running, and how to steer it.
 pub(super) struct Running {
@@ -299,7 +299,10 @@ impl Shell {
             callback_urls: spec.app_callback_urls.clone(),
             api_name: spec.api_name.clone(),
             app_name: spec.app_name.clone(),
-            private_key_path: spec.private_key_path.clone(),
+            private_key_path: spec
+                .private_key
+                .as_ref()
+                .and_then(|key| key.path().map(String::from)),
             target_org: spec.target_org.clone(),
         };
         let request = match self.request(spec) {
@@ -403,13 +406,18 @@ impl Shell {
         let login = normalize_login_url(&spec.login_url)
             .map_err(anyhow::Error::msg)?
             .host;
-        let jwt = match (&spec.private_key_path, recipe.flow) {
-            (Some(path), crate::salesforce::Flow::JwtBearer) => {
-                let pem = if self.demo.is_some() && path == DEMO_KEY_MARKER {
-                    crate::emulator::org::DEMO_JWT_KEY.to_string()
-                } else {
-                    std::fs::read_to_string(crate::files::expand_home(path))
-                        .map_err(|e| anyhow::anyhow!("can't read the private key {path}: {e}"))?
+        let jwt = match (&spec.private_key, recipe.flow) {
+            (Some(key), crate::salesforce::Flow::JwtBearer) => {
+                let pem = match key {
+                    PemSource::DemoKey if self.demo.is_some() => {
+                        crate::emulator::org::DEMO_JWT_KEY.to_string()
+                    }
+                    PemSource::File(path) => {
+                        std::fs::read_to_string(crate::files::expand_home(path)).map_err(|e| {
+                            anyhow::anyhow!("can't read the private key {path}: {e}")
+                        })?
+                    }
+                    other => anyhow::bail!("{other:?} is no private key outside the demo"),
                 };
                 let username = spec.expected_username.clone().unwrap_or_default();
                 Some((Secret::new(pem), username))

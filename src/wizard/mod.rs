@@ -12,8 +12,8 @@ pub mod waiting;
 pub use fields::{FieldInput, MAX_PASTE};
 pub use model::{
     ApplyView, Applying, CliLogin, ConnectView, DEMO_CERTIFICATE_MARKER, DEMO_KEY_MARKER, Demo,
-    Dialog, Environment, Latest, Model, NO_ORG, Progress, SavedSetup, Setup, StepMark, Toast,
-    Viewport, demo_username, made_by_apply,
+    Dialog, Environment, Latest, Model, NO_ORG, PemSource, Progress, SavedSetup, Setup, StepMark,
+    Toast, Viewport, demo_username, made_by_apply,
 };
 pub use msg::{AppliedApp, ApplySpec, Cmd, ConnectSpec, Key, Msg, Summary};
 pub use screen::{

@@ -465,6 +465,34 @@ pub const DEMO_KEY_MARKER: &str = "(built-in demo key)";
 /// Stands in for a certificate path in demo mode: the demo org's certificate, built in.
 pub const DEMO_CERTIFICATE_MARKER: &str = "(built-in demo certificate)";
 
+/// Where the PEM a file field names comes from: in the demo, the stand-ins above name the
+/// demo's built-in key and certificate; anything else is a file's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PemSource {
+    DemoKey,
+    DemoCertificate,
+    File(String),
+}
+
+impl PemSource {
+    /// What a file field's answer names (the stand-ins mean the built-ins only in the demo).
+    pub fn of(answer: &str, demo: bool) -> PemSource {
+        match answer.trim() {
+            DEMO_KEY_MARKER if demo => PemSource::DemoKey,
+            DEMO_CERTIFICATE_MARKER if demo => PemSource::DemoCertificate,
+            path => PemSource::File(path.to_string()),
+        }
+    }
+
+    /// The file's path, when it is one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            PemSource::File(path) => Some(path),
+            PemSource::DemoKey | PemSource::DemoCertificate => None,
+        }
+    }
+}
+
 /// The demo org's integration user for a flow, prefilled in demo mode: one that can sign in
 /// in a browser for authorization code, the API-only one otherwise.
 pub fn demo_username(flow: crate::salesforce::Flow) -> &'static str {

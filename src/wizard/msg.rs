@@ -160,7 +160,8 @@ pub struct ConnectSpec {
     pub expected_username: Option<String>,
     /// When the app was created or last fixed (ms since the epoch), for the propagation window.
     pub app_saved_at_ms: Option<u64>,
-    pub private_key_path: Option<String>,
+    /// JWT bearer: the private key to sign with.
+    pub private_key: Option<crate::wizard::PemSource>,
     /// MCP recipes: the server URL the admin entered.
     pub mcp_url: Option<String>,
     /// Connecting right after a fix: failing checks are retried while Salesforce applies it.

@@ -6,7 +6,7 @@ use crate::recipe::{Role, SettingValue};
 use crate::salesforce::diagnosis::Target;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::keys::{self, Action};
-use crate::wizard::model::{ConnectView, Model, StepMark};
+use crate::wizard::model::{ConnectView, Model, PemSource, StepMark};
 use crate::wizard::msg::{Cmd, ConnectSpec, Key, Summary};
 use crate::wizard::screen::{
     ConnectFocus, ConnectScreen, Fix, Pane, Screen, ScreenKind, StatusScreen,
@@ -51,7 +51,9 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
             .answer_for(Role::IntegrationUsername)
             .map(String::from),
         app_saved_at_ms: setup.app_saved_at_ms,
-        private_key_path: setup.answer_for(Role::PrivateKey).map(String::from),
+        private_key: setup
+            .answer_for(Role::PrivateKey)
+            .map(|answer| PemSource::of(answer, model.demo.is_some())),
         mcp_url: setup.answer_for(Role::McpServerUrl).map(String::from),
         after_fix,
         save_as: model

@@ -1,7 +1,7 @@
 //! File fields (a certificate, a private key): the core does no I/O, so confirming such a step
 //! asks the runtime to read the files, and the step confirms when they come back good.
 
-use crate::wizard::model::Model;
+use crate::wizard::model::{Model, PemSource};
 use crate::wizard::msg::Cmd;
 use crate::wizard::screen::Screen;
 use crate::wizard::update::setup::confirm_step;
@@ -24,12 +24,10 @@ pub(super) fn read_files_first(model: &mut Model) -> Option<Vec<Cmd>> {
         ) else {
             continue;
         };
-        let path = input.value().trim().to_string();
-        let built_in = [
-            crate::wizard::DEMO_KEY_MARKER,
-            crate::wizard::DEMO_CERTIFICATE_MARKER,
-        ];
-        if (demo && built_in.contains(&path.as_str())) || checked.get(&field) == Some(&path) {
+        let Some(path) = PemSource::of(input.value(), demo).path().map(String::from) else {
+            continue; // the demo's built-in key or certificate
+        };
+        if checked.get(&field) == Some(&path) {
             continue;
         }
         waiting = true;
