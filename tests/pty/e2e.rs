@@ -408,3 +408,24 @@ fn busy_callback_ports_lead_to_another_port_in_the_wizard() {
     assert!(tui.wait_exit().success());
     tui.assert_restored();
 }
+
+/// A mistyped consumer key answers like a new app (`invalid_client_id`): while the connect
+/// keeps retrying, the screen names the key as what to check.
+#[test]
+fn a_mistyped_key_is_named_while_it_retries() {
+    let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(ENTER); // Apideck
+    tui.enter_until(&["Consumer Secret"], MINUTE);
+    // The demo filled in its app's key; the admin pastes a wrong one over it.
+    tui.send("\x15\x0b3MVG9ThisKeyIsMistyped0000000000");
+    let screen = tui.enter_until(&["Salesforce doesn't know the app yet"], MINUTE);
+    assert!(screen.contains("invalid_client_id"), "{screen}");
+    let screen = tui.wait_for("heck the consumer key", MINUTE);
+    assert!(screen.contains("Next try in"), "still retrying:\n{screen}");
+    tui.send("q");
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    tui.assert_restored();
+}
