@@ -9,6 +9,7 @@ pub mod org_binding;
 pub mod org_settings;
 pub mod package;
 pub mod program;
+pub mod request;
 pub mod restore_marker;
 pub mod rotate;
 pub mod run;

@@ -5,12 +5,12 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use crate::apply::request::{ApplyRequest, Connection};
 use crate::apply::session::Session;
 use crate::apply::{deploy, live, package, user};
-use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
 use crate::metadata;
-use crate::recipe::{self, Recipe};
+use crate::recipe::Recipe;
 use crate::salesforce::Flow;
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
@@ -37,7 +37,7 @@ pub enum Applied {
     },
     /// Deployed (or already there) and its credentials read: connect with these.
     Connect {
-        connect: Box<ConnectArgs>,
+        connect: Box<Connection>,
         secret: Option<Secret>,
         /// The deploy changed the org (false: the plan was a no-op).
         changed: bool,
@@ -48,13 +48,9 @@ pub enum Applied {
 pub type Ask<'a> = dyn FnMut(&str) -> anyhow::Result<bool> + Send + 'a;
 
 /// Checks the arguments and generates the metadata: usage errors come here, before a session.
-pub fn prepare(args: &ApplyArgs) -> anyhow::Result<Prepared> {
-    let recipe_id = args
-        .recipe
-        .as_deref()
-        .ok_or_else(|| UsageError("--recipe ID (or --recipe-file FILE) is required".into()))?;
-    let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
-    let mut options = crate::commands::metadata::options(&args.app)?;
+pub fn prepare(args: &ApplyRequest) -> anyhow::Result<Prepared> {
+    let recipe = args.recipe;
+    let mut options = args.choices.options()?;
     if let Some(username) = &args.create_user {
         if recipe.flow == Flow::AuthCode {
             return Err(UsageError(
@@ -76,7 +72,7 @@ pub fn prepare(args: &ApplyArgs) -> anyhow::Result<Prepared> {
 
 /// The plan, the deploy, the user and the credentials, told line by line to `out`.
 pub async fn apply(
-    args: &ApplyArgs,
+    args: &ApplyRequest,
     prepared: Prepared,
     session: &Session,
     ask: &mut Ask<'_>,
@@ -336,7 +332,7 @@ pub async fn apply(
 async fn forced_settings(
     http: &reqwest::Client,
     session: &Session,
-    args: &ApplyArgs,
+    args: &ApplyRequest,
     recipe: &Recipe,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<Option<Vec<crate::salesforce::settings::SettingKey>>> {
@@ -369,7 +365,7 @@ async fn forced_settings(
 async fn run_deploy(
     http: &reqwest::Client,
     session: &Session,
-    args: &ApplyArgs,
+    args: &ApplyRequest,
     zip: &[u8],
     check_only: bool,
     out: &mut (dyn Write + Send),
@@ -399,7 +395,7 @@ async fn run_deploy(
 async fn credentials(
     http: &reqwest::Client,
     session: &Session,
-    args: &ApplyArgs,
+    args: &ApplyRequest,
     recipe: &Recipe,
     app: &str,
     ask: &mut Ask<'_>,
@@ -464,43 +460,26 @@ async fn credentials(
     }
 }
 
-/// `connect`'s arguments for the new app: the headless command's own request builder.
+/// What to connect to the new app with.
 fn connect_args(
-    args: &ApplyArgs,
-    recipe: &Recipe,
+    args: &ApplyRequest,
+    recipe: &'static Recipe,
     options: &metadata::Options,
     session: &Session,
     app: &str,
     key: String,
-) -> ConnectArgs {
-    ConnectArgs {
+) -> Connection {
+    Connection {
         login_url: session.instance_url.clone(),
         client_id: key,
-        recipe: Some(recipe.id.clone()),
-        flow: None,
-        client_secret_stdin: false,
-        callback_port: None,
+        recipe,
         callback_urls: options.callback_urls.clone(),
-        no_browser: false,
-        timeout: 300,
-        propagation_window: 1800,
         username: options.run_as.clone(),
         private_key: args.private_key.clone(),
-        mcp_url: None,
-        json: false,
         save: args.save.clone(),
-        api_name: args.save.as_ref().map(|_| app.to_string()),
+        api_name: app.to_string(),
         secrets_file: args.secrets_file,
         target_org: session.target.clone(),
-    }
-}
-
-/// What apply knows of the integration user from its arguments.
-fn apply_user(args: &ApplyArgs) -> crate::recipe::ApplyUser {
-    match (&args.create_user, &args.app.run_as) {
-        (Some(_), _) => crate::recipe::ApplyUser::Creates,
-        (None, Some(_)) => crate::recipe::ApplyUser::Existing,
-        (None, None) => crate::recipe::ApplyUser::Unknown,
     }
 }
 
@@ -542,7 +521,7 @@ fn write_plan(
     recipe: &Recipe,
     session: &Session,
     components: &[(String, &str)],
-    args: &ApplyArgs,
+    args: &ApplyRequest,
 ) -> io::Result<()> {
     let dry_run = args.dry_run;
     let who = session.username.as_deref().unwrap_or("the token's user");
@@ -565,7 +544,7 @@ fn write_plan(
         .enumerate()
         .filter(|(i, s)| {
             s.kind != crate::recipe::StepKind::Connect
-                && !recipe.done_by_apply(*i, apply_user(args), args.private_key.is_some())
+                && !recipe.done_by_apply(*i, args.user(), args.private_key.is_some())
         })
         .map(|(_, s)| s.title.as_str())
         .collect();
