@@ -4,6 +4,8 @@
 
 pub mod credentials;
 pub mod deploy;
+pub mod event;
+mod handover;
 pub mod live;
 pub mod org_binding;
 pub mod org_settings;

@@ -4,6 +4,7 @@
 
 use std::io::{self, BufRead, IsTerminal};
 
+use crate::apply::event::write_to;
 use crate::apply::request::{ApplyRequest, Connection};
 use crate::apply::run::{Applied, apply, prepare};
 use crate::apply::session;
@@ -30,7 +31,13 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let runtime = crate::commands::runtime()?;
     let mut ask = |question: &str| crate::commands::prompt::confirm(question);
     let mut err = io::stderr();
-    match runtime.block_on(apply(&request, prepared, &session, &mut ask, &mut err))? {
+    match runtime.block_on(apply(
+        &request,
+        prepared,
+        &session,
+        &mut ask,
+        &mut write_to(&mut err),
+    ))? {
         Applied::Refused => Ok(3),
         Applied::Done | Applied::CopyByHand { .. } => Ok(0),
         // One runtime for the whole command: connect reuses the deploy's pooled connections.

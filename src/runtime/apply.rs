@@ -2,11 +2,11 @@
 //! in the demo), apply's service run with the setup's answers, its lines sent to the core as
 //! they come, and what it read back. The CLI login is looked up once at start.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::apply::event::{ApplyEvent, Tell};
 use crate::apply::request::ApplyRequest;
 use crate::apply::run::{Applied, apply, prepare};
 use crate::apply::session::{self, Session};
@@ -38,27 +38,36 @@ pub enum Source {
     },
 }
 
-/// Runs apply for the spec, telling the core each line, and ends with `Msg::Applied`.
+/// Runs apply for the spec, telling the core each event's words a line at a time, and ends
+/// with `Msg::Applied`.
 pub async fn run(spec: ApplySpec, source: Source, tx: UnboundedSender<Msg>) {
     let run = spec.run;
-    let mut lines = Lines {
-        run,
-        tx: tx.clone(),
-        partial: Vec::new(),
+    let lines = tx.clone();
+    let mut tell = move |event: ApplyEvent| {
+        for line in event.to_string().lines().map(str::trim_end) {
+            if !line.trim().is_empty() {
+                let line = terminal_safe(line);
+                let _ = lines.send(Msg::ApplyLine { run, line });
+            }
+        }
+        Ok(())
     };
-    let result = applied(&spec, source, &mut lines).await;
-    let _ = lines.flush();
+    let result = applied(&spec, source, &mut tell).await;
     let result = result.map_err(|e| terminal_safe(&format!("{e:#}")));
     let _ = tx.send(Msg::Applied { run, result });
 }
 
-async fn applied(spec: &ApplySpec, source: Source, out: &mut Lines) -> anyhow::Result<AppliedApp> {
+async fn applied(
+    spec: &ApplySpec,
+    source: Source,
+    tell: &mut Tell<'_>,
+) -> anyhow::Result<AppliedApp> {
     let request = apply_request(spec)?;
     let prepared = prepare(&request)?;
     let session = session_of(source).await?;
     let allow = spec.allow_secret_access;
     let mut ask = |_: &str| Ok(allow);
-    match apply(&request, prepared, &session, &mut ask, out).await? {
+    match apply(&request, prepared, &session, &mut ask, tell).await? {
         Applied::Refused => anyhow::bail!(
             "The org refused the metadata (the lines above say what); fix the answer it names and try again."
         ),
@@ -199,41 +208,4 @@ async fn demo_session(
     session.username = Some(crate::emulator::org::DEMO_ADMIN_USER.to_string());
     session.source = "the demo org's admin (in place of your Salesforce CLI login)".into();
     Ok(session)
-}
-
-/// apply's output, a line at a time, to the core.
-struct Lines {
-    run: u64,
-    tx: UnboundedSender<Msg>,
-    partial: Vec<u8>,
-}
-
-impl Lines {
-    fn send(&mut self, line: &[u8]) {
-        let text = String::from_utf8_lossy(line);
-        let text = text.trim_end();
-        if !text.trim().is_empty() {
-            let _ = self.tx.send(Msg::ApplyLine {
-                run: self.run,
-                line: terminal_safe(text),
-            });
-        }
-    }
-}
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.partial.extend_from_slice(buf);
-        while let Some(end) = self.partial.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = self.partial.drain(..=end).collect();
-            self.send(&line);
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        let rest = std::mem::take(&mut self.partial);
-        self.send(&rest);
-        Ok(())
-    }
 }
