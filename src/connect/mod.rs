@@ -211,34 +211,9 @@ pub async fn connect(
     pastes: Option<Pastes>,
     cancel: watch::Receiver<bool>,
 ) -> Report {
-    let failed = |outcome, diagnosis: Diagnosis, attempts| Report {
-        outcome,
-        checks: Vec::new(),
-        diagnosis: Some(diagnosis),
-        instance_url: None,
-        identity: None,
-        attempts,
-        tokens: None,
-    };
-    if let Err(refused) = req.login.check_flow(req.flow) {
-        let diagnosis = Diagnosis::new(
-            Kind::Misconfigured,
-            "wrong_host",
-            Some(Target::LoginUrl),
-            refused.to_string(),
-        );
-        return failed(Outcome::Misconfigured, diagnosis, 0);
-    }
-    let client = match OAuthClient::new(req.login.url(), &req.client_id, req.client_secret.clone())
-    {
+    let client = match client_for(req) {
         Ok(client) => client,
-        Err(e) => {
-            return failed(
-                Outcome::Failed,
-                Diagnosis::transient("setup", e.to_string()),
-                0,
-            );
-        }
+        Err(report) => return *report,
     };
     let mut run = Run {
         req,
@@ -289,6 +264,46 @@ pub async fn connect(
             }
         }
     };
+    settled(checks, tokens, identity, run.attempts)
+}
+
+/// The client for the request's login host, or why there is none (a host the flow can't use).
+fn client_for(req: &Request) -> Result<OAuthClient, Box<Report>> {
+    if let Err(refused) = req.login.check_flow(req.flow) {
+        let diagnosis = Diagnosis::new(
+            Kind::Misconfigured,
+            "wrong_host",
+            Some(Target::LoginUrl),
+            refused.to_string(),
+        );
+        return Err(Box::new(failed(Outcome::Misconfigured, diagnosis, 0)));
+    }
+    OAuthClient::new(req.login.url(), &req.client_id, req.client_secret.clone()).map_err(|e| {
+        let diagnosis = Diagnosis::transient("setup", e.to_string());
+        Box::new(failed(Outcome::Failed, diagnosis, 0))
+    })
+}
+
+/// The report of a run that ended before any check passed.
+fn failed(outcome: Outcome, diagnosis: Diagnosis, attempts: u32) -> Report {
+    Report {
+        outcome,
+        checks: Vec::new(),
+        diagnosis: Some(diagnosis),
+        instance_url: None,
+        identity: None,
+        attempts,
+        tokens: None,
+    }
+}
+
+/// The report once the checks settled: connected, or the first failed check's diagnosis.
+fn settled(
+    checks: Vec<Check>,
+    tokens: Tokens,
+    identity: Option<Identity>,
+    attempts: u32,
+) -> Report {
     let diagnosis = checks
         .iter()
         .find(|c| c.status == Status::Failed)
@@ -303,7 +318,7 @@ pub async fn connect(
         diagnosis,
         instance_url: tokens.instance_url.clone(),
         identity,
-        attempts: run.attempts,
+        attempts,
         tokens: Some(tokens),
     }
 }

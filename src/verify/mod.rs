@@ -122,35 +122,9 @@ pub async fn verify(
     let identity = if mcp {
         None
     } else {
-        match identity(client, &api_base, &access).await {
-            Ok(found) => {
-                let check = match plan.expected_username {
-                    Some(expected) if !expected.eq_ignore_ascii_case(&found.username) => {
-                        Check::warning(
-                            "identity",
-                            format!(
-                                "authorized as {}, not the integration user {expected}; the integration will act as {}",
-                                found.username, found.username
-                            ),
-                            None,
-                        )
-                    }
-                    _ => Check::passed(
-                        "identity",
-                        format!("{} in org {}", found.username, found.org_id),
-                    ),
-                };
-                push(check, &mut checks);
-                Some(found)
-            }
-            Err(failure) => {
-                push(
-                    Check::failed("identity", failure.diagnose(Phase::Identity, Window::After)),
-                    &mut checks,
-                );
-                None
-            }
-        }
+        let (check, found) = identity_check(client, &api_base, &access, plan).await;
+        push(check, &mut checks);
+        found
     };
 
     push(scopes_check(tokens, plan), &mut checks);
@@ -167,39 +141,85 @@ pub async fn verify(
             identity: found,
         };
     }
-    match rest_api(client, &api_base, &access).await {
+    rest_checks(client, &api_base, &access, plan, &mut |c| {
+        push(c, &mut checks)
+    })
+    .await;
+    Verified { checks, identity }
+}
+
+/// `identity`: who the token belongs to, warned about when it isn't the integration user.
+async fn identity_check(
+    client: &OAuthClient,
+    api_base: &str,
+    access: &Secret,
+    plan: &Plan<'_>,
+) -> (Check, Option<Identity>) {
+    match identity(client, api_base, access).await {
+        Ok(found) => {
+            let check = match plan.expected_username {
+                Some(expected) if !expected.eq_ignore_ascii_case(&found.username) => {
+                    Check::warning(
+                        "identity",
+                        format!(
+                            "authorized as {}, not the integration user {expected}; the integration will act as {}",
+                            found.username, found.username
+                        ),
+                        None,
+                    )
+                }
+                _ => Check::passed(
+                    "identity",
+                    format!("{} in org {}", found.username, found.org_id),
+                ),
+            };
+            (check, Some(found))
+        }
+        Err(failure) => (
+            Check::failed("identity", failure.diagnose(Phase::Identity, Window::After)),
+            None,
+        ),
+    }
+}
+
+/// `rest_api`, then `object:<Name>` for each object the recipe reads (skipped when the REST
+/// API didn't answer).
+async fn rest_checks(
+    client: &OAuthClient,
+    api_base: &str,
+    access: &Secret,
+    plan: &Plan<'_>,
+    push: &mut (dyn FnMut(Check) + Send),
+) {
+    match rest_api(client, api_base, access).await {
         Ok((version, detail)) => {
-            push(Check::passed("rest_api", detail), &mut checks);
+            push(Check::passed("rest_api", detail));
             for object in plan.recipe.objects() {
                 let check = object_check(
                     client,
-                    &api_base,
-                    &access,
+                    api_base,
+                    access,
                     &version,
                     &object.object,
                     object.optional,
                 )
                 .await;
-                push(check, &mut checks);
+                push(check);
             }
         }
         Err(failure) => {
-            push(
-                Check::failed("rest_api", failure.diagnose(Phase::Rest, Window::After)),
-                &mut checks,
-            );
+            push(Check::failed(
+                "rest_api",
+                failure.diagnose(Phase::Rest, Window::After),
+            ));
             for object in plan.recipe.objects() {
-                push(
-                    Check::skipped(
-                        &format!("object:{}", object.object),
-                        "the REST API didn't answer",
-                    ),
-                    &mut checks,
-                );
+                push(Check::skipped(
+                    &format!("object:{}", object.object),
+                    "the REST API didn't answer",
+                ));
             }
         }
     }
-    Verified { checks, identity }
 }
 
 /// `mcp_server`, `mcp_call`, then `identity` from the user the server answered for.
