@@ -302,7 +302,10 @@ fn failed_summary(target: Target) -> Summary {
     );
     Summary {
         outcome: Outcome::Misconfigured,
-        checks: vec![Check::failed("refresh", diagnosis.clone())],
+        checks: vec![Check::failed(
+            eca_wizard::verify::CheckName::Refresh,
+            diagnosis.clone(),
+        )],
         diagnosis: Some(diagnosis),
         instance_url: None,
         identity: None,
@@ -378,7 +381,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         &mut m,
         Msg::Connect {
             run,
-            event: Event::Check(Check::passed("token", "ok")),
+            event: Event::Check(Check::passed(eca_wizard::verify::CheckName::Token, "ok")),
             at_ms: 15_000,
         },
     );
@@ -407,7 +410,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         &mut m,
         Msg::Connect {
             run,
-            event: Event::Check(Check::passed("token", "ok")),
+            event: Event::Check(Check::passed(eca_wizard::verify::CheckName::Token, "ok")),
             at_ms: 17_000,
         },
     );
@@ -444,7 +447,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
 
     let green = Summary {
         outcome: Outcome::Connected,
-        checks: vec![Check::passed("token", "ok")],
+        checks: vec![Check::passed(eca_wizard::verify::CheckName::Token, "ok")],
         diagnosis: None,
         instance_url: Some("https://acme.my.salesforce.com".into()),
         identity: None,
@@ -634,7 +637,7 @@ fn a_cancelled_runs_late_answers_are_ignored() {
     let late = Msg::Connect {
         run: first,
         event: Event::Check(Check::failed(
-            "token",
+            eca_wizard::verify::CheckName::Token,
             Diagnosis::new(Kind::Unknown, "cancelled", None, "Cancelled."),
         )),
         at_ms: 1,

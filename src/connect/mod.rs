@@ -18,7 +18,7 @@ use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::{Diagnosis, Kind, Phase, Target, Window};
 use crate::salesforce::hosts::LoginHost;
 use crate::secret::Secret;
-use crate::verify::{self, Check, Identity, Plan, Status};
+use crate::verify::{self, Check, CheckName, Identity, Plan, Status};
 
 /// How the browser part of the code flow happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,7 +243,9 @@ pub async fn connect(
             Ok(tokens) => tokens,
             Err((outcome, diagnosis)) => {
                 let mut report = failed(outcome, diagnosis.clone(), run.attempts);
-                report.checks.push(Check::failed("token", diagnosis));
+                report
+                    .checks
+                    .push(Check::failed(CheckName::Token, diagnosis));
                 (run.events)(Event::Check(report.checks[0].clone()));
                 return report;
             }
@@ -252,7 +254,7 @@ pub async fn connect(
             Some(audience) => format!("{} token obtained (audience {audience})", req.flow),
             None => format!("{} token obtained", req.flow),
         };
-        let token_check = Check::passed("token", detail);
+        let token_check = Check::passed(CheckName::Token, detail);
         (run.events)(Event::Check(token_check.clone()));
         match verify_until_settled(&mut run, &mut tokens, &plan, token_check).await {
             Verified::Settled(checks, identity) => break (tokens, checks, identity),
@@ -331,7 +333,11 @@ enum Verified {
 }
 
 /// Checks whose outcome was fixed when the grant was made: only a new grant can change them.
-const GRANT_CHECKS: &[&str] = &["scopes", "refresh_token", "token_format"];
+const GRANT_CHECKS: &[CheckName] = &[
+    CheckName::Scopes,
+    CheckName::RefreshToken,
+    CheckName::TokenFormat,
+];
 
 /// Runs the checks; right after a fix, failures may be Salesforce still applying the change, so
 /// they are checked again (with backoff) until `recheck_for` has passed.
@@ -357,7 +363,7 @@ async fn verify_until_settled(
         if waiting.kind != Kind::Propagating {
             return Verified::Settled(checks, verified.identity);
         }
-        if GRANT_CHECKS.contains(&name.as_str()) {
+        if GRANT_CHECKS.contains(&name) {
             return Verified::NeedsNewGrant(checks, verified.identity, waiting);
         }
         run.attempts += 1;
