@@ -425,3 +425,6 @@ impl Shell {
         })
     }
 }
+
+#[cfg(test)]
+mod metadata_tests;
