@@ -403,3 +403,76 @@ impl fmt::Display for SecretEvent {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(event: ApplyEvent) -> String {
+        let mut out = Vec::new();
+        write_to(&mut out)(event).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn several_lines_come_out_as_apply_always_printed_them() {
+        let plan = Plan {
+            instance_url: "https://acme.my.salesforce.com".into(),
+            username: None,
+            session_source: "the Salesforce CLI's login acme".into(),
+            dry_run: true,
+            recipe_title: "AptEdge".into(),
+            components: vec!["externalClientApps/A.eca".into()],
+            manual: vec!["Create the user".into(), "Grant access".into()],
+        };
+        assert_eq!(
+            words(ApplyEvent::Plan(plan)),
+            "Org:     https://acme.my.salesforce.com as the token's user\nSession: the Salesforce CLI's login acme\nWould deploy for AptEdge:\n  externalClientApps/A.eca\nNot done by apply (the checklist's steps): Create the user; Grant access\n"
+        );
+        let present = ApplyEvent::AppPresent {
+            app: "A".into(),
+            id: "0xA".into(),
+            drift: Vec::new(),
+            unread: vec!["One", "Two"],
+        };
+        assert_eq!(
+            words(present),
+            "A is in the org already (0xA): the deploy updates it.\n  No change in the settings a query can read.\n  A query can't read (a check-only deploy tells whether they change): One; Two\n"
+        );
+        let validated = |changes| ApplyEvent::Validated {
+            app: "A".into(),
+            components: 6,
+            changes,
+        };
+        assert_eq!(
+            words(validated(Some(vec!["a".into(), "b".into()]))),
+            "\nValidated: the deploy of A would succeed (6 components) and change a, b. Nothing in the org changed.\n"
+        );
+        assert_eq!(
+            words(validated(None)),
+            "\nValidated: the deploy of A would succeed (6 components). Nothing in the org changed.\n"
+        );
+        assert_eq!(
+            words(ApplyEvent::DeployStatus {
+                check: true,
+                status: "Pending".into()
+            }),
+            "  check: Pending\n"
+        );
+        assert!(
+            words(ApplyEvent::CopyByHand {
+                recipe: "r".into(),
+                instance_url: "https://x".into()
+            })
+            .ends_with(
+                "then:\n  eca-wizard connect --recipe r --login-url https://x --client-id CONSUMER_KEY\n"
+            )
+        );
+        assert_eq!(
+            words(ApplyEvent::Secret(SecretEvent::Stopping {
+                signal: "SIGINT"
+            })),
+            format!("SIGINT: stopping once {LABEL} is back as it was (a moment).\n")
+        );
+    }
+}

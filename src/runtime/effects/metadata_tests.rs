@@ -2,9 +2,7 @@
 //! options builder: a certificate the command refuses, the wizard refuses too (it used to build
 //! the options a second way that only read the file).
 
-use clap::Parser;
-
-use crate::cli::{Cli, Command};
+use crate::metadata::{Certificate, Choices};
 use crate::recipe::Role;
 use crate::wizard::SavedSetup;
 
@@ -39,23 +37,13 @@ fn the_m_key_refuses_the_certificate_the_metadata_command_refuses() {
     let certificate = NotACertificate::new();
     let path = certificate.0.display().to_string();
 
-    let cli = Cli::try_parse_from([
-        "eca-wizard",
-        "metadata",
-        "--recipe",
-        "sf-cli-ci",
-        "--certificate",
-        &path,
-        "--out",
-        "unused",
-    ])
-    .unwrap();
-    let Some(Command::Metadata(args)) = cli.command else {
-        panic!("the metadata command");
-    };
-    let command = crate::commands::metadata::choices(&args.app)
-        .options()
-        .unwrap_err();
+    // What `metadata --certificate PATH` builds (`commands::metadata::choices`), checked.
+    let command = Choices {
+        certificate: Some(Certificate::File(certificate.0.clone())),
+        ..Choices::default()
+    }
+    .options()
+    .unwrap_err();
 
     let field = recipe.field_id(Role::Certificate).unwrap();
     let saved: SavedSetup = serde_json::from_value(serde_json::json!({
