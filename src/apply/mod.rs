@@ -4,11 +4,14 @@
 
 pub mod credentials;
 pub mod deploy;
+pub mod event;
+mod handover;
 pub mod live;
 pub mod org_binding;
 pub mod org_settings;
 pub mod package;
 pub mod program;
+pub mod request;
 pub mod restore_marker;
 pub mod rotate;
 pub mod run;

@@ -60,11 +60,28 @@ pub async fn rotate(
             secrets_off: false,
         })?;
     let staged_url = format!("{url}/staged");
-    let slot = call(http, session, reqwest::Method::GET, &staged_url, None)
+    clear_staged_slot(http, session, &staged_url, in_use, replace_staged).await?;
+    let (id, key, secret) = stage(http, session, &staged_url).await?;
+    promote(http, session, &staged_url, &id, &key).await?;
+    Ok(Promoted {
+        key,
+        secret: Secret::new(secret),
+    })
+}
+
+/// Empties the staged slot for the new pair. One staged pair per consumer. An earlier
+/// rotation's old pair may still be in use somewhere (it stays valid 30 days): deleted only
+/// when the admin said so.
+async fn clear_staged_slot(
+    http: &reqwest::Client,
+    session: &Session,
+    staged_url: &str,
+    in_use: &str,
+    replace_staged: bool,
+) -> Result<(), Stopped> {
+    let slot = call(http, session, reqwest::Method::GET, staged_url, None)
         .await
         .map_err(|f| stopped("read the staged slot", &f))?;
-    // One staged pair per consumer. An earlier rotation's old pair may still be in use
-    // somewhere (it stays valid 30 days): deleted only when the admin said so.
     if let Some(old) = slot["stagedCredentials"].as_array().and_then(|l| l.first()) {
         if old["key"] == in_use {
             return Err(Stopped {
@@ -100,12 +117,21 @@ pub async fn rotate(
         .await
         .map_err(|f| stopped("delete the earlier staged pair", &f))?;
     }
+    Ok(())
+}
+
+/// Stages a new pair: its id, key and secret.
+async fn stage(
+    http: &reqwest::Client,
+    session: &Session,
+    staged_url: &str,
+) -> Result<(String, String, String), Stopped> {
     // hardis saw connection resets without a body: send `{}` (§C.3).
     let created = call(
         http,
         session,
         reqwest::Method::POST,
-        &staged_url,
+        staged_url,
         Some(json!({})),
     )
     .await
@@ -135,6 +161,18 @@ pub async fn rotate(
             secrets_off: true,
         });
     };
+    Ok((id, key, secret))
+}
+
+/// Promotes the staged pair `id` (holding `key`); on failure it is deleted again while it is
+/// still the one staged, so the old pair stays the only one in use.
+async fn promote(
+    http: &reqwest::Client,
+    session: &Session,
+    staged_url: &str,
+    id: &str,
+    key: &str,
+) -> Result<(), Stopped> {
     let undo = |step: &'static str, message: String| {
         let url = format!("{staged_url}/{id}");
         async move {
@@ -159,12 +197,12 @@ pub async fn rotate(
         let message = stopped("promote the new pair", &f).message;
         // The answer may be lost after the promotion went through: undo only while the slot
         // still holds the new pair, waiting (Active).
-        let slot = call(http, session, reqwest::Method::GET, &staged_url, None).await;
+        let slot = call(http, session, reqwest::Method::GET, staged_url, None).await;
         let still_staged = slot.as_ref().is_ok_and(|slot| {
             slot["stagedCredentials"]
                 .as_array()
                 .and_then(|l| l.first())
-                .is_some_and(|s| s["key"] == key.as_str() && s["state"] == "Active")
+                .is_some_and(|s| s["key"] == key && s["state"] == "Active")
         });
         if still_staged {
             return Err(undo("promote the new pair", message).await);
@@ -177,10 +215,7 @@ pub async fn rotate(
             secrets_off: false,
         });
     }
-    Ok(Promoted {
-        key,
-        secret: Secret::new(secret),
-    })
+    Ok(())
 }
 
 /// A staged credential's id as it may go into a request path: letters and digits only (its

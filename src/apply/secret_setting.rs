@@ -9,6 +9,8 @@
 use std::io::Write;
 use std::time::Duration;
 
+use crate::apply::event::{SecretEvent, TellSecret};
+
 use crate::apply::restore_marker::{Marker, Pending, pending};
 use crate::apply::session::Session;
 use crate::signals::Terminating;
@@ -94,7 +96,7 @@ pub async fn while_on<T>(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
-    out: &mut (dyn Write + Send),
+    tell: &mut TellSecret<'_>,
     work: impl std::future::Future<Output = T>,
 ) -> anyhow::Result<WhileOn<T>> {
     // Listening first: once the marker is there, a signal no longer ends the process.
@@ -107,21 +109,23 @@ pub async fn while_on<T>(
         &mut signals,
         set(http, session, version, true),
         &mut signal,
-        out,
+        tell,
     )
     .await;
     let result = match turned_on {
         Ok(true) if signal.is_none() => {
-            writeln!(out, "Turned on {LABEL}.")?;
-            Some(shield(&mut signals, work, &mut signal, out).await)
+            tell(SecretEvent::TurnedOn)?;
+            Some(shield(&mut signals, work, &mut signal, tell).await)
         }
         Ok(true) => None,
         Ok(false) => {
-            writeln!(out, "Salesforce refused to turn on {LABEL}.")?;
+            tell(SecretEvent::TurnOnRefused)?;
             None
         }
         Err(e) => {
-            writeln!(out, "Turning on {LABEL} failed: {e:#}")?;
+            tell(SecretEvent::TurnOnFailed {
+                error: format!("{e:#}"),
+            })?;
             None
         }
     };
@@ -130,18 +134,16 @@ pub async fn while_on<T>(
         &mut signals,
         set(http, session, version, false),
         &mut signal,
-        out,
+        tell,
     )
     .await;
     if matches!(off, Ok(true)) {
         crate::apply::restore_marker::remove(&place);
-        writeln!(out, "Turned {LABEL} off again, as it was.")?;
+        tell(SecretEvent::Restored)?;
     } else {
-        writeln!(
-            out,
-            "Couldn't turn {LABEL} off again{}: it may still be on, letting every app's secret be read over REST. Turn it off in Setup > External Client App Settings; the next eca-wizard apply, rotate or status tries again.",
-            off.err().map(|e| format!(" ({e:#})")).unwrap_or_default()
-        )?;
+        tell(SecretEvent::NotRestored {
+            error: off.err().map(|e| format!("{e:#}")),
+        })?;
     }
     Ok(WhileOn { result, signal })
 }
@@ -151,7 +153,7 @@ async fn shield<T>(
     signals: &mut Terminating,
     work: impl std::future::Future<Output = T>,
     signal: &mut Option<&'static str>,
-    out: &mut (dyn Write + Send),
+    tell: &mut TellSecret<'_>,
 ) -> T {
     let mut work = std::pin::pin!(work);
     loop {
@@ -159,7 +161,7 @@ async fn shield<T>(
             done = &mut work => return done,
             name = signals.next() => {
                 if signal.is_none() {
-                    let _ = writeln!(out, "{name}: stopping once {LABEL} is back as it was (a moment).");
+                    let _ = tell(SecretEvent::Stopping { signal: name });
                 }
                 *signal = Some(name);
             }

@@ -4,14 +4,17 @@
 
 use std::io::{self, BufRead, IsTerminal};
 
+use crate::apply::event::write_to;
+use crate::apply::request::{ApplyRequest, Connection};
 use crate::apply::run::{Applied, apply, prepare};
 use crate::apply::session;
-use crate::cli::ApplyArgs;
+use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
 use crate::recipe::{self, Recipe};
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
-    let prepared = prepare(args)?;
+    let request = request(args)?;
+    let prepared = prepare(&request)?;
     // A second apply to a saved profile goes to the profile's org, and only there.
     let existing = match &args.save {
         Some(name) => existing_profile(name)?,
@@ -28,13 +31,65 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let runtime = crate::commands::runtime()?;
     let mut ask = |question: &str| crate::commands::prompt::confirm(question);
     let mut err = io::stderr();
-    match runtime.block_on(apply(args, prepared, &session, &mut ask, &mut err))? {
+    match runtime.block_on(apply(
+        &request,
+        prepared,
+        &session,
+        &mut ask,
+        &mut write_to(&mut err),
+    ))? {
         Applied::Refused => Ok(3),
         Applied::Done | Applied::CopyByHand { .. } => Ok(0),
         // One runtime for the whole command: connect reuses the deploy's pooled connections.
         Applied::Connect {
             connect, secret, ..
-        } => crate::commands::connect::run_with(&connect, secret, &runtime),
+        } => crate::commands::connect::run_with(&connect_args(&connect), secret, &runtime),
+    }
+}
+
+/// The flags as the library's request; usage errors first, before any session.
+fn request(args: &ApplyArgs) -> anyhow::Result<ApplyRequest> {
+    let recipe_id = args
+        .recipe
+        .as_deref()
+        .ok_or_else(|| UsageError("--recipe ID (or --recipe-file FILE) is required".into()))?;
+    Ok(ApplyRequest {
+        recipe: recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?,
+        choices: crate::commands::metadata::choices(&args.app),
+        create_user: args.create_user.clone(),
+        api_version: args.api_version.clone(),
+        dry_run: args.dry_run,
+        allow_secret_access: args.allow_secret_access,
+        private_key: args.private_key.clone(),
+        save: args.save.clone(),
+        secrets_file: args.secrets_file,
+    })
+}
+
+/// `connect`'s arguments for the new app: the headless command's own request builder.
+fn connect_args(connection: &Connection) -> ConnectArgs {
+    ConnectArgs {
+        login_url: connection.login_url.clone(),
+        client_id: connection.client_id.clone(),
+        recipe: Some(connection.recipe.id.clone()),
+        flow: None,
+        client_secret_stdin: false,
+        callback_port: None,
+        callback_urls: connection.callback_urls.clone(),
+        no_browser: false,
+        timeout: 300,
+        propagation_window: 1800,
+        username: connection.username.clone(),
+        private_key: connection.private_key.clone(),
+        mcp_url: None,
+        json: false,
+        save: connection.save.clone(),
+        api_name: connection
+            .save
+            .as_ref()
+            .map(|_| connection.api_name.clone()),
+        secrets_file: connection.secrets_file,
+        target_org: connection.target_org.clone(),
     }
 }
 

@@ -271,7 +271,7 @@ pub fn check_line(check: &Check) -> String {
     format!(
         "  {} {:<16} {}",
         symbol(check.status),
-        terminal_safe(&check.name),
+        terminal_safe(check.name.as_str()),
         terminal_safe(&check.detail)
     )
 }
@@ -322,7 +322,7 @@ pub fn write_summary(
                 writeln!(
                     out,
                     "warning: {}: {}",
-                    terminal_safe(&warning.name),
+                    terminal_safe(warning.name.as_str()),
                     terminal_safe(&warning.detail)
                 )?;
             }
@@ -371,7 +371,7 @@ impl<'a> JsonReport<'a> {
                 .iter()
                 .filter(|c| c.status == Status::Warning)
                 .map(|c| JsonWarning {
-                    check: &c.name,
+                    check: c.name.as_str(),
                     detail: &c.detail,
                 })
                 .collect(),

@@ -65,12 +65,7 @@ fn value_of(cause: &Cause, recipe: &Recipe) -> Option<String> {
     let Some(Target::Setting(key)) = &cause.target else {
         return None;
     };
-    recipe.setting_value(*key).map(|v| match v {
-        SettingValue::Checked(true) => "checked".to_string(),
-        SettingValue::Checked(false) => "unchecked".to_string(),
-        SettingValue::Text(text) => text.clone(),
-        SettingValue::List(items) => items.join(", "),
-    })
+    recipe.setting_value(*key).map(SettingValue::to_string)
 }
 
 impl DiagnosisView {

@@ -4,10 +4,8 @@ use std::io::Write;
 
 use crate::cli::{AppArgs, MetadataArgs};
 use crate::commands::UsageError;
-use crate::metadata::{self, Options};
+use crate::metadata::{self, Certificate, Choices};
 use crate::recipe;
-use crate::salesforce::callback::check_callback_url;
-use crate::salesforce::naming::{check_email, check_username};
 
 /// Writes the project, or with `--check` checks one; the exit code.
 pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
@@ -21,7 +19,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
         return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
     };
     let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
-    let options = options(&args.app)?;
+    let options = choices(&args.app).options()?;
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     // Written whole before anything is printed: a closed stdout can't leave half a project.
     metadata::write_project(out_dir, &files, args.force).map_err(|e| match e.kind() {
@@ -37,66 +35,22 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// What the app gets beyond the recipe, checked: the same for `metadata` and `apply`.
-pub fn options(args: &AppArgs) -> anyhow::Result<Options> {
-    for url in &args.callback_urls {
-        check_callback_url(url).map_err(|e| UsageError(format!("--callback-url: {e}")))?;
-    }
-    if let Some(email) = &args.contact_email {
-        check_email(email).map_err(|e| UsageError(format!("--contact-email: {e}")))?;
-    }
-    if let Some(user) = &args.run_as {
-        check_username(user).map_err(|e| UsageError(format!("--run-as: {e}")))?;
-    }
-    let certificate = match &args.certificate {
-        Some(path) => {
-            let pem = std::fs::read_to_string(path).map_err(|e| {
-                UsageError(format!(
-                    "can't read the certificate {}: {e}",
-                    path.display()
-                ))
-            })?;
-            crate::jwt::certificate_public_key(&pem)
-                .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
-            Some(pem)
-        }
-        None => None,
-    };
-    let profile = match &args.from {
-        Some(name) => {
-            let dir = crate::profile::profiles_dir()?;
-            Some(crate::profile::load(&dir, name).map_err(|e| UsageError(format!("--from: {e}")))?)
-        }
-        None => None,
-    };
-    let callback_urls = match (&profile, args.callback_urls.is_empty()) {
-        (Some(profile), true) => profile.callback_urls.clone(),
-        _ => args.callback_urls.clone(),
-    };
-    let run_as = args
-        .run_as
-        .clone()
-        .or_else(|| profile.as_ref().and_then(|p| p.username.clone()));
-    Ok(Options {
-        // The profile keeps the API name and label the admin typed in the wizard.
-        name: args
-            .name
-            .clone()
-            .or_else(|| profile.as_ref().and_then(|p| p.api_name.clone())),
-        label: args
-            .label
-            .clone()
-            .or_else(|| profile.as_ref().and_then(|p| p.app_name.clone())),
+/// The app flags as the library's choices (checked by `Choices::options`, the one builder the
+/// wizard uses too).
+pub fn choices(args: &AppArgs) -> Choices {
+    Choices {
+        from: args.from.clone(),
+        name: args.name.clone(),
+        label: args.label.clone(),
         contact_email: args.contact_email.clone(),
-        callback_urls,
-        run_as,
+        run_as: args.run_as.clone(),
+        callback_urls: args.callback_urls.clone(),
         permission_set: args.permission_set.clone(),
-        certificate,
+        certificate: args.certificate.clone().map(Certificate::File),
         policy_names: args.policy_names,
         include_optional: args.include_optional,
         without_jwt_certificate: args.no_jwt_certificate,
-        forced_on: Vec::new(),
-    })
+    }
 }
 
 fn check_project(dir: &std::path::Path, recipe_id: Option<&str>) -> anyhow::Result<u8> {

@@ -236,10 +236,7 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         for setting in &step.settings {
             let label = settings::lookup(setting.key).map_or(setting.key.id(), |i| i.label);
             let value = match (&setting.value, &setting.from_field) {
-                (Some(SettingValue::Checked(true)), _) => "checked".to_string(),
-                (Some(SettingValue::Checked(false)), _) => "unchecked".to_string(),
-                (Some(SettingValue::Text(text)), _) => text.clone(),
-                (Some(SettingValue::List(items)), _) => items.join(", "),
+                (Some(value), _) => value.to_string(),
                 (None, Some(field)) => field_value(recipe, field),
                 (None, None) => String::new(),
             };

@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::time::Duration;
 
+use crate::apply::event::write_to;
 use crate::apply::rotate::{Promoted, rotate};
 use crate::apply::secret_setting::{self, LABEL};
 use crate::commands::UsageError;
@@ -64,7 +65,7 @@ pub fn run(
                 http,
                 &session,
                 version,
-                &mut err,
+                &mut write_to(&mut err),
                 staging(),
             ))?;
             match window.result {

@@ -16,7 +16,7 @@ use crate::profile::{self, Profile, SecretKind, SecretStore, Verification};
 use crate::recipe;
 use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::{Diagnosis, Phase, Window};
-use crate::verify::{self, Check, Plan, Status};
+use crate::verify::{self, Check, CheckName, Plan, Status};
 
 #[derive(Serialize)]
 pub struct ProfileStatus {
@@ -88,7 +88,7 @@ pub fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Resu
             out,
             "  {:<8} {:<18} {}",
             format!("{:?}", check.status).to_lowercase(),
-            terminal_safe(&check.name),
+            terminal_safe(check.name.as_str()),
             terminal_safe(&check.detail)
         )?;
     }
@@ -139,12 +139,12 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
         Ok(tokens) => tokens,
         Err(failure) => {
             let diagnosis = failure.diagnose(phase, Window::After);
-            checks.push(Check::failed("token", diagnosis.clone()));
+            checks.push(Check::failed(CheckName::Token, diagnosis.clone()));
             return finish(dir, &mut profile, checks, Some(diagnosis), recipe);
         }
     };
     checks.push(Check::passed(
-        "token",
+        CheckName::Token,
         format!("{} token obtained", profile.flow),
     ));
     let plan = Plan {
@@ -174,7 +174,7 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
                 "The new tokens couldn't be saved ({e}); with refresh token rotation the old refresh token no longer works: fix the store, then run `eca-wizard connect ... --save {name}`."
             ),
         );
-        checks.push(Check::failed("keep", diagnosis));
+        checks.push(Check::failed(CheckName::Keep, diagnosis));
     }
     let diagnosis = checks
         .iter()

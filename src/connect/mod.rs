@@ -19,7 +19,7 @@ use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::{Diagnosis, Kind, Phase, Target, Window};
 use crate::salesforce::hosts::LoginHost;
 use crate::secret::Secret;
-use crate::verify::{self, Check, Identity, Plan, Status};
+use crate::verify::{self, Check, CheckName, Identity, Plan, Status};
 
 /// How the browser part of the code flow happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,34 +217,9 @@ pub async fn connect(
     pastes: Option<Pastes>,
     cancel: watch::Receiver<bool>,
 ) -> Report {
-    let failed = |outcome, diagnosis: Diagnosis, attempts| Report {
-        outcome,
-        checks: Vec::new(),
-        diagnosis: Some(diagnosis),
-        instance_url: None,
-        identity: None,
-        attempts,
-        tokens: None,
-    };
-    if let Err(refused) = req.login.check_flow(req.flow) {
-        let diagnosis = Diagnosis::new(
-            Kind::Misconfigured,
-            "wrong_host",
-            Some(Target::LoginUrl),
-            refused.to_string(),
-        );
-        return failed(Outcome::Misconfigured, diagnosis, 0);
-    }
-    let client = match OAuthClient::new(req.login.url(), &req.client_id, req.client_secret.clone())
-    {
+    let client = match client_for(req) {
         Ok(client) => client,
-        Err(e) => {
-            return failed(
-                Outcome::Failed,
-                Diagnosis::transient("setup", e.to_string()),
-                0,
-            );
-        }
+        Err(report) => return *report,
     };
     let mut run = Run {
         req,
@@ -274,7 +249,9 @@ pub async fn connect(
             Ok(tokens) => tokens,
             Err((outcome, diagnosis)) => {
                 let mut report = failed(outcome, diagnosis.clone(), run.attempts);
-                report.checks.push(Check::failed("token", diagnosis));
+                report
+                    .checks
+                    .push(Check::failed(CheckName::Token, diagnosis));
                 (run.events)(Event::Check(report.checks[0].clone()));
                 return report;
             }
@@ -283,7 +260,7 @@ pub async fn connect(
             Some(audience) => format!("{} token obtained (audience {audience})", req.flow),
             None => format!("{} token obtained", req.flow),
         };
-        let token_check = Check::passed("token", detail);
+        let token_check = Check::passed(CheckName::Token, detail);
         (run.events)(Event::Check(token_check.clone()));
         match verify_until_settled(&mut run, &mut tokens, &plan, token_check).await {
             Verified::Settled(checks, identity) => break (tokens, checks, identity),
@@ -295,6 +272,46 @@ pub async fn connect(
             }
         }
     };
+    settled(checks, tokens, identity, run.attempts)
+}
+
+/// The client for the request's login host, or why there is none (a host the flow can't use).
+fn client_for(req: &Request) -> Result<OAuthClient, Box<Report>> {
+    if let Err(refused) = req.login.check_flow(req.flow) {
+        let diagnosis = Diagnosis::new(
+            Kind::Misconfigured,
+            "wrong_host",
+            Some(Target::LoginUrl),
+            refused.to_string(),
+        );
+        return Err(Box::new(failed(Outcome::Misconfigured, diagnosis, 0)));
+    }
+    OAuthClient::new(req.login.url(), &req.client_id, req.client_secret.clone()).map_err(|e| {
+        let diagnosis = Diagnosis::transient("setup", e.to_string());
+        Box::new(failed(Outcome::Failed, diagnosis, 0))
+    })
+}
+
+/// The report of a run that ended before any check passed.
+fn failed(outcome: Outcome, diagnosis: Diagnosis, attempts: u32) -> Report {
+    Report {
+        outcome,
+        checks: Vec::new(),
+        diagnosis: Some(diagnosis),
+        instance_url: None,
+        identity: None,
+        attempts,
+        tokens: None,
+    }
+}
+
+/// The report once the checks settled: connected, or the first failed check's diagnosis.
+fn settled(
+    checks: Vec<Check>,
+    tokens: Tokens,
+    identity: Option<Identity>,
+    attempts: u32,
+) -> Report {
     let diagnosis = checks
         .iter()
         .find(|c| c.status == Status::Failed)
@@ -309,7 +326,7 @@ pub async fn connect(
         diagnosis,
         instance_url: tokens.instance_url.clone(),
         identity,
-        attempts: run.attempts,
+        attempts,
         tokens: Some(tokens),
     }
 }
@@ -322,7 +339,11 @@ enum Verified {
 }
 
 /// Checks whose outcome was fixed when the grant was made: only a new grant can change them.
-const GRANT_CHECKS: &[&str] = &["scopes", "refresh_token", "token_format"];
+const GRANT_CHECKS: &[CheckName] = &[
+    CheckName::Scopes,
+    CheckName::RefreshToken,
+    CheckName::TokenFormat,
+];
 
 /// Runs the checks; right after a fix, failures may be Salesforce still applying the change, so
 /// they are checked again (with backoff) until `recheck_for` has passed.
@@ -348,7 +369,7 @@ async fn verify_until_settled(
         if waiting.kind != Kind::Propagating {
             return Verified::Settled(checks, verified.identity);
         }
-        if GRANT_CHECKS.contains(&name.as_str()) {
+        if GRANT_CHECKS.contains(&name) {
             return Verified::NeedsNewGrant(checks, verified.identity, waiting);
         }
         run.attempts += 1;

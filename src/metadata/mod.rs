@@ -4,11 +4,13 @@
 //! user. Facts: reference/eca-setup-and-metadata.md §4 and §5. Pure: files are returned as data.
 
 mod check;
+mod choices;
 mod readme;
 mod write;
 mod xml;
 
 pub use check::{Problem, check};
+pub use choices::{Certificate, Choices};
 use readme::readme;
 pub use write::write_project;
 

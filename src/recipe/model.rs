@@ -154,6 +154,25 @@ pub enum SettingValue {
     List(Vec<String>),
 }
 
+impl SettingValue {
+    /// A checkbox's state as Setup's words put it.
+    pub fn checkbox_words(on: bool) -> &'static str {
+        if on { "checked" } else { "unchecked" }
+    }
+}
+
+/// The value in words, the one way every screen and command says it: a checkbox as
+/// `checked`/`unchecked`, a list comma-separated.
+impl std::fmt::Display for SettingValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SettingValue::Checked(on) => f.write_str(Self::checkbox_words(*on)),
+            SettingValue::Text(text) => f.write_str(text),
+            SettingValue::List(items) => f.write_str(&items.join(", ")),
+        }
+    }
+}
+
 /// A value the admin types (and the wizard validates) in this step.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,15 +2,16 @@
 //! in the demo), apply's service run with the setup's answers, its lines sent to the core as
 //! they come, and what it read back. The CLI login is looked up once at start.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::apply::event::{ApplyEvent, Tell};
+use crate::apply::request::ApplyRequest;
 use crate::apply::run::{Applied, apply, prepare};
 use crate::apply::session::{self, Session};
-use crate::cli::{AppArgs, ApplyArgs};
-use crate::recipe::{self, Role};
+use crate::metadata::{Certificate, Choices};
+use crate::recipe::{self, Recipe, Role};
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
 use crate::wizard::{AppliedApp, ApplySpec, CliLogin, DEMO_CERTIFICATE_MARKER, Msg, SavedSetup};
@@ -37,16 +38,21 @@ pub enum Source {
     },
 }
 
-/// Runs apply for the spec, telling the core each line, and ends with `Msg::Applied`.
-pub async fn run(spec: ApplySpec, source: Source, home: PathBuf, tx: UnboundedSender<Msg>) {
+/// Runs apply for the spec, telling the core each event's words a line at a time, and ends
+/// with `Msg::Applied`.
+pub async fn run(spec: ApplySpec, source: Source, tx: UnboundedSender<Msg>) {
     let run = spec.run;
-    let mut lines = Lines {
-        run,
-        tx: tx.clone(),
-        partial: Vec::new(),
+    let lines = tx.clone();
+    let mut tell = move |event: ApplyEvent| {
+        for line in event.to_string().lines().map(str::trim_end) {
+            if !line.trim().is_empty() {
+                let line = terminal_safe(line);
+                let _ = lines.send(Msg::ApplyLine { run, line });
+            }
+        }
+        Ok(())
     };
-    let result = applied(&spec, source, &home, &mut lines).await;
-    let _ = lines.flush();
+    let result = applied(&spec, source, &mut tell).await;
     let result = result.map_err(|e| terminal_safe(&format!("{e:#}")));
     let _ = tx.send(Msg::Applied { run, result });
 }
@@ -54,15 +60,14 @@ pub async fn run(spec: ApplySpec, source: Source, home: PathBuf, tx: UnboundedSe
 async fn applied(
     spec: &ApplySpec,
     source: Source,
-    home: &Path,
-    out: &mut Lines,
+    tell: &mut Tell<'_>,
 ) -> anyhow::Result<AppliedApp> {
-    let args = apply_args(spec, home)?;
-    let prepared = prepare(&args)?;
+    let request = apply_request(spec)?;
+    let prepared = prepare(&request)?;
     let session = session_of(source).await?;
     let allow = spec.allow_secret_access;
     let mut ask = |_: &str| Ok(allow);
-    match apply(&args, prepared, &session, &mut ask, out).await? {
+    match apply(&request, prepared, &session, &mut ask, tell).await? {
         Applied::Refused => anyhow::bail!(
             "The org refused the metadata (the lines above say what); fix the answer it names and try again."
         ),
@@ -126,52 +131,52 @@ async fn session_of(source: Source) -> anyhow::Result<Session> {
     }
 }
 
-/// apply's arguments from the setup's answers: the same the `apply` command takes.
-fn apply_args(spec: &ApplySpec, home: &Path) -> anyhow::Result<ApplyArgs> {
+/// apply's request from the setup's answers: the same the `apply` command makes of its flags.
+fn apply_request(spec: &ApplySpec) -> anyhow::Result<ApplyRequest> {
     let saved: &SavedSetup = &spec.saved;
     let recipe = recipe::by_id(&saved.recipe)?;
     let answer = |role: Role| saved.answer_for(recipe, role);
-    let certificate = match answer(Role::Certificate) {
-        // The demo answers with the demo org's certificate: apply reads a file.
-        Some(path) if path == DEMO_CERTIFICATE_MARKER => {
-            let file = home.join("demo-jwt-certificate.crt");
-            crate::files::write_atomically(
-                &file,
-                crate::emulator::org::DEMO_JWT_CERTIFICATE.as_bytes(),
-            )?;
-            Some(file)
-        }
-        Some(path) => Some(crate::files::expand_home(&path)),
-        None => None,
-    };
-    Ok(ApplyArgs {
-        recipe: Some(recipe.id.clone()),
-        target_org: Some(spec.target.clone()),
-        instance_url: None,
-        dry_run: false,
-        api_version: crate::metadata::API_VERSION.to_string(),
+    Ok(ApplyRequest {
+        recipe,
+        choices: setup_choices(saved, recipe),
         create_user: None,
+        api_version: crate::metadata::API_VERSION.to_string(),
+        dry_run: false,
         allow_secret_access: spec.allow_secret_access,
-        save: None,
-        secrets_file: false,
         // The wizard signs in itself; apply only needs to know a JWT sign-in follows.
         private_key: answer(Role::PrivateKey).map(PathBuf::from),
-        app: AppArgs {
-            from: None,
-            name: answer(Role::ApiName),
-            label: answer(Role::AppName),
-            contact_email: answer(Role::ContactEmail),
-            run_as: answer(Role::IntegrationUsername),
-            callback_urls: answer(Role::CallbackUrls)
-                .map(|u| u.lines().map(String::from).collect())
-                .unwrap_or_default(),
-            permission_set: answer(Role::PermissionSet),
-            certificate,
-            policy_names: crate::metadata::PolicyNames::Setup,
-            include_optional: false,
-            no_jwt_certificate: false,
-        },
+        save: None,
+        secrets_file: false,
     })
+}
+
+/// The app's choices from the setup's answers, for apply and for the metadata project alike
+/// (checked by the same builder as the `apply` and `metadata` flags).
+pub fn setup_choices(saved: &SavedSetup, recipe: &Recipe) -> Choices {
+    let answer = |role: Role| saved.answer_for(recipe, role);
+    Choices {
+        from: None,
+        name: answer(Role::ApiName),
+        label: answer(Role::AppName),
+        contact_email: answer(Role::ContactEmail),
+        run_as: answer(Role::IntegrationUsername),
+        callback_urls: answer(Role::CallbackUrls)
+            .map(|u| u.lines().map(String::from).collect())
+            .unwrap_or_default(),
+        permission_set: answer(Role::PermissionSet),
+        certificate: answer(Role::Certificate).map(|path| {
+            if path == DEMO_CERTIFICATE_MARKER {
+                // The demo answers with the demo org's own certificate.
+                Certificate::Pem(crate::emulator::org::DEMO_JWT_CERTIFICATE.to_string())
+            } else {
+                Certificate::File(crate::files::expand_home(&path))
+            }
+        }),
+        // The checklist creates the app in Setup, which names its policies this way.
+        policy_names: crate::metadata::PolicyNames::Setup,
+        include_optional: false,
+        without_jwt_certificate: false,
+    }
 }
 
 /// The demo admin's session, signed in as the CLI would be (client credentials of an app the
@@ -203,41 +208,4 @@ async fn demo_session(
     session.username = Some(crate::emulator::org::DEMO_ADMIN_USER.to_string());
     session.source = "the demo org's admin (in place of your Salesforce CLI login)".into();
     Ok(session)
-}
-
-/// apply's output, a line at a time, to the core.
-struct Lines {
-    run: u64,
-    tx: UnboundedSender<Msg>,
-    partial: Vec<u8>,
-}
-
-impl Lines {
-    fn send(&mut self, line: &[u8]) {
-        let text = String::from_utf8_lossy(line);
-        let text = text.trim_end();
-        if !text.trim().is_empty() {
-            let _ = self.tx.send(Msg::ApplyLine {
-                run: self.run,
-                line: terminal_safe(text),
-            });
-        }
-    }
-}
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.partial.extend_from_slice(buf);
-        while let Some(end) = self.partial.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = self.partial.drain(..=end).collect();
-            self.send(&line);
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        let rest = std::mem::take(&mut self.partial);
-        self.send(&rest);
-        Ok(())
-    }
 }

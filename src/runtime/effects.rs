@@ -11,7 +11,6 @@ use super::demo::{self, Demo};
 use super::{Clock, progress, terminal};
 use crate::connect::{self, Browser, Request};
 use crate::recipe;
-use crate::recipe::Role;
 use crate::retry::RetryPolicy;
 use crate::salesforce::hosts::normalize_login_url;
 use crate::secret::Secret;
@@ -89,35 +88,8 @@ fn write_metadata(
     into: &std::path::Path,
 ) -> anyhow::Result<PathBuf> {
     let recipe = recipe::by_id(&saved.recipe)?;
-    let answer = |role: Role| saved.answer_for(recipe, role);
-    let options = crate::metadata::Options {
-        name: answer(Role::ApiName),
-        label: answer(Role::AppName),
-        contact_email: answer(Role::ContactEmail),
-        callback_urls: answer(Role::CallbackUrls)
-            .map(|u| u.lines().map(String::from).collect())
-            .unwrap_or_default(),
-        run_as: answer(Role::IntegrationUsername),
-        permission_set: answer(Role::PermissionSet),
-        certificate: match answer(Role::Certificate) {
-            // The demo org's certificate, which the demo answers with.
-            Some(path) if path == crate::wizard::DEMO_CERTIFICATE_MARKER => {
-                Some(crate::emulator::org::DEMO_JWT_CERTIFICATE.to_string())
-            }
-            // A certificate that can't be read is said, never dropped (the app would deploy
-            // with JWT bearer off).
-            Some(path) => Some(
-                std::fs::read_to_string(crate::files::expand_home(&path))
-                    .map_err(|e| anyhow::anyhow!("can't read the certificate {path}: {e}"))?,
-            ),
-            None => None,
-        },
-        // The checklist creates the app in Setup, which names its policies this way.
-        policy_names: crate::metadata::PolicyNames::Setup,
-        include_optional: false,
-        without_jwt_certificate: false,
-        forced_on: Vec::new(),
-    };
+    // The `metadata` command's own builder: a certificate it refuses is refused here too.
+    let options = super::apply::setup_choices(saved, recipe).options()?;
     let files = crate::metadata::generate(recipe, &options)?;
     let dir = into.to_path_buf();
     crate::metadata::write_project(&dir, &files, false)?;
@@ -215,8 +187,8 @@ impl Shell {
             }
             Cmd::Apply(spec) => {
                 let source = self.admin_source(&spec.target);
-                let (tx, home) = (self.tx.clone(), self.home.clone());
-                self.applying = Some(tokio::spawn(super::apply::run(*spec, source, home, tx)));
+                let tx = self.tx.clone();
+                self.applying = Some(tokio::spawn(super::apply::run(*spec, source, tx)));
             }
             Cmd::KeepInFile => {
                 let pending = self
@@ -466,3 +438,6 @@ impl Shell {
         })
     }
 }
+
+#[cfg(test)]
+mod metadata_tests;

@@ -260,7 +260,7 @@ pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         .connect
         .checks
         .iter()
-        .map(|c| c.name.chars().count())
+        .map(|c| c.name.as_str().chars().count())
         .max()
         .unwrap_or(0)
         .clamp(14, 24)

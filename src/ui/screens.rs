@@ -5,7 +5,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use crate::recipe::SettingValue;
 use crate::salesforce::Flow;
 use crate::salesforce::settings;
 use crate::ui::field::{self, full_look};
@@ -285,10 +284,7 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         for setting in &step.settings {
             let label = settings::lookup(setting.key).map_or(setting.key.id(), |s| s.label);
             let value = match (&setting.value, &setting.from_field) {
-                (Some(SettingValue::Checked(true)), _) => "checked".to_string(),
-                (Some(SettingValue::Checked(false)), _) => "unchecked".to_string(),
-                (Some(SettingValue::Text(text)), _) => text.clone(),
-                (Some(SettingValue::List(items)), _) => items.join(", "),
+                (Some(value), _) => value.to_string(),
                 (None, Some(field)) => setup
                     .answer(field)
                     .map_or("(not set)".into(), |v| v.replace('\n', ", ")),

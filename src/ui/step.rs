@@ -226,10 +226,13 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
     for setting in &step.settings {
         let label = settings::lookup(setting.key).map_or(setting.key.id(), |s| s.label);
         let value = match (&setting.value, &setting.from_field) {
-            (Some(SettingValue::Checked(true)), _) => Span::styled("☑ checked", theme.ok()),
-            (Some(SettingValue::Checked(false)), _) => Span::styled("☐ unchecked", theme.warn()),
-            (Some(SettingValue::Text(text)), _) => Span::raw(text.clone()),
-            (Some(SettingValue::List(items)), _) => Span::raw(items.join(", ")),
+            (Some(value @ SettingValue::Checked(true)), _) => {
+                Span::styled(format!("☑ {value}"), theme.ok())
+            }
+            (Some(value @ SettingValue::Checked(false)), _) => {
+                Span::styled(format!("☐ {value}"), theme.warn())
+            }
+            (Some(value), _) => Span::raw(value.to_string()),
             (None, Some(field)) => {
                 Span::styled(format!("your {}", field.replace('_', " ")), theme.dim())
             }

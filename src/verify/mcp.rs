@@ -11,7 +11,7 @@ use crate::salesforce::diagnosis::{self, Context, Diagnosis, Kind, Phase, Window
 use crate::salesforce::{hosts, mcp as facts};
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
-use crate::verify::{Check, Identity};
+use crate::verify::{Check, CheckName, Identity};
 
 /// The protocol revision eca-wizard speaks (reference §F.4).
 const PROTOCOL: &str = "2025-06-18";
@@ -217,7 +217,7 @@ pub async fn check(client: &OAuthClient, url: &str, token: &Secret, login_base: 
                 "Nothing was sent to the MCP server URL: {why}. Use the api.salesforce.com URL of the server."
             ),
         );
-        return skipped_call(Check::failed("mcp_server", diagnosis));
+        return skipped_call(Check::failed(CheckName::McpServer, diagnosis));
     }
     // The JWT goes only to a URL of the hosted MCP forms (api.salesforce.com, a custom
     // server's My Domain, or loopback for the emulator).
@@ -230,19 +230,23 @@ pub async fn check(client: &OAuthClient, url: &str, token: &Secret, login_base: 
                 Some(diagnosis::Target::McpServer),
                 format!("Nothing was sent to the MCP server URL: {why}"),
             );
-            return skipped_call(Check::failed("mcp_server", diagnosis));
+            return skipped_call(Check::failed(CheckName::McpServer, diagnosis));
         }
     };
     let mut session = match Session::open(client, url, token).await {
         Ok(session) => session,
-        Err(failure) => return skipped_call(Check::failed("mcp_server", failure.diagnose())),
+        Err(failure) => {
+            return skipped_call(Check::failed(CheckName::McpServer, failure.diagnose()));
+        }
     };
     let tools = match session.request("tools/list", json!({})).await {
         Ok(result) => tool_names(&result),
-        Err(failure) => return skipped_call(Check::failed("mcp_server", failure.diagnose())),
+        Err(failure) => {
+            return skipped_call(Check::failed(CheckName::McpServer, failure.diagnose()));
+        }
     };
     let server = Check::passed(
-        "mcp_server",
+        CheckName::McpServer,
         format!(
             "{name} is active: {} tools ({})",
             tools.len(),
@@ -251,7 +255,7 @@ pub async fn check(client: &OAuthClient, url: &str, token: &Secret, login_base: 
     );
     if !tools.iter().any(|t| t == facts::WHO_AM_I_TOOL) {
         let call = Check::skipped(
-            "mcp_call",
+            CheckName::McpCall,
             format!("{name} has no {} tool to call", facts::WHO_AM_I_TOOL),
         );
         return McpChecks {
@@ -263,7 +267,7 @@ pub async fn check(client: &OAuthClient, url: &str, token: &Secret, login_base: 
     let params = json!({"name": facts::WHO_AM_I_TOOL, "arguments": {}});
     let (call, identity) = match session.request("tools/call", params).await {
         Ok(result) => who_am_i(&result),
-        Err(failure) => (Check::failed("mcp_call", failure.diagnose()), None),
+        Err(failure) => (Check::failed(CheckName::McpCall, failure.diagnose()), None),
     };
     McpChecks {
         server,
@@ -275,7 +279,7 @@ pub async fn check(client: &OAuthClient, url: &str, token: &Secret, login_base: 
 fn skipped_call(server: Check) -> McpChecks {
     McpChecks {
         server,
-        call: Check::skipped("mcp_call", "the MCP server didn't open a session"),
+        call: Check::skipped(CheckName::McpCall, "the MCP server didn't open a session"),
         identity: None,
     }
 }
@@ -328,7 +332,7 @@ fn who_am_i(result: &Value) -> (Check, Option<Identity>) {
                 terminal_safe(&text)
             ),
         );
-        return (Check::failed("mcp_call", diagnosis), None);
+        return (Check::failed(CheckName::McpCall, diagnosis), None);
     }
     let fields = result
         .get("structuredContent")
@@ -348,7 +352,7 @@ fn who_am_i(result: &Value) -> (Check, Option<Identity>) {
     };
     if identity.username.is_empty() {
         let check = Check::warning(
-            "mcp_call",
+            CheckName::McpCall,
             format!(
                 "{} answered, but its answer names no username",
                 facts::WHO_AM_I_TOOL
@@ -358,7 +362,7 @@ fn who_am_i(result: &Value) -> (Check, Option<Identity>) {
         return (check, None);
     }
     let check = Check::passed(
-        "mcp_call",
+        CheckName::McpCall,
         format!(
             "{} answered for {}",
             facts::WHO_AM_I_TOOL,
@@ -379,7 +383,7 @@ pub fn token_format(token: &Secret, granted: &[&str]) -> Check {
             Some(tty) => format!("a JWT-based access token ({tty})"),
             None => "a JWT-based access token".to_string(),
         };
-        return Check::passed("token_format", detail);
+        return Check::passed(CheckName::TokenFormat, detail);
     }
     let beside = if granted.contains(&"api") && granted.contains(&"mcp_api") {
         "api granted beside mcp_api"
@@ -391,7 +395,7 @@ pub fn token_format(token: &Secret, granted: &[&str]) -> Check {
         ..Context::new(Phase::Mcp, Window::After)
     };
     let diagnosis = diagnosis::diagnose_in(&context, "mcp_opaque_token", beside);
-    Check::failed("token_format", diagnosis)
+    Check::failed(CheckName::TokenFormat, diagnosis)
 }
 
 #[cfg(test)]

@@ -3,7 +3,10 @@
 //! REST API answers, and whether every object the recipe needs can be read. Each check has a
 //! typed outcome and, when it fails, a diagnosis naming the setting to change.
 
+mod check_name;
 mod mcp;
+
+pub use check_name::{CheckName, ObjectCheck};
 
 use serde::Serialize;
 
@@ -26,9 +29,7 @@ pub enum Status {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// `token`, `token_format`, `identity`, `scopes`, `refresh_token`, `refresh`, `rest_api`,
-    /// `object:<Name>`, `mcp_server`, `mcp_call`.
-    pub name: String,
+    pub name: CheckName,
     pub status: Status,
     pub detail: String,
     #[serde(skip)]
@@ -36,33 +37,37 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn passed(name: &str, detail: impl Into<String>) -> Check {
+    pub fn passed(name: CheckName, detail: impl Into<String>) -> Check {
         Check {
-            name: name.into(),
+            name,
             status: Status::Passed,
             detail: detail.into(),
             diagnosis: None,
         }
     }
-    pub fn skipped(name: &str, detail: impl Into<String>) -> Check {
+    pub fn skipped(name: CheckName, detail: impl Into<String>) -> Check {
         Check {
-            name: name.into(),
+            name,
             status: Status::Skipped,
             detail: detail.into(),
             diagnosis: None,
         }
     }
-    pub fn failed(name: &str, diagnosis: Diagnosis) -> Check {
+    pub fn failed(name: CheckName, diagnosis: Diagnosis) -> Check {
         Check {
-            name: name.into(),
+            name,
             status: Status::Failed,
             detail: diagnosis.message.clone(),
             diagnosis: Some(diagnosis),
         }
     }
-    pub fn warning(name: &str, detail: impl Into<String>, diagnosis: Option<Diagnosis>) -> Check {
+    pub fn warning(
+        name: CheckName,
+        detail: impl Into<String>,
+        diagnosis: Option<Diagnosis>,
+    ) -> Check {
         Check {
-            name: name.into(),
+            name,
             status: Status::Warning,
             detail: detail.into(),
             diagnosis,
@@ -122,35 +127,9 @@ pub async fn verify(
     let identity = if mcp {
         None
     } else {
-        match identity(client, &api_base, &access).await {
-            Ok(found) => {
-                let check = match plan.expected_username {
-                    Some(expected) if !expected.eq_ignore_ascii_case(&found.username) => {
-                        Check::warning(
-                            "identity",
-                            format!(
-                                "authorized as {}, not the integration user {expected}; the integration will act as {}",
-                                found.username, found.username
-                            ),
-                            None,
-                        )
-                    }
-                    _ => Check::passed(
-                        "identity",
-                        format!("{} in org {}", found.username, found.org_id),
-                    ),
-                };
-                push(check, &mut checks);
-                Some(found)
-            }
-            Err(failure) => {
-                push(
-                    Check::failed("identity", failure.diagnose(Phase::Identity, Window::After)),
-                    &mut checks,
-                );
-                None
-            }
-        }
+        let (check, found) = identity_check(client, &api_base, &access, plan).await;
+        push(check, &mut checks);
+        found
     };
 
     push(scopes_check(tokens, plan), &mut checks);
@@ -167,39 +146,88 @@ pub async fn verify(
             identity: found,
         };
     }
-    match rest_api(client, &api_base, &access).await {
+    rest_checks(client, &api_base, &access, plan, &mut |c| {
+        push(c, &mut checks)
+    })
+    .await;
+    Verified { checks, identity }
+}
+
+/// `identity`: who the token belongs to, warned about when it isn't the integration user.
+async fn identity_check(
+    client: &OAuthClient,
+    api_base: &str,
+    access: &Secret,
+    plan: &Plan<'_>,
+) -> (Check, Option<Identity>) {
+    match identity(client, api_base, access).await {
+        Ok(found) => {
+            let check = match plan.expected_username {
+                Some(expected) if !expected.eq_ignore_ascii_case(&found.username) => {
+                    Check::warning(
+                        CheckName::Identity,
+                        format!(
+                            "authorized as {}, not the integration user {expected}; the integration will act as {}",
+                            found.username, found.username
+                        ),
+                        None,
+                    )
+                }
+                _ => Check::passed(
+                    CheckName::Identity,
+                    format!("{} in org {}", found.username, found.org_id),
+                ),
+            };
+            (check, Some(found))
+        }
+        Err(failure) => (
+            Check::failed(
+                CheckName::Identity,
+                failure.diagnose(Phase::Identity, Window::After),
+            ),
+            None,
+        ),
+    }
+}
+
+/// `rest_api`, then `object:<Name>` for each object the recipe reads (skipped when the REST
+/// API didn't answer).
+async fn rest_checks(
+    client: &OAuthClient,
+    api_base: &str,
+    access: &Secret,
+    plan: &Plan<'_>,
+    push: &mut (dyn FnMut(Check) + Send),
+) {
+    match rest_api(client, api_base, access).await {
         Ok((version, detail)) => {
-            push(Check::passed("rest_api", detail), &mut checks);
+            push(Check::passed(CheckName::RestApi, detail));
             for object in plan.recipe.objects() {
                 let check = object_check(
                     client,
-                    &api_base,
-                    &access,
+                    api_base,
+                    access,
                     &version,
                     &object.object,
                     object.optional,
                 )
                 .await;
-                push(check, &mut checks);
+                push(check);
             }
         }
         Err(failure) => {
-            push(
-                Check::failed("rest_api", failure.diagnose(Phase::Rest, Window::After)),
-                &mut checks,
-            );
+            push(Check::failed(
+                CheckName::RestApi,
+                failure.diagnose(Phase::Rest, Window::After),
+            ));
             for object in plan.recipe.objects() {
-                push(
-                    Check::skipped(
-                        &format!("object:{}", object.object),
-                        "the REST API didn't answer",
-                    ),
-                    &mut checks,
-                );
+                push(Check::skipped(
+                    CheckName::object(&object.object),
+                    "the REST API didn't answer",
+                ));
             }
         }
     }
-    Verified { checks, identity }
 }
 
 /// `mcp_server`, `mcp_call`, then `identity` from the user the server answered for.
@@ -216,7 +244,7 @@ async fn mcp_checks(
             Some(Target::McpServer),
             "No MCP server URL was given: enter the server's URL (https://api.salesforce.com/platform/mcp/v1/...).",
         );
-        push(Check::failed("mcp_server", diagnosis));
+        push(Check::failed(CheckName::McpServer, diagnosis));
         return None;
     };
     let found = mcp::check(client, url, access, client.base()).await;
@@ -225,7 +253,7 @@ async fn mcp_checks(
     let identity = found.identity?;
     let check = match plan.expected_username {
         Some(expected) if !expected.eq_ignore_ascii_case(&identity.username) => Check::warning(
-            "identity",
+            CheckName::Identity,
             format!(
                 "authorized as {}, not {expected}; the MCP client will act as {}",
                 identity.username, identity.username
@@ -233,7 +261,7 @@ async fn mcp_checks(
             None,
         ),
         _ => Check::passed(
-            "identity",
+            CheckName::Identity,
             format!("{} (from the MCP server)", identity.username),
         ),
     };
@@ -284,7 +312,10 @@ async fn identity(
 
 fn scopes_check(tokens: &Tokens, plan: &Plan<'_>) -> Check {
     if tokens.scope.is_none() {
-        return Check::skipped("scopes", "the server didn't say which scopes it granted");
+        return Check::skipped(
+            CheckName::Scopes,
+            "the server didn't say which scopes it granted",
+        );
     }
     let granted = tokens.scopes();
     let missing: Vec<&str> = plan
@@ -294,7 +325,7 @@ fn scopes_check(tokens: &Tokens, plan: &Plan<'_>) -> Check {
         .filter(|s| !granted.contains(s))
         .collect();
     if missing.is_empty() {
-        return Check::passed("scopes", format!("granted: {}", granted.join(" ")));
+        return Check::passed(CheckName::Scopes, format!("granted: {}", granted.join(" ")));
     }
     let diagnosis = Diagnosis::new(
         Kind::Misconfigured,
@@ -305,7 +336,7 @@ fn scopes_check(tokens: &Tokens, plan: &Plan<'_>) -> Check {
             missing.join(", ")
         ),
     );
-    Check::failed("scopes", diagnosis)
+    Check::failed(CheckName::Scopes, diagnosis)
 }
 
 async fn refresh_checks(
@@ -320,8 +351,8 @@ async fn refresh_checks(
             plan.flow
         );
         return (
-            Check::skipped("refresh_token", why.clone()),
-            Check::skipped("refresh", why),
+            Check::skipped(CheckName::RefreshToken, why.clone()),
+            Check::skipped(CheckName::Refresh, why),
         );
     }
     let Some(refresh_token) = tokens.refresh_token.clone() else {
@@ -331,8 +362,8 @@ async fn refresh_checks(
             Some(Target::Setting(SettingKey::OauthScopes)),
             "No refresh token came back: add Perform requests at any time (refresh_token, offline_access) to the app's scopes.",
         );
-        let skipped = Check::skipped("refresh", "there is no refresh token to use");
-        return (Check::failed("refresh_token", diagnosis), skipped);
+        let skipped = Check::skipped(CheckName::Refresh, "there is no refresh token to use");
+        return (Check::failed(CheckName::RefreshToken, diagnosis), skipped);
     };
     let with_secret = plan.recipe.refresh_needs_secret();
     let how = if with_secret {
@@ -349,12 +380,12 @@ async fn refresh_checks(
                 tokens.refresh_token = Some(rotated);
             }
             Check::passed(
-                "refresh",
+                CheckName::Refresh,
                 format!("refreshed {how}, as this integration does"),
             )
         }
         Err(failure) => Check::failed(
-            "refresh",
+            CheckName::Refresh,
             failure.diagnose(
                 Phase::Refresh {
                     secret_sent: with_secret,
@@ -364,7 +395,7 @@ async fn refresh_checks(
         ),
     };
     (
-        Check::passed("refresh_token", "a refresh token came back"),
+        Check::passed(CheckName::RefreshToken, "a refresh token came back"),
         check,
     )
 }
@@ -428,23 +459,23 @@ async fn object_check(
     object: &str,
     optional: bool,
 ) -> Check {
-    let name = format!("object:{object}");
+    let name = CheckName::object(object);
     let url = format!("{api_base}/services/data/v{version}/sobjects/{object}/describe");
     match get_json(client, &url, token).await {
-        Ok(_) => Check::passed(&name, format!("{object} can be read")),
+        Ok(_) => Check::passed(name, format!("{object} can be read")),
         Err(Failure::OAuth { error, .. }) if error == "NOT_FOUND" => {
             let diagnosis = diagnosis::missing_object_access(object);
             if optional {
                 Check::warning(
-                    &name,
+                    name,
                     format!("{object} can't be read (optional for this integration)"),
                     Some(diagnosis),
                 )
             } else {
-                Check::failed(&name, diagnosis)
+                Check::failed(name, diagnosis)
             }
         }
-        Err(failure) => Check::failed(&name, failure.diagnose(Phase::Rest, Window::After)),
+        Err(failure) => Check::failed(name, failure.diagnose(Phase::Rest, Window::After)),
     }
 }
 

@@ -87,7 +87,7 @@ fn a_wrong_secret_opens_the_credentials_step_with_the_focus_on_the_secret() {
         &mut m,
         Outcome::Misconfigured,
         Some(d.clone()),
-        vec![Check::failed("token", d)],
+        vec![Check::failed(eca_wizard::verify::CheckName::Token, d)],
     );
     press(&mut m, Key::Char('f'));
     let ScreenKind::Step(index) = m.kind() else {
@@ -120,7 +120,7 @@ fn fix_mode_marks_the_setting_with_what_it_is_and_what_it_should_be() {
         &mut m,
         Outcome::Misconfigured,
         Some(d.clone()),
-        vec![Check::failed("refresh", d)],
+        vec![Check::failed(eca_wizard::verify::CheckName::Refresh, d)],
     );
     press(&mut m, Key::Char('f'));
     assert!(m.screen.fix().is_some());
@@ -158,7 +158,7 @@ fn a_denied_login_has_no_step_to_jump_to() {
         &mut m,
         Outcome::UserAction,
         Some(deny.clone()),
-        vec![Check::failed("token", deny)],
+        vec![Check::failed(eca_wizard::verify::CheckName::Token, deny)],
     );
     let text = readable(&m);
     assert!(!text.contains("Press f"), "{text}");
@@ -202,7 +202,7 @@ fn client_credentials_and_jwt_runs_show_no_browser_words() {
             &mut m,
             Outcome::Connected,
             None,
-            vec![Check::passed("token", "ok")],
+            vec![Check::passed(eca_wizard::verify::CheckName::Token, "ok")],
         );
         m.toast.text = None;
         texts.push(("status", readable(&m)));
@@ -232,9 +232,12 @@ fn client_credentials_and_jwt_runs_show_no_browser_words() {
 fn a_login_as_another_user_ends_connected_with_warnings() {
     let mut m = connecting("apideck");
     let checks = vec![
-        Check::passed("token", "authorization code token obtained"),
+        Check::passed(
+            eca_wizard::verify::CheckName::Token,
+            "authorization code token obtained",
+        ),
         Check::warning(
-            "identity",
+            eca_wizard::verify::CheckName::Identity,
             "authorized as admin@acme.example, not the integration user integration@acme.example",
             None,
         ),

@@ -123,7 +123,7 @@ fn states() -> Vec<(String, Model)> {
             &mut running,
             Msg::Connect {
                 run,
-                event: Event::Check(Check::passed("token", "ok")),
+                event: Event::Check(Check::passed(eca_wizard::verify::CheckName::Token, "ok")),
                 at_ms: 2_000,
             },
         );
@@ -140,7 +140,7 @@ fn states() -> Vec<(String, Model)> {
             summary(
                 Outcome::Misconfigured,
                 Some(fault.clone()),
-                vec![Check::failed("rest_api", fault)],
+                vec![Check::failed(eca_wizard::verify::CheckName::RestApi, fault)],
             ),
         );
         states.push((format!("{recipe} status failed"), failed.clone()));
@@ -152,7 +152,7 @@ fn states() -> Vec<(String, Model)> {
             summary(
                 Outcome::Failed,
                 Some(two.clone()),
-                vec![Check::failed("token", two)],
+                vec![Check::failed(eca_wizard::verify::CheckName::Token, two)],
             ),
         );
         states.push((
@@ -162,7 +162,11 @@ fn states() -> Vec<(String, Model)> {
         let mut green = m.clone();
         finish(
             &mut green,
-            summary(Outcome::Connected, None, vec![Check::passed("token", "ok")]),
+            summary(
+                Outcome::Connected,
+                None,
+                vec![Check::passed(eca_wizard::verify::CheckName::Token, "ok")],
+            ),
         );
         states.push((format!("{recipe} status green"), green.clone()));
         press(&mut green, Key::Enter);

@@ -165,7 +165,7 @@ fn the_wizard_walks_a_local_recipe_to_green() {
     let summary = eca_wizard::wizard::Summary {
         outcome: eca_wizard::connect::Outcome::Connected,
         checks: vec![eca_wizard::verify::Check::passed(
-            "token",
+            eca_wizard::verify::CheckName::Token,
             "client credentials token obtained",
         )],
         diagnosis: None,

@@ -187,7 +187,7 @@ mod printers {
         [Status::Passed, Status::Failed, Status::Warning]
             .into_iter()
             .map(|status| Check {
-                name: t.into(),
+                name: eca_wizard::verify::CheckName::object(t),
                 status,
                 detail: t.into(),
                 diagnosis: None,

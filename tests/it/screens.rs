@@ -172,8 +172,14 @@ fn status_and_done_screens() {
     press(&mut m, Key::Enter);
     update(&mut m, Msg::Tick(2_000));
     for check in [
-        Check::passed("token", "authorization code token obtained"),
-        Check::passed("identity", "integration@acme.com in org 00D000000000001AAA"),
+        Check::passed(
+            eca_wizard::verify::CheckName::Token,
+            "authorization code token obtained",
+        ),
+        Check::passed(
+            eca_wizard::verify::CheckName::Identity,
+            "integration@acme.com in org 00D000000000001AAA",
+        ),
     ] {
         let run = m.connect.run.id();
         update(
@@ -187,15 +193,33 @@ fn status_and_done_screens() {
     }
     snap("status_running", &m);
     let checks = vec![
-        Check::passed("token", "authorization code token obtained"),
-        Check::passed("identity", "integration@acme.com in org 00D000000000001AAA"),
-        Check::passed("scopes", "granted: api openid refresh_token offline_access"),
-        Check::passed("refresh_token", "a refresh token came back"),
-        Check::failed("refresh", diagnosis()),
-        Check::passed("rest_api", "API v66.0; 14998 of 15000 daily requests left"),
-        Check::passed("object:Account", "Account can be read"),
+        Check::passed(
+            eca_wizard::verify::CheckName::Token,
+            "authorization code token obtained",
+        ),
+        Check::passed(
+            eca_wizard::verify::CheckName::Identity,
+            "integration@acme.com in org 00D000000000001AAA",
+        ),
+        Check::passed(
+            eca_wizard::verify::CheckName::Scopes,
+            "granted: api openid refresh_token offline_access",
+        ),
+        Check::passed(
+            eca_wizard::verify::CheckName::RefreshToken,
+            "a refresh token came back",
+        ),
+        Check::failed(eca_wizard::verify::CheckName::Refresh, diagnosis()),
+        Check::passed(
+            eca_wizard::verify::CheckName::RestApi,
+            "API v66.0; 14998 of 15000 daily requests left",
+        ),
+        Check::passed(
+            eca_wizard::verify::CheckName::object("Account"),
+            "Account can be read",
+        ),
         Check::warning(
-            "object:Opportunity",
+            eca_wizard::verify::CheckName::object("Opportunity"),
             "Opportunity can't be read (optional for this integration)",
             None,
         ),
@@ -222,7 +246,7 @@ fn status_and_done_screens() {
     press(&mut m, Key::Enter);
     let mut green_checks = checks;
     green_checks[4] = Check::passed(
-        "refresh",
+        eca_wizard::verify::CheckName::Refresh,
         "refreshed without the consumer secret, as this integration does",
     );
     let identity = Identity {
@@ -298,7 +322,10 @@ fn other_possible_causes_show_on_demand() {
     assert!(ambiguous.others.len() > 1);
     let summary = Summary {
         outcome: Outcome::UserAction,
-        checks: vec![Check::failed("rest_api", ambiguous.clone())],
+        checks: vec![Check::failed(
+            eca_wizard::verify::CheckName::RestApi,
+            ambiguous.clone(),
+        )],
         diagnosis: Some(ambiguous.clone()),
         instance_url: None,
         identity: None,

@@ -194,12 +194,12 @@ fn every_screen_of_every_recipe_fits_80x24() {
 
         let fault = fault_for(&m);
         let mut checks = vec![
-            Check::passed("token", "token obtained"),
-            Check::failed("identity", fault.clone()),
+            Check::passed(eca_wizard::verify::CheckName::Token, "token obtained"),
+            Check::failed(eca_wizard::verify::CheckName::Identity, fault.clone()),
         ];
         for object in m.recipe().unwrap().objects() {
             checks.push(Check::skipped(
-                &format!("object:{}", object.object),
+                eca_wizard::verify::CheckName::object(&object.object),
                 "not checked",
             ));
         }
@@ -234,12 +234,12 @@ fn every_screen_of_every_recipe_fits_80x24() {
 
         let mut green = checks;
         green[1] = Check::warning(
-            "identity",
+            eca_wizard::verify::CheckName::Identity,
             "authorized as admin@acme.example, not the integration user",
             None,
         );
         for check in green.iter_mut().skip(2) {
-            *check = Check::passed(&check.name.clone(), "can be read");
+            *check = Check::passed(check.name.clone(), "can be read");
         }
         finish(
             &mut m,

@@ -329,7 +329,10 @@ fn failed_summary(target: Target) -> Summary {
     );
     Summary {
         outcome: Outcome::Misconfigured,
-        checks: vec![Check::failed("refresh", diagnosis.clone())],
+        checks: vec![Check::failed(
+            eca_wizard::verify::CheckName::Refresh,
+            diagnosis.clone(),
+        )],
         diagnosis: Some(diagnosis),
         instance_url: None,
         identity: None,
@@ -405,7 +408,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         &mut m,
         Msg::Connect {
             run,
-            event: Event::Check(Check::passed("token", "ok")),
+            event: Event::Check(Check::passed(eca_wizard::verify::CheckName::Token, "ok")),
             at_ms: 15_000,
         },
     );
@@ -434,7 +437,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
         &mut m,
         Msg::Connect {
             run,
-            event: Event::Check(Check::passed("token", "ok")),
+            event: Event::Check(Check::passed(eca_wizard::verify::CheckName::Token, "ok")),
             at_ms: 17_000,
         },
     );
@@ -471,7 +474,7 @@ fn connect_events_countdown_then_fix_and_reconnect() {
 
     let green = Summary {
         outcome: Outcome::Connected,
-        checks: vec![Check::passed("token", "ok")],
+        checks: vec![Check::passed(eca_wizard::verify::CheckName::Token, "ok")],
         diagnosis: None,
         instance_url: Some("https://acme.my.salesforce.com".into()),
         identity: None,
@@ -669,7 +672,7 @@ fn a_cancelled_runs_late_answers_are_ignored() {
     let late = Msg::Connect {
         run: first,
         event: Event::Check(Check::failed(
-            "token",
+            eca_wizard::verify::CheckName::Token,
             Diagnosis::new(Kind::Unknown, "cancelled", None, "Cancelled."),
         )),
         at_ms: 1,

@@ -349,17 +349,13 @@ fn enter_fix(model: &mut Model, index: usize) {
     };
     let wanted = diagnosis.value.clone().or_else(|| {
         let value = model.recipe()?.setting_value(setting?)?;
-        Some(match value {
-            SettingValue::Checked(true) => "checked".into(),
-            SettingValue::Checked(false) => "unchecked".into(),
-            SettingValue::Text(text) => text.clone(),
-            SettingValue::List(items) => items.join(", "),
-        })
+        Some(value.to_string())
     });
     // A checkbox the fix sets one way is the other way now.
+    let words = SettingValue::checkbox_words;
     let wrong = wanted.as_deref().map(|wanted| match wanted {
-        "checked" => "now ☐ unchecked".to_string(),
-        "unchecked" => "now ☑ checked".to_string(),
+        w if w == words(true) => format!("now ☐ {}", words(false)),
+        w if w == words(false) => format!("now ☑ {}", words(true)),
         _ => "now something else".to_string(),
     });
     // The field to change gets the focus: the secret for a wrong secret.
