@@ -1,9 +1,9 @@
 //! Loopback ports for the tests. A test that listens gets a port from the OS, never a number
 //! typed into the test; the wizard's own callback ports (7717-7719, the URLs every recipe
-//! registers) are fixed, so the tests that bind them take turns.
+//! registers) are fixed, so the tests whose wizard binds them take turns (`wizard_ports`).
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, PoisonError};
 
 /// A loopback port that was free a moment ago (the OS chose it) and that no other test in this
 /// binary has been given.
@@ -24,17 +24,35 @@ pub fn held_port() -> (std::net::TcpListener, u16) {
     }
 }
 
-/// One test at a time on `WIZARD_CALLBACK_PORTS`: hold the guard while the wizard (in process
-/// or as a child) may listen there. A tokio mutex: it doesn't poison when a holder fails, and
-/// async tests hold it across awaits.
-static WIZARD_PORTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// How many wizards of one test binary may listen on `WIZARD_CALLBACK_PORTS` at once. The
+/// wizard takes the first free of its three ports; one is left for a program outside the
+/// binary (another checkout's tests, a wizard the developer runs).
+const WIZARDS_AT_ONCE: usize = 2;
 
-/// From a test thread (not inside an async runtime).
-pub fn wizard_ports() -> tokio::sync::MutexGuard<'static, ()> {
-    WIZARD_PORTS.blocking_lock()
+static LISTENING: Mutex<usize> = Mutex::new(0);
+static FREED: Condvar = Condvar::new();
+
+/// A turn on the wizard's own callback ports (7717-7719), held by a test whose wizard, in
+/// process or as a child, listens there (an authorization-code login); given back on drop.
+/// A plain value, so an async test holds it across awaits.
+pub struct WizardPorts(());
+
+/// Waits for a turn on the wizard's callback ports. Call it first thing in the test: waiting
+/// blocks the thread.
+pub fn wizard_ports() -> WizardPorts {
+    let mut listening = LISTENING.lock().unwrap_or_else(PoisonError::into_inner);
+    while *listening >= WIZARDS_AT_ONCE {
+        listening = FREED
+            .wait(listening)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+    *listening += 1;
+    WizardPorts(())
 }
 
-/// From an async test.
-pub async fn wizard_ports_async() -> tokio::sync::MutexGuard<'static, ()> {
-    WIZARD_PORTS.lock().await
+impl Drop for WizardPorts {
+    fn drop(&mut self) {
+        *LISTENING.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+        FREED.notify_one();
+    }
 }

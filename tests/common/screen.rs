@@ -8,8 +8,11 @@ pub fn wait_for(text: &str, timeout: Duration, screen: impl FnMut() -> String) -
     until(&[text], timeout, Duration::from_millis(50), screen, |_| {})
 }
 
-/// Reads `screen` every `pace` until it shows one of `goals`, calling `act` with each screen
-/// that doesn't (to press a key); fails with the last screen after `timeout`.
+/// Reads `screen` every `pace` until it shows one of `goals`, calling `act` with a screen that
+/// doesn't (to press a key); fails with the last screen after `timeout`. `act` sees a screen
+/// once: the next call waits for the screen to change (or `SETTLE` to pass), so a key isn't
+/// pressed twice on a frame drawn before the first press was handled, which on a loaded
+/// machine would land the second press on the next screen.
 pub fn until(
     goals: &[&str],
     timeout: Duration,
@@ -18,6 +21,7 @@ pub fn until(
     mut act: impl FnMut(&str),
 ) -> String {
     let deadline = Instant::now() + timeout;
+    let mut acted_on: Option<(String, Instant)> = None;
     loop {
         let shown = screen();
         if goals.iter().any(|g| shown.contains(g)) {
@@ -27,10 +31,19 @@ pub fn until(
             Instant::now() < deadline,
             "waited {timeout:?} for {goals:?}; the screen:\n{shown}"
         );
-        act(&shown);
+        let seen = acted_on
+            .as_ref()
+            .is_some_and(|(before, at)| *before == shown && at.elapsed() < SETTLE);
+        if !seen {
+            act(&shown);
+            acted_on = Some((shown, Instant::now()));
+        }
         std::thread::sleep(pace);
     }
 }
+
+/// How long a driver waits for a key to change the screen before pressing again.
+const SETTLE: Duration = Duration::from_secs(5);
 
 /// Connecting and checking need no keys: a driver presses Enter on the setup screens only.
 pub fn takes_enter(screen: &str) -> bool {

@@ -6,6 +6,7 @@
 use std::io::Write;
 use std::process::{Output, Stdio};
 
+use crate::common::ports::wizard_ports;
 use crate::common::*;
 use eca_wizard::emulator::Emulator;
 use eca_wizard::emulator::org::DEMO_INTEGRATION_USER;
@@ -545,6 +546,7 @@ async fn the_cli_ci_recipe_creates_its_user_deploys_and_signs_in_by_jwt() {
 /// loopback, the emulator approving), every check, and the profile kept.
 #[tokio::test]
 async fn an_authorization_code_recipe_deploys_signs_in_in_the_browser_and_keeps_a_profile() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let emulator = start_with(eca_wizard::emulator::Org::demo(), true);
     let token = admin_token(&emulator).await;
     let dir = sf_dir("auth-code");

@@ -327,7 +327,8 @@ fn until_the_setting_is_on(s: &Setup, args: &[&str]) -> std::process::Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    for _ in 0..200 {
+    // Up to a minute: on a loaded machine the child takes seconds to start and log in.
+    for _ in 0..1200 {
         if marker_in(&s.home).is_some() && s.emulator.org().client_secret_in_rest_api {
             return child;
         }

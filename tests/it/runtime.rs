@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::common::ports::wizard_ports;
 use crate::common::{screen, temp};
 use eca_wizard::connect::Outcome;
 use eca_wizard::emulator::{self, Emulator, Org};
@@ -330,6 +331,7 @@ impl Harness {
 /// the recheck waits out propagation to green; no other key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_demo_fault_goes_to_green_with_f_and_enter() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let recipes = eca_wizard::recipe::builtin().unwrap();
     for name in demo::Fault::NAMES {
         let fault: demo::Fault = name.parse().unwrap();
@@ -361,6 +363,7 @@ async fn every_demo_fault_goes_to_green_with_f_and_enter() {
 /// for authorization code, neither with View Setup (which `/limits` would need).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_recipe_connects_green_as_the_user_its_guide_recommends() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let recipes = eca_wizard::recipe::builtin().unwrap();
     for (down, recipe) in recipes.iter().enumerate() {
         let (home, out) = (temp(&format!("green-{}", recipe.id)), temp("green-out"));
@@ -432,6 +435,7 @@ async fn the_runtime_reads_a_certificate_field_and_refuses_wrong_files() {
 /// authorization-code recipe.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn set_it_up_for_me_applies_with_the_cli_login_and_connects() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let recipes = eca_wizard::recipe::builtin().unwrap();
     for id in ["service-board-sync", "aptedge", "sf-cli-ci"] {
         let down = recipes.iter().position(|r| r.id == id).unwrap();

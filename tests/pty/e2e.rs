@@ -6,6 +6,7 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
+use crate::common::ports::wizard_ports;
 use crate::common::{screen, temp};
 use crate::terminal::{DOWN, ENTER, Start, Tui, WIZARD_PORTS, open};
 
@@ -31,6 +32,7 @@ fn demo_client_credentials_reaches_green() {
 
 #[test]
 fn demo_authorization_code_reaches_green_through_the_browser() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
     tui.wait_for("What are you connecting?", MINUTE);
     tui.send(ENTER); // Apideck, the first recipe: authorization code with PKCE
@@ -50,6 +52,7 @@ fn demo_authorization_code_reaches_green_through_the_browser() {
 /// The size most admins have: the whole walk, fault and fix included, at 80x24.
 #[test]
 fn a_recipe_walks_to_green_at_80x24() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let mut tui = Tui::spawn(&Start {
         size: (24, 80),
         ..Start::new(&[
@@ -106,6 +109,7 @@ fn a_recipe_walks_to_green_at_80x24() {
 
 #[test]
 fn a_fault_is_diagnosed_jumped_to_and_fixed() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let mut tui = Tui::start(&[
         "demo",
         "--auto-approve",
@@ -183,6 +187,7 @@ fn quitting_mid_setup_asks_and_restores() {
 
 #[test]
 fn without_a_browser_the_demo_signs_in_from_the_terminal() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     // No $BROWSER, no display: the login and consent pages are filled in from the terminal.
     let mut tui = Tui::spawn(&Start {
         browser: false,
@@ -225,6 +230,7 @@ fn a_panic_restores_the_terminal() {
 /// jumps to the step, Enter confirms the fix, and the recheck waits out propagation to green,
 /// no other key.
 fn fault_is_fixed_to_green(fault: &str, setting: &str) {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let mut tui = Tui::start(&[
         "demo",
         "--auto-approve",
