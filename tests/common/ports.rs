@@ -34,25 +34,36 @@ static FREED: Condvar = Condvar::new();
 
 /// A turn on the wizard's own callback ports (7717-7719), held by a test whose wizard, in
 /// process or as a child, listens there (an authorization-code login); given back on drop.
-/// A plain value, so an async test holds it across awaits.
-pub struct WizardPorts(());
+/// A plain value, so an async test holds it across awaits; it knows how many turns it took.
+pub struct WizardPorts(usize);
 
 /// Waits for a turn on the wizard's callback ports. Call it first thing in the test: waiting
 /// blocks the thread.
 pub fn wizard_ports() -> WizardPorts {
+    take_turns(1)
+}
+
+/// Waits until no other test's wizard listens on the wizard's ports and keeps them all, for a
+/// test that holds the ports itself to see what the wizard does when they are busy.
+#[allow(dead_code)] // a binary without that test doesn't use it
+pub fn all_wizard_ports() -> WizardPorts {
+    take_turns(WIZARDS_AT_ONCE)
+}
+
+fn take_turns(turns: usize) -> WizardPorts {
     let mut listening = LISTENING.lock().unwrap_or_else(PoisonError::into_inner);
-    while *listening >= WIZARDS_AT_ONCE {
+    while *listening + turns > WIZARDS_AT_ONCE {
         listening = FREED
             .wait(listening)
             .unwrap_or_else(PoisonError::into_inner);
     }
-    *listening += 1;
-    WizardPorts(())
+    *listening += turns;
+    WizardPorts(turns)
 }
 
 impl Drop for WizardPorts {
     fn drop(&mut self) {
-        *LISTENING.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
-        FREED.notify_one();
+        *LISTENING.lock().unwrap_or_else(PoisonError::into_inner) -= self.0;
+        FREED.notify_all();
     }
 }

@@ -6,9 +6,9 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use crate::common::ports::wizard_ports;
+use crate::common::ports::{all_wizard_ports, wizard_ports};
 use crate::common::{screen, temp};
-use crate::terminal::{DOWN, ENTER, Start, Tui, WIZARD_PORTS, open};
+use crate::terminal::{DOWN, ENTER, Start, Tui, open};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -384,19 +384,13 @@ fn sighup_leaves_no_demo_folder() {
 /// admin does in Setup) connects through the new port.
 #[test]
 fn busy_callback_ports_lead_to_another_port_in_the_wizard() {
-    let _all = WIZARD_PORTS.write().unwrap_or_else(|e| e.into_inner());
+    let _all = all_wizard_ports();
     // Held here, or already by another program: busy for the wizard either way.
     let held: Vec<std::net::TcpListener> = [7717u16, 7718, 7719]
         .iter()
         .filter_map(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).ok())
         .collect();
-    // The wizard's read guard would wait for this test's write guard: start it without one.
-    let mut tui = Tui::spawn_unlocked(&Start::new(&[
-        "demo",
-        "--auto-approve",
-        "--propagation-delay",
-        "1",
-    ]));
+    let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
     tui.wait_for("What are you connecting?", MINUTE);
     tui.send(ENTER); // Apideck: authorization code
     let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
@@ -419,6 +413,7 @@ fn busy_callback_ports_lead_to_another_port_in_the_wizard() {
 /// keeps retrying, the screen names the key as what to check.
 #[test]
 fn a_mistyped_key_is_named_while_it_retries() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
     let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
     tui.wait_for("What are you connecting?", MINUTE);
     tui.send(ENTER); // Apideck

@@ -74,12 +74,7 @@ pub fn open(start: &Start, home: &Path) -> (PtyPair, CommandBuilder) {
     (pair, command)
 }
 
-/// The wizard's callback ports (7717-7719) are the machine's: a test that holds them all takes
-/// this for writing; every other wizard shares it for reading while it runs.
-pub static WIZARD_PORTS: std::sync::RwLock<()> = std::sync::RwLock::new(());
-
 pub struct Tui {
-    _ports: Option<std::sync::RwLockReadGuard<'static, ()>>,
     pub child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     pub parser: Arc<Mutex<vt100::Parser>>,
@@ -94,14 +89,6 @@ impl Tui {
     }
 
     pub fn spawn(start: &Start) -> Tui {
-        let ports = WIZARD_PORTS.read().unwrap_or_else(|e| e.into_inner());
-        let mut tui = Tui::spawn_unlocked(start);
-        tui._ports = Some(ports);
-        tui
-    }
-
-    /// For the test that holds the wizard's ports itself (it has `WIZARD_PORTS` for writing).
-    pub fn spawn_unlocked(start: &Start) -> Tui {
         let home = crate::common::temp::folder("home");
         let (pair, command) = open(start, &home);
         let child = pair.slave.spawn_command(command).unwrap();
@@ -121,7 +108,6 @@ impl Tui {
             }
         });
         Tui {
-            _ports: None,
             child,
             writer,
             parser,
