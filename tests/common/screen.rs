@@ -33,13 +33,20 @@ pub fn until(
         );
         let seen = acted_on
             .as_ref()
-            .is_some_and(|(before, at)| *before == shown && at.elapsed() < SETTLE);
+            .is_some_and(|(before, at)| *before == identity(&shown) && at.elapsed() < SETTLE);
         if !seen {
             act(&shown);
-            acted_on = Some((shown, Instant::now()));
+            acted_on = Some((identity(&shown), Instant::now()));
         }
         std::thread::sleep(pace);
     }
+}
+
+/// What tells one screen from another: its top lines (the title bar and the screen's heading
+/// or step). A toast or a countdown changes the bottom of the same screen, which is no reason
+/// to press again.
+fn identity(shown: &str) -> String {
+    shown.lines().take(3).collect::<Vec<_>>().join("\n")
 }
 
 /// How long a driver waits for a key to change the screen before pressing again.
