@@ -137,13 +137,19 @@ fn a_local_recipe_may_not_shadow_a_built_in_one() {
     let home = home("shadow");
     let shadow = acme_etl().replace("id = \"acme-etl\"", "id = \"apideck\"");
     std::fs::write(home.join("recipes/mine.toml"), shadow).unwrap();
+    // In the folder: named and skipped, the built-in one stays.
     let output = wizard(&home, &["recipes"]);
-    assert!(!output.status.success());
+    assert!(output.status.success());
     let said = text(&output);
     assert!(
-        said.contains("mine.toml") && said.contains("already taken"),
+        said.contains("mine.toml") && said.contains("already taken") && said.contains("warning"),
         "{said}"
     );
+    // Named on the command line: refused outright.
+    let file = home.join("recipes/mine.toml").display().to_string();
+    let output = wizard(&home, &["recipes", "--recipe-file", &file]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("already taken"), "{}", text(&output));
     let _ = std::fs::remove_dir_all(&home);
 }
 
@@ -152,7 +158,7 @@ fn the_wizard_walks_a_local_recipe_to_green() {
     let home = home("wizard");
     std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     let mut all = recipe::builtin().unwrap().to_vec();
-    all.extend(recipe::load_dir(&home.join("recipes")).unwrap());
+    all.extend(recipe::load_dir(&home.join("recipes")).0);
     let recipes: &'static [Recipe] = Box::leak(all.into_boxed_slice());
     let mut m = Model::new(recipes, Vec::new(), 1_000);
     choose(&mut m, "acme-etl");

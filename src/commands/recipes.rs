@@ -174,8 +174,8 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
             "{:id_width$}  {:18}  {:26}  {}",
             r.id,
             r.flow.id(),
-            guide,
-            r.title
+            clean(guide),
+            clean(&r.title)
         )?;
     }
     for r in recipes.iter().filter(|r| r.origin.is_some()) {
@@ -210,28 +210,30 @@ fn short_source(source: &str) -> &str {
 const WIDTH: usize = 96;
 
 fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
-    writeln!(out, "{}", recipe.title)?;
+    writeln!(out, "{}", clean(&recipe.title))?;
     writeln!(
         out,
         "Mirrors: {} by {} [{}]",
-        recipe.guide, recipe.vendor, recipe.source
+        clean(&recipe.guide),
+        clean(&recipe.vendor),
+        clean(&recipe.source)
     )?;
     writeln!(out, "Flow:    {}\n", recipe.flow)?;
-    writeln!(out, "{}\n", wrap(recipe.summary.trim(), "", ""))?;
+    writeln!(out, "{}\n", wrap(&clean(&recipe.summary), "", ""))?;
     let labels = scopes::labels_for(recipe.scopes.iter().map(String::as_str));
     writeln!(out, "Scopes:  {}", labels.join("\n         "))?;
     for (n, step) in recipe.steps.iter().enumerate() {
-        writeln!(out, "\n{:>2}. {}", n + 1, step.title)?;
+        writeln!(out, "\n{:>2}. {}", n + 1, clean(&step.title))?;
         const HANG: &str = "           ";
         writeln!(
             out,
             "{}",
-            wrap(&step.setup_path.join(" > "), "    Where: ", HANG)
+            wrap(&clean(&step.setup_path.join(" > ")), "    Where: ", HANG)
         )?;
-        writeln!(out, "{}", wrap(step.what.trim(), "    Do:    ", HANG))?;
-        writeln!(out, "{}", wrap(step.why.trim(), "    Why:   ", HANG))?;
+        writeln!(out, "{}", wrap(&clean(&step.what), "    Do:    ", HANG))?;
+        writeln!(out, "{}", wrap(&clean(&step.why), "    Why:   ", HANG))?;
         if let Some(note) = &step.guide_note {
-            writeln!(out, "{}", wrap(note.trim(), "    Note:  ", HANG))?;
+            writeln!(out, "{}", wrap(&clean(note), "    Note:  ", HANG))?;
         }
         for setting in &step.settings {
             let label = settings::lookup(setting.key).map_or(setting.key.id(), |i| i.label);
@@ -247,14 +249,14 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 // One per line, as the box in Setup takes them.
                 writeln!(out, "    - {label} (one per line):")?;
                 for line in value.lines() {
-                    writeln!(out, "        {line}")?;
+                    writeln!(out, "        {}", clean(line))?;
                 }
                 continue;
             }
             writeln!(
                 out,
                 "{}",
-                wrap(&format!("{label}: {value}"), "    - ", "      ")
+                wrap(&clean(&format!("{label}: {value}")), "    - ", "      ")
             )?;
         }
         for object in &step.objects {
@@ -262,7 +264,7 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             let note = object
                 .note
                 .as_deref()
-                .map_or(String::new(), |n| format!(" ({n})"));
+                .map_or(String::new(), |n| format!(" ({})", clean(n)));
             let access: Vec<String> = object
                 .access
                 .iter()
@@ -280,7 +282,7 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             writeln!(
                 out,
                 "    > you enter: {} [{}{masked}]",
-                field.label,
+                clean(&field.label),
                 field.validator.id()
             )?;
         }
@@ -288,7 +290,17 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
     Ok(())
 }
 
-/// Greedy word wrap with a first-line prefix and a hanging indent for the rest.
+/// Recipe text on the terminal: line breaks are spaces (the checklist wraps it itself) and
+/// anything that could drive the terminal is replaced, though the loader refuses such text.
+fn clean(text: &str) -> String {
+    let spaced: String = text
+        .trim()
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    crate::terminal_safe::terminal_safe(&spaced)
+}
+
 /// What a setting taken from a field is set to: the field's default (the vendor's callback URL
 /// first, the wizard's loopback ones marked), or what to type when there is none.
 fn field_value(recipe: &Recipe, id: &str) -> String {
@@ -312,6 +324,7 @@ fn field_value(recipe: &Recipe, id: &str) -> String {
     }
 }
 
+/// Greedy word wrap with a first-line prefix and a hanging indent for the rest.
 fn wrap(text: &str, first: &str, rest: &str) -> String {
     let mut out = String::from(first);
     let mut line_len = first.chars().count();

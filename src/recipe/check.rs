@@ -50,6 +50,7 @@ pub(crate) fn check_recipe(recipe: &Recipe) -> Result<(), String> {
         ));
     }
     check_steps(recipe)?;
+    check_callbacks(recipe)?;
     check_scopes(recipe)?;
     check_fields(recipe)?;
     check_settings(recipe)?;
@@ -120,6 +121,77 @@ fn check_steps(recipe: &Recipe) -> Result<(), String> {
     Ok(())
 }
 
+/// Every callback URL a recipe can put in the Callback URL box (its `callback_urls`, a
+/// callback field's default, a fixed `callback-url` setting) passes the same check as one the
+/// admin types: https, http on loopback only, or a desktop app's own scheme. A `<placeholder>`
+/// the admin completes is checked as if filled in, so it can't hide a scheme or a host.
+fn check_callbacks(recipe: &Recipe) -> Result<(), String> {
+    let mut urls: Vec<(String, &str)> = recipe
+        .callback_urls
+        .iter()
+        .map(|u| (u.clone(), "callback_urls"))
+        .collect();
+    for field in recipe.fields() {
+        if field.validator == crate::recipe::Validator::CallbackUrls
+            && let Some(default) = &field.default
+        {
+            urls.extend(
+                default
+                    .lines()
+                    .map(|u| (u.to_string(), "a callback field's default")),
+            );
+        }
+    }
+    for setting in recipe.steps.iter().flat_map(|s| s.settings.iter()) {
+        if setting.key != SettingKey::CallbackUrl {
+            continue;
+        }
+        match &setting.value {
+            Some(SettingValue::Text(text)) => {
+                urls.extend(
+                    text.lines()
+                        .map(|u| (u.to_string(), "the callback-url setting")),
+                );
+            }
+            Some(SettingValue::List(list)) => {
+                urls.extend(list.iter().map(|u| (u.clone(), "the callback-url setting")));
+            }
+            _ => {}
+        }
+    }
+    for (url, from) in urls.iter().filter(|(u, _)| !u.trim().is_empty()) {
+        check_recipe_callback(url).map_err(|e| format!("{from}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// One callback URL of a recipe, its `<placeholders>` (letters, digits, '_', '-') filled in.
+pub(crate) fn check_recipe_callback(url: &str) -> Result<(), String> {
+    let mut filled = String::new();
+    let mut rest = url;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..]
+            .find('>')
+            .map(|c| open + c)
+            .ok_or_else(|| format!("'{url}' has a '<' without its '>'"))?;
+        let name = &rest[open + 1..close];
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(format!(
+                "'{url}': a placeholder is <letters-digits_or-dashes>"
+            ));
+        }
+        filled.push_str(&rest[..open]);
+        filled.push_str("placeholder");
+        rest = &rest[close + 1..];
+    }
+    filled.push_str(rest);
+    crate::salesforce::callback::check_callback_url(&filled)
+}
+
 fn check_scopes(recipe: &Recipe) -> Result<(), String> {
     if recipe.scopes.is_empty() {
         return Err("no scopes; list the OAuth scope values the app needs".into());
@@ -157,6 +229,8 @@ fn check_fields(recipe: &Recipe) -> Result<(), String> {
         if let Some(default) = recipe.field_default(field)
             && let Err(problem) = field.validator.check(&default, &recipe.app_name)
             && !default.contains('<')
+            // Callback defaults are checked, placeholders and all, by check_callbacks.
+            && field.validator != crate::recipe::Validator::CallbackUrls
         {
             // Defaults with <placeholders> are for the admin to complete; others must pass.
             return Err(format!(

@@ -6,11 +6,13 @@ pub mod lint;
 mod load;
 mod model;
 pub mod schema;
+mod text;
 pub mod validators;
 
 pub use check::RecipeError;
 pub use load::{
-    builtin, builtin_by_id, by_id, file_text, known, load_dir, local_dir, parse, use_file,
+    MAX_FILE_BYTES, builtin, builtin_by_id, by_id, file_text, known, load_dir, local_dir, parse,
+    read_capped, skipped, use_file,
 };
 pub use model::FORMAT;
 pub use model::{

@@ -164,9 +164,13 @@ pub struct Field {
     pub validator: Validator,
     #[serde(default = "yes")]
     pub required: bool,
-    /// Masked on screen and never saved with the setup's progress.
-    #[serde(default)]
+    /// Masked on screen and never saved with the setup's progress: what the file says, and
+    /// always for the consumer secret (set by the loader).
+    #[serde(skip)]
     pub secret: bool,
+    /// `secret` as the file spells it, if it does.
+    #[serde(default, rename = "secret")]
+    pub(crate) secret_given: Option<bool>,
     #[serde(default)]
     pub default: Option<String>,
     pub help: String,
