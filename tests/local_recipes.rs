@@ -6,76 +6,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use common::driving::*;
+use common::recipe_files::*;
 use common::*;
-use eca_wizard::emulator::Emulator;
 use eca_wizard::recipe::{self, Recipe};
 use eca_wizard::wizard::{Cmd, Key, Model, Screen};
-
-const POSTMAN: &str = include_str!("../assets/recipes/postman-client-credentials.toml");
-
-/// A consultant's recipe: the client-credentials walkthrough under another id and title.
-fn acme_etl() -> String {
-    POSTMAN
-        .replace("id = \"postman-client-credentials\"", "id = \"acme-etl\"")
-        .replacen("title = \"", "title = \"Acme ETL nightly sync - ", 1)
-}
-
-fn home(name: &str) -> PathBuf {
-    let home = std::env::temp_dir().join(format!("eca-local-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(home.join("recipes")).unwrap();
-    home
-}
-
-fn wizard(home: &PathBuf, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-        .args(args)
-        .env("ECA_WIZARD_HOME", home)
-        .env("ECA_WIZARD_CLIENT_SECRET", common::SECRET)
-        .env_remove("BROWSER")
-        .output()
-        .unwrap()
-}
-
-/// `connect ... --json` against the emulator's My Domain with the test key, off the async
-/// runtime (the emulator answers on it); returns the JSON report.
-async fn connect_json(
-    home: &std::path::Path,
-    emulator: &Emulator,
-    extra: &[&str],
-) -> serde_json::Value {
-    let mut args: Vec<String> = [
-        "connect",
-        "--login-url",
-        emulator.my_domain_url(),
-        "--client-id",
-        KEY,
-        "--json",
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend(extra.iter().map(|a| a.to_string()));
-    let home = home.to_path_buf();
-    let output = tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        wizard(&home, &args)
-    })
-    .await
-    .unwrap();
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)))
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recipe_in_the_data_folder_is_listed_and_connects() {

@@ -8,45 +8,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
+use common::recipe_files::*;
 use common::*;
 
 const POSTMAN: &str = include_str!("../assets/recipes/postman-client-credentials.toml");
 const CURSOR: &str = include_str!("../assets/recipes/mcp-cursor.toml");
-
-fn acme() -> String {
-    POSTMAN
-        .replace("id = \"postman-client-credentials\"", "id = \"acme-etl\"")
-        .replacen("title = \"", "title = \"Acme ETL nightly sync - ", 1)
-}
-
-fn home(name: &str) -> PathBuf {
-    let home = std::env::temp_dir().join(format!("eca-untrusted-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(home.join("recipes")).unwrap();
-    home
-}
-
-fn wizard(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
-        .args(args)
-        .env("ECA_WIZARD_HOME", home)
-        .env("ECA_WIZARD_CLIENT_SECRET", common::SECRET)
-        .env_remove("BROWSER")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// Asserts `recipes` still lists the built-in and good local recipes and warns about `bad`.
 fn assert_skipped(home: &Path, bad: &str, says: &str) {
@@ -72,7 +40,7 @@ fn assert_skipped(home: &Path, bad: &str, says: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bad_file_in_the_folder_is_named_and_everything_else_works() {
     let home = home("bad-file");
-    std::fs::write(home.join("recipes/acme-etl.toml"), acme()).unwrap();
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     std::fs::write(
         home.join("recipes/broken.toml"),
         "id = \"broken\"\ntitle = [",
@@ -106,26 +74,7 @@ async fn a_bad_file_in_the_folder_is_named_and_everything_else_works() {
     );
     let emulator = start();
     for recipe in ["postman-client-credentials", "acme-etl"] {
-        let args = [
-            "connect",
-            "--login-url",
-            emulator.my_domain_url(),
-            "--client-id",
-            KEY,
-            "--json",
-            "--recipe",
-            recipe,
-        ]
-        .map(String::from);
-        let run_home = home.clone();
-        let output = tokio::task::spawn_blocking(move || {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            wizard(&run_home, &args)
-        })
-        .await
-        .unwrap();
-        let report: serde_json::Value =
-            serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)));
+        let report = connect_json(&home, &emulator, &["--recipe", recipe]).await;
         assert_eq!(report["outcome"], "connected", "{recipe}: {report}");
     }
     let _ = std::fs::remove_dir_all(&home);
@@ -134,7 +83,7 @@ async fn a_bad_file_in_the_folder_is_named_and_everything_else_works() {
 #[test]
 fn terminal_controls_bidi_and_invisible_characters_are_refused_at_load() {
     let home = home("controls");
-    std::fs::write(home.join("recipes/acme-etl.toml"), acme()).unwrap();
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     let cases = [
         ("osc52", "\\u001b]52;c;ZXZpbA==\\u0007", "U+001B"),
         ("clear", "\\u001b[2J", "U+001B"),
@@ -144,7 +93,7 @@ fn terminal_controls_bidi_and_invisible_characters_are_refused_at_load() {
     ];
     for (name, planted, says) in cases {
         let file = home.join(format!("recipes/{name}.toml"));
-        let recipe = acme()
+        let recipe = acme_etl()
             .replace("id = \"acme-etl\"", &format!("id = \"{name}\""))
             .replacen("title = \"Acme", &format!("title = \"{planted} {name}"), 1);
         std::fs::write(&file, recipe).unwrap();
@@ -160,7 +109,7 @@ fn terminal_controls_bidi_and_invisible_characters_are_refused_at_load() {
     let file = home.join("recipes/what.toml");
     std::fs::write(
         &file,
-        acme()
+        acme_etl()
             .replace("id = \"acme-etl\"", "id = \"what\"")
             .replacen("title = \"Acme", "title = \"What", 1)
             .replacen("what = \"", "what = \"\\u0085\\u2066", 1),
@@ -179,7 +128,7 @@ fn terminal_controls_bidi_and_invisible_characters_are_refused_at_load() {
 #[test]
 fn callbacks_are_validated_wherever_a_recipe_puts_them() {
     let home = home("callbacks");
-    std::fs::write(home.join("recipes/acme-etl.toml"), acme()).unwrap();
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     let callback_line = "callback_urls = [\"https://oauth.pstmn.io/v1/callback\"]";
     let field = "[[steps.fields]]\nid = \"callback_urls\"\nrole = \"callback-urls\"";
     let cases: [(&str, &str, &str); 6] = [
@@ -221,7 +170,7 @@ fn callbacks_are_validated_wherever_a_recipe_puts_them() {
         let base = if find.starts_with("[[") {
             &cursor
         } else {
-            &acme()
+            &acme_etl()
         };
         assert!(base.contains(find), "{find}");
         let recipe = base
@@ -255,9 +204,9 @@ fn callbacks_are_validated_wherever_a_recipe_puts_them() {
 #[test]
 fn the_consumer_secret_is_always_secret() {
     let home = home("secret");
-    let plain = acme().replace("secret = true", "secret = false");
-    assert_ne!(plain, acme());
-    std::fs::write(home.join("recipes/acme-etl.toml"), acme()).unwrap();
+    let plain = acme_etl().replace("secret = true", "secret = false");
+    assert_ne!(plain, acme_etl());
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     std::fs::write(
         home.join("recipes/plain.toml"),
         plain
@@ -267,7 +216,7 @@ fn the_consumer_secret_is_always_secret() {
     .unwrap();
     assert_skipped(&home, "plain.toml", "always secret");
     // Left out, it is secret all the same.
-    let unsaid = acme().replace("secret = true\n", "");
+    let unsaid = acme_etl().replace("secret = true\n", "");
     let recipe = eca_wizard::recipe::parse("unsaid.toml", &unsaid).unwrap();
     let field = recipe
         .field_for(eca_wizard::recipe::Role::ConsumerSecret)
@@ -281,9 +230,9 @@ fn the_consumer_secret_is_always_secret() {
 fn the_recipes_folder_is_checked_like_the_profiles_folder_and_files_are_capped() {
     use std::os::unix::fs::PermissionsExt;
     let home = home("folder");
-    std::fs::write(home.join("recipes/acme-etl.toml"), acme()).unwrap();
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     // A huge file is refused after reading just past the cap.
-    let mut huge = acme()
+    let mut huge = acme_etl()
         .replace("id = \"acme-etl\"", "id = \"huge\"")
         .replacen("title = \"Acme", "title = \"Huge", 1);
     huge.push_str(&format!("# {}\n", "x".repeat(300 * 1024)));
@@ -294,7 +243,7 @@ fn the_recipes_folder_is_checked_like_the_profiles_folder_and_files_are_capped()
     let file = home.join("recipes/open.toml");
     std::fs::write(
         &file,
-        acme()
+        acme_etl()
             .replace("id = \"acme-etl\"", "id = \"open\"")
             .replacen("title = \"Acme", "title = \"Open", 1),
     )
@@ -320,10 +269,10 @@ fn the_recipes_folder_is_checked_like_the_profiles_folder_and_files_are_capped()
 #[test]
 fn a_local_recipe_takes_neither_a_built_in_id_nor_a_built_in_title() {
     let home = home("taken");
-    std::fs::write(home.join("recipes/acme-etl.toml"), acme()).unwrap();
+    std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     std::fs::write(
         home.join("recipes/mine.toml"),
-        acme().replace("id = \"acme-etl\"", "id = \"apideck\""),
+        acme_etl().replace("id = \"acme-etl\"", "id = \"apideck\""),
     )
     .unwrap();
     assert_skipped(&home, "mine.toml", "already taken");
