@@ -176,7 +176,7 @@ fn recipes_check_reports_every_planted_mistake_with_its_line() {
         (
             "key = \"enable-client-credentials\"",
             "key = \"enable-client-credential\"",
-            "not a key",
+            "not a setting key",
         ),
         (
             "setup_path = ",

@@ -121,7 +121,7 @@ fn a_recipe_that_breaks_the_hosted_mcp_rules_is_refused_with_the_reason() {
         (
             r#""mcp-server", "mcp-call"]"#,
             r#""mcp-server"]"#,
-            "McpCall",
+            "no step verifies mcp-call",
         ),
         (
             "kind = \"mcp-servers\"",
@@ -376,7 +376,11 @@ fn unknown_scope_is_refused() {
         "\"openid\", \"refresh\"",
         1,
     );
-    assert!(refused(&text).contains("unknown scope 'refresh'"));
+    let said = refused(&text);
+    assert!(
+        said.contains("'refresh' is not a scope; did you mean 'refresh_token'?"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -388,13 +392,13 @@ fn unknown_step_kind_is_refused() {
 #[test]
 fn duplicate_step_id_is_refused() {
     let text = apideck_text().replacen("id = \"flows\"", "id = \"security\"", 1);
-    assert!(refused(&text).contains("duplicate step id 'security'"));
+    assert!(refused(&text).contains("step id 'security' is used twice"));
 }
 
 #[test]
 fn duplicate_field_id_is_refused() {
     let text = apideck_text().replacen("id = \"api_name\"", "id = \"app_name\"", 1);
-    assert!(refused(&text).contains("duplicate field id 'app_name'"));
+    assert!(refused(&text).contains("field id 'app_name' is used twice"));
 }
 
 #[test]
@@ -424,7 +428,7 @@ fn object_permission_dependencies_are_enforced() {
         "{ object = \"Account\", access = [\"edit\"] }",
         1,
     );
-    assert!(refused(&text).contains("needs Read"));
+    assert!(refused(&text).contains("edit needs read"));
 }
 
 #[test]

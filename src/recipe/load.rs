@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::recipe::check::{RecipeError, check_recipe, check_set};
+use crate::recipe::check::RecipeError;
 use crate::recipe::model::Recipe;
 
 macro_rules! recipe_files {
@@ -30,62 +30,39 @@ const BUILTIN_FILES: &[(&str, &str)] = recipe_files![
     "custom.toml",
 ];
 
-/// Parses and checks one recipe. `file` names it in error messages.
+/// Parses and checks one recipe. `file` names it in error messages: the first problem with its
+/// line and column, and how many more `recipes check` would list.
 pub fn parse(file: &str, text: &str) -> Result<Recipe, RecipeError> {
-    let at = |offset: usize, message: String| {
-        let (line, column) = crate::recipe::lint::position(text, offset);
-        RecipeError::new(file, format!("line {line}, column {column}: {message}"))
-    };
-    let doc = toml::de::DeTable::parse(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        at(offset, format!("not valid TOML: {}", e.message()))
-    })?;
-    if let Some((span, message)) = crate::recipe::text::unsafe_text(doc.get_ref())
-        .into_iter()
-        .next()
-    {
-        return Err(at(span.start, message));
-    }
-    let mut recipe: Recipe = toml::from_str(text).map_err(|e| {
-        // An unknown key or value gets the line and the nearest valid one, as `recipes check`
-        // reports it; anything else keeps the TOML reader's words.
-        match crate::recipe::lint::scan_first(text) {
-            Some(problem) => {
-                RecipeError::new(file, format!("line {}: {}", problem.line, problem.message))
-            }
-            None => RecipeError::new(file, e.message().to_string()),
+    let (problems, recipe) = crate::recipe::lint::analyse(text);
+    match (problems.first(), recipe) {
+        (None, Some(recipe)) => Ok(recipe),
+        (Some(first), _) => {
+            let more = match problems.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more: `eca-wizard recipes check FILE` lists them all)"),
+            };
+            Err(RecipeError::new(
+                file,
+                format!(
+                    "line {}, column {}: {}{more}",
+                    first.line, first.column, first.message
+                ),
+            ))
         }
-    })?;
-    settle_secrets(&mut recipe).map_err(|message| RecipeError::new(file, message))?;
-    check_recipe(&recipe).map_err(|message| RecipeError::new(file, message))?;
-    Ok(recipe)
-}
-
-/// A field is secret when its file says so; the consumer secret always is, and a file that
-/// says otherwise is refused rather than have the secret saved in plain text.
-fn settle_secrets(recipe: &mut Recipe) -> Result<(), String> {
-    for field in recipe.steps.iter_mut().flat_map(|s| s.fields.iter_mut()) {
-        let always = field.role == Some(crate::recipe::Role::ConsumerSecret);
-        if always && field.secret_given == Some(false) {
-            return Err(format!(
-                "field '{}' has role consumer-secret, which is always secret; remove secret = false",
-                field.id
-            ));
-        }
-        field.secret = always || field.secret_given.unwrap_or(false);
+        (None, None) => Err(RecipeError::new(file, "not a recipe")),
     }
-    Ok(())
 }
 
 /// Every built-in recipe. An error here is a bug in `assets/recipes/`, caught by the tests.
 pub fn builtin() -> Result<&'static [Recipe], RecipeError> {
     static RECIPES: OnceLock<Result<Vec<Recipe>, RecipeError>> = OnceLock::new();
     let loaded = RECIPES.get_or_init(|| {
-        let recipes = BUILTIN_FILES
-            .iter()
-            .map(|(file, text)| parse(file, text))
-            .collect::<Result<Vec<_>, _>>()?;
-        check_set(&recipes)?;
+        let mut recipes: Vec<Recipe> = Vec::new();
+        for (file, text) in BUILTIN_FILES {
+            let recipe = parse(file, text)?;
+            check_not_taken(&recipe, &recipes)?;
+            recipes.push(recipe);
+        }
         Ok(recipes)
     });
     loaded.as_ref().map(Vec::as_slice).map_err(Clone::clone)

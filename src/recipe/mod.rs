@@ -2,14 +2,19 @@
 //! `assets/recipes/*.toml` (compiled in) and checked before anyone sees them.
 
 mod check;
+mod check_flow;
 pub mod lint;
 mod load;
 mod model;
+mod reference;
+mod role;
 pub mod schema;
+mod structure;
 mod text;
 pub mod validators;
 
-pub use check::RecipeError;
+pub use check::{RULES, RecipeError, Rule};
+pub use check_flow::settings_for;
 pub use load::{
     MAX_FILE_BYTES, builtin, builtin_by_id, by_id, file_text, known, load_dir, local_dir, parse,
     read_capped, skipped, use_file,

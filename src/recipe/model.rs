@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::recipe::Validator;
+pub use crate::recipe::role::Role;
 use crate::salesforce::diagnosis::Target;
 use crate::salesforce::settings::SettingKey;
 use crate::salesforce::setup_pages::SetupPage;
@@ -179,100 +180,6 @@ pub struct Field {
     pub role: Option<Role>,
 }
 
-/// What a field is for. A recipe names its fields as it likes; the wizard, connect and the
-/// runtime look them up by role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    ConsumerKey,
-    ConsumerSecret,
-    /// The user the integration runs as (and the Run As user for client credentials).
-    IntegrationUsername,
-    /// The JWT bearer private key file.
-    PrivateKey,
-    /// The certificate uploaded to the app.
-    Certificate,
-    LoginUrl,
-    CallbackUrls,
-    AppName,
-    ApiName,
-    ContactEmail,
-    PermissionSet,
-    /// The host application's URL (trusted domains).
-    HostUrl,
-    /// The hosted MCP server's URL the client connects to.
-    McpServerUrl,
-}
-
-impl Role {
-    pub const ALL: [Role; 13] = [
-        Role::ConsumerKey,
-        Role::ConsumerSecret,
-        Role::IntegrationUsername,
-        Role::PrivateKey,
-        Role::Certificate,
-        Role::LoginUrl,
-        Role::CallbackUrls,
-        Role::AppName,
-        Role::ApiName,
-        Role::ContactEmail,
-        Role::PermissionSet,
-        Role::HostUrl,
-        Role::McpServerUrl,
-    ];
-
-    /// The name recipes use.
-    pub fn id(self) -> &'static str {
-        match self {
-            Role::ConsumerKey => "consumer-key",
-            Role::ConsumerSecret => "consumer-secret",
-            Role::IntegrationUsername => "integration-username",
-            Role::PrivateKey => "private-key",
-            Role::Certificate => "certificate",
-            Role::LoginUrl => "login-url",
-            Role::CallbackUrls => "callback-urls",
-            Role::AppName => "app-name",
-            Role::ApiName => "api-name",
-            Role::ContactEmail => "contact-email",
-            Role::PermissionSet => "permission-set",
-            Role::HostUrl => "host-url",
-            Role::McpServerUrl => "mcp-server-url",
-        }
-    }
-
-    /// The validators a field of this role may use (its values must pass the role's checks).
-    pub fn validators(self) -> &'static [Validator] {
-        match self {
-            Role::ConsumerKey => &[Validator::ConsumerKey],
-            Role::ConsumerSecret => &[Validator::ConsumerSecret],
-            Role::IntegrationUsername => &[Validator::Username],
-            Role::PrivateKey => &[Validator::PrivateKeyFile],
-            Role::Certificate => &[Validator::CertificateFile],
-            Role::LoginUrl => &[Validator::LoginUrl],
-            Role::CallbackUrls => &[Validator::CallbackUrls],
-            Role::AppName => &[Validator::AppName],
-            Role::ApiName => &[Validator::ApiName],
-            Role::ContactEmail => &[Validator::Email],
-            Role::PermissionSet => &[Validator::PermissionSetName],
-            Role::HostUrl => &[Validator::HttpsUrl],
-            Role::McpServerUrl => &[Validator::McpServerUrl],
-        }
-    }
-
-    /// The roles a recipe of this flow must have fields for, or connect can't run.
-    pub fn required_by(flow: Flow) -> &'static [Role] {
-        match flow {
-            Flow::AuthCode => &[Role::ConsumerKey, Role::CallbackUrls],
-            Flow::ClientCredentials => &[Role::ConsumerKey, Role::ConsumerSecret],
-            Flow::JwtBearer => &[
-                Role::ConsumerKey,
-                Role::PrivateKey,
-                Role::IntegrationUsername,
-            ],
-        }
-    }
-}
-
 fn yes() -> bool {
     true
 }
@@ -309,6 +216,27 @@ pub enum ObjectPermission {
 }
 
 impl ObjectPermission {
+    pub const ALL: [ObjectPermission; 6] = [
+        ObjectPermission::Read,
+        ObjectPermission::Create,
+        ObjectPermission::Edit,
+        ObjectPermission::Delete,
+        ObjectPermission::ViewAll,
+        ObjectPermission::ModifyAll,
+    ];
+
+    /// The name recipes use.
+    pub fn id(self) -> &'static str {
+        match self {
+            ObjectPermission::Read => "read",
+            ObjectPermission::Create => "create",
+            ObjectPermission::Edit => "edit",
+            ObjectPermission::Delete => "delete",
+            ObjectPermission::ViewAll => "view-all",
+            ObjectPermission::ModifyAll => "modify-all",
+        }
+    }
+
     /// What Salesforce requires alongside this permission (ObjectPermissions rules).
     pub fn requires(self) -> &'static [ObjectPermission] {
         use ObjectPermission::*;
@@ -343,6 +271,50 @@ pub enum Check {
     McpServer,
     /// A tool call (`getUserInfo`) answers for the authorized user.
     McpCall,
+}
+
+impl Check {
+    pub const ALL: [Check; 9] = [
+        Check::Identity,
+        Check::Scopes,
+        Check::RefreshToken,
+        Check::Refresh,
+        Check::RestApi,
+        Check::ObjectAccess,
+        Check::TokenFormat,
+        Check::McpServer,
+        Check::McpCall,
+    ];
+
+    /// The name recipes use (`verifies = ["rest-api"]`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Check::Identity => "identity",
+            Check::Scopes => "scopes",
+            Check::RefreshToken => "refresh-token",
+            Check::Refresh => "refresh",
+            Check::RestApi => "rest-api",
+            Check::ObjectAccess => "object-access",
+            Check::TokenFormat => "token-format",
+            Check::McpServer => "mcp-server",
+            Check::McpCall => "mcp-call",
+        }
+    }
+
+    /// What passing it proves.
+    pub fn proves(self) -> &'static str {
+        match self {
+            Check::Identity => "the token belongs to the integration user",
+            Check::Scopes => "the token carries the recipe's scopes",
+            Check::RefreshToken => "a refresh token came back",
+            Check::Refresh => "refreshing works with or without the secret, as the settings say",
+            Check::RestApi => "the REST API answers",
+            Check::ObjectAccess => "every listed object can be read",
+            Check::TokenFormat => "the access token is a JWT (hosted MCP refuses opaque tokens)",
+            Check::McpServer => "the MCP server is active: initialize and tools/list succeed",
+            Check::McpCall => "getUserInfo answers for the user who signed in",
+        }
+    }
 }
 
 impl Recipe {
