@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::apply::session::Session;
-use crate::apply::{deploy, live, package, user};
+use crate::apply::{deploy, live, package, plan_security, user};
 use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
 use crate::metadata;
@@ -124,7 +124,9 @@ pub async fn apply(
         }
     }
     write_plan(out, recipe, session, &components, args)?;
+    plan_security::write_security(out, &files)?;
     write_live(out, recipe, &app, live.as_ref())?;
+    plan_security::confirm_callbacks(recipe, &files, &options.callback_urls, args, ask, out)?;
     let permission_set = options
         .permission_set
         .clone()
@@ -554,12 +556,12 @@ fn write_plan(
     )?;
     writeln!(out, "Session: {}", session.source)?;
     let verb = if dry_run { "Would deploy" } else { "Deploys" };
-    writeln!(out, "{verb} for {}:", recipe.title)?;
+    writeln!(out, "{verb} for {}:", terminal_safe(&recipe.title))?;
     for (path, _) in components.iter().filter(|(p, _)| p != "package.xml") {
         writeln!(out, "  {path}")?;
     }
     // What apply doesn't do yet stays with the checklist, named step by step.
-    let manual: Vec<&str> = recipe
+    let manual: Vec<String> = recipe
         .steps
         .iter()
         .enumerate()
@@ -567,7 +569,7 @@ fn write_plan(
             s.kind != crate::recipe::StepKind::Connect
                 && !recipe.done_by_apply(*i, apply_user(args), args.private_key.is_some())
         })
-        .map(|(_, s)| s.title.as_str())
+        .map(|(_, s)| terminal_safe(&s.title))
         .collect();
     if !manual.is_empty() {
         writeln!(

@@ -5,6 +5,7 @@
 
 mod check;
 mod readme;
+pub mod summary;
 mod write;
 mod xml;
 

@@ -11,6 +11,7 @@ mod role;
 pub mod schema;
 mod structure;
 mod text;
+pub mod trust;
 pub mod validators;
 
 pub use check::{RULES, RecipeError, Rule};

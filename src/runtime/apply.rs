@@ -152,6 +152,9 @@ fn apply_args(spec: &ApplySpec, home: &Path) -> anyhow::Result<ApplyArgs> {
         api_version: crate::metadata::API_VERSION.to_string(),
         create_user: None,
         allow_secret_access: spec.allow_secret_access,
+        // The wizard's review is where its admin sees the callbacks (issue 29: the review is to
+        // list the recipe's security settings and ask about a local recipe's callbacks).
+        allow_callbacks: true,
         save: None,
         secrets_file: false,
         // The wizard signs in itself; apply only needs to know a JWT sign-in follows.
