@@ -50,6 +50,16 @@ struct RecipeView<'a> {
     refresh_token: bool,
     refresh_needs_secret: bool,
     steps: Vec<StepView<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    choices: &'a [recipe::format2::Choice],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    vendor_steps: &'a [recipe::format2::VendorStep],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    written_for: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    connected_app: &'a [recipe::format2::ConnectedAppNote],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    propagation_minutes: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +83,7 @@ struct SettingView<'a> {
     value: Option<&'a SettingValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     from_field: Option<&'a str>,
+    level: recipe::format2::Level,
 }
 
 #[derive(Serialize)]
@@ -106,6 +117,11 @@ impl<'a> RecipeView<'a> {
             refresh_token: recipe.expects_refresh_token(),
             refresh_needs_secret: recipe.refresh_needs_secret(),
             steps: recipe.steps.iter().map(StepView::new).collect(),
+            choices: &recipe.choices,
+            vendor_steps: &recipe.vendor_steps,
+            written_for: recipe.written_for.as_deref(),
+            connected_app: &recipe.connected_app,
+            propagation_minutes: recipe.propagation_minutes,
         }
     }
 }
@@ -128,6 +144,7 @@ impl<'a> StepView<'a> {
                         section: info.map_or("", |i| i.section),
                         value: s.value.as_ref(),
                         from_field: s.from_field.as_deref(),
+                        level: s.level,
                     }
                 })
                 .collect(),
@@ -222,6 +239,7 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
     writeln!(out, "{}\n", wrap(&clean(&recipe.summary), "", ""))?;
     let labels = scopes::labels_for(recipe.scopes.iter().map(String::as_str));
     writeln!(out, "Scopes:  {}", labels.join("\n         "))?;
+    crate::commands::recipe_extras::write_before(out, recipe)?;
     for (n, step) in recipe.steps.iter().enumerate() {
         writeln!(out, "\n{:>2}. {}", n + 1, clean(&step.title))?;
         const HANG: &str = "           ";
@@ -237,6 +255,11 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         }
         for setting in &step.settings {
             let label = settings::lookup(setting.key).map_or(setting.key.id(), |i| i.label);
+            let label = match setting.level {
+                recipe::format2::Level::Required => label.to_string(),
+                recipe::format2::Level::Recommended => format!("{label} (recommended)"),
+                recipe::format2::Level::Optional => format!("{label} (optional)"),
+            };
             let value = match (&setting.value, &setting.from_field) {
                 (Some(SettingValue::Checked(true)), _) => "checked".to_string(),
                 (Some(SettingValue::Checked(false)), _) => "unchecked".to_string(),
@@ -287,12 +310,12 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             )?;
         }
     }
-    Ok(())
+    crate::commands::recipe_extras::write_after(out, recipe)
 }
 
 /// Recipe text on the terminal: line breaks are spaces (the checklist wraps it itself) and
 /// anything that could drive the terminal is replaced, though the loader refuses such text.
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let spaced: String = text
         .trim()
         .chars()

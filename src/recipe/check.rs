@@ -113,6 +113,21 @@ pub const RULES: &[Rule] = &[
         run: crate::recipe::check_flow::check_flow,
     },
     Rule {
+        name: "format-2",
+        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, when, level) need format = 2",
+        run: crate::recipe::check_format2::check_format2_keys,
+    },
+    Rule {
+        name: "choices",
+        says: "choice ids unique, two or more options, the default among them; `flow`'s options are flows and its default the recipe's flow; every `when` names a choice and its options; at most 16 combinations, each checked by every rule",
+        run: crate::recipe::check_format2::check_choices,
+    },
+    Rule {
+        name: "vendor-steps",
+        says: "a vendor field has a fixed value or a source, and a role source is a field the recipe has; connected_app notes need written_for = \"connected-app\"; propagation_minutes is 1 to 1440",
+        run: crate::recipe::check_format2::check_vendor_steps,
+    },
+    Rule {
         name: "hosted-mcp",
         says: "a recipe with mcp_api is auth-code with refresh_token and neither api, sfap_api nor einstein_gpt_api, sets require-pkce and named-user-jwt, has an mcp-servers step and an mcp-server-url field, and verifies token-format, mcp-server and mcp-call; no other recipe does those",
         run: crate::recipe::check_flow::check_mcp,
@@ -150,12 +165,12 @@ pub(crate) fn settings(recipe: &Recipe) -> impl Iterator<Item = (String, &Settin
 
 fn check_format(recipe: &Recipe, findings: &mut Findings) {
     let reads = crate::recipe::model::FORMAT;
-    if recipe.format != reads {
+    if !(1..=reads).contains(&recipe.format) {
         at(
             findings,
             "format",
             format!(
-                "format = {} is not one this eca-wizard reads (format = {reads}); update eca-wizard or write the file for format {reads}",
+                "format = {} is not one this eca-wizard reads (1 to {reads}); update eca-wizard or write the file for format {reads}",
                 recipe.format
             ),
         );

@@ -11,6 +11,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::recipe::check::check_recipe;
+use crate::recipe::format2;
 use crate::recipe::model::Recipe;
 use crate::recipe::structure::{Found, check_and_repair};
 
@@ -27,7 +28,7 @@ pub fn lint(_file: &str, text: &str) -> Vec<Problem> {
     analyse(text).0
 }
 
-/// The problems, and the recipe when there are none.
+/// The problems, and the recipe as written (every alternative) when there are none.
 pub(crate) fn analyse(text: &str) -> (Vec<Problem>, Option<Recipe>) {
     let (mut doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
@@ -70,16 +71,44 @@ pub(crate) fn analyse(text: &str) -> (Vec<Problem>, Option<Recipe>) {
         .iter()
         .map(|f| problem(text, f.span.start, f.message.clone()))
         .collect();
-    if let Some(recipe) = &recipe {
-        for finding in check_recipe(recipe) {
-            // What the format's tables already reported (and repaired) isn't reported again.
-            let said = found.iter().any(|f| {
-                !f.loc.is_empty()
-                    && (finding.loc == f.loc || finding.loc.starts_with(&format!("{}.", f.loc)))
-            });
-            if !said {
-                let span = locate(&original, &finding.loc);
-                problems.push(problem(text, span.start, finding.message));
+    if let Some(raw) = &recipe {
+        // Every combination of the admin's answers is a recipe of its own; each is checked.
+        let mut reported = std::collections::HashSet::new();
+        let as_written = (Vec::new(), crate::recipe::check_format2::check_whens(raw));
+        let mut runs = vec![as_written];
+        for selection in format2::combinations(raw) {
+            let (resolved, kept) = format2::resolve_mapped(raw, &selection);
+            let findings = check_recipe(&resolved)
+                .into_iter()
+                .map(|f| crate::recipe::check::Finding {
+                    loc: kept.file_loc(&f.loc),
+                    message: f.message,
+                })
+                .collect();
+            runs.push((selection, findings));
+        }
+        let defaults = format2::defaults(raw);
+        for (selection, findings) in runs {
+            for finding in findings {
+                let loc = finding.loc.clone();
+                // What the format's tables already reported (and repaired) isn't reported again.
+                let said = found.iter().any(|f| {
+                    !f.loc.is_empty() && (loc == f.loc || loc.starts_with(&format!("{}.", f.loc)))
+                });
+                if said || !reported.insert((loc.clone(), finding.message.clone())) {
+                    continue;
+                }
+                let message = if selection.is_empty() || selection == defaults {
+                    finding.message
+                } else {
+                    format!(
+                        "with {}: {}",
+                        format2::describe(&selection),
+                        finding.message
+                    )
+                };
+                let span = locate(&original, &loc);
+                problems.push(problem(text, span.start, message));
             }
         }
     }

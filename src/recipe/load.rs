@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::recipe::check::RecipeError;
+use crate::recipe::format2;
 use crate::recipe::model::Recipe;
 
 macro_rules! recipe_files {
@@ -32,7 +33,23 @@ const BUILTIN_FILES: &[(&str, &str)] = recipe_files![
 
 /// Parses and checks one recipe. `file` names it in error messages: the first problem with its
 /// line and column, and how many more `recipes check` would list.
+/// A recipe with choices comes back as its default answers make it.
 pub fn parse(file: &str, text: &str) -> Result<Recipe, RecipeError> {
+    let raw = parse_raw(file, text)?;
+    Ok(format2::resolve(&raw, &format2::defaults(&raw)))
+}
+
+/// Every combination of a recipe's answers, the defaults first (one for a recipe without
+/// choices).
+pub fn parse_all(file: &str, text: &str) -> Result<Vec<Recipe>, RecipeError> {
+    let raw = parse_raw(file, text)?;
+    Ok(format2::combinations(&raw)
+        .iter()
+        .map(|selection| format2::resolve(&raw, selection))
+        .collect())
+}
+
+fn parse_raw(file: &str, text: &str) -> Result<Recipe, RecipeError> {
     let (problems, recipe) = crate::recipe::lint::analyse(text);
     match (problems.first(), recipe) {
         (None, Some(recipe)) => Ok(recipe),

@@ -3,6 +3,8 @@
 
 mod check;
 mod check_flow;
+pub(crate) mod check_format2;
+pub mod format2;
 pub mod lint;
 mod load;
 mod model;
@@ -18,7 +20,7 @@ pub use check::{RULES, RecipeError, Rule};
 pub use check_flow::settings_for;
 pub use load::{
     MAX_FILE_BYTES, builtin, builtin_by_id, by_id, file_text, known, load_dir, local_dir, parse,
-    read_capped, skipped, use_file,
+    parse_all, read_capped, skipped, use_file,
 };
 pub use model::FORMAT;
 pub use model::{

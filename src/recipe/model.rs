@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::recipe::Validator;
+pub use crate::recipe::format2::{Choice, ConnectedAppNote, Level, Selection, VendorStep};
 pub use crate::recipe::role::Role;
 use crate::salesforce::diagnosis::Target;
 use crate::salesforce::settings::SettingKey;
@@ -39,6 +40,24 @@ pub struct Recipe {
     #[serde(skip)]
     pub origin: Option<String>,
     pub steps: Vec<Step>,
+    /// Format 2: the questions the admin answers on the first step.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// Format 2: the steps in the vendor's product, with their fields.
+    #[serde(default)]
+    pub vendor_steps: Vec<VendorStep>,
+    /// Format 2: `connected-app` when the guide was written for a Connected App.
+    #[serde(default)]
+    pub written_for: Option<String>,
+    /// Format 2: what the Connected App guide asks for, with the ECA equivalent.
+    #[serde(default)]
+    pub connected_app: Vec<ConnectedAppNote>,
+    /// Format 2: how long the vendor says a new app takes to work everywhere, in minutes.
+    #[serde(default)]
+    pub propagation_minutes: Option<u32>,
+    /// The answers this recipe was resolved with (empty without choices).
+    #[serde(skip)]
+    pub selection: Selection,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +87,9 @@ pub struct Step {
     /// What the connection check will later verify about this step.
     #[serde(default)]
     pub verifies: Vec<Check>,
+    /// Format 2: the step applies only when a choice has this answer (`flow=jwt-bearer`).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// The integration user as apply knows it: it makes the user, is told an existing one (and
@@ -145,6 +167,12 @@ pub struct Setting {
     /// Why this value, when it is not self-evident.
     #[serde(default)]
     pub why: Option<String>,
+    /// Format 2: required (default), recommended, or optional (shown, never applied).
+    #[serde(default)]
+    pub level: Level,
+    /// Format 2: the setting applies only when a choice has this answer.
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,17 +206,21 @@ pub struct Field {
     /// What the field is for; the code finds fields by role, never by id.
     #[serde(default)]
     pub role: Option<Role>,
+    /// Format 2: the field applies only when a choice has this answer.
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 fn yes() -> bool {
     true
 }
 
-/// The recipe file format this version reads.
-pub const FORMAT: u32 = 1;
+/// The newest recipe file format this version reads; format 1 files load unchanged.
+pub const FORMAT: u32 = 2;
 
+/// A file that doesn't say is format 1, the format before `format` existed.
 fn format_one() -> u32 {
-    FORMAT
+    1
 }
 
 /// An object the integration user needs, and how much access.
@@ -342,9 +374,11 @@ impl Recipe {
 
     /// The first step that sets `key`: where a diagnosis sends the admin to fix it.
     pub fn step_for_setting(&self, key: SettingKey) -> Option<&Step> {
-        self.steps
-            .iter()
-            .find(|s| s.settings.iter().any(|set| set.key == key))
+        self.steps.iter().find(|s| {
+            s.settings
+                .iter()
+                .any(|set| set.key == key && set.level != Level::Optional)
+        })
     }
 
     /// The step where a diagnosis's fix is made: the step that sets the setting, or the step of
@@ -372,7 +406,7 @@ impl Recipe {
         self.steps
             .iter()
             .flat_map(|s| s.settings.iter())
-            .find(|s| s.key == key)
+            .find(|s| s.key == key && s.level != Level::Optional)
             .and_then(|s| s.value.as_ref())
     }
 

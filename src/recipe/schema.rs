@@ -91,6 +91,21 @@ pub fn roles() -> Vec<&'static str> {
 pub fn setting_keys() -> Vec<&'static str> {
     SettingKey::ALL.iter().map(|k| k.id()).collect()
 }
+pub fn written_for() -> Vec<&'static str> {
+    vec!["connected-app"]
+}
+pub fn levels() -> Vec<&'static str> {
+    vec!["required", "recommended", "optional"]
+}
+pub fn vendor_sources() -> Vec<&'static str> {
+    let mut sources = roles();
+    sources.extend(
+        crate::recipe::format2::ORG_SOURCES
+            .iter()
+            .map(|(id, _)| *id),
+    );
+    sources
+}
 pub fn permissions() -> Vec<&'static str> {
     ObjectPermission::ALL.iter().map(|p| p.id()).collect()
 }
@@ -102,7 +117,7 @@ pub const TOP: &[Key] = &[
         "format",
         false,
         Integer,
-        "the file format, 1 (files for a newer eca-wizard are refused)",
+        "the file format: 1 (the default) or 2, which the keys marked format 2 need; files for a newer eca-wizard are refused",
     ),
     key(
         "id",
@@ -162,6 +177,110 @@ pub const TOP: &[Key] = &[
         Tables("[[steps]]", STEP),
         "the checklist, one `[[steps]]` table per step",
     ),
+    key(
+        "choices",
+        false,
+        Tables("[[choices]]", CHOICE),
+        "format 2: questions the admin answers on the first step (`when` picks by them)",
+    ),
+    key(
+        "vendor_steps",
+        false,
+        Tables("[[vendor_steps]]", VENDOR_STEP),
+        "format 2: steps in the vendor's product, with their fields",
+    ),
+    one_of(
+        "written_for",
+        false,
+        Text,
+        written_for,
+        "format 2: `connected-app` when the guide was written for a Connected App",
+    ),
+    key(
+        "connected_app",
+        false,
+        Tables("[[connected_app]]", CONNECTED_APP),
+        "format 2: what the Connected App guide asks for, each with the ECA equivalent",
+    ),
+    key(
+        "propagation_minutes",
+        false,
+        Integer,
+        "format 2: how long the vendor says a new app takes to work (1 to 1440); connect waits at least that long",
+    ),
+];
+
+pub const CHOICE: &[Key] = &[
+    key(
+        "id",
+        true,
+        Text,
+        "lowercase letters, digits and '-'; `flow` makes the answer the recipe's flow",
+    ),
+    key("question", true, Text, "what the admin is asked"),
+    key(
+        "options",
+        true,
+        TextList,
+        "the answers (flow ids for `flow`)",
+    ),
+    key(
+        "default",
+        true,
+        Text,
+        "the answer used until the admin picks (for `flow`, the top-level `flow`)",
+    ),
+];
+
+pub const VENDOR_STEP: &[Key] = &[
+    key("title", true, Text, "what the step is called"),
+    key(
+        "where",
+        true,
+        TextList,
+        "where in the vendor's product, e.g. [\"Tools\", \"Custom OAuth profiles\"]",
+    ),
+    key("what", true, Text, "what to do there"),
+    key(
+        "fields",
+        false,
+        InlineTables("fields", VENDOR_FIELD),
+        "[{ label = \"Client ID\", from = \"consumer-key\" }]",
+    ),
+    key("when", false, Text, "`CHOICE=OPTION`: only for that answer"),
+];
+
+pub const VENDOR_FIELD: &[Key] = &[
+    key(
+        "label",
+        true,
+        Text,
+        "the field's label in the vendor's product",
+    ),
+    one_of(
+        "from",
+        false,
+        Text,
+        vendor_sources,
+        "where the value comes from: a field's role, or the org (sources below)",
+    ),
+    key("value", false, Text, "or a fixed value"),
+];
+
+pub const CONNECTED_APP: &[Key] = &[
+    key(
+        "label",
+        true,
+        Text,
+        "the Connected App label the guide uses",
+    ),
+    key("value", true, Text, "what the guide sets it to"),
+    key(
+        "eca",
+        true,
+        Text,
+        "what to do in the External Client App instead (or why nothing)",
+    ),
 ];
 
 pub const STEP: &[Key] = &[
@@ -220,6 +339,12 @@ pub const STEP: &[Key] = &[
         Tables("[[steps.settings]]", SETTING),
         "what the admin sets in Setup in this step",
     ),
+    key(
+        "when",
+        false,
+        Text,
+        "format 2: `CHOICE=OPTION` (or `CHOICE=A|B`): the step is only for that answer",
+    ),
 ];
 
 pub const FIELD: &[Key] = &[
@@ -253,6 +378,12 @@ pub const FIELD: &[Key] = &[
     ),
     key("default", false, Text, "the starting value"),
     key("help", true, Text, "one line under the field"),
+    key(
+        "when",
+        false,
+        Text,
+        "format 2: `CHOICE=OPTION`: only for that answer",
+    ),
 ];
 
 pub const SETTING: &[Key] = &[
@@ -276,6 +407,19 @@ pub const SETTING: &[Key] = &[
         "or the id of the field whose answer is the value",
     ),
     key("why", false, Text, "why this value"),
+    one_of(
+        "level",
+        false,
+        Text,
+        levels,
+        "format 2: required (default), recommended, or optional (shown, never applied)",
+    ),
+    key(
+        "when",
+        false,
+        Text,
+        "format 2: `CHOICE=OPTION`: only for that answer",
+    ),
 ];
 
 pub const OBJECT: &[Key] = &[
@@ -303,4 +447,8 @@ pub const TABLES: &[(&str, &[Key])] = &[
     ("[[steps.fields]]", FIELD),
     ("[[steps.settings]]", SETTING),
     ("objects = [{ ... }]", OBJECT),
+    ("[[choices]] (format 2)", CHOICE),
+    ("[[vendor_steps]] (format 2)", VENDOR_STEP),
+    ("vendor_steps fields = [{ ... }] (format 2)", VENDOR_FIELD),
+    ("[[connected_app]] (format 2)", CONNECTED_APP),
 ];
