@@ -87,7 +87,7 @@ fn shared_recipe(callback: &str) -> String {
         .replace("id = \"service-board-sync\"", "id = \"shared-sync\"")
         .replacen("title = \"", "title = \"Shared ", 1)
         .replace(
-            "source = \"001_3a9599a167129851.txt\"",
+            "source = \"https://support.ptc.com/help/servicemaxcore/en/articles/service_board/sb-creating-external-client-app.html\"",
             "source = \"https://docs.vendorsync.com/salesforce-setup\"",
         )
         .replace(

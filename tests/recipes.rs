@@ -10,12 +10,13 @@ use eca_wizard::salesforce::callback::wizard_callback_urls;
 use eca_wizard::salesforce::settings::{self, SettingKey};
 use eca_wizard::salesforce::setup_pages::SetupPage;
 
+/// The five seed guides, by the public address each recipe cites.
 const GUIDES: [&str; 5] = [
-    "000_fe56733ff0d22649.txt",
-    "001_3a9599a167129851.txt",
-    "002_02d155275a03ef8d.txt",
-    "003_10a2586c4aac9f75.txt",
-    "004_6ef7fd3dee9a6abb.txt",
+    "https://support.aptedge.io/hc/en-us/articles/47423203948180-Salesforce-API-Connection",
+    "https://support.ptc.com/help/servicemaxcore/en/articles/service_board/sb-creating-external-client-app.html",
+    "https://www.brfconsulting.com/post/how-to-integrate-api-with-salesforce-safely-and-easily-using-new-external-client-apps",
+    "https://developer.salesforce.com/docs/platform/accsdk/guide/acc-sdk-setup-auth-external.html",
+    "https://developers.apideck.com/apis/crm/salesforce/configuration",
 ];
 
 /// The hosted MCP clients with a recipe of their own (field-facts "Hosted MCP").
@@ -138,23 +139,39 @@ fn a_recipe_that_breaks_the_hosted_mcp_rules_is_refused_with_the_reason() {
     }
 }
 
+/// A guide is cited by its public address, never by a file name only this project has; the
+/// copy the project keeps is named in a comment and is there.
 #[test]
-fn recipe_sources_exist_in_shared_seeds() {
-    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    if !seeds.is_dir() {
-        return; // shared/ sits beside the project in CI and on developer machines
-    }
-    // Recipes of published web pages name them by URL instead.
+fn recipes_cite_their_guides_by_public_url() {
     for recipe in recipe::builtin()
         .unwrap()
         .iter()
-        .filter(|r| r.id != "custom" && !r.source.starts_with("https://"))
+        .filter(|r| r.id != "custom")
     {
         assert!(
-            seeds.join(&recipe.source).is_file(),
-            "{} names a missing guide",
-            recipe.id
+            recipe.source.starts_with("https://") && !recipe.source.contains(".txt"),
+            "{} cites {}",
+            recipe.id,
+            recipe.source
         );
+    }
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        return; // shared/ sits beside the project on developer machines, not in the package
+    }
+    for recipe in recipe::builtin().unwrap() {
+        let text = recipe::file_text(recipe).unwrap();
+        if let Some(seed) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# The guide as the project keeps it: shared seeds "))
+        {
+            let seed = seed.trim_end_matches('.');
+            assert!(
+                seeds.join(seed).is_file(),
+                "{} names a missing seed {seed}",
+                recipe.id
+            );
+        }
     }
 }
 

@@ -209,18 +209,16 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
     writeln!(out, "Show one recipe's checklist: eca-wizard recipes <ID>")
 }
 
-/// A seed's file name as it is; a web page by its last path segment (the full URL is in
-/// `recipes ID` and `--json`).
+/// Where the guide is published: its URL's host (the full URL is in `recipes ID` and
+/// `--json`), cut to the column.
 fn short_source(source: &str) -> &str {
-    if !source.starts_with("https://") {
-        return source;
+    let host = source.split_once("://").map_or(source, |(_, rest)| {
+        rest.split(['/', '?', '#']).next().unwrap_or(rest)
+    });
+    match host.char_indices().nth(26) {
+        Some((cut, _)) => &host[..cut],
+        None => host,
     }
-    let page = source
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(source);
-    page.split('.').next().unwrap_or(page)
 }
 
 /// Width of the printed checklist; wide enough for Setup labels, narrow enough for a terminal.

@@ -21,7 +21,7 @@ pub struct Recipe {
     pub title: String,
     /// Who publishes the guide this recipe mirrors.
     pub vendor: String,
-    /// The guide's file name in the project's shared seeds (e.g. `004_6ef7fd3dee9a6abb.txt`).
+    /// Where the guide is published (its public URL; a file comment names the project's copy).
     pub source: String,
     /// What the guide is called where its publisher hosts it.
     pub guide: String,
