@@ -238,6 +238,20 @@ fn the_recipes_folder_is_checked_like_the_profiles_folder_and_files_are_capped()
     huge.push_str(&format!("# {}\n", "x".repeat(300 * 1024)));
     std::fs::write(home.join("recipes/huge.toml"), huge).unwrap();
     assert_skipped(&home, "huge.toml", "over 256 KiB");
+    let checked = wizard(
+        &home,
+        &[
+            "recipes",
+            "check",
+            &home.join("recipes/huge.toml").display().to_string(),
+        ],
+    );
+    assert_eq!(checked.status.code(), Some(2));
+    assert!(
+        text(&checked).contains("over 256 KiB"),
+        "{}",
+        text(&checked)
+    );
     std::fs::remove_file(home.join("recipes/huge.toml")).unwrap();
     // A file others may write to.
     let file = home.join("recipes/open.toml");

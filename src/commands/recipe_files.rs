@@ -103,8 +103,14 @@ fn starter_body(text: &str, from: &str, id: &str) -> String {
 
 fn check(file: &std::path::Path) -> anyhow::Result<u8> {
     let name = file.display().to_string();
-    let text =
-        std::fs::read_to_string(file).map_err(|e| UsageError(format!("can't read {name}: {e}")))?;
+    // Read as the loader reads it: capped, and only a file no one else may change.
+    let text = recipe::read_capped(file).map_err(|e| {
+        UsageError(format!(
+            "{}: {}",
+            crate::terminal_safe::terminal_safe(&name),
+            crate::terminal_safe::terminal_safe(&e)
+        ))
+    })?;
     let problems = lint::lint(&name, &text);
     let safe = crate::terminal_safe::terminal_safe;
     if problems.is_empty() {
