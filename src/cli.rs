@@ -243,6 +243,10 @@ pub struct ApplyArgs {
     /// on to read the new app's secret and off again right after, without asking
     #[arg(long)]
     pub allow_secret_access: bool,
+    /// Deploy a local recipe's callback URLs outside localhost and its guide's domain without
+    /// asking (apply lists them and asks otherwise)
+    #[arg(long)]
+    pub allow_callbacks: bool,
     /// Keep the verified connection as profile NAME (secrets in the OS keychain)
     #[arg(long, value_name = "NAME")]
     pub save: Option<String>,

@@ -18,6 +18,13 @@ fn main() -> ExitCode {
             }
         }
     }
+    // A bad file among the admin's own recipes is named, and every other recipe still works.
+    for skipped in eca_wizard::recipe::skipped() {
+        eprintln!(
+            "warning: recipe skipped: {}",
+            eca_wizard::terminal_safe::terminal_safe_lines(&skipped.to_string(), "  ")
+        );
+    }
     commands::settle_secret_setting(matches!(
         cli.command,
         Some(Command::Apply(_) | Command::Rotate { .. } | Command::Status { .. })

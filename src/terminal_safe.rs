@@ -74,7 +74,9 @@ pub fn is_line_break(c: char) -> bool {
     )
 }
 
-fn is_unsafe(c: char) -> bool {
+/// A character that drives a terminal or disguises text: C0, DEL, C1, bidi controls and
+/// invisible format characters.
+pub fn is_unsafe(c: char) -> bool {
     match c {
         // C0 (ESC, BEL, CR, BS...), DEL and C1 (CSI U+009B, OSC U+009D...).
         '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => true,

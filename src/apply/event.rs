@@ -36,6 +36,17 @@ pub enum ApplyEvent {
         error: String,
     },
     Plan(Plan),
+    /// The settings that decide who gets a token and how, as the deploy sets them (callbacks,
+    /// scopes, flows, PKCE, the secrets required, permitted users, IP relaxation).
+    Security(Vec<crate::metadata::summary::Line>),
+    /// A shared recipe file sends sign-ins to callbacks outside this machine and its guide's
+    /// domain: listed before the deploy asks (or, on a dry run, says it will ask).
+    DoubtfulCallbacks {
+        origin: String,
+        domain: String,
+        urls: Vec<String>,
+        dry_run: bool,
+    },
     /// The app isn't in the org: the deploy creates it.
     AppAbsent {
         app: String,
@@ -174,6 +185,33 @@ pub struct Plan {
     pub manual: Vec<String>,
 }
 
+/// The words of `ApplyEvent::DoubtfulCallbacks`.
+fn doubtful_callbacks(
+    f: &mut fmt::Formatter<'_>,
+    origin: &str,
+    domain: &str,
+    urls: &[String],
+    dry_run: bool,
+) -> fmt::Result {
+    writeln!(
+        f,
+        "The recipe file {} sends sign-ins to callbacks outside this machine and its guide's domain {}:",
+        terminal_safe(origin),
+        terminal_safe(domain)
+    )?;
+    for url in urls {
+        writeln!(f, "  {}", terminal_safe(url))?;
+    }
+    writeln!(
+        f,
+        "  Salesforce sends each authorization code there; deploy them only if you trust them."
+    )?;
+    if dry_run {
+        writeln!(f, "  (apply will ask before it deploys them)")?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for ApplyEvent {
     // One arm per event, the words side by side (a table more than a function): over 80 lines.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -189,6 +227,19 @@ impl fmt::Display for ApplyEvent {
                 "note: couldn't tell whether the org requires PKCE for every app ({error}); deploying the recipe's setting."
             ),
             E::Plan(plan) => plan.fmt(f),
+            E::Security(lines) => {
+                writeln!(f, "Security settings the deploy sets:")?;
+                for line in lines {
+                    writeln!(f, "  {}: {}", line.label, terminal_safe(&line.value))?;
+                }
+                Ok(())
+            }
+            E::DoubtfulCallbacks {
+                origin,
+                domain,
+                urls,
+                dry_run,
+            } => doubtful_callbacks(f, origin, domain, urls, *dry_run),
             E::AppAbsent { app } => write!(f, "{app} isn't in the org: the deploy creates it."),
             E::AppPresent {
                 app,

@@ -10,6 +10,7 @@ pub mod live;
 pub mod org_binding;
 pub mod org_settings;
 pub mod package;
+pub mod plan_security;
 pub mod program;
 pub mod request;
 pub mod restore_marker;

@@ -20,6 +20,9 @@ pub struct ApplyRequest {
     pub dry_run: bool,
     /// Turn on reading secrets over REST (and off again) without asking.
     pub allow_secret_access: bool,
+    /// A local recipe's callbacks outside this machine and its guide's domain are deployed
+    /// without asking (`--allow-callbacks`).
+    pub allow_callbacks: bool,
     /// JWT bearer: the private key to connect with once deployed.
     pub private_key: Option<PathBuf>,
     /// Keep the verified connection as this profile.

@@ -7,12 +7,13 @@ use std::time::Duration;
 use crate::apply::event::{ApplyEvent, Plan, Tell};
 use crate::apply::request::{ApplyRequest, Connection};
 use crate::apply::session::Session;
-use crate::apply::{deploy, live, package, user};
+use crate::apply::{deploy, live, package, plan_security, user};
 use crate::commands::UsageError;
 use crate::metadata;
 use crate::recipe::Recipe;
 use crate::salesforce::Flow;
 use crate::secret::Secret;
+use crate::terminal_safe::terminal_safe;
 
 /// What apply will deploy, worked out from the arguments before any session is needed.
 pub struct Prepared {
@@ -104,7 +105,7 @@ pub async fn apply(
         tell(ApplyEvent::SessionNote(note.clone()))?;
     }
     let http = crate::net::client()?;
-    let work = preflight(http, args, prepared, session, tell).await?;
+    let work = preflight(http, args, prepared, session, ask, tell).await?;
     // The user before the deploy: the policies name it as the Run As user (reference §B.6).
     let created = create_user(http, args, session, &work, tell).await?;
     let outcome = deploy_package(http, args, session, &work, created.as_deref(), tell).await?;
@@ -136,6 +137,7 @@ async fn preflight(
     args: &ApplyRequest,
     prepared: Prepared,
     session: &Session,
+    ask: &mut Ask<'_>,
     tell: &mut Tell<'_>,
 ) -> anyhow::Result<Work> {
     let Prepared {
@@ -167,7 +169,9 @@ async fn preflight(
     };
     let existing_user = existing_user(http, args, session, &options, new_user.is_some()).await?;
     tell(ApplyEvent::Plan(plan(recipe, session, &components, args)))?;
+    tell(ApplyEvent::Security(metadata::summary::security(&files)))?;
     tell(live_event(recipe, &app, live.as_ref()))?;
+    plan_security::confirm_callbacks(recipe, &files, &options.callback_urls, args, ask, tell)?;
     let permission_set = options
         .permission_set
         .clone()
@@ -498,14 +502,14 @@ fn plan(recipe: &Recipe, session: &Session, components: &[String], args: &ApplyR
             s.kind != crate::recipe::StepKind::Connect
                 && !recipe.done_by_apply(*i, args.user(), args.private_key.is_some())
         })
-        .map(|(_, s)| s.title.clone())
+        .map(|(_, s)| terminal_safe(&s.title))
         .collect();
     Plan {
         instance_url: session.instance_url.clone(),
         username: session.username.clone(),
         session_source: session.source.clone(),
         dry_run: args.dry_run,
-        recipe_title: recipe.title.clone(),
+        recipe_title: terminal_safe(&recipe.title),
         components: components.to_vec(),
         manual,
     }

@@ -60,6 +60,7 @@ fn request(args: &ApplyArgs) -> anyhow::Result<ApplyRequest> {
         api_version: args.api_version.clone(),
         dry_run: args.dry_run,
         allow_secret_access: args.allow_secret_access,
+        allow_callbacks: args.allow_callbacks,
         private_key: args.private_key.clone(),
         save: args.save.clone(),
         secrets_file: args.secrets_file,

@@ -113,7 +113,11 @@ pub fn run_with(
         browser,
         timeout: Duration::from_secs(args.timeout),
         policy: RetryPolicy {
-            window: Duration::from_secs(args.propagation_window),
+            // A vendor that says its app takes longer to work everywhere is waited for.
+            window: Duration::from_secs(
+                args.propagation_window
+                    .max(u64::from(recipe.propagation_minutes.unwrap_or(0)) * 60),
+            ),
             ..RetryPolicy::default()
         },
         saved_ago: Duration::ZERO,

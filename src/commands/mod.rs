@@ -10,6 +10,7 @@ pub mod export;
 pub mod logout;
 pub mod metadata;
 mod prompt;
+pub mod recipe_extras;
 pub mod recipe_files;
 pub mod recipes;
 pub mod rotate;

@@ -35,13 +35,24 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<
         ))
         .into());
     }
+    if let Some(taken) = recipe::known()?.iter().find(|r| r.id == id) {
+        let by = taken.origin.as_deref().unwrap_or("a built-in recipe");
+        return Err(UsageError(format!(
+            "id '{id}' is already taken by {}; choose another id",
+            crate::terminal_safe::terminal_safe(by)
+        ))
+        .into());
+    }
     let source = recipe::by_id(from).map_err(|e| UsageError(e.to_string()))?;
     let text = recipe::file_text(source)?;
-    let body = text.replacen(
-        &format!("id = \"{}\"", source.id),
-        &format!("id = \"{id}\""),
-        1,
-    );
+    let body = starter_body(&text, &source.id, id);
+    // A local recipe started from `recipes new` already says its format; say it once.
+    let has_format = toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.contains_key("format"));
+    let format_line = if has_format {
+        String::new()
+    } else {
+        format!("format = {}\n", recipe::FORMAT)
+    };
     let header = format!(
         "# Recipe {id}, started from '{from}'. Keys, step kinds, settings, validators and roles:\n\
          # docs/recipes.md in eca-wizard's repository, or `eca-wizard recipes schema`.\n\
@@ -49,8 +60,7 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<
          # by `eca-wizard recipes` and offered by the wizard.\n\
          # Change title, vendor, source, guide, summary, scopes, callback_urls, app_name,\n\
          # handoff and each step's text to your integration's own; keep one field per role.\n\
-         format = {}\n",
-        recipe::FORMAT
+         {format_line}"
     );
     let path = match out {
         Some(path) => path,
@@ -74,10 +84,33 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<
     Ok(0)
 }
 
+/// The source file under the new id and a title of its own (a copy of another recipe's title
+/// is refused), without the header an earlier `recipes new` wrote.
+fn starter_body(text: &str, from: &str, id: &str) -> String {
+    let body = if text.starts_with("# Recipe ") {
+        let start = text
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| l.len() + 1)
+            .sum::<usize>();
+        &text[start.min(text.len())..]
+    } else {
+        text
+    };
+    body.replacen(&format!("id = \"{from}\""), &format!("id = \"{id}\""), 1)
+        .replacen("title = \"", &format!("title = \"{id}: "), 1)
+}
+
 fn check(file: &std::path::Path) -> anyhow::Result<u8> {
     let name = file.display().to_string();
-    let text =
-        std::fs::read_to_string(file).map_err(|e| UsageError(format!("can't read {name}: {e}")))?;
+    // Read as the loader reads it: capped, and only a file no one else may change.
+    let text = recipe::read_capped(file).map_err(|e| {
+        UsageError(format!(
+            "{}: {}",
+            crate::terminal_safe::terminal_safe(&name),
+            crate::terminal_safe::terminal_safe(&e)
+        ))
+    })?;
     let problems = lint::lint(&name, &text);
     let safe = crate::terminal_safe::terminal_safe;
     if problems.is_empty() {

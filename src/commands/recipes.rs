@@ -50,6 +50,16 @@ struct RecipeView<'a> {
     refresh_token: bool,
     refresh_needs_secret: bool,
     steps: Vec<StepView<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    choices: &'a [recipe::format2::Choice],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    vendor_steps: &'a [recipe::format2::VendorStep],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    written_for: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    connected_app: &'a [recipe::format2::ConnectedAppNote],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    propagation_minutes: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +83,7 @@ struct SettingView<'a> {
     value: Option<&'a SettingValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     from_field: Option<&'a str>,
+    level: recipe::format2::Level,
 }
 
 #[derive(Serialize)]
@@ -106,6 +117,11 @@ impl<'a> RecipeView<'a> {
             refresh_token: recipe.expects_refresh_token(),
             refresh_needs_secret: recipe.refresh_needs_secret(),
             steps: recipe.steps.iter().map(StepView::new).collect(),
+            choices: &recipe.choices,
+            vendor_steps: &recipe.vendor_steps,
+            written_for: recipe.written_for.as_deref(),
+            connected_app: &recipe.connected_app,
+            propagation_minutes: recipe.propagation_minutes,
         }
     }
 }
@@ -128,6 +144,7 @@ impl<'a> StepView<'a> {
                         section: info.map_or("", |i| i.section),
                         value: s.value.as_ref(),
                         from_field: s.from_field.as_deref(),
+                        level: s.level,
                     }
                 })
                 .collect(),
@@ -174,8 +191,8 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
             "{:id_width$}  {:18}  {:26}  {}",
             r.id,
             r.flow.id(),
-            guide,
-            r.title
+            clean(guide),
+            clean(&r.title)
         )?;
     }
     for r in recipes.iter().filter(|r| r.origin.is_some()) {
@@ -192,49 +209,55 @@ fn write_list(out: &mut impl Write, recipes: &[Recipe]) -> io::Result<()> {
     writeln!(out, "Show one recipe's checklist: eca-wizard recipes <ID>")
 }
 
-/// A seed's file name as it is; a web page by its last path segment (the full URL is in
-/// `recipes ID` and `--json`).
+/// Where the guide is published: its URL's host (the full URL is in `recipes ID` and
+/// `--json`), cut to the column.
 fn short_source(source: &str) -> &str {
-    if !source.starts_with("https://") {
-        return source;
+    let host = source.split_once("://").map_or(source, |(_, rest)| {
+        rest.split(['/', '?', '#']).next().unwrap_or(rest)
+    });
+    match host.char_indices().nth(26) {
+        Some((cut, _)) => &host[..cut],
+        None => host,
     }
-    let page = source
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(source);
-    page.split('.').next().unwrap_or(page)
 }
 
 /// Width of the printed checklist; wide enough for Setup labels, narrow enough for a terminal.
 const WIDTH: usize = 96;
 
 fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
-    writeln!(out, "{}", recipe.title)?;
+    writeln!(out, "{}", clean(&recipe.title))?;
     writeln!(
         out,
         "Mirrors: {} by {} [{}]",
-        recipe.guide, recipe.vendor, recipe.source
+        clean(&recipe.guide),
+        clean(&recipe.vendor),
+        clean(&recipe.source)
     )?;
     writeln!(out, "Flow:    {}\n", recipe.flow)?;
-    writeln!(out, "{}\n", wrap(recipe.summary.trim(), "", ""))?;
+    writeln!(out, "{}\n", wrap(&clean(&recipe.summary), "", ""))?;
     let labels = scopes::labels_for(recipe.scopes.iter().map(String::as_str));
     writeln!(out, "Scopes:  {}", labels.join("\n         "))?;
+    crate::commands::recipe_extras::write_before(out, recipe)?;
     for (n, step) in recipe.steps.iter().enumerate() {
-        writeln!(out, "\n{:>2}. {}", n + 1, step.title)?;
+        writeln!(out, "\n{:>2}. {}", n + 1, clean(&step.title))?;
         const HANG: &str = "           ";
         writeln!(
             out,
             "{}",
-            wrap(&step.setup_path.join(" > "), "    Where: ", HANG)
+            wrap(&clean(&step.setup_path.join(" > ")), "    Where: ", HANG)
         )?;
-        writeln!(out, "{}", wrap(step.what.trim(), "    Do:    ", HANG))?;
-        writeln!(out, "{}", wrap(step.why.trim(), "    Why:   ", HANG))?;
+        writeln!(out, "{}", wrap(&clean(&step.what), "    Do:    ", HANG))?;
+        writeln!(out, "{}", wrap(&clean(&step.why), "    Why:   ", HANG))?;
         if let Some(note) = &step.guide_note {
-            writeln!(out, "{}", wrap(note.trim(), "    Note:  ", HANG))?;
+            writeln!(out, "{}", wrap(&clean(note), "    Note:  ", HANG))?;
         }
         for setting in &step.settings {
             let label = settings::lookup(setting.key).map_or(setting.key.id(), |i| i.label);
+            let label = match setting.level {
+                recipe::format2::Level::Required => label.to_string(),
+                recipe::format2::Level::Recommended => format!("{label} (recommended)"),
+                recipe::format2::Level::Optional => format!("{label} (optional)"),
+            };
             let value = match (&setting.value, &setting.from_field) {
                 (Some(value), _) => value.to_string(),
                 (None, Some(field)) => field_value(recipe, field),
@@ -244,14 +267,14 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 // One per line, as the box in Setup takes them.
                 writeln!(out, "    - {label} (one per line):")?;
                 for line in value.lines() {
-                    writeln!(out, "        {line}")?;
+                    writeln!(out, "        {}", clean(line))?;
                 }
                 continue;
             }
             writeln!(
                 out,
                 "{}",
-                wrap(&format!("{label}: {value}"), "    - ", "      ")
+                wrap(&clean(&format!("{label}: {value}")), "    - ", "      ")
             )?;
         }
         for object in &step.objects {
@@ -259,7 +282,7 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             let note = object
                 .note
                 .as_deref()
-                .map_or(String::new(), |n| format!(" ({n})"));
+                .map_or(String::new(), |n| format!(" ({})", clean(n)));
             let access: Vec<String> = object
                 .access
                 .iter()
@@ -277,15 +300,25 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             writeln!(
                 out,
                 "    > you enter: {} [{}{masked}]",
-                field.label,
+                clean(&field.label),
                 field.validator.id()
             )?;
         }
     }
-    Ok(())
+    crate::commands::recipe_extras::write_after(out, recipe)
 }
 
-/// Greedy word wrap with a first-line prefix and a hanging indent for the rest.
+/// Recipe text on the terminal: line breaks are spaces (the checklist wraps it itself) and
+/// anything that could drive the terminal is replaced, though the loader refuses such text.
+pub(crate) fn clean(text: &str) -> String {
+    let spaced: String = text
+        .trim()
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    crate::terminal_safe::terminal_safe(&spaced)
+}
+
 /// What a setting taken from a field is set to: the field's default (the vendor's callback URL
 /// first, the wizard's loopback ones marked), or what to type when there is none.
 fn field_value(recipe: &Recipe, id: &str) -> String {
@@ -309,6 +342,7 @@ fn field_value(recipe: &Recipe, id: &str) -> String {
     }
 }
 
+/// Greedy word wrap with a first-line prefix and a hanging indent for the rest.
 fn wrap(text: &str, first: &str, rest: &str) -> String {
     let mut out = String::from(first);
     let mut line_len = first.chars().count();

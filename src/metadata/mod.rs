@@ -6,6 +6,7 @@
 mod check;
 mod choices;
 mod readme;
+pub mod summary;
 mod write;
 mod xml;
 
@@ -77,6 +78,8 @@ pub enum MetadataError {
         "no callback URL: pass --callback-url URL (Setup requires one even when no redirect happens)"
     )]
     NoCallback,
+    #[error("callback URL refused: {0}")]
+    BadCallback(String),
 }
 
 /// One generated file: a path relative to the output folder, and its contents.
@@ -131,6 +134,11 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
     if callbacks.is_empty() {
         return Err(MetadataError::NoCallback);
     }
+    // Whether they come from the recipe, a saved profile or the command line, the callbacks
+    // written into the app pass the check a typed one does (no http on a public host, no
+    // javascript: or file:).
+    crate::salesforce::callback::check_callback_urls(&callbacks.join("\n"))
+        .map_err(MetadataError::BadCallback)?;
     let names = Names::new(&app, options.policy_names);
     let p = Project {
         recipe,

@@ -1,13 +1,13 @@
-//! What makes a recipe sound: ids unique, steps in Setup order, every scope, setting, field
-//! reference and object permission one Salesforce would accept, and the settings its flow needs.
-//! Unknown validators and step kinds are refused by the parser itself.
+//! The loader's rules: what makes a recipe sound once its keys and values are well formed
+//! (`structure.rs`). Ids unique, steps in Setup's order, every scope, callback, setting, field
+//! reference and object permission one Salesforce would accept, and the settings and checks
+//! its flow needs. Each rule reports every breach it finds, at the key it is about, so
+//! `recipes check` can list them all at once; `RULES` is also what `docs/recipes.md` lists.
 
 use std::collections::HashSet;
 
-use crate::recipe::model::{Check, Recipe, SettingValue, StepKind};
-use crate::salesforce::Flow;
+use crate::recipe::model::{Field, Recipe, Setting, StepKind};
 use crate::salesforce::scopes;
-use crate::salesforce::settings::{self, Control, SettingKey};
 
 /// A recipe that can't be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,6 +26,225 @@ impl RecipeError {
     }
 }
 
+/// One breach of a rule: the dotted path of the key it is about (`steps.3.fields.0.default`)
+/// and what to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Finding {
+    pub loc: String,
+    pub message: String,
+}
+
+pub(crate) type Findings = Vec<Finding>;
+
+pub(crate) fn at(findings: &mut Findings, loc: impl Into<String>, message: impl Into<String>) {
+    findings.push(Finding {
+        loc: loc.into(),
+        message: message.into(),
+    });
+}
+
+/// A rule of the format: its name, what it says, and the check.
+pub struct Rule {
+    pub name: &'static str,
+    pub says: &'static str,
+    pub(crate) run: fn(&Recipe, &mut Findings),
+}
+
+/// Every rule, in the order they are reported.
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: "format",
+        says: "`format` is one this eca-wizard reads",
+        run: check_format,
+    },
+    Rule {
+        name: "ids",
+        says: "the recipe's and steps' ids are lowercase letters, digits and '-'; step ids and field ids are each unique",
+        run: check_ids,
+    },
+    Rule {
+        name: "step-text",
+        says: "every step has a title, what, why and setup_path",
+        run: check_step_text,
+    },
+    Rule {
+        name: "setup-order",
+        says: "steps follow Setup's order (step kinds below); basic-info, oauth-settings, credentials and connect are there, connect last",
+        run: check_order,
+    },
+    Rule {
+        name: "callbacks",
+        says: "every callback URL (callback_urls, a callback field's default, a callback-url setting) is https, http on localhost, or an app's own scheme; <placeholders> are checked as if filled in",
+        run: check_callbacks,
+    },
+    Rule {
+        name: "scopes",
+        says: "at least one scope, none twice, one the flow grants",
+        run: check_scopes,
+    },
+    Rule {
+        name: "defaults",
+        says: "a field's default passes its validator (text with a <placeholder> is for the admin to complete)",
+        run: check_defaults,
+    },
+    Rule {
+        name: "roles",
+        says: "each role on one field at most, with a validator that fits it; the flow's roles (flows below) present",
+        run: check_roles,
+    },
+    Rule {
+        name: "secrets",
+        says: "the consumer-secret field is secret; `secret = false` on it is refused",
+        run: check_secrets,
+    },
+    Rule {
+        name: "settings",
+        says: "a setting has a value or a from_field naming a field, not both; the value fits the setting's control (setting keys below); oauth-scopes lists the recipe's scopes",
+        run: crate::recipe::check_flow::check_settings,
+    },
+    Rule {
+        name: "objects",
+        says: "objects are API names, each once, with the access Salesforce requires alongside (edit needs read, ...)",
+        run: crate::recipe::check_flow::check_objects,
+    },
+    Rule {
+        name: "flow",
+        says: "the flow's settings are set (flows below) and steps verify identity, scopes, rest-api (not for MCP), refresh (with refresh_token) and object-access (with objects)",
+        run: crate::recipe::check_flow::check_flow,
+    },
+    Rule {
+        name: "format-2",
+        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, when, level) need format = 2",
+        run: crate::recipe::check_format2::check_format2_keys,
+    },
+    Rule {
+        name: "choices",
+        says: "choice ids unique, two or more options, the default among them; `flow`'s options are flows and its default the recipe's flow; every `when` names a choice and its options; at most 16 combinations, each checked by every rule",
+        run: crate::recipe::check_format2::check_choices,
+    },
+    Rule {
+        name: "vendor-steps",
+        says: "a vendor field has a fixed value or a source, and a role source is a field the recipe has; connected_app notes need written_for = \"connected-app\"; propagation_minutes is 1 to 1440",
+        run: crate::recipe::check_format2::check_vendor_steps,
+    },
+    Rule {
+        name: "hosted-mcp",
+        says: "a recipe with mcp_api is auth-code with refresh_token and neither api, sfap_api nor einstein_gpt_api, sets require-pkce and named-user-jwt, has an mcp-servers step and an mcp-server-url field, and verifies token-format, mcp-server and mcp-call; no other recipe does those",
+        run: crate::recipe::check_flow::check_mcp,
+    },
+];
+
+/// Every breach of every rule.
+pub(crate) fn check_recipe(recipe: &Recipe) -> Findings {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        (rule.run)(recipe, &mut findings);
+    }
+    findings
+}
+
+/// Every field with the path of its table.
+pub(crate) fn fields(recipe: &Recipe) -> impl Iterator<Item = (String, &Field)> {
+    recipe.steps.iter().enumerate().flat_map(|(i, step)| {
+        step.fields
+            .iter()
+            .enumerate()
+            .map(move |(j, f)| (format!("steps.{i}.fields.{j}"), f))
+    })
+}
+
+/// Every setting with the path of its table.
+pub(crate) fn settings(recipe: &Recipe) -> impl Iterator<Item = (String, &Setting)> {
+    recipe.steps.iter().enumerate().flat_map(|(i, step)| {
+        step.settings
+            .iter()
+            .enumerate()
+            .map(move |(j, s)| (format!("steps.{i}.settings.{j}"), s))
+    })
+}
+
+fn check_format(recipe: &Recipe, findings: &mut Findings) {
+    let reads = crate::recipe::model::FORMAT;
+    if !(1..=reads).contains(&recipe.format) {
+        at(
+            findings,
+            "format",
+            format!(
+                "format = {} is not one this eca-wizard reads (1 to {reads}); update eca-wizard or write the file for format {reads}",
+                recipe.format
+            ),
+        );
+    }
+}
+
+fn check_ids(recipe: &Recipe, findings: &mut Findings) {
+    if !is_identifier(&recipe.id) {
+        at(
+            findings,
+            "id",
+            format!(
+                "id '{}' must be lowercase letters, digits and '-'",
+                recipe.id
+            ),
+        );
+    }
+    let mut steps = HashSet::new();
+    for (i, step) in recipe.steps.iter().enumerate() {
+        let loc = format!("steps.{i}.id");
+        if !is_identifier(&step.id) {
+            at(
+                findings,
+                &loc,
+                format!(
+                    "step id '{}' must be lowercase letters, digits and '-'",
+                    step.id
+                ),
+            );
+        } else if !steps.insert(step.id.as_str()) {
+            at(
+                findings,
+                &loc,
+                format!("step id '{}' is used twice", step.id),
+            );
+        }
+    }
+    let mut seen = HashSet::new();
+    for (loc, field) in fields(recipe) {
+        if !seen.insert(field.id.as_str()) {
+            at(
+                findings,
+                format!("{loc}.id"),
+                format!("field id '{}' is used twice", field.id),
+            );
+        }
+    }
+}
+
+fn check_step_text(recipe: &Recipe, findings: &mut Findings) {
+    for (i, step) in recipe.steps.iter().enumerate() {
+        for (key, text) in [
+            ("title", &step.title),
+            ("what", &step.what),
+            ("why", &step.why),
+        ] {
+            if text.trim().is_empty() {
+                at(
+                    findings,
+                    format!("steps.{i}.{key}"),
+                    format!("step '{}' has an empty {key}", step.id),
+                );
+            }
+        }
+        if step.setup_path.is_empty() {
+            at(
+                findings,
+                format!("steps.{i}.setup_path"),
+                format!("step '{}' has an empty setup_path", step.id),
+            );
+        }
+    }
+}
+
 /// Step kinds every recipe has: without them there is no app to connect to.
 const REQUIRED_KINDS: &[StepKind] = &[
     StepKind::BasicInfo,
@@ -34,105 +253,128 @@ const REQUIRED_KINDS: &[StepKind] = &[
     StepKind::Connect,
 ];
 
-pub(crate) fn check_recipe(recipe: &Recipe) -> Result<(), String> {
-    if recipe.format != crate::recipe::model::FORMAT {
-        return Err(format!(
-            "format = {} is not one this eca-wizard reads (format = {}); update eca-wizard or write the file for format {}",
-            recipe.format,
-            crate::recipe::model::FORMAT,
-            crate::recipe::model::FORMAT
-        ));
-    }
-    if !is_identifier(&recipe.id) {
-        return Err(format!(
-            "id '{}' must be lowercase letters, digits and '-'",
-            recipe.id
-        ));
-    }
-    check_steps(recipe)?;
-    check_scopes(recipe)?;
-    check_fields(recipe)?;
-    check_settings(recipe)?;
-    check_objects(recipe)?;
-    check_flow(recipe)?;
-    check_mcp(recipe)
-}
-
-/// Checks across the whole set: recipe ids are unique.
-pub(crate) fn check_set(recipes: &[Recipe]) -> Result<(), RecipeError> {
-    let mut seen = HashSet::new();
-    for recipe in recipes {
-        if !seen.insert(recipe.id.as_str()) {
-            return Err(RecipeError::new(
-                &recipe.id,
-                format!("duplicate recipe id '{}'", recipe.id),
-            ));
+fn check_order(recipe: &Recipe, findings: &mut Findings) {
+    let mut previous: Option<StepKind> = None;
+    for (i, step) in recipe.steps.iter().enumerate() {
+        if let Some(before) = previous.filter(|before| step.kind < *before) {
+            at(
+                findings,
+                format!("steps.{i}.kind"),
+                format!(
+                    "step '{}' ({}) comes after a {} step; steps follow Setup's order",
+                    step.id,
+                    step.kind.id(),
+                    before.id()
+                ),
+            );
         }
-    }
-    Ok(())
-}
-
-fn check_steps(recipe: &Recipe) -> Result<(), String> {
-    let mut ids = HashSet::new();
-    let mut previous = None;
-    for step in &recipe.steps {
-        if !is_identifier(&step.id) {
-            return Err(format!(
-                "step id '{}' must be lowercase letters, digits and '-'",
-                step.id
-            ));
-        }
-        if !ids.insert(step.id.as_str()) {
-            return Err(format!("duplicate step id '{}'", step.id));
-        }
-        if let Some(before) = previous
-            && step.kind < before
-        {
-            return Err(format!(
-                "step '{}' ({}) comes after a {} step; steps follow Setup's order",
-                step.id,
-                step.kind.id(),
-                before.id()
-            ));
-        }
-        previous = Some(step.kind);
-        for (what, text) in [
-            ("title", &step.title),
-            ("what", &step.what),
-            ("why", &step.why),
-        ] {
-            if text.trim().is_empty() {
-                return Err(format!("step '{}' has an empty {what}", step.id));
-            }
-        }
-        if step.setup_path.is_empty() {
-            return Err(format!("step '{}' has no setup_path", step.id));
-        }
+        previous = Some(previous.map_or(step.kind, |p| p.max(step.kind)));
     }
     for kind in REQUIRED_KINDS {
         if !recipe.steps.iter().any(|s| s.kind == *kind) {
-            return Err(format!("no {} step; every recipe needs one", kind.id()));
+            at(
+                findings,
+                "steps",
+                format!("no {} step; every recipe needs one", kind.id()),
+            );
         }
     }
-    if recipe.steps.last().map(|s| s.kind) != Some(StepKind::Connect) {
-        return Err("the last step must be the connect step".into());
+    let last = recipe.steps.len().saturating_sub(1);
+    if recipe
+        .steps
+        .last()
+        .is_some_and(|s| s.kind != StepKind::Connect)
+    {
+        at(
+            findings,
+            format!("steps.{last}.kind"),
+            "the last step must be the connect step",
+        );
     }
-    Ok(())
 }
 
-fn check_scopes(recipe: &Recipe) -> Result<(), String> {
-    if recipe.scopes.is_empty() {
-        return Err("no scopes; list the OAuth scope values the app needs".into());
+/// Every callback URL a recipe can put in the Callback URL box passes the same check as one
+/// the admin types.
+fn check_callbacks(recipe: &Recipe, findings: &mut Findings) {
+    use crate::recipe::model::SettingValue;
+    let mut urls: Vec<(String, &str)> = recipe
+        .callback_urls
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (format!("callback_urls.{i}"), u.as_str()))
+        .collect();
+    for (loc, field) in fields(recipe) {
+        if field.validator == crate::recipe::Validator::CallbackUrls
+            && let Some(default) = &field.default
+        {
+            urls.extend(default.lines().map(|u| (format!("{loc}.default"), u)));
+        }
     }
-    let mut seen = HashSet::new();
-    for scope in &recipe.scopes {
-        if scopes::find(scope).is_none() {
+    for (loc, setting) in settings(recipe) {
+        if setting.key != crate::salesforce::settings::SettingKey::CallbackUrl {
+            continue;
+        }
+        let loc = format!("{loc}.value");
+        match &setting.value {
+            Some(SettingValue::Text(text)) => urls.extend(text.lines().map(|u| (loc.clone(), u))),
+            Some(SettingValue::List(list)) => {
+                urls.extend(list.iter().map(|u| (loc.clone(), u.as_str())));
+            }
+            _ => {}
+        }
+    }
+    for (loc, url) in urls.iter().filter(|(_, u)| !u.trim().is_empty()) {
+        if let Err(problem) = check_recipe_callback(url) {
+            at(findings, loc, format!("callback URL refused: {problem}"));
+        }
+    }
+}
+
+/// One callback URL of a recipe, its `<placeholders>` (letters, digits, '_', '-') filled in,
+/// so a placeholder can't hide a scheme or a host.
+pub(crate) fn check_recipe_callback(url: &str) -> Result<(), String> {
+    let mut filled = String::new();
+    let mut rest = url;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..]
+            .find('>')
+            .map(|c| open + c)
+            .ok_or_else(|| format!("'{url}' has a '<' without its '>'"))?;
+        let name = &rest[open + 1..close];
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             return Err(format!(
-                "unknown scope '{scope}'; use the value in parentheses, e.g. api"
+                "'{url}': a placeholder is <letters-digits_or-dashes>"
             ));
         }
+        filled.push_str(&rest[..open]);
+        filled.push_str("placeholder");
+        rest = &rest[close + 1..];
+    }
+    filled.push_str(rest);
+    crate::salesforce::callback::check_callback_url(&filled)
+}
+
+fn check_scopes(recipe: &Recipe, findings: &mut Findings) {
+    if recipe.scopes.is_empty() {
+        at(
+            findings,
+            "scopes",
+            "no scopes; list the OAuth scope values the app needs",
+        );
+        return;
+    }
+    let mut seen = HashSet::new();
+    for (i, scope) in recipe.scopes.iter().enumerate() {
         if !seen.insert(scope) {
-            return Err(format!("scope '{scope}' is listed twice"));
+            at(
+                findings,
+                format!("scopes.{i}"),
+                format!("scope '{scope}' is listed twice"),
+            );
         }
     }
     if !recipe
@@ -140,263 +382,109 @@ fn check_scopes(recipe: &Recipe) -> Result<(), String> {
         .iter()
         .any(|s| scopes::granted_in(s, recipe.flow))
     {
-        return Err(format!(
-            "none of the scopes is granted in the {} flow",
-            recipe.flow
-        ));
+        at(
+            findings,
+            "scopes",
+            format!(
+                "none of the scopes is granted in the {} flow",
+                recipe.flow.id()
+            ),
+        );
     }
-    Ok(())
 }
 
-fn check_fields(recipe: &Recipe) -> Result<(), String> {
-    let mut ids = HashSet::new();
-    for field in recipe.fields() {
-        if !ids.insert(field.id.as_str()) {
-            return Err(format!("duplicate field id '{}'", field.id));
+fn check_defaults(recipe: &Recipe, findings: &mut Findings) {
+    for (loc, field) in fields(recipe) {
+        // Callback defaults are checked, placeholders and all, by the callbacks rule.
+        if field.validator == crate::recipe::Validator::CallbackUrls {
+            continue;
         }
         if let Some(default) = recipe.field_default(field)
-            && let Err(problem) = field.validator.check(&default, &recipe.app_name)
             && !default.contains('<')
+            && let Err(problem) = field.validator.check(&default, &recipe.app_name)
         {
-            // Defaults with <placeholders> are for the admin to complete; others must pass.
-            return Err(format!(
-                "field '{}' default is invalid: {problem}",
-                field.id
-            ));
+            let loc = if field.default.is_some() {
+                format!("{loc}.default")
+            } else {
+                "app_name".to_string()
+            };
+            at(
+                findings,
+                loc,
+                format!("field '{}' default is invalid: {problem}", field.id),
+            );
         }
     }
-    check_roles(recipe)
 }
 
 /// Each role at most once, on a field whose validator fits it; the flow's roles present.
-fn check_roles(recipe: &Recipe) -> Result<(), String> {
+fn check_roles(recipe: &Recipe, findings: &mut Findings) {
     let mut seen = HashSet::new();
-    for field in recipe.fields() {
+    for (loc, field) in fields(recipe) {
         let Some(role) = field.role else { continue };
         if !seen.insert(role) {
-            return Err(format!(
-                "two fields have role '{}'; give it to one (field '{}')",
-                role.id(),
-                field.id
-            ));
+            at(
+                findings,
+                format!("{loc}.role"),
+                format!(
+                    "two fields have role '{}'; give it to one (field '{}')",
+                    role.id(),
+                    field.id
+                ),
+            );
         }
         if !role.validators().contains(&field.validator) {
             let wanted: Vec<&str> = role.validators().iter().map(|v| v.id()).collect();
-            return Err(format!(
-                "field '{}' has role '{}' but validator '{}'; use validator = \"{}\"",
-                field.id,
-                role.id(),
-                field.validator.id(),
-                wanted.join("\" or \"")
-            ));
+            at(
+                findings,
+                format!("{loc}.validator"),
+                format!(
+                    "field '{}' has role '{}' but validator '{}'; use validator = \"{}\"",
+                    field.id,
+                    role.id(),
+                    field.validator.id(),
+                    wanted.join("\" or \"")
+                ),
+            );
         }
     }
     for role in crate::recipe::Role::required_by(recipe.flow) {
         if !seen.contains(role) {
-            return Err(format!(
-                "the {} flow needs a field with role = \"{}\"; no field has it",
-                recipe.flow,
-                role.id()
-            ));
+            at(
+                findings,
+                "flow",
+                format!(
+                    "the {} flow needs a field with role = \"{}\"; no field has it",
+                    recipe.flow.id(),
+                    role.id()
+                ),
+            );
         }
-    }
-    Ok(())
-}
-
-fn check_settings(recipe: &Recipe) -> Result<(), String> {
-    for step in &recipe.steps {
-        for setting in &step.settings {
-            let key = setting.key.id();
-            let info = settings::lookup(setting.key)
-                .ok_or_else(|| format!("setting '{key}' has no catalogue entry"))?;
-            match (&setting.value, &setting.from_field) {
-                (Some(_), Some(_)) => {
-                    return Err(format!("setting '{key}' has both a value and a from_field"));
-                }
-                (None, None) => {
-                    return Err(format!("setting '{key}' needs a value or a from_field"));
-                }
-                (None, Some(field)) => {
-                    if recipe.field(field).is_none() {
-                        return Err(format!(
-                            "setting '{key}' reads field '{field}', which no step has"
-                        ));
-                    }
-                }
-                (Some(value), None) => check_value(key, info.control, value)?,
-            }
-            if let (SettingKey::OauthScopes, Some(SettingValue::List(listed))) =
-                (setting.key, &setting.value)
-            {
-                let same = listed.len() == recipe.scopes.len()
-                    && listed.iter().all(|s| recipe.scopes.contains(s));
-                if !same {
-                    return Err("the oauth-scopes setting must list the recipe's scopes".into());
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_value(key: &str, control: Control, value: &SettingValue) -> Result<(), String> {
-    match (control, value) {
-        (Control::Checkbox, SettingValue::Checked(_)) => Ok(()),
-        (Control::Checkbox, _) => Err(format!("setting '{key}' is a checkbox: use true or false")),
-        (Control::Choice(options), SettingValue::Text(choice)) => {
-            if options.contains(&choice.as_str()) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "setting '{key}' has no option '{choice}'; options: {options:?}"
-                ))
-            }
-        }
-        (Control::Choice(_), _) => Err(format!("setting '{key}' is a choice: use an option label")),
-        (Control::Text, SettingValue::Text(_)) | (Control::List, SettingValue::List(_)) => Ok(()),
-        (Control::Text, _) => Err(format!("setting '{key}' takes text")),
-        (Control::List, _) => Err(format!("setting '{key}' takes a list")),
     }
 }
 
-fn check_objects(recipe: &Recipe) -> Result<(), String> {
-    let mut seen = HashSet::new();
-    for object in recipe.objects() {
-        if !is_object_name(&object.object) {
-            return Err(format!("'{}' is not an object API name", object.object));
-        }
-        if !seen.insert(object.object.as_str()) {
-            return Err(format!("object '{}' is listed twice", object.object));
-        }
-        if object.access.is_empty() {
-            return Err(format!("object '{}' has no access level", object.object));
-        }
-        for permission in &object.access {
-            for needed in permission.requires() {
-                if !object.access.contains(needed) {
-                    return Err(format!(
-                        "object '{}': {permission:?} needs {needed:?} too (Salesforce rule)",
-                        object.object
-                    ));
-                }
-            }
+/// A consumer secret marked not secret would be saved in plain text with the setup.
+fn check_secrets(recipe: &Recipe, findings: &mut Findings) {
+    for (loc, field) in fields(recipe) {
+        if field.role == Some(crate::recipe::Role::ConsumerSecret)
+            && field.secret_given == Some(false)
+        {
+            at(
+                findings,
+                format!("{loc}.secret"),
+                format!(
+                    "field '{}' has role consumer-secret, which is always secret; remove secret = false",
+                    field.id
+                ),
+            );
         }
     }
-    Ok(())
 }
 
-/// The settings a flow can't work without, and the checks that prove it.
-fn check_flow(recipe: &Recipe) -> Result<(), String> {
-    let has_setting = |key: SettingKey| recipe.step_for_setting(key).is_some();
-    let needs: &[SettingKey] = match recipe.flow {
-        Flow::AuthCode => &[SettingKey::EnableOauth, SettingKey::CallbackUrl],
-        Flow::ClientCredentials => &[
-            SettingKey::EnableOauth,
-            SettingKey::EnableClientCredentials,
-            SettingKey::PolicyClientCredentials,
-            SettingKey::RunAsUser,
-        ],
-        Flow::JwtBearer => &[
-            SettingKey::EnableOauth,
-            SettingKey::EnableJwtBearer,
-            SettingKey::PermittedUsers,
-            SettingKey::SelectedPermissionSets,
-        ],
-    };
-    if let Some(missing) = needs.iter().find(|key| !has_setting(**key)) {
-        return Err(format!(
-            "the {} flow needs a step that sets '{}'",
-            recipe.flow,
-            missing.id()
-        ));
-    }
-    let checks: HashSet<Check> = recipe
-        .steps
-        .iter()
-        .flat_map(|s| s.verifies.iter().copied())
-        .collect();
-    // An MCP client never calls the REST API (its token has no api scope).
-    let rest = (!recipe.is_mcp()).then_some(Check::RestApi);
-    for check in [Some(Check::Identity), Some(Check::Scopes), rest]
-        .into_iter()
-        .flatten()
-    {
-        if !checks.contains(&check) {
-            return Err(format!("no step verifies {check:?}"));
-        }
-    }
-    if recipe.expects_refresh_token() && !checks.contains(&Check::Refresh) {
-        return Err("the recipe asks for refresh_token but no step verifies Refresh".into());
-    }
-    if recipe.objects().next().is_some() && !checks.contains(&Check::ObjectAccess) {
-        return Err("the recipe lists objects but no step verifies ObjectAccess".into());
-    }
-    Ok(())
-}
-
-const MCP_CHECKS: [Check; 3] = [Check::TokenFormat, Check::McpServer, Check::McpCall];
-
-/// A hosted MCP recipe (one with `mcp_api`) sets what Salesforce's hosted MCP guide asks for
-/// (ff: "Hosted MCP"; ref §F.3) and verifies what the client will do; no other recipe
-/// verifies MCP.
-fn check_mcp(recipe: &Recipe) -> Result<(), String> {
-    let has_kind = recipe.steps.iter().any(|s| s.kind == StepKind::McpServers);
-    if !recipe.is_mcp() {
-        if let Some(check) = MCP_CHECKS.iter().find(|c| recipe.verifies(**c)) {
-            return Err(format!(
-                "a step verifies {check:?} but the recipe's scopes have no mcp_api"
-            ));
-        }
-        if has_kind {
-            return Err("an mcp-servers step needs the mcp_api scope".into());
-        }
-        return Ok(());
-    }
-    if recipe.flow != Flow::AuthCode {
-        return Err("hosted MCP clients sign their users in with flow = \"auth-code\"".into());
-    }
-    for scope in ["api", "sfap_api", "einstein_gpt_api"] {
-        if recipe.scopes.iter().any(|s| s == scope) {
-            return Err(format!(
-                "scope '{scope}' beside mcp_api: api can make Salesforce issue an opaque token the MCP server refuses, and the beta's sfap_api and einstein_gpt_api are rejected; keep mcp_api and refresh_token"
-            ));
-        }
-    }
-    if !recipe.scopes.iter().any(|s| s == "refresh_token") {
-        return Err("hosted MCP needs refresh_token beside mcp_api".into());
-    }
-    for key in [SettingKey::NamedUserJwt, SettingKey::RequirePkce] {
-        if recipe.setting_value(key) != Some(&SettingValue::Checked(true)) {
-            return Err(format!(
-                "hosted MCP needs a step that sets '{}' to true",
-                key.id()
-            ));
-        }
-    }
-    if !has_kind {
-        return Err("hosted MCP needs an mcp-servers step (activating the server)".into());
-    }
-    if recipe
-        .field_for(crate::recipe::Role::McpServerUrl)
-        .is_none()
-    {
-        return Err("hosted MCP needs a field with role = \"mcp-server-url\"".into());
-    }
-    if let Some(check) = MCP_CHECKS.iter().find(|c| !recipe.verifies(**c)) {
-        return Err(format!("no step verifies {check:?}"));
-    }
-    Ok(())
-}
-
-fn is_identifier(id: &str) -> bool {
+pub(crate) fn is_identifier(id: &str) -> bool {
     !id.is_empty()
         && id.starts_with(|c: char| c.is_ascii_lowercase())
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn is_object_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -1,11 +1,19 @@
-//! `recipes check FILE`: every problem of a recipe file at once, each with its line and column,
-//! what is wrong and the fix. A line scan finds unknown keys and values outside the known sets
-//! (with the nearest valid one); then the loader's own rules run on what is left.
+//! Checking a recipe file, all of it at once: the TOML is read with the position of every key
+//! and value; the format's tables (`structure.rs`) judge keys, types and fixed-set values and
+//! repair what they can; every loader rule (`check.rs`) then runs on that best-effort recipe.
+//! Each problem comes back with its line and column, what is wrong and the fix. The loader
+//! uses the same function, so `recipes check` and loading never disagree.
 
-use crate::recipe::model::{Role, StepKind};
-use crate::recipe::{Validator, parse, schema};
-use crate::salesforce::Flow;
-use crate::salesforce::settings::SettingKey;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::recipe::check::check_recipe;
+use crate::recipe::format2;
+use crate::recipe::model::Recipe;
+use crate::recipe::structure::{Found, check_and_repair};
 
 /// One problem in a recipe file (lines and columns count from 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,214 +23,150 @@ pub struct Problem {
     pub message: String,
 }
 
-pub const TABLES: &[&str] = &["[[steps]]", "[[steps.fields]]", "[[steps.settings]]"];
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Table {
-    Top,
-    Step,
-    Field,
-    Setting,
-    /// After an unknown header: its keys aren't judged (the header is the one problem).
-    Unknown,
+/// Every problem of the file, in the file's order; empty when the loader accepts it.
+pub fn lint(_file: &str, text: &str) -> Vec<Problem> {
+    analyse(text).0
 }
 
-impl Table {
-    fn keys(self) -> Vec<&'static str> {
-        let keys = match self {
-            Table::Top => schema::TOP,
-            Table::Step => schema::STEP,
-            Table::Field => schema::FIELD,
-            Table::Setting => schema::SETTING,
-            Table::Unknown => &[],
-        };
-        keys.iter().map(|(key, _)| *key).collect()
+/// The problems, and the recipe as written (every alternative) when there are none.
+pub(crate) fn analyse(text: &str) -> (Vec<Problem>, Option<Recipe>) {
+    let (mut doc, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        // What follows a syntax error can't be judged reliably; the syntax comes first.
+        let problems = errors
+            .iter()
+            .map(|e| {
+                let offset = e.span().map_or(0, |s| s.start);
+                problem(text, offset, format!("not valid TOML: {}", e.message()))
+            })
+            .collect();
+        return (problems, None);
     }
-
-    fn name(self) -> &'static str {
-        match self {
-            Table::Top => "the recipe",
-            Table::Step => "[[steps]]",
-            Table::Field => "[[steps.fields]]",
-            Table::Setting => "[[steps.settings]]",
-            Table::Unknown => "an unknown table",
+    let mut found: Vec<Found> = crate::recipe::text::unsafe_text(doc.get_ref())
+        .into_iter()
+        .map(|(span, message)| Found {
+            span,
+            loc: String::new(),
+            message,
+        })
+        .collect();
+    let original = doc.get_ref().clone();
+    check_and_repair(&mut doc, &mut found);
+    let recipe = match Recipe::deserialize(toml::de::Deserializer::from(doc)) {
+        Ok(mut recipe) => {
+            settle_secrets(&mut recipe);
+            Some(recipe)
         }
-    }
-
-    /// The values a key of this table may take, when they are a fixed set.
-    fn values(self, key: &str) -> Option<Vec<&'static str>> {
-        match (self, key) {
-            (Table::Top, "flow") => Some(Flow::ALL.iter().map(|f| f.id()).collect()),
-            (Table::Step, "kind") => Some(StepKind::ALL.iter().map(|k| k.id()).collect()),
-            (Table::Field, "validator") => Some(Validator::ALL.iter().map(|v| v.id()).collect()),
-            (Table::Field, "role") => Some(Role::ALL.iter().map(|r| r.id()).collect()),
-            (Table::Setting, "key") => Some(SettingKey::ALL.iter().map(|k| k.id()).collect()),
-            _ => None,
-        }
-    }
-}
-
-/// Every problem of the file, in line order; empty when the loader accepts it.
-pub fn lint(file: &str, text: &str) -> Vec<Problem> {
-    let mut problems = scan(text);
-    if !problems.is_empty() {
-        return problems;
-    }
-    if let Err(error) = toml::from_str::<toml::Table>(text) {
-        let (line, column) = error
-            .span()
-            .map_or((1, 1), |span| position(text, span.start));
-        return vec![Problem {
-            line,
-            column,
-            message: format!("not valid TOML: {}", error.message()),
-        }];
-    }
-    if let Err(error) = parse(file, text) {
-        let (line, column) = locate(text, &error.message);
-        problems.push(Problem {
-            line,
-            column,
-            message: error.message,
-        });
-    }
-    problems
-}
-
-/// The first key-level problem of the file, if the line scan finds one.
-pub fn scan_first(text: &str) -> Option<Problem> {
-    scan(text).into_iter().next()
-}
-
-/// The line scan: tables, keys and fixed-set values, skipping multi-line strings and arrays.
-fn scan(text: &str) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut table = Table::Top;
-    let mut in_string = false;
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        if in_string {
-            in_string = raw.matches("\"\"\"").count() % 2 == 0;
-            continue;
-        }
-        let trimmed = raw.trim_start();
-        let column = raw.len() - trimmed.len() + 1;
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if trimmed.starts_with('[') {
-            let header = trimmed.split('#').next().unwrap_or("").trim();
-            table = match header {
-                "[[steps]]" => Table::Step,
-                "[[steps.fields]]" => Table::Field,
-                "[[steps.settings]]" => Table::Setting,
-                _ => {
-                    problems.push(Problem {
-                        line,
-                        column,
-                        message: format!(
-                            "unknown table {header}; {}",
-                            nearest_hint(header, TABLES)
-                        ),
-                    });
-                    Table::Unknown
-                }
-            };
-            continue;
-        }
-        let Some((key, rest)) = trimmed.split_once('=') else {
-            continue;
-        };
-        let key = key.trim();
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            continue;
-        }
-        let rest = rest.trim();
-        if rest.starts_with("\"\"\"") && rest.matches("\"\"\"").count() % 2 == 1 {
-            in_string = true;
-        }
-        if table == Table::Unknown {
-            continue;
-        }
-        if !table.keys().contains(&key) {
-            problems.push(Problem {
-                line,
-                column,
-                message: format!(
-                    "unknown key '{key}' in {}; {}",
-                    table.name(),
-                    nearest_hint(key, &table.keys())
-                ),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            found.push(Found {
+                span,
+                loc: String::new(),
+                message: e.message().to_string(),
             });
-            continue;
+            None
         }
-        if let (Some(allowed), Some(value)) = (table.values(key), quoted(rest))
-            && !allowed.contains(&value)
-        {
-            let value_column = column + raw.trim_start().find(value).unwrap_or(0);
-            problems.push(Problem {
-                line,
-                column: value_column,
-                message: format!(
-                    "'{value}' is not a {key}; {}",
-                    nearest_hint(value, &allowed)
-                ),
-            });
-        }
-    }
-    problems
-}
-
-/// The value of `"text"` (with an optional comment after it).
-fn quoted(rest: &str) -> Option<&str> {
-    let inner = rest.strip_prefix('"')?;
-    let end = inner.find('"')?;
-    Some(&inner[..end])
-}
-
-fn nearest_hint(word: &str, candidates: &[&str]) -> String {
-    let best = candidates
+    };
+    let mut problems: Vec<Problem> = found
         .iter()
-        .min_by_key(|c| distance(word, c))
-        .filter(|c| distance(word, c) <= word.len().max(3) / 2 + 1);
-    match best {
-        Some(best) => format!("did you mean '{best}'?"),
-        None => format!("valid: {}", candidates.join(", ")),
-    }
-}
-
-/// Edit distance (insertions, deletions, substitutions).
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (row[j] + 1)
-                .min(current + 1)
-                .min(previous + usize::from(ca != *cb));
-            previous = current;
+        .map(|f| problem(text, f.span.start, f.message.clone()))
+        .collect();
+    if let Some(raw) = &recipe {
+        // Every combination of the admin's answers is a recipe of its own; each is checked.
+        let mut reported = std::collections::HashSet::new();
+        let as_written = (Vec::new(), crate::recipe::check_format2::check_whens(raw));
+        let mut runs = vec![as_written];
+        for selection in format2::combinations(raw) {
+            let (resolved, kept) = format2::resolve_mapped(raw, &selection);
+            let findings = check_recipe(&resolved)
+                .into_iter()
+                .map(|f| crate::recipe::check::Finding {
+                    loc: kept.file_loc(&f.loc),
+                    message: f.message,
+                })
+                .collect();
+            runs.push((selection, findings));
+        }
+        let defaults = format2::defaults(raw);
+        for (selection, findings) in runs {
+            for finding in findings {
+                let loc = finding.loc.clone();
+                // What the format's tables already reported (and repaired) isn't reported again.
+                let said = found.iter().any(|f| {
+                    !f.loc.is_empty() && (loc == f.loc || loc.starts_with(&format!("{}.", f.loc)))
+                });
+                if said || !reported.insert((loc.clone(), finding.message.clone())) {
+                    continue;
+                }
+                let message = if selection.is_empty() || selection == defaults {
+                    finding.message
+                } else {
+                    format!(
+                        "with {}: {}",
+                        format2::describe(&selection),
+                        finding.message
+                    )
+                };
+                let span = locate(&original, &loc);
+                problems.push(problem(text, span.start, message));
+            }
         }
     }
-    row[b.len()]
+    problems.sort_by_key(|p| (p.line, p.column));
+    problems.dedup();
+    let recipe = recipe.filter(|_| problems.is_empty());
+    (problems, recipe)
 }
 
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
+/// A field is secret when its file says so; the consumer secret always is (a file that says
+/// otherwise is refused by the `secrets` rule).
+fn settle_secrets(recipe: &mut Recipe) {
+    for field in recipe.steps.iter_mut().flat_map(|s| s.fields.iter_mut()) {
+        let always = field.role == Some(crate::recipe::Role::ConsumerSecret);
+        field.secret = always || field.secret_given.unwrap_or(false);
+    }
+}
+
+fn problem(text: &str, offset: usize, message: String) -> Problem {
+    let (line, column) = position(text, offset);
+    Problem {
+        line,
+        column,
+        message,
+    }
+}
+
+/// Where the key at a dotted path (`steps.3.fields.0.default`) is: its value, or the nearest
+/// enclosing one that exists.
+fn locate(doc: &DeTable<'_>, loc: &str) -> Range<usize> {
+    let mut span = 0..0;
+    let mut table = Some(doc);
+    let mut array: Option<&[Spanned<DeValue<'_>>]> = None;
+    for segment in loc.split('.').filter(|s| !s.is_empty()) {
+        let next = match (table, array, segment.parse::<usize>()) {
+            (_, Some(items), Ok(index)) => items.get(index),
+            (Some(t), _, _) => t
+                .iter()
+                .find(|(k, _)| k.get_ref() == segment)
+                .map(|(_, v)| v),
+            _ => None,
+        };
+        let Some(value) = next else { break };
+        span = value.span();
+        table = value.get_ref().as_table();
+        array = value.get_ref().as_array().map(|a| &a[..]);
+    }
+    span
+}
+
+/// Line and column (from 1, in characters) of a byte offset.
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-/// Where a loader message points: the first quoted name in it ('x') found in the file.
-fn locate(text: &str, message: &str) -> (usize, usize) {
-    let name = message.split('\'').nth(1).filter(|n| !n.is_empty());
-    let at = name.and_then(|name| text.find(&format!("\"{name}\"")));
-    at.map_or((1, 1), |offset| position(text, offset))
 }

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::recipe::check::{RecipeError, check_recipe, check_set};
+use crate::recipe::check::RecipeError;
+use crate::recipe::format2;
 use crate::recipe::model::Recipe;
 
 macro_rules! recipe_files {
@@ -30,31 +31,55 @@ const BUILTIN_FILES: &[(&str, &str)] = recipe_files![
     "custom.toml",
 ];
 
-/// Parses and checks one recipe. `file` names it in error messages.
+/// Parses and checks one recipe. `file` names it in error messages: the first problem with its
+/// line and column, and how many more `recipes check` would list.
+/// A recipe with choices comes back as its default answers make it.
 pub fn parse(file: &str, text: &str) -> Result<Recipe, RecipeError> {
-    let recipe: Recipe = toml::from_str(text).map_err(|e| {
-        // An unknown key or value gets the line and the nearest valid one, as `recipes check`
-        // reports it; anything else keeps the TOML reader's words.
-        match crate::recipe::lint::scan_first(text) {
-            Some(problem) => {
-                RecipeError::new(file, format!("line {}: {}", problem.line, problem.message))
-            }
-            None => RecipeError::new(file, e.message().to_string()),
+    let raw = parse_raw(file, text)?;
+    Ok(format2::resolve(&raw, &format2::defaults(&raw)))
+}
+
+/// Every combination of a recipe's answers, the defaults first (one for a recipe without
+/// choices).
+pub fn parse_all(file: &str, text: &str) -> Result<Vec<Recipe>, RecipeError> {
+    let raw = parse_raw(file, text)?;
+    Ok(format2::combinations(&raw)
+        .iter()
+        .map(|selection| format2::resolve(&raw, selection))
+        .collect())
+}
+
+fn parse_raw(file: &str, text: &str) -> Result<Recipe, RecipeError> {
+    let (problems, recipe) = crate::recipe::lint::analyse(text);
+    match (problems.first(), recipe) {
+        (None, Some(recipe)) => Ok(recipe),
+        (Some(first), _) => {
+            let more = match problems.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more: `eca-wizard recipes check FILE` lists them all)"),
+            };
+            Err(RecipeError::new(
+                file,
+                format!(
+                    "line {}, column {}: {}{more}",
+                    first.line, first.column, first.message
+                ),
+            ))
         }
-    })?;
-    check_recipe(&recipe).map_err(|message| RecipeError::new(file, message))?;
-    Ok(recipe)
+        (None, None) => Err(RecipeError::new(file, "not a recipe")),
+    }
 }
 
 /// Every built-in recipe. An error here is a bug in `assets/recipes/`, caught by the tests.
 pub fn builtin() -> Result<&'static [Recipe], RecipeError> {
     static RECIPES: OnceLock<Result<Vec<Recipe>, RecipeError>> = OnceLock::new();
     let loaded = RECIPES.get_or_init(|| {
-        let recipes = BUILTIN_FILES
-            .iter()
-            .map(|(file, text)| parse(file, text))
-            .collect::<Result<Vec<_>, _>>()?;
-        check_set(&recipes)?;
+        let mut recipes: Vec<Recipe> = Vec::new();
+        for (file, text) in BUILTIN_FILES {
+            let recipe = parse(file, text)?;
+            check_not_taken(&recipe, &recipes)?;
+            recipes.push(recipe);
+        }
         Ok(recipes)
     });
     loaded.as_ref().map(Vec::as_slice).map_err(Clone::clone)
@@ -63,7 +88,7 @@ pub fn builtin() -> Result<&'static [Recipe], RecipeError> {
 /// A recipe as a file: the built-in one's text, or a local recipe's file as read.
 pub fn file_text(recipe: &Recipe) -> anyhow::Result<String> {
     if let Some(path) = &recipe.origin {
-        return Ok(std::fs::read_to_string(path)?);
+        return read_capped(Path::new(path)).map_err(|e| anyhow::anyhow!("{path}: {e}"));
     }
     let index = builtin()?
         .iter()
@@ -75,10 +100,16 @@ pub fn file_text(recipe: &Recipe) -> anyhow::Result<String> {
 /// The file `--recipe-file` named, set once before any recipe is looked up.
 static EXTRA_FILE: OnceLock<PathBuf> = OnceLock::new();
 
+/// Largest recipe file read; the built-in ones are under 20 KiB, so a bigger file is a mistake
+/// (or an attack on memory) and is refused after reading at most one byte more than this.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024;
+
 /// Adds one recipe file to the known recipes (the `--recipe-file` flag). Call it before the
-/// first `known()`; returns the file's recipe id.
+/// first `known()`; returns the file's recipe id. A file the admin names is checked as strictly
+/// as the folder's, and its id or title may not be a built-in one's.
 pub fn use_file(path: &Path) -> Result<String, RecipeError> {
     let recipe = parse_file(path)?;
+    check_not_taken(&recipe, builtin()?)?;
     let _ = EXTRA_FILE.set(path.to_path_buf());
     Ok(recipe.id)
 }
@@ -92,67 +123,155 @@ pub fn local_dir() -> Option<PathBuf> {
 
 fn parse_file(path: &Path) -> Result<Recipe, RecipeError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| RecipeError::new(&name, format!("can't read it: {e}")))?;
+    let text = read_capped(path).map_err(|e| RecipeError::new(&name, e))?;
     let mut recipe = parse(&name, &text)?;
     recipe.origin = Some(name);
     Ok(recipe)
 }
 
-/// Local recipe files, in name order; a missing folder is no recipes.
-pub fn load_dir(dir: &Path) -> Result<Vec<Recipe>, RecipeError> {
+/// A recipe file's text: a regular file no other user owns or may write to, at most
+/// `MAX_FILE_BYTES`, UTF-8.
+pub fn read_capped(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("can't read it: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("can't read it: {e}"))?;
+    crate::files::check_private_file(path, &meta, false).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("can't read it: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is over {} KiB; a recipe is a few KiB of TOML",
+            MAX_FILE_BYTES / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_string())
+}
+
+/// Local recipe files, in name order, and the files that were skipped with the reason; a
+/// missing folder is no recipes. A folder another user owns or others may write to is skipped
+/// whole, as the profiles folder is.
+pub fn load_dir(dir: &Path) -> (Vec<Recipe>, Vec<RecipeError>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(Vec::new());
+        return (Vec::new(), Vec::new());
     };
+    let shown = dir.display().to_string();
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+    let folder = parent
+        .map_or(Ok(()), crate::files::check_private_dir)
+        .and_then(|()| crate::files::check_private_dir(dir));
+    if let Err(e) = folder {
+        return (
+            Vec::new(),
+            vec![RecipeError::new(
+                &shown,
+                format!("its recipes are not used: {e}"),
+            )],
+        );
+    }
     let mut files: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    files.iter().map(|p| parse_file(p)).collect()
-}
-
-/// Every recipe: built-in first, then the local folder's, then `--recipe-file`'s. A local id
-/// that a built-in or another file already has is refused, never shadowed silently.
-pub fn known() -> Result<&'static [Recipe], RecipeError> {
-    static RECIPES: OnceLock<Result<Vec<Recipe>, RecipeError>> = OnceLock::new();
-    let loaded = RECIPES.get_or_init(|| {
-        let mut recipes = builtin()?.to_vec();
-        if let Some(dir) = local_dir() {
-            recipes.extend(load_dir(&dir)?);
-        }
-        if let Some(path) = EXTRA_FILE.get() {
-            let extra = parse_file(path)?;
-            // The same file in the folder and on the command line is one recipe.
-            if !recipes
-                .iter()
-                .any(|r| r.id == extra.id && r.origin == extra.origin)
-            {
-                recipes.push(extra);
-            }
-        }
-        check_local_ids(&recipes)?;
-        Ok(recipes)
-    });
-    loaded.as_ref().map(Vec::as_slice).map_err(Clone::clone)
-}
-
-fn check_local_ids(recipes: &[Recipe]) -> Result<(), RecipeError> {
-    for (i, recipe) in recipes.iter().enumerate() {
-        if let Some(first) = recipes[..i].iter().find(|r| r.id == recipe.id) {
-            let file = recipe.origin.as_deref().unwrap_or(&recipe.id);
-            let other = first.origin.as_deref().unwrap_or("a built-in recipe");
-            return Err(RecipeError::new(
-                file,
-                format!(
-                    "id '{}' is already taken by {other}; give this recipe another id",
-                    recipe.id
-                ),
-            ));
+    let mut recipes = Vec::new();
+    let mut skipped = Vec::new();
+    for file in &files {
+        match parse_file(file) {
+            Ok(recipe) => recipes.push(recipe),
+            Err(error) => skipped.push(error),
         }
     }
+    (recipes, skipped)
+}
+
+struct Known {
+    recipes: Vec<Recipe>,
+    skipped: Vec<RecipeError>,
+}
+
+fn known_set() -> Result<&'static Known, RecipeError> {
+    static KNOWN: OnceLock<Result<Known, RecipeError>> = OnceLock::new();
+    let loaded = KNOWN.get_or_init(|| {
+        let builtins = builtin()?;
+        let mut recipes = builtins.to_vec();
+        let mut skipped = Vec::new();
+        // The file named on the command line first: it wins over a folder file with its id.
+        let mut locals = Vec::new();
+        if let Some(path) = EXTRA_FILE.get() {
+            locals.push(parse_file(path)?);
+        }
+        if let Some(dir) = local_dir() {
+            let (found, bad) = load_dir(&dir);
+            // The same file in the folder and on the command line is one recipe.
+            let named = locals.first().and_then(|r: &Recipe| r.origin.clone());
+            locals.extend(found.into_iter().filter(|r| r.origin != named));
+            skipped.extend(bad);
+        }
+        for recipe in locals {
+            match check_not_taken(&recipe, &recipes) {
+                Ok(()) => recipes.push(recipe),
+                Err(error) => skipped.push(error),
+            }
+        }
+        Ok(Known { recipes, skipped })
+    });
+    loaded.as_ref().map_err(Clone::clone)
+}
+
+/// Every recipe: built-in first, then `--recipe-file`'s, then the local folder's. A local file
+/// that can't be used is left out (see `skipped`), never the reason every command fails.
+pub fn known() -> Result<&'static [Recipe], RecipeError> {
+    known_set().map(|k| k.recipes.as_slice())
+}
+
+/// The local recipe files `known()` left out, each with the reason: for a warning.
+pub fn skipped() -> &'static [RecipeError] {
+    known_set().map_or(&[], |k| k.skipped.as_slice())
+}
+
+/// A local recipe may not take an id or a title another recipe has: the admin would pick the
+/// wrong one from the list, or a shared file would pass itself off as a built-in one.
+fn check_not_taken(recipe: &Recipe, others: &[Recipe]) -> Result<(), RecipeError> {
+    let file = recipe.origin.as_deref().unwrap_or(&recipe.id);
+    let by = |other: &Recipe| {
+        other
+            .origin
+            .clone()
+            .unwrap_or_else(|| "a built-in recipe".into())
+    };
+    if let Some(other) = others.iter().find(|r| r.id == recipe.id) {
+        return Err(RecipeError::new(
+            file,
+            format!(
+                "id '{}' is already taken by {}; give this recipe another id",
+                recipe.id,
+                by(other)
+            ),
+        ));
+    }
+    let title = normalized_title(&recipe.title);
+    if let Some(other) = others.iter().find(|r| normalized_title(&r.title) == title) {
+        return Err(RecipeError::new(
+            file,
+            format!(
+                "title '{}' is already {}'s; give this recipe a title of its own",
+                recipe.title,
+                by(other)
+            ),
+        ));
+    }
     Ok(())
+}
+
+fn normalized_title(title: &str) -> String {
+    title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The recipe with this id among the known ones, or an error listing the ids there are.

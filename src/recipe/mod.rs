@@ -2,15 +2,25 @@
 //! `assets/recipes/*.toml` (compiled in) and checked before anyone sees them.
 
 mod check;
+mod check_flow;
+pub(crate) mod check_format2;
+pub mod format2;
 pub mod lint;
 mod load;
 mod model;
+mod reference;
+mod role;
 pub mod schema;
+mod structure;
+mod text;
+pub mod trust;
 pub mod validators;
 
-pub use check::RecipeError;
+pub use check::{RULES, RecipeError, Rule};
+pub use check_flow::settings_for;
 pub use load::{
-    builtin, builtin_by_id, by_id, file_text, known, load_dir, local_dir, parse, use_file,
+    MAX_FILE_BYTES, builtin, builtin_by_id, by_id, file_text, known, load_dir, local_dir, parse,
+    parse_all, read_capped, skipped, use_file,
 };
 pub use model::FORMAT;
 pub use model::{

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::recipe::Validator;
+pub use crate::recipe::format2::{Choice, ConnectedAppNote, Level, Selection, VendorStep};
+pub use crate::recipe::role::Role;
 use crate::salesforce::diagnosis::Target;
 use crate::salesforce::settings::SettingKey;
 use crate::salesforce::setup_pages::SetupPage;
@@ -19,7 +21,7 @@ pub struct Recipe {
     pub title: String,
     /// Who publishes the guide this recipe mirrors.
     pub vendor: String,
-    /// The guide's file name in the project's shared seeds (e.g. `004_6ef7fd3dee9a6abb.txt`).
+    /// Where the guide is published (its public URL; a file comment names the project's copy).
     pub source: String,
     /// What the guide is called where its publisher hosts it.
     pub guide: String,
@@ -38,6 +40,24 @@ pub struct Recipe {
     #[serde(skip)]
     pub origin: Option<String>,
     pub steps: Vec<Step>,
+    /// Format 2: the questions the admin answers on the first step.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// Format 2: the steps in the vendor's product, with their fields.
+    #[serde(default)]
+    pub vendor_steps: Vec<VendorStep>,
+    /// Format 2: `connected-app` when the guide was written for a Connected App.
+    #[serde(default)]
+    pub written_for: Option<String>,
+    /// Format 2: what the Connected App guide asks for, with the ECA equivalent.
+    #[serde(default)]
+    pub connected_app: Vec<ConnectedAppNote>,
+    /// Format 2: how long the vendor says a new app takes to work everywhere, in minutes.
+    #[serde(default)]
+    pub propagation_minutes: Option<u32>,
+    /// The answers this recipe was resolved with (empty without choices).
+    #[serde(skip)]
+    pub selection: Selection,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -67,6 +87,9 @@ pub struct Step {
     /// What the connection check will later verify about this step.
     #[serde(default)]
     pub verifies: Vec<Check>,
+    /// Format 2: the step applies only when a choice has this answer (`flow=jwt-bearer`).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 /// The integration user as apply knows it: it makes the user, is told an existing one (and
@@ -144,6 +167,12 @@ pub struct Setting {
     /// Why this value, when it is not self-evident.
     #[serde(default)]
     pub why: Option<String>,
+    /// Format 2: required (default), recommended, or optional (shown, never applied).
+    #[serde(default)]
+    pub level: Level,
+    /// Format 2: the setting applies only when a choice has this answer.
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,120 +212,34 @@ pub struct Field {
     pub validator: Validator,
     #[serde(default = "yes")]
     pub required: bool,
-    /// Masked on screen and never saved with the setup's progress.
-    #[serde(default)]
+    /// Masked on screen and never saved with the setup's progress: what the file says, and
+    /// always for the consumer secret (set by the loader).
+    #[serde(skip)]
     pub secret: bool,
+    /// `secret` as the file spells it, if it does.
+    #[serde(default, rename = "secret")]
+    pub(crate) secret_given: Option<bool>,
     #[serde(default)]
     pub default: Option<String>,
     pub help: String,
     /// What the field is for; the code finds fields by role, never by id.
     #[serde(default)]
     pub role: Option<Role>,
-}
-
-/// What a field is for. A recipe names its fields as it likes; the wizard, connect and the
-/// runtime look them up by role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    ConsumerKey,
-    ConsumerSecret,
-    /// The user the integration runs as (and the Run As user for client credentials).
-    IntegrationUsername,
-    /// The JWT bearer private key file.
-    PrivateKey,
-    /// The certificate uploaded to the app.
-    Certificate,
-    LoginUrl,
-    CallbackUrls,
-    AppName,
-    ApiName,
-    ContactEmail,
-    PermissionSet,
-    /// The host application's URL (trusted domains).
-    HostUrl,
-    /// The hosted MCP server's URL the client connects to.
-    McpServerUrl,
-}
-
-impl Role {
-    pub const ALL: [Role; 13] = [
-        Role::ConsumerKey,
-        Role::ConsumerSecret,
-        Role::IntegrationUsername,
-        Role::PrivateKey,
-        Role::Certificate,
-        Role::LoginUrl,
-        Role::CallbackUrls,
-        Role::AppName,
-        Role::ApiName,
-        Role::ContactEmail,
-        Role::PermissionSet,
-        Role::HostUrl,
-        Role::McpServerUrl,
-    ];
-
-    /// The name recipes use.
-    pub fn id(self) -> &'static str {
-        match self {
-            Role::ConsumerKey => "consumer-key",
-            Role::ConsumerSecret => "consumer-secret",
-            Role::IntegrationUsername => "integration-username",
-            Role::PrivateKey => "private-key",
-            Role::Certificate => "certificate",
-            Role::LoginUrl => "login-url",
-            Role::CallbackUrls => "callback-urls",
-            Role::AppName => "app-name",
-            Role::ApiName => "api-name",
-            Role::ContactEmail => "contact-email",
-            Role::PermissionSet => "permission-set",
-            Role::HostUrl => "host-url",
-            Role::McpServerUrl => "mcp-server-url",
-        }
-    }
-
-    /// The validators a field of this role may use (its values must pass the role's checks).
-    pub fn validators(self) -> &'static [Validator] {
-        match self {
-            Role::ConsumerKey => &[Validator::ConsumerKey],
-            Role::ConsumerSecret => &[Validator::ConsumerSecret],
-            Role::IntegrationUsername => &[Validator::Username],
-            Role::PrivateKey => &[Validator::PrivateKeyFile],
-            Role::Certificate => &[Validator::CertificateFile],
-            Role::LoginUrl => &[Validator::LoginUrl],
-            Role::CallbackUrls => &[Validator::CallbackUrls],
-            Role::AppName => &[Validator::AppName],
-            Role::ApiName => &[Validator::ApiName],
-            Role::ContactEmail => &[Validator::Email],
-            Role::PermissionSet => &[Validator::PermissionSetName],
-            Role::HostUrl => &[Validator::HttpsUrl],
-            Role::McpServerUrl => &[Validator::McpServerUrl],
-        }
-    }
-
-    /// The roles a recipe of this flow must have fields for, or connect can't run.
-    pub fn required_by(flow: Flow) -> &'static [Role] {
-        match flow {
-            Flow::AuthCode => &[Role::ConsumerKey, Role::CallbackUrls],
-            Flow::ClientCredentials => &[Role::ConsumerKey, Role::ConsumerSecret],
-            Flow::JwtBearer => &[
-                Role::ConsumerKey,
-                Role::PrivateKey,
-                Role::IntegrationUsername,
-            ],
-        }
-    }
+    /// Format 2: the field applies only when a choice has this answer.
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 fn yes() -> bool {
     true
 }
 
-/// The recipe file format this version reads.
-pub const FORMAT: u32 = 1;
+/// The newest recipe file format this version reads; format 1 files load unchanged.
+pub const FORMAT: u32 = 2;
 
+/// A file that doesn't say is format 1, the format before `format` existed.
 fn format_one() -> u32 {
-    FORMAT
+    1
 }
 
 /// An object the integration user needs, and how much access.
@@ -324,6 +267,27 @@ pub enum ObjectPermission {
 }
 
 impl ObjectPermission {
+    pub const ALL: [ObjectPermission; 6] = [
+        ObjectPermission::Read,
+        ObjectPermission::Create,
+        ObjectPermission::Edit,
+        ObjectPermission::Delete,
+        ObjectPermission::ViewAll,
+        ObjectPermission::ModifyAll,
+    ];
+
+    /// The name recipes use.
+    pub fn id(self) -> &'static str {
+        match self {
+            ObjectPermission::Read => "read",
+            ObjectPermission::Create => "create",
+            ObjectPermission::Edit => "edit",
+            ObjectPermission::Delete => "delete",
+            ObjectPermission::ViewAll => "view-all",
+            ObjectPermission::ModifyAll => "modify-all",
+        }
+    }
+
     /// What Salesforce requires alongside this permission (ObjectPermissions rules).
     pub fn requires(self) -> &'static [ObjectPermission] {
         use ObjectPermission::*;
@@ -360,6 +324,50 @@ pub enum Check {
     McpCall,
 }
 
+impl Check {
+    pub const ALL: [Check; 9] = [
+        Check::Identity,
+        Check::Scopes,
+        Check::RefreshToken,
+        Check::Refresh,
+        Check::RestApi,
+        Check::ObjectAccess,
+        Check::TokenFormat,
+        Check::McpServer,
+        Check::McpCall,
+    ];
+
+    /// The name recipes use (`verifies = ["rest-api"]`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Check::Identity => "identity",
+            Check::Scopes => "scopes",
+            Check::RefreshToken => "refresh-token",
+            Check::Refresh => "refresh",
+            Check::RestApi => "rest-api",
+            Check::ObjectAccess => "object-access",
+            Check::TokenFormat => "token-format",
+            Check::McpServer => "mcp-server",
+            Check::McpCall => "mcp-call",
+        }
+    }
+
+    /// What passing it proves.
+    pub fn proves(self) -> &'static str {
+        match self {
+            Check::Identity => "the token belongs to the integration user",
+            Check::Scopes => "the token carries the recipe's scopes",
+            Check::RefreshToken => "a refresh token came back",
+            Check::Refresh => "refreshing works with or without the secret, as the settings say",
+            Check::RestApi => "the REST API answers",
+            Check::ObjectAccess => "every listed object can be read",
+            Check::TokenFormat => "the access token is a JWT (hosted MCP refuses opaque tokens)",
+            Check::McpServer => "the MCP server is active: initialize and tools/list succeed",
+            Check::McpCall => "getUserInfo answers for the user who signed in",
+        }
+    }
+}
+
 impl Recipe {
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
@@ -385,9 +393,11 @@ impl Recipe {
 
     /// The first step that sets `key`: where a diagnosis sends the admin to fix it.
     pub fn step_for_setting(&self, key: SettingKey) -> Option<&Step> {
-        self.steps
-            .iter()
-            .find(|s| s.settings.iter().any(|set| set.key == key))
+        self.steps.iter().find(|s| {
+            s.settings
+                .iter()
+                .any(|set| set.key == key && set.level != Level::Optional)
+        })
     }
 
     /// The step where a diagnosis's fix is made: the step that sets the setting, or the step of
@@ -415,7 +425,7 @@ impl Recipe {
         self.steps
             .iter()
             .flat_map(|s| s.settings.iter())
-            .find(|s| s.key == key)
+            .find(|s| s.key == key && s.level != Level::Optional)
             .and_then(|s| s.value.as_ref())
     }
 

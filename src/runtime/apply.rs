@@ -143,6 +143,9 @@ fn apply_request(spec: &ApplySpec) -> anyhow::Result<ApplyRequest> {
         api_version: crate::metadata::API_VERSION.to_string(),
         dry_run: false,
         allow_secret_access: spec.allow_secret_access,
+        // The wizard's review is where its admin sees the callbacks (issue 29: the review is to
+        // list the recipe's security settings and ask about a local recipe's callbacks).
+        allow_callbacks: true,
         // The wizard signs in itself; apply only needs to know a JWT sign-in follows.
         private_key: answer(Role::PrivateKey).map(PathBuf::from),
         save: None,

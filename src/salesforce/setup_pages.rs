@@ -24,6 +24,33 @@ pub enum SetupPage {
 }
 
 impl SetupPage {
+    pub const ALL: [SetupPage; 9] = [
+        SetupPage::Users,
+        SetupPage::PermissionSets,
+        SetupPage::ExternalClientAppManager,
+        SetupPage::ExternalClientAppSettings,
+        SetupPage::OauthOpenIdSettings,
+        SetupPage::SessionSettings,
+        SetupPage::Cors,
+        SetupPage::TrustedUrls,
+        SetupPage::MyDomain,
+    ];
+
+    /// The name recipes use (`page = "users"`).
+    pub fn id(self) -> &'static str {
+        match self {
+            SetupPage::Users => "users",
+            SetupPage::PermissionSets => "permission-sets",
+            SetupPage::ExternalClientAppManager => "external-client-app-manager",
+            SetupPage::ExternalClientAppSettings => "external-client-app-settings",
+            SetupPage::OauthOpenIdSettings => "oauth-open-id-settings",
+            SetupPage::SessionSettings => "session-settings",
+            SetupPage::Cors => "cors",
+            SetupPage::TrustedUrls => "trusted-urls",
+            SetupPage::MyDomain => "my-domain",
+        }
+    }
+
     /// What to type in Setup's Quick Find box.
     pub fn quick_find(self) -> &'static str {
         match self {

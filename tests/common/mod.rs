@@ -8,6 +8,7 @@ pub mod connecting;
 pub mod driving;
 pub mod launch;
 pub mod ports;
+pub mod recipe_files;
 pub mod screen;
 pub mod temp;
 

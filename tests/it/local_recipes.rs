@@ -2,74 +2,11 @@
 //! listed beside the built-in ones, used by `connect` against the emulator and by the wizard;
 //! an id that shadows a built-in one is refused.
 
-use crate::common::{launch, temp};
-use std::path::Path;
-use std::process::Output;
-
 use crate::common::driving::*;
+use crate::common::recipe_files::*;
 use crate::common::*;
-use eca_wizard::emulator::Emulator;
 use eca_wizard::recipe::{self, Recipe};
 use eca_wizard::wizard::{Cmd, Key, Model, ScreenKind};
-
-const POSTMAN: &str = include_str!("../../assets/recipes/postman-client-credentials.toml");
-
-/// A consultant's recipe: the client-credentials walkthrough under another id and title.
-fn acme_etl() -> String {
-    POSTMAN
-        .replace("id = \"postman-client-credentials\"", "id = \"acme-etl\"")
-        .replacen("title = \"", "title = \"Acme ETL nightly sync - ", 1)
-}
-
-fn home(name: &str) -> temp::Folder {
-    let home = temp::folder(name);
-    std::fs::create_dir_all(home.join("recipes")).unwrap();
-    home
-}
-
-fn wizard(home: &Path, args: &[&str]) -> Output {
-    launch::wizard(home)
-        .args(args)
-        .env("ECA_WIZARD_CLIENT_SECRET", crate::common::SECRET)
-        .output()
-        .unwrap()
-}
-
-/// `connect ... --json` against the emulator's My Domain with the test key, off the async
-/// runtime (the emulator answers on it); returns the JSON report.
-async fn connect_json(
-    home: &std::path::Path,
-    emulator: &Emulator,
-    extra: &[&str],
-) -> serde_json::Value {
-    let mut args: Vec<String> = [
-        "connect",
-        "--login-url",
-        emulator.my_domain_url(),
-        "--client-id",
-        KEY,
-        "--json",
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend(extra.iter().map(|a| a.to_string()));
-    let home = home.to_path_buf();
-    let output = tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        wizard(&home, &args)
-    })
-    .await
-    .unwrap();
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)))
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recipe_in_the_data_folder_is_listed_and_connects() {
@@ -129,13 +66,19 @@ fn a_local_recipe_may_not_shadow_a_built_in_one() {
     let home = home("shadow");
     let shadow = acme_etl().replace("id = \"acme-etl\"", "id = \"apideck\"");
     std::fs::write(home.join("recipes/mine.toml"), shadow).unwrap();
+    // In the folder: named and skipped, the built-in one stays.
     let output = wizard(&home, &["recipes"]);
-    assert!(!output.status.success());
+    assert!(output.status.success());
     let said = text(&output);
     assert!(
-        said.contains("mine.toml") && said.contains("already taken"),
+        said.contains("mine.toml") && said.contains("already taken") && said.contains("warning"),
         "{said}"
     );
+    // Named on the command line: refused outright.
+    let file = home.join("recipes/mine.toml").display().to_string();
+    let output = wizard(&home, &["recipes", "--recipe-file", &file]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("already taken"), "{}", text(&output));
 }
 
 #[test]
@@ -143,7 +86,7 @@ fn the_wizard_walks_a_local_recipe_to_green() {
     let home = home("wizard");
     std::fs::write(home.join("recipes/acme-etl.toml"), acme_etl()).unwrap();
     let mut all = recipe::builtin().unwrap().to_vec();
-    all.extend(recipe::load_dir(&home.join("recipes")).unwrap());
+    all.extend(recipe::load_dir(&home.join("recipes")).0);
     let recipes: &'static [Recipe] = Box::leak(all.into_boxed_slice());
     let mut m = Model::new(recipes, Vec::new(), 1_000);
     choose(&mut m, "acme-etl");
@@ -225,7 +168,7 @@ fn recipes_check_reports_every_planted_mistake_with_its_line() {
         (
             "key = \"enable-client-credentials\"",
             "key = \"enable-client-credential\"",
-            "not a key",
+            "not a setting key",
         ),
         (
             "setup_path = ",

@@ -16,6 +16,8 @@ mod hosts;
 mod keys;
 mod naming;
 mod properties;
+mod recipe_check;
+mod recipe_format2;
 mod recipes;
 mod roles;
 mod screens;
@@ -40,6 +42,7 @@ mod diagnosis_consistency;
 mod explain_wrappers;
 mod faults;
 mod field_corpus;
+mod held_out_guides;
 mod listener;
 mod mcp_connect;
 mod runtime;
@@ -47,6 +50,7 @@ mod runtime;
 // The commands as a user runs them.
 mod apply_command;
 mod apply_deploy;
+mod apply_security;
 mod cli_connect;
 mod cli_recipes;
 mod deploy_failures;
@@ -58,6 +62,7 @@ mod pem_files;
 mod profiles;
 mod rotate;
 mod secret_scan;
+mod untrusted_recipes;
 
 // Hostile input, and the house rules the code and this layout keep.
 mod attacks;

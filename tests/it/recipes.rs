@@ -8,12 +8,13 @@ use eca_wizard::salesforce::callback::wizard_callback_urls;
 use eca_wizard::salesforce::settings::{self, SettingKey};
 use eca_wizard::salesforce::setup_pages::SetupPage;
 
+/// The five seed guides, by the public address each recipe cites.
 const GUIDES: [&str; 5] = [
-    "000_fe56733ff0d22649.txt",
-    "001_3a9599a167129851.txt",
-    "002_02d155275a03ef8d.txt",
-    "003_10a2586c4aac9f75.txt",
-    "004_6ef7fd3dee9a6abb.txt",
+    "https://support.aptedge.io/hc/en-us/articles/47423203948180-Salesforce-API-Connection",
+    "https://support.ptc.com/help/servicemaxcore/en/articles/service_board/sb-creating-external-client-app.html",
+    "https://www.brfconsulting.com/post/how-to-integrate-api-with-salesforce-safely-and-easily-using-new-external-client-apps",
+    "https://developer.salesforce.com/docs/platform/accsdk/guide/acc-sdk-setup-auth-external.html",
+    "https://developers.apideck.com/apis/crm/salesforce/configuration",
 ];
 
 /// The hosted MCP clients with a recipe of their own (field-facts "Hosted MCP").
@@ -119,7 +120,7 @@ fn a_recipe_that_breaks_the_hosted_mcp_rules_is_refused_with_the_reason() {
         (
             r#""mcp-server", "mcp-call"]"#,
             r#""mcp-server"]"#,
-            "McpCall",
+            "no step verifies mcp-call",
         ),
         (
             "kind = \"mcp-servers\"",
@@ -136,23 +137,39 @@ fn a_recipe_that_breaks_the_hosted_mcp_rules_is_refused_with_the_reason() {
     }
 }
 
+/// A guide is cited by its public address, never by a file name only this project has; the
+/// copy the project keeps is named in a comment and is there.
 #[test]
-fn recipe_sources_exist_in_shared_seeds() {
-    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    if !seeds.is_dir() {
-        return; // shared/ sits beside the project in CI and on developer machines
-    }
-    // Recipes of published web pages name them by URL instead.
+fn recipes_cite_their_guides_by_public_url() {
     for recipe in recipe::builtin()
         .unwrap()
         .iter()
-        .filter(|r| r.id != "custom" && !r.source.starts_with("https://"))
+        .filter(|r| r.id != "custom")
     {
         assert!(
-            seeds.join(&recipe.source).is_file(),
-            "{} names a missing guide",
-            recipe.id
+            recipe.source.starts_with("https://") && !recipe.source.contains(".txt"),
+            "{} cites {}",
+            recipe.id,
+            recipe.source
         );
+    }
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        return; // shared/ sits beside the project on developer machines, not in the package
+    }
+    for recipe in recipe::builtin().unwrap() {
+        let text = recipe::file_text(recipe).unwrap();
+        if let Some(seed) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# The guide as the project keeps it: shared seeds "))
+        {
+            let seed = seed.trim_end_matches('.');
+            assert!(
+                seeds.join(seed).is_file(),
+                "{} names a missing seed {seed}",
+                recipe.id
+            );
+        }
     }
 }
 
@@ -374,7 +391,11 @@ fn unknown_scope_is_refused() {
         "\"openid\", \"refresh\"",
         1,
     );
-    assert!(refused(&text).contains("unknown scope 'refresh'"));
+    let said = refused(&text);
+    assert!(
+        said.contains("'refresh' is not a scope; did you mean 'refresh_token'?"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -386,13 +407,13 @@ fn unknown_step_kind_is_refused() {
 #[test]
 fn duplicate_step_id_is_refused() {
     let text = apideck_text().replacen("id = \"flows\"", "id = \"security\"", 1);
-    assert!(refused(&text).contains("duplicate step id 'security'"));
+    assert!(refused(&text).contains("step id 'security' is used twice"));
 }
 
 #[test]
 fn duplicate_field_id_is_refused() {
     let text = apideck_text().replacen("id = \"api_name\"", "id = \"app_name\"", 1);
-    assert!(refused(&text).contains("duplicate field id 'app_name'"));
+    assert!(refused(&text).contains("field id 'app_name' is used twice"));
 }
 
 #[test]
@@ -422,7 +443,7 @@ fn object_permission_dependencies_are_enforced() {
         "{ object = \"Account\", access = [\"edit\"] }",
         1,
     );
-    assert!(refused(&text).contains("needs Read"));
+    assert!(refused(&text).contains("edit needs read"));
 }
 
 #[test]

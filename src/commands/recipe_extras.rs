@@ -1,0 +1,71 @@
+//! The parts of a recipe's printed checklist that format 2 adds: the choices and the Connected
+//! App note before the steps, the vendor's steps after them.
+
+use std::io::{self, Write};
+
+use crate::commands::recipes::clean;
+use crate::recipe::Recipe;
+
+/// Choices (with the answers this checklist shows), the propagation window and the note for a
+/// guide written for a Connected App.
+pub fn write_before(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
+    for choice in &recipe.choices {
+        let shown = recipe
+            .selection
+            .iter()
+            .find(|(id, _)| *id == choice.id)
+            .map_or(choice.default.as_str(), |(_, answer)| answer.as_str());
+        writeln!(
+            out,
+            "Choice:  {} ({}; shown: {})",
+            clean(&choice.question),
+            clean(&choice.options.join(" | ")),
+            clean(shown)
+        )?;
+    }
+    if let Some(minutes) = recipe.propagation_minutes {
+        writeln!(
+            out,
+            "Wait:    the vendor says a new app can take {minutes} minutes to work"
+        )?;
+    }
+    if recipe.written_for.as_deref() == Some("connected-app") {
+        writeln!(
+            out,
+            "Note:    the guide was written for a Connected App; the steps below are the External Client App equivalent."
+        )?;
+        for note in &recipe.connected_app {
+            writeln!(
+                out,
+                "         {} = {}: {}",
+                clean(&note.label),
+                clean(&note.value),
+                clean(&note.eca)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The vendor's steps, each field with its value or where the value comes from.
+pub fn write_after(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
+    for step in &recipe.vendor_steps {
+        writeln!(
+            out,
+            "\nIn {}: {}",
+            clean(&recipe.vendor),
+            clean(&step.title)
+        )?;
+        writeln!(out, "    Where: {}", clean(&step.place.join(" > ")))?;
+        writeln!(out, "    Do:    {}", clean(&step.what))?;
+        for field in &step.fields {
+            let value = match (&field.value, &field.from) {
+                (Some(value), _) => clean(value),
+                (None, Some(from)) => format!("<{}>", clean(from)),
+                (None, None) => String::new(),
+            };
+            writeln!(out, "    - {}: {value}", clean(&field.label))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Which of a recipe's callbacks to confirm before they are deployed: a local recipe is a file
+//! someone shared, so a callback that sends sign-ins anywhere but this machine or the domain of
+//! the guide the recipe cites (its `source` URL) is shown and asked about first. Built-in
+//! recipes are reviewed with the code.
+
+use crate::recipe::Recipe;
+use crate::salesforce::callback::is_loopback_url;
+
+/// The callbacks among `callbacks` to confirm for `recipe`, in order.
+pub fn callbacks_to_confirm(recipe: &Recipe, callbacks: &[String]) -> Vec<String> {
+    if recipe.origin.is_none() {
+        return Vec::new();
+    }
+    let vendor = host(&recipe.source).map(registrable_domain);
+    callbacks
+        .iter()
+        .filter(|url| !is_loopback_url(url))
+        .filter(|url| {
+            let within = match (host(url), vendor) {
+                (Some(host), Some(domain)) if url.starts_with("https://") => {
+                    host == domain || host.ends_with(&format!(".{domain}"))
+                }
+                _ => false,
+            };
+            !within
+        })
+        .cloned()
+        .collect()
+}
+
+/// The vendor's domain as the recipe names it: its `source` URL's host, for the question.
+pub fn vendor_domain(recipe: &Recipe) -> Option<&str> {
+    host(&recipe.source).map(registrable_domain)
+}
+
+/// The host of an absolute URL, lowercase ASCII expected (callbacks are checked ASCII).
+fn host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    (!host.is_empty()).then_some(host)
+}
+
+/// The last two labels of a host (`app.n8n.cloud` -> `n8n.cloud`); three when the second-last
+/// is a short public suffix part such as `co.uk` or `com.au`.
+fn registrable_domain(host: &str) -> &str {
+    let labels: Vec<&str> = host.split('.').collect();
+    let keep = match labels.as_slice() {
+        [.., second, last] if second.len() <= 3 && last.len() == 2 && labels.len() > 2 => 3,
+        _ => 2,
+    };
+    let start = labels.len().saturating_sub(keep);
+    let skip: usize = labels[..start].iter().map(|l| l.len() + 1).sum();
+    &host[skip.min(host.len())..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registrable_domains() {
+        assert_eq!(registrable_domain("app.n8n.cloud"), "n8n.cloud");
+        assert_eq!(registrable_domain("example.com"), "example.com");
+        assert_eq!(registrable_domain("auth.vendor.co.uk"), "vendor.co.uk");
+        assert_eq!(host("https://a.b.com:8443/x?y"), Some("a.b.com"));
+    }
+}
