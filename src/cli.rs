@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand};
     name = "eca-wizard",
     version,
     about = "Set up, connect and verify a Salesforce External Client App, step by step",
-    long_about = None
+    long_about = None,
+    after_help = crate::commands::output::exit::help_text()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -85,9 +86,25 @@ pub enum Command {
         /// Print the consumer secret and refresh token themselves
         #[arg(long)]
         reveal: bool,
+        /// Print the contract's JSON envelope, the hand-off text in `result.text`
+        #[arg(long)]
+        json: bool,
     },
-    /// Revoke a saved connection at Salesforce, then delete its secrets and profile
-    Logout { profile: String },
+    /// Revoke a saved connection at Salesforce, then delete its secrets and profile (asks
+    /// first on a terminal)
+    Logout {
+        profile: String,
+        /// Forget the profile and its secrets here without revoking (the org is gone: a
+        /// refreshed sandbox, an expired scratch org)
+        #[arg(long)]
+        local: bool,
+        /// Don't ask (for scripts)
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a deployable Salesforce DX project for the recipe's External Client App
     Metadata(MetadataArgs),
     /// A new consumer key and secret for a profile's app (staged, promoted, then proved; the old
@@ -110,6 +127,9 @@ pub enum Command {
         /// How long to keep trying the new pair at the token endpoint while it propagates
         #[arg(long, value_name = "SECS", default_value_t = 300)]
         wait: u64,
+        /// Print one JSON object (progress stays on stderr)
+        #[arg(long)]
+        json: bool,
     },
     /// Deploy the recipe's External Client App through your own Salesforce session (the
     /// Salesforce CLI's login, or a token on stdin); --dry-run validates and changes nothing
@@ -133,6 +153,9 @@ pub enum RecipesAction {
         /// toml (the file), text (the checklist) or json
         #[arg(long, default_value = "toml", value_parser = ["toml", "text", "json"])]
         format: String,
+        /// Print the contract's JSON envelope (the recipe in `result`)
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
     },
     /// Write a starter recipe file into your recipes folder (or --out)
     New {
@@ -144,11 +167,23 @@ pub enum RecipesAction {
         /// Where to write it (default: the recipes folder, ID.toml)
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
     },
-    /// Check a recipe file: every problem with its line and column, and the fix
-    Check { file: std::path::PathBuf },
+    /// Check a recipe file (`-` reads stdin): every problem with its line and column, and the fix
+    Check {
+        file: std::path::PathBuf,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the recipe file reference (Markdown): every key, flow, role, validator and setting
-    Schema,
+    Schema {
+        /// Print one JSON object (the Markdown in `result.markdown`)
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -174,6 +209,9 @@ pub struct MetadataArgs {
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// What the app gets beyond the recipe: shared by `metadata` and `apply`.
@@ -253,6 +291,9 @@ pub struct ApplyArgs {
     /// user once deployed (the key stays on this machine)
     #[arg(long, value_name = "FILE", requires = "certificate")]
     pub private_key: Option<std::path::PathBuf>,
+    /// Print one JSON object: connect's when apply goes on to connect, else what it did
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub app: AppArgs,
 }
@@ -375,4 +416,62 @@ pub struct EmulatorArgs {
     /// Print one JSON object with the URLs and demo credentials as the first line of stdout
     #[arg(long)]
     pub print_json: bool,
+}
+
+impl Command {
+    /// The subcommand's name, as the JSON envelope's `command` says it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Recipes { action: None, .. } => "recipes",
+            Command::Recipes {
+                action: Some(action),
+                ..
+            } => match action {
+                RecipesAction::Show { .. } => "recipes show",
+                RecipesAction::New { .. } => "recipes new",
+                RecipesAction::Check { .. } => "recipes check",
+                RecipesAction::Schema { .. } => "recipes schema",
+            },
+            Command::Demo(_) => "demo",
+            Command::Connect(_) => "connect",
+            Command::Explain { .. } => "explain",
+            Command::Status { .. } => "status",
+            Command::Export { .. } => "export",
+            Command::Logout { .. } => "logout",
+            Command::Metadata(_) => "metadata",
+            Command::Rotate { .. } => "rotate",
+            Command::Apply(_) => "apply",
+            Command::Emulator(_) => "emulator",
+            Command::Completions { .. } => "completions",
+            Command::Manpage => "manpage",
+        }
+    }
+
+    /// Whether the command was asked for the JSON contract.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Recipes {
+                action: Some(action),
+                ..
+            } => match action {
+                RecipesAction::Show { json, .. }
+                | RecipesAction::New { json, .. }
+                | RecipesAction::Check { json, .. }
+                | RecipesAction::Schema { json } => *json,
+            },
+            Command::Recipes { json, .. }
+            | Command::Explain { json, .. }
+            | Command::Status { json, .. }
+            | Command::Export { json, .. }
+            | Command::Logout { json, .. }
+            | Command::Rotate { json, .. } => *json,
+            Command::Connect(args) => args.json,
+            Command::Metadata(args) => args.json,
+            Command::Apply(args) => args.json,
+            Command::Demo(_)
+            | Command::Emulator(_)
+            | Command::Completions { .. }
+            | Command::Manpage => false,
+        }
+    }
 }

@@ -95,8 +95,7 @@ async fn status(home: &Path, name: &str) -> (i32, serde_json::Value) {
     let mut command = wizard(home);
     command.args(["status", name, "--json"]);
     let out = run(command).await;
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
+    let json = contract::result(&out.stdout, out.status.code());
     (out.status.code().unwrap(), json[0].clone())
 }
 

@@ -66,7 +66,7 @@ async fn connect_json(
     })
     .await
     .unwrap();
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)))
+    contract::result(&output.stdout, output.status.code())
 }
 
 fn text(output: &Output) -> String {

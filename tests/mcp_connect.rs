@@ -227,7 +227,7 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let report = contract::result(&output.stdout, output.status.code());
     assert_eq!(report["outcome"], "connected");
     for name in ["token_format", "mcp_server", "mcp_call"] {
         let check = report["checks"]
@@ -253,7 +253,7 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
-    let profiles: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let profiles = contract::result(&output.stdout, output.status.code());
     let checks = profiles[0]["checks"].as_array().expect("checks").clone();
     for name in ["token_format", "mcp_server", "mcp_call"] {
         let check = checks.iter().find(|c| c["name"] == name);

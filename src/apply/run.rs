@@ -10,7 +10,7 @@ use crate::apply::{deploy, live, package, user};
 use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
 use crate::metadata;
-use crate::recipe::{self, Recipe};
+use crate::recipe::Recipe;
 use crate::salesforce::Flow;
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
@@ -53,7 +53,7 @@ pub fn prepare(args: &ApplyArgs) -> anyhow::Result<Prepared> {
         .recipe
         .as_deref()
         .ok_or_else(|| UsageError("--recipe ID (or --recipe-file FILE) is required".into()))?;
-    let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
+    let recipe = crate::commands::failure::recipe_by_id(recipe_id)?;
     let mut options = crate::commands::metadata::options(&args.app)?;
     if let Some(username) = &args.create_user {
         if recipe.flow == Flow::AuthCode {

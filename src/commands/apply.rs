@@ -8,7 +8,7 @@ use crate::apply::run::{Applied, apply, prepare};
 use crate::apply::session;
 use crate::cli::ApplyArgs;
 use crate::commands::UsageError;
-use crate::recipe::{self, Recipe};
+use crate::recipe::Recipe;
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let prepared = prepare(args)?;
@@ -28,14 +28,33 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let runtime = crate::commands::runtime()?;
     let mut ask = |question: &str| crate::commands::prompt::confirm(question);
     let mut err = io::stderr();
-    match runtime.block_on(apply(args, prepared, &session, &mut ask, &mut err))? {
-        Applied::Refused => Ok(3),
-        Applied::Done | Applied::CopyByHand { .. } => Ok(0),
-        // One runtime for the whole command: connect reuses the deploy's pooled connections.
+    let (code, result) = match runtime
+        .block_on(apply(args, prepared, &session, &mut ask, &mut err))?
+    {
+        Applied::Refused => (3, serde_json::json!({"applied": "refused"})),
+        Applied::Done => (
+            0,
+            serde_json::json!({"applied": "validated", "dry_run": args.dry_run}),
+        ),
+        Applied::CopyByHand { key, changed } => (
+            0,
+            serde_json::json!({"applied": "copy_credentials_by_hand", "consumer_key": key, "changed": changed}),
+        ),
+        // One runtime for the whole command: connect reuses the deploy's pooled connections;
+        // with --json it prints connect's envelope.
         Applied::Connect {
-            connect, secret, ..
-        } => crate::commands::connect::run_with(&connect, secret, &runtime),
+            mut connect,
+            secret,
+            ..
+        } => {
+            connect.json = args.json;
+            return crate::commands::connect::run_with(&connect, secret, &runtime);
+        }
+    };
+    if args.json {
+        crate::commands::output::print("apply", code, &result, &[])?;
     }
+    Ok(code)
 }
 
 /// A saved profile, its recipe and its app's API name (`status --drift`, `rotate`).
@@ -88,8 +107,8 @@ pub fn profile_session(
 
 pub fn profile_work(name: &str) -> anyhow::Result<ProfileWork> {
     let dir = crate::profile::profiles_dir()?;
-    let profile = crate::profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
-    let recipe = recipe::by_id(&profile.recipe).map_err(|e| UsageError(e.to_string()))?;
+    let profile = crate::commands::failure::load_profile(&dir, name)?;
+    let recipe = crate::commands::failure::recipe_by_id(&profile.recipe)?;
     let app = profile
         .api_name
         .clone()

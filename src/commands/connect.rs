@@ -59,8 +59,8 @@ pub fn run_with(
     client_secret: Option<Secret>,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<u8> {
-    let recipe = recipe::by_id(args.recipe.as_deref().unwrap_or("custom"))
-        .map_err(|e| UsageError(e.to_string()))?;
+    let recipe =
+        crate::commands::failure::recipe_by_id(args.recipe.as_deref().unwrap_or("custom"))?;
     if let Some(name) = &args.save {
         crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
     }
@@ -70,6 +70,12 @@ pub fn run_with(
     for change in &login.changes {
         eprintln!("note: {change} Using {}.", login.host);
     }
+    // A flow the host can't serve (client credentials on login.salesforce.com) is refused
+    // before anything is sent.
+    login
+        .host
+        .check_flow(flow)
+        .map_err(|refused| UsageError(format!("--login-url: {refused}")))?;
     if flow == Flow::ClientCredentials && client_secret.is_none() {
         return Err(UsageError(format!("client credentials needs the consumer secret: set {SECRET_ENV} or pass --client-secret-stdin")).into());
     }
@@ -136,7 +142,7 @@ pub fn run_with(
             }
             Err(_) => drop(cancel_tx),
         }
-        let pastes = (flow == Flow::AuthCode && browser == Browser::Paste).then(read_pastes);
+        let pastes = (flow == Flow::AuthCode && browser != Browser::Open).then(read_pastes);
         let window = Window {
             started: std::time::Instant::now(),
             length: request.policy.window,
@@ -148,19 +154,30 @@ pub fn run_with(
         (Some(name), connect::Outcome::Connected) => Some(keep(name, args, &request, &report)?),
         _ => None,
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let code = report.outcome.exit_code();
     if args.json {
         let mut json = serde_json::to_value(JsonReport::new(&report, recipe))?;
         json["profile"] = saved
             .as_ref()
             .map_or(serde_json::Value::Null, |_| args.save.clone().into());
-        serde_json::to_writer(&mut out, &json)?;
-        writeln!(out)?;
+        crate::commands::output::print("connect", code, &json, &warnings(&report))?;
     } else {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
         write_summary(&mut out, &report, recipe)?;
     }
-    Ok(report.outcome.exit_code())
+    Ok(code)
+}
+
+/// Checks that passed with a reservation (the wrong user, an optional object unreadable): the
+/// outcome stays `connected` and the exit code 0, so scripts read these to tell.
+fn warnings(report: &Report) -> Vec<crate::commands::output::Warning> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Warning)
+        .map(|c| crate::commands::output::Warning::new(&c.name, c.detail.clone()))
+        .collect()
 }
 
 /// Saves the connection as a profile and says where everything went.
@@ -191,7 +208,7 @@ fn keep(
 /// `$BROWSER` always wins; without it, SSH sessions and machines without a display paste.
 fn choose_browser(no_browser: bool) -> Browser {
     if no_browser {
-        return Browser::Paste;
+        return Browser::PasteOnly;
     }
     if std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty()) {
         return Browser::Open;
@@ -251,7 +268,7 @@ fn print_event(event: &Event, browser: Browser, window: &Window) {
         Event::Listening { redirect_uri } => eprintln!("listening for the login on {redirect_uri}"),
         Event::AuthorizeUrl(url) => {
             eprintln!("Open this URL to log in:\n\n  {url}\n");
-            if browser == Browser::Paste && io::stdin().is_terminal() {
+            if browser != Browser::Open && io::stdin().is_terminal() {
                 eprintln!(
                     "Then paste the address the browser ends on (or the code, or the error it shows):"
                 );
@@ -328,6 +345,9 @@ pub fn write_summary(
             }
             Ok(())
         }
+        Some(_) if report.outcome == connect::Outcome::Cancelled => {
+            writeln!(out, "Cancelled; nothing was saved.")
+        }
         Some(diagnosis) => DiagnosisView::new(diagnosis, recipe).write_text(out),
     }
 }
@@ -342,15 +362,6 @@ struct JsonReport<'a> {
     username: Option<&'a str>,
     org_id: Option<&'a str>,
     attempts: u32,
-    /// Checks that passed with a reservation (the wrong user, an optional object unreadable):
-    /// `outcome` stays `connected` and the exit code 0, so scripts read this to tell.
-    warnings: Vec<JsonWarning<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonWarning<'a> {
-    check: &'a str,
-    detail: &'a str,
 }
 
 impl<'a> JsonReport<'a> {
@@ -366,15 +377,6 @@ impl<'a> JsonReport<'a> {
             username: report.identity.as_ref().map(|i| i.username.as_str()),
             org_id: report.identity.as_ref().map(|i| i.org_id.as_str()),
             attempts: report.attempts,
-            warnings: report
-                .checks
-                .iter()
-                .filter(|c| c.status == Status::Warning)
-                .map(|c| JsonWarning {
-                    check: &c.name,
-                    detail: &c.detail,
-                })
-                .collect(),
         }
     }
 }

@@ -2,14 +2,13 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::commands::UsageError;
 use crate::profile::{self, SecretKind};
 
 const MASK: &str = "********";
 
-pub fn run(name: &str, format: &str, reveal: bool) -> anyhow::Result<()> {
+pub fn run(name: &str, format: &str, reveal: bool, json: bool) -> anyhow::Result<u8> {
     let dir = profile::profiles_dir()?;
-    let profile = profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
+    let profile = crate::commands::failure::load_profile(&dir, name)?;
     let secret = |kind| -> anyhow::Result<String> {
         let value = profile
             .secrets
@@ -32,8 +31,7 @@ pub fn run(name: &str, format: &str, reveal: bool) -> anyhow::Result<()> {
     if reveal && std::io::stdout().is_terminal() {
         eprintln!("warning: secrets are printed below; clear your scrollback when done");
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Vec::new();
     match format {
         "env" => {
             let lines = [
@@ -72,7 +70,17 @@ pub fn run(name: &str, format: &str, reveal: bool) -> anyhow::Result<()> {
             }
         }
     }
-    Ok(())
+    let text = String::from_utf8_lossy(&out).into_owned();
+    if json {
+        let result = serde_json::json!({"profile": name, "format": format, "revealed": reveal, "text": text});
+        crate::commands::output::print("export", 0, &result, &[])?;
+    } else {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        lock.write_all(text.as_bytes())?;
+        lock.flush()?;
+    }
+    Ok(0)
 }
 
 /// Quotes a value for a shell or a .env file when it needs it.

@@ -5,14 +5,13 @@ use std::io::Write;
 use crate::cli::{AppArgs, MetadataArgs};
 use crate::commands::UsageError;
 use crate::metadata::{self, Options};
-use crate::recipe;
 use crate::salesforce::callback::check_callback_url;
 use crate::salesforce::naming::{check_email, check_username};
 
 /// Writes the project, or with `--check` checks one; the exit code.
 pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     if let Some(dir) = &args.check {
-        return check_project(dir, args.recipe.as_deref());
+        return check_project(dir, args.recipe.as_deref(), args.json);
     }
     let Some(recipe_id) = &args.recipe else {
         return Err(UsageError("--recipe ID (or --recipe-file FILE) is required".into()).into());
@@ -20,7 +19,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     let (recipe_id, Some(out_dir)) = (recipe_id, &args.out) else {
         return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
     };
-    let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
+    let recipe = crate::commands::failure::recipe_by_id(recipe_id)?;
     let options = options(&args.app)?;
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     // Written whole before anything is printed: a closed stdout can't leave half a project.
@@ -28,6 +27,15 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
         std::io::ErrorKind::AlreadyExists => anyhow::Error::from(UsageError(e.to_string())),
         _ => anyhow::anyhow!("couldn't write {}: {e}", out_dir.display()),
     })?;
+    if args.json {
+        let written: Vec<String> = files
+            .iter()
+            .map(|f| out_dir.join(&f.path).display().to_string())
+            .collect();
+        let result = serde_json::json!({"recipe": recipe.id, "out": out_dir.display().to_string(), "files": written});
+        crate::commands::output::print("metadata", 0, &result, &[])?;
+        return Ok(0);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in &files {
@@ -65,7 +73,7 @@ pub fn options(args: &AppArgs) -> anyhow::Result<Options> {
     let profile = match &args.from {
         Some(name) => {
             let dir = crate::profile::profiles_dir()?;
-            Some(crate::profile::load(&dir, name).map_err(|e| UsageError(format!("--from: {e}")))?)
+            Some(crate::commands::failure::load_profile(&dir, name)?)
         }
         None => None,
     };
@@ -99,22 +107,32 @@ pub fn options(args: &AppArgs) -> anyhow::Result<Options> {
     })
 }
 
-fn check_project(dir: &std::path::Path, recipe_id: Option<&str>) -> anyhow::Result<u8> {
+fn check_project(dir: &std::path::Path, recipe_id: Option<&str>, json: bool) -> anyhow::Result<u8> {
     let recipe = match recipe_id {
-        Some(id) => Some(recipe::by_id(id).map_err(|e| UsageError(e.to_string()))?),
+        Some(id) => Some(crate::commands::failure::recipe_by_id(id)?),
         None => None,
     };
     if !dir.is_dir() {
         return Err(UsageError(format!("{} is not a folder", dir.display())).into());
     }
     let problems = metadata::check(dir, recipe)?;
+    let errors = problems.iter().filter(|p| !p.warning).count();
+    let code = u8::from(errors > 0);
+    if json {
+        let list: Vec<_> = problems
+            .iter()
+            .map(|p| serde_json::json!({"level": if p.warning { "warning" } else { "problem" }, "file": p.file, "element": p.element, "fix": p.fix}))
+            .collect();
+        let result = serde_json::json!({"dir": dir.display().to_string(), "ok": errors == 0, "problems": list});
+        crate::commands::output::print("metadata", code, &result, &[])?;
+        return Ok(code);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for p in &problems {
         let level = if p.warning { "warning" } else { "problem" };
         writeln!(out, "{level}: {}: {}: {}", p.file, p.element, p.fix)?;
     }
-    let errors = problems.iter().filter(|p| !p.warning).count();
     if errors == 0 {
         writeln!(
             out,

@@ -3,12 +3,15 @@
 pub mod apply;
 pub mod connect;
 pub mod diagnosis_view;
+pub mod dispatch;
 pub mod drift;
 pub mod emulator;
 pub mod explain;
 pub mod export;
+pub mod failure;
 pub mod logout;
 pub mod metadata;
+pub mod output;
 mod prompt;
 pub mod recipe_files;
 pub mod recipes;

@@ -28,6 +28,9 @@ pub enum Browser {
     /// Show the URL only; the admin opens it elsewhere and pastes the result (the listener
     /// still catches the redirect if it comes back to this machine).
     Paste,
+    /// `--no-browser`: show the URL and take only the paste; no loopback port is bound, so it
+    /// works when every callback port is busy (the redirect URI is the first callback URL).
+    PasteOnly,
 }
 
 /// Everything needed to connect.
@@ -89,10 +92,12 @@ pub enum Outcome {
     UserAction,
     TimedOut,
     Failed,
+    /// Ctrl-C (or SIGTERM, SIGHUP) stopped it.
+    Cancelled,
 }
 
 impl Outcome {
-    /// `connect`'s exit code.
+    /// `connect`'s exit code, from the one table (`commands::output::exit`).
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Connected => 0,
@@ -100,8 +105,20 @@ impl Outcome {
             Outcome::Misconfigured => 3,
             Outcome::UserAction => 4,
             Outcome::TimedOut => 5,
+            Outcome::Cancelled => 130,
         }
     }
+}
+
+/// The diagnosis of a connect the user stopped.
+pub(crate) fn cancelled() -> (Outcome, Diagnosis) {
+    let diagnosis = Diagnosis::new(
+        Kind::UserAction,
+        "cancelled",
+        None,
+        "Cancelled: nothing was saved.",
+    );
+    (Outcome::Cancelled, diagnosis)
 }
 
 /// The result of a connect attempt. Tokens stay wrapped in `Secret`s.
@@ -190,6 +207,20 @@ impl Run<'_> {
             ),
             ..diagnosis
         }
+    }
+
+    /// Whether the user stopped the run (a wait that returned false may have been cut short).
+    pub fn stopped(&self) -> bool {
+        *self.cancel.borrow()
+    }
+
+    /// How a run ends when its waiting is over: cancelled when the user stopped it, else as
+    /// the last diagnosis says.
+    pub fn give_up(&self, diagnosis: Diagnosis) -> (Outcome, Diagnosis) {
+        if self.stopped() {
+            return cancelled();
+        }
+        (give_up_outcome(&diagnosis), diagnosis)
     }
 
     pub fn next_attempt(&mut self) {
@@ -295,6 +326,7 @@ pub async fn connect(
         .and_then(|c| c.diagnosis.clone());
     let outcome = match &diagnosis {
         None => Outcome::Connected,
+        Some(_) if run.stopped() => Outcome::Cancelled,
         Some(d) => outcome_of(d.kind),
     };
     Report {
@@ -396,17 +428,14 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
         // A request in flight is dropped at once when the user cancels.
         let result = tokio::select! {
             result = request => result,
-            () = crate::cancel::cancelled(run.cancel.clone()) => {
-                let cancelled = Diagnosis::new(Kind::Unknown, "cancelled", None, "Cancelled.");
-                return Err((Outcome::Failed, cancelled));
-            }
+            () = crate::cancel::cancelled(run.cancel.clone()) => return Err(cancelled()),
         };
         match result {
             Ok(tokens) => return Ok(tokens),
             Err(failure) => {
                 let diagnosis = run.diagnose(&failure, phase);
                 if !run.backoff(&diagnosis, Try::Login).await {
-                    return Err((give_up_outcome(&diagnosis), diagnosis));
+                    return Err(run.give_up(diagnosis));
                 }
             }
         }

@@ -156,6 +156,7 @@ fn apply_args(spec: &ApplySpec, home: &Path) -> anyhow::Result<ApplyArgs> {
         secrets_file: false,
         // The wizard signs in itself; apply only needs to know a JWT sign-in follows.
         private_key: answer(Role::PrivateKey).map(PathBuf::from),
+        json: false,
         app: AppArgs {
             from: None,
             name: answer(Role::ApiName),

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod connecting;
+pub mod contract;
 pub mod driving;
 
 use base64::Engine;
