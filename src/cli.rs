@@ -347,6 +347,10 @@ pub struct ConnectArgs {
     /// Seconds after saving the app during which "unknown app" errors are waited out
     #[arg(long, default_value_t = 900, value_name = "SECS")]
     pub propagation_window: u64,
+    /// Seconds all waiting may take in all, whatever it waits for (default: the propagation
+    /// window and 5 minutes)
+    #[arg(long, value_name = "SECS")]
+    pub max_wait: Option<u64>,
     /// The integration user (JWT bearer signs in as this user; others warn when it differs)
     #[arg(long)]
     pub username: Option<String>,

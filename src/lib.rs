@@ -24,6 +24,7 @@ pub mod salesforce;
 pub mod secret;
 pub mod signals;
 pub mod terminal_safe;
+pub mod transport;
 pub mod ui;
 pub mod verify;
 pub mod wizard;

@@ -484,6 +484,7 @@ fn connect_args(
         no_browser: false,
         timeout: 300,
         propagation_window: 1800,
+        max_wait: None,
         username: options.run_as.clone(),
         private_key: args.private_key.clone(),
         mcp_url: None,

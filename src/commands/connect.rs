@@ -120,6 +120,10 @@ pub fn run_with(
         timeout: Duration::from_secs(args.timeout),
         policy: RetryPolicy {
             window: Duration::from_secs(args.propagation_window),
+            max_wait: Duration::from_secs(
+                args.max_wait
+                    .unwrap_or(args.propagation_window.saturating_add(300)),
+            ),
             ..RetryPolicy::default()
         },
         saved_ago: Duration::ZERO,

@@ -145,6 +145,8 @@ pub(crate) struct Run<'a> {
     pub attempts: u32,
     /// Token requests among the attempts: logins, paced and counted apart from probes.
     pub logins: u32,
+    /// The next wait would have run past `policy.max_wait`.
+    pub out_of_time: bool,
 }
 
 impl Run<'_> {
@@ -166,6 +168,12 @@ impl Run<'_> {
             jitter(),
         ) {
             Decision::GiveUp => false,
+            Decision::RetryAfter { delay, .. }
+                if self.started.elapsed() + delay > self.req.policy.max_wait =>
+            {
+                self.out_of_time = true;
+                false
+            }
             Decision::RetryAfter { delay, attempt } => {
                 (self.events)(Event::Waiting {
                     attempt,
@@ -219,6 +227,20 @@ impl Run<'_> {
     pub fn give_up(&self, diagnosis: Diagnosis) -> (Outcome, Diagnosis) {
         if self.stopped() {
             return cancelled();
+        }
+        if self.out_of_time {
+            let message = format!(
+                "{} Gave up after {}s (--max-wait).",
+                diagnosis.message,
+                self.req.policy.max_wait.as_secs()
+            );
+            return (
+                Outcome::TimedOut,
+                Diagnosis {
+                    message,
+                    ..diagnosis
+                },
+            );
         }
         (give_up_outcome(&diagnosis), diagnosis)
     }
@@ -279,6 +301,7 @@ pub async fn connect(
         started: Instant::now(),
         attempts: 0,
         logins: 0,
+        out_of_time: false,
     };
     let plan = Plan {
         recipe: &req.recipe,

@@ -80,7 +80,10 @@ impl Failure {
                 }
             }
             Failure::Status(status) => diagnosis::diagnose_status(*status),
-            Failure::Transport(detail) => diagnosis::diagnose_transport(detail),
+            Failure::Transport(detail) => match crate::transport::Transport::from_detail(detail) {
+                Some(family) => family.diagnose(),
+                None => diagnosis::diagnose_transport(detail),
+            },
         }
     }
 }
@@ -363,7 +366,7 @@ pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<String,
         .content_length()
         .is_some_and(|n| n > MAX_BODY as u64)
     {
-        return Err(Failure::Transport(TOO_LARGE.into()));
+        return Err(too_large());
     }
     let mut body = Vec::new();
     while let Some(chunk) = response
@@ -372,14 +375,17 @@ pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<String,
         .map_err(|e| Failure::Transport(transport_detail(&e)))?
     {
         if body.len() + chunk.len() > MAX_BODY {
-            return Err(Failure::Transport(TOO_LARGE.into()));
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }
     Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
-const TOO_LARGE: &str = "the answer was larger than 1 MiB, far more than Salesforce sends";
+/// A body past `MAX_BODY`: never read again, whoever asks.
+fn too_large() -> Failure {
+    Failure::Transport(crate::transport::Transport::TooLarge.detail().into())
+}
 
 /// Why `read_body` gave up, in words (it fails only in transport: a cut connection, a body
 /// past `MAX_BODY`).
@@ -505,13 +511,7 @@ fn is_bad_audience(failure: &Failure) -> bool {
 pub fn transport_detail(error: &reqwest::Error) -> String {
     if certificate_refused(error) {
         crate::salesforce::diagnosis::TLS_UNTRUSTED.into()
-    } else if error.is_timeout() {
-        "timed out".into()
-    } else if error.is_connect() {
-        "connection failed".into()
-    } else if error.is_body() || error.is_decode() {
-        "the answer was cut off".into()
     } else {
-        "request failed".into()
+        crate::transport::Transport::of(error).detail().into()
     }
 }
