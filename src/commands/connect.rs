@@ -108,6 +108,8 @@ pub fn run_with(
     }
     let callback_urls = callback_urls(args, recipe, flow)?;
     let mcp_url = mcp_url(args.mcp_url.as_deref(), recipe, &login.host)?;
+    // Where the connection will be kept is settled before the login, not after.
+    let ready = crate::commands::keep::prepare(args)?;
     let browser = choose_browser(args.no_browser);
     let request = Request {
         recipe: recipe.clone(),
@@ -154,21 +156,35 @@ pub fn run_with(
         let mut events = |event: Event| print_event(&event, browser, &window);
         connect::connect(&request, &mut events, pastes, cancel).await
     });
-    let saved = match (&args.save, report.outcome) {
-        (Some(name), connect::Outcome::Connected) => Some(keep(name, args, &request, &report)?),
+    let saved = match (ready, &args.save, report.outcome) {
+        (Some(ready), Some(name), connect::Outcome::Connected) => Some(
+            crate::commands::keep::keep(ready, name, args, &request, &report),
+        ),
         _ => None,
     };
-    let code = report.outcome.exit_code();
+    let save_error = saved.as_ref().and_then(|s| s.as_ref().err());
+    let code = match save_error {
+        Some(_) => crate::commands::output::exit::FAILED,
+        None => report.outcome.exit_code(),
+    };
     if args.json {
         let mut json = serde_json::to_value(JsonReport::new(&report, recipe))?;
-        json["profile"] = saved
-            .as_ref()
-            .map_or(serde_json::Value::Null, |_| args.save.clone().into());
+        json["profile"] = match &saved {
+            Some(Ok(_)) => args.save.clone().into(),
+            _ => serde_json::Value::Null,
+        };
+        json["save_error"] = save_error.cloned().into();
         crate::commands::output::print("connect", code, &json, &warnings(&report))?;
     } else {
         let stdout = io::stdout();
         let mut out = stdout.lock();
         write_summary(&mut out, &report, recipe)?;
+    }
+    if let Some(error) = save_error {
+        eprintln!(
+            "error: connected, but the profile wasn't saved: {}",
+            crate::terminal_safe::terminal_safe(error)
+        );
     }
     Ok(code)
 }
@@ -182,31 +198,6 @@ fn warnings(report: &Report) -> Vec<crate::commands::output::Warning> {
         .filter(|c| c.status == Status::Warning)
         .map(|c| crate::commands::output::Warning::new(&c.name, c.detail.clone()))
         .collect()
-}
-
-/// Saves the connection as a profile and says where everything went.
-fn keep(
-    name: &str,
-    args: &ConnectArgs,
-    request: &Request,
-    report: &Report,
-) -> anyhow::Result<String> {
-    let dir = crate::profile::profiles_dir()?;
-    let store = crate::profile::SecretStore::choose(&dir, args.secrets_file)
-        .map_err(|e| anyhow::anyhow!("connected, but the profile wasn't saved: {e}"))?;
-    let app = crate::profile::AppDetails {
-        callback_urls: args.callback_urls.clone(),
-        api_name: args.api_name.clone(),
-        app_name: None,
-        private_key_path: args.private_key.as_ref().map(|p| p.display().to_string()),
-        target_org: args.target_org.clone(),
-    };
-    let place = crate::profile::keep(&dir, name, request, report, store, app)?;
-    eprintln!(
-        "saved profile {name} in {}; secrets in {place}",
-        dir.display()
-    );
-    Ok(place)
 }
 
 /// `$BROWSER` always wins; without it, SSH sessions and machines without a display paste.

@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod explain;
 pub mod export;
 pub mod failure;
+pub mod keep;
 pub mod logout;
 pub mod metadata;
 pub mod output;
