@@ -77,6 +77,21 @@ pub enum Command {
         #[arg(long, value_name = "URL", requires = "drift")]
         instance_url: Option<String>,
     },
+    /// List the saved connections, offline: recipe, flow, host, org, last verified, where the
+    /// secrets are (`status` checks them live)
+    Profiles {
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a working access token of a saved connection (refreshed when Salesforce no longer
+    /// takes the stored one), for scripts: `curl -H "Authorization: Bearer $(eca-wizard token p)"`
+    Token {
+        profile: String,
+        /// Print one JSON object (the token in `result.access_token`)
+        #[arg(long)]
+        json: bool,
+    },
     /// Hand a saved connection to other tools (secrets masked unless --reveal)
     Export {
         profile: String,
@@ -441,6 +456,8 @@ impl Command {
             Command::Explain { .. } => "explain",
             Command::Status { .. } => "status",
             Command::Export { .. } => "export",
+            Command::Profiles { .. } => "profiles",
+            Command::Token { .. } => "token",
             Command::Logout { .. } => "logout",
             Command::Metadata(_) => "metadata",
             Command::Rotate { .. } => "rotate",
@@ -467,6 +484,8 @@ impl Command {
             | Command::Explain { json, .. }
             | Command::Status { json, .. }
             | Command::Export { json, .. }
+            | Command::Profiles { json }
+            | Command::Token { json, .. }
             | Command::Logout { json, .. }
             | Command::Rotate { json, .. } => *json,
             Command::Connect(args) => args.json,

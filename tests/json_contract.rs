@@ -140,6 +140,9 @@ fn commands_without_an_org_keep_the_contract() {
             &["explain", "x", "--recipe", "nope", "--json"],
         ),
         ok(&["status", "--all", "--json"]),
+        ok(&["profiles", "--json"]),
+        failing(2, Some("usage"), &["profiles", "--json", "extra"]),
+        failing(2, Some("unknown_profile"), &["token", "nope", "--json"]),
         failing(2, Some("unknown_profile"), &["status", "nope", "--json"]),
         failing(
             2,
@@ -209,6 +212,7 @@ async fn commands_on_a_saved_profile_keep_the_contract() {
     let cases = [
         ok(&["status", "sbs", "--json"]),
         ok(&["export", "sbs", "--format", "env", "--json"]),
+        ok(&["token", "sbs", "--json"]),
         ok(&[
             "connect",
             "--login-url",
@@ -287,14 +291,15 @@ async fn commands_on_a_saved_profile_keep_the_contract() {
     // Where the secrets are is data, not a sentence.
     assert_eq!(status["secrets_store"]["kind"], "file", "{status}");
     assert_eq!(status["secrets_store"]["survives_restart"], true);
-    assert_eq!(seen[4]["result"]["applied"], "validated");
-    assert_eq!(seen[6]["result"]["revocation"], "skipped");
+    assert_eq!(seen[5]["result"]["applied"], "validated");
+    assert_eq!(seen[7]["result"]["revocation"], "skipped");
     assert!(
         !home.join("profiles/sbs.toml").exists(),
         "logout --local forgot it"
     );
     assert!(emulator.app(DEMO_APP).is_some());
-    for value in &seen {
+    // `token` prints the token: that is what it is asked for; nothing else does.
+    for value in seen.iter().filter(|v| v["command"] != "token") {
         let text = value.to_string();
         assert!(
             !text.contains(SECRET) && !text.contains(&admin_token),

@@ -44,6 +44,8 @@ pub fn run(command: Option<Command>) -> anyhow::Result<u8> {
             reveal,
             json,
         } => commands::export::run(&profile, &format, reveal, json),
+        Command::Profiles { json } => commands::profiles::run(json),
+        Command::Token { profile, json } => commands::token::run(&profile, json),
         Command::Logout {
             profile,
             local,

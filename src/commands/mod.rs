@@ -13,12 +13,14 @@ pub mod keep;
 pub mod logout;
 pub mod metadata;
 pub mod output;
+pub mod profiles;
 mod prompt;
 pub mod recipe_files;
 pub mod recipes;
 pub mod rotate;
 pub mod shell;
 pub mod status;
+pub mod token;
 pub mod wizard;
 
 /// A mistake in how the command was called: exit code 2, like clap's own.
