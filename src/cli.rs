@@ -95,8 +95,10 @@ pub enum Command {
     /// Hand a saved connection to other tools (secrets masked unless --reveal)
     Export {
         profile: String,
-        /// env (SF_* lines), json, or sfdx-url (for `sf org login sfdx-url`)
-        #[arg(long, value_parser = ["env", "json", "sfdx-url"])]
+        /// env (SF_* lines), json, sfdx-url (for `sf org login sfdx-url`), postman (an
+        /// environment to import), sf-jwt (the `sf org login jwt` line of a JWT bearer
+        /// profile) or mcp (the MCP client's configuration of an MCP profile)
+        #[arg(long, value_parser = ["env", "json", "sfdx-url", "postman", "sf-jwt", "mcp"])]
         format: String,
         /// Print the consumer secret and refresh token themselves
         #[arg(long)]
