@@ -16,6 +16,13 @@ pub struct Cli {
     /// A recipe file of your own, used as if built in (and as the recipe when --recipe is not given)
     #[arg(long, global = true, value_name = "FILE")]
     pub recipe_file: Option<std::path::PathBuf>,
+    /// Log one line per request to stderr (method, host, path, status, Salesforce's error code,
+    /// time, proxy; never a value), for a support case; also ECA_WIZARD_LOG=debug
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// Write that log to FILE instead (owner-only, appended); the wizard logs only there
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +96,20 @@ pub enum Command {
     Token {
         profile: String,
         /// Print one JSON object (the token in `result.access_token`)
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a support case needs about this machine (nothing secret): version, OS, keychain,
+    /// folders and modes, proxy and CA variables set, `sf --version`, profiles, clock skew
+    Doctor {
+        /// The login host to compare clocks with
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://login.salesforce.com"
+        )]
+        login_url: String,
+        /// Print one JSON object
         #[arg(long)]
         json: bool,
     },
@@ -459,6 +480,7 @@ impl Command {
             Command::Status { .. } => "status",
             Command::Export { .. } => "export",
             Command::Profiles { .. } => "profiles",
+            Command::Doctor { .. } => "doctor",
             Command::Token { .. } => "token",
             Command::Logout { .. } => "logout",
             Command::Metadata(_) => "metadata",
@@ -487,6 +509,7 @@ impl Command {
             | Command::Status { json, .. }
             | Command::Export { json, .. }
             | Command::Profiles { json }
+            | Command::Doctor { json, .. }
             | Command::Token { json, .. }
             | Command::Logout { json, .. }
             | Command::Rotate { json, .. } => *json,

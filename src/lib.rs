@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod connect;
+pub mod debug_log;
 pub mod emulator;
 pub mod files;
 pub mod html;

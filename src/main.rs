@@ -13,6 +13,15 @@ fn main() -> ExitCode {
     };
     let name = cli.command.as_ref().map_or("eca-wizard", Command::name);
     let json = cli.command.as_ref().is_some_and(Command::json);
+    // The wizard draws on the terminal: its log goes to a file or nowhere.
+    let interactive = matches!(cli.command, None | Some(Command::Demo(_)));
+    let wanted = cli.debug || eca_wizard::debug_log::asked_by_environment();
+    if (cli.log_file.is_some() || (wanted && !interactive))
+        && let Err(e) = eca_wizard::debug_log::start(cli.log_file.as_deref())
+    {
+        let usage = commands::UsageError(format!("--log-file: {e}"));
+        return commands::failure::report(&usage.into(), json, name);
+    }
     if let Some(path) = cli.recipe_file.take() {
         match eca_wizard::recipe::use_file(&path) {
             Ok(id) => choose_recipe(&mut cli.command, id),

@@ -141,6 +141,9 @@ fn commands_without_an_org_keep_the_contract() {
         ),
         ok(&["status", "--all", "--json"]),
         ok(&["profiles", "--json"]),
+        // Offline: the clock comparison says why it couldn't be made; the rest stands.
+        ok(&["doctor", "--json", "--login-url", "http://127.0.0.1:9"]),
+        failing(2, Some("usage"), &["doctor", "--json", "--no-such-flag"]),
         failing(2, Some("usage"), &["profiles", "--json", "extra"]),
         failing(2, Some("unknown_profile"), &["token", "nope", "--json"]),
         failing(2, Some("unknown_profile"), &["status", "nope", "--json"]),

@@ -45,6 +45,7 @@ pub fn run(command: Option<Command>) -> anyhow::Result<u8> {
             json,
         } => commands::export::run(&profile, &format, reveal, json),
         Command::Profiles { json } => commands::profiles::run(json),
+        Command::Doctor { login_url, json } => commands::doctor::run(&login_url, json),
         Command::Token { profile, json } => commands::token::run(&profile, json),
         Command::Logout {
             profile,

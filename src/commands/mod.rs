@@ -4,6 +4,7 @@ pub mod apply;
 pub mod connect;
 pub mod diagnosis_view;
 pub mod dispatch;
+pub mod doctor;
 pub mod drift;
 pub mod emulator;
 pub mod explain;

@@ -4,6 +4,7 @@
 //! Printing the token is what the command is asked for; it goes to stdout only, never to a
 //! log or stderr.
 
+use crate::net::SendLogged;
 use std::io::Write;
 
 use serde::Serialize;
@@ -89,7 +90,7 @@ async fn accepted(instance: &str, token: &Secret) -> bool {
     );
     http.get(url)
         .bearer_auth(token.expose())
-        .send()
+        .send_logged()
         .await
         .is_ok_and(|r| r.status().is_success())
 }

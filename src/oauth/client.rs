@@ -2,6 +2,7 @@
 //! introspect, and the readiness probe. Standard OAuth 2.0 (RFC 6749, 7636, 8252; RFC 9207's
 //! `iss` is tolerated) with Salesforce's extra fields read when present.
 
+use crate::net::SendLogged;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -167,7 +168,7 @@ impl OAuthClient {
     /// GETs the authorize URL without following redirects, to learn whether Salesforce knows
     /// the app and the callback yet.
     pub async fn probe(&self, authorize_url: &str) -> Probe {
-        let response = match self.http.get(authorize_url).send().await {
+        let response = match self.http.get(authorize_url).send_logged().await {
             Ok(response) => response,
             Err(e) => return Probe::Unreachable(Failure::Transport(transport_detail(&e))),
         };
@@ -303,7 +304,7 @@ impl OAuthClient {
             .http
             .post(url)
             .form(&[("token", token.expose())])
-            .send()
+            .send_logged()
             .await;
         let response = response.map_err(|e| Failure::Transport(transport_detail(&e)))?;
         let status = response.status().as_u16();
@@ -324,7 +325,7 @@ impl OAuthClient {
         if let Some(secret) = &self.client_secret {
             form.push(("client_secret", secret.expose()));
         }
-        let response = self.http.post(url).form(&form).send().await;
+        let response = self.http.post(url).form(&form).send_logged().await;
         read_json(response.map_err(|e| Failure::Transport(transport_detail(&e)))?).await
     }
 
@@ -334,7 +335,7 @@ impl OAuthClient {
             .post(self.token_url())
             .header("Accept", "application/json")
             .form(form)
-            .send()
+            .send_logged()
             .await;
         let tokens: Tokens =
             read_json(response.map_err(|e| Failure::Transport(transport_detail(&e)))?).await?;
