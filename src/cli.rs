@@ -75,6 +75,7 @@ pub enum Command {
         /// target-org setting)
         #[arg(
             long,
+            short = 'o',
             value_name = "ALIAS",
             requires = "drift",
             conflicts_with = "instance_url"
@@ -150,7 +151,12 @@ pub enum Command {
     Rotate {
         profile: String,
         /// The Salesforce CLI login to rotate with
-        #[arg(long, value_name = "ALIAS", conflicts_with = "instance_url")]
+        #[arg(
+            long,
+            short = 'o',
+            value_name = "ALIAS",
+            conflicts_with = "instance_url"
+        )]
         target_org: Option<String>,
         /// Without the Salesforce CLI: the My Domain URL, the token on stdin
         #[arg(long, value_name = "URL")]
@@ -179,8 +185,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), generated from these definitions (`eca-wizard manpage | man -l -`)
-    Manpage,
+    /// Print the manual page (roff), generated from these definitions (`eca-wizard manpage | man
+    /// -l -`); with a subcommand, its own page (eca-wizard-connect(1), ...)
+    Manpage {
+        /// The subcommand whose page to print
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -299,7 +309,12 @@ pub struct ApplyArgs {
     pub recipe: Option<String>,
     /// The Salesforce CLI login to use (an alias or username; `sf org list` shows them; default:
     /// the CLI's target-org setting); needs sf 2.136.8 or later
-    #[arg(long, value_name = "ALIAS", conflicts_with = "instance_url")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "ALIAS",
+        conflicts_with = "instance_url"
+    )]
     pub target_org: Option<String>,
     /// Without the Salesforce CLI: the org's My Domain URL, with an access token on stdin
     #[arg(long, value_name = "URL")]
@@ -320,14 +335,19 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub allow_secret_access: bool,
     /// Keep the verified connection as profile NAME (secrets in the OS keychain)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, visible_alias = "alias", value_name = "NAME")]
     pub save: Option<String>,
     /// Keep secrets in an owner-only file instead of the keychain
     #[arg(long)]
     pub secrets_file: bool,
     /// JWT bearer recipes: the private key matching --certificate, to connect as the Run As
     /// user once deployed (the key stays on this machine)
-    #[arg(long, value_name = "FILE", requires = "certificate")]
+    #[arg(
+        long,
+        visible_alias = "jwt-key-file",
+        value_name = "FILE",
+        requires = "certificate"
+    )]
     pub private_key: Option<std::path::PathBuf>,
     /// Print one JSON object: connect's when apply goes on to connect, else what it did
     #[arg(long)]
@@ -354,8 +374,8 @@ pub struct DemoArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectArgs {
     /// production, sandbox, login.salesforce.com, or your My Domain URL (a Lightning URL works)
-    #[arg(long)]
-    pub login_url: String,
+    #[arg(long, required_unless_present = "target_org")]
+    pub login_url: Option<String>,
     /// The app's Consumer Key
     #[arg(long)]
     pub client_id: String,
@@ -392,8 +412,9 @@ pub struct ConnectArgs {
     /// The integration user (JWT bearer signs in as this user; others warn when it differs)
     #[arg(long)]
     pub username: Option<String>,
-    /// JWT bearer: the private key (PEM, PKCS#8) matching the app's certificate
-    #[arg(long, value_name = "FILE")]
+    /// JWT bearer: the private key (PEM, PKCS#8) matching the app's certificate (`-` reads
+    /// stdin)
+    #[arg(long, visible_alias = "jwt-key-file", value_name = "FILE")]
     pub private_key: Option<std::path::PathBuf>,
     /// MCP recipes: the hosted MCP server to verify (default: the recipe's server for the
     /// login's org, e.g. https://api.salesforce.com/platform/mcp/v1/platform/sobject-reads)
@@ -403,7 +424,7 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub json: bool,
     /// Keep the verified connection as profile NAME (secrets in the OS keychain)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, visible_alias = "alias", value_name = "NAME")]
     pub save: Option<String>,
     /// With --save: the app's API name, kept with the profile (for status --drift and
     /// metadata --from)
@@ -412,8 +433,9 @@ pub struct ConnectArgs {
     /// Keep secrets in an owner-only file instead of the keychain (also ECA_WIZARD_SECRETS=file)
     #[arg(long)]
     pub secrets_file: bool,
-    /// With --save, from `apply`: the Salesforce CLI login the app was set up with.
-    #[arg(skip)]
+    /// The Salesforce CLI login (alias or username) whose My Domain to log in at, instead of
+    /// --login-url; kept with --save
+    #[arg(long, short = 'o', value_name = "ALIAS")]
     pub target_org: Option<String>,
 }
 
@@ -488,7 +510,7 @@ impl Command {
             Command::Apply(_) => "apply",
             Command::Emulator(_) => "emulator",
             Command::Completions { .. } => "completions",
-            Command::Manpage => "manpage",
+            Command::Manpage { .. } => "manpage",
         }
     }
 
@@ -519,7 +541,7 @@ impl Command {
             Command::Demo(_)
             | Command::Emulator(_)
             | Command::Completions { .. }
-            | Command::Manpage => false,
+            | Command::Manpage { .. } => false,
         }
     }
 }

@@ -474,7 +474,7 @@ fn connect_args(
     key: String,
 ) -> ConnectArgs {
     ConnectArgs {
-        login_url: session.instance_url.clone(),
+        login_url: Some(session.instance_url.clone()),
         client_id: key,
         recipe: Some(recipe.id.clone()),
         flow: None,

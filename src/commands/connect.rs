@@ -65,8 +65,14 @@ pub fn run_with(
         crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
     }
     let flow = args.flow.unwrap_or(recipe.flow);
-    let login = normalize_login_url(&args.login_url)
-        .map_err(|e| UsageError(format!("--login-url: {e}")))?;
+    let login_input = match (&args.login_url, &args.target_org) {
+        (Some(url), _) => url.clone(),
+        (None, Some(alias)) => crate::apply::session::instance_of(alias)
+            .map_err(|e| UsageError(format!("--target-org: {e}")))?,
+        (None, None) => return Err(UsageError("pass --login-url or --target-org".into()).into()),
+    };
+    let login =
+        normalize_login_url(&login_input).map_err(|e| UsageError(format!("--login-url: {e}")))?;
     for change in &login.changes {
         eprintln!("note: {change} Using {}.", login.host);
     }
@@ -79,6 +85,14 @@ pub fn run_with(
     if flow == Flow::ClientCredentials && client_secret.is_none() {
         return Err(UsageError(format!("client credentials needs the consumer secret: set {SECRET_ENV} or pass --client-secret-stdin")).into());
     }
+    if args.client_secret_stdin
+        && args
+            .private_key
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        return Err(UsageError("stdin can carry the consumer secret or the private key, not both: give --private-key a file".into()).into());
+    }
     let jwt = match flow {
         Flow::JwtBearer => {
             let (Some(path), Some(username)) = (&args.private_key, &args.username) else {
@@ -87,7 +101,7 @@ pub fn run_with(
                 )
                 .into());
             };
-            let pem = std::fs::read_to_string(path).map_err(|e| {
+            let pem = crate::commands::read_input(path).map_err(|e| {
                 UsageError(format!(
                     "can't read the private key {}: {e}",
                     path.display()

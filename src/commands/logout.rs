@@ -3,7 +3,7 @@
 //! run again; `--local` forgets without revoking (an org that is gone: a refreshed sandbox, an
 //! expired scratch org). On a terminal it asks first; `--yes` is the answer for scripts.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
@@ -62,7 +62,9 @@ pub fn run(name: &str, local: bool, yes: bool, json: bool) -> anyhow::Result<u8>
     if json {
         output::print("logout", exit::OK, &done, &[])?;
     } else {
-        println!("{}", said(&done));
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        writeln!(out, "{}", said(&done))?;
     }
     Ok(exit::OK)
 }

@@ -58,7 +58,7 @@ pub fn options(args: &AppArgs) -> anyhow::Result<Options> {
     }
     let certificate = match &args.certificate {
         Some(path) => {
-            let pem = std::fs::read_to_string(path).map_err(|e| {
+            let pem = crate::commands::read_input(path).map_err(|e| {
                 UsageError(format!(
                     "can't read the certificate {}: {e}",
                     path.display()

@@ -35,6 +35,19 @@ pub struct UsageError(pub String);
 #[error("stopped by {0}")]
 pub struct Interrupted(pub &'static str);
 
+/// A file's text, or stdin's for `-` (up to 1 MiB): every FILE argument takes `-`.
+pub fn read_input(path: &std::path::Path) -> std::io::Result<String> {
+    if path.as_os_str() != "-" {
+        return std::fs::read_to_string(path);
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(std::io::stdin().lock(), 1 << 20),
+        &mut text,
+    )?;
+    Ok(text)
+}
+
 /// The runtime a headless command runs its requests on: one per command, on this thread (the
 /// one HTTP client's pooled connections belong to it, so a command never starts a second).
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
