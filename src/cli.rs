@@ -185,6 +185,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The names completion scripts offer: recipe ids or profile names, one a line
+    #[command(hide = true, name = "__complete")]
+    CompleteNames {
+        #[arg(value_parser = ["recipes", "profiles"])]
+        kind: String,
+    },
     /// Print the manual page (roff), generated from these definitions (`eca-wizard manpage | man
     /// -l -`); with a subcommand, its own page (eca-wizard-connect(1), ...)
     Manpage {
@@ -511,6 +517,7 @@ impl Command {
             Command::Emulator(_) => "emulator",
             Command::Completions { .. } => "completions",
             Command::Manpage { .. } => "manpage",
+            Command::CompleteNames { .. } => "__complete",
         }
     }
 
@@ -541,7 +548,8 @@ impl Command {
             Command::Demo(_)
             | Command::Emulator(_)
             | Command::Completions { .. }
-            | Command::Manpage { .. } => false,
+            | Command::Manpage { .. }
+            | Command::CompleteNames { .. } => false,
         }
     }
 }

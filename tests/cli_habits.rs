@@ -121,3 +121,61 @@ async fn target_org_fills_the_login_url_and_the_sf_names_are_taken() {
     let _ = std::fs::remove_dir_all(home);
     let _ = std::fs::remove_dir_all(sf);
 }
+
+/// Bash completes recipe ids after --recipe and profile names after `status`, asking the
+/// binary for them.
+#[cfg(unix)]
+#[test]
+fn bash_completion_offers_recipe_ids_and_profile_names() {
+    let home = std::env::temp_dir().join(format!("eca-habits-complete-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(home.join("profiles")).unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_eca-wizard"));
+    let complete = |words: &str, index: usize| {
+        let script = format!(
+            "source <(eca-wizard completions bash); COMP_WORDS=({words}); COMP_CWORD={index}; _eca_wizard_names; echo \"${{COMPREPLY[@]}}\""
+        );
+        let path = format!(
+            "{}:{}",
+            bin.parent().unwrap().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = Command::new("bash")
+            .args(["-c", &script])
+            .env("PATH", path)
+            .env("ECA_WIZARD_HOME", &home)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(
+        complete("eca-wizard connect --recipe apid", 3).trim(),
+        "apideck"
+    );
+    assert!(
+        complete("eca-wizard status ''", 2).trim().is_empty(),
+        "no profiles yet"
+    );
+    let names = eca().args(["__complete", "recipes"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&names.stdout)
+            .lines()
+            .any(|l| l == "sf-cli-ci")
+    );
+    // A saved profile is offered after status.
+    let profile = "format = 1\nname = \"acme-prod\"\nrecipe = \"apideck\"\nflow = \"auth-code\"\nlogin_url = \"https://acme.my.salesforce.com\"\nclient_id = \"K\"\nsecrets = \"keychain\"\n";
+    std::fs::write(home.join("profiles/acme-prod.toml"), profile).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for (path, mode) in [
+            (home.clone(), 0o700),
+            (home.join("profiles"), 0o700),
+            (home.join("profiles/acme-prod.toml"), 0o600),
+        ] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    }
+    assert_eq!(complete("eca-wizard status acme", 2).trim(), "acme-prod");
+    let _ = std::fs::remove_dir_all(home);
+}

@@ -81,6 +81,7 @@ pub fn run(command: Option<Command>) -> anyhow::Result<u8> {
         Command::Emulator(args) => commands::emulator::run(&args).map(|()| 0),
         Command::Demo(args) => commands::wizard::demo(&args).map(|()| 0),
         Command::Completions { shell } => commands::shell::completions(shell).map(|()| 0),
+        Command::CompleteNames { kind } => commands::shell::names(&kind).map(|()| 0),
         Command::Manpage { command } => commands::shell::manpage(command.as_deref()).map(|()| 0),
     }
 }

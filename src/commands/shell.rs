@@ -11,9 +11,62 @@ pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "eca-wizard", &mut out);
+    // Recipe ids and profile names change with the machine: asked for when completing.
+    match shell {
+        clap_complete::Shell::Bash => out.extend_from_slice(BASH_NAMES.as_bytes()),
+        clap_complete::Shell::Fish => out.extend_from_slice(FISH_NAMES.as_bytes()),
+        _ => {}
+    }
     std::io::stdout().lock().write_all(&out)?;
     Ok(())
 }
+
+/// `eca-wizard __complete recipes|profiles`: the names, one a line, for the scripts above.
+pub fn names(kind: &str) -> anyhow::Result<()> {
+    let names: Vec<String> = match kind {
+        "recipes" => crate::recipe::known()?
+            .iter()
+            .map(|r| r.id.clone())
+            .collect(),
+        _ => crate::profile::list(&crate::profile::profiles_dir()?)?,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for name in names {
+        writeln!(out, "{name}")?;
+    }
+    Ok(())
+}
+
+/// Bash: recipe ids after --recipe and --from, profile names as the first word after the
+/// commands that take one; clap's completion for everything else.
+const BASH_NAMES: &str = r#"
+_eca_wizard_names() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    case "$prev" in
+        --recipe|--from)
+            COMPREPLY=($(compgen -W "$(eca-wizard __complete recipes 2>/dev/null)" -- "$cur"))
+            return 0 ;;
+    esac
+    if [[ $COMP_CWORD -eq 2 && "$cur" != -* ]]; then
+        case "${COMP_WORDS[1]}" in
+            status|export|logout|token|rotate)
+                COMPREPLY=($(compgen -W "$(eca-wizard __complete profiles 2>/dev/null)" -- "$cur"))
+                return 0 ;;
+            recipes)
+                COMPREPLY=($(compgen -W "show new check schema $(eca-wizard __complete recipes 2>/dev/null)" -- "$cur"))
+                return 0 ;;
+        esac
+    fi
+    _eca-wizard "$@"
+}
+complete -F _eca_wizard_names -o bashdefault -o default eca-wizard
+"#;
+
+const FISH_NAMES: &str = r#"
+complete -c eca-wizard -l recipe -x -a '(eca-wizard __complete recipes 2>/dev/null)'
+complete -c eca-wizard -n '__fish_seen_subcommand_from status export logout token rotate' -x -a '(eca-wizard __complete profiles 2>/dev/null)'
+"#;
 
 /// The manual page of eca-wizard, or of one subcommand (`eca-wizard-SUB(1)`, which the main
 /// page's SUBCOMMANDS section names), each with EXIT STATUS, ENVIRONMENT and FILES.
