@@ -281,7 +281,15 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
         .await
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--mcp-url"));
+    // Under --json the refusal is the envelope's error, on stdout.
+    let refused = contract::envelope(&output.stdout, output.status.code());
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--mcp-url"),
+        "{refused}"
+    );
 
     // A beta server URL is refused with the reason, before anything is sent.
     let beta = format!(
@@ -303,7 +311,8 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
         .await
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    let said = String::from_utf8_lossy(&output.stderr).to_string();
+    let said =
+        contract::envelope(&output.stdout, output.status.code())["error"]["message"].to_string();
     assert!(
         said.contains("--mcp-url") && said.contains("beta"),
         "{said}"
