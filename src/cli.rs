@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand};
     name = "eca-wizard",
     version,
     about = "Set up, connect and verify a Salesforce External Client App, step by step",
-    long_about = None
+    long_about = None,
+    after_help = crate::commands::output::exit::help_text()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -15,6 +16,13 @@ pub struct Cli {
     /// A recipe file of your own, used as if built in (and as the recipe when --recipe is not given)
     #[arg(long, global = true, value_name = "FILE")]
     pub recipe_file: Option<std::path::PathBuf>,
+    /// Log one line per request to stderr (method, host, path, status, Salesforce's error code,
+    /// time, proxy; never a value), for a support case; also ECA_WIZARD_LOG=debug
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// Write that log to FILE instead (owner-only, appended); the wizard logs only there
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +75,7 @@ pub enum Command {
         /// target-org setting)
         #[arg(
             long,
+            short = 'o',
             value_name = "ALIAS",
             requires = "drift",
             conflicts_with = "instance_url"
@@ -76,18 +85,65 @@ pub enum Command {
         #[arg(long, value_name = "URL", requires = "drift")]
         instance_url: Option<String>,
     },
+    /// List the saved connections, offline: recipe, flow, host, org, last verified, where the
+    /// secrets are (`status` checks them live)
+    Profiles {
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a working access token of a saved connection (refreshed when Salesforce no longer
+    /// takes the stored one), for scripts: `curl -H "Authorization: Bearer $(eca-wizard token p)"`
+    Token {
+        profile: String,
+        /// Print one JSON object (the token in `result.access_token`)
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a support case needs about this machine (nothing secret): version, OS, keychain,
+    /// folders and modes, proxy and CA variables set, `sf --version`, profiles, clock skew
+    Doctor {
+        /// The login host to compare clocks with
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://login.salesforce.com"
+        )]
+        login_url: String,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Hand a saved connection to other tools (secrets masked unless --reveal)
     Export {
         profile: String,
-        /// env (SF_* lines), json, or sfdx-url (for `sf org login sfdx-url`)
-        #[arg(long, value_parser = ["env", "json", "sfdx-url"])]
+        /// env (SF_* lines), json, sfdx-url (for `sf org login sfdx-url`), postman (an
+        /// environment to import), sf-jwt (the `sf org login jwt` line of a JWT bearer
+        /// profile) or mcp (the MCP client's configuration of an MCP profile)
+        #[arg(long, value_parser = ["env", "json", "sfdx-url", "postman", "sf-jwt", "mcp"])]
         format: String,
         /// Print the consumer secret and refresh token themselves
         #[arg(long)]
         reveal: bool,
+        /// Print the contract's JSON envelope, the hand-off text in `result.text`
+        #[arg(long)]
+        json: bool,
     },
-    /// Revoke a saved connection at Salesforce, then delete its secrets and profile
-    Logout { profile: String },
+    /// Revoke a saved connection at Salesforce, then delete its secrets and profile (asks
+    /// first on a terminal)
+    Logout {
+        profile: String,
+        /// Forget the profile and its secrets here without revoking (the org is gone: a
+        /// refreshed sandbox, an expired scratch org)
+        #[arg(long)]
+        local: bool,
+        /// Don't ask (for scripts)
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a deployable Salesforce DX project for the recipe's External Client App
     Metadata(MetadataArgs),
     /// A new consumer key and secret for a profile's app (staged, promoted, then proved; the old
@@ -95,7 +151,12 @@ pub enum Command {
     Rotate {
         profile: String,
         /// The Salesforce CLI login to rotate with
-        #[arg(long, value_name = "ALIAS", conflicts_with = "instance_url")]
+        #[arg(
+            long,
+            short = 'o',
+            value_name = "ALIAS",
+            conflicts_with = "instance_url"
+        )]
         target_org: Option<String>,
         /// Without the Salesforce CLI: the My Domain URL, the token on stdin
         #[arg(long, value_name = "URL")]
@@ -110,6 +171,9 @@ pub enum Command {
         /// How long to keep trying the new pair at the token endpoint while it propagates
         #[arg(long, value_name = "SECS", default_value_t = 300)]
         wait: u64,
+        /// Print one JSON object (progress stays on stderr)
+        #[arg(long)]
+        json: bool,
     },
     /// Deploy the recipe's External Client App through your own Salesforce session (the
     /// Salesforce CLI's login, or a token on stdin); --dry-run validates and changes nothing
@@ -121,8 +185,18 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), generated from these definitions (`eca-wizard manpage | man -l -`)
-    Manpage,
+    /// The names completion scripts offer: recipe ids or profile names, one a line
+    #[command(hide = true, name = "__complete")]
+    CompleteNames {
+        #[arg(value_parser = ["recipes", "profiles"])]
+        kind: String,
+    },
+    /// Print the manual page (roff), generated from these definitions (`eca-wizard manpage | man
+    /// -l -`); with a subcommand, its own page (eca-wizard-connect(1), ...)
+    Manpage {
+        /// The subcommand whose page to print
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,6 +207,9 @@ pub enum RecipesAction {
         /// toml (the file), text (the checklist) or json
         #[arg(long, default_value = "toml", value_parser = ["toml", "text", "json"])]
         format: String,
+        /// Print the contract's JSON envelope (the recipe in `result`)
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
     },
     /// Write a starter recipe file into your recipes folder (or --out)
     New {
@@ -144,11 +221,23 @@ pub enum RecipesAction {
         /// Where to write it (default: the recipes folder, ID.toml)
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
     },
-    /// Check a recipe file: every problem with its line and column, and the fix
-    Check { file: std::path::PathBuf },
+    /// Check a recipe file (`-` reads stdin): every problem with its line and column, and the fix
+    Check {
+        file: std::path::PathBuf,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the recipe file reference (Markdown): every key, flow, role, validator and setting
-    Schema,
+    Schema {
+        /// Print one JSON object (the Markdown in `result.markdown`)
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -174,6 +263,9 @@ pub struct MetadataArgs {
     /// Overwrite files that already exist
     #[arg(long)]
     pub force: bool,
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// What the app gets beyond the recipe: shared by `metadata` and `apply`.
@@ -223,7 +315,12 @@ pub struct ApplyArgs {
     pub recipe: Option<String>,
     /// The Salesforce CLI login to use (an alias or username; `sf org list` shows them; default:
     /// the CLI's target-org setting); needs sf 2.136.8 or later
-    #[arg(long, value_name = "ALIAS", conflicts_with = "instance_url")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "ALIAS",
+        conflicts_with = "instance_url"
+    )]
     pub target_org: Option<String>,
     /// Without the Salesforce CLI: the org's My Domain URL, with an access token on stdin
     #[arg(long, value_name = "URL")]
@@ -248,15 +345,23 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub allow_callbacks: bool,
     /// Keep the verified connection as profile NAME (secrets in the OS keychain)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, visible_alias = "alias", value_name = "NAME")]
     pub save: Option<String>,
     /// Keep secrets in an owner-only file instead of the keychain
     #[arg(long)]
     pub secrets_file: bool,
     /// JWT bearer recipes: the private key matching --certificate, to connect as the Run As
     /// user once deployed (the key stays on this machine)
-    #[arg(long, value_name = "FILE", requires = "certificate")]
+    #[arg(
+        long,
+        visible_alias = "jwt-key-file",
+        value_name = "FILE",
+        requires = "certificate"
+    )]
     pub private_key: Option<std::path::PathBuf>,
+    /// Print one JSON object: connect's when apply goes on to connect, else what it did
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub app: AppArgs,
 }
@@ -279,8 +384,8 @@ pub struct DemoArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectArgs {
     /// production, sandbox, login.salesforce.com, or your My Domain URL (a Lightning URL works)
-    #[arg(long)]
-    pub login_url: String,
+    #[arg(long, required_unless_present = "target_org")]
+    pub login_url: Option<String>,
     /// The app's Consumer Key
     #[arg(long)]
     pub client_id: String,
@@ -310,11 +415,16 @@ pub struct ConnectArgs {
     /// Seconds after saving the app during which "unknown app" errors are waited out
     #[arg(long, default_value_t = 900, value_name = "SECS")]
     pub propagation_window: u64,
+    /// Seconds all waiting may take in all, whatever it waits for (default: the propagation
+    /// window and 5 minutes)
+    #[arg(long, value_name = "SECS")]
+    pub max_wait: Option<u64>,
     /// The integration user (JWT bearer signs in as this user; others warn when it differs)
     #[arg(long)]
     pub username: Option<String>,
-    /// JWT bearer: the private key (PEM, PKCS#8) matching the app's certificate
-    #[arg(long, value_name = "FILE")]
+    /// JWT bearer: the private key (PEM, PKCS#8) matching the app's certificate (`-` reads
+    /// stdin)
+    #[arg(long, visible_alias = "jwt-key-file", value_name = "FILE")]
     pub private_key: Option<std::path::PathBuf>,
     /// MCP recipes: the hosted MCP server to verify (default: the recipe's server for the
     /// login's org, e.g. https://api.salesforce.com/platform/mcp/v1/platform/sobject-reads)
@@ -324,7 +434,7 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub json: bool,
     /// Keep the verified connection as profile NAME (secrets in the OS keychain)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, visible_alias = "alias", value_name = "NAME")]
     pub save: Option<String>,
     /// With --save: the app's API name, kept with the profile (for status --drift and
     /// metadata --from)
@@ -333,8 +443,9 @@ pub struct ConnectArgs {
     /// Keep secrets in an owner-only file instead of the keychain (also ECA_WIZARD_SECRETS=file)
     #[arg(long)]
     pub secrets_file: bool,
-    /// With --save, from `apply`: the Salesforce CLI login the app was set up with.
-    #[arg(skip)]
+    /// The Salesforce CLI login (alias or username) whose My Domain to log in at, instead of
+    /// --login-url; kept with --save
+    #[arg(long, short = 'o', value_name = "ALIAS")]
     pub target_org: Option<String>,
 }
 
@@ -379,4 +490,70 @@ pub struct EmulatorArgs {
     /// Print one JSON object with the URLs and demo credentials as the first line of stdout
     #[arg(long)]
     pub print_json: bool,
+}
+
+impl Command {
+    /// The subcommand's name, as the JSON envelope's `command` says it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Recipes { action: None, .. } => "recipes",
+            Command::Recipes {
+                action: Some(action),
+                ..
+            } => match action {
+                RecipesAction::Show { .. } => "recipes show",
+                RecipesAction::New { .. } => "recipes new",
+                RecipesAction::Check { .. } => "recipes check",
+                RecipesAction::Schema { .. } => "recipes schema",
+            },
+            Command::Demo(_) => "demo",
+            Command::Connect(_) => "connect",
+            Command::Explain { .. } => "explain",
+            Command::Status { .. } => "status",
+            Command::Export { .. } => "export",
+            Command::Profiles { .. } => "profiles",
+            Command::Doctor { .. } => "doctor",
+            Command::Token { .. } => "token",
+            Command::Logout { .. } => "logout",
+            Command::Metadata(_) => "metadata",
+            Command::Rotate { .. } => "rotate",
+            Command::Apply(_) => "apply",
+            Command::Emulator(_) => "emulator",
+            Command::Completions { .. } => "completions",
+            Command::Manpage { .. } => "manpage",
+            Command::CompleteNames { .. } => "__complete",
+        }
+    }
+
+    /// Whether the command was asked for the JSON contract.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Recipes {
+                action: Some(action),
+                ..
+            } => match action {
+                RecipesAction::Show { json, .. }
+                | RecipesAction::New { json, .. }
+                | RecipesAction::Check { json, .. }
+                | RecipesAction::Schema { json } => *json,
+            },
+            Command::Recipes { json, .. }
+            | Command::Explain { json, .. }
+            | Command::Status { json, .. }
+            | Command::Export { json, .. }
+            | Command::Profiles { json }
+            | Command::Doctor { json, .. }
+            | Command::Token { json, .. }
+            | Command::Logout { json, .. }
+            | Command::Rotate { json, .. } => *json,
+            Command::Connect(args) => args.json,
+            Command::Metadata(args) => args.json,
+            Command::Apply(args) => args.json,
+            Command::Demo(_)
+            | Command::Emulator(_)
+            | Command::Completions { .. }
+            | Command::Manpage { .. }
+            | Command::CompleteNames { .. } => false,
+        }
+    }
 }

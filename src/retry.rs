@@ -27,6 +27,8 @@ pub struct RetryPolicy {
     pub login_every: Duration,
     /// Logins (token requests) spent waiting out one propagation window, at most.
     pub max_logins: u32,
+    /// No run waits longer in all, whatever it waits for (`--max-wait`).
+    pub max_wait: Duration,
 }
 
 /// What the next attempt costs Salesforce, which sets how soon it may come.
@@ -49,6 +51,8 @@ impl Default for RetryPolicy {
             probe_every: Duration::from_millis(2_500),
             login_every: Duration::from_secs(5),
             max_logins: 40,
+            // The default window and five minutes for the login and the checks.
+            max_wait: Duration::from_secs(20 * 60),
         }
     }
 }
@@ -111,10 +115,13 @@ impl RetryPolicy {
             return Decision::GiveUp;
         }
         let propagating = diagnosis.kind == Kind::Propagating;
+        // A transport failure has its family's budget: a mistyped host isn't tried 60 times.
+        let budget = crate::transport::Transport::tries_for(diagnosis)
+            .map_or(self.max_attempts, |tries| tries.min(self.max_attempts));
         let spent = if propagating {
             next == Try::Login && logins >= self.max_logins
         } else {
-            attempt >= self.max_attempts
+            attempt >= budget
         };
         if spent {
             return Decision::GiveUp;
@@ -253,6 +260,32 @@ mod tests {
             policy.max_attempts < 3600 / 10 && policy.max_logins < 3600 / 10,
             "far below Salesforce's login limit"
         );
+    }
+
+    #[test]
+    fn a_transport_family_spends_only_its_own_budget() {
+        use crate::transport::Transport;
+        let policy = RetryPolicy::default();
+        let dns = Transport::Dns.diagnose();
+        assert!(matches!(
+            policy.decide(&dns, Try::Login, (1, 1), Duration::ZERO, 1.0),
+            Decision::RetryAfter { attempt: 2, .. }
+        ));
+        assert_eq!(
+            policy.decide(&dns, Try::Login, (2, 2), Duration::ZERO, 1.0),
+            Decision::GiveUp,
+            "a mistyped host gets two quick tries, not sixty"
+        );
+        let proxy = Transport::ProxyRefused.diagnose();
+        assert_eq!(
+            policy.decide(&proxy, Try::Login, (1, 1), Duration::ZERO, 1.0),
+            Decision::GiveUp
+        );
+        let reset = Transport::Reset.diagnose();
+        assert!(matches!(
+            policy.decide(&reset, Try::Login, (5, 5), Duration::ZERO, 1.0),
+            Decision::RetryAfter { .. }
+        ));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! list, its consumer, then `part=keyandsecret`. The secret needs the org setting "Allow access
 //! to External Client App consumer secrets via REST API"; `secret_access_zip` turns it on or off.
 
+use crate::net::SendLogged;
 use serde_json::Value;
 
 use crate::apply::session::Session;
@@ -41,7 +42,7 @@ pub(crate) async fn call(
         request = request.json(&body);
     }
     let response = request
-        .send()
+        .send_logged()
         .await
         .map_err(|e| Failure::Transport(transport_detail(&e)))?;
     if response.status().as_u16() == 204 {

@@ -1,6 +1,7 @@
 //! The Metadata API's REST deploy (reference/deploy-and-mcp-apis.md §B.1-B.2): POST the options
 //! and the zip as multipart, then poll until the job is done, reporting each status.
 
+use crate::net::SendLogged;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -112,7 +113,7 @@ pub async fn deploy(
             format!("multipart/form-data; boundary={boundary}"),
         )
         .body(body)
-        .send()
+        .send_logged()
         .await
         .map_err(|e| {
             anyhow::anyhow!(
@@ -133,7 +134,7 @@ pub async fn deploy(
         let response = http
             .get(format!("{base}/{id}?includeDetails=true"))
             .bearer_auth(session.token.expose())
-            .send()
+            .send_logged()
             .await
             .map_err(|e| anyhow::anyhow!("polling the deploy failed: {}", transport_detail(&e)))?;
         let answer = read(response).await?;

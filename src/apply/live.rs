@@ -3,6 +3,7 @@
 //! live and the wanted value, and the fix. What SOQL can't read (the global OAuth settings:
 //! callback URLs, PKCE, the secret toggles, JWT-based tokens) is named as unchecked.
 
+use crate::net::SendLogged;
 use serde_json::Value;
 
 use crate::apply::session::Session;
@@ -51,7 +52,7 @@ pub(crate) async fn query(
         .get(&url)
         .query(&[("q", soql)])
         .bearer_auth(session.token.expose())
-        .send()
+        .send_logged()
         .await
         .map_err(|e| anyhow::anyhow!("the query didn't reach the org: {}", transport_detail(&e)))?;
     let status = response.status().as_u16();

@@ -3,6 +3,7 @@
 //! product reads what the org forces or allows before it changes anything that depends on it.
 
 use crate::apply::session::Session;
+use crate::net::SendLogged;
 use crate::oauth::client::transport_detail;
 use crate::terminal_safe::terminal_safe;
 
@@ -52,7 +53,7 @@ pub async fn read(
         .header("Content-Type", "text/xml; charset=UTF-8")
         .header("SOAPAction", "\"\"")
         .body(envelope)
-        .send()
+        .send_logged()
         .await
         .map_err(|e| anyhow::anyhow!("reading {label} failed: {}", transport_detail(&e)))?;
     let status = response.status().as_u16();

@@ -170,6 +170,17 @@ pub fn default_target() -> Option<String> {
     display.username.map(|u| terminal_safe(&u))
 }
 
+/// The My Domain of `sf`'s org `alias`, for `connect --target-org`; no token is read.
+pub fn instance_of(alias: &str) -> Result<String, SessionError> {
+    let display: Display = sf(&["org", "display", "--target-org", alias])?;
+    instance_origin(&display.instance_url)
+        .map(|instance| instance.url)
+        .map_err(|e| SessionError::Instance {
+            alias: terminal_safe(alias),
+            why: terminal_safe(&e.to_string()),
+        })
+}
+
 /// The session of `sf`'s org `alias` (an alias or a username).
 pub fn from_cli(alias: &str) -> Result<Session, SessionError> {
     if alias.trim().is_empty() || alias.starts_with('-') {

@@ -10,7 +10,7 @@ use crate::apply::run::{Applied, apply, prepare};
 use crate::apply::session;
 use crate::cli::{ApplyArgs, ConnectArgs};
 use crate::commands::UsageError;
-use crate::recipe::{self, Recipe};
+use crate::recipe::Recipe;
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let request = request(args)?;
@@ -31,20 +31,37 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
     let runtime = crate::commands::runtime()?;
     let mut ask = |question: &str| crate::commands::prompt::confirm(question);
     let mut err = io::stderr();
-    match runtime.block_on(apply(
+    let applied = runtime.block_on(apply(
         &request,
         prepared,
         &session,
         &mut ask,
         &mut write_to(&mut err),
-    ))? {
-        Applied::Refused => Ok(3),
-        Applied::Done | Applied::CopyByHand { .. } => Ok(0),
-        // One runtime for the whole command: connect reuses the deploy's pooled connections.
+    ))?;
+    let (code, result) = match applied {
+        Applied::Refused => (3, serde_json::json!({"applied": "refused"})),
+        Applied::Done => (
+            0,
+            serde_json::json!({"applied": "validated", "dry_run": args.dry_run}),
+        ),
+        Applied::CopyByHand { key, changed } => (
+            0,
+            serde_json::json!({"applied": "copy_credentials_by_hand", "consumer_key": key, "changed": changed}),
+        ),
+        // One runtime for the whole command: connect reuses the deploy's pooled connections;
+        // with --json it prints connect's envelope.
         Applied::Connect {
             connect, secret, ..
-        } => crate::commands::connect::run_with(&connect_args(&connect), secret, &runtime),
+        } => {
+            let mut connect = connect_args(&connect);
+            connect.json = args.json;
+            return crate::commands::connect::run_with(&connect, secret, &runtime);
+        }
+    };
+    if args.json {
+        crate::commands::output::print("apply", code, &result, &[])?;
     }
+    Ok(code)
 }
 
 /// The flags as the library's request; usage errors first, before any session.
@@ -54,8 +71,8 @@ fn request(args: &ApplyArgs) -> anyhow::Result<ApplyRequest> {
         .as_deref()
         .ok_or_else(|| UsageError("--recipe ID (or --recipe-file FILE) is required".into()))?;
     Ok(ApplyRequest {
-        recipe: recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?,
-        choices: crate::commands::metadata::choices(&args.app),
+        recipe: crate::commands::failure::recipe_by_id(recipe_id)?,
+        choices: crate::commands::metadata::choices(&args.app)?,
         create_user: args.create_user.clone(),
         api_version: args.api_version.clone(),
         dry_run: args.dry_run,
@@ -70,7 +87,7 @@ fn request(args: &ApplyArgs) -> anyhow::Result<ApplyRequest> {
 /// `connect`'s arguments for the new app: the headless command's own request builder.
 fn connect_args(connection: &Connection) -> ConnectArgs {
     ConnectArgs {
-        login_url: connection.login_url.clone(),
+        login_url: Some(connection.login_url.clone()),
         client_id: connection.client_id.clone(),
         recipe: Some(connection.recipe.id.clone()),
         flow: None,
@@ -80,6 +97,7 @@ fn connect_args(connection: &Connection) -> ConnectArgs {
         no_browser: false,
         timeout: 300,
         propagation_window: 1800,
+        max_wait: None,
         username: connection.username.clone(),
         private_key: connection.private_key.clone(),
         mcp_url: None,
@@ -144,8 +162,8 @@ pub fn profile_session(
 
 pub fn profile_work(name: &str) -> anyhow::Result<ProfileWork> {
     let dir = crate::profile::profiles_dir()?;
-    let profile = crate::profile::load(&dir, name).map_err(|e| UsageError(e.to_string()))?;
-    let recipe = recipe::by_id(&profile.recipe).map_err(|e| UsageError(e.to_string()))?;
+    let profile = crate::commands::failure::load_profile(&dir, name)?;
+    let recipe = crate::commands::failure::recipe_by_id(&profile.recipe)?;
     let app = profile
         .api_name
         .clone()

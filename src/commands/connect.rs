@@ -59,19 +59,39 @@ pub fn run_with(
     client_secret: Option<Secret>,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<u8> {
-    let recipe = recipe::by_id(args.recipe.as_deref().unwrap_or("custom"))
-        .map_err(|e| UsageError(e.to_string()))?;
+    let recipe =
+        crate::commands::failure::recipe_by_id(args.recipe.as_deref().unwrap_or("custom"))?;
     if let Some(name) = &args.save {
         crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
     }
     let flow = args.flow.unwrap_or(recipe.flow);
-    let login = normalize_login_url(&args.login_url)
-        .map_err(|e| UsageError(format!("--login-url: {e}")))?;
+    let login_input = match (&args.login_url, &args.target_org) {
+        (Some(url), _) => url.clone(),
+        (None, Some(alias)) => crate::apply::session::instance_of(alias)
+            .map_err(|e| UsageError(format!("--target-org: {e}")))?,
+        (None, None) => return Err(UsageError("pass --login-url or --target-org".into()).into()),
+    };
+    let login =
+        normalize_login_url(&login_input).map_err(|e| UsageError(format!("--login-url: {e}")))?;
     for change in &login.changes {
         eprintln!("note: {change} Using {}.", login.host);
     }
+    // A flow the host can't serve (client credentials on login.salesforce.com) is refused
+    // before anything is sent.
+    login
+        .host
+        .check_flow(flow)
+        .map_err(|refused| UsageError(format!("--login-url: {refused}")))?;
     if flow == Flow::ClientCredentials && client_secret.is_none() {
         return Err(UsageError(format!("client credentials needs the consumer secret: set {SECRET_ENV} or pass --client-secret-stdin")).into());
+    }
+    if args.client_secret_stdin
+        && args
+            .private_key
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        return Err(UsageError("stdin can carry the consumer secret or the private key, not both: give --private-key a file".into()).into());
     }
     let jwt = match flow {
         Flow::JwtBearer => {
@@ -81,7 +101,7 @@ pub fn run_with(
                 )
                 .into());
             };
-            let pem = std::fs::read_to_string(path).map_err(|e| {
+            let pem = crate::commands::read_input(path).map_err(|e| {
                 UsageError(format!(
                     "can't read the private key {}: {e}",
                     path.display()
@@ -102,7 +122,12 @@ pub fn run_with(
     }
     let callback_urls = callback_urls(args, recipe, flow)?;
     let mcp_url = mcp_url(args.mcp_url.as_deref(), recipe, &login.host)?;
+    // Where the connection will be kept is settled before the login, not after.
+    let ready = crate::commands::keep::prepare(args)?;
     let browser = choose_browser(args.no_browser);
+    let window = args
+        .propagation_window
+        .max(u64::from(recipe.propagation_minutes.unwrap_or(0)) * 60);
     let request = Request {
         recipe: recipe.clone(),
         flow,
@@ -114,10 +139,8 @@ pub fn run_with(
         timeout: Duration::from_secs(args.timeout),
         policy: RetryPolicy {
             // A vendor that says its app takes longer to work everywhere is waited for.
-            window: Duration::from_secs(
-                args.propagation_window
-                    .max(u64::from(recipe.propagation_minutes.unwrap_or(0)) * 60),
-            ),
+            window: Duration::from_secs(window),
+            max_wait: Duration::from_secs(args.max_wait.unwrap_or(window.saturating_add(300))),
             ..RetryPolicy::default()
         },
         saved_ago: Duration::ZERO,
@@ -140,7 +163,7 @@ pub fn run_with(
             }
             Err(_) => drop(cancel_tx),
         }
-        let pastes = (flow == Flow::AuthCode && browser == Browser::Paste).then(read_pastes);
+        let pastes = (flow == Flow::AuthCode && browser != Browser::Open).then(read_pastes);
         let window = Window {
             started: std::time::Instant::now(),
             length: request.policy.window,
@@ -148,54 +171,54 @@ pub fn run_with(
         let mut events = |event: Event| print_event(&event, browser, &window);
         connect::connect(&request, &mut events, pastes, cancel).await
     });
-    let saved = match (&args.save, report.outcome) {
-        (Some(name), connect::Outcome::Connected) => Some(keep(name, args, &request, &report)?),
+    let saved = match (ready, &args.save, report.outcome) {
+        (Some(ready), Some(name), connect::Outcome::Connected) => Some(
+            crate::commands::keep::keep(ready, name, args, &request, &report),
+        ),
         _ => None,
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let save_error = saved.as_ref().and_then(|s| s.as_ref().err());
+    let code = match save_error {
+        Some(_) => crate::commands::output::exit::FAILED,
+        None => report.outcome.exit_code(),
+    };
     if args.json {
         let mut json = serde_json::to_value(JsonReport::new(&report, recipe))?;
-        json["profile"] = saved
-            .as_ref()
-            .map_or(serde_json::Value::Null, |_| args.save.clone().into());
-        serde_json::to_writer(&mut out, &json)?;
-        writeln!(out)?;
+        json["profile"] = match &saved {
+            Some(Ok(_)) => args.save.clone().into(),
+            _ => serde_json::Value::Null,
+        };
+        json["save_error"] = save_error.cloned().into();
+        crate::commands::output::print("connect", code, &json, &warnings(&report))?;
     } else {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
         write_summary(&mut out, &report, recipe)?;
     }
-    Ok(report.outcome.exit_code())
+    if let Some(error) = save_error {
+        eprintln!(
+            "error: connected, but the profile wasn't saved: {}",
+            crate::terminal_safe::terminal_safe(error)
+        );
+    }
+    Ok(code)
 }
 
-/// Saves the connection as a profile and says where everything went.
-fn keep(
-    name: &str,
-    args: &ConnectArgs,
-    request: &Request,
-    report: &Report,
-) -> anyhow::Result<String> {
-    let dir = crate::profile::profiles_dir()?;
-    let store = crate::profile::SecretStore::choose(&dir, args.secrets_file)
-        .map_err(|e| anyhow::anyhow!("connected, but the profile wasn't saved: {e}"))?;
-    let app = crate::profile::AppDetails {
-        callback_urls: args.callback_urls.clone(),
-        api_name: args.api_name.clone(),
-        app_name: None,
-        private_key_path: args.private_key.as_ref().map(|p| p.display().to_string()),
-        target_org: args.target_org.clone(),
-    };
-    let place = crate::profile::keep(&dir, name, request, report, store, app)?;
-    eprintln!(
-        "saved profile {name} in {}; secrets in {place}",
-        dir.display()
-    );
-    Ok(place)
+/// Checks that passed with a reservation (the wrong user, an optional object unreadable): the
+/// outcome stays `connected` and the exit code 0, so scripts read these to tell.
+fn warnings(report: &Report) -> Vec<crate::commands::output::Warning> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Warning)
+        .map(|c| crate::commands::output::Warning::new(c.name.as_str(), c.detail.clone()))
+        .collect()
 }
 
 /// `$BROWSER` always wins; without it, SSH sessions and machines without a display paste.
 fn choose_browser(no_browser: bool) -> Browser {
     if no_browser {
-        return Browser::Paste;
+        return Browser::PasteOnly;
     }
     if std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty()) {
         return Browser::Open;
@@ -255,7 +278,7 @@ fn print_event(event: &Event, browser: Browser, window: &Window) {
         Event::Listening { redirect_uri } => eprintln!("listening for the login on {redirect_uri}"),
         Event::AuthorizeUrl(url) => {
             eprintln!("Open this URL to log in:\n\n  {url}\n");
-            if browser == Browser::Paste && io::stdin().is_terminal() {
+            if browser != Browser::Open && io::stdin().is_terminal() {
                 eprintln!(
                     "Then paste the address the browser ends on (or the code, or the error it shows):"
                 );
@@ -332,6 +355,9 @@ pub fn write_summary(
             }
             Ok(())
         }
+        Some(_) if report.outcome == connect::Outcome::Cancelled => {
+            writeln!(out, "Cancelled; nothing was saved.")
+        }
         Some(diagnosis) => DiagnosisView::new(diagnosis, recipe).write_text(out),
     }
 }
@@ -346,15 +372,6 @@ struct JsonReport<'a> {
     username: Option<&'a str>,
     org_id: Option<&'a str>,
     attempts: u32,
-    /// Checks that passed with a reservation (the wrong user, an optional object unreadable):
-    /// `outcome` stays `connected` and the exit code 0, so scripts read this to tell.
-    warnings: Vec<JsonWarning<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonWarning<'a> {
-    check: &'a str,
-    detail: &'a str,
 }
 
 impl<'a> JsonReport<'a> {
@@ -370,15 +387,6 @@ impl<'a> JsonReport<'a> {
             username: report.identity.as_ref().map(|i| i.username.as_str()),
             org_id: report.identity.as_ref().map(|i| i.org_id.as_str()),
             attempts: report.attempts,
-            warnings: report
-                .checks
-                .iter()
-                .filter(|c| c.status == Status::Warning)
-                .map(|c| JsonWarning {
-                    check: c.name.as_str(),
-                    detail: &c.detail,
-                })
-                .collect(),
         }
     }
 }

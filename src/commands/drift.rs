@@ -31,11 +31,8 @@ pub fn run(
     let mut out = stdout.lock();
     let Some(found) = found else {
         if json {
-            writeln!(
-                out,
-                "{}",
-                json!({"profile": name, "app": app, "found": false})
-            )?;
+            let result = json!({"profile": name, "app": app, "found": false});
+            crate::commands::output::print("status", 1, &result, &[])?;
         } else {
             writeln!(
                 out,
@@ -46,16 +43,14 @@ pub fn run(
         return Ok(1);
     };
     let drifted = live::drift(recipe, &found);
+    let code = if drifted.is_empty() { 0 } else { 3 };
     if json {
         let list: Vec<_> = drifted
             .iter()
             .map(|d| json!({"setting": d.label, "live": d.live, "wanted": d.wanted, "fix": d.fix}))
             .collect();
-        writeln!(
-            out,
-            "{}",
-            json!({"profile": name, "app": app, "found": true, "drift": list, "unchecked": unchecked})
-        )?;
+        let result = json!({"profile": name, "app": app, "found": true, "drift": list, "unchecked": unchecked});
+        crate::commands::output::print("status", code, &result, &[])?;
     } else {
         writeln!(
             out,
@@ -78,5 +73,5 @@ pub fn run(
             unchecked.join("; ")
         )?;
     }
-    Ok(if drifted.is_empty() { 0 } else { 3 })
+    Ok(code)
 }

@@ -1,9 +1,8 @@
 //! `eca-wizard explain "<pasted text>"`: what a Salesforce error means and what to change.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 
 use crate::commands::diagnosis_view::DiagnosisView;
-use crate::recipe;
 use crate::salesforce::Flow;
 use crate::salesforce::diagnosis::{self, Context, Diagnosis, Kind, Phase, Window};
 use crate::salesforce::extract::{self, MAX_PASTE};
@@ -22,8 +21,8 @@ pub fn run(
     recipe_id: Option<&str>,
     saved_minutes_ago: Option<u64>,
     json: bool,
-) -> anyhow::Result<()> {
-    let recipe = recipe::by_id(recipe_id.unwrap_or("custom"))?;
+) -> anyhow::Result<u8> {
+    let recipe = crate::commands::failure::recipe_by_id(recipe_id.unwrap_or("custom"))?;
     let text = match text {
         Some(text) if text != "-" => text.to_string(),
         _ => read_stdin()?,
@@ -34,16 +33,24 @@ pub fn run(
     };
     let diagnosis = explain_with(&text, given);
     let view = DiagnosisView::new(&diagnosis, recipe);
+    // Nothing found is no answer: a script must not take the advice for a diagnosis.
+    let code = if diagnosis.error == NOTHING_FOUND {
+        crate::commands::output::exit::FAILED
+    } else {
+        crate::commands::output::exit::OK
+    };
+    if json {
+        crate::commands::output::print("explain", code, &view, &[])?;
+        return Ok(code);
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    if json {
-        serde_json::to_writer(&mut out, &view)?;
-        writeln!(out)?;
-    } else {
-        view.write_text(&mut out)?;
-    }
-    Ok(())
+    view.write_text(&mut out)?;
+    Ok(code)
 }
+
+/// The diagnosis' code when the text holds no Salesforce error.
+pub const NOTHING_FOUND: &str = "unrecognised";
 
 fn read_stdin() -> anyhow::Result<String> {
     let mut bytes = Vec::new();
@@ -69,7 +76,7 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
     if signals.is_empty() {
         return Diagnosis::new(
             Kind::Unknown,
-            "unrecognised",
+            NOTHING_FOUND,
             None,
             "No Salesforce error found in that text. Paste the error as it was shown: the JSON body (with \"error\" or \"errorCode\"), the address the browser ended on (with ?error=), or the text of Salesforce's error page.",
         );

@@ -5,12 +5,11 @@ use std::io::Write;
 use crate::cli::{AppArgs, MetadataArgs};
 use crate::commands::UsageError;
 use crate::metadata::{self, Certificate, Choices};
-use crate::recipe;
 
 /// Writes the project, or with `--check` checks one; the exit code.
 pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     if let Some(dir) = &args.check {
-        return check_project(dir, args.recipe.as_deref());
+        return check_project(dir, args.recipe.as_deref(), args.json);
     }
     let Some(recipe_id) = &args.recipe else {
         return Err(UsageError("--recipe ID (or --recipe-file FILE) is required".into()).into());
@@ -18,14 +17,23 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     let (recipe_id, Some(out_dir)) = (recipe_id, &args.out) else {
         return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
     };
-    let recipe = recipe::by_id(recipe_id).map_err(|e| UsageError(e.to_string()))?;
-    let options = choices(&args.app).options()?;
+    let recipe = crate::commands::failure::recipe_by_id(recipe_id)?;
+    let options = choices(&args.app)?.options()?;
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     // Written whole before anything is printed: a closed stdout can't leave half a project.
     metadata::write_project(out_dir, &files, args.force).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => anyhow::Error::from(UsageError(e.to_string())),
         _ => anyhow::anyhow!("couldn't write {}: {e}", out_dir.display()),
     })?;
+    if args.json {
+        let written: Vec<String> = files
+            .iter()
+            .map(|f| out_dir.join(&f.path).display().to_string())
+            .collect();
+        let result = serde_json::json!({"recipe": recipe.id, "out": out_dir.display().to_string(), "files": written});
+        crate::commands::output::print("metadata", 0, &result, &[])?;
+        return Ok(0);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in &files {
@@ -37,8 +45,17 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
 
 /// The app flags as the library's choices (checked by `Choices::options`, the one builder the
 /// wizard uses too).
-pub fn choices(args: &AppArgs) -> Choices {
-    Choices {
+pub fn choices(args: &AppArgs) -> anyhow::Result<Choices> {
+    // `-` is the certificate on stdin, read here: the library takes its text.
+    let certificate = match &args.certificate {
+        Some(path) if path.as_os_str() == "-" => Some(Certificate::Pem(
+            crate::commands::read_input(path)
+                .map_err(|e| UsageError(format!("can't read the certificate from stdin: {e}")))?,
+        )),
+        Some(path) => Some(Certificate::File(path.clone())),
+        None => None,
+    };
+    Ok(Choices {
         from: args.from.clone(),
         name: args.name.clone(),
         label: args.label.clone(),
@@ -46,29 +63,39 @@ pub fn choices(args: &AppArgs) -> Choices {
         run_as: args.run_as.clone(),
         callback_urls: args.callback_urls.clone(),
         permission_set: args.permission_set.clone(),
-        certificate: args.certificate.clone().map(Certificate::File),
+        certificate,
         policy_names: args.policy_names,
         include_optional: args.include_optional,
         without_jwt_certificate: args.no_jwt_certificate,
-    }
+    })
 }
 
-fn check_project(dir: &std::path::Path, recipe_id: Option<&str>) -> anyhow::Result<u8> {
+fn check_project(dir: &std::path::Path, recipe_id: Option<&str>, json: bool) -> anyhow::Result<u8> {
     let recipe = match recipe_id {
-        Some(id) => Some(recipe::by_id(id).map_err(|e| UsageError(e.to_string()))?),
+        Some(id) => Some(crate::commands::failure::recipe_by_id(id)?),
         None => None,
     };
     if !dir.is_dir() {
         return Err(UsageError(format!("{} is not a folder", dir.display())).into());
     }
     let problems = metadata::check(dir, recipe)?;
+    let errors = problems.iter().filter(|p| !p.warning).count();
+    let code = u8::from(errors > 0);
+    if json {
+        let list: Vec<_> = problems
+            .iter()
+            .map(|p| serde_json::json!({"level": if p.warning { "warning" } else { "problem" }, "file": p.file, "element": p.element, "fix": p.fix}))
+            .collect();
+        let result = serde_json::json!({"dir": dir.display().to_string(), "ok": errors == 0, "problems": list});
+        crate::commands::output::print("metadata", code, &result, &[])?;
+        return Ok(code);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for p in &problems {
         let level = if p.warning { "warning" } else { "problem" };
         writeln!(out, "{level}: {}: {}: {}", p.file, p.element, p.fix)?;
     }
-    let errors = problems.iter().filter(|p| !p.warning).count();
     if errors == 0 {
         writeln!(
             out,

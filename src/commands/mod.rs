@@ -3,12 +3,18 @@
 pub mod apply;
 pub mod connect;
 pub mod diagnosis_view;
+pub mod dispatch;
+pub mod doctor;
 pub mod drift;
 pub mod emulator;
 pub mod explain;
 pub mod export;
+pub mod failure;
+pub mod keep;
 pub mod logout;
 pub mod metadata;
+pub mod output;
+pub mod profiles;
 mod prompt;
 pub mod recipe_extras;
 pub mod recipe_files;
@@ -16,6 +22,7 @@ pub mod recipes;
 pub mod rotate;
 pub mod shell;
 pub mod status;
+pub mod token;
 pub mod wizard;
 
 /// A mistake in how the command was called: exit code 2, like clap's own.
@@ -28,6 +35,19 @@ pub struct UsageError(pub String);
 #[derive(Debug, thiserror::Error)]
 #[error("stopped by {0}")]
 pub struct Interrupted(pub &'static str);
+
+/// A file's text, or stdin's for `-` (up to 1 MiB): every FILE argument takes `-`.
+pub fn read_input(path: &std::path::Path) -> std::io::Result<String> {
+    if path.as_os_str() != "-" {
+        return std::fs::read_to_string(path);
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(std::io::stdin().lock(), 1 << 20),
+        &mut text,
+    )?;
+    Ok(text)
+}
 
 /// The runtime a headless command runs its requests on: one per command, on this thread (the
 /// one HTTP client's pooled connections belong to it, so a command never starts a second).

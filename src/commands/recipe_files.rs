@@ -2,29 +2,56 @@
 
 use crate::cli::RecipesAction;
 use crate::commands::UsageError;
+use crate::commands::output;
 use crate::recipe::{self, lint};
 
 pub fn run(action: RecipesAction) -> anyhow::Result<u8> {
     match action {
-        RecipesAction::Show { id, format } => {
-            let recipe = recipe::by_id(&id).map_err(|e| UsageError(e.to_string()))?;
+        RecipesAction::Show { id, format, json } => {
+            let recipe = crate::commands::failure::recipe_by_id(&id)?;
+            if json {
+                let view = crate::commands::recipes::view(recipe);
+                output::print("recipes show", 0, &view, &[])?;
+                return Ok(0);
+            }
             match format.as_str() {
-                "toml" => print!("{}", recipe::file_text(recipe)?),
-                other => crate::commands::recipes::run(Some(&id), other == "json")?,
+                "toml" => write_out(&recipe::file_text(recipe)?)?,
+                "json" => crate::commands::recipes::write_json(recipe)?,
+                _ => crate::commands::recipes::run(Some(&id), false)?,
             }
             Ok(0)
         }
-        RecipesAction::New { id, from, out } => new(&id, &from, out),
-        RecipesAction::Check { file } => check(&file),
-        RecipesAction::Schema => {
-            print!("{}", recipe::schema::markdown());
+        RecipesAction::New {
+            id,
+            from,
+            out,
+            json,
+        } => new(&id, &from, out, json),
+        RecipesAction::Check { file, json } => check(&file, json),
+        RecipesAction::Schema { json } => {
+            let markdown = recipe::schema::markdown();
+            if json {
+                let result = serde_json::json!({ "markdown": markdown });
+                output::print("recipes schema", 0, &result, &[])?;
+            } else {
+                write_out(&markdown)?;
+            }
             Ok(0)
         }
     }
 }
 
+/// Text to stdout through a lock: a closed pipe comes back as an error, never a panic.
+fn write_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
 /// A starter file: the `from` recipe under the new id, with a header saying what to change.
-fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<u8> {
+fn new(id: &str, from: &str, out: Option<std::path::PathBuf>, json: bool) -> anyhow::Result<u8> {
     if id.is_empty()
         || !id
             .chars()
@@ -43,7 +70,7 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<
         ))
         .into());
     }
-    let source = recipe::by_id(from).map_err(|e| UsageError(e.to_string()))?;
+    let source = crate::commands::failure::recipe_by_id(from)?;
     let text = recipe::file_text(source)?;
     let body = starter_body(&text, &source.id, id);
     // A local recipe started from `recipes new` already says its format; say it once.
@@ -76,11 +103,17 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<
     }
     // Owner-only like every file eca-wizard writes; never over an existing name or symlink.
     crate::files::write_new_private(&path, format!("{header}{body}").as_bytes())?;
-    println!(
-        "Wrote {}. Check it with: eca-wizard recipes check {}",
-        path.display(),
-        path.display()
-    );
+    let shown = path.display().to_string();
+    if json {
+        let result = serde_json::json!({ "id": id, "from": from, "path": shown });
+        output::print("recipes new", 0, &result, &[])?;
+    } else {
+        let quoted = crate::commands::shell::quote(&shown);
+        write_out(&format!(
+            "Wrote {}. Check it with: eca-wizard recipes check {quoted}\n",
+            crate::terminal_safe::terminal_safe(&shown)
+        ))?;
+    }
     Ok(0)
 }
 
@@ -101,38 +134,77 @@ fn starter_body(text: &str, from: &str, id: &str) -> String {
         .replacen("title = \"", &format!("title = \"{id}: "), 1)
 }
 
-fn check(file: &std::path::Path) -> anyhow::Result<u8> {
-    let name = file.display().to_string();
-    // Read as the loader reads it: capped, and only a file no one else may change.
-    let text = recipe::read_capped(file).map_err(|e| {
-        UsageError(format!(
-            "{}: {}",
-            crate::terminal_safe::terminal_safe(&name),
-            crate::terminal_safe::terminal_safe(&e)
-        ))
-    })?;
+fn check(file: &std::path::Path, json: bool) -> anyhow::Result<u8> {
+    let (name, text) = if file.as_os_str() == "-" {
+        ("<stdin>".to_string(), read_stdin()?)
+    } else {
+        let name = file.display().to_string();
+        // Read as the loader reads it: capped, and only a file no one else may change.
+        let text = recipe::read_capped(file).map_err(|e| {
+            UsageError(format!(
+                "{}: {}",
+                crate::terminal_safe::terminal_safe(&name),
+                crate::terminal_safe::terminal_safe(&e)
+            ))
+        })?;
+        (name, text)
+    };
     let problems = lint::lint(&name, &text);
+    let recipe = if problems.is_empty() {
+        Some(recipe::parse(&name, &text)?)
+    } else {
+        None
+    };
+    let code = u8::from(!problems.is_empty());
+    if json {
+        let list: Vec<_> = problems
+            .iter()
+            .map(|p| serde_json::json!({"line": p.line, "column": p.column, "message": p.message}))
+            .collect();
+        let result = serde_json::json!({
+            "file": name,
+            "ok": problems.is_empty(),
+            "recipe": recipe.as_ref().map(|r| serde_json::json!({"id": r.id, "flow": r.flow.id(), "steps": r.steps.len()})),
+            "problems": list,
+        });
+        output::print("recipes check", code, &result, &[])?;
+        return Ok(code);
+    }
     let safe = crate::terminal_safe::terminal_safe;
-    if problems.is_empty() {
-        let recipe = recipe::parse(&name, &text)?;
-        println!(
-            "{}: ok: recipe {} ({}, {} steps)",
+    let mut text = String::new();
+    if let Some(recipe) = &recipe {
+        text.push_str(&format!(
+            "{}: ok: recipe {} ({}, {} steps)\n",
             safe(&name),
             recipe.id,
             recipe.flow,
             recipe.steps.len()
-        );
-        return Ok(0);
+        ));
     }
     for problem in &problems {
-        println!(
-            "{}:{}:{}: {}",
+        text.push_str(&format!(
+            "{}:{}:{}: {}\n",
             safe(&name),
             problem.line,
             problem.column,
             safe(&problem.message)
-        );
+        ));
     }
-    println!("{} problem(s)", problems.len());
-    Ok(1)
+    if !problems.is_empty() {
+        text.push_str(&format!("{} problem(s)\n", problems.len()));
+    }
+    write_out(&text)?;
+    Ok(code)
+}
+
+/// A recipe file on stdin (`recipes check -`), up to 1 MiB.
+fn read_stdin() -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .map_err(|e| UsageError(format!("can't read the recipe on stdin: {e}")))?;
+    Ok(text)
 }

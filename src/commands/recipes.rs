@@ -9,30 +9,40 @@ use crate::salesforce::scopes;
 use crate::salesforce::settings;
 
 pub fn run(id: Option<&str>, json: bool) -> anyhow::Result<()> {
+    if json {
+        return match id {
+            Some(id) => {
+                let recipe = crate::commands::failure::recipe_by_id(id)?;
+                crate::commands::output::print("recipes", 0, &RecipeView::new(recipe), &[])
+            }
+            None => {
+                let recipes = recipe::known()?;
+                let views: Vec<RecipeView> = recipes.iter().map(RecipeView::new).collect();
+                crate::commands::output::print("recipes", 0, &views, &[])
+            }
+        };
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match id {
-        Some(id) => {
-            let recipe = recipe::by_id(id)?;
-            if json {
-                serde_json::to_writer_pretty(&mut out, &RecipeView::new(recipe))?;
-                writeln!(out)?;
-            } else {
-                write_checklist(&mut out, recipe)?;
-            }
-        }
-        None => {
-            let recipes = recipe::known()?;
-            if json {
-                let views: Vec<RecipeView> = recipes.iter().map(RecipeView::new).collect();
-                serde_json::to_writer_pretty(&mut out, &views)?;
-                writeln!(out)?;
-            } else {
-                write_list(&mut out, recipes)?;
-            }
-        }
+        Some(id) => write_checklist(&mut out, crate::commands::failure::recipe_by_id(id)?)?,
+        None => write_list(&mut out, recipe::known()?)?,
     }
     Ok(())
+}
+
+/// `recipes show ID --format json`: the recipe's JSON shape alone, as a file to keep.
+pub fn write_json(recipe: &Recipe) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, &RecipeView::new(recipe))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The recipe's JSON shape, for the envelope of `recipes show --json`.
+pub fn view(recipe: &Recipe) -> serde_json::Value {
+    serde_json::to_value(RecipeView::new(recipe)).unwrap_or_default()
 }
 
 /// The stable JSON shape of a recipe, independent of how the TOML is laid out.

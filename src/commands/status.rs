@@ -23,7 +23,7 @@ pub struct ProfileStatus {
     pub profile: String,
     pub ok: bool,
     /// Where the profile's secrets are kept (and, for the kernel keyring, that it forgets).
-    pub secrets_store: Option<String>,
+    pub secrets_store: Option<profile::StoreView>,
     pub checks: Vec<Check>,
     pub diagnosis: Option<DiagnosisView>,
 }
@@ -32,7 +32,11 @@ pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
     let dir = profile::profiles_dir()?;
     profile::sweep(&dir);
     let names = match (name, all) {
-        (Some(name), _) => vec![name.to_string()],
+        (Some(name), _) => {
+            // A name that isn't saved is a usage error, not a broken connection.
+            crate::commands::failure::load_profile(&dir, name)?;
+            vec![name.to_string()]
+        }
         (None, true) => profile::list(&dir)?,
         (None, false) => return Err(UsageError("name a profile, or pass --all".into()).into()),
     };
@@ -41,6 +45,9 @@ pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
             "no profiles yet in {}; `eca-wizard connect ... --save NAME` keeps one",
             dir.display()
         );
+        if json {
+            crate::commands::output::print("status", 0, &Vec::<ProfileStatus>::new(), &[])?;
+        }
         return Ok(0);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -63,17 +70,34 @@ pub fn run(name: Option<&str>, all: bool, json: bool) -> anyhow::Result<u8> {
             .map(|(_, status)| status)
             .collect::<Vec<_>>()
     });
+    let code = if statuses.iter().all(|s| s.ok) { 0 } else { 1 };
+    if json {
+        let warnings: Vec<_> = statuses
+            .iter()
+            .filter(|s| {
+                s.secrets_store
+                    .as_ref()
+                    .is_some_and(|v| !v.survives_restart)
+            })
+            .map(|s| {
+                crate::commands::output::Warning::new(
+                    "secrets_forgotten_at_restart",
+                    format!(
+                        "{}: the kernel keyring forgets its secrets when the machine restarts",
+                        s.profile
+                    ),
+                )
+            })
+            .collect();
+        crate::commands::output::print("status", code, &statuses, &warnings)?;
+        return Ok(code);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if json {
-        serde_json::to_writer(&mut out, &statuses)?;
-        writeln!(out)?;
-    } else {
-        for status in &statuses {
-            write_block(&mut out, status)?;
-        }
+    for status in &statuses {
+        write_block(&mut out, status)?;
     }
-    Ok(if statuses.iter().all(|s| s.ok) { 0 } else { 1 })
+    Ok(code)
 }
 
 /// One profile's block of `status`: every untrusted text on its label's line.
@@ -81,7 +105,7 @@ pub fn write_block(out: &mut dyn Write, status: &ProfileStatus) -> std::io::Resu
     let verdict = if status.ok { "ok" } else { "BROKEN" };
     writeln!(out, "{}: {verdict}", terminal_safe(&status.profile))?;
     if let Some(store) = &status.secrets_store {
-        writeln!(out, "  secrets in {store}")?;
+        writeln!(out, "  secrets in {}", store.description)?;
     }
     for check in status.checks.iter().filter(|c| c.status != Status::Skipped) {
         writeln!(
@@ -278,7 +302,10 @@ fn finish(
     ProfileStatus {
         profile: profile.name.clone(),
         ok,
-        secrets_store: Some(store_said(profile)),
+        secrets_store: Some(profile::StoreView {
+            description: store_said(profile),
+            ..profile.secrets.view(profile.keychain.as_deref())
+        }),
         checks,
         diagnosis: diagnosis.map(|d| DiagnosisView::new(&d, recipe)),
     }

@@ -2,7 +2,7 @@
 //! knows the app, show the URL and open the browser, take the code from the redirect or a
 //! paste, and exchange it (retrying while the app propagates).
 
-use crate::connect::{Browser, Event, Outcome, Pastes, Run, give_up_outcome};
+use crate::connect::{Browser, Event, Outcome, Pastes, Run, cancelled, give_up_outcome};
 use crate::oauth::callback::{self, Returned};
 use crate::oauth::listener::{self, WaitError};
 use crate::oauth::{Pkce, Probe, Tokens, new_state};
@@ -24,17 +24,35 @@ pub(super) async fn obtain(
     run: &mut Run<'_>,
     pastes: &mut Option<Pastes>,
 ) -> Result<Tokens, Failed> {
+    if run.req.browser == Browser::PasteOnly {
+        let redirect_uri = run.req.callback_urls.first().cloned().ok_or_else(|| {
+            let message = "No callback URL to send as redirect_uri: pass --callback-url with one the app lists.".to_string();
+            (Outcome::Misconfigured, problem(Kind::Misconfigured, "no_callback_url", Some(Target::Setting(SettingKey::CallbackUrl)), message))
+        })?;
+        return authorize(run, None, redirect_uri, pastes).await;
+    }
     let listener = listener::bind(&run.req.callback_urls).map_err(|busy| {
         let message = format!(
             "None of the app's callback URLs can be used on this machine ({}). Close what holds those ports, or add another http://localhost:PORT/callback line to the app's Callback URL.",
             busy.tried.iter().map(|(url, why)| format!("{url}: {why}")).collect::<Vec<_>>().join("; ")
         );
-        (Outcome::Failed, problem(Kind::Misconfigured, NO_FREE_PORT, Some(Target::Setting(SettingKey::CallbackUrl)), message))
+        // Something on this machine holds the ports: the user frees one (exit 4).
+        (Outcome::UserAction, problem(Kind::UserAction, NO_FREE_PORT, Some(Target::Setting(SettingKey::CallbackUrl)), message))
     })?;
     let redirect_uri = listener.redirect_uri.clone();
     (run.events)(Event::Listening {
         redirect_uri: redirect_uri.clone(),
     });
+    authorize(run, Some(listener), redirect_uri, pastes).await
+}
+
+/// From the authorize URL to tokens, with the listener (when one is bound) and the pastes.
+async fn authorize(
+    run: &mut Run<'_>,
+    listener: Option<listener::Listener>,
+    redirect_uri: String,
+    pastes: &mut Option<Pastes>,
+) -> Result<Tokens, Failed> {
     let setup = |e: anyhow::Error| {
         (
             Outcome::Failed,
@@ -102,28 +120,33 @@ async fn probe_until_ready(run: &mut Run<'_>, url: &str) -> Result<(), Failed> {
         };
         let diagnosis = run.diagnose(&failure, Phase::AuthorizePage);
         if !run.backoff(&diagnosis, Try::Probe).await {
-            return Err((give_up_outcome(&diagnosis), diagnosis));
+            return Err(run.give_up(diagnosis));
         }
     }
 }
 
 async fn wait_for_code(
     run: &mut Run<'_>,
-    listener: listener::Listener,
+    listener: Option<listener::Listener>,
     state: &Secret,
     pastes: &mut Option<Pastes>,
 ) -> Result<Returned, Failed> {
     // The listener stops on its own when the paste wins: dropping its future frees the port.
-    let waiting = listener.wait(state, run.req.timeout, run.cancel.clone());
+    // Without one (--no-browser), only the paste or the timeout ends the wait.
+    let timeout = run.req.timeout;
+    let listen_cancel = run.cancel.clone();
+    let waiting = async move {
+        match listener {
+            Some(listener) => listener.wait(state, timeout, listen_cancel).await,
+            None => {
+                tokio::time::sleep(timeout).await;
+                Err(WaitError::TimedOut(timeout.as_secs()))
+            }
+        }
+    };
     tokio::pin!(waiting);
     let cancel = crate::cancel::cancelled(run.cancel.clone());
     tokio::pin!(cancel);
-    let cancelled = || {
-        (
-            Outcome::Failed,
-            problem(Kind::Unknown, "cancelled", None, "Cancelled.".into()),
-        )
-    };
     loop {
         let paste = async {
             match pastes.as_mut() {
@@ -180,7 +203,7 @@ async fn exchange(
             Err(failure) => {
                 let diagnosis = run.diagnose(&failure, Phase::CodeExchange { secret_sent });
                 if !run.backoff(&diagnosis, Try::Login).await {
-                    return Err((give_up_outcome(&diagnosis), diagnosis));
+                    return Err(run.give_up(diagnosis));
                 }
             }
         }

@@ -29,6 +29,9 @@ pub enum Browser {
     /// Show the URL only; the admin opens it elsewhere and pastes the result (the listener
     /// still catches the redirect if it comes back to this machine).
     Paste,
+    /// `--no-browser`: show the URL and take only the paste; no loopback port is bound, so it
+    /// works when every callback port is busy (the redirect URI is the first callback URL).
+    PasteOnly,
 }
 
 /// Everything needed to connect.
@@ -94,10 +97,12 @@ pub enum Outcome {
     UserAction,
     TimedOut,
     Failed,
+    /// Ctrl-C (or SIGTERM, SIGHUP) stopped it.
+    Cancelled,
 }
 
 impl Outcome {
-    /// `connect`'s exit code.
+    /// `connect`'s exit code, from the one table (`commands::output::exit`).
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Connected => 0,
@@ -105,8 +110,20 @@ impl Outcome {
             Outcome::Misconfigured => 3,
             Outcome::UserAction => 4,
             Outcome::TimedOut => 5,
+            Outcome::Cancelled => 130,
         }
     }
+}
+
+/// The diagnosis of a connect the user stopped.
+pub(crate) fn cancelled() -> (Outcome, Diagnosis) {
+    let diagnosis = Diagnosis::new(
+        Kind::UserAction,
+        "cancelled",
+        None,
+        "Cancelled: nothing was saved.",
+    );
+    (Outcome::Cancelled, diagnosis)
 }
 
 /// The result of a connect attempt. Tokens stay wrapped in `Secret`s.
@@ -133,6 +150,8 @@ pub(crate) struct Run<'a> {
     pub attempts: u32,
     /// Token requests among the attempts: logins, paced and counted apart from probes.
     pub logins: u32,
+    /// The next wait would have run past `policy.max_wait`.
+    pub out_of_time: bool,
 }
 
 impl Run<'_> {
@@ -154,6 +173,12 @@ impl Run<'_> {
             jitter(),
         ) {
             Decision::GiveUp => false,
+            Decision::RetryAfter { delay, .. }
+                if self.started.elapsed() + delay > self.req.policy.max_wait =>
+            {
+                self.out_of_time = true;
+                false
+            }
             Decision::RetryAfter { delay, attempt } => {
                 (self.events)(Event::Waiting {
                     attempt,
@@ -197,6 +222,34 @@ impl Run<'_> {
         }
     }
 
+    /// Whether the user stopped the run (a wait that returned false may have been cut short).
+    pub fn stopped(&self) -> bool {
+        *self.cancel.borrow()
+    }
+
+    /// How a run ends when its waiting is over: cancelled when the user stopped it, else as
+    /// the last diagnosis says.
+    pub fn give_up(&self, diagnosis: Diagnosis) -> (Outcome, Diagnosis) {
+        if self.stopped() {
+            return cancelled();
+        }
+        if self.out_of_time {
+            let message = format!(
+                "{} Gave up after {}s (--max-wait).",
+                diagnosis.message,
+                self.req.policy.max_wait.as_secs()
+            );
+            return (
+                Outcome::TimedOut,
+                Diagnosis {
+                    message,
+                    ..diagnosis
+                },
+            );
+        }
+        (give_up_outcome(&diagnosis), diagnosis)
+    }
+
     pub fn next_attempt(&mut self) {
         self.attempts += 1;
         (self.events)(Event::Attempt(self.attempts));
@@ -229,6 +282,7 @@ pub async fn connect(
         started: Instant::now(),
         attempts: 0,
         logins: 0,
+        out_of_time: false,
     };
     let plan = Plan {
         recipe: &req.recipe,
@@ -272,7 +326,7 @@ pub async fn connect(
             }
         }
     };
-    settled(checks, tokens, identity, run.attempts)
+    settled(checks, tokens, identity, run.attempts, run.stopped())
 }
 
 /// The client for the request's login host, or why there is none (a host the flow can't use).
@@ -306,11 +360,13 @@ fn failed(outcome: Outcome, diagnosis: Diagnosis, attempts: u32) -> Report {
 }
 
 /// The report once the checks settled: connected, or the first failed check's diagnosis.
+/// `stopped`: the user cancelled while a check was waiting, which outranks its diagnosis.
 fn settled(
     checks: Vec<Check>,
     tokens: Tokens,
     identity: Option<Identity>,
     attempts: u32,
+    stopped: bool,
 ) -> Report {
     let diagnosis = checks
         .iter()
@@ -318,6 +374,7 @@ fn settled(
         .and_then(|c| c.diagnosis.clone());
     let outcome = match &diagnosis {
         None => Outcome::Connected,
+        Some(_) if stopped => Outcome::Cancelled,
         Some(d) => outcome_of(d.kind),
     };
     Report {
@@ -423,17 +480,14 @@ async fn direct(run: &mut Run<'_>, phase: Phase) -> Result<Tokens, (Outcome, Dia
         // A request in flight is dropped at once when the user cancels.
         let result = tokio::select! {
             result = request => result,
-            () = crate::cancel::cancelled(run.cancel.clone()) => {
-                let cancelled = Diagnosis::new(Kind::Unknown, "cancelled", None, "Cancelled.");
-                return Err((Outcome::Failed, cancelled));
-            }
+            () = crate::cancel::cancelled(run.cancel.clone()) => return Err(cancelled()),
         };
         match result {
             Ok(tokens) => return Ok(tokens),
             Err(failure) => {
                 let diagnosis = run.diagnose(&failure, phase);
                 if !run.backoff(&diagnosis, Try::Login).await {
-                    return Err((give_up_outcome(&diagnosis), diagnosis));
+                    return Err(run.give_up(diagnosis));
                 }
             }
         }

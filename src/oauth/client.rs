@@ -2,6 +2,7 @@
 //! introspect, and the readiness probe. Standard OAuth 2.0 (RFC 6749, 7636, 8252; RFC 9207's
 //! `iss` is tolerated) with Salesforce's extra fields read when present.
 
+use crate::net::SendLogged;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -80,7 +81,10 @@ impl Failure {
                 }
             }
             Failure::Status(status) => diagnosis::diagnose_status(*status),
-            Failure::Transport(detail) => diagnosis::diagnose_transport(detail),
+            Failure::Transport(detail) => match crate::transport::Transport::from_detail(detail) {
+                Some(family) => family.diagnose(),
+                None => diagnosis::diagnose_transport(detail),
+            },
         }
     }
 }
@@ -164,7 +168,7 @@ impl OAuthClient {
     /// GETs the authorize URL without following redirects, to learn whether Salesforce knows
     /// the app and the callback yet.
     pub async fn probe(&self, authorize_url: &str) -> Probe {
-        let response = match self.http.get(authorize_url).send().await {
+        let response = match self.http.get(authorize_url).send_logged().await {
             Ok(response) => response,
             Err(e) => return Probe::Unreachable(Failure::Transport(transport_detail(&e))),
         };
@@ -300,7 +304,7 @@ impl OAuthClient {
             .http
             .post(url)
             .form(&[("token", token.expose())])
-            .send()
+            .send_logged()
             .await;
         let response = response.map_err(|e| Failure::Transport(transport_detail(&e)))?;
         let status = response.status().as_u16();
@@ -321,7 +325,7 @@ impl OAuthClient {
         if let Some(secret) = &self.client_secret {
             form.push(("client_secret", secret.expose()));
         }
-        let response = self.http.post(url).form(&form).send().await;
+        let response = self.http.post(url).form(&form).send_logged().await;
         read_json(response.map_err(|e| Failure::Transport(transport_detail(&e)))?).await
     }
 
@@ -331,7 +335,7 @@ impl OAuthClient {
             .post(self.token_url())
             .header("Accept", "application/json")
             .form(form)
-            .send()
+            .send_logged()
             .await;
         let tokens: Tokens =
             read_json(response.map_err(|e| Failure::Transport(transport_detail(&e)))?).await?;
@@ -363,7 +367,7 @@ pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<String,
         .content_length()
         .is_some_and(|n| n > MAX_BODY as u64)
     {
-        return Err(Failure::Transport(TOO_LARGE.into()));
+        return Err(too_large());
     }
     let mut body = Vec::new();
     while let Some(chunk) = response
@@ -372,14 +376,17 @@ pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<String,
         .map_err(|e| Failure::Transport(transport_detail(&e)))?
     {
         if body.len() + chunk.len() > MAX_BODY {
-            return Err(Failure::Transport(TOO_LARGE.into()));
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }
     Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
-const TOO_LARGE: &str = "the answer was larger than 1 MiB, far more than Salesforce sends";
+/// A body past `MAX_BODY`: never read again, whoever asks.
+fn too_large() -> Failure {
+    Failure::Transport(crate::transport::Transport::TooLarge.detail().into())
+}
 
 /// Why `read_body` gave up, in words (it fails only in transport: a cut connection, a body
 /// past `MAX_BODY`).
@@ -505,13 +512,7 @@ fn is_bad_audience(failure: &Failure) -> bool {
 pub fn transport_detail(error: &reqwest::Error) -> String {
     if certificate_refused(error) {
         crate::salesforce::diagnosis::TLS_UNTRUSTED.into()
-    } else if error.is_timeout() {
-        "timed out".into()
-    } else if error.is_connect() {
-        "connection failed".into()
-    } else if error.is_body() || error.is_decode() {
-        "the answer was cut off".into()
     } else {
-        "request failed".into()
+        crate::transport::Transport::of(error).detail().into()
     }
 }

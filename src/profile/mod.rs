@@ -4,7 +4,7 @@
 mod secrets;
 mod store;
 
-pub use secrets::{Keychain, SecretKind, SecretStore, SecretsError, keychain};
+pub use secrets::{Keychain, SecretKind, SecretStore, SecretsError, StoreView, keychain};
 pub use store::{Profile, ProfileError, Verification, check_name, delete, list, load, save};
 
 use std::path::{Path, PathBuf};

@@ -57,6 +57,26 @@ pub enum SecretsError {
     File { path: PathBuf, why: String },
 }
 
+/// `SecretStore::view`: where a profile's secrets are, for `status --json`, `profiles` and
+/// `doctor`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StoreView {
+    /// `keychain` or `file`.
+    pub kind: &'static str,
+    /// The keychain this session reaches: `native`, `secret-service` or `kernel-keyring`.
+    pub keychain: Option<&'static str>,
+    /// The owner-only secrets file.
+    pub path: Option<String>,
+    /// False for the kernel keyring, which forgets at restart.
+    pub survives_restart: bool,
+    /// False when this session can't reach the store the secrets were saved to.
+    pub reachable: bool,
+    /// The keychain the profile was saved to, when it isn't the one this session reaches.
+    pub saved_to: Option<String>,
+    /// The same in words.
+    pub description: String,
+}
+
 type FileContents = BTreeMap<String, BTreeMap<String, String>>;
 
 /// The only secrets file a profile in `dir` may use: beside the profiles folder, in its home,
@@ -93,6 +113,36 @@ impl SecretStore {
             SecretStore::File(path) => {
                 format!("{} (owner-only file, as you asked)", path.display())
             }
+        }
+    }
+
+    /// Where the secrets are, as data: the kind of store, which keychain (or the file), whether
+    /// they outlive a restart, and (`saved_to`) the keychain the profile was saved to when this
+    /// session reaches another one.
+    pub fn view(&self, saved_to: Option<&str>) -> StoreView {
+        match self {
+            SecretStore::Keychain => {
+                let here = keychain();
+                let reached = here.map(Keychain::id);
+                StoreView {
+                    kind: "keychain",
+                    keychain: reached,
+                    path: None,
+                    survives_restart: here.is_some_and(|k| k != Keychain::KernelKeyring),
+                    reachable: here.is_some() && (saved_to.is_none() || saved_to == reached),
+                    saved_to: saved_to.filter(|s| Some(*s) != reached).map(str::to_string),
+                    description: self.describe(),
+                }
+            }
+            SecretStore::File(path) => StoreView {
+                kind: "file",
+                keychain: None,
+                path: Some(path.display().to_string()),
+                survives_restart: true,
+                reachable: true,
+                saved_to: None,
+                description: self.describe(),
+            },
         }
     }
 

@@ -59,7 +59,7 @@ pub struct Verification {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("no profile named '{0}'; `eca-wizard status --all` lists them")]
+    #[error("no profile named '{0}'; `eca-wizard profiles` lists them")]
     Missing(String),
     #[error(
         "profile '{name}' was written by a newer eca-wizard (format {found}, this one reads {FORMAT_VERSION}); upgrade eca-wizard"

@@ -2,6 +2,7 @@
 //! (`initialize`, `notifications/initialized`), list its tools, and call `getUserInfo`
 //! (reference/deploy-and-mcp-apis.md §F.4). Answers may come as JSON or as an event stream.
 
+use crate::net::SendLogged;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
 
@@ -140,7 +141,7 @@ impl<'a> Session<'a> {
                 .header("Mcp-Session-Id", id)
                 .header("MCP-Protocol-Version", PROTOCOL);
         }
-        let response = request.send().await.map_err(|e| {
+        let response = request.send_logged().await.map_err(|e| {
             McpFailure::Http(Failure::Transport(crate::oauth::client::transport_detail(
                 &e,
             )))

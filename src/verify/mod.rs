@@ -8,6 +8,7 @@ mod mcp;
 
 pub use check_name::{CheckName, ObjectCheck};
 
+use crate::net::SendLogged;
 use serde::Serialize;
 
 use crate::oauth::client::{Failure, read_json};
@@ -279,7 +280,7 @@ async fn get_json(
         .get(url)
         .bearer_auth(token.expose())
         .header("Accept", "application/json")
-        .send()
+        .send_logged()
         .await;
     let response =
         response.map_err(|e| Failure::Transport(crate::oauth::client::transport_detail(&e)))?;
@@ -423,7 +424,7 @@ async fn rest_api(
         .get(format!("{api_base}/services/data/v{version}/"))
         .bearer_auth(token.expose())
         .header("Accept", "application/json")
-        .send()
+        .send_logged()
         .await
         .map_err(|e| Failure::Transport(crate::oauth::client::transport_detail(&e)))?;
     let usage = response

@@ -30,6 +30,7 @@ pub fn quick_policy() -> RetryPolicy {
         probe_every: Duration::from_millis(100),
         login_every: Duration::from_millis(100),
         max_logins: 40,
+        max_wait: Duration::from_secs(120),
     }
 }
 

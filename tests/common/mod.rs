@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each binary uses a part
 
 pub mod connecting;
+pub mod contract;
 pub mod driving;
 pub mod launch;
 pub mod ports;

@@ -66,5 +66,8 @@ pub async fn connect_json(
     })
     .await
     .unwrap();
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)))
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{}", text(&output)));
+    // The report is the envelope's result (`docs/json.md`).
+    envelope["result"].clone()
 }

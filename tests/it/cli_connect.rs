@@ -44,13 +44,7 @@ fn assert_no_secrets() {
 }
 
 fn json_of(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not one JSON object ({e}):\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+    contract::result(&output.stdout, output.status.code())
 }
 
 async fn run_async(command: Fresh) -> Output {
@@ -120,7 +114,8 @@ async fn client_credentials_json_and_exit_codes() {
         );
     }
 
-    assert_eq!(report["warnings"], serde_json::json!([]));
+    let envelope = contract::envelope(&output.stdout, output.status.code());
+    assert_eq!(envelope["warnings"], serde_json::json!([]));
 
     // Tokens for someone else than the integration user: connected, with a warning to read.
     let output = client_credentials(
@@ -134,13 +129,14 @@ async fn client_credentials_json_and_exit_codes() {
         Some(0),
         "a warning doesn't fail the run"
     );
-    let report = json_of(&output);
+    let envelope = contract::envelope(&output.stdout, output.status.code());
+    let report = &envelope["result"];
     assert_eq!(report["outcome"], "connected");
-    let warnings = report["warnings"].as_array().unwrap();
+    let warnings = envelope["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1, "{report}");
-    assert_eq!(warnings[0]["check"], "identity");
+    assert_eq!(warnings[0]["kind"], "identity");
     assert!(
-        warnings[0]["detail"]
+        warnings[0]["message"]
             .as_str()
             .unwrap()
             .contains("not the integration user"),

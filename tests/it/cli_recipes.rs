@@ -12,7 +12,9 @@ fn run(args: &[&str]) -> Output {
 fn recipes_json_lists_every_recipe_with_its_steps_and_sources() {
     let out = run(&["recipes", "--json"]);
     assert!(out.status.success());
-    let recipes: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON array");
+    let recipes: serde_json::Value = serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .expect("one JSON object")["result"]
+        .clone();
     let recipes = recipes.as_array().expect("an array");
     assert_eq!(recipes.len(), 13);
     // Hosted MCP recipes name Salesforce's guide and the client's page by URL.
@@ -69,7 +71,8 @@ fn recipes_json_lists_every_recipe_with_its_steps_and_sources() {
 fn one_recipe_as_json_and_as_text() {
     let out = run(&["recipes", "apideck", "--json"]);
     assert!(out.status.success());
-    let recipe: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let recipe: serde_json::Value =
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["result"].clone();
     assert_eq!(recipe["id"], "apideck");
     assert_eq!(recipe["refresh_needs_secret"], false);
 

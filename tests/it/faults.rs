@@ -104,7 +104,8 @@ async fn a_silent_salesforce_is_cancelled_not_waited_for_forever() {
         .await
         .expect("cancel ends the wait")
         .unwrap();
-    assert_eq!(report.outcome, Outcome::Failed);
+    assert_eq!(report.outcome, Outcome::Cancelled);
+    assert_eq!(report.outcome.exit_code(), 130);
     assert_eq!(report.diagnosis.unwrap().error, "cancelled");
 }
 

@@ -45,6 +45,7 @@ mod field_corpus;
 mod held_out_guides;
 mod listener;
 mod mcp_connect;
+mod net_failures;
 mod runtime;
 
 // The commands as a user runs them.
@@ -52,15 +53,21 @@ mod apply_command;
 mod apply_deploy;
 mod apply_security;
 mod cli_connect;
+mod cli_exit_codes;
+mod cli_habits;
 mod cli_recipes;
 mod deploy_failures;
+mod export_formats;
+mod json_contract;
 mod keep;
 mod local_recipes;
 mod metadata;
 mod metadata_check;
 mod pem_files;
 mod profiles;
+mod profiles_cli;
 mod rotate;
+mod save_first;
 mod secret_scan;
 mod untrusted_recipes;
 

@@ -217,7 +217,7 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let report = contract::result(&output.stdout, output.status.code());
     assert_eq!(report["outcome"], "connected");
     for name in ["token_format", "mcp_server", "mcp_call"] {
         let check = report["checks"]
@@ -239,7 +239,7 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
-    let profiles: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let profiles = contract::result(&output.stdout, output.status.code());
     let checks = profiles[0]["checks"].as_array().expect("checks").clone();
     for name in ["token_format", "mcp_server", "mcp_call"] {
         let check = checks.iter().find(|c| c["name"] == name);
@@ -263,7 +263,15 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     ];
     let output = launch::output(connect_command(&home, &args)).await;
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--mcp-url"));
+    // Under --json the refusal is the envelope's error, on stdout.
+    let refused = contract::envelope(&output.stdout, output.status.code());
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--mcp-url"),
+        "{refused}"
+    );
 
     // A beta server URL is refused with the reason, before anything is sent.
     let beta = format!(
@@ -282,7 +290,8 @@ async fn connect_json_reports_the_mcp_checks_and_prints_no_token() {
     ];
     let output = launch::output(connect_command(&home, &args)).await;
     assert_eq!(output.status.code(), Some(2));
-    let said = String::from_utf8_lossy(&output.stderr).to_string();
+    let said =
+        contract::envelope(&output.stdout, output.status.code())["error"]["message"].to_string();
     assert!(
         said.contains("--mcp-url") && said.contains("beta"),
         "{said}"

@@ -128,7 +128,8 @@ fn optional_settings_are_shown_not_applied_and_recommended_ones_are_applied() {
             "--json",
         ],
     );
-    let view: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let envelope: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let view = &envelope["result"];
     assert_eq!(view["vendor_steps"][0]["fields"][2]["from"], "consumer-key");
     assert_eq!(view["propagation_minutes"], 30);
     let _ = std::fs::remove_dir_all(&home);

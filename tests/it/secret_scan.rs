@@ -174,3 +174,99 @@ fn no_snapshot_holds_a_secret() {
         assert!(!text.contains("S3cr3t"), "{}", path.display());
     }
 }
+
+/// `--debug` (stderr), `--log-file` and `doctor --json` print what a support case needs and no
+/// value: one line per request, with Salesforce's error code but never its description.
+#[tokio::test]
+async fn the_debug_log_and_doctor_hold_no_secret() {
+    let emulator = start();
+    let home = std::env::temp_dir().join(format!("eca-scan-debug-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    let my_domain = emulator.my_domain_url().to_string();
+    let log = home.join("debug.log");
+    let log_arg = log.display().to_string();
+    let connect = |secret: &str, extra: &[&str]| {
+        let mut args: Vec<String> = ["connect", "--login-url", &my_domain, "--client-id", KEY]
+            .iter()
+            .chain(["--flow", "client-credentials", "--save", "cc", "--json"].iter())
+            .chain(extra.iter())
+            .map(|a| a.to_string())
+            .collect();
+        args.push("--propagation-window".into());
+        args.push("0".into());
+        (args, secret.to_string())
+    };
+    let runs = vec![
+        connect(SECRET, &["--debug"]),
+        connect("not-the-secret", &["--log-file", &log_arg]),
+        (
+            ["status", "--all", "--debug", "--log-file", &log_arg]
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+            SECRET.to_string(),
+        ),
+        (
+            ["doctor", "--json", "--login-url", emulator.login_url()]
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
+            SECRET.to_string(),
+        ),
+    ];
+    let mut printed = Vec::new();
+    for (args, secret) in runs {
+        let home = home.clone();
+        let output = tokio::task::spawn_blocking(move || {
+            crate::common::launch::wizard(&home)
+                .args(&args)
+                .env("ECA_WIZARD_SECRETS", "file")
+                .env("ECA_WIZARD_CLIENT_SECRET", secret)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let (out, err) = (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        );
+        scan("stdout", &out);
+        scan("stderr", &err);
+        printed.push((out, err));
+    }
+    // The log is there, one line per request, and names the refusal by its code only.
+    assert!(
+        printed[0].1.contains("eca-wizard debug: POST 127.0.0.1:")
+            && printed[0].1.contains("/services/oauth2/token 200"),
+        "{}",
+        printed[0].1
+    );
+    let logged = std::fs::read_to_string(&log).unwrap();
+    scan("debug log", &logged);
+    assert!(
+        logged.contains("/services/oauth2/token 400 error=invalid_client"),
+        "{logged}"
+    );
+    assert!(
+        !logged.contains("invalid client credentials"),
+        "no description: {logged}"
+    );
+    assert!(
+        !printed[1].1.contains("eca-wizard debug:"),
+        "--log-file keeps stderr clean"
+    );
+    let doctor = contract::result(printed[3].0.as_bytes(), Some(0));
+    assert_eq!(doctor["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        doctor["clock"]["skew_secs"].as_i64().unwrap().abs() < 5,
+        "{doctor}"
+    );
+    assert_eq!(doctor["profiles"]["count"], 1);
+    let environment = doctor["environment"].as_array().unwrap();
+    assert!(
+        environment.iter().any(|v| v == "ECA_WIZARD_CLIENT_SECRET"),
+        "names only: {doctor}"
+    );
+    let _ = std::fs::remove_dir_all(home);
+}

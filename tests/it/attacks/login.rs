@@ -220,7 +220,7 @@ async fn a_hostile_instance_url_gets_no_token() {
         let home = home("instance");
         let command = connect_cc(&home, &base, &["--json"]);
         let out = run(command).await;
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let report = crate::common::contract::result(&out.stdout, out.status.code());
         assert_eq!(
             report["diagnosis"]["error"], "untrusted_instance_url",
             "{report}"

@@ -86,7 +86,7 @@ async fn rotation_keeps_every_profile_working_under_status_all() {
         let mut command = wizard(&home);
         command.args(["status", "--all", "--json"]);
         let out = run(command).await;
-        let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let all = crate::common::contract::result(&out.stdout, out.status.code());
         assert_eq!(all.as_array().unwrap().len(), 12);
         assert_eq!(out.status.code(), Some(0), "round {round}: {all:#}");
     }
@@ -108,7 +108,7 @@ async fn a_profile_named_secrets_wipes_nothing() {
     let mut command = wizard(&home);
     command.args(["status", "--all", "--json"]);
     let out = run(command).await;
-    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = crate::common::contract::result(&out.stdout, out.status.code());
     assert_eq!(out.status.code(), Some(0), "{all:#}");
     let names: Vec<&str> = all
         .as_array()
