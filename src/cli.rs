@@ -49,6 +49,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// This binary's version, commit, target and build date, for a support request
+    Version {
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Check saved connections live; exits non-zero when one is broken
     Status {
         /// The profile to check

@@ -26,4 +26,5 @@ pub mod signals;
 pub mod terminal_safe;
 pub mod ui;
 pub mod verify;
+pub mod version;
 pub mod wizard;

@@ -81,6 +81,7 @@ fn main() -> ExitCode {
         Some(Command::Demo(args)) => commands::wizard::demo(&args).map(|()| 0),
         Some(Command::Completions { shell }) => commands::shell::completions(shell).map(|()| 0),
         Some(Command::Manpage) => commands::shell::manpage().map(|()| 0),
+        Some(Command::Version { json }) => eca_wizard::version::run(json).map(|()| 0),
         None => commands::wizard::run().map(|()| 0),
     };
     match result {
