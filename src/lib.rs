@@ -22,6 +22,7 @@ pub mod retry;
 pub mod runtime;
 pub mod salesforce;
 pub mod secret;
+pub mod shell_quote;
 pub mod signals;
 pub mod terminal_safe;
 pub mod ui;

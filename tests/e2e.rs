@@ -314,6 +314,7 @@ fn a_fault_is_diagnosed_jumped_to_and_fixed() {
 }
 
 /// Sends `signal` to a wizard on its first screen, then checks the terminal came back.
+#[cfg(unix)]
 fn signal_restores_the_terminal(signal: &str) {
     let mut tui = Tui::start(&["demo", "--auto-approve"]);
     tui.wait_for("What are you connecting?", MINUTE);
@@ -327,11 +328,13 @@ fn signal_restores_the_terminal(signal: &str) {
     tui.assert_restored();
 }
 
+#[cfg(unix)] // signals are a Unix matter; `kill` sends them
 #[test]
 fn sigterm_restores_the_terminal() {
     signal_restores_the_terminal("TERM");
 }
 
+#[cfg(unix)] // signals are a Unix matter; `kill` sends them
 #[test]
 fn sighup_sigint_and_sigquit_restore_the_terminal() {
     // SIGHUP: the terminal window closed; SIGINT and SIGQUIT from `kill` (keys arrive as keys).
@@ -535,6 +538,7 @@ fn closing_the_terminal_leaves_no_demo_folder() {
 }
 
 /// SIGHUP alone (the terminal's hang-up signal) removes the demo folder too.
+#[cfg(unix)] // signals are a Unix matter; `kill` sends them
 #[test]
 fn sighup_leaves_no_demo_folder() {
     let tmp = std::env::temp_dir().join(format!("eca-e2e-hup-{}", std::process::id()));

@@ -66,10 +66,11 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>) -> anyhow::Result<
     }
     // Owner-only like every file eca-wizard writes; never over an existing name or symlink.
     crate::files::write_new_private(&path, format!("{header}{body}").as_bytes())?;
+    let safe = crate::terminal_safe::terminal_safe;
     println!(
         "Wrote {}. Check it with: eca-wizard recipes check {}",
-        path.display(),
-        path.display()
+        safe(&path.display().to_string()),
+        safe(&crate::shell_quote::path_for_shell(&path))
     );
     Ok(0)
 }
