@@ -142,6 +142,7 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Creates the one folder `dir` owner-only; one that exists (a symlink included) is an error.
 pub fn create_private_dir_new(dir: &Path) -> std::io::Result<()> {
+    #[cfg_attr(not(unix), allow(unused_mut))] // only Unix sets a mode
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {

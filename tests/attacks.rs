@@ -15,6 +15,7 @@
 
 mod common;
 #[path = "attacks/files.rs"]
+#[cfg(unix)] // file modes, owners and symlinks as Unix has them
 mod files;
 #[path = "attacks/login.rs"]
 mod login;

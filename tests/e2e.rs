@@ -41,6 +41,7 @@ impl Tui {
     }
 
     /// With `TMPDIR` at `tmp`, where the demo makes its folder.
+    #[cfg(unix)]
     fn start_in(args: &[&str], tmp: &std::path::Path) -> Tui {
         Tui::spawn_full(args, true, None, (ROWS, COLS), Some(tmp))
     }
@@ -461,6 +462,7 @@ fn api_beside_mcp_api_is_fixed_to_green() {
 }
 
 /// The demo folders left in `tmp`.
+#[cfg(unix)]
 fn demo_folders(tmp: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(tmp)
         .unwrap()
@@ -472,6 +474,7 @@ fn demo_folders(tmp: &std::path::Path) -> Vec<String> {
 
 /// The terminal window closing (the pty's master end goes, as tmux or a terminal emulator
 /// does): the demo ends and its folder, random-named and owner-only, goes with it.
+#[cfg(unix)] // the closing terminal's SIGHUP and the 0700 folder are Unix's
 #[test]
 fn closing_the_terminal_leaves_no_demo_folder() {
     use std::os::unix::fs::PermissionsExt;

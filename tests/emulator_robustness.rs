@@ -5,8 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use common::*;
@@ -141,6 +140,8 @@ fn an_org_file_loads_and_is_checked() {
 #[cfg(unix)] // SIGTERM is a Unix signal; `kill` sends it
 #[tokio::test]
 async fn the_emulator_command_prints_json_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_eca-wizard"))
         .args([
             "emulator",

@@ -9,7 +9,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+#[cfg(unix)]
+use std::process::Stdio;
+use std::process::{Command, Output};
 
 use common::*;
 use eca_wizard::emulator::Emulator;
@@ -312,6 +314,7 @@ async fn a_profile_acts_only_on_its_own_org() {
     cleanup(s);
 }
 
+#[cfg(unix)]
 fn marker_in(home: &Path) -> Option<PathBuf> {
     std::fs::read_dir(home)
         .ok()?
@@ -321,6 +324,7 @@ fn marker_in(home: &Path) -> Option<PathBuf> {
 }
 
 /// Starts `rotate --allow-secret-access` and returns once the setting is on in the org.
+#[cfg(unix)]
 fn rotate_until_the_setting_is_on(s: &Setup) -> std::process::Child {
     until_the_setting_is_on(
         s,
@@ -335,6 +339,7 @@ fn rotate_until_the_setting_is_on(s: &Setup) -> std::process::Child {
 }
 
 /// Starts `eca-wizard ARGS` and returns once the org setting is on and the marker is down.
+#[cfg(unix)]
 fn until_the_setting_is_on(s: &Setup, args: &[&str]) -> std::process::Child {
     let mut child = sf_command(&s.sf, &s.emulator, &s.admin_token, "current", Some(&s.home))
         .args(args)
