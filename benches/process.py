@@ -3,9 +3,11 @@
 (client credentials against the emulator, every check; no browser process to blur the figure),
 peak memory of the emulator serving it,
 and the release binary's size. Run: `cargo build --release && python3 benches/process.py`.
-Talks to 127.0.0.1 only; every loop is bounded."""
+`--update FILE...` also writes the binary's size into each file's `<!-- measured:binary-size -->`
+marker (scripts/measure.sh does both). Talks to 127.0.0.1 only; every loop is bounded."""
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -13,7 +15,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target", "release", "eca-wizard")
+BINARY = os.environ.get("ECA_BENCH_BINARY") or os.path.join(ROOT, "target", "release", "eca-wizard")
 
 
 def startup():
@@ -52,7 +54,25 @@ def main():
     outcome, connect_kb, emulator_kb, elapsed = connect_memory()
     print(f"connect (client credentials, all checks, whole process): {outcome} in {elapsed:.0f} ms, peak memory {connect_kb / 1024:.1f} MB (target < 25 MB)")
     print(f"emulator serving it: peak memory {emulator_kb / 1024:.1f} MB")
-    print(f"release binary: {os.path.getsize(BINARY) / 1024 / 1024:.1f} MB (target < 12 MB)")
+    size = f"{os.path.getsize(BINARY) / 1024 / 1024:.1f} MB"
+    print(f"release binary: {size} (target < 12 MB)")
+    if sys.argv[1:2] == ["--update"]:
+        update(sys.argv[2:], {"binary-size": size})
+
+
+def update(paths, figures):
+    """Rewrites each `<!-- measured:KEY -->...<!-- /measured -->` marker with the measured figure."""
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for key, value in figures.items():
+            marker = re.compile(rf"(<!-- measured:{key} -->).*?(<!-- /measured -->)", re.S)
+            text, count = marker.subn(lambda m: m.group(1) + value + m.group(2), text)
+            if count == 0:
+                sys.exit(f"{path}: no <!-- measured:{key} --> marker")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"updated {path}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 //! The one browser launcher, for the wizard and `connect`. It starts the browser without our
 //! secrets in its environment: a browser lives long and starts helpers of its own, and it must
-//! not keep `ECA_WIZARD_CLIENT_SECRET`. `$BROWSER` is honoured (a `:`-separated list of
-//! commands, `%s` standing for the address), then the desktop's opener.
+//! not keep `ECA_WIZARD_CLIENT_SECRET`. `$BROWSER` is honoured (a list of commands separated as
+//! PATH is, `;` on Windows and `:` elsewhere, `%s` standing for the address), then the desktop's
+//! opener: `open` on macOS, `xdg-open` on other Unix systems, the shell's `start` on Windows.
 
 use std::process::{Command, Stdio};
 
@@ -13,7 +14,7 @@ pub fn open(url: &str) -> std::io::Result<()> {
     if let Some(list) = std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
         let list = list.to_string_lossy().into_owned();
         let mut last = std::io::Error::other("$BROWSER names no command");
-        for entry in list.split(':').filter(|e| !e.trim().is_empty()) {
+        for entry in browser_entries(&list, cfg!(windows)) {
             match spawn_browser(entry, url) {
                 Ok(()) => return Ok(()),
                 Err(e) => last = e,
@@ -24,16 +25,45 @@ pub fn open(url: &str) -> std::io::Result<()> {
     desktop_opener(url)
 }
 
-/// One `$BROWSER` entry: words split on spaces, `%s` replaced by the address (or the address
+/// The commands a `$BROWSER` list names: separated by `;` on Windows (where `C:\` holds a
+/// colon) and by `:` elsewhere, as PATH is; empty entries skipped.
+fn browser_entries(list: &str, windows: bool) -> impl Iterator<Item = &str> {
+    list.split(if windows { ';' } else { ':' })
+        .filter(|entry| !entry.trim().is_empty())
+}
+
+/// One entry as program and arguments: words split on spaces, a word in double quotes kept whole
+/// (`"C:\Program Files\Firefox\firefox.exe" %s`), `%s` replaced by the address (or the address
 /// appended when there is none).
+fn browser_command(entry: &str, url: &str) -> Option<(String, Vec<String>)> {
+    let mut words = Vec::new();
+    let mut rest = entry.trim_start();
+    while !rest.is_empty() {
+        let (word, after) = match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+            None => rest.split_once(char::is_whitespace).unwrap_or((rest, "")),
+        };
+        words.push(word.replace("%s", url));
+        rest = after.trim_start();
+    }
+    if words.first().is_none_or(String::is_empty) {
+        return None;
+    }
+    if !entry.contains("%s") {
+        words.push(url.to_string());
+    }
+    let program = words.remove(0);
+    Some((program, words))
+}
+
 fn spawn_browser(entry: &str, url: &str) -> std::io::Result<()> {
-    let mut words = entry.split_whitespace();
-    let Some(program) = words.next() else {
+    let Some((program, args)) = browser_command(entry, url) else {
         return Err(std::io::Error::other("empty $BROWSER entry"));
     };
-    let mut args: Vec<String> = words.map(|w| w.replace("%s", url)).collect();
-    if !entry.contains("%s") {
-        args.push(url.to_string());
+    // `start` is a command of cmd.exe, not a program, and cmd would split the address at its
+    // `&`s: the desktop opener does what `start` does.
+    if cfg!(windows) && program.eq_ignore_ascii_case("start") {
+        return desktop_opener(url);
     }
     let mut command = Command::new(program);
     command.args(args);
@@ -74,4 +104,41 @@ fn desktop_opener(_url: &str) -> std::io::Result<()> {
     Err(std::io::Error::other(
         "no browser launcher on this platform; set $BROWSER",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const URL: &str = "https://login.example/authorize?a=1&b=2";
+
+    #[test]
+    fn the_list_separator_is_the_platforms() {
+        let unix: Vec<&str> = browser_entries("firefox %s::w3m", false).collect();
+        assert_eq!(unix, ["firefox %s", "w3m"]);
+        let list = r"C:\Program Files\Mozilla Firefox\firefox.exe;;start";
+        let windows: Vec<&str> = browser_entries(list, true).collect();
+        assert_eq!(
+            windows,
+            [r"C:\Program Files\Mozilla Firefox\firefox.exe", "start"]
+        );
+    }
+
+    #[test]
+    fn words_quotes_and_the_address() {
+        let (program, args) = browser_command("firefox --new-window %s", URL).unwrap();
+        assert_eq!(program, "firefox");
+        assert_eq!(args, ["--new-window", URL]);
+
+        let (program, args) = browser_command("w3m", URL).unwrap();
+        assert_eq!((program.as_str(), args), ("w3m", vec![URL.to_string()]));
+
+        let quoted = r#""C:\Program Files\Mozilla Firefox\firefox.exe" -new-tab %s"#;
+        let (program, args) = browser_command(quoted, URL).unwrap();
+        assert_eq!(program, r"C:\Program Files\Mozilla Firefox\firefox.exe");
+        assert_eq!(args, ["-new-tab", URL]);
+
+        assert_eq!(browser_command("   ", URL), None);
+        assert_eq!(browser_command("\"\" %s", URL), None);
+    }
 }

@@ -57,6 +57,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// This binary's version, commit, target and build date, for a support request
+    Version {
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+    },
     /// Check saved connections live; exits non-zero when one is broken
     Status {
         /// The profile to check
@@ -522,6 +528,7 @@ impl Command {
             Command::Completions { .. } => "completions",
             Command::Manpage { .. } => "manpage",
             Command::CompleteNames { .. } => "__complete",
+            Command::Version { .. } => "version",
         }
     }
 
@@ -545,7 +552,8 @@ impl Command {
             | Command::Doctor { json, .. }
             | Command::Token { json, .. }
             | Command::Logout { json, .. }
-            | Command::Rotate { json, .. } => *json,
+            | Command::Rotate { json, .. }
+            | Command::Version { json } => *json,
             Command::Connect(args) => args.json,
             Command::Metadata(args) => args.json,
             Command::Apply(args) => args.json,

@@ -47,6 +47,10 @@ pub fn write_new_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Owner-only (0600) on Unix. Windows has no modes: our files live in the user's profile
+/// (`%APPDATA%`, `%LOCALAPPDATA%`), whose inherited ACL already admits only the user, SYSTEM and
+/// Administrators; secrets themselves go to the Credential Manager. Setting ACLs of our own would
+/// need Win32 calls through unsafe code, which this crate forbids.
 fn private(options: &mut OpenOptions) {
     #[cfg(unix)]
     {
@@ -138,6 +142,7 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Creates the one folder `dir` owner-only; one that exists (a symlink included) is an error.
 pub fn create_private_dir_new(dir: &Path) -> std::io::Result<()> {
+    #[cfg_attr(not(unix), allow(unused_mut))] // only Unix sets a mode
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
@@ -193,14 +198,15 @@ fn check_owner_and_mode(
 ) -> std::io::Result<()> {
     use std::os::unix::fs::MetadataExt;
     let shown = path.display();
+    let quoted = crate::shell_quote::posix(&path.to_string_lossy());
     if meta.mode() & 0o022 != 0 {
         return Err(refuse(format!(
-            "{shown} can be written by other users; run `chmod go-w {shown}`"
+            "{shown} can be written by other users; run `chmod go-w {quoted}`"
         )));
     }
     if secret && meta.mode() & 0o077 != 0 {
         return Err(refuse(format!(
-            "{shown} can be read by other users; run `chmod 600 {shown}`"
+            "{shown} can be read by other users; run `chmod 600 {quoted}`"
         )));
     }
     if our_uid()? != meta.uid() {
@@ -211,6 +217,7 @@ fn check_owner_and_mode(
     Ok(())
 }
 
+/// Windows: no owner or mode bits to check (see [`private`] for what protects the files there).
 #[cfg(not(unix))]
 fn check_owner_and_mode(_: &Path, _: &std::fs::Metadata, _: bool) -> std::io::Result<()> {
     Ok(())

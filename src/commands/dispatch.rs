@@ -83,5 +83,11 @@ pub fn run(command: Option<Command>) -> anyhow::Result<u8> {
         Command::Completions { shell } => commands::shell::completions(shell).map(|()| 0),
         Command::CompleteNames { kind } => commands::shell::names(&kind).map(|()| 0),
         Command::Manpage { command } => commands::shell::manpage(command.as_deref()).map(|()| 0),
+        // Under --json, the build facts in the one envelope (docs/json.md).
+        Command::Version { json: true } => {
+            commands::output::print("version", 0, &crate::version::build_info(), &[])?;
+            Ok(0)
+        }
+        Command::Version { json: false } => crate::version::run(false).map(|()| 0),
     }
 }

@@ -141,6 +141,7 @@ impl StopSignals {
     }
 
     /// Blocks until one of them arrives.
+    #[cfg_attr(not(unix), allow(unused_mut))] // only Unix's signal streams need `mut`
     fn wait(mut self) -> anyhow::Result<()> {
         #[cfg(unix)]
         {

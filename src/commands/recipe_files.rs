@@ -108,7 +108,7 @@ fn new(id: &str, from: &str, out: Option<std::path::PathBuf>, json: bool) -> any
         let result = serde_json::json!({ "id": id, "from": from, "path": shown });
         output::print("recipes new", 0, &result, &[])?;
     } else {
-        let quoted = crate::commands::shell::quote(&shown);
+        let quoted = crate::shell_quote::path_for_shell(&path);
         write_out(&format!(
             "Wrote {}. Check it with: eca-wizard recipes check {quoted}\n",
             crate::terminal_safe::terminal_safe(&shown)

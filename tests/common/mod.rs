@@ -243,6 +243,9 @@ pub fn sf_dir(name: &str) -> temp::Folder {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&sf, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
+    // Windows starts a script through PATHEXT, as npm's `sf.cmd` shim: one that runs Python.
+    #[cfg(windows)]
+    std::fs::write(dir.join("sf.cmd"), "@python \"%~dp0sf\" %*\r\n").unwrap();
     dir
 }
 

@@ -10,6 +10,7 @@ mod common;
 
 mod completions;
 mod jsforce;
+mod npm_package;
 mod sdr;
 mod secret_service;
 mod sf_cli;

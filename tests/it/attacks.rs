@@ -11,6 +11,7 @@
 //! `org_work` (org binding, restore markers, the SOAP read, credentials); the fakes and runners
 //! they share are here.
 
+#[cfg(unix)] // file modes, owners and symlinks as Unix has them
 mod files;
 mod login;
 mod org_work;

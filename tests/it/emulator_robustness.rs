@@ -135,6 +135,7 @@ fn an_org_file_loads_and_is_checked() {
     assert!(Org::from_toml(&unknown).is_err());
 }
 
+#[cfg(unix)] // SIGTERM is a Unix signal; `kill` sends it
 #[tokio::test]
 async fn the_emulator_command_prints_json_and_stops_on_sigterm() {
     let mut command = launch::fresh();

@@ -63,6 +63,7 @@ mod keep;
 mod local_recipes;
 mod metadata;
 mod metadata_check;
+mod pasted_paths;
 mod pem_files;
 mod profiles;
 mod profiles_cli;
@@ -70,6 +71,7 @@ mod rotate;
 mod save_first;
 mod secret_scan;
 mod untrusted_recipes;
+mod version;
 
 // Hostile input, and the house rules the code and this layout keep.
 mod attacks;

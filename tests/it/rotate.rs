@@ -6,7 +6,9 @@
 
 use crate::common::{launch, temp};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+#[cfg(unix)]
+use std::process::Stdio;
+use std::process::{Command, Output};
 
 use crate::common::*;
 use eca_wizard::emulator::Emulator;
@@ -297,6 +299,7 @@ async fn a_profile_acts_only_on_its_own_org() {
     assert_eq!(other.app(DEMO_APP).unwrap(), before, "B still untouched");
 }
 
+#[cfg(unix)]
 fn marker_in(home: &Path) -> Option<PathBuf> {
     std::fs::read_dir(home)
         .ok()?
@@ -306,6 +309,7 @@ fn marker_in(home: &Path) -> Option<PathBuf> {
 }
 
 /// Starts `rotate --allow-secret-access` and returns once the setting is on in the org.
+#[cfg(unix)]
 fn rotate_until_the_setting_is_on(s: &Setup) -> std::process::Child {
     until_the_setting_is_on(
         s,
@@ -320,6 +324,7 @@ fn rotate_until_the_setting_is_on(s: &Setup) -> std::process::Child {
 }
 
 /// Starts `eca-wizard ARGS` and returns once the org setting is on and the marker is down.
+#[cfg(unix)]
 fn until_the_setting_is_on(s: &Setup, args: &[&str]) -> std::process::Child {
     let mut child = sf_command(&s.sf, &s.emulator, &s.admin_token, "current", Some(&s.home))
         .args(args)

@@ -145,7 +145,9 @@ fn a_fault_is_diagnosed_jumped_to_and_fixed() {
     tui.assert_restored();
 }
 
+#[cfg(unix)] // signals and the closing terminal are Unix matters
 /// Sends `signal` to a wizard on its first screen, then checks the terminal came back.
+#[cfg(unix)]
 fn signal_restores_the_terminal(signal: &str) {
     let mut tui = Tui::start(&["demo", "--auto-approve"]);
     tui.wait_for("What are you connecting?", MINUTE);
@@ -159,11 +161,15 @@ fn signal_restores_the_terminal(signal: &str) {
     tui.assert_restored();
 }
 
+#[cfg(unix)] // signals and the closing terminal are Unix matters
+#[cfg(unix)] // signals are a Unix matter; `kill` sends them
 #[test]
 fn sigterm_restores_the_terminal() {
     signal_restores_the_terminal("TERM");
 }
 
+#[cfg(unix)] // signals and the closing terminal are Unix matters
+#[cfg(unix)] // signals are a Unix matter; `kill` sends them
 #[test]
 fn sighup_sigint_and_sigquit_restore_the_terminal() {
     // SIGHUP: the terminal window closed; SIGINT and SIGQUIT from `kill` (keys arrive as keys).
@@ -297,7 +303,9 @@ fn api_beside_mcp_api_is_fixed_to_green() {
     fault_is_fixed_to_green("api-beside-mcp", "Selected OAuth Scopes");
 }
 
+#[cfg(unix)] // signals and the closing terminal are Unix matters
 /// The demo folders left in `tmp`.
+#[cfg(unix)]
 fn demo_folders(tmp: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(tmp)
         .unwrap()
@@ -307,8 +315,10 @@ fn demo_folders(tmp: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+#[cfg(unix)] // signals and the closing terminal are Unix matters
 /// The terminal window closing (the pty's master end goes, as tmux or a terminal emulator
 /// does): the demo ends and its folder, random-named and owner-only, goes with it.
+#[cfg(unix)] // the closing terminal's SIGHUP and the 0700 folder are Unix's
 #[test]
 fn closing_the_terminal_leaves_no_demo_folder() {
     use std::os::unix::fs::PermissionsExt;
@@ -360,7 +370,9 @@ fn closing_the_terminal_leaves_no_demo_folder() {
     assert_eq!(demo_folders(&tmp), Vec::<String>::new(), "{exited:?}");
 }
 
+#[cfg(unix)] // signals and the closing terminal are Unix matters
 /// SIGHUP alone (the terminal's hang-up signal) removes the demo folder too.
+#[cfg(unix)] // signals are a Unix matter; `kill` sends them
 #[test]
 fn sighup_leaves_no_demo_folder() {
     let tmp = temp::created("tmp");

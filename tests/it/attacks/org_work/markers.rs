@@ -1,6 +1,7 @@
 //! Restore markers: one that would run an option or touch another org, a real one that only
 //! turns the setting off, and one that can't be read.
 
+#[cfg(unix)]
 use super::*;
 use crate::common::launch;
 
