@@ -35,7 +35,10 @@ fn checkout_commit() -> Option<String> {
 
 #[test]
 fn version_json_names_commit_target_and_date() {
-    let info: serde_json::Value = serde_json::from_str(&wizard(&["version", "--json"])).unwrap();
+    let envelope: serde_json::Value =
+        serde_json::from_str(&wizard(&["version", "--json"])).unwrap();
+    assert_eq!(envelope["command"], "version");
+    let info = &envelope["result"];
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     let expected_commit = checkout_commit().unwrap_or_else(|| "unknown".into());
     assert_eq!(info["commit"], expected_commit.as_str());
