@@ -3,6 +3,7 @@
 //! object, a form-encoded body, a redirect address inside a longer line, the text of an error page,
 //! or a CLI message such as `invalid_grant: authentication failure`. Pure: no I/O.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::salesforce::Flow;
@@ -50,6 +51,17 @@ pub struct Hints {
     /// The paste shows a JWT audience that is a My Domain (`audience=https://x.my.salesforce.com`
     /// as the Salesforce CLI reports it, or an `"aud"` claim).
     pub my_domain_audience: bool,
+    /// A sandbox (the word, a sandbox My Domain, or a user name with a sandbox suffix) sent to
+    /// login.salesforce.com.
+    pub sandbox_on_login: bool,
+    /// A proxy is named.
+    pub proxy: bool,
+    /// The failing address is an OAuth endpoint.
+    pub oauth_path: bool,
+    /// A client tool the paste names.
+    pub tool: Option<&'static str>,
+    /// What the paste says of the app's age: `Some(true)` new (minutes old), `Some(false)` old.
+    pub new_app: Option<bool>,
 }
 
 /// The Salesforce host named in the paste, when there is one.
@@ -84,6 +96,13 @@ pub fn signals(text: &str, known: &[Known]) -> Vec<Signal> {
         &mut covered,
     );
     pair_up(&pairs, "errorcode", &["message"], &mut found, &mut covered);
+    pair_up(
+        &pairs,
+        "exceptioncode",
+        &["exceptionmessage", "message"],
+        &mut found,
+        &mut covered,
+    );
     form_encoded(&text, &mut found, &mut covered);
     prose(&text, known, &mut found, &mut covered);
 
@@ -161,6 +180,89 @@ pub fn hints(text: &str) -> Hints {
         .any(|n| has(n)),
         mcp: has("mcp"),
         my_domain_audience: my_domain_audience(&lower),
+        sandbox_on_login: has("login.salesforce.com")
+            && (has("sandbox") || sandbox_user_name(&lower)),
+        proxy: ["proxy", "zscaler", "tunneling socket"]
+            .iter()
+            .any(|n| has(n)),
+        oauth_path: has("/services/oauth2/"),
+        tool: TOOLS
+            .iter()
+            .find(|(needles, _)| needles.iter().any(|n| has(n)))
+            .map(|(_, name)| *name),
+        new_app: app_age(&lower),
+    }
+}
+
+/// Client tools by the words that name them (lower case), and the name said back.
+const TOOLS: &[(&[&str], &str)] = &[
+    (&["data loader", "dataloader"], "Data Loader"),
+    (&["mulesoft", "org.mule", "mule-"], "MuleSoft"),
+    (
+        &["simple_salesforce", "simple-salesforce"],
+        "simple-salesforce",
+    ),
+    (&["jsforce"], "jsforce"),
+    (&["restforce"], "restforce"),
+    (
+        &["sfdx", "sf org login", "salesforce cli", "@salesforce/core"],
+        "the Salesforce CLI",
+    ),
+    (&["n8n"], "n8n"),
+    (&["workbench"], "Workbench"),
+    (&["informatica"], "Informatica"),
+    (&["talend"], "Talend"),
+    (&["boomi"], "Boomi"),
+    (&["fivetran"], "Fivetran"),
+    (&["airbyte"], "Airbyte"),
+    (&["tableau"], "Tableau"),
+    (&["power bi", "powerbi"], "Power BI"),
+];
+
+/// A user name with a sandbox suffix (`admin@acme.com.uat`): a domain whose last label follows
+/// a common top-level one. Only the first few `@` are read.
+fn sandbox_user_name(lower: &str) -> bool {
+    const TOP: &[&str] = &[
+        "com", "org", "net", "io", "co", "edu", "gov", "de", "fr", "uk",
+    ];
+    lower.match_indices('@').take(16).any(|(at, _)| {
+        let domain: String = lower[at + 1..]
+            .chars()
+            .take(MAX_HOST)
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+            .collect();
+        let labels: Vec<&str> = domain.trim_end_matches('.').split('.').collect();
+        labels.len() >= 3
+            && TOP.contains(&labels[labels.len() - 2])
+            && !TOP.contains(&labels[labels.len() - 1])
+            && !labels[labels.len() - 1].is_empty()
+    })
+}
+
+/// What the paste says of the app's age, when it says anything.
+fn app_age(lower: &str) -> Option<bool> {
+    const NEW: &[&str] = &[
+        "just created",
+        "newly created",
+        "just saved",
+        "minutes ago",
+        "brand new app",
+        "right after creating",
+    ];
+    const OLD: &[&str] = &[
+        "worked for months",
+        "was working",
+        "worked fine",
+        "has been working",
+        "stopped working",
+        "suddenly",
+    ];
+    if NEW.iter().any(|n| lower.contains(n)) {
+        Some(true)
+    } else if OLD.iter().any(|n| lower.contains(n)) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -252,27 +354,34 @@ struct Pair {
     span: Range<usize>,
 }
 
-const KEYS: &[&str] = &["error_description", "errorcode", "error", "message"];
+/// Longest first, so `error_description` isn't read as `error`. Java and SOAP faults say
+/// `exceptionCode` / `exceptionMessage`; Python 2 dicts prefix every string with `u`.
+const KEYS: &[&str] = &[
+    "error_description",
+    "exceptionmessage",
+    "exceptioncode",
+    "errorcode",
+    "error",
+    "message",
+];
+
+/// Every key starts with one of these; each is searched for once per occurrence.
+const KEY_STARTS: [&str; 3] = ["error", "message", "exception"];
 
 fn key_values(text: &str) -> Vec<Pair> {
     let lower = text.to_ascii_lowercase();
     let bytes = text.as_bytes();
     let mut pairs = Vec::new();
     let mut from = 0;
-    let mut next_error = lower.find("error");
-    let mut next_message = lower.find("message");
-    // Every key starts with "error" or "message"; each word is searched for once per occurrence.
+    let mut next: [Option<usize>; 3] = KEY_STARTS.map(|k| lower.find(k));
     while pairs.len() < MAX_PAIRS {
-        if next_error.is_some_and(|at| at < from) {
-            next_error = lower[from..].find("error").map(|i| from + i);
+        for (slot, word) in next.iter_mut().zip(KEY_STARTS) {
+            if slot.is_some_and(|at| at < from) {
+                *slot = lower[from..].find(word).map(|i| from + i);
+            }
         }
-        if next_message.is_some_and(|at| at < from) {
-            next_message = lower[from..].find("message").map(|i| from + i);
-        }
-        let start = match (next_error, next_message) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => break,
+        let Some(start) = next.iter().flatten().min().copied() else {
+            break;
         };
         from = start + 1;
         let Some(key) = KEYS.iter().find(|k| lower[start..].starts_with(**k)) else {
@@ -290,15 +399,41 @@ fn key_values(text: &str) -> Vec<Pair> {
             at += 1;
         }
         at = skip_spaces(bytes, at);
+        let mut equals = false;
         if bytes[at..].starts_with(b"=>") {
             at += 2;
         } else if matches!(bytes.get(at), Some(b':')) {
             at += 1;
+        } else if matches!(bytes.get(at), Some(b'=')) {
+            at += 1;
+            equals = true;
         } else {
             continue;
         }
         at = skip_spaces(bytes, at);
+        // Python 2 writes u'...'.
+        if matches!(bytes.get(at), Some(b'u' | b'b'))
+            && matches!(bytes.get(at + 1), Some(b'\'' | b'"'))
+        {
+            at += 1;
+        }
         let Some(&quote) = bytes.get(at).filter(|b| matches!(b, b'"' | b'\'')) else {
+            // `errorCode=INVALID_LOGIN` unquoted (Java and log lines): a code with an underscore only.
+            let len = bytes[at..]
+                .iter()
+                .take(64)
+                .take_while(|b| is_word(**b))
+                .count();
+            let value = &text[at..at + len];
+            let code_key = matches!(*key, "error" | "errorcode" | "exceptioncode");
+            if equals && code_key && value.contains('_') && is_code(value) {
+                pairs.push(Pair {
+                    key: (*key).to_string(),
+                    value: value.to_string(),
+                    span: start..at + len,
+                });
+                from = at + len;
+            }
             continue;
         };
         let body = at + 1;
@@ -450,7 +585,8 @@ fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<
 }
 
 /// Codes and descriptions in running text: `invalid_grant: authentication failure`,
-/// `INVALID_SESSION_ID: Session expired or invalid`, or an error page's sentence.
+/// `INVALID_SESSION_ID: Session expired or invalid`, `sf:INVALID_LOGIN`, or an error page's
+/// sentence. Codes are read in one pass over the words of the text, whatever their number.
 fn prose(
     text: &str,
     known: &[Known],
@@ -458,35 +594,58 @@ fn prose(
     covered: &mut Vec<Range<usize>>,
 ) {
     let lower = text.to_ascii_lowercase();
-    let bytes = text.as_bytes();
     let inside = |at: usize, covered: &[Range<usize>]| covered.iter().any(|r| r.contains(&at));
-    let mut codes: Vec<&str> = known.iter().map(|k| k.error).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    for code in codes {
-        let needle = code.to_ascii_lowercase();
-        let mut from = 0;
-        while found.len() < MAX_SIGNALS
-            && let Some(offset) = lower[from..].find(&needle)
-        {
-            let start = from + offset;
-            let end = start + needle.len();
-            from = end;
-            let bounded = (start == 0 || !is_word(bytes[start - 1]))
-                && bytes.get(end).is_none_or(|b| !is_word(*b));
-            if !bounded || inside(start, covered) {
-                continue;
-            }
-            let description = description_after(&text[end..]);
-            found.push((
-                start,
-                Signal {
-                    error: code.to_string(),
-                    description,
-                },
-            ));
-            covered.push(start..end);
+    // Codes by their lower case; where two differ only in case (`invalid_client` of OAuth,
+    // `INVALID_CLIENT` of SOAP) the one written as in the text wins, else the first known.
+    let mut codes: HashMap<String, Vec<&'static str>> = HashMap::new();
+    for k in known {
+        let same = codes.entry(k.error.to_ascii_lowercase()).or_default();
+        if !same.contains(&k.error) {
+            same.push(k.error);
         }
+    }
+    let pick = |written: &str, same: &Vec<&'static str>| -> &'static str {
+        same.iter()
+            .copied()
+            .find(|c| *c == written)
+            .unwrap_or(same[0])
+    };
+    for (start, end) in words(&lower) {
+        if found.len() >= MAX_SIGNALS {
+            break;
+        }
+        // `access-denied`: a word, a hyphen and the next word.
+        let joined = lower.as_bytes().get(end) == Some(&b'-')
+            && lower.as_bytes().get(end + 1).is_some_and(|b| is_word(*b));
+        let long_end = if joined {
+            end + 1
+                + lower[end + 1..]
+                    .bytes()
+                    .take(64)
+                    .take_while(|b| is_word(*b))
+                    .count()
+        } else {
+            end
+        };
+        let (code, end) = match codes.get(&lower[start..long_end]) {
+            Some(same) if joined => (pick(&text[start..long_end], same), long_end),
+            _ => match codes.get(&lower[start..end]) {
+                Some(same) => (pick(&text[start..end], same), end),
+                None => continue,
+            },
+        };
+        if inside(start, covered) {
+            continue;
+        }
+        let description = description_after(&text[end..]);
+        found.push((
+            start,
+            Signal {
+                error: code.to_string(),
+                description,
+            },
+        ));
+        covered.push(start..end);
     }
     for k in known.iter().filter(|k| k.description.len() >= 12) {
         let needle = k.description.to_ascii_lowercase();
@@ -503,6 +662,28 @@ fn prose(
             covered.push(start..start + needle.len());
         }
     }
+}
+
+/// The spans of the words of `text` that can be codes: runs of letters, digits and `_`, at
+/// most 64 bytes long.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            while at < bytes.len() && !is_word(bytes[at]) {
+                at += 1;
+            }
+            let start = at;
+            while at < bytes.len() && is_word(bytes[at]) {
+                at += 1;
+            }
+            if at > start && at - start <= 64 {
+                return Some((start, at));
+            }
+        }
+        None
+    })
 }
 
 /// The text after a code, when it reads as its description (`: ...`, ` - ...`).

@@ -2,6 +2,7 @@
 //! settings an admin changes in Setup, and the Setup pages they live on.
 
 pub mod callback;
+pub mod catalogue;
 pub mod deploy_failures;
 pub mod diagnosis;
 pub mod edit_paths;
@@ -17,6 +18,8 @@ pub mod org_type;
 pub mod scopes;
 pub mod settings;
 pub mod setup_pages;
+pub mod status_line;
+pub mod transport_family;
 
 use std::fmt;
 

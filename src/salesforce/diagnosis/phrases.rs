@@ -1,6 +1,7 @@
 //! Text the rule table recognises in a paste besides its codes: Salesforce's sentences that
 //! stand for an error without naming its code.
 
+use crate::salesforce::catalogue;
 use crate::salesforce::extract::Known;
 
 use super::rules::RULES;
@@ -18,6 +19,17 @@ pub(super) fn known() -> Vec<Known> {
         error,
         description: phrase,
     }));
+    // Salesforce's documented codes and the sentences that stand for them.
+    for entry in catalogue::all() {
+        known.push(Known {
+            error: &entry.code,
+            description: "",
+        });
+        known.extend(entry.phrases.iter().map(|phrase| Known {
+            error: &entry.code,
+            description: phrase,
+        }));
+    }
     known
 }
 
