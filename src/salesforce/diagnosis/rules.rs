@@ -481,6 +481,9 @@ pub(super) const RULES: &[Rule] = &[
     r("INVALID_JWT_FORMAT", None, &[
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server got an opaque token where it needs a JWT: check Issue JSON Web Token (JWT)-based access tokens for named users, and ask for mcp_api without api, then connect again."),
     ]),
+    // Developer Limits quick reference: long requests (20 s or more) are capped at once, apart
+    // from the 24-hour count; the description names which limit was hit.
+    r("REQUEST_LIMIT_EXCEEDED", Some("Concurrent"), &[c(Transient, To::Nothing, None, "Too many long requests (20 seconds or more) ran at once in the org: this is the concurrent limit, not the 24-hour one. Retry in a moment, and make slow calls faster or fewer in parallel.")]),
     r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org reached its API request limit, counted over a rolling 24 hours: wait until usage drops (Setup > System Overview shows it), or raise the limit.")]),
     r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token (refresh, or log in again).")]),
     // Ours: a token answer naming a host that isn't Salesforce's (oauth::client).
