@@ -79,8 +79,8 @@ def problems(cases, own_ids, own_sources):
         if case.get("kind") not in KINDS:
             yield f"{cid}: kind {case.get('kind')!r} is not one of {sorted(KINDS)}"
         source = case.get("source", "")
-        if not source.startswith("https://"):
-            yield f"{cid}: source is not an https address"
+        if not source.startswith(("https://", "http://")):
+            yield f"{cid}: source is not an http(s) address"
         if normalise(source) in own_sources:
             yield f"{cid}: source already cited in field_errors.toml"
         fix = case.get("fix", [])
