@@ -49,7 +49,10 @@ fn main() {
         ("page titles", fill("<title>")),
         ("status lines", fill("HTTP/1.1 4")),
         ("user names", fill("@a.com.")),
-        ("proxy words", fill("tunneling socket could not be established ")),
+        (
+            "proxy words",
+            fill("tunneling socket could not be established "),
+        ),
         ("hosts", fill("https://a.b.")),
         (
             "a redirect",

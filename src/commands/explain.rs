@@ -125,6 +125,7 @@ fn http_status(text: &str, context: &Context) -> Option<Diagnosis> {
     let status = status_line::status(text)?;
     let code = match status.code {
         500..=599 => "http_5xx".to_string(),
+        407 => "proxy_auth_required".to_string(),
         code => format!("http_{code}"),
     };
     catalogue::find(&code)?;
@@ -155,5 +156,7 @@ fn context_of(text: &str, given: Given) -> Context {
     context.proxy = hints.proxy;
     context.oauth_path = hints.oauth_path;
     context.tool = hints.tool;
+    context.lightning_host = hints.lightning_host;
+    context.instance_host = hints.instance_host;
     context
 }

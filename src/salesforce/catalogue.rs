@@ -57,6 +57,7 @@ pub enum Place {
     Secret,
     Mcp,
     ApiEnabled,
+    Scopes,
     ObjectAccess,
     None,
 }
@@ -80,6 +81,10 @@ pub enum Evidence {
     Proxy,
     /// A known client tool is named.
     Tool,
+    /// A Lightning address (`*.lightning.force.com`) is named.
+    LightningHost,
+    /// An instance host (`na1.salesforce.com`, `cs10.salesforce.com`) is named.
+    InstanceHost,
 }
 
 #[derive(Deserialize)]

@@ -62,6 +62,10 @@ pub struct Hints {
     pub tool: Option<&'static str>,
     /// What the paste says of the app's age: `Some(true)` new (minutes old), `Some(false)` old.
     pub new_app: Option<bool>,
+    /// A Lightning address is named.
+    pub lightning_host: bool,
+    /// An instance host (`na1.salesforce.com`) is named.
+    pub instance_host: bool,
 }
 
 /// The Salesforce host named in the paste, when there is one.
@@ -191,7 +195,32 @@ pub fn hints(text: &str) -> Hints {
             .find(|(needles, _)| needles.iter().any(|n| has(n)))
             .map(|(_, name)| *name),
         new_app: app_age(&lower),
+        lightning_host: has(".lightning.force.com") || has(".lightning.com"),
+        instance_host: instance_host(&lower),
     }
+}
+
+/// An instance host (`na1.salesforce.com`, `cs10.salesforce.com`, `eu5.salesforce.com`): letters
+/// then digits right before `.salesforce.com`. Only the first few mentions are read.
+fn instance_host(lower: &str) -> bool {
+    lower
+        .match_indices(".salesforce.com")
+        .take(32)
+        .any(|(at, _)| {
+            let label: Vec<u8> = lower.as_bytes()[..at]
+                .iter()
+                .rev()
+                .take(12)
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .copied()
+                .collect();
+            let digits = label.iter().take_while(|b| b.is_ascii_digit()).count();
+            let letters = label.len() - digits;
+            digits > 0
+                && (2..=3).contains(&letters)
+                && label[digits..].iter().all(u8::is_ascii_alphabetic)
+                && lower.as_bytes().get(at.wrapping_sub(label.len() + 1)) != Some(&b'.')
+        })
 }
 
 /// Client tools by the words that name them (lower case), and the name said back.
@@ -270,7 +299,13 @@ fn app_age(lower: &str) -> Option<bool> {
 fn my_domain_audience(lower: &str) -> bool {
     ["audience=", "\"aud\":", "\"aud\" :", "aud="]
         .iter()
-        .flat_map(|key| lower.match_indices(key).map(move |(i, _)| i + key.len()))
+        // A real paste names an audience a few times: the first 64 of each key are read.
+        .flat_map(|key| {
+            lower
+                .match_indices(key)
+                .take(64)
+                .map(move |(i, _)| i + key.len())
+        })
         .any(|start| {
             // A host name is at most 253 characters: the value is read no further, so a paste
             // of `aud=aud=aud=...` stays linear.

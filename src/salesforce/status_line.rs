@@ -43,6 +43,13 @@ const AFTER: &[&str] = &[
     " gateway timeout",
 ];
 
+/// Pages that stand for a status (lower case).
+const PAGES: &[(&str, u16)] = &[
+    ("no webpage was found for the web address", 404),
+    ("url no longer exists", 404),
+    ("unsupported media type", 415),
+];
+
 /// The first error status (400-599) the text reports.
 pub fn status(text: &str) -> Option<Status> {
     let lower = text.to_ascii_lowercase();
@@ -61,7 +68,11 @@ pub fn status(text: &str) -> Option<Status> {
                 .map(|code| (at, code))
         })
     });
-    let (at, code) = after_prefix.chain(before_reason).min()?;
+    // Browsers' and servers' own pages name the status without its number.
+    let pages = PAGES
+        .iter()
+        .filter_map(|(phrase, code)| lower.find(phrase).map(|at| (at, *code)));
+    let (at, code) = after_prefix.chain(before_reason).chain(pages).min()?;
     let reason = title(text).unwrap_or_else(|| line_from(text, at));
     Some(Status { code, reason })
 }

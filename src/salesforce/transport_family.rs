@@ -19,6 +19,8 @@ pub enum Family {
     ProxyAuth,
     /// A proxy answered 403 to the tunnel.
     ProxyForbidden,
+    /// A proxy is set and couldn't be used (no answer, or an answer that isn't a proxy's).
+    ProxyUnreachable,
 }
 
 impl Family {
@@ -33,6 +35,7 @@ impl Family {
             Family::Certificate => "tls_untrusted",
             Family::ProxyAuth => "proxy_auth_required",
             Family::ProxyForbidden => "proxy_forbidden",
+            Family::ProxyUnreachable => "proxy_unreachable",
         }
     }
 }
@@ -57,6 +60,13 @@ const MARKERS: &[(Family, &[&str])] = &[
             "protocol version",
             "no protocols available",
             "tls 1.0 has been disabled",
+            // .NET before 4.6 offers TLS 1.0 by default; these are its words for the refusal.
+            "an unexpected error occurred on a send",
+            "could not create ssl/tls secure channel",
+            "handshake_failure",
+            "handshake failure",
+            "remote host terminated the handshake",
+            "ssl connect error",
         ],
     ),
     (
@@ -80,6 +90,10 @@ const MARKERS: &[(Family, &[&str])] = &[
             "err_tls_cert_altname_invalid",
             "remote certificate is invalid",
             "could not establish trust relationship",
+            "ssl certificate problem",
+            "unable_to_get_issuer_cert_locally",
+            "depth_zero_self_signed_cert",
+            "self_signed_cert_in_chain",
         ],
     ),
     (
@@ -93,17 +107,29 @@ const MARKERS: &[(Family, &[&str])] = &[
             "no such host is known",
             "unknownhostexception",
             "could not resolve host",
+            "couldn't resolve host",
             "failed to resolve",
             "name resolution",
             "nameresolutionerror",
             "dns error",
             "failed to lookup address",
             "no address associated with hostname",
+            "remote name could not be resolved",
+            "no such host",
         ],
     ),
     (
         Family::Refused,
-        &["econnrefused", "connection refused", "actively refused"],
+        &[
+            "econnrefused",
+            "connection refused",
+            "actively refused",
+            "connectionrefusederror",
+            "ehostunreach",
+            "enetunreach",
+            "network is unreachable",
+            "unable to connect to the remote server",
+        ],
     ),
     (
         Family::Reset,
@@ -111,6 +137,7 @@ const MARKERS: &[(Family, &[&str])] = &[
             "econnreset",
             "socket hang up",
             "connection reset",
+            "connectionreseterror",
             "forcibly closed",
             "broken pipe",
             "epipe",
@@ -135,6 +162,7 @@ const MARKERS: &[(Family, &[&str])] = &[
             "connection timeout",
             "deadline exceeded",
             "i/o timeout",
+            "econnaborted",
         ],
     ),
 ];
@@ -158,7 +186,7 @@ pub fn classify(text: &str) -> Option<Found> {
     if let Some(found) = proxy(&lower) {
         return Some(found);
     }
-    MARKERS.iter().find_map(|(family, needles)| {
+    let by_marker = MARKERS.iter().find_map(|(family, needles)| {
         let at = needles
             .iter()
             .filter_map(|n| lower.find(n).map(|i| (i, i + n.len())))
@@ -166,6 +194,13 @@ pub fn classify(text: &str) -> Option<Found> {
         Some(Found {
             family: *family,
             host: host_near(&lower, at.1).or_else(|| first_url_host(&lower)),
+        })
+    });
+    // A proxy tunnel that failed without a family of its own.
+    by_marker.or_else(|| {
+        TUNNEL.iter().any(|n| lower.contains(n)).then(|| Found {
+            family: Family::ProxyUnreachable,
+            host: first_url_host(&lower),
         })
     })
 }

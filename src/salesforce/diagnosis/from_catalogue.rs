@@ -74,6 +74,8 @@ fn fit(cause: &EntryCause, x: &Context) -> u8 {
         Evidence::OauthPath => x.oauth_path,
         Evidence::Proxy => x.proxy,
         Evidence::Tool => x.tool.is_some(),
+        Evidence::LightningHost => x.lightning_host,
+        Evidence::InstanceHost => x.instance_host,
     };
     if shown { 3 } else { 1 }
 }
@@ -87,6 +89,7 @@ fn target(place: Place) -> Option<Target> {
         Place::Secret => Some(Target::ConsumerSecret),
         Place::Mcp => Some(Target::McpServer),
         Place::ApiEnabled => Some(Target::Setting(SettingKey::ApiEnabled)),
+        Place::Scopes => Some(Target::Setting(SettingKey::OauthScopes)),
         Place::ObjectAccess => Some(Target::ObjectAccess("the object".to_string())),
         Place::None => None,
     }

@@ -125,6 +125,10 @@ pub struct Context {
     pub oauth_path: bool,
     /// A client tool named in the paste, when it is one with known defects.
     pub tool: Option<&'static str>,
+    /// A Lightning address (`*.lightning.force.com`) is named.
+    pub lightning_host: bool,
+    /// An instance host (`na1.salesforce.com`) is named.
+    pub instance_host: bool,
 }
 
 impl Context {
@@ -142,6 +146,8 @@ impl Context {
             proxy: false,
             oauth_path: false,
             tool: None,
+            lightning_host: false,
+            instance_host: false,
         }
     }
 

@@ -74,6 +74,37 @@ const PHRASES: &[(&str, &str)] = &[
         "INVALID_SESSION_ID",
     ),
     ("invalid session id", "INVALID_SESSION_ID"),
+    // Salesforce's SOAP and page texts for a dead session.
+    ("Illegal Session", "INVALID_SESSION_ID"),
+    (
+        "Session not found, missing session hash",
+        "INVALID_SESSION_ID",
+    ),
+    (
+        "session is not valid for use with the API",
+        "INVALID_SESSION_ID",
+    ),
+    ("Your session has expired", "INVALID_SESSION_ID"),
+    (
+        "API is not enabled for this Organization",
+        "API_DISABLED_FOR_ORG",
+    ),
+    // The authorize page's sentence for OAUTH_APPROVAL_ERROR_GENERIC.
+    (
+        "unexpected error has occurred during authentication",
+        "OAUTH_APPROVAL_ERROR_GENERIC",
+    ),
+    // The Salesforce CLI's sentence for invalid_client.
+    ("Verify the OAuth client secret and ID", "invalid_client"),
+    // Workbench's page for the same refusal (forceworkbench#744).
+    ("session is invalid or has expired", "INVALID_SESSION_ID"),
+    // The description of unknown_error, quoted without its code (forceworkbench#820).
+    ("unknown error: retry your request", "unknown_error"),
+    // Salesforce's sentence for a redirect_uri it doesn't list (forcedotcom/sfdx-travisci#12).
+    (
+        "The callback URL provided is not valid",
+        "redirect_uri_mismatch",
+    ),
     ("The provided authorization grant", "invalid_grant"),
     (
         "Token request is already being processed",
