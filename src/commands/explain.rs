@@ -5,9 +5,9 @@ use std::io::{self, Read, Write};
 use crate::commands::diagnosis_view::DiagnosisView;
 use crate::recipe;
 use crate::salesforce::Flow;
-use crate::salesforce::diagnosis::{self, Context, Diagnosis, Kind, Phase, Window};
+use crate::salesforce::diagnosis::{self, Cause, Context, Diagnosis, Kind, Phase, Target, Window};
 use crate::salesforce::extract::{self, MAX_PASTE};
-use crate::salesforce::{catalogue, status_line, transport_family};
+use crate::salesforce::{catalogue, loose, status_line, transport_family};
 use crate::terminal_safe::terminal_safe;
 
 /// What `explain` knows besides the text.
@@ -85,6 +85,12 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
         weak.iter()
             .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description)),
     );
+    // A tool's own words for a Salesforce error, read last.
+    rest.extend(
+        loose::signals(text)
+            .into_iter()
+            .map(|(code, description)| diagnosis::diagnose_in(&context, code, description)),
+    );
     if known_first {
         diagnoses.extend(rest);
     } else {
@@ -106,6 +112,19 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
                 first.others.push(cause);
             }
         }
+    }
+    if let Some(tool) = context.tool
+        && first.kind != Kind::Unknown
+        && !first.causes().iter().any(|c| c.message.starts_with(tool))
+    {
+        first.others.push(Cause {
+            kind: Kind::ClientBug,
+            target: Some(Target::Client),
+            value: None,
+            message: format!(
+                "{tool}: some versions of the tool end in this error through a defect of their own: check its release notes and upgrade to its current version."
+            ),
+        });
     }
     first
 }

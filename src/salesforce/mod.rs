@@ -10,6 +10,7 @@ pub mod extract;
 pub mod hosts;
 pub mod instance;
 pub mod licenses;
+pub mod loose;
 pub mod mcp;
 pub mod naming;
 pub mod oauth_errors;

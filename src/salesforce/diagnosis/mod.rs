@@ -3,6 +3,7 @@
 //! REST, hosted MCP) to its causes, most likely first given what is known, each naming the
 //! setting to change and to what.
 
+mod fits;
 mod from_catalogue;
 mod phrases;
 mod rules;

@@ -1,13 +1,13 @@
 //! The one rule table: Salesforce error -> possible causes, each with its fix. Sources are given
 //! per row (`ref:` the shared reference files, `ff:` field-facts-2026.md, threads by repo#number);
-//! rows marked UNCONFIRMED are our best reading where no source quotes the text.
+//! rows marked UNCONFIRMED are our best reading where no source quotes the text. How each cause
+//! fits what is known lives in `fits.rs`.
 
-use crate::salesforce::Flow;
-use crate::salesforce::extract::HostHint;
 use crate::salesforce::oauth_errors::BAD_OAUTH_TOKEN;
 use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey as S};
 
-use super::{Cause, Context, Kind, Phase, Target, Window};
+use super::fits::*;
+use super::{Cause, Context, Kind, Target, Window};
 use Kind::{ClientBug, Misconfigured, Propagating, Transient, UserAction};
 
 /// Where a cause's fix is made (a copyable subset of `Target`).
@@ -97,111 +97,6 @@ const fn tell(rule: Rule, question: &'static str) -> Rule {
 
 const fn when(w: fn(&Context) -> bool, rule: Rule) -> Rule {
     Rule { when: w, ..rule }
-}
-
-fn always(_: &Context) -> bool {
-    true
-}
-fn possible(_: &Context) -> u8 {
-    1
-}
-fn refresh_without_secret(x: &Context) -> bool {
-    x.phase == Phase::Refresh { secret_sent: false }
-}
-fn code_without_secret(x: &Context) -> bool {
-    x.phase == Phase::CodeExchange { secret_sent: false }
-}
-fn only(flow: Flow, x: &Context) -> u8 {
-    match x.flow() {
-        Some(f) if f == flow => 3,
-        Some(_) => 0,
-        None => 1,
-    }
-}
-fn jwt(x: &Context) -> u8 {
-    only(Flow::JwtBearer, x)
-}
-fn client_credentials(x: &Context) -> u8 {
-    only(Flow::ClientCredentials, x)
-}
-/// First only when the paste shows a My Domain audience (restforce#886: one gave "user hasn't
-/// approved this consumer"); otherwise a JWT's last possibility, since the Salesforce CLI
-/// itself tries that audience and this tool does as a last resort.
-fn my_domain_audience(x: &Context) -> u8 {
-    match (x.my_domain_audience, jwt(x)) {
-        (true, _) => 4,
-        (false, 0) => 0,
-        (false, _) => 1,
-    }
-}
-fn not_jwt(x: &Context) -> u8 {
-    u8::from(x.flow() != Some(Flow::JwtBearer))
-}
-fn new_app(x: &Context) -> u8 {
-    match x.window {
-        Window::Inside => 3,
-        Window::Unknown => 2,
-        Window::After => 0,
-    }
-}
-fn old_app(x: &Context) -> u8 {
-    match x.window {
-        Window::After => 3,
-        _ => 1,
-    }
-}
-fn wrong_host(x: &Context) -> u8 {
-    match x.host {
-        Some(HostHint::Login | HostHint::Test) => 3,
-        Some(HostHint::MyDomain) => 0,
-        None => 1,
-    }
-}
-fn salesforce_cli(x: &Context) -> u8 {
-    if x.tool == Some("the Salesforce CLI") {
-        4
-    } else {
-        1
-    }
-}
-/// A connector or tool that sends its own login host (claude-ai-mcp#986, n8n#28990): blamed first
-/// when the paste shows one of them on login.salesforce.com or test.salesforce.com.
-fn fixed_host_client(x: &Context) -> u8 {
-    let tool = x.mcp || x.tool.is_some();
-    match (tool, x.host) {
-        (true, Some(HostHint::Login | HostHint::Test)) => 4,
-        _ => 1,
-    }
-}
-fn mcp(x: &Context) -> u8 {
-    if x.mcp { 3 } else { 0 }
-}
-fn password(x: &Context) -> u8 {
-    match (x.password, x.flow()) {
-        (true, _) => 3,
-        (false, Some(_)) => 0,
-        (false, None) => 1,
-    }
-}
-fn not_password(x: &Context) -> u8 {
-    if x.password { 0 } else { 1 }
-}
-/// The client may send no secret here: a refresh or code exchange that sent one rules it out.
-fn refreshing(x: &Context) -> u8 {
-    match x.phase {
-        Phase::Refresh { secret_sent: true } | Phase::CodeExchange { .. } => 0,
-        Phase::Refresh { secret_sent: false } => 3,
-        _ if x.refresh => 3,
-        _ => 1,
-    }
-}
-fn exchanging(x: &Context) -> u8 {
-    match x.phase {
-        Phase::CodeExchange { secret_sent: true } | Phase::Refresh { .. } => 0,
-        Phase::CodeExchange { secret_sent: false } => 3,
-        _ if x.refresh => 0,
-        _ => 1,
-    }
 }
 
 const KEY_AGAIN: &str = "Copy the Consumer Key again from External Client App Manager > the app > Settings > OAuth Settings > Consumer Key and Secret; a key from another org or an old app doesn't work.";
