@@ -68,6 +68,8 @@ pub fn explain(text: &str) -> Diagnosis {
 /// causes of the others after its own. A Salesforce code or sentence tells most; then a
 /// transport failure, then a bare HTTP status, then a client's generic words ("Login failed").
 pub fn explain_with(text: &str, given: Given) -> Diagnosis {
+    // Every reader below sees the same first 1 MiB.
+    let text = extract::cap(text);
     let signals = extract::signals(text, &diagnosis::known());
     let context = context_of(text, given);
     let (weak, strong): (Vec<_>, Vec<_>) =

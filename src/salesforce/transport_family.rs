@@ -177,6 +177,8 @@ const TUNNEL: &[&str] = &[
     "cannot connect to proxy",
 ];
 
+use crate::salesforce::scan;
+
 /// How far around a marker a host or a proxy status is looked for.
 const AROUND: usize = 200;
 
@@ -186,10 +188,19 @@ pub fn classify(text: &str) -> Option<Found> {
     if let Some(found) = proxy(&lower) {
         return Some(found);
     }
-    let by_marker = MARKERS.iter().find_map(|(family, needles)| {
-        let at = needles
+    let needles: Vec<&str> = MARKERS
+        .iter()
+        .flat_map(|(_, n)| n.iter().copied())
+        .collect();
+    let starts = scan::first_starts(&lower, &needles);
+    let mut offset = 0;
+    let by_marker = MARKERS.iter().find_map(|(family, group)| {
+        let firsts = &starts[offset..offset + group.len()];
+        offset += group.len();
+        let at = group
             .iter()
-            .filter_map(|n| lower.find(n).map(|i| (i, i + n.len())))
+            .zip(firsts)
+            .filter_map(|(n, at)| at.map(|i| (i, i + n.len())))
             .min()?;
         Some(Found {
             family: *family,
@@ -208,7 +219,8 @@ pub fn classify(text: &str) -> Option<Found> {
 fn proxy(lower: &str) -> Option<Found> {
     let (start, end) = TUNNEL
         .iter()
-        .filter_map(|n| lower.find(n).map(|i| (i, i + n.len())))
+        .zip(scan::first_starts(lower, TUNNEL))
+        .filter_map(|(n, at)| at.map(|i| (i, i + n.len())))
         .min()?;
     let window = &lower[floor(lower, start.saturating_sub(AROUND))..floor(lower, end + AROUND)];
     let family = if window.contains("407") || window.contains("proxy authentication required") {

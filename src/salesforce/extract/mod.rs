@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::salesforce::scan;
 use crate::terminal_safe::terminal_safe;
 
 mod hints;
@@ -464,9 +465,15 @@ fn prose(
         ));
         covered.push(start..end);
     }
-    for k in known.iter().filter(|k| k.description.len() >= 12) {
-        let needle = k.description.to_ascii_lowercase();
-        if let Some(start) = lower.find(&needle)
+    let phrases: Vec<&Known> = known.iter().filter(|k| k.description.len() >= 12).collect();
+    let needles: Vec<String> = phrases
+        .iter()
+        .map(|k| k.description.to_ascii_lowercase())
+        .collect();
+    let needle_refs: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let starts = scan::first_starts(&lower, &needle_refs);
+    for ((k, needle), start) in phrases.iter().zip(&needles).zip(starts) {
+        if let Some(start) = start
             && !inside(start, covered)
         {
             found.push((
