@@ -1,7 +1,8 @@
 //! Reading hostile pastes: `explain` and `connect --no-browser`'s paste reader on 1 MiB of each
 //! kind of run a scanner counts (backslashes, escaped quotes, `%`, `{`, entities, repeated keys
-//! and codes). The median wall time of 5 runs each; the target is under a second (the first
-//! `unescape` took minutes on the backslashes). Run with `cargo bench --bench paste`.
+//! and codes, Python 2 keys, page titles, status lines, user names, proxy words, hosts). The
+//! median wall time of 5 runs each; the target is under a second (the first `unescape` took
+//! minutes on the backslashes). Run with `cargo bench --bench paste`.
 
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,18 @@ fn main() {
         ("aud= keys", fill("aud=")),
         ("JSON keys", fill("\"error\":\"")),
         ("codes", fill("invalid_grant: ")),
+        ("catalogue codes", fill("sf:INVALID_LOGIN: ")),
+        ("words", fill("a_b ")),
+        ("Python 2 keys", fill("{u'errorCode': u'")),
+        ("unquoted keys", fill("exceptionCode=")),
+        ("page titles", fill("<title>")),
+        ("status lines", fill("HTTP/1.1 4")),
+        ("user names", fill("@a.com.")),
+        (
+            "proxy words",
+            fill("tunneling socket could not be established "),
+        ),
+        ("hosts", fill("https://a.b.")),
         (
             "a redirect",
             format!(

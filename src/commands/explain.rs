@@ -4,8 +4,10 @@ use std::io::{self, Read};
 
 use crate::commands::diagnosis_view::DiagnosisView;
 use crate::salesforce::Flow;
-use crate::salesforce::diagnosis::{self, Context, Diagnosis, Kind, Phase, Window};
+use crate::salesforce::diagnosis::{self, Cause, Context, Diagnosis, Kind, Phase, Target, Window};
 use crate::salesforce::extract::{self, MAX_PASTE};
+use crate::salesforce::{catalogue, loose, status_line, transport_family};
+use crate::terminal_safe::terminal_safe;
 
 /// What `explain` knows besides the text.
 #[derive(Debug, Clone, Copy, Default)]
@@ -70,10 +72,41 @@ pub fn explain(text: &str) -> Diagnosis {
 }
 
 /// Finds every Salesforce error in the text and diagnoses them: the most telling one first, the
-/// causes of the others after its own.
+/// causes of the others after its own. A Salesforce code or sentence tells most; then a
+/// transport failure, then a bare HTTP status, then a client's generic words ("Login failed").
 pub fn explain_with(text: &str, given: Given) -> Diagnosis {
+    // Every reader below sees the same first 1 MiB.
+    let text = extract::cap(text);
     let signals = extract::signals(text, &diagnosis::known());
-    if signals.is_empty() {
+    let context = context_of(text, given);
+    let (weak, strong): (Vec<_>, Vec<_>) =
+        signals.iter().partition(|s| catalogue::is_weak(&s.error));
+    let mut diagnoses: Vec<Diagnosis> = strong
+        .iter()
+        .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description))
+        .collect();
+    // Known errors first, in the order they appear; errors the table doesn't know last.
+    diagnoses.sort_by_key(|d| d.kind == Kind::Unknown);
+    let below = [transport(text, &context), http_status(text, &context)];
+    let known_first = diagnoses.first().is_some_and(|d| d.kind != Kind::Unknown);
+    let mut rest: Vec<Diagnosis> = below.into_iter().flatten().collect();
+    rest.extend(
+        weak.iter()
+            .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description)),
+    );
+    // A tool's own words for a Salesforce error, read last.
+    rest.extend(
+        loose::signals(text)
+            .into_iter()
+            .map(|(code, description)| diagnosis::diagnose_in(&context, code, description)),
+    );
+    if known_first {
+        diagnoses.extend(rest);
+    } else {
+        rest.extend(diagnoses);
+        diagnoses = rest;
+    }
+    if diagnoses.is_empty() {
         return Diagnosis::new(
             Kind::Unknown,
             NOTHING_FOUND,
@@ -81,13 +114,6 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
             "No Salesforce error found in that text. Paste the error as it was shown: the JSON body (with \"error\" or \"errorCode\"), the address the browser ended on (with ?error=), or the text of Salesforce's error page.",
         );
     }
-    let context = context_of(text, given);
-    let mut diagnoses: Vec<Diagnosis> = signals
-        .iter()
-        .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description))
-        .collect();
-    // Known errors first, in the order they appear; errors the table doesn't know last.
-    diagnoses.sort_by_key(|d| d.kind == Kind::Unknown);
     let mut first = diagnoses.remove(0);
     for other in diagnoses {
         for cause in other.causes() {
@@ -96,15 +122,56 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
             }
         }
     }
+    if let Some(tool) = context.tool
+        && first.kind != Kind::Unknown
+        && !first.causes().iter().any(|c| c.message.starts_with(tool))
+    {
+        first.others.push(Cause {
+            kind: Kind::ClientBug,
+            target: Some(Target::Client),
+            value: None,
+            message: format!(
+                "{tool}: some versions of the tool end in this error through a defect of their own: check its release notes and upgrade to its current version."
+            ),
+        });
+    }
     first
+}
+
+/// A connection failure the paste describes, naming the host when the paste does.
+fn transport(text: &str, context: &Context) -> Option<Diagnosis> {
+    let found = transport_family::classify(text)?;
+    let mut d = diagnosis::diagnose_in(context, found.family.code(), "");
+    if let Some(host) = found.host {
+        d.message = format!("{} (host: {})", d.message, terminal_safe(&host));
+    }
+    Some(d)
+}
+
+/// An HTTP error status without a Salesforce body.
+fn http_status(text: &str, context: &Context) -> Option<Diagnosis> {
+    let status = status_line::status(text)?;
+    let code = match status.code {
+        500..=599 => "http_5xx".to_string(),
+        407 => "proxy_auth_required".to_string(),
+        code => format!("http_{code}"),
+    };
+    catalogue::find(&code)?;
+    Some(diagnosis::diagnose_in(
+        context,
+        &code,
+        &terminal_safe(&status.reason),
+    ))
 }
 
 fn context_of(text: &str, given: Given) -> Context {
     let hints = extract::hints(text);
-    let window = match given.saved_minutes_ago {
-        Some(minutes) if minutes < 15 => Window::Inside,
-        Some(_) => Window::After,
-        None => Window::Unknown,
+    let window = match (given.saved_minutes_ago, hints.new_app) {
+        (Some(minutes), _) if minutes < 15 => Window::Inside,
+        (Some(_), _) => Window::After,
+        (None, Some(true)) => Window::Inside,
+        (None, Some(false)) => Window::After,
+        (None, None) => Window::Unknown,
     };
     let mut context = Context::new(Phase::Unknown, window);
     context.refresh = hints.refresh;
@@ -113,5 +180,11 @@ fn context_of(text: &str, given: Given) -> Context {
     context.mcp = hints.mcp;
     context.password = hints.password;
     context.my_domain_audience = hints.my_domain_audience;
+    context.sandbox_on_login = hints.sandbox_on_login;
+    context.proxy = hints.proxy;
+    context.oauth_path = hints.oauth_path;
+    context.tool = hints.tool;
+    context.lightning_host = hints.lightning_host;
+    context.instance_host = hints.instance_host;
     context
 }

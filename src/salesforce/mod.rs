@@ -2,6 +2,7 @@
 //! settings an admin changes in Setup, and the Setup pages they live on.
 
 pub mod callback;
+pub mod catalogue;
 pub mod deploy_failures;
 pub mod diagnosis;
 pub mod edit_paths;
@@ -9,14 +10,18 @@ pub mod extract;
 pub mod hosts;
 pub mod instance;
 pub mod licenses;
+pub mod loose;
 pub mod mcp;
 pub mod naming;
 pub mod oauth_errors;
 pub mod objects;
 pub mod org_type;
+pub mod scan;
 pub mod scopes;
 pub mod settings;
 pub mod setup_pages;
+pub mod status_line;
+pub mod transport_family;
 
 use std::fmt;
 

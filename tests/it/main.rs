@@ -39,6 +39,7 @@ mod emulator_token;
 mod connect_diagnosis;
 mod connect_flows;
 mod diagnosis_consistency;
+mod explain_catalogue_forms;
 mod explain_wrappers;
 mod faults;
 mod field_corpus;

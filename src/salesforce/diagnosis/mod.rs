@@ -3,16 +3,18 @@
 //! REST, hosted MCP) to its causes, most likely first given what is known, each naming the
 //! setting to change and to what.
 
+mod fits;
+mod from_catalogue;
 mod phrases;
 mod rules;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::salesforce::Flow;
 use crate::salesforce::extract::{HostHint, Known};
 use crate::salesforce::settings::{self, SettingKey};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// A new or edited app Salesforce hasn't spread everywhere yet: wait and retry.
@@ -116,6 +118,18 @@ pub struct Context {
     pub refresh: bool,
     /// The paste shows a My Domain as the JWT's audience: the only evidence for blaming it.
     pub my_domain_audience: bool,
+    /// A sandbox (its user name or host) was sent to login.salesforce.com.
+    pub sandbox_on_login: bool,
+    /// A proxy is named in the paste.
+    pub proxy: bool,
+    /// The failing address is an OAuth endpoint (`/services/oauth2/...`).
+    pub oauth_path: bool,
+    /// A client tool named in the paste, when it is one with known defects.
+    pub tool: Option<&'static str>,
+    /// A Lightning address (`*.lightning.force.com`) is named.
+    pub lightning_host: bool,
+    /// An instance host (`na1.salesforce.com`) is named.
+    pub instance_host: bool,
 }
 
 impl Context {
@@ -129,6 +143,12 @@ impl Context {
             password: false,
             refresh: false,
             my_domain_audience: false,
+            sandbox_on_login: false,
+            proxy: false,
+            oauth_path: false,
+            tool: None,
+            lightning_host: false,
+            instance_host: false,
         }
     }
 
@@ -230,6 +250,9 @@ pub fn diagnose(phase: Phase, error: &str, description: &str, window: Window) ->
 /// Diagnoses an error with everything known about where it came from.
 pub fn diagnose_in(context: &Context, error: &str, description: &str) -> Diagnosis {
     let Some(rule) = rules::find(context, error, description) else {
+        if let Some(entry) = crate::salesforce::catalogue::find(error) {
+            return from_catalogue::diagnose(entry, context, error, description);
+        }
         let message = if description.is_empty() {
             format!("Salesforce answered {error}, an error this tool doesn't know yet.")
         } else {

@@ -1,6 +1,7 @@
 //! Text the rule table recognises in a paste besides its codes: Salesforce's sentences that
 //! stand for an error without naming its code.
 
+use crate::salesforce::catalogue;
 use crate::salesforce::extract::Known;
 
 use super::rules::RULES;
@@ -18,6 +19,17 @@ pub(super) fn known() -> Vec<Known> {
         error,
         description: phrase,
     }));
+    // Salesforce's documented codes and the sentences that stand for them.
+    for entry in catalogue::all() {
+        known.push(Known {
+            error: &entry.code,
+            description: "",
+        });
+        known.extend(entry.phrases.iter().map(|phrase| Known {
+            error: &entry.code,
+            description: phrase,
+        }));
+    }
     known
 }
 
@@ -62,6 +74,37 @@ const PHRASES: &[(&str, &str)] = &[
         "INVALID_SESSION_ID",
     ),
     ("invalid session id", "INVALID_SESSION_ID"),
+    // Salesforce's SOAP and page texts for a dead session.
+    ("Illegal Session", "INVALID_SESSION_ID"),
+    (
+        "Session not found, missing session hash",
+        "INVALID_SESSION_ID",
+    ),
+    (
+        "session is not valid for use with the API",
+        "INVALID_SESSION_ID",
+    ),
+    ("Your session has expired", "INVALID_SESSION_ID"),
+    (
+        "API is not enabled for this Organization",
+        "API_DISABLED_FOR_ORG",
+    ),
+    // The authorize page's sentence for OAUTH_APPROVAL_ERROR_GENERIC.
+    (
+        "unexpected error has occurred during authentication",
+        "OAUTH_APPROVAL_ERROR_GENERIC",
+    ),
+    // The Salesforce CLI's sentence for invalid_client.
+    ("Verify the OAuth client secret and ID", "invalid_client"),
+    // Workbench's page for the same refusal (forceworkbench#744).
+    ("session is invalid or has expired", "INVALID_SESSION_ID"),
+    // The description of unknown_error, quoted without its code (forceworkbench#820).
+    ("unknown error: retry your request", "unknown_error"),
+    // Salesforce's sentence for a redirect_uri it doesn't list (forcedotcom/sfdx-travisci#12).
+    (
+        "The callback URL provided is not valid",
+        "redirect_uri_mismatch",
+    ),
     ("The provided authorization grant", "invalid_grant"),
     (
         "Token request is already being processed",

@@ -1,13 +1,13 @@
 //! The one rule table: Salesforce error -> possible causes, each with its fix. Sources are given
 //! per row (`ref:` the shared reference files, `ff:` field-facts-2026.md, threads by repo#number);
-//! rows marked UNCONFIRMED are our best reading where no source quotes the text.
+//! rows marked UNCONFIRMED are our best reading where no source quotes the text. How each cause
+//! fits what is known lives in `fits.rs`.
 
-use crate::salesforce::Flow;
-use crate::salesforce::extract::HostHint;
 use crate::salesforce::oauth_errors::BAD_OAUTH_TOKEN;
 use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey as S};
 
-use super::{Cause, Context, Kind, Phase, Target, Window};
+use super::fits::*;
+use super::{Cause, Context, Kind, Target, Window};
 use Kind::{ClientBug, Misconfigured, Propagating, Transient, UserAction};
 
 /// Where a cause's fix is made (a copyable subset of `Target`).
@@ -99,95 +99,6 @@ const fn when(w: fn(&Context) -> bool, rule: Rule) -> Rule {
     Rule { when: w, ..rule }
 }
 
-fn always(_: &Context) -> bool {
-    true
-}
-fn possible(_: &Context) -> u8 {
-    1
-}
-fn refresh_without_secret(x: &Context) -> bool {
-    x.phase == Phase::Refresh { secret_sent: false }
-}
-fn code_without_secret(x: &Context) -> bool {
-    x.phase == Phase::CodeExchange { secret_sent: false }
-}
-fn only(flow: Flow, x: &Context) -> u8 {
-    match x.flow() {
-        Some(f) if f == flow => 3,
-        Some(_) => 0,
-        None => 1,
-    }
-}
-fn jwt(x: &Context) -> u8 {
-    only(Flow::JwtBearer, x)
-}
-fn client_credentials(x: &Context) -> u8 {
-    only(Flow::ClientCredentials, x)
-}
-/// First only when the paste shows a My Domain audience (restforce#886: one gave "user hasn't
-/// approved this consumer"); otherwise a JWT's last possibility, since the Salesforce CLI
-/// itself tries that audience and this tool does as a last resort.
-fn my_domain_audience(x: &Context) -> u8 {
-    match (x.my_domain_audience, jwt(x)) {
-        (true, _) => 4,
-        (false, 0) => 0,
-        (false, _) => 1,
-    }
-}
-fn not_jwt(x: &Context) -> u8 {
-    u8::from(x.flow() != Some(Flow::JwtBearer))
-}
-fn new_app(x: &Context) -> u8 {
-    match x.window {
-        Window::Inside => 3,
-        Window::Unknown => 2,
-        Window::After => 0,
-    }
-}
-fn old_app(x: &Context) -> u8 {
-    match x.window {
-        Window::After => 3,
-        _ => 1,
-    }
-}
-fn wrong_host(x: &Context) -> u8 {
-    match x.host {
-        Some(HostHint::Login | HostHint::Test) => 3,
-        Some(HostHint::MyDomain) => 0,
-        None => 1,
-    }
-}
-fn mcp(x: &Context) -> u8 {
-    if x.mcp { 3 } else { 0 }
-}
-fn password(x: &Context) -> u8 {
-    match (x.password, x.flow()) {
-        (true, _) => 3,
-        (false, Some(_)) => 0,
-        (false, None) => 1,
-    }
-}
-fn not_password(x: &Context) -> u8 {
-    if x.password { 0 } else { 1 }
-}
-/// The client may send no secret here: a refresh or code exchange that sent one rules it out.
-fn refreshing(x: &Context) -> u8 {
-    match x.phase {
-        Phase::Refresh { secret_sent: true } | Phase::CodeExchange { .. } => 0,
-        Phase::Refresh { secret_sent: false } => 3,
-        _ if x.refresh => 3,
-        _ => 1,
-    }
-}
-fn exchanging(x: &Context) -> u8 {
-    match x.phase {
-        Phase::CodeExchange { secret_sent: true } | Phase::Refresh { .. } => 0,
-        Phase::CodeExchange { secret_sent: false } => 3,
-        _ if x.refresh => 0,
-        _ => 1,
-    }
-}
-
 const KEY_AGAIN: &str = "Copy the Consumer Key again from External Client App Manager > the app > Settings > OAuth Settings > Consumer Key and Secret; a key from another org or an old app doesn't work.";
 const PERM_SETS: &str = "The app admits only pre-authorized users and this user isn't one: under Policies > App Policies add the user's permission set to Selected Permission Sets (and assign that permission set to the user).";
 const NOT_IN_ORG: &str = "The app isn't in the org this login went to (a sandbox app tried on login.salesforce.com, or the wrong org): change the login URL to the My Domain of the org where the app was created (for a sandbox app, the sandbox's My Domain).";
@@ -229,6 +140,26 @@ const GRANT: &[CauseRule] = &[
         "For a code exchange: the PKCE code verifier didn't match the code challenge of that login, or the code was used twice: the client must send the verifier of the same login, once.",
     ),
     c(UserAction, To::Nothing, None, REAUTHORIZE),
+    // Striim's Salesforce troubleshooting: a bare invalid_grant in JWT bearer is the certificate.
+    fit(
+        jwt,
+        c(
+            Misconfigured,
+            To::Setting(S::EnableJwtBearer),
+            None,
+            "For a JWT bearer login: Salesforce couldn't verify the assertion: upload the certificate of the private key the client signs with under Enable JWT Bearer Flow, and pre-authorize the user (Admin approved users are pre-authorized and a permission set).",
+        ),
+    ),
+    // jsforce#1506: orgs created since Summer '23 block the username-password flow.
+    fit(
+        password,
+        c(
+            Misconfigured,
+            To::Nothing,
+            None,
+            "The org blocks the username-password flow (off by default in orgs created since Summer '23): turn on Allow OAuth Username-Password Flows in OAuth and OpenID Connect Settings, or better, switch to client credentials.",
+        ),
+    ),
 ];
 
 // ff: connected_app_continuous_ip (JWT always enforces IP ranges); forceworkbench#772.
@@ -263,12 +194,15 @@ pub(super) const RULES: &[Rule] = &[
         fit(old_app, c(Misconfigured, To::Credentials, None, KEY_AGAIN)),
         fit(wrong_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
         c(ClientBug, To::Client, None, "The client sends an empty or different client id (a configuration variable lost or shadowed): make the client id it sends equal the app's Consumer Key."),
+        fit(fixed_host_client, c(ClientBug, To::Client, None, "The client sends the login to login.salesforce.com or test.salesforce.com, where an External Client App of a sandbox or of an org with enhanced domains isn't found: the client must use the org's My Domain (ask the vendor for a login URL setting).")),
     ]), "How long ago was the app saved? Within about 15 minutes this is propagation; after that compare the key with the Settings tab and check the login URL is the app's org."),
     tell(r("redirect_uri_mismatch", None, &[
         fit(new_app, c(Propagating, To::Setting(S::CallbackUrl), None, "A callback URL added or edited in the last minutes isn't active yet (about 10 minutes): wait and try again.")),
         fit(old_app, c(Misconfigured, To::Setting(S::CallbackUrl), None, "The redirect_uri the client sent isn't in the app's Callback URL list exactly (scheme, host, port, path and trailing slash all count): add it there, one URL per line.")),
         c(ClientBug, To::Client, None, "The client builds its callback differently from the registered one (127.0.0.1 where localhost is registered or the other way round, another port or path), or sends another redirect_uri to the token endpoint: register exactly what it sends, or configure the client's callback."),
         c(Misconfigured, To::LoginUrl, None, "The callback is built on login.salesforce.com while the org uses its My Domain (a Named Credential or Auth Provider callback): deploy My Domain and register the My Domain callback."),
+        // Salesforce DX guide, "Create a Connected App"; forcedotcom/sfdx-travisci#12.
+        fit(salesforce_cli, c(Misconfigured, To::Setting(S::CallbackUrl), None, "The Salesforce CLI's web login sends http://localhost:1717/OauthRedirect: an app used with the CLI must list that callback URL exactly.")),
     ]), "Compare the redirect_uri in the authorize address with the Callback URL box character by character; if they match, it was saved less than 15 minutes ago."),
     r("redirect_uri_missing", None, &[
         c(ClientBug, To::Client, None, "The client sent no redirect_uri: the vendor must send one of the app's callback URLs; nothing in the org fixes this."),
@@ -289,7 +223,7 @@ pub(super) const RULES: &[Rule] = &[
     ]), "Which org did the login go to? Compare the My Domain in the browser with the org where the app lives."),
     r("app_not_found", None, &[
         c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
-        c(ClientBug, To::Client, None, "The client hardcodes login.salesforce.com or test.salesforce.com as token host: it must let you give the org's My Domain; ask the vendor."),
+        fit(fixed_host_client, c(ClientBug, To::Client, None, "The client hardcodes login.salesforce.com or test.salesforce.com as token host: it must let you give the org's My Domain; ask the vendor.")),
     ]),
     r("OAUTH_APP_BLOCKED", None, &[c(Misconfigured, To::Nothing, None, "An admin blocked this app, or the org blocks apps that aren't installed: install or unblock it in Setup > Connected Apps OAuth Usage.")]),
     // ff: Salesforce KB 000003819.
@@ -346,6 +280,8 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::Secret, None, "The consumer secret (client secret) is wrong: copy it again from Settings > OAuth Settings > Consumer Key and Secret (after a rotation, the new one can take a few minutes to work)."),
         fit(refreshing, c(Misconfigured, To::Setting(S::RequireSecretRefresh), Some("unchecked"), "If this client refreshes without the consumer secret (public clients such as MCP and desktop apps do), uncheck Require secret for Refresh Token Flow.")),
         fit(exchanging, c(Misconfigured, To::Setting(S::RequireSecretWebServer), Some("unchecked"), "If this client sends no consumer secret (client secret) at all (a public client using PKCE only), uncheck Require secret for Web Server Flow.")),
+        // JitendraZaa/OAuthFlows#10: the same key and secret worked from Postman.
+        c(ClientBug, To::Client, None, "If the same key and secret work elsewhere (Postman), the client builds the token request wrongly: client_id and client_secret must be form fields (client_id=...&client_secret=..., URL-encoded) or a Basic header; fix how it builds the body."),
     ]), "Does the client send the consumer secret? Login History shows \"Missing Consumer Key Parameter\" when it sends none."),
     r("unauthorized_client", None, &[
         fit(client_credentials, c(Misconfigured, To::Setting(S::EnableClientCredentials), Some("checked"), "The app doesn't allow client credentials: check Enable Client Credentials Flow under Flow Enablement and on the Policies tab.")),
@@ -406,7 +342,13 @@ pub(super) const RULES: &[Rule] = &[
         c(UserAction, To::Nothing, None, REAUTHORIZE),
         c(ClientBug, To::Client, None, "With Refresh Token Rotation on, every refresh returns a new refresh token and the old one stops working: the client must store the new refresh token each time. Meanwhile turn Refresh Token Rotation off, or authorize again after each failure."),
         c(Misconfigured, To::Setting(S::RefreshTokenPolicy), None, "The app's refresh token policy expires tokens: on the Policies tab choose a longer Refresh Token Policy."),
+        // SFDO-Tooling/CumulusCI#633: tokens from one app refreshed with another app's key.
+        c(Misconfigured, To::Credentials, None, "The refresh token was issued to another connected app or External Client App than the consumer key the client refreshes with: refresh with the key of the app that issued it, or authorize again with this one."),
     ]), "Did the first refresh work and the second fail? Then rotation is on and the client drops the new token."),
+    // forcedotcom/code-builder-feedback#263: since 2025-08 the default CLI app refuses the device flow.
+    r("invalid_grant", Some("device flow is not enabled"), &[
+        c(Misconfigured, To::Nothing, None, "The app doesn't allow the device flow: check Enable for Device Flow on your own app, or log in another way (web login); the Salesforce CLI's default app no longer allows the device flow."),
+    ]),
     r("invalid_grant", Some("inactive user"), &[c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active).")]),
     // n8n-io/n8n#31948 and its fix: a client that logs in for every call.
     r("invalid_grant", Some("login rate exceeded"), &[
@@ -420,6 +362,10 @@ pub(super) const RULES: &[Rule] = &[
         fit(client_credentials, c(ClientBug, To::Client, None, "The client sent grant_type=password although client credentials was meant: give the library only the consumer key, the secret and the org's My Domain (domain), without a username.")),
         fit(not_password, c(Misconfigured, To::LoginUrl, None, "The login went to the wrong host: a sandbox user must use https://test.salesforce.com or the sandbox's My Domain, a production user login.salesforce.com or its My Domain.")),
         c(Misconfigured, To::User, None, "Salesforce refused the user: check the user is active, not frozen or locked, and has API Enabled; Login History says which."),
+        // Nango's refresh-token guide: on a refresh the token is dead for good.
+        fit(refreshing, c(UserAction, To::Nothing, None, "On a refresh: the user's password changed or the user was deactivated, and the refresh token is dead for good: authorize again (log in again) to get a new one.")),
+        // Force.com-Toolkit-for-NET#259: a password login from outside the trusted IPs.
+        fit(password, c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The password login comes from outside the org's trusted IP ranges: on the app's Policies tab set IP Relaxation to Relax IP restrictions, or append the security token to the password.")),
     ]), "Open Setup > Users > the user > Login History: its Status names the real reason."),
     // The code alone, or an OAuth library's generic sentence for it (RFC 6749 §5.2).
     tell(r("invalid_grant", Some("provided authorization grant"), GRANT), "Which request failed: a code exchange, a refresh, or a password login?"),
@@ -458,6 +404,8 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token can't call the REST API: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
         c(Misconfigured, To::User, None, "The user's profile requires a High Assurance session (Session Security Level Required at Login): set it to None for the integration user, or log in with MFA; refreshing won't help."),
         c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The API call comes from another address than the login: on the Policies tab set IP Relaxation to Relax IP restrictions, then connect again."),
+        // Chrome-Salesforce-inspector#149: API client allowlisting refuses other clients' sessions.
+        c(Misconfigured, To::Nothing, None, "API Access Control is on and this client isn't allowlisted: in Setup > API Access Control allow the app, or give the user the Use Any API Client permission."),
     ]), "Does the token's scope include api? If it does, look at the profile's Session Security Level Required at Login."),
     // corpus_causes: restforce#284, MavensMate#463, jsforce#386, HappySoup.io#214, laravel#39.
     tell(r("INVALID_SESSION_ID", None, &[
@@ -466,6 +414,7 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::Nothing, None, IP_LOCK),
         c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
+        c(ClientBug, To::Client, None, "A fresh token refused at once: the client sends it in the wrong header; it must be the Authorization header, Authorization: Bearer followed by the access token."),
     ]), "Did the same token work a moment ago? Then it expired and the client should refresh; if a fresh token fails at once, look at the session's IP checks and compare the host you call with the token's instance_url."),
     r("INSUFFICIENT_ACCESS", Some("Requires Extra Verification"), &[
         c(UserAction, To::Nothing, None, "This call needs a verified (high assurance) session: verify your identity (MFA) and run it again."),
@@ -480,6 +429,13 @@ pub(super) const RULES: &[Rule] = &[
     ]),
     r("INVALID_JWT_FORMAT", None, &[
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server got an opaque token where it needs a JWT: check Issue JSON Web Token (JWT)-based access tokens for named users, and ask for mcp_api without api, then connect again."),
+    ]),
+    // Developer Limits quick reference: long requests (20 s or more) are capped at once, apart
+    // from the 24-hour count; the description names which limit was hit.
+    r("REQUEST_LIMIT_EXCEEDED", Some("Concurrent"), &[
+        c(Transient, To::Nothing, None, "Too many long requests (20 seconds or more) ran at once in the org: this is the concurrent limit, not the 24-hour one. Retry in a moment, and make slow calls faster or fewer in parallel."),
+        // SalesforceLabs/OrgCheck#432: a tool that fires its slow queries all at once.
+        c(ClientBug, To::Client, None, "A tool sends many slow requests at once and trips the concurrent limit by itself: upgrade it, or make it send fewer requests in parallel."),
     ]),
     r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org reached its API request limit, counted over a rolling 24 hours: wait until usage drops (Setup > System Overview shows it), or raise the limit.")]),
     r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token (refresh, or log in again).")]),

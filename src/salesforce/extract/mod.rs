@@ -3,10 +3,14 @@
 //! object, a form-encoded body, a redirect address inside a longer line, the text of an error page,
 //! or a CLI message such as `invalid_grant: authentication failure`. Pure: no I/O.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::salesforce::Flow;
+use crate::salesforce::scan;
 use crate::terminal_safe::terminal_safe;
+
+mod hints;
+pub use hints::{Hints, HostHint, hints};
 
 /// Pastes are read up to this size; the rest is ignored (and said so by the caller).
 pub const MAX_PASTE: usize = 1 << 20;
@@ -22,7 +26,7 @@ const MAX_PAIRS: usize = 512;
 const MAX_SIGNALS: usize = 64;
 
 /// How far an audience is read: longer than any host name.
-const MAX_HOST: usize = 300;
+pub(crate) const MAX_HOST: usize = 300;
 
 /// How far an address may reach around an `error=`.
 const MAX_RUN: usize = 4096;
@@ -34,30 +38,6 @@ pub struct Signal {
     pub error: String,
     /// The description or message that came with it, possibly empty.
     pub description: String,
-}
-
-/// What the paste tells about where it came from, beyond the error itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Hints {
-    pub host: Option<HostHint>,
-    pub flow: Option<Flow>,
-    /// The failing request was a refresh (`grant_type=refresh_token`).
-    pub refresh: bool,
-    /// The username-password flow (`grant_type=password`).
-    pub password: bool,
-    /// A hosted MCP server or client was involved.
-    pub mcp: bool,
-    /// The paste shows a JWT audience that is a My Domain (`audience=https://x.my.salesforce.com`
-    /// as the Salesforce CLI reports it, or an `"aud"` claim).
-    pub my_domain_audience: bool,
-}
-
-/// The Salesforce host named in the paste, when there is one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostHint {
-    Login,
-    Test,
-    MyDomain,
 }
 
 /// Text the rule table knows outright: a code or phrase and the signal it stands for.
@@ -84,6 +64,13 @@ pub fn signals(text: &str, known: &[Known]) -> Vec<Signal> {
         &mut covered,
     );
     pair_up(&pairs, "errorcode", &["message"], &mut found, &mut covered);
+    pair_up(
+        &pairs,
+        "exceptioncode",
+        &["exceptionmessage", "message"],
+        &mut found,
+        &mut covered,
+    );
     form_encoded(&text, &mut found, &mut covered);
     prose(&text, known, &mut found, &mut covered);
 
@@ -115,73 +102,6 @@ pub fn signals(text: &str, known: &[Known]) -> Vec<Signal> {
     out
 }
 
-/// The host, flow and grant the paste mentions.
-pub fn hints(text: &str) -> Hints {
-    let lower = cap(text).to_ascii_lowercase();
-    let has = |needle: &str| lower.contains(needle);
-    let host = if has(".my.salesforce.com") || has(".my.salesforce.mil") {
-        Some(HostHint::MyDomain)
-    } else if has("test.salesforce.com") {
-        Some(HostHint::Test)
-    } else if has("login.salesforce.com") {
-        Some(HostHint::Login)
-    } else {
-        None
-    };
-    let flow = if has("jwt-bearer") || has("jwt bearer") || has("login jwt") || has("jwt_bearer") {
-        Some(Flow::JwtBearer)
-    } else if has("client_credentials") || has("client credentials") {
-        Some(Flow::ClientCredentials)
-    } else if has("authorization_code") || has("code_verifier") || has("/authorize") {
-        Some(Flow::AuthCode)
-    } else {
-        None
-    };
-    Hints {
-        host,
-        flow,
-        refresh: [
-            "grant_type=refresh_token",
-            "refresh_token grant",
-            "refreshing",
-            "token refresh",
-            "refresh failed",
-            "failed to refresh",
-        ]
-        .iter()
-        .any(|n| has(n)),
-        password: [
-            "grant_type=password",
-            "username-password",
-            "usernamepassword",
-            "password flow",
-            "username_password",
-        ]
-        .iter()
-        .any(|n| has(n)),
-        mcp: has("mcp"),
-        my_domain_audience: my_domain_audience(&lower),
-    }
-}
-
-/// Whether an audience named in the (lowercased) paste is a My Domain host.
-fn my_domain_audience(lower: &str) -> bool {
-    ["audience=", "\"aud\":", "\"aud\" :", "aud="]
-        .iter()
-        .flat_map(|key| lower.match_indices(key).map(move |(i, _)| i + key.len()))
-        .any(|start| {
-            // A host name is at most 253 characters: the value is read no further, so a paste
-            // of `aud=aud=aud=...` stays linear.
-            let value: String = lower[start..]
-                .chars()
-                .take(MAX_HOST)
-                .skip_while(|c| matches!(c, ' ' | '"' | '\''))
-                .take_while(|c| !c.is_whitespace() && !"\"',]}".contains(*c))
-                .collect();
-            value.contains(".my.salesforce.com")
-        })
-}
-
 /// The nearest char boundary at or below `at`.
 fn floor_boundary(text: &str, mut at: usize) -> usize {
     while !text.is_char_boundary(at) {
@@ -190,7 +110,7 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-fn cap(text: &str) -> &str {
+pub(crate) fn cap(text: &str) -> &str {
     if text.len() <= MAX_PASTE {
         return text;
     }
@@ -252,27 +172,34 @@ struct Pair {
     span: Range<usize>,
 }
 
-const KEYS: &[&str] = &["error_description", "errorcode", "error", "message"];
+/// Longest first, so `error_description` isn't read as `error`. Java and SOAP faults say
+/// `exceptionCode` / `exceptionMessage`; Python 2 dicts prefix every string with `u`.
+const KEYS: &[&str] = &[
+    "error_description",
+    "exceptionmessage",
+    "exceptioncode",
+    "errorcode",
+    "error",
+    "message",
+];
+
+/// Every key starts with one of these; each is searched for once per occurrence.
+const KEY_STARTS: [&str; 3] = ["error", "message", "exception"];
 
 fn key_values(text: &str) -> Vec<Pair> {
     let lower = text.to_ascii_lowercase();
     let bytes = text.as_bytes();
     let mut pairs = Vec::new();
     let mut from = 0;
-    let mut next_error = lower.find("error");
-    let mut next_message = lower.find("message");
-    // Every key starts with "error" or "message"; each word is searched for once per occurrence.
+    let mut next: [Option<usize>; 3] = KEY_STARTS.map(|k| lower.find(k));
     while pairs.len() < MAX_PAIRS {
-        if next_error.is_some_and(|at| at < from) {
-            next_error = lower[from..].find("error").map(|i| from + i);
+        for (slot, word) in next.iter_mut().zip(KEY_STARTS) {
+            if slot.is_some_and(|at| at < from) {
+                *slot = lower[from..].find(word).map(|i| from + i);
+            }
         }
-        if next_message.is_some_and(|at| at < from) {
-            next_message = lower[from..].find("message").map(|i| from + i);
-        }
-        let start = match (next_error, next_message) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(a), None) | (None, Some(a)) => a,
-            (None, None) => break,
+        let Some(start) = next.iter().flatten().min().copied() else {
+            break;
         };
         from = start + 1;
         let Some(key) = KEYS.iter().find(|k| lower[start..].starts_with(**k)) else {
@@ -290,15 +217,41 @@ fn key_values(text: &str) -> Vec<Pair> {
             at += 1;
         }
         at = skip_spaces(bytes, at);
+        let mut equals = false;
         if bytes[at..].starts_with(b"=>") {
             at += 2;
         } else if matches!(bytes.get(at), Some(b':')) {
             at += 1;
+        } else if matches!(bytes.get(at), Some(b'=')) {
+            at += 1;
+            equals = true;
         } else {
             continue;
         }
         at = skip_spaces(bytes, at);
+        // Python 2 writes u'...'.
+        if matches!(bytes.get(at), Some(b'u' | b'b'))
+            && matches!(bytes.get(at + 1), Some(b'\'' | b'"'))
+        {
+            at += 1;
+        }
         let Some(&quote) = bytes.get(at).filter(|b| matches!(b, b'"' | b'\'')) else {
+            // `errorCode=INVALID_LOGIN` unquoted (Java and log lines): a code with an underscore only.
+            let len = bytes[at..]
+                .iter()
+                .take(64)
+                .take_while(|b| is_word(**b))
+                .count();
+            let value = &text[at..at + len];
+            let code_key = matches!(*key, "error" | "errorcode" | "exceptioncode");
+            if equals && code_key && value.contains('_') && is_code(value) {
+                pairs.push(Pair {
+                    key: (*key).to_string(),
+                    value: value.to_string(),
+                    span: start..at + len,
+                });
+                from = at + len;
+            }
             continue;
         };
         let body = at + 1;
@@ -450,7 +403,8 @@ fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<
 }
 
 /// Codes and descriptions in running text: `invalid_grant: authentication failure`,
-/// `INVALID_SESSION_ID: Session expired or invalid`, or an error page's sentence.
+/// `INVALID_SESSION_ID: Session expired or invalid`, `sf:INVALID_LOGIN`, or an error page's
+/// sentence. Codes are read in one pass over the words of the text, whatever their number.
 fn prose(
     text: &str,
     known: &[Known],
@@ -458,39 +412,68 @@ fn prose(
     covered: &mut Vec<Range<usize>>,
 ) {
     let lower = text.to_ascii_lowercase();
-    let bytes = text.as_bytes();
     let inside = |at: usize, covered: &[Range<usize>]| covered.iter().any(|r| r.contains(&at));
-    let mut codes: Vec<&str> = known.iter().map(|k| k.error).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    for code in codes {
-        let needle = code.to_ascii_lowercase();
-        let mut from = 0;
-        while found.len() < MAX_SIGNALS
-            && let Some(offset) = lower[from..].find(&needle)
-        {
-            let start = from + offset;
-            let end = start + needle.len();
-            from = end;
-            let bounded = (start == 0 || !is_word(bytes[start - 1]))
-                && bytes.get(end).is_none_or(|b| !is_word(*b));
-            if !bounded || inside(start, covered) {
-                continue;
-            }
-            let description = description_after(&text[end..]);
-            found.push((
-                start,
-                Signal {
-                    error: code.to_string(),
-                    description,
-                },
-            ));
-            covered.push(start..end);
+    // Codes by their lower case; where two differ only in case (`invalid_client` of OAuth,
+    // `INVALID_CLIENT` of SOAP) the one written as in the text wins, else the first known.
+    let mut codes: HashMap<String, Vec<&'static str>> = HashMap::new();
+    for k in known {
+        let same = codes.entry(k.error.to_ascii_lowercase()).or_default();
+        if !same.contains(&k.error) {
+            same.push(k.error);
         }
     }
-    for k in known.iter().filter(|k| k.description.len() >= 12) {
-        let needle = k.description.to_ascii_lowercase();
-        if let Some(start) = lower.find(&needle)
+    let pick = |written: &str, same: &Vec<&'static str>| -> &'static str {
+        same.iter()
+            .copied()
+            .find(|c| *c == written)
+            .unwrap_or(same[0])
+    };
+    for (start, end) in words(&lower) {
+        if found.len() >= MAX_SIGNALS {
+            break;
+        }
+        // `access-denied`: a word, a hyphen and the next word.
+        let joined = lower.as_bytes().get(end) == Some(&b'-')
+            && lower.as_bytes().get(end + 1).is_some_and(|b| is_word(*b));
+        let long_end = if joined {
+            end + 1
+                + lower[end + 1..]
+                    .bytes()
+                    .take(64)
+                    .take_while(|b| is_word(*b))
+                    .count()
+        } else {
+            end
+        };
+        let (code, end) = match codes.get(&lower[start..long_end]) {
+            Some(same) if joined => (pick(&text[start..long_end], same), long_end),
+            _ => match codes.get(&lower[start..end]) {
+                Some(same) => (pick(&text[start..end], same), end),
+                None => continue,
+            },
+        };
+        if inside(start, covered) {
+            continue;
+        }
+        let description = description_after(&text[end..]);
+        found.push((
+            start,
+            Signal {
+                error: code.to_string(),
+                description,
+            },
+        ));
+        covered.push(start..end);
+    }
+    let phrases: Vec<&Known> = known.iter().filter(|k| k.description.len() >= 12).collect();
+    let needles: Vec<String> = phrases
+        .iter()
+        .map(|k| k.description.to_ascii_lowercase())
+        .collect();
+    let needle_refs: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let starts = scan::first_starts(&lower, &needle_refs);
+    for ((k, needle), start) in phrases.iter().zip(&needles).zip(starts) {
+        if let Some(start) = start
             && !inside(start, covered)
         {
             found.push((
@@ -503,6 +486,28 @@ fn prose(
             covered.push(start..start + needle.len());
         }
     }
+}
+
+/// The spans of the words of `text` that can be codes: runs of letters, digits and `_`, at
+/// most 64 bytes long.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            while at < bytes.len() && !is_word(bytes[at]) {
+                at += 1;
+            }
+            let start = at;
+            while at < bytes.len() && is_word(bytes[at]) {
+                at += 1;
+            }
+            if at > start && at - start <= 64 {
+                return Some((start, at));
+            }
+        }
+        None
+    })
 }
 
 /// The text after a code, when it reads as its description (`: ...`, ` - ...`).

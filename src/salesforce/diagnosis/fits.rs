@@ -1,0 +1,112 @@
+//! How well each cause fits what is known of a failure: 0 impossible here, 1 possible, 2 likely,
+//! 3 near certain (4 where the paste's own evidence names the cause).
+
+use crate::salesforce::Flow;
+use crate::salesforce::extract::HostHint;
+
+use super::{Context, Phase, Window};
+
+pub(super) fn always(_: &Context) -> bool {
+    true
+}
+pub(super) fn possible(_: &Context) -> u8 {
+    1
+}
+pub(super) fn refresh_without_secret(x: &Context) -> bool {
+    x.phase == Phase::Refresh { secret_sent: false }
+}
+pub(super) fn code_without_secret(x: &Context) -> bool {
+    x.phase == Phase::CodeExchange { secret_sent: false }
+}
+pub(super) fn only(flow: Flow, x: &Context) -> u8 {
+    match x.flow() {
+        Some(f) if f == flow => 3,
+        Some(_) => 0,
+        None => 1,
+    }
+}
+pub(super) fn jwt(x: &Context) -> u8 {
+    only(Flow::JwtBearer, x)
+}
+pub(super) fn client_credentials(x: &Context) -> u8 {
+    only(Flow::ClientCredentials, x)
+}
+/// First only when the paste shows a My Domain audience (restforce#886: one gave "user hasn't
+/// approved this consumer"); otherwise a JWT's last possibility, since the Salesforce CLI
+/// itself tries that audience and this tool does as a last resort.
+pub(super) fn my_domain_audience(x: &Context) -> u8 {
+    match (x.my_domain_audience, jwt(x)) {
+        (true, _) => 4,
+        (false, 0) => 0,
+        (false, _) => 1,
+    }
+}
+pub(super) fn not_jwt(x: &Context) -> u8 {
+    u8::from(x.flow() != Some(Flow::JwtBearer))
+}
+pub(super) fn new_app(x: &Context) -> u8 {
+    match x.window {
+        Window::Inside => 3,
+        Window::Unknown => 2,
+        Window::After => 0,
+    }
+}
+pub(super) fn old_app(x: &Context) -> u8 {
+    match x.window {
+        Window::After => 3,
+        _ => 1,
+    }
+}
+pub(super) fn wrong_host(x: &Context) -> u8 {
+    match x.host {
+        Some(HostHint::Login | HostHint::Test) => 3,
+        Some(HostHint::MyDomain) => 0,
+        None => 1,
+    }
+}
+pub(super) fn salesforce_cli(x: &Context) -> u8 {
+    if x.tool == Some("the Salesforce CLI") {
+        4
+    } else {
+        1
+    }
+}
+/// A connector or tool that sends its own login host (claude-ai-mcp#986, n8n#28990): blamed first
+/// when the paste shows one of them on login.salesforce.com or test.salesforce.com.
+pub(super) fn fixed_host_client(x: &Context) -> u8 {
+    let tool = x.mcp || x.tool.is_some();
+    match (tool, x.host) {
+        (true, Some(HostHint::Login | HostHint::Test)) => 4,
+        _ => 1,
+    }
+}
+pub(super) fn mcp(x: &Context) -> u8 {
+    if x.mcp { 3 } else { 0 }
+}
+pub(super) fn password(x: &Context) -> u8 {
+    match (x.password, x.flow()) {
+        (true, _) => 3,
+        (false, Some(_)) => 0,
+        (false, None) => 1,
+    }
+}
+pub(super) fn not_password(x: &Context) -> u8 {
+    if x.password { 0 } else { 1 }
+}
+/// The client may send no secret here: a refresh or code exchange that sent one rules it out.
+pub(super) fn refreshing(x: &Context) -> u8 {
+    match x.phase {
+        Phase::Refresh { secret_sent: true } | Phase::CodeExchange { .. } => 0,
+        Phase::Refresh { secret_sent: false } => 3,
+        _ if x.refresh => 3,
+        _ => 1,
+    }
+}
+pub(super) fn exchanging(x: &Context) -> u8 {
+    match x.phase {
+        Phase::CodeExchange { secret_sent: true } | Phase::Refresh { .. } => 0,
+        Phase::CodeExchange { secret_sent: false } => 3,
+        _ if x.refresh => 0,
+        _ => 1,
+    }
+}

@@ -1,0 +1,237 @@
+//! Errors told in a tool's own words, without Salesforce's code or sentence: "the refresh token
+//! has expired", "redirect URI doesn't match", "API is disabled for this user". Each pattern is a
+//! set of word groups that must all appear in one line; it stands for the Salesforce error it
+//! paraphrases. Weak evidence: `explain` uses it only where nothing more telling is found.
+
+/// The lines read are cut to this length, so a pattern costs the same on any line.
+const MAX_LINE: usize = 2000;
+
+/// At most this many lines are read (a paste is short; a hostile one is not read further).
+const MAX_LINES: usize = 4096;
+
+/// (word groups, each a list of alternatives; Salesforce code; description it stands for).
+type Pattern = (
+    &'static [&'static [&'static str]],
+    &'static str,
+    &'static str,
+);
+
+const PATTERNS: &[Pattern] = &[
+    (
+        &[
+            &["refresh token", "refresh_token"],
+            &["expired", "revoked", "invalid"],
+        ],
+        "invalid_grant",
+        "expired access/refresh token",
+    ),
+    (
+        &[&["password"], &["expired", "has expired"]],
+        "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
+        "",
+    ),
+    (
+        &[&[
+            "locked out",
+            "lockout",
+            "account is locked",
+            "user is locked",
+        ]],
+        "PASSWORD_LOCKOUT",
+        "",
+    ),
+    (
+        &[
+            &["security token"],
+            &["required", "missing", "invalid", "append"],
+        ],
+        "LOGIN_MUST_USE_SECURITY_TOKEN",
+        "",
+    ),
+    (
+        &[
+            &["redirect", "callback"],
+            &[
+                "mismatch",
+                "does not match",
+                "doesn't match",
+                "not match",
+                "not valid",
+                "invalid",
+            ],
+        ],
+        "redirect_uri_mismatch",
+        "",
+    ),
+    (
+        &[
+            &["client id", "client_id", "clientid", "consumer key"],
+            &["invalid", "not found", "unknown", "incorrect"],
+        ],
+        "invalid_client_id",
+        "",
+    ),
+    (
+        &[
+            &["client secret", "client_secret", "consumer secret"],
+            &["invalid", "incorrect", "wrong", "mismatch"],
+        ],
+        "invalid_client",
+        "",
+    ),
+    (
+        &[
+            &["scope"],
+            &["not allowed", "invalid", "not permitted", "disallowed"],
+        ],
+        "invalid_scope",
+        "",
+    ),
+    (
+        &[&["api"], &["not enabled", "is disabled", "disabled for"]],
+        "API_CURRENTLY_DISABLED",
+        "",
+    ),
+    (
+        &[&["ip"], &["restricted", "not allowed", "blocked"]],
+        "invalid_grant",
+        "ip restricted",
+    ),
+    (
+        &[&[
+            "hasn't approved",
+            "has not approved",
+            "not approved",
+            "not pre-authorized",
+        ]],
+        "invalid_grant",
+        "user hasn't approved this consumer",
+    ),
+    (
+        &[&["session"], &["expired", "invalid", "timed out"]],
+        "INVALID_SESSION_ID",
+        "",
+    ),
+    (
+        &[
+            &["access token", "access_token", "bearer token"],
+            &["expired", "invalid", "rejected"],
+        ],
+        "INVALID_SESSION_ID",
+        "",
+    ),
+    (
+        &[
+            &["username", "user name", "credentials"],
+            &["invalid", "incorrect", "wrong", "failed"],
+        ],
+        "login_failed",
+        "",
+    ),
+    (
+        &[
+            &[
+                "insufficient",
+                "not have permission",
+                "don't have permission",
+                "lacks permission",
+            ],
+            &["access", "privileges", "permission"],
+        ],
+        "INSUFFICIENT_ACCESS",
+        "",
+    ),
+    (
+        &[
+            &["app", "application"],
+            &["not installed", "not found in this org"],
+        ],
+        "OAUTH_EC_APP_NOT_FOUND",
+        "",
+    ),
+    (
+        &[
+            &["code challenge", "code_challenge", "pkce"],
+            &["required", "missing"],
+        ],
+        "invalid_request",
+        "missing required code challenge",
+    ),
+    (
+        &[
+            &["code verifier", "code_verifier"],
+            &["invalid", "mismatch", "does not match"],
+        ],
+        "invalid_grant",
+        "invalid code verifier",
+    ),
+    (
+        &[&["audience", "aud"], &["invalid", "mismatch"]],
+        "invalid_grant",
+        "audience is invalid",
+    ),
+    (
+        &[
+            &["rate limit", "too many requests", "request limit"],
+            &["exceeded", "reached", "hit"],
+        ],
+        "REQUEST_LIMIT_EXCEEDED",
+        "",
+    ),
+];
+
+/// The Salesforce errors the text paraphrases, as (code, description), in the order found.
+pub fn signals(text: &str) -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for line in text.lines().take(MAX_LINES) {
+        let line = cut(line).to_ascii_lowercase();
+        for (groups, code, description) in PATTERNS {
+            let all = groups
+                .iter()
+                .all(|words| words.iter().any(|w| has_word(&line, w)));
+            if all && !out.contains(&(code, description)) {
+                out.push((code, description));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `word` occurs in `line` on word boundaries (so "ip" isn't read in "ship").
+fn has_word(line: &str, word: &str) -> bool {
+    let bytes = line.as_bytes();
+    line.match_indices(word).take(64).any(|(at, _)| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + word.len()).copied();
+        !before.is_some_and(|b| b.is_ascii_alphanumeric())
+            && !after.is_some_and(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+fn cut(line: &str) -> &str {
+    let mut end = line.len().min(MAX_LINE);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paraphrases_are_read_on_one_line() {
+        assert_eq!(
+            signals("Error: the refresh token has expired, please reconnect"),
+            vec![("invalid_grant", "expired access/refresh token")]
+        );
+        assert_eq!(
+            signals("redirect URI does not match the registered one")[0].0,
+            "redirect_uri_mismatch"
+        );
+        // Words on different lines don't make a pattern; "ip" inside a word isn't "ip".
+        assert!(signals("the refresh token\nhas expired").is_empty());
+        assert!(signals("the shipment is restricted").is_empty());
+    }
+}
