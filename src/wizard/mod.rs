@@ -6,6 +6,7 @@ pub mod keys;
 mod model;
 mod msg;
 mod screen;
+mod typed;
 mod update;
 
 pub use fields::{FieldInput, MAX_PASTE};
@@ -18,4 +19,5 @@ pub use msg::{AppliedApp, ApplySpec, Cmd, ConnectSpec, Key, Msg, Summary};
 pub use screen::{
     ConnectFocus, ConnectScreen, Fix, Form, Pane, Screen, ScreenKind, StatusScreen, StepScreen,
 };
+pub use typed::{THE_APP, THE_USER, Typed, fill_handoff};
 pub use update::update;

@@ -175,9 +175,12 @@ fn use_org(model: &mut Model) -> Vec<Cmd> {
     let Some(input) = form.inputs.first_mut() else {
         return Vec::new();
     };
-    let Some((url, notes)) = input.validate("") else {
+    let Some((url, mut notes)) = input.validate("") else {
         return Vec::new();
     };
+    if !notes.is_empty() {
+        notes.push(format!("The login URL is now {url}"));
+    }
     if let Ok(normalized) = normalize_login_url(&url)
         && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
     {
