@@ -26,7 +26,9 @@ pub enum Action {
     Choose,
     StartSelected,
     SetItUp,
+    /// Asks before a saved setup is forgotten.
     DeleteSaved,
+    ConfirmDelete,
     UseOrg,
     Back,
     ConfirmStep,
@@ -57,6 +59,8 @@ pub enum Action {
     OtherCauses,
     ToReview,
     KeepInFile,
+    /// From a step opened with `f`: back to the results, nothing changed.
+    ToResults,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,6 +197,16 @@ pub fn for_footer(model: &Model) -> Vec<KeyHelp> {
             ),
             entry(&[], Action::CloseDialog, "any other key", "stay", "stay"),
         ],
+        Some(Dialog::ConfirmDelete(_)) => vec![
+            entry(
+                &[Key::Char('y'), Key::Char('Y')],
+                Action::ConfirmDelete,
+                "y",
+                "delete",
+                "forget the saved setup (nothing in the org changes)",
+            ),
+            entry(&[], Action::CloseDialog, "any other key", "keep", "keep it"),
+        ],
         Some(Dialog::Help) => vec![entry(
             &[],
             Action::CloseDialog,
@@ -313,7 +327,7 @@ fn start(model: &Model) -> Vec<KeyHelp> {
             Action::DeleteSaved,
             "d",
             "delete saved",
-            "forget this saved setup",
+            "forget this saved setup (asks first)",
         ));
     }
     keys.push(entry(&[Key::Esc], Action::Exit, "esc", "quit", "quit"));
@@ -395,13 +409,23 @@ fn step(model: &Model) -> Vec<KeyHelp> {
             "show or hide the secret",
         ));
     }
-    keys.push(entry(
-        &[Key::Esc],
-        Action::Back,
-        "esc",
-        "back",
-        "previous step (the org on the first)",
-    ));
+    keys.push(if screen.fix.is_some() {
+        entry(
+            &[Key::Esc],
+            Action::ToResults,
+            "esc",
+            "results",
+            "back to the results, nothing changed",
+        )
+    } else {
+        entry(
+            &[Key::Esc],
+            Action::Back,
+            "esc",
+            "back",
+            "previous step (the org on the first)",
+        )
+    });
     keys
 }
 

@@ -1,0 +1,174 @@
+//! Defects a first-time admin hit (issue 26), each reproduced: results that blame a failure
+//! that didn't happen, a saved setup deleted on one key, Esc in fix mode, a finished setup
+//! resumed at step 1.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use common::driving::*;
+use eca_wizard::connect::Outcome;
+use eca_wizard::recipe;
+use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
+use eca_wizard::salesforce::settings::SettingKey;
+use eca_wizard::verify::{Check, Identity};
+use eca_wizard::wizard::{Cmd, Dialog, Key, Model, Msg, ScreenKind, StepMark, Summary, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn screen_text(model: &Model) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|frame| eca_wizard::ui::render(model, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..40)
+        .map(|y| {
+            (0..120)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn finish(m: &mut Model, summary: Summary) {
+    let run = m.connect.run.id();
+    update(
+        m,
+        Msg::ConnectFinished {
+            run,
+            summary: Box::new(summary),
+        },
+    );
+}
+
+fn at_review(id: &str) -> Model {
+    let mut m = model();
+    resize(&mut m, 120, 40);
+    choose(&mut m, id);
+    set_org(&mut m, "https://acme.my.salesforce.com");
+    walk_to_review(&mut m);
+    m
+}
+
+#[test]
+fn a_flow_without_refresh_tokens_says_why_checks_were_skipped_not_after_a_failure() {
+    let mut m = at_review("service-board-sync");
+    press(&mut m, Key::Enter);
+    let why = "the client-credentials flow issues no refresh token for this recipe";
+    finish(
+        &mut m,
+        Summary {
+            outcome: Outcome::Connected,
+            checks: vec![
+                Check::passed("token", "token obtained"),
+                Check::skipped("refresh_token", why),
+                Check::skipped("refresh", why),
+            ],
+            diagnosis: None,
+            instance_url: Some("https://acme.my.salesforce.com".into()),
+            identity: Some(Identity {
+                username: "integration@acme.example".into(),
+                user_id: "005000000000001AAA".into(),
+                org_id: "00D000000000001AAA".into(),
+            }),
+            attempts: 1,
+        },
+    );
+    assert_eq!(m.kind(), ScreenKind::Status);
+    let text = screen_text(&m);
+    assert!(!text.contains("after the failure"), "{text}");
+    assert!(
+        text.contains("not checked: refresh_token, refresh (the client-credentials flow"),
+        "{text}"
+    );
+}
+
+#[test]
+fn d_asks_before_a_saved_setup_is_deleted() {
+    let first = at_review("apideck");
+    let saved = first.setup.as_ref().unwrap().saved(2);
+    let mut m = Model::new(recipe::builtin().unwrap(), vec![saved.clone()], 1_000);
+    resize(&mut m, 120, 40);
+    let cmds = press(&mut m, Key::Char('d'));
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::ClearProgress(_))),
+        "d deleted at once"
+    );
+    assert!(matches!(m.dialog, Some(Dialog::ConfirmDelete(0))));
+    assert!(screen_text(&m).contains("Forget the saved setup"));
+    // Any other key keeps it.
+    press(&mut m, Key::Char('n'));
+    assert!(m.dialog.is_none());
+    assert_eq!(m.progress.saved.len(), 1);
+    press(&mut m, Key::Char('d'));
+    let cmds = press(&mut m, Key::Char('y'));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::ClearProgress(key) if *key == saved.key()))
+    );
+    assert!(m.progress.saved.is_empty());
+}
+
+#[test]
+fn esc_in_fix_mode_goes_back_to_the_results() {
+    let mut m = at_review("apideck");
+    press(&mut m, Key::Enter);
+    let mut fault = Diagnosis::new(
+        Kind::Misconfigured,
+        "invalid_grant",
+        Some(Target::Setting(SettingKey::RequireSecretRefresh)),
+        "The refresh needs no secret here; uncheck it.",
+    );
+    fault.value = Some("checked".into());
+    finish(
+        &mut m,
+        Summary {
+            outcome: Outcome::Misconfigured,
+            checks: vec![Check::failed("refresh", fault.clone())],
+            diagnosis: Some(fault),
+            instance_url: None,
+            identity: None,
+            attempts: 1,
+        },
+    );
+    assert_eq!(m.kind(), ScreenKind::Status);
+    press(&mut m, Key::Char('f'));
+    assert!(m.screen.fix().is_some());
+    let fixing = m.kind();
+    assert!(
+        screen_text(&m).contains("esc results"),
+        "{}",
+        screen_text(&m)
+    );
+    press(&mut m, Key::Esc);
+    assert_eq!(m.kind(), ScreenKind::Status, "from {fixing:?}");
+    assert!(screen_text(&m).contains("What to fix"));
+}
+
+#[test]
+fn a_finished_setup_resumes_where_it_ended_not_at_step_one() {
+    for id in ["apideck", "mcp-claude"] {
+        let m = at_review(id);
+        let setup = m.setup.as_ref().unwrap();
+        assert!(setup.marks.iter().all(|m| *m == StepMark::Done), "{id}");
+        let saved = eca_wizard::wizard::SavedSetup {
+            current_step: 0,
+            ..setup.saved(0)
+        };
+        let mut resumed = Model::new(recipe::builtin().unwrap(), vec![saved], 1_000);
+        resize(&mut resumed, 120, 40);
+        press(&mut resumed, Key::Enter);
+        let recipe = resumed.recipe().unwrap();
+        let secret_step = recipe
+            .steps
+            .iter()
+            .position(|s| s.fields.iter().any(|f| f.secret));
+        match secret_step {
+            Some(step) => assert_eq!(resumed.kind(), ScreenKind::Step(step), "{id}"),
+            None => assert_eq!(resumed.kind(), ScreenKind::Review, "{id}"),
+        }
+        assert_ne!(resumed.kind(), ScreenKind::Step(0), "{id}");
+    }
+}
