@@ -172,3 +172,61 @@ fn a_finished_setup_resumes_where_it_ended_not_at_step_one() {
         assert_ne!(resumed.kind(), ScreenKind::Step(0), "{id}");
     }
 }
+
+fn at_connect_paste_box() -> Model {
+    let mut m = at_review("apideck");
+    press(&mut m, Key::Enter);
+    let run = m.connect.run.id();
+    update(
+        &mut m,
+        Msg::Connect {
+            run,
+            event: eca_wizard::connect::Event::AuthorizeUrl(
+                "https://acme.my.salesforce.com/services/oauth2/authorize?client_id=3MVG9".into(),
+            ),
+            at_ms: 2_000,
+        },
+    );
+    press(&mut m, Key::Char('p'));
+    m
+}
+
+fn paste_error(m: &Model) -> Option<String> {
+    match &m.screen {
+        eca_wizard::wizard::Screen::Connect(screen) => screen.paste_error.clone(),
+        _ => panic!("not the connect screen"),
+    }
+}
+
+#[test]
+fn a_garbage_paste_is_refused_at_once_and_kept_in_the_box() {
+    for garbage in [
+        "A".repeat(100 * 1024),
+        "x9".repeat(1500),
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit".to_string(),
+    ] {
+        let mut m = at_connect_paste_box();
+        update(&mut m, Msg::Paste(garbage.clone()));
+        let cmds = press(&mut m, Key::Enter);
+        assert!(
+            !cmds.iter().any(|c| matches!(c, Cmd::Paste(_))),
+            "sent as a code: {}…",
+            &garbage[..20]
+        );
+        let error = paste_error(&m).expect("said at once");
+        assert!(error.contains("paste"), "{error}");
+        let kept = match &m.screen {
+            eca_wizard::wizard::Screen::Connect(screen) => screen.paste.value().to_string(),
+            _ => unreachable!(),
+        };
+        assert!(!kept.is_empty(), "what was pasted is lost");
+    }
+    // A real redirect still goes through.
+    let mut m = at_connect_paste_box();
+    update(
+        &mut m,
+        Msg::Paste("http://localhost:7717/callback?code=aPrxABCDEFGH1234%3D%3D&state=abc".into()),
+    );
+    let cmds = press(&mut m, Key::Enter);
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::Paste(_))));
+}

@@ -308,6 +308,11 @@ fn submit_paste(model: &mut Model) -> Vec<Cmd> {
         screen.paste_error = Some("Paste the address the browser ended on first.".into());
         return Vec::new();
     }
+    // A paste that can't be an address or a code is said at once, and stays to be corrected.
+    if let Err(wrong) = crate::oauth::callback::check_paste_shape(&text) {
+        screen.paste_error = Some(wrong.to_string());
+        return Vec::new();
+    }
     screen.paste.set("");
     screen.paste_error = None;
     screen.focus = ConnectFocus::Screen;
