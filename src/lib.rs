@@ -27,3 +27,4 @@ pub mod terminal_safe;
 pub mod ui;
 pub mod verify;
 pub mod wizard;
+pub mod words;

@@ -230,3 +230,107 @@ fn a_garbage_paste_is_refused_at_once_and_kept_in_the_box() {
     let cmds = press(&mut m, Key::Enter);
     assert!(cmds.iter().any(|c| matches!(c, Cmd::Paste(_))));
 }
+
+#[test]
+fn a_field_filled_after_enter_was_pressed_loses_its_stale_error() {
+    let mut m = model();
+    resize(&mut m, 120, 40);
+    choose(&mut m, "apideck");
+    set_org(&mut m, "https://acme.my.salesforce.com");
+    for _ in 0..40 {
+        let ScreenKind::Step(i) = m.kind() else { break };
+        if m.recipe().unwrap().steps[i].id == "credentials" {
+            break;
+        }
+        complete_step(&mut m);
+        fix_invalid_fields(&mut m);
+    }
+    // Enter before the key and secret are there (typed ahead): both fields say so.
+    press(&mut m, Key::Enter);
+    assert!(form(&m).inputs.iter().all(|i| i.error.is_some()));
+    update(
+        &mut m,
+        Msg::DemoAppRegistered {
+            consumer_key: "3MVG9DemoKey0000000000".into(),
+            consumer_secret: eca_wizard::secret::Secret::new(SECRET),
+        },
+    );
+    let stale: Vec<_> = form(&m)
+        .inputs
+        .iter()
+        .filter_map(|i| i.error.clone())
+        .collect();
+    assert!(stale.is_empty(), "{stale:?}");
+    assert!(
+        !screen_text(&m).contains("Paste the Consumer"),
+        "{}",
+        screen_text(&m)
+    );
+}
+
+/// After "Set it up for me" connects green, every step is marked and the header counts them
+/// all (it said 9/10, "Connect and verify" unmarked).
+#[test]
+fn after_apply_and_a_green_connect_every_step_is_marked() {
+    for id in ["service-board-sync", "apideck"] {
+        let mut m = model();
+        update(
+            &mut m,
+            Msg::CliLogin(Some(eca_wizard::wizard::CliLogin {
+                target: "admin@acme.example".into(),
+                instance_url: "https://acme.my.salesforce.com".into(),
+            })),
+        );
+        resize(&mut m, 120, 40);
+        let index = m.recipes.iter().position(|r| r.id == id).unwrap();
+        for _ in 0..index {
+            press(&mut m, Key::Down);
+        }
+        press(&mut m, Key::Char('a'));
+        walk_to_review(&mut m);
+        press(&mut m, Key::Enter);
+        let cmds = press(&mut m, Key::Char('y'));
+        let run = cmds
+            .iter()
+            .find_map(|c| match c {
+                Cmd::Apply(spec) => Some(spec.run),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{id}: {cmds:?}"));
+        update(
+            &mut m,
+            Msg::Applied {
+                run,
+                result: Ok(eca_wizard::wizard::AppliedApp {
+                    consumer_key: Some("3MVG9Applied".into()),
+                    consumer_secret: Some(eca_wizard::secret::Secret::new(SECRET)),
+                    changed: true,
+                }),
+            },
+        );
+        finish(
+            &mut m,
+            Summary {
+                outcome: Outcome::Connected,
+                checks: vec![Check::passed("token", "token obtained")],
+                diagnosis: None,
+                instance_url: Some("https://acme.my.salesforce.com".into()),
+                identity: None,
+                attempts: 1,
+            },
+        );
+        let marks = &m.setup.as_ref().unwrap().marks;
+        assert!(
+            marks
+                .iter()
+                .all(|k| matches!(k, StepMark::Done | StepMark::Applied)),
+            "{id}: {marks:?}"
+        );
+        let steps = marks.len();
+        let header = screen_text(&m);
+        assert!(
+            header.contains(&format!("{steps}/{steps} steps")),
+            "{id}:\n{header}"
+        );
+    }
+}

@@ -302,8 +302,8 @@ fn diagnosis_lines(
     if !showing {
         lines.push(Line::styled(
             format!(
-                "Press o for {} other possible causes.",
-                diagnosis.others.len()
+                "Press o for {}.",
+                crate::words::count(diagnosis.others.len(), "other possible cause")
             ),
             theme.dim(),
         ));

@@ -147,7 +147,10 @@ pub fn draw(
     };
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), text);
     let marker = if scroll < max {
-        format!("{MORE} ({} lines) · {keys}", max - scroll)
+        format!(
+            "{MORE} ({}) · {keys}",
+            crate::words::count(usize::from(max - scroll), "line")
+        )
     } else {
         format!("{ABOVE} · {keys} to scroll back")
     };

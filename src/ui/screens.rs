@@ -346,7 +346,10 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         vec![Line::styled("✓ Connected and verified", theme.ok())]
     } else {
         let mut lines = vec![Line::styled(
-            format!("! Connected with {} warning(s)", warnings.len()),
+            format!(
+                "! Connected with {}",
+                crate::words::count(warnings.len(), "warning")
+            ),
             theme.warn(),
         )];
         for check in warnings {

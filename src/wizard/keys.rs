@@ -134,7 +134,17 @@ fn help(typing: bool) -> KeyHelp {
     }
 }
 
-fn quit(typing: bool) -> KeyHelp {
+fn quit(typing: bool, start: bool) -> KeyHelp {
+    if start {
+        // The start screen has nothing to lose: esc quits too, named once in the footer.
+        return kept(entry(
+            &[Key::Char('q'), Key::Ctrl('q'), Key::Esc],
+            Action::Quit,
+            "q",
+            "quit",
+            "quit (esc too)",
+        ));
+    }
     if typing {
         kept(entry(
             &[Key::Ctrl('q')],
@@ -284,14 +294,14 @@ pub fn for_screen(model: &Model) -> Vec<KeyHelp> {
                 &[Key::Enter, Key::Esc],
                 Action::Exit,
                 "enter",
-                "quit",
-                "quit (esc too)",
+                "finish",
+                "finish and leave the wizard (esc too)",
             ));
             keys
         }
     };
     keys.push(help(typing));
-    keys.push(quit(typing));
+    keys.push(quit(typing, matches!(model.screen, Screen::Start)));
     keys
 }
 
@@ -330,7 +340,6 @@ fn start(model: &Model) -> Vec<KeyHelp> {
             "forget this saved setup (asks first)",
         ));
     }
-    keys.push(entry(&[Key::Esc], Action::Exit, "esc", "quit", "quit"));
     keys
 }
 
@@ -384,13 +393,23 @@ fn step(model: &Model) -> Vec<KeyHelp> {
         "steps",
         "next / previous step without confirming (what you typed is kept)",
     ));
-    keys.push(entry(
+    let open_setup = entry(
         &[Key::Ctrl('o')],
         Action::OpenSetup,
         "ctrl-o",
         "open Setup",
         "open this step's Setup page in the browser",
-    ));
+    );
+    // Where the step has a Setup page, opening it is what the admin does next: always shown.
+    let has_page = model
+        .recipe()
+        .and_then(|r| r.steps.get(screen.index))
+        .is_some_and(|s| s.page.is_some());
+    keys.push(if has_page {
+        kept(open_setup)
+    } else {
+        open_setup
+    });
     if fields {
         keys.push(entry(
             &[Key::Ctrl('y')],

@@ -219,7 +219,10 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
     if connected && warnings > 0 {
         cmds.extend(toast(
             model,
-            format!("Connected, with {warnings} warning(s): see the checks."),
+            format!(
+                "Connected, with {}: see the checks.",
+                crate::words::count(warnings, "warning")
+            ),
         ));
     } else if connected {
         cmds.extend(toast(model, "Connected and verified."));
