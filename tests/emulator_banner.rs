@@ -31,5 +31,9 @@ fn the_banner_names_the_demo_password() {
         .find_map(|l| l.trim().strip_prefix("password:"))
         .map(str::trim)
         .unwrap_or_else(|| panic!("no password line:\n{banner}"));
-    assert_eq!(password, eca_wizard::emulator::org::DEMO_PASSWORD, "{banner}");
+    assert_eq!(
+        password,
+        eca_wizard::emulator::org::DEMO_PASSWORD,
+        "{banner}"
+    );
 }

@@ -267,13 +267,18 @@ fn print_event(event: &Event, browser: Browser, window: &Window) {
 }
 
 /// A check as `connect` prints it: one line, whatever its detail holds.
+/// A name longer than the column goes on a line of its own, and its detail below it in the
+/// detail column, so the details stay aligned.
 pub fn check_line(check: &Check) -> String {
-    format!(
-        "  {} {:<16} {}",
-        symbol(check.status),
-        terminal_safe(&check.name),
-        terminal_safe(&check.detail)
-    )
+    const NAME: usize = 16;
+    let name = terminal_safe(&check.name);
+    let detail = terminal_safe(&check.detail);
+    let symbol = symbol(check.status);
+    if name.chars().count() <= NAME {
+        format!("  {symbol} {name:<NAME$} {detail}")
+    } else {
+        format!("  {symbol} {name}\n  {:4} {:NAME$} {detail}", "", "")
+    }
 }
 
 fn symbol(status: Status) -> &'static str {
