@@ -118,7 +118,7 @@ pub async fn apply(
         existing_user = live::active_user(http, session, &args.api_version, run_as).await?;
         if existing_user.is_none() {
             return Err(UsageError(format!(
-                "--run-as {run_as}: the org has no active user with that username; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again"
+                "The Run As user {run_as} isn't an active user in this org; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again"
             ))
             .into());
         }
