@@ -96,10 +96,8 @@ fn steps_validate_keep_input_and_never_save_secrets() {
     assert!(matches!(&cmds[0], Cmd::SaveProgress(saved) if saved.marks[0] == StepMark::Done));
 
     // Basic info: the API name follows the app name as Setup does.
-    for _ in 0..2 {
-        complete_step(&mut m);
-    }
-    assert_eq!(m.kind(), ScreenKind::Step(3));
+    complete_step(&mut m);
+    assert_eq!(m.kind(), ScreenKind::Step(2));
     m.fields_mut().focus = 0;
     clear_field(&mut m);
     type_text(&mut m, "Acme Sync 2");
