@@ -1,22 +1,30 @@
 //! `connect`'s check lines keep their details in one column, whatever the check's name
 //! (issue 26: a long object name pushed its detail out of line).
 
-use eca_wizard::commands::connect::check_line;
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+use eca_wizard::commands::connect::{check_line_in, name_column};
+use eca_wizard::recipe;
 use eca_wizard::verify::Check;
 
 #[test]
-fn details_start_in_the_same_column_for_long_and_short_names() {
-    let short = check_line(&Check::passed("token", "token obtained"));
-    let long = check_line(&Check::passed("object:OpportunityLineItem", "can be read"));
-    let column = |line: &str, detail: &str| {
-        line.lines()
-            .find_map(|l| l.find(detail))
-            .unwrap_or_else(|| panic!("{detail} not in {line}"))
-    };
-    assert_eq!(
-        column(&short, "token obtained"),
-        column(&long, "can be read"),
-        "{short}\n{long}"
-    );
-    assert!(long.contains("object:OpportunityLineItem"));
+fn details_start_in_the_same_column_for_every_check_a_recipe_reports() {
+    for recipe in recipe::builtin().unwrap() {
+        let width = name_column(recipe);
+        let mut names = vec!["token".to_string(), "refresh_token".into()];
+        names.extend(recipe.objects().map(|o| format!("object:{}", o.object)));
+        let columns: Vec<usize> = names
+            .iter()
+            .map(|name| {
+                let line = check_line_in(&Check::passed(name, "DETAIL"), width);
+                assert_eq!(line.lines().count(), 1, "{line}");
+                line.find("DETAIL").unwrap()
+            })
+            .collect();
+        assert!(
+            columns.windows(2).all(|w| w[0] == w[1]),
+            "{}: {names:?} -> {columns:?}",
+            recipe.id
+        );
+    }
 }
