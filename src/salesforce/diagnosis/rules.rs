@@ -134,6 +134,14 @@ fn my_domain_audience(x: &Context) -> u8 {
         (false, _) => 1,
     }
 }
+const EXPIRED_CODE: &str = "The authorization code expired (after 15 minutes) or was already used: authorize again; a code works once.";
+const CODE_TWICE: &str = "The client exchanged the same authorization code twice, or too late: it must exchange each code once, right after the redirect.";
+
+/// The login is known to be the authorization code flow.
+fn code_flow(x: &Context) -> bool {
+    x.flow() == Some(Flow::AuthCode)
+}
+
 fn not_jwt(x: &Context) -> u8 {
     u8::from(x.flow() != Some(Flow::JwtBearer))
 }
@@ -394,9 +402,14 @@ pub(super) const RULES: &[Rule] = &[
     ]),
     // Code, refresh and user errors. ref: §4; restforce#81, #303.
     // ref: §4 (forrest#169; simple-salesforce#491, newrelic exporter#31 for JWT).
+    // A login known to be the code flow: the JWT reading doesn't arise, nor a question about it.
+    when(code_flow, tell(r("invalid_grant", Some("expired authorization code"), &[
+        c(UserAction, To::Nothing, None, EXPIRED_CODE),
+        c(ClientBug, To::Client, None, CODE_TWICE),
+    ]), "Was the code exchanged once, within 15 minutes of the redirect?")),
     tell(r("invalid_grant", Some("expired authorization code"), &[
-        fit(not_jwt, c(UserAction, To::Nothing, None, "The authorization code expired (after 15 minutes) or was already used: authorize again; a code works once.")),
-        fit(not_jwt, c(ClientBug, To::Client, None, "The client exchanged the same authorization code twice, or too late: it must exchange each code once, right after the redirect.")),
+        fit(not_jwt, c(UserAction, To::Nothing, None, EXPIRED_CODE)),
+        fit(not_jwt, c(ClientBug, To::Client, None, CODE_TWICE)),
         fit(jwt, c(ClientBug, To::Client, None, "In the JWT bearer flow this means the assertion's exp is wrong (in the past, in milliseconds, or too far ahead): the client must set exp a few minutes ahead, in seconds, from a correct clock.")),
     ]), "Was this a JWT bearer login (no code at all)? Then it is the assertion's exp."),
     r("invalid_grant", Some("invalid authorization code"), &[
