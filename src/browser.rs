@@ -11,7 +11,12 @@ pub const SECRET_VARIABLES: &[&str] = &[crate::secret::CLIENT_SECRET_ENV];
 
 /// Opens `url` in the user's browser.
 pub fn open(url: &str) -> std::io::Result<()> {
-    if let Some(list) = std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
+    open_with(std::env::var_os("BROWSER"), url)
+}
+
+/// Opens `url` with the commands of a `$BROWSER` value, or the desktop's opener without one.
+pub fn open_with(browser: Option<std::ffi::OsString>, url: &str) -> std::io::Result<()> {
+    if let Some(list) = browser.filter(|b| !b.is_empty()) {
         let list = list.to_string_lossy().into_owned();
         let mut last = std::io::Error::other("$BROWSER names no command");
         for entry in browser_entries(&list, cfg!(windows)) {
@@ -65,32 +70,55 @@ fn spawn_browser(entry: &str, url: &str) -> std::io::Result<()> {
     if cfg!(windows) && program.eq_ignore_ascii_case("start") {
         return desktop_opener(url);
     }
-    let mut command = Command::new(program);
+    let mut command = Command::new(&program);
     command.args(args);
-    spawn_clean(&mut command)
+    spawn_clean(&mut command).map_err(|e| named(e, &program, "$BROWSER names it"))
 }
 
-/// Starts the command detached from our terminal, without the secret variables.
+/// A launch error that says which program and what to do, not only "entity not found".
+fn named(error: std::io::Error, program: &str, from: &str) -> std::io::Error {
+    let safe = crate::terminal_safe::terminal_safe(program);
+    let why = match error.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "No program {safe} was found ({from}); install it or set $BROWSER to your browser's command"
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("{safe} can't be run ({from}): it isn't executable")
+        }
+        _ => format!("{safe} didn't start ({from}): {error}"),
+    };
+    std::io::Error::new(error.kind(), why)
+}
+
+/// Starts the command detached from our terminal, without the secret variables. A thread
+/// waits for it, so a launcher that exits (xdg-open, open) is reaped at once instead of
+/// staying defunct until the wizard quits.
 fn spawn_clean(command: &mut Command) -> std::io::Result<()> {
     for name in SECRET_VARIABLES {
         command.env_remove(name);
     }
-    command
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .spawn()?;
+    std::thread::Builder::new()
+        .name("browser-reaper".into())
+        .spawn(move || {
+            let _ = child.wait();
+        })
         .map(|_| ())
 }
 
 #[cfg(target_os = "macos")]
 fn desktop_opener(url: &str) -> std::io::Result<()> {
-    spawn_clean(Command::new("open").arg(url))
+    spawn_clean(Command::new("open").arg(url)).map_err(|e| named(e, "open", "macOS's opener"))
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
 fn desktop_opener(url: &str) -> std::io::Result<()> {
     spawn_clean(Command::new("xdg-open").arg(url))
+        .map_err(|e| named(e, "xdg-open", "the desktop's opener"))
 }
 
 /// Windows: the webbrowser crate (ShellExecute); the environment is inherited there.

@@ -31,3 +31,4 @@ pub mod ui;
 pub mod verify;
 pub mod version;
 pub mod wizard;
+pub mod words;

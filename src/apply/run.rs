@@ -213,7 +213,7 @@ async fn existing_user(
     match live::active_user(http, session, &args.api_version, run_as).await? {
         Some(id) => Ok(Some(id)),
         None => Err(UsageError(format!(
-            "--run-as {run_as}: the org has no active user with that username; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again"
+            "The Run As user {run_as} isn't an active user in this org; create the integration user first (the recipe's first step: Setup > Users > New User), then apply again"
         ))
         .into()),
     }

@@ -167,6 +167,7 @@ pub fn run_with(
         let window = Window {
             started: std::time::Instant::now(),
             length: request.policy.window,
+            name_column: name_column(recipe),
         };
         let mut events = |event: Event| print_event(&event, browser, &window);
         connect::connect(&request, &mut events, pastes, cancel).await
@@ -251,6 +252,8 @@ fn read_pastes() -> connect::Pastes {
 struct Window {
     started: std::time::Instant,
     length: Duration,
+    /// The width check names are padded to.
+    name_column: usize,
 }
 
 fn print_event(event: &Event, browser: Browser, window: &Window) {
@@ -289,14 +292,34 @@ fn print_event(event: &Event, browser: Browser, window: &Window) {
             eprintln!("{why}; open the URL yourself, or paste the address the browser ends on")
         }
         Event::CodeReceived => eprintln!("login received; exchanging the code"),
-        Event::Check(check) => eprintln!("{}", check_line(check)),
+        Event::Check(check) => eprintln!("{}", check_line_in(check, window.name_column)),
     }
 }
 
 /// A check as `connect` prints it: one line, whatever its detail holds.
 pub fn check_line(check: &Check) -> String {
+    check_line_in(check, MIN_NAME_COLUMN)
+}
+
+/// The name column's width when nothing longer is expected.
+const MIN_NAME_COLUMN: usize = 16;
+
+/// The name column for a recipe: as wide as the longest check name it can report (its object
+/// checks), within reason, so every detail starts in the same column.
+pub fn name_column(recipe: &recipe::Recipe) -> usize {
+    recipe
+        .objects()
+        .map(|o| "object:".len() + o.object.chars().count())
+        .chain(["refresh_token".len(), "mcp_server".len()])
+        .max()
+        .unwrap_or(0)
+        .clamp(MIN_NAME_COLUMN, 40)
+}
+
+/// A check on one line, its name padded to `width`.
+pub fn check_line_in(check: &Check, width: usize) -> String {
     format!(
-        "  {} {:<16} {}",
+        "  {} {:<width$} {}",
         symbol(check.status),
         terminal_safe(check.name.as_str()),
         terminal_safe(&check.detail)

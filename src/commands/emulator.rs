@@ -53,6 +53,7 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
             "client_id": summary.client_id,
             "client_secret": summary.client_secret,
             "username": summary.username,
+            "password": summary.password,
             "callback_urls": summary.callback_urls,
         });
         writeln!(out, "{line}")?;
@@ -66,6 +67,9 @@ pub fn run(args: &EmulatorArgs) -> anyhow::Result<()> {
         writeln!(out, "  MCP host:      {}", emulator.mcp_url())?;
         writeln!(out, "  consumer key:  {}", summary.client_id)?;
         writeln!(out, "  username:      {}", summary.username)?;
+        // The emulator's own made-up password, printed so the login page can be used: not a
+        // secret of anyone's (the login page shows it too).
+        writeln!(out, "  password:      {}", summary.password)?;
         let mode = if args.auto_approve {
             "auto-approve"
         } else {
@@ -87,6 +91,8 @@ struct Summary {
     client_id: String,
     client_secret: String,
     username: String,
+    /// That user's password on the emulator's login page.
+    password: String,
     callback_urls: Vec<String>,
 }
 
@@ -107,6 +113,12 @@ impl Summary {
         Summary {
             client_id: app.map(|a| a.consumer_key.clone()).unwrap_or_default(),
             client_secret: app.map(|a| a.consumer_secret.clone()).unwrap_or_default(),
+            password: org
+                .users
+                .iter()
+                .find(|u| u.username == username)
+                .map(|u| u.password.clone())
+                .unwrap_or_default(),
             username,
             callback_urls: app.map(|a| a.callback_urls.clone()).unwrap_or_default(),
         }

@@ -80,7 +80,7 @@ async fn authorize(
         let opened = tokio::task::spawn_blocking(move || crate::browser::open(&target)).await;
         match opened {
             Ok(Ok(())) => (run.events)(Event::BrowserOpened),
-            Ok(Err(e)) => (run.events)(Event::BrowserFailed(e.kind().to_string())),
+            Ok(Err(e)) => (run.events)(Event::BrowserFailed(e.to_string())),
             Err(_) => (run.events)(Event::BrowserFailed("the browser launcher stopped".into())),
         }
     }

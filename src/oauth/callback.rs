@@ -31,6 +31,10 @@ pub enum PasteError {
     #[error("That doesn't look like a code, an address or a Salesforce error; paste it again")]
     Unrecognised,
     #[error(
+        "That paste is {0} characters, far longer than an address with a code; copy the address bar alone and paste again"
+    )]
+    TooLong(usize),
+    #[error(
         "An error arrived without this login's state, so it may come from any web page; it was ignored"
     )]
     ErrorWithoutState,
@@ -77,12 +81,31 @@ pub fn from_query(query: &str, expected_state: &Secret) -> Result<Returned, Past
     Ok(Returned::Code(Secret::new(code)))
 }
 
+/// The longest paste read as an address or a code. Not a Salesforce limit: codes are about
+/// 100 characters and a redirect with code and state a few hundred; anything this long is
+/// something else pasted by mistake (a page, a log), said at once instead of sent.
+pub const MAX_PASTE_CHARS: usize = 4096;
+
+/// Whether `text` has the shape of what the paste box takes (an address with a code or an
+/// error, a code, an error text), before the login's state is known: what the wizard checks
+/// when Enter is pressed, so a wrong paste is said at once and stays in the box.
+pub fn check_paste_shape(text: &str) -> Result<(), PasteError> {
+    match from_paste(text, &Secret::new("")) {
+        Ok(_) | Err(PasteError::WrongState | PasteError::ErrorWithoutState) => Ok(()),
+        Err(other) => Err(other),
+    }
+}
+
 /// Reads what an admin pasted: the full redirect URL (state checked), a bare code, or the
 /// error text the browser showed.
 pub fn from_paste(text: &str, expected_state: &Secret) -> Result<Returned, PasteError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(PasteError::Empty);
+    }
+    let chars = text.chars().count();
+    if chars > MAX_PASTE_CHARS {
+        return Err(PasteError::TooLong(chars));
     }
     if let Some((_, query)) = text.split_once('?')
         && text.contains("://")
@@ -123,7 +146,7 @@ pub fn from_paste(text: &str, expected_state: &Secret) -> Result<Returned, Paste
                 .ok_or(PasteError::NoCode),
         };
     }
-    let looks_like_code = text.len() >= 16
+    let looks_like_code = (16..=1024).contains(&text.len())
         && !text.contains(char::is_whitespace)
         && text
             .chars()

@@ -155,8 +155,7 @@ impl Shell {
                 tokio::task::spawn_blocking(move || {
                     if let Err(e) = crate::browser::open(&url) {
                         let _ = tx.send(Msg::Failed(format!(
-                            "Couldn't open a browser ({}); copy the address instead.",
-                            e.kind()
+                            "Couldn't open a browser. {e}; or copy the address instead."
                         )));
                     }
                 });

@@ -95,12 +95,15 @@ fn is_private_scheme(scheme: &str) -> bool {
 
 /// The Callback URL box: one URL per line, no duplicates, within Salesforce's length limit.
 pub fn check_callback_urls(text: &str) -> Result<Vec<String>, String> {
-    let urls: Vec<String> = text
+    // Each URL with the line it is on, counting blank lines, so "Line 3" is the third line.
+    let numbered: Vec<(usize, &str)> = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, l)| (i + 1, l))
         .collect();
+    let urls: Vec<String> = numbered.iter().map(|(_, l)| l.to_string()).collect();
     if urls.is_empty() {
         return Err("Enter at least one callback URL (one per line)".into());
     }
@@ -114,10 +117,10 @@ pub fn check_callback_urls(text: &str) -> Result<Vec<String>, String> {
             "The Callback URL box holds at most {MAX_CALLBACK_FIELD_LEN} characters; these take {joined_len}"
         ));
     }
-    for (i, url) in urls.iter().enumerate() {
-        check_callback_url(url).map_err(|e| format!("Line {}: {e}", i + 1))?;
-        if urls[..i].contains(url) {
-            return Err(format!("Line {}: {} is listed twice", i + 1, clip(url)));
+    for (i, (line, url)) in numbered.iter().enumerate() {
+        check_callback_url(url).map_err(|e| format!("Line {line}: {e}"))?;
+        if urls[..i].iter().any(|u| u == url) {
+            return Err(format!("Line {line}: {} is listed twice", clip(url)));
         }
     }
     Ok(urls)
@@ -130,6 +133,15 @@ fn host_of(authority: &str) -> &str {
             .map_or(authority, |(h, _)| &authority[..h.len() + 1]);
     }
     authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+}
+
+/// Whether a callback URL is one of the wizard's own (a loopback URL on one of its ports), not
+/// a local tool's such as Claude Code's.
+pub fn is_wizard_callback(url: &str) -> bool {
+    is_loopback_url(url)
+        && WIZARD_CALLBACK_PORTS
+            .iter()
+            .any(|port| url.contains(&format!(":{port}{WIZARD_CALLBACK_PATH}")))
 }
 
 /// Whether a callback URL points at this machine (the wizard's own check, or a local tool).

@@ -32,7 +32,7 @@ pub const NO_PACKAGE: &str = "No package.xml found";
 /// The policies name a Run As user the org doesn't have.
 pub const RUN_AS_HINT: Hint = Hint {
     pattern: Pattern::Contains("valid execution user for the OAuth client credentials flow"),
-    fix: "the Run As user must exist first: create it with --create-user, or name an existing active user with --run-as",
+    fix: "the Run As user must exist and be active before the deploy: create the integration user first (Setup > Users > New User), or name an existing active user as Run As",
     source: "observed: `sf project deploy validate` of an ExtlClntAppOauthConfigurablePolicies whose clientCredentialsFlowUser names a user the sandbox doesn't have: \"Error in <policies> - Enter a valid execution user for the OAuth client credentials flow.\" (a public project's deploy verification checklist, 2026); Setup shows the same sentence when saving such a Run As",
 };
 

@@ -116,6 +116,28 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             ])]);
             dialog(frame, area, theme, " Quit ", &lines, 62);
         }
+        Some(Dialog::ConfirmDelete(index)) => {
+            let which = model
+                .progress
+                .saved
+                .get(*index)
+                .map_or_else(String::new, |saved| {
+                    crate::terminal_safe::terminal_safe(&saved.key())
+                });
+            let lines = vec![
+                Line::from(format!("Forget the saved setup {which}?")),
+                Line::from(""),
+                Line::from("What you typed in it is gone; nothing in the org changes."),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled("y", theme.key()),
+                    Span::raw(" delete   "),
+                    Span::styled("any other key", theme.key()),
+                    Span::raw(" keep it"),
+                ]),
+            ];
+            dialog(frame, area, theme, " Delete ", &lines, 62);
+        }
         Some(Dialog::MetadataFolder(folder)) => folder_dialog(folder, frame, area, theme),
         Some(Dialog::ApplyConsent) => {
             let lines = vec![

@@ -10,7 +10,7 @@ use crate::salesforce::diagnosis::Diagnosis;
 use crate::terminal_safe::terminal_safe;
 use crate::ui::field::{self, full_look};
 use crate::ui::{Theme, pane};
-use crate::verify::Status;
+use crate::verify::{Check, Status};
 use crate::wizard::keys::fix_step;
 use crate::wizard::waiting::{Waiting, spoken};
 use crate::wizard::{ConnectFocus, ConnectScreen, Model, Screen, StatusScreen};
@@ -280,25 +280,42 @@ pub fn status_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             ]));
         }
     }
-    let skipped: Vec<&str> = model
-        .connect
-        .checks
+    skipped_lines(&model.connect.checks, theme, &mut lines);
+    drift_lines(model, theme, &mut lines);
+    lines
+}
+
+/// The checks not run: after a failure, as such; otherwise each reason once, with the checks
+/// it left out (a flow that issues no refresh token has nothing to refresh).
+fn skipped_lines(checks: &[Check], theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let skipped: Vec<&Check> = checks
         .iter()
         .filter(|c| c.status == Status::Skipped)
-        .map(|c| c.name.as_str())
         .collect();
-    if !skipped.is_empty() {
+    if skipped.is_empty() {
+        return;
+    }
+    if checks.iter().any(|c| c.status == Status::Failed) {
+        let names: Vec<&str> = skipped.iter().map(|c| c.name.as_str()).collect();
         lines.push(Line::styled(
-            format!(
-                " – {} not checked after the failure: {}",
-                skipped.len(),
-                skipped.join(", ")
-            ),
+            format!(" – not checked after the failure: {}", names.join(", ")),
+            theme.dim(),
+        ));
+        return;
+    }
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for check in skipped {
+        match reasons.iter_mut().find(|(why, _)| *why == check.detail) {
+            Some((_, names)) => names.push(check.name.as_str()),
+            None => reasons.push((&check.detail, vec![check.name.as_str()])),
+        }
+    }
+    for (why, names) in reasons {
+        lines.push(Line::styled(
+            format!(" – not checked: {} ({why})", names.join(", ")),
             theme.dim(),
         ));
     }
-    drift_lines(model, theme, &mut lines);
-    lines
 }
 
 fn diagnosis_lines(
@@ -346,8 +363,8 @@ fn diagnosis_lines(
     if !showing {
         lines.push(Line::styled(
             format!(
-                "Press o for {} other possible causes.",
-                diagnosis.others.len()
+                "Press o for {}.",
+                crate::words::count(diagnosis.others.len(), "other possible cause")
             ),
             theme.dim(),
         ));

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::recipe::Validator;
-use crate::salesforce::callback::is_loopback_url;
+use crate::salesforce::callback::is_wizard_callback;
 use crate::ui::Theme;
 use crate::wizard::{FieldInput, Form};
 
@@ -221,7 +221,7 @@ fn callback_box(
             let mut spans = vec![Span::raw(url.to_string())];
             let room = inner.saturating_sub(url.chars().count());
             // No mark rather than a cut one.
-            if is_loopback_url(url) && LOOPBACK_MARK.chars().count() <= room {
+            if is_wizard_callback(url) && LOOPBACK_MARK.chars().count() <= room {
                 spans.push(Span::styled(LOOPBACK_MARK, theme.dim()));
             }
             Line::from(spans)

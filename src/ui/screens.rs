@@ -10,7 +10,7 @@ use crate::salesforce::settings;
 use crate::ui::field::{self, full_look};
 use crate::ui::{Theme, pane};
 use crate::verify::Check;
-use crate::wizard::{Form, Model, Pane};
+use crate::wizard::{Form, Model, Pane, Typed, fill_handoff};
 
 pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let [list_area, detail_area] =
@@ -299,6 +299,29 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// The recipe's hand-off with what the wizard knows by now: the key, the user, the My Domain.
+fn handoff(model: &Model, recipe: &crate::recipe::Recipe) -> String {
+    let summary = model.connect.summary.as_ref();
+    let typed = Typed::of(model);
+    let role = |role| typed.as_ref().and_then(|t| t.role(role));
+    let username = role(crate::recipe::Role::IntegrationUsername).or_else(|| {
+        summary
+            .and_then(|s| s.identity.as_ref())
+            .map(|i| i.username.clone())
+    });
+    let my_domain = summary
+        .and_then(|s| s.instance_url.clone())
+        .or_else(|| model.setup.as_ref().and_then(|s| s.login_url.clone()));
+    let values = [
+        ("consumer_key", role(crate::recipe::Role::ConsumerKey)),
+        ("username", username),
+        ("my_domain", my_domain),
+        ("mcp_server_url", role(crate::recipe::Role::McpServerUrl)),
+        ("app_name", role(crate::recipe::Role::AppName)),
+    ];
+    crate::terminal_safe::terminal_safe(&fill_handoff(recipe.handoff.trim(), &values))
+}
+
 pub fn done(model: &Model, pane: Pane, frame: &mut Frame, area: Rect, theme: &Theme) {
     let lines = done_lines(model, theme);
     pane::draw(frame, area, lines, pane.scroll, "↑↓", theme);
@@ -319,7 +342,10 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         vec![Line::styled("✓ Connected and verified", theme.ok())]
     } else {
         let mut lines = vec![Line::styled(
-            format!("! Connected with {} warning(s)", warnings.len()),
+            format!(
+                "! Connected with {}",
+                crate::words::count(warnings.len(), "warning")
+            ),
             theme.warn(),
         )];
         for check in warnings {
@@ -357,7 +383,7 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
                 "the consumer key and secret (the app's Settings tab)".into()
             }
         };
-        lines.push(Line::from(format!("• {}", recipe.handoff.trim())));
+        lines.push(Line::from(format!("• {}", handoff(model, recipe))));
         lines.push(Line::from(format!("  It needs {credentials}.")));
         let mcp_url = model
             .setup

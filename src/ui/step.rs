@@ -11,7 +11,7 @@ use crate::recipe::SettingValue;
 use crate::salesforce::{edit_paths, settings};
 use crate::ui::field::{self, FieldLook};
 use crate::ui::{Theme, pane};
-use crate::wizard::{Model, StepMark, StepScreen};
+use crate::wizard::{Model, StepMark, StepScreen, Typed};
 
 /// The fewest rows the step's text keeps before the fields fold to one line each.
 const MIN_TEXT_ROWS: u16 = 8;
@@ -158,42 +158,31 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
         format!("{}. {}", index + 1, step.title),
         theme.heading(),
     )];
-    if setup.marks[index] == StepMark::Applied {
-        lines.push(Line::styled(
-            "Done by apply (Set it up for me); the connect verifies it.",
-            theme.ok(),
-        ));
-    } else if setup.by_apply && crate::wizard::made_by_apply(setup.recipe, index) {
-        lines.push(Line::styled(
-            "Apply makes this step: type the answers below; no clicks in Setup.",
-            theme.accent(),
-        ));
-    } else if setup.by_apply && step.kind == crate::recipe::StepKind::Connect {
-        lines.push(Line::styled(
-            "Apply needs this to sign in once it has made the app.",
-            theme.accent(),
-        ));
-    } else if setup.by_apply {
-        lines.push(Line::styled(
-            "Apply can't make this step: do it in Setup, then continue.",
-            theme.warn(),
-        ));
+    let typed = Typed::new(setup, Some(&screen.form));
+    // A note on what the org screen changed (a Lightning URL converted) comes first, in view.
+    for note in &screen.form.notes {
+        lines.push(Line::styled(format!("note: {note}"), theme.dim()));
     }
+    let made_by_apply = setup.marks[index] == StepMark::Applied
+        || (setup.by_apply && crate::wizard::made_by_apply(setup.recipe, index));
+    lines.extend(apply_line(setup, index, step.kind, theme));
     let edit = fix.and_then(|_| edit_paths::for_step(step.kind));
     match edit {
         Some(edit) => {
             lines.push(Line::from(vec![
                 Span::styled("Fix    ", theme.bad()),
-                Span::raw(edit.path().join(" › ")),
+                Span::raw(typed.path(&edit.path()).join(" › ")),
             ]));
             lines.push(Line::styled(format!("       {}", edit.note), theme.dim()));
         }
+        // Apply makes the step: there is nothing to click, so no path.
+        None if made_by_apply => {}
         None => lines.push(Line::from(vec![
             Span::styled("Where  ", theme.dim()),
-            Span::raw(step.setup_path.join(" › ")),
+            Span::raw(typed.path(&step.setup_path).join(" › ")),
         ])),
     }
-    if let Some(page) = step.page {
+    if let Some(page) = step.page.filter(|_| !made_by_apply) {
         lines.push(Line::from(vec![
             Span::styled("Find   ", theme.dim()),
             Span::raw(format!("Quick Find: {}", page.quick_find())),
@@ -206,8 +195,9 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
         ]));
     }
     lines.push(Line::from(""));
-    // In fix mode the creation text ("... Click Create") is not what the admin does now.
-    if edit.is_none() {
+    // In fix mode the creation text ("... Click Create") is not what the admin does now, and
+    // with apply making the step, its clicks are apply's.
+    if edit.is_none() && !made_by_apply {
         lines.push(Line::from(vec![
             Span::styled("Do   ", theme.accent()),
             Span::raw(step.what.trim().to_string()),
@@ -224,32 +214,7 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
         ]));
     }
     for setting in &step.settings {
-        let label = settings::lookup(setting.key).map_or(setting.key.id(), |s| s.label);
-        let value = match (&setting.value, &setting.from_field) {
-            (Some(value @ SettingValue::Checked(true)), _) => {
-                Span::styled(format!("☑ {value}"), theme.ok())
-            }
-            (Some(value @ SettingValue::Checked(false)), _) => {
-                Span::styled(format!("☐ {value}"), theme.warn())
-            }
-            (Some(value), _) => Span::raw(value.to_string()),
-            (None, Some(field)) => {
-                Span::styled(format!("your {}", field.replace('_', " ")), theme.dim())
-            }
-            (None, None) => Span::raw(""),
-        };
-        let at_fault = fix.is_some_and(|f| f.setting == Some(setting.key));
-        if at_fault {
-            let wrong = fix.and_then(|f| f.wrong.clone()).unwrap_or_default();
-            lines.push(Line::from(vec![
-                Span::styled(format!("  → {label}: "), theme.bad()),
-                Span::styled(wrong, theme.bad()),
-                Span::raw(" → set "),
-                value,
-            ]));
-        } else {
-            lines.push(Line::from(vec![Span::raw(format!("  • {label}: ")), value]));
-        }
+        lines.extend(setting_lines(setting, &typed, fix, theme));
     }
     for object in &step.objects {
         let access: Vec<String> = object.access.iter().map(|a| format!("{a:?}")).collect();
@@ -260,8 +225,84 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             access.join(" + ")
         )));
     }
-    for note in &screen.form.notes {
-        lines.push(Line::styled(format!("note: {note}"), theme.dim()));
+    lines
+}
+
+/// What "Set it up for me" does with this step, when it is the way the app is made.
+fn apply_line(
+    setup: &crate::wizard::Setup,
+    index: usize,
+    kind: crate::recipe::StepKind,
+    theme: &Theme,
+) -> Option<Line<'static>> {
+    if setup.marks[index] == StepMark::Applied {
+        return Some(Line::styled(
+            "Done by apply (Set it up for me); the connect verifies it.",
+            theme.ok(),
+        ));
     }
+    if !setup.by_apply {
+        return None;
+    }
+    Some(if crate::wizard::made_by_apply(setup.recipe, index) {
+        Line::styled(
+            "Apply makes this step: type the answers below; no clicks in Setup.",
+            theme.accent(),
+        )
+    } else if kind == crate::recipe::StepKind::Connect {
+        Line::styled(
+            "Apply needs this to sign in once it has made the app.",
+            theme.accent(),
+        )
+    } else {
+        Line::styled(
+            "Apply can't make this step: do it in Setup, then continue.",
+            theme.warn(),
+        )
+    })
+}
+
+/// A setting and the value it takes: what the admin typed for a value from a field (each
+/// callback URL on its own line, whole, so it copies), the recipe's value otherwise.
+fn setting_lines(
+    setting: &crate::recipe::Setting,
+    typed: &Typed,
+    fix: Option<&crate::wizard::Fix>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let label = settings::lookup(setting.key).map_or(setting.key.id(), |s| s.label);
+    let mut below = Vec::new();
+    let value = match (&setting.value, &setting.from_field) {
+        (Some(SettingValue::Checked(true)), _) => Span::styled("☑ checked", theme.ok()),
+        (Some(SettingValue::Checked(false)), _) => Span::styled("☐ unchecked", theme.warn()),
+        (Some(SettingValue::Text(text)), _) => Span::raw(text.clone()),
+        (Some(SettingValue::List(items)), _) => Span::raw(items.join(", ")),
+        (None, Some(field)) => match typed.field(field) {
+            Some(value) if value.contains('\n') => {
+                below = value
+                    .lines()
+                    .map(|line| Line::from(format!("      {line}")))
+                    .collect();
+                Span::styled("one per line:", theme.dim())
+            }
+            Some(value) => Span::raw(value),
+            None if typed.on_show(field) => Span::styled("as typed below", theme.dim()),
+            None => Span::styled("not typed yet", theme.warn()),
+        },
+        (None, None) => Span::raw(""),
+    };
+    let at_fault = fix.is_some_and(|f| f.setting == Some(setting.key));
+    let mut lines = vec![if at_fault {
+        let wrong = fix.and_then(|f| f.wrong.clone()).unwrap_or_default();
+        Line::from(vec![
+            Span::styled(format!("  → {label}: "), theme.bad()),
+            Span::styled(wrong, theme.bad()),
+            Span::raw(" → set "),
+            value,
+        ])
+    } else {
+        Line::from(vec![Span::raw(format!("  • {label}: ")), value])
+    }];
+    lines.extend(below);
     lines
 }

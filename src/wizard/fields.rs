@@ -53,8 +53,10 @@ impl FieldInput {
         self.input.value()
     }
 
+    /// Replaces the value; an error about the old value goes with it.
     pub fn set(&mut self, value: &str) {
         self.input = Input::new(value.to_string());
+        self.error = None;
     }
 
     /// Applies an editing key; true when the value changed.

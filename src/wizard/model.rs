@@ -147,6 +147,8 @@ pub enum Dialog {
     /// Before apply: may it turn on reading consumer secrets over REST for a moment?
     ApplyConsent,
     ConfirmQuit,
+    /// Before a saved setup is forgotten: which one (its place in the start list).
+    ConfirmDelete(usize),
     /// Where to write the metadata project: the folder as edited.
     MetadataFolder(FieldInput),
 }
@@ -394,6 +396,13 @@ impl Setup {
             by_apply: false,
             files_checked: BTreeMap::new(),
         }
+    }
+
+    /// The first step not done yet (by hand or by apply); None when every step is.
+    pub fn first_open_step(&self) -> Option<usize> {
+        self.marks
+            .iter()
+            .position(|m| !matches!(m, StepMark::Done | StepMark::Applied))
     }
 
     /// The saved form: answers to secret fields are left out.

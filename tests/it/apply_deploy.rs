@@ -137,7 +137,9 @@ async fn bad_metadata_fails_per_component_and_changes_nothing() {
         "{failure:?}"
     );
     assert!(
-        failure.fix().is_some_and(|f| f.contains("--create-user")),
+        failure
+            .fix()
+            .is_some_and(|f| f.contains("create the integration user first")),
         "{failure:?}"
     );
     assert_eq!(

@@ -12,7 +12,10 @@ mod common;
 
 // The pure core: the state machine, its keys and screens, the recipes and rules.
 mod flow_words;
+mod headless_columns;
 mod hosts;
+mod issue26_defects;
+mod issue26_words;
 mod keys;
 mod naming;
 mod properties;
@@ -22,11 +25,13 @@ mod recipes;
 mod roles;
 mod screens;
 mod screens_every_recipe;
+mod typed_values;
 mod waiting;
 mod wizard;
 
 // The emulator, over real HTTP on loopback.
 mod emulator_authorize;
+mod emulator_banner;
 mod emulator_field_errors;
 mod emulator_identity;
 mod emulator_mcp;
@@ -53,6 +58,7 @@ mod runtime;
 mod apply_command;
 mod apply_deploy;
 mod apply_security;
+mod browser_launch;
 mod cli_connect;
 mod cli_exit_codes;
 mod cli_habits;

@@ -158,7 +158,10 @@ fn apideck_refreshes_without_the_secret_keeps_pkce_and_no_rotation() {
         "the web server flow still requires the secret"
     );
     assert_eq!(global["isIntrospectAllTokens"], "true");
-    assert_eq!(global["isCodeCredFlowEnabled"], "true");
+    assert_eq!(
+        global["isCodeCredFlowEnabled"], "false",
+        "headless login, which Apideck doesn't use"
+    );
     assert_eq!(global["isClientCredentialsFlowEnabled"], "false");
     assert_eq!(
         values(&files, ".ecaOauth-meta.xml")["commaSeparatedOauthScopes"],

@@ -570,13 +570,23 @@ fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
             }
         }
     }
-    let apideck = recipe::builtin_by_id("apideck").unwrap();
-    let org = apideck
+    // An org-wide setting stays with the admin even when apply creates the user. No built-in
+    // recipe has one now (Apideck's guide's org switch was for a flow it doesn't use), so a
+    // recipe is written with one.
+    let text = recipe::file_text(recipe::builtin_by_id("custom").unwrap())
+        .unwrap()
+        .replacen(
+            "[[steps]]\nid = \"basic-info\"",
+            "[[steps]]\nid = \"org-oauth\"\ntitle = \"Org-wide OAuth settings\"\nkind = \"org-settings\"\nsetup_path = [\"Setup\", \"Identity\", \"OAuth and OpenID Connect Settings\"]\nwhat = \"Turn the switch on.\"\nwhy = \"The app's checkbox needs it.\"\n\n[[steps.settings]]\nkey = \"org-code-credentials\"\nvalue = true\n\n[[steps]]\nid = \"basic-info\"",
+            1,
+        );
+    let with_org = recipe::parse("org.toml", &text).unwrap();
+    let org = with_org
         .steps
         .iter()
         .position(|s| s.kind == StepKind::OrgSettings)
         .unwrap();
-    assert!(!apideck.done_by_apply(org, ApplyUser::Creates, true));
+    assert!(!with_org.done_by_apply(org, ApplyUser::Creates, true));
 }
 
 /// Facts the field has moved past (field-facts-2026.md): Setup's node for External Client App

@@ -90,7 +90,14 @@ fn step_screens() {
         "https://acme.lightning.force.com/lightning/page/home",
     );
     snap("step_integration_user", &m);
-    for _ in 0..3 {
+    let basic_info = m
+        .recipe()
+        .unwrap()
+        .steps
+        .iter()
+        .position(|s| s.id == "basic-info")
+        .unwrap();
+    for _ in 0..basic_info {
         complete_step(&mut m);
     }
     m.fields_mut().focus = 2;
@@ -104,7 +111,7 @@ fn step_screens() {
         .iter()
         .position(|s| s.id == "credentials")
         .unwrap();
-    for _ in 3..credentials {
+    for _ in basic_info..credentials {
         press(&mut m, Key::PageDown);
     }
     m.fields_mut().focus = 1;

@@ -41,6 +41,11 @@ pub(super) fn my_domain_audience(x: &Context) -> u8 {
         (false, _) => 1,
     }
 }
+/// The login is known to be the authorization code flow.
+pub(super) fn code_flow(x: &Context) -> bool {
+    x.flow() == Some(Flow::AuthCode)
+}
+
 pub(super) fn not_jwt(x: &Context) -> u8 {
     u8::from(x.flow() != Some(Flow::JwtBearer))
 }

@@ -99,6 +99,8 @@ const fn when(w: fn(&Context) -> bool, rule: Rule) -> Rule {
     Rule { when: w, ..rule }
 }
 
+const EXPIRED_CODE: &str = "The authorization code expired (after 15 minutes) or was already used: authorize again; a code works once.";
+const CODE_TWICE: &str = "The client exchanged the same authorization code twice, or too late: it must exchange each code once, right after the redirect.";
 const KEY_AGAIN: &str = "Copy the Consumer Key again from External Client App Manager > the app > Settings > OAuth Settings > Consumer Key and Secret; a key from another org or an old app doesn't work.";
 const PERM_SETS: &str = "The app admits only pre-authorized users and this user isn't one: under Policies > App Policies add the user's permission set to Selected Permission Sets (and assign that permission set to the user).";
 const NOT_IN_ORG: &str = "The app isn't in the org this login went to (a sandbox app tried on login.salesforce.com, or the wrong org): change the login URL to the My Domain of the org where the app was created (for a sandbox app, the sandbox's My Domain).";
@@ -330,9 +332,14 @@ pub(super) const RULES: &[Rule] = &[
     ]),
     // Code, refresh and user errors. ref: §4; restforce#81, #303.
     // ref: §4 (forrest#169; simple-salesforce#491, newrelic exporter#31 for JWT).
+    // A login known to be the code flow: the JWT reading doesn't arise, nor a question about it.
+    when(code_flow, tell(r("invalid_grant", Some("expired authorization code"), &[
+        c(UserAction, To::Nothing, None, EXPIRED_CODE),
+        c(ClientBug, To::Client, None, CODE_TWICE),
+    ]), "Was the code exchanged once, within 15 minutes of the redirect?")),
     tell(r("invalid_grant", Some("expired authorization code"), &[
-        fit(not_jwt, c(UserAction, To::Nothing, None, "The authorization code expired (after 15 minutes) or was already used: authorize again; a code works once.")),
-        fit(not_jwt, c(ClientBug, To::Client, None, "The client exchanged the same authorization code twice, or too late: it must exchange each code once, right after the redirect.")),
+        fit(not_jwt, c(UserAction, To::Nothing, None, EXPIRED_CODE)),
+        fit(not_jwt, c(ClientBug, To::Client, None, CODE_TWICE)),
         fit(jwt, c(ClientBug, To::Client, None, "In the JWT bearer flow this means the assertion's exp is wrong (in the past, in milliseconds, or too far ahead): the client must set exp a few minutes ahead, in seconds, from a correct clock.")),
     ]), "Was this a JWT bearer login (no code at all)? Then it is the assertion's exp."),
     r("invalid_grant", Some("invalid authorization code"), &[

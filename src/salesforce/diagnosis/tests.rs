@@ -140,3 +140,22 @@ fn a_my_domain_audience_is_blamed_first_only_when_the_paste_shows_it() {
     );
     assert_eq!(shown.kind, Kind::ClientBug, "{shown:?}");
 }
+
+/// During a code-flow login the question that tells the causes apart is about the code, not
+/// about JWT bearer (issue 26); with the flow unknown, the JWT reading stays on offer.
+#[test]
+fn an_expired_code_asks_about_jwt_only_when_the_flow_is_unknown() {
+    let mut context = Context::new(Phase::Unknown, Window::Unknown);
+    context.flow = Some(Flow::AuthCode);
+    let code = diagnose_in(&context, "invalid_grant", "expired authorization code");
+    let question = code.tell_apart.clone().unwrap_or_default();
+    assert!(question.contains("15 minutes"), "{code:?}");
+    assert!(!question.contains("JWT"), "{code:?}");
+    assert!(
+        code.others.iter().all(|c| !c.message.contains("JWT")),
+        "{code:?}"
+    );
+    context.flow = None;
+    let unknown = diagnose_in(&context, "invalid_grant", "expired authorization code");
+    assert!(unknown.tell_apart.is_some_and(|q| q.contains("JWT")));
+}

@@ -30,7 +30,9 @@ pub enum Action {
     Choose,
     StartSelected,
     SetItUp,
+    /// Asks before a saved setup is forgotten.
     DeleteSaved,
+    ConfirmDelete,
     UseOrg,
     Back,
     ConfirmStep,
@@ -61,6 +63,8 @@ pub enum Action {
     OtherCauses,
     ToReview,
     KeepInFile,
+    /// From a step opened with `f`: back to the results, nothing changed.
+    ToResults,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +99,7 @@ pub(super) const fn entry(
     }
 }
 
-const fn kept(mut help: KeyHelp) -> KeyHelp {
+pub(super) const fn kept(mut help: KeyHelp) -> KeyHelp {
     help.keep = true;
     help
 }
@@ -134,7 +138,17 @@ fn help(typing: bool) -> KeyHelp {
     }
 }
 
-fn quit(typing: bool) -> KeyHelp {
+fn quit(typing: bool, start: bool) -> KeyHelp {
+    if start {
+        // The start screen has nothing to lose: esc quits too, named once in the footer.
+        return kept(entry(
+            &[Key::Char('q'), Key::Ctrl('q'), Key::Esc],
+            Action::Quit,
+            "q",
+            "quit",
+            "quit (esc too)",
+        ));
+    }
     if typing {
         kept(entry(
             &[Key::Ctrl('q')],
@@ -196,6 +210,16 @@ pub fn for_footer(model: &Model) -> Vec<KeyHelp> {
                 "quit (progress is saved)",
             ),
             entry(&[], Action::CloseDialog, "any other key", "stay", "stay"),
+        ],
+        Some(Dialog::ConfirmDelete(_)) => vec![
+            entry(
+                &[Key::Char('y'), Key::Char('Y')],
+                Action::ConfirmDelete,
+                "y",
+                "delete",
+                "forget the saved setup (nothing in the org changes)",
+            ),
+            entry(&[], Action::CloseDialog, "any other key", "keep", "keep it"),
         ],
         Some(Dialog::Help) => vec![entry(
             &[],
@@ -274,14 +298,14 @@ pub fn for_screen(model: &Model) -> Vec<KeyHelp> {
                 &[Key::Enter, Key::Esc],
                 Action::Exit,
                 "enter",
-                "quit",
-                "quit (esc too)",
+                "finish",
+                "finish and leave the wizard (esc too)",
             ));
             keys
         }
     };
     keys.push(help(typing));
-    keys.push(quit(typing));
+    keys.push(quit(typing, matches!(model.screen, Screen::Start)));
     keys
 }
 

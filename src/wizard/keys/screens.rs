@@ -38,10 +38,9 @@ pub(super) fn start(model: &Model) -> Vec<KeyHelp> {
             Action::DeleteSaved,
             "d",
             "delete saved",
-            "forget this saved setup",
+            "forget this saved setup (asks first)",
         ));
     }
-    keys.push(entry(&[Key::Esc], Action::Exit, "esc", "quit", "quit"));
     keys
 }
 
@@ -95,13 +94,23 @@ pub(super) fn step(model: &Model) -> Vec<KeyHelp> {
         "steps",
         "next / previous step without confirming (what you typed is kept)",
     ));
-    keys.push(entry(
+    let open_setup = entry(
         &[Key::Ctrl('o')],
         Action::OpenSetup,
         "ctrl-o",
         "open Setup",
         "open this step's Setup page in the browser",
-    ));
+    );
+    // Where the step has a Setup page, opening it is what the admin does next: always shown.
+    let has_page = model
+        .recipe()
+        .and_then(|r| r.steps.get(screen.index))
+        .is_some_and(|s| s.page.is_some());
+    keys.push(if has_page {
+        super::kept(open_setup)
+    } else {
+        open_setup
+    });
     if fields {
         keys.push(entry(
             &[Key::Ctrl('y')],
@@ -120,13 +129,23 @@ pub(super) fn step(model: &Model) -> Vec<KeyHelp> {
             "show or hide the secret",
         ));
     }
-    keys.push(entry(
-        &[Key::Esc],
-        Action::Back,
-        "esc",
-        "back",
-        "previous step (the org on the first)",
-    ));
+    keys.push(if screen.fix.is_some() {
+        entry(
+            &[Key::Esc],
+            Action::ToResults,
+            "esc",
+            "results",
+            "back to the results, nothing changed",
+        )
+    } else {
+        entry(
+            &[Key::Esc],
+            Action::Back,
+            "esc",
+            "back",
+            "previous step (the org on the first)",
+        )
+    });
     keys
 }
 

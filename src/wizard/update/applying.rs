@@ -154,6 +154,9 @@ pub fn finished(model: &mut Model, run: u64, result: Result<AppliedApp, String>)
     for (i, mark) in setup.marks.iter_mut().enumerate() {
         if made_by_apply(recipe, i) {
             *mark = StepMark::Applied;
+        } else if recipe.steps[i].kind == StepKind::Connect {
+            // Apply goes on to connect by itself, as Enter on this step does by hand.
+            *mark = StepMark::Done;
         }
     }
     // From here the setup is an ordinary one: the review's Enter connects.

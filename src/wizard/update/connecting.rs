@@ -222,7 +222,10 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
     if connected && warnings > 0 {
         cmds.extend(toast(
             model,
-            format!("Connected, with {warnings} warning(s): see the checks."),
+            format!(
+                "Connected, with {}: see the checks.",
+                crate::words::count(warnings, "warning")
+            ),
         ));
     } else if connected {
         cmds.extend(toast(model, "Connected and verified."));
@@ -309,6 +312,11 @@ fn submit_paste(model: &mut Model) -> Vec<Cmd> {
     let text = screen.paste.value().trim().to_string();
     if text.is_empty() {
         screen.paste_error = Some("Paste the address the browser ended on first.".into());
+        return Vec::new();
+    }
+    // A paste that can't be an address or a code is said at once, and stays to be corrected.
+    if let Err(wrong) = crate::oauth::callback::check_paste_shape(&text) {
+        screen.paste_error = Some(wrong.to_string());
         return Vec::new();
     }
     screen.paste.set("");

@@ -132,6 +132,7 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
         }
         Action::Quit => ask_quit(model),
         Action::Exit | Action::ConfirmQuit => quit(model),
+        Action::ConfirmDelete => setup::delete_saved(model),
         Action::CloseDialog => {
             model.dialog = None;
             Vec::new()

@@ -8,9 +8,9 @@ use crate::salesforce::naming::suggest_api_name;
 use crate::secret::Secret;
 use crate::wizard::fields::FieldInput;
 use crate::wizard::keys::Action;
-use crate::wizard::model::{Model, Setup, StepMark};
+use crate::wizard::model::{Dialog, Model, Setup, StepMark};
 use crate::wizard::msg::{Cmd, Key};
-use crate::wizard::screen::{Form, Pane, Screen, StepScreen};
+use crate::wizard::screen::{Form, Pane, Screen, StatusScreen, StepScreen};
 use crate::wizard::update::{applying, connecting, files, show, toast};
 
 /// The start, org and step screens' actions.
@@ -42,11 +42,8 @@ fn start_action(model: &mut Model, action: Action, key: Key) -> Vec<Cmd> {
             Vec::new()
         }
         Action::DeleteSaved if selected < model.progress.saved.len() => {
-            let saved = model.progress.saved.remove(selected);
-            model.progress.selected = 0;
-            let mut cmds = vec![Cmd::ClearProgress(saved.key())];
-            cmds.extend(toast(model, "Deleted that saved setup."));
-            cmds
+            model.dialog = Some(Dialog::ConfirmDelete(selected));
+            Vec::new()
         }
         Action::StartSelected => choose(model),
         Action::SetItUp => match selected.checked_sub(model.progress.saved.len()) {
@@ -57,6 +54,21 @@ fn start_action(model: &mut Model, action: Action, key: Key) -> Vec<Cmd> {
     }
 }
 
+/// `y` in the delete dialog: the saved setup it names is forgotten.
+pub fn delete_saved(model: &mut Model) -> Vec<Cmd> {
+    let Some(Dialog::ConfirmDelete(selected)) = model.dialog.take() else {
+        return Vec::new();
+    };
+    if selected >= model.progress.saved.len() {
+        return Vec::new();
+    }
+    let saved = model.progress.saved.remove(selected);
+    model.progress.selected = 0;
+    let mut cmds = vec![Cmd::ClearProgress(saved.key())];
+    cmds.extend(toast(model, "Deleted that saved setup."));
+    cmds
+}
+
 fn choose(model: &mut Model) -> Vec<Cmd> {
     // Another setup starts or resumes: an earlier apply's lines aren't its own.
     model.applying.view = None;
@@ -64,6 +76,29 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
     if model.progress.selected < offset {
         let saved = model.progress.saved[model.progress.selected].clone();
         return match Setup::restore(&saved, model.recipes) {
+            // Every step done: the setup resumes where it ended, at the review, or where the
+            // secret (never saved) is pasted again.
+            Some((setup, _)) if setup.first_open_step().is_none() => {
+                let secret_step = setup.recipe.steps.iter().position(|s| {
+                    s.fields
+                        .iter()
+                        .any(|f| f.role == Some(Role::ConsumerSecret))
+                });
+                model.setup = Some(setup);
+                match secret_step {
+                    Some(step) => {
+                        enter_step(model, step);
+                        toast(
+                            model,
+                            "Every step was done. Secrets are never saved: paste the secret again, then go on to connect.",
+                        )
+                    }
+                    None => {
+                        show(model, Screen::Review(Pane::default()));
+                        toast(model, "Every step was done: here is the review.")
+                    }
+                }
+            }
             Some((setup, step)) => {
                 model.setup = Some(setup);
                 enter_step(model, step);
@@ -175,9 +210,12 @@ fn use_org(model: &mut Model) -> Vec<Cmd> {
     let Some(input) = form.inputs.first_mut() else {
         return Vec::new();
     };
-    let Some((url, notes)) = input.validate("") else {
+    let Some((url, mut notes)) = input.validate("") else {
         return Vec::new();
     };
+    if !notes.is_empty() {
+        notes.push(format!("The login URL is now {url}"));
+    }
     if let Ok(normalized) = normalize_login_url(&url)
         && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
     {
@@ -309,6 +347,7 @@ fn step_action(model: &mut Model, index: usize, action: Action, key: Key) -> Vec
         }
         Action::ConfirmStep => return confirm_step(model, index),
         Action::Back => go_to_step(model, index, back_from(model, index)),
+        Action::ToResults => show(model, Screen::Status(StatusScreen::default())),
         Action::TurnStep if key == Key::PageUp => go_to_step(model, index, back_from(model, index)),
         Action::TurnStep => go_to_step(model, index, forward_from(model, index)),
         Action::RevealSecret => {
@@ -565,10 +604,8 @@ pub fn saved_with_drafts(model: &Model) -> Option<crate::wizard::SavedSetup> {
     let step = match &model.screen {
         Screen::Step(step) => step.index,
         _ => setup
-            .marks
-            .iter()
-            .position(|m| *m != StepMark::Done)
-            .unwrap_or(0),
+            .first_open_step()
+            .unwrap_or(setup.recipe.steps.len().saturating_sub(1)),
     };
     let mut saved = setup.saved(step);
     if let Screen::Step(step) = &model.screen {
