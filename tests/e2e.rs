@@ -5,185 +5,52 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::io::Read;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use common::pty::{DOWN, ENTER, Launch, MINUTE, Tui};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const ROWS: u16 = 30;
 const COLS: u16 = 100;
-const ENTER: &str = "\r";
-const DOWN: &str = "\x1b[B";
 
-struct Tui {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    _master: Box<dyn MasterPty + Send>,
+/// The wizard with `args`, the stub browser, at 100x30.
+fn start(args: &[&str]) -> Tui {
+    start_with(args, true)
 }
 
-impl Tui {
-    fn start(args: &[&str]) -> Tui {
-        Tui::start_with(args, true)
-    }
-
-    fn start_with_env(args: &[&str], variable: &str) -> Tui {
-        Tui::spawn(args, true, Some(variable))
-    }
-
-    fn start_with(args: &[&str], browser: bool) -> Tui {
-        Tui::spawn(args, browser, None)
-    }
-
-    fn spawn(args: &[&str], browser: bool, variable: Option<&str>) -> Tui {
-        Tui::spawn_sized(args, browser, variable, (ROWS, COLS))
-    }
-
-    /// With `TMPDIR` at `tmp`, where the demo makes its folder.
-    fn start_in(args: &[&str], tmp: &std::path::Path) -> Tui {
-        Tui::spawn_full(args, true, None, (ROWS, COLS), Some(tmp))
-    }
-
-    fn spawn_sized(args: &[&str], browser: bool, variable: Option<&str>, size: (u16, u16)) -> Tui {
-        Tui::spawn_full(args, browser, variable, size, None)
-    }
-
-    fn spawn_full(
-        args: &[&str],
-        browser: bool,
-        variable: Option<&str>,
-        (rows, cols): (u16, u16),
-        tmp: Option<&std::path::Path>,
-    ) -> Tui {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_eca-wizard"));
-        command.args(args);
-        command.env("TERM", "xterm-256color");
-        if let Some(variable) = variable {
-            command.env(variable, "1");
-            command.env("RUST_BACKTRACE", "0");
-        }
-        if browser {
-            let stub = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/browser.py");
-            command.env("BROWSER", stub);
-        } else {
-            command.env_remove("BROWSER");
-            command.env_remove("WAYLAND_DISPLAY");
-        }
-        command.env(
-            "ECA_WIZARD_HOME",
-            std::env::temp_dir().join(format!("eca-e2e-{}", std::process::id())),
-        );
-        command.env_remove("DISPLAY");
-        if let Some(tmp) = tmp {
-            command.env("TMPDIR", tmp);
-        }
-        let child = pair.slave.spawn_command(command).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let sink = parser.clone();
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buffer[..n]);
-            }
-        });
-        Tui {
-            child,
-            writer,
-            parser,
-            _master: pair.master,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited {timeout:?} for {text:?}; the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Presses Enter step by step until one of `goals` shows.
-    fn enter_until(&mut self, goals: &[&str], timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.screen();
-            if goals.iter().any(|g| screen.contains(g)) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "never reached {goals:?}; the screen:\n{screen}"
-            );
-            // Connecting and checking need no keys: only press on the setup screens.
-            if !screen.contains("Connecting") && !screen.contains("Connection checks") {
-                self.send(ENTER);
-            }
-            std::thread::sleep(Duration::from_millis(400));
-        }
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(200)); // let the last bytes arrive
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the wizard did not exit; the screen:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The terminal is back to normal: main screen, cursor visible.
-    fn assert_restored(&self) {
-        let parser = self.parser.lock().unwrap();
-        let screen = parser.screen();
-        assert!(!screen.alternate_screen(), "still on the alternate screen");
-        assert!(!screen.hide_cursor(), "the cursor is still hidden");
-    }
+/// With or without the stub browser.
+fn start_with(args: &[&str], browser: bool) -> Tui {
+    Tui::launch(Launch {
+        args,
+        browser,
+        ..Launch::default()
+    })
 }
 
-const MINUTE: Duration = Duration::from_secs(60);
+/// With `variable` set to 1.
+fn start_with_env(args: &[&str], variable: &str) -> Tui {
+    Tui::launch(Launch {
+        args,
+        variable: Some(variable),
+        ..Launch::default()
+    })
+}
+
+/// With `TMPDIR` at `tmp`, where the demo makes its folder.
+fn start_in(args: &[&str], tmp: &std::path::Path) -> Tui {
+    Tui::launch(Launch {
+        args,
+        tmp: Some(tmp),
+        ..Launch::default()
+    })
+}
 
 #[test]
 fn demo_client_credentials_reaches_green() {
-    let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
+    let mut tui = start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
     tui.wait_for("What are you connecting?", MINUTE);
     tui.send(DOWN);
     tui.send(DOWN);
@@ -201,7 +68,7 @@ fn demo_client_credentials_reaches_green() {
 
 #[test]
 fn demo_authorization_code_reaches_green_through_the_browser() {
-    let mut tui = Tui::start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
+    let mut tui = start(&["demo", "--auto-approve", "--propagation-delay", "1"]);
     tui.wait_for("What are you connecting?", MINUTE);
     tui.send(ENTER); // Apideck, the first recipe: authorization code with PKCE
     let screen = tui.enter_until(&["All checks passed", "What to fix"], MINUTE);
@@ -220,8 +87,8 @@ fn demo_authorization_code_reaches_green_through_the_browser() {
 /// The size most admins have: the whole walk, fault and fix included, at 80x24.
 #[test]
 fn a_recipe_walks_to_green_at_80x24() {
-    let mut tui = Tui::spawn_sized(
-        &[
+    let mut tui = Tui::launch(Launch {
+        args: &[
             "demo",
             "--auto-approve",
             "--propagation-delay",
@@ -229,10 +96,9 @@ fn a_recipe_walks_to_green_at_80x24() {
             "--fault",
             "refresh-secret",
         ],
-        true,
-        None,
-        (24, 80),
-    );
+        size: (24, 80),
+        ..Launch::default()
+    });
     let start = tui.wait_for("What are you connecting?", MINUTE);
     assert!(
         start.contains("? help") && start.contains("q quit"),
@@ -278,7 +144,7 @@ fn a_recipe_walks_to_green_at_80x24() {
 
 #[test]
 fn a_fault_is_diagnosed_jumped_to_and_fixed() {
-    let mut tui = Tui::start(&[
+    let mut tui = start(&[
         "demo",
         "--auto-approve",
         "--propagation-delay",
@@ -315,7 +181,7 @@ fn a_fault_is_diagnosed_jumped_to_and_fixed() {
 
 /// Sends `signal` to a wizard on its first screen, then checks the terminal came back.
 fn signal_restores_the_terminal(signal: &str) {
-    let mut tui = Tui::start(&["demo", "--auto-approve"]);
+    let mut tui = start(&["demo", "--auto-approve"]);
     tui.wait_for("What are you connecting?", MINUTE);
     assert!(tui.parser.lock().unwrap().screen().alternate_screen());
     let pid = tui.child.process_id().unwrap();
@@ -342,7 +208,7 @@ fn sighup_sigint_and_sigquit_restore_the_terminal() {
 
 #[test]
 fn quitting_mid_setup_asks_and_restores() {
-    let mut tui = Tui::start(&["demo", "--auto-approve"]);
+    let mut tui = start(&["demo", "--auto-approve"]);
     tui.wait_for("What are you connecting?", MINUTE);
     tui.send(ENTER);
     tui.wait_for("Which org?", MINUTE);
@@ -356,7 +222,7 @@ fn quitting_mid_setup_asks_and_restores() {
 #[test]
 fn without_a_browser_the_demo_signs_in_from_the_terminal() {
     // No $BROWSER, no display: the login and consent pages are filled in from the terminal.
-    let mut tui = Tui::start_with(&["demo", "--propagation-delay", "1"], false);
+    let mut tui = start_with(&["demo", "--propagation-delay", "1"], false);
     tui.wait_for("What are you connecting?", MINUTE);
     tui.send(ENTER);
     tui.enter_until(&["press s to sign in"], MINUTE);
@@ -376,7 +242,7 @@ fn without_a_browser_the_demo_signs_in_from_the_terminal() {
 #[test]
 fn a_panic_restores_the_terminal() {
     // A debug build panics after its first frame when asked to.
-    let mut tui = Tui::start_with_env(&["demo", "--auto-approve"], "ECA_WIZARD_TEST_PANIC");
+    let mut tui = start_with_env(&["demo", "--auto-approve"], "ECA_WIZARD_TEST_PANIC");
     let status = tui.wait_exit();
     assert!(!status.success());
     tui.assert_restored();
@@ -391,7 +257,7 @@ fn a_panic_restores_the_terminal() {
 /// jumps to the step, Enter confirms the fix, and the recheck waits out propagation to green,
 /// no other key.
 fn fault_is_fixed_to_green(fault: &str, setting: &str) {
-    let mut tui = Tui::start(&[
+    let mut tui = start(&[
         "demo",
         "--auto-approve",
         "--propagation-delay",
@@ -540,7 +406,7 @@ fn sighup_leaves_no_demo_folder() {
     let tmp = std::env::temp_dir().join(format!("eca-e2e-hup-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
-    let mut tui = Tui::start_in(&["demo", "--auto-approve"], &tmp);
+    let mut tui = start_in(&["demo", "--auto-approve"], &tmp);
     tui.wait_for("What are you connecting?", MINUTE);
     assert_eq!(demo_folders(&tmp).len(), 1);
     let pid = tui.child.process_id().unwrap();

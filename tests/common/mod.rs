@@ -4,6 +4,7 @@
 
 pub mod connecting;
 pub mod driving;
+pub mod pty;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
