@@ -162,7 +162,11 @@ fn enter_org(model: &mut Model) {
         .as_ref()
         .and_then(|s| s.login_url.clone())
         .unwrap_or_default();
-    let help = "production, sandbox, or your My Domain URL; a Lightning or Setup URL is converted";
+    let help = if model.demo.is_some() {
+        "the demo's own org (the emulator): the demo signs in nowhere else"
+    } else {
+        "production, sandbox, or your My Domain URL; a Lightning or Setup URL is converted"
+    };
     let input = FieldInput::plain("Org login URL", help, Some(Validator::LoginUrl), &current);
     show(model, Screen::Org(Form::new(vec![input])));
 }
@@ -178,6 +182,10 @@ fn use_org(model: &mut Model) -> Vec<Cmd> {
     let Some((url, notes)) = input.validate("") else {
         return Vec::new();
     };
+    if let Some(refused) = model.demo.as_ref().and_then(|demo| demo.refuses(&url)) {
+        input.error = Some(refused);
+        return Vec::new();
+    }
     if let Ok(normalized) = normalize_login_url(&url)
         && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
     {
@@ -390,6 +398,14 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     for (i, input) in form.inputs.iter_mut().enumerate() {
         match input.validate(&app_name) {
             Some((value, _notes)) => {
+                let refused = (input.validator == Some(Validator::LoginUrl))
+                    .then(|| model.demo.as_ref().and_then(|demo| demo.refuses(&value)))
+                    .flatten();
+                if refused.is_some() {
+                    input.error = refused;
+                    first_error.get_or_insert(i);
+                    continue;
+                }
                 accepted.push((input.field_id.clone(), input.secret, value));
             }
             None => {

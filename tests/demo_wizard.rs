@@ -1,0 +1,91 @@
+//! The demo's wizard is self-consistent: only the emulator's org, the vendor's callbacks kept
+//! beside the wizard's, and no promise it can't keep.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on purpose
+
+mod common;
+
+use common::driving::*;
+use eca_wizard::recipe::{self, Role};
+use eca_wizard::wizard::{Key, Model, ScreenKind};
+
+const LOGIN: &str = "http://127.0.0.1:1";
+const MY_DOMAIN: &str = "http://127.0.0.1:2";
+
+fn demo_model() -> Model {
+    Model::new(recipe::builtin().unwrap(), Vec::new(), 0).with_demo(eca_wizard::wizard::Demo {
+        login_url: LOGIN.into(),
+        my_domain_url: MY_DOMAIN.into(),
+        mcp_url: "http://127.0.0.1:3".into(),
+        username: "integration@eca-wizard.demo".into(),
+        browser_username: "connector@eca-wizard.demo".into(),
+        terminal_sign_in: false,
+        fault_note: None,
+    })
+}
+
+/// Production, a sandbox or a Lightning URL typed in the demo: refused on the spot with the
+/// emulator's address, nothing sent, what was typed still in the field.
+#[test]
+fn the_demo_org_screen_refuses_any_org_but_the_emulator() {
+    for typed in [
+        "production",
+        "sandbox",
+        "https://acme.lightning.force.com/lightning/setup/SetupOneHome/home",
+        "https://acme.my.salesforce.com",
+    ] {
+        let mut m = demo_model();
+        choose(&mut m, "apideck");
+        assert_eq!(m.fields().inputs[0].value(), LOGIN, "prefilled");
+        clear_field(&mut m);
+        type_text(&mut m, typed);
+        let cmds = press(&mut m, Key::Enter);
+        assert_eq!(m.kind(), ScreenKind::Org, "{typed} was refused");
+        assert!(cmds.is_empty(), "{typed}: nothing sent: {cmds:?}");
+        let input = &m.fields().inputs[0];
+        assert_eq!(input.value(), typed, "nothing typed is lost");
+        let error = input.error.as_deref().unwrap_or_default();
+        assert!(
+            error.contains("This is the demo") && error.contains(LOGIN),
+            "{typed}: {error}"
+        );
+        clear_field(&mut m);
+        type_text(&mut m, LOGIN);
+        press(&mut m, Key::Enter);
+        assert_eq!(m.kind(), ScreenKind::Step(0), "the emulator's URL is taken");
+    }
+}
+
+/// The login URL on a connect step is held to the same rule.
+#[test]
+fn a_login_url_field_in_the_demo_takes_only_the_emulator() {
+    let mut m = demo_model();
+    choose(&mut m, "apideck");
+    press(&mut m, Key::Enter);
+    let recipe = m.recipe().unwrap();
+    let (step, field) = recipe
+        .steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| {
+            s.fields
+                .iter()
+                .position(|f| f.role == Some(Role::LoginUrl))
+                .map(|f| (i, f))
+        })
+        .unwrap();
+    for _ in 0..30 {
+        if m.kind() == ScreenKind::Step(step) {
+            break;
+        }
+        complete_step(&mut m);
+    }
+    assert_eq!(m.kind(), ScreenKind::Step(step));
+    m.fields_mut().focus = field;
+    clear_field(&mut m);
+    type_text(&mut m, "production");
+    press(&mut m, Key::Enter);
+    assert_eq!(m.kind(), ScreenKind::Step(step), "refused");
+    let error = m.fields().inputs[field].error.clone().unwrap_or_default();
+    assert!(error.contains("This is the demo"), "{error}");
+}
