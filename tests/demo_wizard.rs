@@ -89,3 +89,69 @@ fn a_login_url_field_in_the_demo_takes_only_the_emulator() {
     let error = m.fields().inputs[field].error.clone().unwrap_or_default();
     assert!(error.contains("This is the demo"), "{error}");
 }
+
+/// Walks from the org screen through the steps until the one holding the Callback URL field.
+fn walk_to_callbacks(m: &mut Model) -> usize {
+    press(m, Key::Enter);
+    let recipe = m.recipe().unwrap();
+    let (step, field) = recipe
+        .steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| {
+            s.fields
+                .iter()
+                .position(|f| f.role == Some(Role::CallbackUrls))
+                .map(|f| (i, f))
+        })
+        .unwrap();
+    while m.kind() != ScreenKind::Step(step) {
+        complete_step(m);
+    }
+    field
+}
+
+/// The vendor's callback stays first in the demo's field (placeholders filled), the wizard's
+/// loopback ones follow, and the app the demo registers in the emulator lists them all.
+#[test]
+fn the_demo_keeps_the_vendors_callbacks_beside_the_wizards() {
+    let wizard_urls = eca_wizard::salesforce::callback::wizard_callback_urls();
+    for (id, vendor) in [
+        ("mcp-claude-code", "http://localhost:38000/callback"),
+        ("apideck", "https://unify.apideck.com/vault/callback"),
+        ("aptedge", "https://demo.aptedge.io/salesforce/callback"),
+        ("service-board-sync", "https://demo/oauth"),
+    ] {
+        let mut m = demo_model();
+        choose(&mut m, id);
+        let field = walk_to_callbacks(&mut m);
+        let value = m.fields().inputs[field].checked_form();
+        let lines: Vec<&str> = value.lines().collect();
+        assert_eq!(
+            lines.first(),
+            Some(&vendor),
+            "{id}: the vendor's first: {value}"
+        );
+        for url in &wizard_urls {
+            assert!(lines.contains(&url.as_str()), "{id}: {url} kept: {value}");
+        }
+        let recipe = m.recipe().unwrap();
+        let mut registered = None;
+        for _ in 0..30 {
+            if let Some(saved) = complete_step(&mut m).into_iter().find_map(|c| match c {
+                eca_wizard::wizard::Cmd::DemoRegisterApp(saved) => Some(saved),
+                _ => None,
+            }) {
+                registered = Some(saved);
+                break;
+            }
+        }
+        let saved = registered.expect("the demo registers the app");
+        let secret = eca_wizard::secret::Secret::new("unused".to_string());
+        let app = eca_wizard::runtime::demo::app_from_setup(&saved, recipe, "3MVG9Demo", &secret);
+        assert_eq!(
+            app.callback_urls, lines,
+            "{id}: the emulator's app lists them all"
+        );
+    }
+}

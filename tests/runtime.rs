@@ -276,16 +276,12 @@ impl Harness {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_are_kept_across_ctrl_c_and_two_setups_live_side_by_side() {
     let home = temp("drafts-home");
-    for (down, org) in [
-        (0, "https://acme.my.salesforce.com"),
-        (1, "https://globex.my.salesforce.com"),
-    ] {
+    for down in [0, 1] {
         let mut harness = Harness::start(1, home.clone(), temp("drafts-out"));
         choose(&mut harness, down).await;
         harness.wait_for("Which org?", MINUTE).await;
-        harness.key(Key::Ctrl('u')); // the demo fills in its own org
-        harness.type_text(org);
-        harness.key(Key::Enter);
+        harness.key(Key::Enter); // the demo's own org, filled in
+
         harness.wait_for("Why", MINUTE).await;
         harness.type_text("typed-but-not-confirmed");
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -294,14 +290,9 @@ async fn drafts_are_kept_across_ctrl_c_and_two_setups_live_side_by_side() {
     let saved = eca_wizard::runtime::progress::load_all(&home);
     let keys: Vec<String> = saved.iter().map(|s| s.key()).collect();
     assert_eq!(saved.len(), 2, "{keys:?}");
-    assert!(
-        keys.contains(&"apideck--acme.my.salesforce.com".to_string()),
-        "{keys:?}"
-    );
-    assert!(
-        keys.contains(&"aptedge--globex.my.salesforce.com".to_string()),
-        "{keys:?}"
-    );
+    for recipe in ["apideck--", "aptedge--"] {
+        assert!(keys.iter().any(|k| k.starts_with(recipe)), "{keys:?}");
+    }
     for setup in &saved {
         assert!(
             setup

@@ -102,9 +102,9 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
 pub fn new_setup(model: &Model, recipe: &'static crate::recipe::Recipe) -> Setup {
     let mut setup = Setup::new(recipe);
     if let Some(demo) = &model.demo {
-        // Answers only the demo org can give: its user, the wizard's own callbacks (the demo
-        // can't reach a vendor's site), and the built-in JWT key.
-        let callbacks = crate::salesforce::callback::wizard_callback_urls().join("\n");
+        // Answers only the demo org can give: its user, the callbacks as Setup would hold them,
+        // and the built-in JWT key.
+        let callbacks = demo_callback_urls(recipe).join("\n");
         let prefilled = [
             (Role::IntegrationUsername, demo.username_for(recipe.flow)),
             (Role::CallbackUrls, callbacks),
@@ -143,6 +143,39 @@ fn org_default(field: &crate::recipe::Field, login_url: Option<&str>) -> Option<
         .ok()?
         .server;
     Some(mcp::default_url(login_url?, &server))
+}
+
+/// The demo app's Callback URL lines: the vendor's first (a `<placeholder>` filled with
+/// "demo", as the admin would fill it with their own), then the wizard's loopback ones, which
+/// the demo's sign-in uses (every flow gets them: the demo has no vendor to hand over to).
+fn demo_callback_urls(recipe: &crate::recipe::Recipe) -> Vec<String> {
+    let mut urls: Vec<String> = recipe
+        .default_callback_urls()
+        .iter()
+        .map(|url| fill_placeholders(url, "demo"))
+        .collect();
+    for url in crate::salesforce::callback::wizard_callback_urls() {
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
+    }
+    urls
+}
+
+/// `text` with each `<...>` replaced by `with`.
+fn fill_placeholders(text: &str, with: &str) -> String {
+    let mut filled = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        filled.push_str(&rest[..open]);
+        filled.push_str(with);
+        rest = &rest[open + close + 1..];
+    }
+    filled.push_str(rest);
+    filled
 }
 
 /// The recipe's MCP server on the demo's MCP host.
