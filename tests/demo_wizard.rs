@@ -155,3 +155,103 @@ fn the_demo_keeps_the_vendors_callbacks_beside_the_wizards() {
         );
     }
 }
+
+/// "Set it up for me" in the demo with secret access declined: no dead end at "copy it from
+/// Setup" (the demo has no Setup page): the runtime is asked for the secret, which fills the
+/// credentials step; an answer about another app is ignored.
+#[test]
+fn a_declined_secret_in_the_demo_is_copied_from_the_emulator() {
+    use eca_wizard::secret::Secret;
+    use eca_wizard::wizard::{AppliedApp, Cmd, Msg, update};
+    let mut m = demo_model();
+    update(
+        &mut m,
+        Msg::CliLogin(Some(eca_wizard::wizard::CliLogin {
+            target: "admin@eca-wizard.demo".into(),
+            instance_url: MY_DOMAIN.into(),
+        })),
+    );
+    let index = m
+        .recipes
+        .iter()
+        .position(|r| r.id == "service-board-sync")
+        .unwrap();
+    for _ in 0..index {
+        press(&mut m, Key::Down);
+    }
+    press(&mut m, Key::Char('a'));
+    for _ in 0..20 {
+        if m.kind() == ScreenKind::Review {
+            break;
+        }
+        complete_step(&mut m);
+        fix_invalid_fields(&mut m);
+    }
+    press(&mut m, Key::Enter);
+    let cmds = press(&mut m, Key::Char('n'));
+    let [Cmd::Apply(spec)] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert!(!spec.allow_secret_access);
+    let applied = AppliedApp {
+        consumer_key: Some("3MVG9Applied".into()),
+        consumer_secret: None,
+        changed: true,
+    };
+    let run = spec.run;
+    let cmds = update(
+        &mut m,
+        Msg::Applied {
+            run,
+            result: Ok(applied),
+        },
+    );
+    let api_name = m
+        .setup
+        .as_ref()
+        .unwrap()
+        .answer_for(Role::ApiName)
+        .unwrap()
+        .to_string();
+    assert!(
+        cmds.contains(&Cmd::DemoRevealSecret {
+            api_name: api_name.clone()
+        }),
+        "{cmds:?}"
+    );
+    let ScreenKind::Step(credentials) = m.kind() else {
+        panic!("{:?}", m.kind())
+    };
+    assert_eq!(m.recipe().unwrap().steps[credentials].id, "credentials");
+    let secret_field = |m: &Model| {
+        m.fields()
+            .inputs
+            .iter()
+            .find(|i| i.secret)
+            .map(|i| i.value().to_string())
+            .unwrap()
+    };
+    update(
+        &mut m,
+        Msg::DemoSecretRevealed {
+            consumer_key: "3MVG9SomeOtherApp".into(),
+            consumer_secret: Secret::new("not-ours"),
+        },
+    );
+    assert_eq!(secret_field(&m), "", "another app's secret is ignored");
+    update(
+        &mut m,
+        Msg::DemoSecretRevealed {
+            consumer_key: "3MVG9Applied".into(),
+            consumer_secret: Secret::new(SECRET),
+        },
+    );
+    assert_eq!(secret_field(&m), SECRET);
+    assert!(m.toast_text().is_some_and(|t| t.contains("Demo")));
+    let connects = (0..5).any(|_| {
+        press(&mut m, Key::Enter)
+            .iter()
+            .any(|c| matches!(c, Cmd::Connect(_)))
+    });
+    assert!(connects, "Enter goes on to connect: {:?}", m.kind());
+}
