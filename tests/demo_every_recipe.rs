@@ -108,3 +108,36 @@ fn every_recipe_reaches_green_in_the_demo_at_80x24() {
     }
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// A metadata project written in the demo survives its end: it goes to the data folder, not
+/// into the demo's own folder that quitting removes.
+#[test]
+fn metadata_written_in_the_demo_survives_quitting() {
+    let home = std::env::temp_dir().join(format!("eca-demo-metadata-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    let mut tui = Tui::launch(Launch {
+        args: &["demo", "--auto-approve", "--propagation-delay", "1"],
+        size: (24, 80),
+        home: Some(home.clone()),
+        ..Launch::default()
+    });
+    tui.wait_for("What are you connecting?", MINUTE);
+    tui.send(ENTER);
+    tui.enter_until(&["Review: what Setup should hold now"], MINUTE);
+    tui.send("m");
+    tui.wait_for("Write the metadata project", MINUTE);
+    tui.send(ENTER);
+    tui.wait_for("Wrote the metadata project", MINUTE);
+    tui.send("q");
+    tui.wait_for("Quit eca-wizard?", MINUTE);
+    tui.send("y");
+    assert!(tui.wait_exit().success());
+    let written: Vec<_> = std::fs::read_dir(home.join("metadata"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].join("manifest/package.xml").is_file());
+    let _ = std::fs::remove_dir_all(&home);
+}
