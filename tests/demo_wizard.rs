@@ -255,3 +255,39 @@ fn a_declined_secret_in_the_demo_is_copied_from_the_emulator() {
     });
     assert!(connects, "Enter goes on to connect: {:?}", m.kind());
 }
+
+/// The whole 80x24 screen as text.
+fn drawn(model: &Model) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|frame| eca_wizard::ui::render(model, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..24 {
+        for x in 0..80 {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// The demo offers no resume on restart (a new demo is a new org), so quitting it promises
+/// none; the real wizard's promise stands.
+#[test]
+fn quitting_the_demo_promises_no_resume() {
+    for (mut m, demo) in [(demo_model(), true), (model(), false)] {
+        choose(&mut m, "apideck");
+        press(&mut m, Key::Ctrl('q'));
+        let screen = drawn(&m);
+        assert!(screen.contains("Quit eca-wizard?"), "{screen}");
+        assert_eq!(
+            screen.contains("Your progress is saved"),
+            !demo,
+            "demo {demo}:\n{screen}"
+        );
+        assert_eq!(screen.contains("The demo keeps nothing"), demo, "{screen}");
+        assert!(screen.contains("any other key stay"), "{screen}");
+    }
+}

@@ -305,6 +305,12 @@ pub struct Model {
 }
 
 impl Model {
+    /// Whether quitting keeps the setup to resume: not in the demo, whose org and folder end
+    /// with it (a new demo is a new org, so there is nothing to resume).
+    pub fn keeps_progress(&self) -> bool {
+        self.demo.is_none()
+    }
+
     /// The start state; `saved` are the unfinished setups on disk, offered first.
     pub fn new(recipes: &'static [Recipe], saved: Vec<SavedSetup>, now_ms: u64) -> Model {
         Model {
