@@ -84,8 +84,10 @@ pub(super) async fn obtain(
     exchange(run, &code, &redirect_uri, &pkce.verifier).await
 }
 
-/// Salesforce's `invalid_scope` doesn't say which scope the app lacks: the scopes this login
-/// asked for, in Setup's words, are what to look for in Selected OAuth Scopes.
+/// Salesforce's `invalid_scope` doesn't say which scope the app lacks (its documented text is
+/// "requested scope is invalid, unknown, or malformed": reference/salesforce-oauth.md, error
+/// table): the scopes this login asked for, in Setup's words, are what to look for in Selected
+/// OAuth Scopes.
 fn with_requested_scopes(diagnosis: Diagnosis, scopes: &[&str]) -> Diagnosis {
     let labels = crate::salesforce::scopes::labels_for(scopes.iter().copied());
     if diagnosis.error != "invalid_scope" || labels.is_empty() {
