@@ -73,7 +73,7 @@ async fn authorize(
         .client
         .authorize_url(&redirect_uri, &scopes, &state, &pkce.challenge);
 
-    probe_until_ready(run, &url).await?;
+    probe_until_ready(run, &url, &scopes).await?;
     (run.events)(Event::AuthorizeUrl(url.clone()));
     if run.req.browser == Browser::Open {
         let target = url.clone();
@@ -97,6 +97,7 @@ async fn authorize(
                 },
                 Phase::AuthorizeRedirect,
             );
+            let diagnosis = with_requested_scopes(diagnosis, &scopes);
             return Err((give_up_outcome(&diagnosis), diagnosis));
         }
     };
@@ -104,9 +105,28 @@ async fn authorize(
     exchange(run, &code, &redirect_uri, &pkce.verifier).await
 }
 
+/// Salesforce's `invalid_scope` doesn't say which scope the app lacks (its documented text is
+/// "requested scope is invalid, unknown, or malformed": reference/salesforce-oauth.md, error
+/// table): the scopes this login asked for, in Setup's words, are what to look for in Selected
+/// OAuth Scopes.
+fn with_requested_scopes(diagnosis: Diagnosis, scopes: &[&str]) -> Diagnosis {
+    let labels = crate::salesforce::scopes::labels_for(scopes.iter().copied());
+    if diagnosis.error != "invalid_scope" || labels.is_empty() {
+        return diagnosis;
+    }
+    Diagnosis {
+        message: format!(
+            "{} This login asked for {}: each must be in the app's Selected OAuth Scopes.",
+            diagnosis.message,
+            labels.join("; ")
+        ),
+        ..diagnosis
+    }
+}
+
 /// Before the browser: Salesforce answers an unknown app or callback with an error page, not a
 /// redirect, so probing tells "not propagated yet" from "ready" without a person clicking.
-async fn probe_until_ready(run: &mut Run<'_>, url: &str) -> Result<(), Failed> {
+async fn probe_until_ready(run: &mut Run<'_>, url: &str, scopes: &[&str]) -> Result<(), Failed> {
     loop {
         run.next_attempt();
         let failure = match run.client.probe(url).await {
@@ -118,7 +138,7 @@ async fn probe_until_ready(run: &mut Run<'_>, url: &str) -> Result<(), Failed> {
             },
             Probe::Unreachable(failure) => failure,
         };
-        let diagnosis = run.diagnose(&failure, Phase::AuthorizePage);
+        let diagnosis = with_requested_scopes(run.diagnose(&failure, Phase::AuthorizePage), scopes);
         if !run.backoff(&diagnosis, Try::Probe).await {
             return Err(run.give_up(diagnosis));
         }

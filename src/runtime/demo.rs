@@ -17,7 +17,8 @@ pub use crate::wizard::DEMO_KEY_MARKER;
 /// A misconfiguration the demo can inject, and the setting that fixes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// The app requires the secret to refresh (Apideck refreshes without it).
+    /// The app requires the secret to refresh: it breaks only an integration that refreshes
+    /// without it (Apideck, the MCP clients), never one that sends it anyway (AptEdge).
     RefreshSecret,
     /// No Run As user for client credentials.
     NoRunAs,
@@ -53,9 +54,8 @@ impl Fault {
         match self {
             Fault::RefreshSecret => {
                 recipe.expects_refresh_token()
-                    && recipe
-                        .setting_value(SettingKey::RequireSecretRefresh)
-                        .is_some()
+                    && recipe.setting_value(SettingKey::RequireSecretRefresh)
+                        == Some(&SettingValue::Checked(false))
             }
             Fault::NoRunAs | Fault::FlowOff => recipe.flow == Flow::ClientCredentials,
             // An MCP client never calls the REST API, so API Enabled shows nowhere there.
@@ -179,7 +179,7 @@ impl Demo {
             }
         })?;
         match fault {
-            Some(Fault::RefreshSecret) => app.require_secret_refresh = !app.require_secret_refresh,
+            Some(Fault::RefreshSecret) => app.require_secret_refresh = true,
             Some(Fault::NoRunAs) => app.policies.run_as = None,
             Some(Fault::FlowOff) => app.client_credentials = false,
             Some(Fault::NoRefreshScope) => app
@@ -319,6 +319,20 @@ mod tests {
     use super::*;
     use crate::apply::live::{LiveApp, drift};
     use crate::emulator::setup_query::{policy_columns, scope_columns};
+
+    /// `refresh-secret` is offered only where requiring the secret breaks the refresh: the
+    /// integrations that refresh without it.
+    #[test]
+    fn refresh_secret_is_offered_only_where_the_refresh_goes_without_the_secret() {
+        let recipes = crate::recipe::builtin().unwrap();
+        let offered = Fault::RefreshSecret.recipes(recipes);
+        for id in ["apideck", "mcp-claude", "mcp-claude-code"] {
+            assert!(offered.contains(&id), "{id}: {offered:?}");
+        }
+        for id in ["aptedge", "custom", "service-board-sync"] {
+            assert!(!offered.contains(&id), "{id}: {offered:?}");
+        }
+    }
 
     /// A clean demo ends without a drift line: the app the demo registers for a recipe, read
     /// back as the org's Setup objects answer, is what the recipe deploys.

@@ -171,6 +171,7 @@ impl Shell {
                 });
             }
             Cmd::DemoRegisterApp(saved) => self.register_demo_app(&saved),
+            Cmd::DemoRevealSecret { api_name } => self.reveal_demo_secret(&api_name),
             Cmd::CheckDrift {
                 run,
                 recipe,
@@ -261,6 +262,19 @@ impl Shell {
             }),
             Err(e) => self.send(Msg::Failed(format!("The demo org refused the app: {e}"))),
         }
+    }
+
+    /// The demo's stand-in for copying the secret from Setup: read from the emulator.
+    fn reveal_demo_secret(&mut self, api_name: &str) {
+        let Some(app) = self.demo.as_ref().and_then(|d| d.emulator.app(api_name)) else {
+            return self.send(Msg::Failed(format!(
+                "The demo org has no app named {api_name} to copy the secret from."
+            )));
+        };
+        self.send(Msg::DemoSecretRevealed {
+            consumer_key: app.consumer_key,
+            consumer_secret: Secret::new(app.consumer_secret),
+        });
     }
 
     fn connect(&mut self, spec: ConnectSpec) {

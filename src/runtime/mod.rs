@@ -75,6 +75,17 @@ pub struct Driver {
     pub frames: Option<watch::Sender<String>>,
 }
 
+/// Where metadata projects go by default: beside the saved progress, except in the demo, whose
+/// progress folder is removed on quit: there, the data folder the real wizard uses, so that a
+/// project written in the demo survives it.
+fn metadata_home(progress_home: &std::path::Path, demo: bool) -> PathBuf {
+    let home = match progress::home() {
+        Ok(data_home) if demo => data_home,
+        _ => progress_home.to_path_buf(),
+    };
+    home.join("metadata")
+}
+
 /// The production loop: the real terminal, crossterm input, the signals.
 async fn in_terminal(model: Model, demo: Option<Demo>, home: PathBuf) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter()?;
@@ -90,7 +101,7 @@ async fn in_terminal(model: Model, demo: Option<Demo>, home: PathBuf) -> anyhow:
     let driver = Driver {
         tx,
         rx,
-        metadata_dir: home.join("metadata"),
+        metadata_dir: metadata_home(&home, demo.is_some()),
         home,
         demo,
         clock: system_clock(),

@@ -94,13 +94,18 @@ pub fn overlays(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     match &model.dialog {
         Some(Dialog::Help) => dialog(frame, area, theme, " Help ", &help_lines(model, theme), 76),
         Some(Dialog::ConfirmQuit) => {
-            let mut lines = vec![
-                Line::from("Quit eca-wizard?"),
-                Line::from(""),
-                Line::from("Your progress is saved and offered when you start again."),
-                Line::from("Secrets are never saved: you paste them again."),
-                Line::from(""),
-            ];
+            let mut lines = vec![Line::from("Quit eca-wizard?"), Line::from("")];
+            if model.keeps_progress() {
+                lines.push(Line::from(
+                    "Your progress is saved and offered when you start again.",
+                ));
+                lines.push(Line::from("Secrets are never saved: you paste them again."));
+            } else {
+                lines.push(Line::from(
+                    "The demo keeps nothing: a new demo starts afresh.",
+                ));
+            }
+            lines.push(Line::from(""));
             if model.applying.running() {
                 lines.push(Line::styled(
                     "Apply is running: quitting lets it finish first.",
@@ -227,7 +232,11 @@ fn help_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     }
     lines.push(Line::from(vec![
         Span::styled(format!("{:>10}  ", "ctrl-c"), theme.key()),
-        Span::raw("quit at once; progress is saved"),
+        Span::raw(if model.keeps_progress() {
+            "quit at once; progress is saved"
+        } else {
+            "quit at once"
+        }),
     ]));
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(

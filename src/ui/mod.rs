@@ -79,7 +79,7 @@ pub fn render(model: &Model, frame: &mut Frame) {
     chrome::title(model, frame, title, &theme);
     match &model.screen {
         Screen::Start => screens::start(model, frame, body, &theme),
-        Screen::Org(form) => screens::org(form, frame, body, &theme),
+        Screen::Org(form) => screens::org(form, model.demo.is_some(), frame, body, &theme),
         Screen::Step(step) => step::render(model, step, frame, body, &theme),
         Screen::Review(pane) => screens::review(model, *pane, frame, body, &theme),
         Screen::Connect(screen) => connect::connect(model, screen, frame, body, &theme),

@@ -185,7 +185,7 @@ fn entry(text: String, selected: bool, theme: &Theme) -> Line<'static> {
     }
 }
 
-pub fn org(form: &Form, frame: &mut Frame, area: Rect, theme: &Theme) {
+pub fn org(form: &Form, demo: bool, frame: &mut Frame, area: Rect, theme: &Theme) {
     let look = form
         .inputs
         .first()
@@ -199,9 +199,11 @@ pub fn org(form: &Form, frame: &mut Frame, area: Rect, theme: &Theme) {
     .areas(area);
     let intro_text = vec![
         Line::styled("Which org?", theme.heading()),
-        Line::from(
-            "Type production, sandbox, or your My Domain URL. A URL copied from the browser's address bar (Lightning, Setup) is fine: it becomes the My Domain login URL.",
-        ),
+        Line::from(if demo {
+            "This is the demo: it signs in only to its own org, the emulator, whose address is filled in. For a real org, run eca-wizard without demo."
+        } else {
+            "Type production, sandbox, or your My Domain URL. A URL copied from the browser's address bar (Lightning, Setup) is fine: it becomes the My Domain login URL."
+        }),
     ];
     frame.render_widget(Paragraph::new(intro_text).wrap(Wrap { trim: true }), intro);
     if let (Some(input), Some(look)) = (form.inputs.first(), look) {

@@ -120,8 +120,12 @@ pub async fn verify(
     let access = tokens.access_token.clone();
     let mcp = plan.recipe.is_mcp();
 
+    // Why the token is opaque, when it is: the MCP server's refusal has the same cause.
+    let mut opaque_cause = None;
     if plan.recipe.verifies(crate::recipe::Check::TokenFormat) {
-        push(mcp::token_format(&access, &tokens.scopes()), &mut checks);
+        let format = mcp::token_format(&access, &tokens.scopes());
+        opaque_cause.clone_from(&format.diagnosis);
+        push(format, &mut checks);
     }
     // An MCP client's token carries no openid scope: who it belongs to comes from the
     // server's getUserInfo below.
@@ -141,7 +145,10 @@ pub async fn verify(
     // The access token of the latest grant (the refresh check may have replaced it).
     let access = tokens.access_token.clone();
     if mcp {
-        let found = mcp_checks(client, plan, &access, &mut |c| push(c, &mut checks)).await;
+        let found = mcp_checks(client, plan, &access, &mut |check| {
+            push(same_cause(check, opaque_cause.as_ref()), &mut checks);
+        })
+        .await;
         return Verified {
             checks,
             identity: found,
@@ -228,6 +235,24 @@ async fn rest_checks(
                 ));
             }
         }
+    }
+}
+
+/// The MCP server's refusal of an opaque token, told with the cause `token_format` found
+/// (the server's own answer names only the usual one, JWT-based tokens left off, which would
+/// contradict a diagnosis of `api` beside `mcp_api`).
+fn same_cause(check: Check, opaque_cause: Option<&Diagnosis>) -> Check {
+    let refused_opaque = check.name == "mcp_server"
+        && check.diagnosis.as_ref().is_some_and(|d| {
+            matches!(d.error.as_str(), "mcp_invalid_token" | "INVALID_JWT_FORMAT")
+        });
+    match opaque_cause {
+        Some(cause) if refused_opaque => Check {
+            detail: format!("The MCP server refused the opaque token. {}", cause.message),
+            diagnosis: Some(cause.clone()),
+            ..check
+        },
+        _ => check,
     }
 }
 

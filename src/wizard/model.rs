@@ -269,6 +269,21 @@ pub struct Demo {
 }
 
 impl Demo {
+    /// Why the demo won't sign in at `url` (None: it is one of the emulator's own addresses).
+    /// The demo never sends the admin to a real org, whatever is typed.
+    pub fn refuses(&self, url: &str) -> Option<String> {
+        let ours = |own: &str| own.trim_end_matches('/') == url.trim().trim_end_matches('/');
+        if ours(&self.login_url) || ours(&self.my_domain_url) {
+            return None;
+        }
+        Some(format!(
+            "This is the demo: it signs in only to its own org, the emulator at {}, never to \
+             {}. Type {0} here, or run eca-wizard without demo for a real org.",
+            self.login_url,
+            crate::terminal_safe::terminal_safe(url.trim())
+        ))
+    }
+
     /// The user a recipe of this flow connects as.
     pub fn username_for(&self, flow: crate::salesforce::Flow) -> String {
         match flow {
@@ -299,6 +314,12 @@ pub struct Model {
 }
 
 impl Model {
+    /// Whether quitting keeps the setup to resume: not in the demo, whose org and folder end
+    /// with it (a new demo is a new org, so there is nothing to resume).
+    pub fn keeps_progress(&self) -> bool {
+        self.demo.is_none()
+    }
+
     /// The start state; `saved` are the unfinished setups on disk, offered first.
     pub fn new(recipes: &'static [Recipe], saved: Vec<SavedSetup>, now_ms: u64) -> Model {
         Model {

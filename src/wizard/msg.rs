@@ -62,6 +62,12 @@ pub enum Msg {
         consumer_key: String,
         consumer_secret: Secret,
     },
+    /// Demo: the secret of the app apply made (known by its key), copied from the emulator's
+    /// Setup.
+    DemoSecretRevealed {
+        consumer_key: String,
+        consumer_secret: Secret,
+    },
     /// The Salesforce CLI's default login, looked up at start (None: no CLI, or no default org).
     CliLogin(Option<CliLogin>),
     /// A line "Set it up for me" (apply run `run`) wrote.
@@ -207,6 +213,11 @@ pub enum Cmd {
     },
     /// Demo: register (or fix) the app in the emulator from the setup's answers.
     DemoRegisterApp(SavedSetup),
+    /// Demo: read the secret of the app `api_name` from the emulator, as an admin copies it
+    /// from Setup (`Msg::DemoSecretRevealed`).
+    DemoRevealSecret {
+        api_name: String,
+    },
     /// Demo without a browser: sign in to the emulator from the terminal.
     DemoSignIn {
         url: String,

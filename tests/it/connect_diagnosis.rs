@@ -222,6 +222,12 @@ async fn a_missing_refresh_scope_is_named() {
         "oauth-settings",
         Some("Selected OAuth Scopes"),
     );
+    // Salesforce's answer doesn't name the scope: the ones this login asked for are named.
+    let message = run.report.diagnosis.unwrap().message;
+    assert!(
+        message.contains("Perform requests at any time (refresh_token, offline_access)"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@
 mod common;
 
 // The pure core: the state machine, its keys and screens, the recipes and rules.
+mod demo_wizard;
 mod flow_words;
 mod headless_columns;
 mod hosts;

@@ -157,6 +157,14 @@ async fn api_beside_mcp_api_is_diagnosed_at_the_scopes() {
         "{}",
         diagnosis.message
     );
+    // The server's refusal names the same cause, not JWT-based tokens left off.
+    let (status, detail) = status_of(&report, "mcp_server").unwrap();
+    assert_eq!(status, Status::Failed, "{detail}");
+    assert!(
+        detail.contains("refused the opaque token") && detail.contains("remove"),
+        "{detail}"
+    );
+    assert!(!detail.contains("check Issue JSON Web Token"), "{detail}");
 }
 
 #[tokio::test]

@@ -6,5 +6,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod demo_every_recipe;
 mod e2e;
 mod terminal;

@@ -116,6 +116,11 @@ impl Tui {
         }
     }
 
+    /// The wizard's data folder (`ECA_WIZARD_HOME`), removed when the driver is dropped.
+    pub fn home(&self) -> &Path {
+        &self._home
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }

@@ -207,7 +207,11 @@ pub fn for_footer(model: &Model) -> Vec<KeyHelp> {
                 Action::ConfirmQuit,
                 "y",
                 "quit",
-                "quit (progress is saved)",
+                if model.keeps_progress() {
+                    "quit (progress is saved)"
+                } else {
+                    "quit (the demo keeps nothing)"
+                },
             ),
             entry(&[], Action::CloseDialog, "any other key", "stay", "stay"),
         ],

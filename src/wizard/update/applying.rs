@@ -4,6 +4,7 @@
 //! review; then the steps it did are marked and the usual connect verifies them.
 
 use crate::recipe::{Recipe, Role, StepKind};
+use crate::secret::Secret;
 use crate::wizard::model::{ApplyView, Dialog, Model, StepMark, made_by_apply};
 use crate::wizard::msg::{AppliedApp, ApplySpec, Cmd};
 use crate::wizard::screen::{Pane, Screen};
@@ -179,7 +180,13 @@ pub fn finished(model: &mut Model, run: u64, result: Result<AppliedApp, String>)
             .position(|s| s.kind == StepKind::Credentials)
     {
         setup.marks[i] = StepMark::Todo;
+        let api_name = setup.answer_for(Role::ApiName).map(String::from);
         setup::enter_step(model, i);
+        // The demo has no Setup to copy from: the runtime copies it from the emulator.
+        if let (Some(api_name), true) = (api_name, model.demo.is_some()) {
+            cmds.push(Cmd::DemoRevealSecret { api_name });
+            return cmds;
+        }
         cmds.extend(toast(
             model,
             "Apply made the app but couldn't read its secret: copy it from Setup here.",
@@ -188,4 +195,22 @@ pub fn finished(model: &mut Model, run: u64, result: Result<AppliedApp, String>)
     }
     cmds.extend(connecting::start(model, false));
     cmds
+}
+
+/// Demo: the secret apply left unread, copied from the emulator into the credentials step
+/// (an answer about another app, e.g. after the admin started over, is ignored).
+pub fn demo_secret_revealed(model: &mut Model, consumer_key: &str, secret: &Secret) -> Vec<Cmd> {
+    let ours = model
+        .setup
+        .as_ref()
+        .and_then(|s| s.answer_for(Role::ConsumerKey))
+        .is_some_and(|key| key == consumer_key);
+    if !ours {
+        return Vec::new();
+    }
+    setup::fill_credentials(model, consumer_key, Some(secret));
+    toast(
+        model,
+        "Demo: secret access stayed off, so the demo copied the secret from its Setup for you (in an org you copy it there). Press enter to go on.",
+    )
 }

@@ -76,6 +76,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             consumer_key,
             consumer_secret,
         } => setup::demo_registered(model, consumer_key, consumer_secret),
+        Msg::DemoSecretRevealed {
+            consumer_key,
+            consumer_secret,
+        } => applying::demo_secret_revealed(model, &consumer_key, &consumer_secret),
         Msg::CliLogin(login) => {
             model.cli_login = login;
             Vec::new()

@@ -137,9 +137,9 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
 pub fn new_setup(model: &Model, recipe: &'static crate::recipe::Recipe) -> Setup {
     let mut setup = Setup::new(recipe);
     if let Some(demo) = &model.demo {
-        // Answers only the demo org can give: its user, the wizard's own callbacks (the demo
-        // can't reach a vendor's site), and the built-in JWT key.
-        let callbacks = crate::salesforce::callback::wizard_callback_urls().join("\n");
+        // Answers only the demo org can give: its user, the callbacks as Setup would hold them,
+        // and the built-in JWT key.
+        let callbacks = demo_callback_urls(recipe).join("\n");
         let prefilled = [
             (Role::IntegrationUsername, demo.username_for(recipe.flow)),
             (Role::CallbackUrls, callbacks),
@@ -180,6 +180,39 @@ fn org_default(field: &crate::recipe::Field, login_url: Option<&str>) -> Option<
     Some(mcp::default_url(login_url?, &server))
 }
 
+/// The demo app's Callback URL lines: the vendor's first (a `<placeholder>` filled with
+/// "demo", as the admin would fill it with their own), then the wizard's loopback ones, which
+/// the demo's sign-in uses (every flow gets them: the demo has no vendor to hand over to).
+fn demo_callback_urls(recipe: &crate::recipe::Recipe) -> Vec<String> {
+    let mut urls: Vec<String> = recipe
+        .default_callback_urls()
+        .iter()
+        .map(|url| fill_placeholders(url, "demo"))
+        .collect();
+    for url in crate::salesforce::callback::wizard_callback_urls() {
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
+    }
+    urls
+}
+
+/// `text` with each `<...>` replaced by `with`.
+fn fill_placeholders(text: &str, with: &str) -> String {
+    let mut filled = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        filled.push_str(&rest[..open]);
+        filled.push_str(with);
+        rest = &rest[open + close + 1..];
+    }
+    filled.push_str(rest);
+    filled
+}
+
 /// The recipe's MCP server on the demo's MCP host.
 fn demo_mcp_url(recipe: &crate::recipe::Recipe, mcp_host: &str) -> String {
     use crate::salesforce::mcp;
@@ -197,7 +230,11 @@ fn enter_org(model: &mut Model) {
         .as_ref()
         .and_then(|s| s.login_url.clone())
         .unwrap_or_default();
-    let help = "production, sandbox, or your My Domain URL; a Lightning or Setup URL is converted";
+    let help = if model.demo.is_some() {
+        "the demo's own org (the emulator): the demo signs in nowhere else"
+    } else {
+        "production, sandbox, or your My Domain URL; a Lightning or Setup URL is converted"
+    };
     let input = FieldInput::plain("Org login URL", help, Some(Validator::LoginUrl), &current);
     show(model, Screen::Org(Form::new(vec![input])));
 }
@@ -213,6 +250,10 @@ fn use_org(model: &mut Model) -> Vec<Cmd> {
     let Some((url, mut notes)) = input.validate("") else {
         return Vec::new();
     };
+    if let Some(refused) = model.demo.as_ref().and_then(|demo| demo.refuses(&url)) {
+        input.error = Some(refused);
+        return Vec::new();
+    }
     if !notes.is_empty() {
         notes.push(format!("The login URL is now {url}"));
     }
@@ -429,6 +470,14 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
     for (i, input) in form.inputs.iter_mut().enumerate() {
         match input.validate(&app_name) {
             Some((value, _notes)) => {
+                let refused = (input.validator == Some(Validator::LoginUrl))
+                    .then(|| model.demo.as_ref().and_then(|demo| demo.refuses(&value)))
+                    .flatten();
+                if refused.is_some() {
+                    input.error = refused;
+                    first_error.get_or_insert(i);
+                    continue;
+                }
                 accepted.push((input.field_id.clone(), input.secret, value));
             }
             None => {
