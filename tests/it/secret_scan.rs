@@ -180,8 +180,7 @@ fn no_snapshot_holds_a_secret() {
 #[tokio::test]
 async fn the_debug_log_and_doctor_hold_no_secret() {
     let emulator = start();
-    let home = std::env::temp_dir().join(format!("eca-scan-debug-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
+    let home = crate::common::temp::folder("scan-debug");
     let my_domain = emulator.my_domain_url().to_string();
     let log = home.join("debug.log");
     let log_arg = log.display().to_string();
@@ -216,7 +215,7 @@ async fn the_debug_log_and_doctor_hold_no_secret() {
     ];
     let mut printed = Vec::new();
     for (args, secret) in runs {
-        let home = home.clone();
+        let home = home.to_path_buf();
         let output = tokio::task::spawn_blocking(move || {
             crate::common::launch::wizard(&home)
                 .args(&args)
