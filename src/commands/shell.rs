@@ -153,18 +153,10 @@ recipes/ID.toml in the data folder
 Your own recipes, listed with the built\-in ones.
 "#;
 
-/// A value as a POSIX shell (or a .env file) reads it back: bare when it is plain, else in
-/// single quotes (a macOS path with a space pastes as one word).
+/// A value as a POSIX shell (or a .env file) reads it back: the one POSIX quoting
+/// (`shell_quote::posix`), whatever the platform the file is read on.
 pub fn quote(value: &str) -> String {
-    let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c));
-    if plain {
-        value.to_string()
-    } else {
-        format!("'{}'", value.replace('\'', "'\\''"))
-    }
+    crate::shell_quote::posix(value)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::common::*;
+#[cfg(unix)] // the Ctrl-C tests
 use eca_wizard::emulator::Org;
 
 fn connect(args: &[&str]) -> Child {

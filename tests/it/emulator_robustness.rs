@@ -2,7 +2,9 @@
 //! concurrent clients. Plus the org file and the `emulator` command.
 
 use crate::common::{launch, temp};
+#[cfg(unix)] // the SIGTERM test
 use std::io::{BufRead, BufReader};
+#[cfg(unix)]
 use std::process::{Command, Stdio};
 use std::time::Duration;
 

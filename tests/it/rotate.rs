@@ -5,10 +5,14 @@
 //! as it was, also after SIGINT or a kill; a profile acts only on its own org.
 
 use crate::common::{launch, temp};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)] // the signal tests' helpers
+use std::path::PathBuf;
+#[cfg(unix)]
+use std::process::Command;
+use std::process::Output;
 #[cfg(unix)]
 use std::process::Stdio;
-use std::process::{Command, Output};
 
 use crate::common::*;
 use eca_wizard::emulator::Emulator;

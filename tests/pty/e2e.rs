@@ -3,12 +3,18 @@
 //! authorization-code recipe, a `--fault` run is diagnosed and fixed, and the terminal is
 //! restored after exit and after SIGTERM.
 
+#[cfg(unix)] // the signal and closing-terminal tests
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(unix)]
+use std::time::Instant;
 
 use crate::common::ports::{all_wizard_ports, wizard_ports};
+#[cfg(unix)]
 use crate::common::{screen, temp};
-use crate::terminal::{DOWN, ENTER, Start, Tui, open};
+#[cfg(unix)]
+use crate::terminal::open;
+use crate::terminal::{DOWN, ENTER, Start, Tui};
 
 const MINUTE: Duration = Duration::from_secs(60);
 

@@ -3,6 +3,7 @@
 
 #[cfg(unix)]
 use super::*;
+#[cfg(unix)] // the markers' owner and mode checks
 use crate::common::launch;
 
 #[cfg(unix)]
