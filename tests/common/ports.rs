@@ -1,27 +1,39 @@
-//! Loopback ports for the tests. A test that listens gets a port from the OS, never a number
+//! Loopback ports for the tests. A test that listens gets a free port handed out here, never a number
 //! typed into the test; the wizard's own callback ports (7717-7719, the URLs every recipe
 //! registers) are fixed, so the tests whose wizard binds them take turns (`wizard_ports`).
 
 use std::collections::BTreeSet;
 use std::sync::{Condvar, Mutex, PoisonError};
 
-/// A loopback port that was free a moment ago (the OS chose it) and that no other test in this
-/// binary has been given.
+/// A loopback port that was free a moment ago and that no other test in this binary has been
+/// given.
 pub fn free_port() -> u16 {
     held_port().1
 }
+
+/// Ports handed out come from below the OS's ephemeral range (32768 and up on Linux, 49152 on
+/// macOS and Windows), so a port a test was given and released for a moment can't be handed to
+/// another test's emulator binding port 0 in between.
+const HANDED_OUT: std::ops::Range<u16> = 20_000..32_000;
 
 /// A port held by a listener of the test's own (for the cases of a port already in use), given
 /// to no other test.
 pub fn held_port() -> (std::net::TcpListener, u16) {
     static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
-    loop {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        if GIVEN.lock().unwrap().insert(port) {
+    // Each run starts somewhere else in the range, so two checkouts' tests rarely meet.
+    let span = HANDED_OUT.end - HANDED_OUT.start;
+    let offset = u16::try_from(std::process::id() % u32::from(span)).unwrap();
+    for step in 0..span {
+        let port = HANDED_OUT.start + (offset + step) % span;
+        if GIVEN.lock().unwrap().contains(&port) {
+            continue;
+        }
+        if let Ok(listener) = std::net::TcpListener::bind(("127.0.0.1", port)) {
+            GIVEN.lock().unwrap().insert(port);
             return (listener, port);
         }
     }
+    panic!("no free port in {HANDED_OUT:?}");
 }
 
 /// How many wizards of one test binary may listen on `WIZARD_CALLBACK_PORTS` at once. The

@@ -8,7 +8,7 @@ use crate::secret::Secret;
 use crate::wizard::model::{ApplyView, Dialog, Model, StepMark, made_by_apply};
 use crate::wizard::msg::{AppliedApp, ApplySpec, Cmd};
 use crate::wizard::screen::{Pane, Screen};
-use crate::wizard::update::{connecting, setup, show, toast};
+use crate::wizard::update::{connecting, setup, show, start, toast};
 
 /// Lines kept of apply's output (a deploy tells a handful; this bounds a chatty one).
 const MAX_LINES: usize = 200;
@@ -18,7 +18,7 @@ pub fn start(model: &mut Model, index: usize) -> Vec<Cmd> {
     let (Some(login), Some(recipe)) = (model.cli_login.clone(), model.recipes.get(index)) else {
         return Vec::new();
     };
-    let mut setup = setup::new_setup(model, recipe);
+    let mut setup = start::new_setup(model, recipe);
     setup.by_apply = true;
     setup.login_url = Some(login.instance_url.clone());
     if let Some(id) = recipe.field_id(Role::LoginUrl) {

@@ -7,6 +7,7 @@ mod connecting;
 mod files;
 mod review;
 mod setup;
+mod start;
 
 use crate::wizard::keys::{self, Action};
 use crate::wizard::model::{Dialog, Model};
@@ -136,7 +137,7 @@ fn key_pressed(model: &mut Model, key: Key) -> Vec<Cmd> {
         }
         Action::Quit => ask_quit(model),
         Action::Exit | Action::ConfirmQuit => quit(model),
-        Action::ConfirmDelete => setup::delete_saved(model),
+        Action::ConfirmDelete => start::delete_saved(model),
         Action::CloseDialog => {
             model.dialog = None;
             Vec::new()
