@@ -12,8 +12,6 @@ use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey};
 use crate::secret::Secret;
 use crate::wizard::SavedSetup;
 
-pub use crate::wizard::DEMO_KEY_MARKER;
-
 /// A misconfiguration the demo can inject, and the setting that fixes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {

@@ -67,14 +67,14 @@ impl Waiting<'_> {
 impl Model {
     /// The connect's wait before its next try, when it is waiting.
     pub fn waiting(&self) -> Option<Waiting<'_>> {
-        let (until, _, diagnosis) = self.connect.waiting.as_ref()?;
+        let (_, _, diagnosis) = self.connect.waiting.as_ref()?;
         let usual_ms = self
             .demo
             .as_ref()
             .map_or(USUAL_PROPAGATION_MS, |d| d.propagation_secs * 1000);
         Some(Waiting {
             diagnosis,
-            next_in_secs: until.saturating_sub(self.now_ms).div_ceil(1000),
+            next_in_secs: self.countdown_secs()?,
             since_saved_ms: self
                 .setup
                 .as_ref()

@@ -1,7 +1,7 @@
 //! The house rules of `../shared/DESIGN.md` that a machine can check, read off `src/`: the pure
 //! core (`src/wizard`, `src/ui`) does no I/O and reads no clock; no source file is over 600
-//! lines. Rules the tree does not keep yet wait in `PENDING_RULES`; each checker is tried on
-//! sample text first, so none is a check that cannot fail.
+//! lines; the wizard doesn't import the UI; the library doesn't import the command line. Each
+//! checker is tried on sample text first, so none is a check that cannot fail.
 
 use std::path::Path;
 
@@ -302,12 +302,6 @@ fn importers(
         .collect()
 }
 
-/// The rules of issue 25 that wait for the refactor of the core: the lead deletes a rule from
-/// this list when its refactor lands, and `the_house_rules_hold` enforces it from then on.
-/// `pending_rules_are_still_broken` fails once a pending rule holds, so none stays here longer
-/// than it must.
-const PENDING_RULES: &[Rule] = &[];
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Rule {
     PureCore,
@@ -348,19 +342,9 @@ impl Rule {
 
 #[test]
 fn the_house_rules_hold() {
-    for rule in Rule::ALL.iter().filter(|r| !PENDING_RULES.contains(r)) {
+    for rule in Rule::ALL {
         let breaches = rule.breaches();
         assert!(breaches.is_empty(), "{rule:?} is broken:\n{breaches:#?}");
-    }
-}
-
-#[test]
-fn pending_rules_are_still_broken() {
-    for rule in PENDING_RULES {
-        assert!(
-            !rule.breaches().is_empty(),
-            "{rule:?} holds now: take it out of PENDING_RULES so it stays that way"
-        );
     }
 }
 

@@ -11,7 +11,7 @@ use screens::{connect, review, start, status, step};
 
 use crate::wizard::model::{Dialog, Model};
 use crate::wizard::msg::Key;
-use crate::wizard::screen::{ConnectFocus, Screen, ScreenKind};
+use crate::wizard::screen::{ConnectFocus, Screen};
 
 /// What a key does. Entries with several keys pass the key on too, for its direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -341,9 +341,4 @@ pub fn typing(model: &Model) -> bool {
         Screen::Connect(screen) => screen.focus == ConnectFocus::PasteBox,
         _ => false,
     }
-}
-
-/// Whether the screen on show is `kind`.
-pub fn on(model: &Model, kind: ScreenKind) -> bool {
-    model.kind() == kind
 }
