@@ -61,6 +61,16 @@ fn browser_command(entry: &str, url: &str) -> Option<(String, Vec<String>)> {
     Some((program, words))
 }
 
+/// Whether a browser can be opened here: `$BROWSER` names one, or this isn't an SSH session
+/// and (on Linux) there is a display. The wizard and `connect` decide the same way.
+pub fn can_open() -> bool {
+    let named = std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty());
+    let ssh = std::env::var_os("SSH_CONNECTION").is_some() || std::env::var_os("SSH_TTY").is_some();
+    let display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    named || !(ssh || (cfg!(target_os = "linux") && !display))
+}
+
 fn spawn_browser(entry: &str, url: &str) -> std::io::Result<()> {
     let Some((program, args)) = browser_command(entry, url) else {
         return Err(std::io::Error::other("empty $BROWSER entry"));

@@ -221,16 +221,10 @@ fn choose_browser(no_browser: bool) -> Browser {
     if no_browser {
         return Browser::PasteOnly;
     }
-    if std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty()) {
-        return Browser::Open;
-    }
-    let ssh = std::env::var_os("SSH_CONNECTION").is_some() || std::env::var_os("SSH_TTY").is_some();
-    let display =
-        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
-    if ssh || (cfg!(target_os = "linux") && !display) {
-        Browser::Paste
-    } else {
+    if crate::browser::can_open() {
         Browser::Open
+    } else {
+        Browser::Paste
     }
 }
 

@@ -65,6 +65,20 @@ pub fn run(name: &str, format: &str, reveal: bool, json: bool) -> anyhow::Result
         refresh_token,
         masked,
     };
+    // A refresh token that was never stored isn't masked: stars there would be a fake value.
+    if format == "sfdx-url"
+        && values.refresh_token.is_none()
+        && !values.masked.contains(&"refresh_token")
+    {
+        return Err(Refusal::usage(
+            "no_refresh_token",
+            "this profile has no refresh token stored, and `sf org login sfdx-url` needs one",
+            format!(
+                "connect again with --save {name} (a login that grants refresh_token), then export"
+            ),
+        )
+        .into());
+    }
     let text = formats::render(format, &values)?;
     if reveal && to_terminal && !values.profile_has_no_secret() {
         eprintln!("warning: secrets are printed below; clear your scrollback when done");

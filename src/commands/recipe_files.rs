@@ -136,7 +136,9 @@ fn starter_body(text: &str, from: &str, id: &str) -> String {
 
 fn check(file: &std::path::Path, json: bool) -> anyhow::Result<u8> {
     let (name, text) = if file.as_os_str() == "-" {
-        ("<stdin>".to_string(), read_stdin()?)
+        let text = crate::commands::read_input(file)
+            .map_err(|e| UsageError(format!("can't read the recipe on stdin: {e}")))?;
+        ("<stdin>".to_string(), text)
     } else {
         let name = file.display().to_string();
         // Read as the loader reads it: capped, and only a file no one else may change.
@@ -195,16 +197,4 @@ fn check(file: &std::path::Path, json: bool) -> anyhow::Result<u8> {
     }
     write_out(&text)?;
     Ok(code)
-}
-
-/// A recipe file on stdin (`recipes check -`), up to 1 MiB.
-fn read_stdin() -> anyhow::Result<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    std::io::stdin()
-        .lock()
-        .take(1 << 20)
-        .read_to_string(&mut text)
-        .map_err(|e| UsageError(format!("can't read the recipe on stdin: {e}")))?;
-    Ok(text)
 }

@@ -151,12 +151,12 @@ pub fn run(
             )?;
             Ok(1)
         }
-        Proof::Interrupted => {
+        Proof::Interrupted(signal) => {
             writeln!(
                 err,
                 "Stopped before the new pair was accepted; it is promoted and kept in the profile {name}: eca-wizard status {name} tries it."
             )?;
-            Err(crate::commands::Interrupted("Ctrl-C").into())
+            Err(crate::commands::Interrupted(signal).into())
         }
     }
 }
@@ -206,7 +206,8 @@ enum Proof {
     /// A token came; with refresh token rotation, the refresh token that replaces the stored one.
     Accepted(Option<Secret>),
     Refused(String),
-    Interrupted,
+    /// A terminating signal (its name) stopped the wait.
+    Interrupted(&'static str),
 }
 
 /// Token requests with the new pair (`client`), retried while it propagates, for up to `wait`.
@@ -263,7 +264,7 @@ async fn prove_with_retries(
         );
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
-            _ = signals.next() => return Proof::Interrupted,
+            signal = signals.next() => return Proof::Interrupted(signal),
         }
         attempt = next;
     }

@@ -94,12 +94,8 @@ fn require_terminal() -> anyhow::Result<()> {
 /// Settings from the environment: colour and whether a browser can be opened.
 fn configure(model: Model) -> Model {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let browser = std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty());
-    let ssh = std::env::var_os("SSH_CONNECTION").is_some() || std::env::var_os("SSH_TTY").is_some();
-    let display =
-        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     model.with_environment(crate::wizard::Environment {
-        browser_available: browser || !(ssh || (cfg!(target_os = "linux") && !display)),
+        browser_available: crate::browser::can_open(),
         color,
         ..crate::wizard::Environment::default()
     })

@@ -131,6 +131,18 @@ fn sf_jwt_and_mcp_are_filled_with_the_profile_values() {
     let output = export(&home, &["web", "--format", "sfdx-url"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stdout(&output).is_empty());
+    // With --reveal, a refresh token that was never stored isn't written as stars: refused.
+    write_profile(&home, "bare", "apideck", "auth-code", "");
+    let bare = home.join("profiles/bare.toml");
+    let text = std::fs::read_to_string(&bare).unwrap();
+    let secrets = home.join("secrets.toml");
+    let store = format!("secrets = {{ file = {:?} }}", secrets.display().to_string());
+    std::fs::write(&bare, text.replace("secrets = \"keychain\"", &store)).unwrap();
+    let output = export(&home, &["bare", "--format", "sfdx-url", "--reveal"]);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(said.contains("no refresh token stored"), "{said}");
+    assert!(!stdout(&output).contains("********"));
 
     let server = "https://api.salesforce.com/platform/mcp/v1/platform/sobject-reads";
     let mcp_url =

@@ -67,12 +67,18 @@ fn sfdx_url(v: &Values<'_>) -> String {
         .split_once("://")
         .map_or(v.instance.as_str(), |(_, rest)| rest)
         .trim_end_matches('/');
-    let shown = |value: &Option<String>| value.clone().unwrap_or_else(|| "********".into());
+    // Stars only for what --reveal would show; a secret the app doesn't use stays empty, as
+    // the Salesforce CLI writes it for a public client (`force://ID::TOKEN@HOST`).
+    let shown = |value: &Option<String>, label: &str| match value {
+        Some(value) => value.clone(),
+        None if v.masked.contains(&label) => "********".into(),
+        None => String::new(),
+    };
     format!(
         "force://{}:{}:{}@{host}\n",
         v.profile.client_id,
-        shown(&v.client_secret),
-        shown(&v.refresh_token)
+        shown(&v.client_secret, "client_secret"),
+        shown(&v.refresh_token, "refresh_token")
     )
 }
 
