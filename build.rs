@@ -35,15 +35,20 @@ fn git_commit(dir: &Path) -> Option<String> {
     if std::fs::canonicalize(&top).ok()? != std::fs::canonicalize(dir).ok()? {
         return None;
     }
-    for path in ["HEAD", "packed-refs"] {
-        if let Some(file) = git(dir, &["rev-parse", "--git-path", path]) {
-            println!("cargo:rerun-if-changed={}", dir.join(file).display());
+    // The files that move when HEAD does. Without them cargo would keep the first commit it
+    // saw; when they can't be named, the whole git folder is watched instead.
+    match git(dir, &["rev-parse", "--absolute-git-dir"]) {
+        Some(git_dir) => {
+            let git_dir = Path::new(&git_dir);
+            let mut watched = vec![git_dir.join("HEAD"), git_dir.join("packed-refs")];
+            if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
+                watched.push(git_dir.join(branch));
+            }
+            for file in watched {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
         }
-    }
-    if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"])
-        && let Some(file) = git(dir, &["rev-parse", "--git-path", &branch])
-    {
-        println!("cargo:rerun-if-changed={}", dir.join(file).display());
+        None => println!("cargo:rerun-if-changed={}", dir.join(".git").display()),
     }
     git(dir, &["rev-parse", "--short=12", "HEAD"])
 }
