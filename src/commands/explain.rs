@@ -4,7 +4,9 @@ use std::io::{self, Read};
 
 use crate::commands::diagnosis_view::DiagnosisView;
 use crate::salesforce::Flow;
-use crate::salesforce::diagnosis::{self, Cause, Context, Diagnosis, Kind, Phase, Target, Window};
+use crate::salesforce::diagnosis::{
+    self, Cause, Clues, Context, Diagnosis, Kind, Phase, Target, Window,
+};
 use crate::salesforce::extract::{self, MAX_PASTE};
 use crate::salesforce::{catalogue, loose, status_line, transport_family};
 use crate::terminal_safe::terminal_safe;
@@ -78,7 +80,8 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
     // Every reader below sees the same first 1 MiB.
     let text = extract::cap(text);
     let signals = extract::signals(text, &diagnosis::known());
-    let context = context_of(text, given);
+    let hints = extract::hints(text);
+    let context = context_of(text, &hints, given);
     let (weak, strong): (Vec<_>, Vec<_>) =
         signals.iter().partition(|s| catalogue::is_weak(&s.error));
     let mut diagnoses: Vec<Diagnosis> = strong
@@ -122,7 +125,11 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
             }
         }
     }
-    if let Some(tool) = context.tool
+    // A named tool, or else a client's stack trace: the program itself may be at fault.
+    let tool = context
+        .tool
+        .or_else(|| hints.client_trace.then_some("The client program"));
+    if let Some(tool) = tool
         && first.kind != Kind::Unknown
         && !first.causes().iter().any(|c| c.message.starts_with(tool))
     {
@@ -164,8 +171,7 @@ fn http_status(text: &str, context: &Context) -> Option<Diagnosis> {
     ))
 }
 
-fn context_of(text: &str, given: Given) -> Context {
-    let hints = extract::hints(text);
+fn context_of(text: &str, hints: &extract::Hints, given: Given) -> Context {
     let window = match (given.saved_minutes_ago, hints.new_app) {
         (Some(minutes), _) if minutes < 15 => Window::Inside,
         (Some(_), _) => Window::After,
@@ -186,5 +192,6 @@ fn context_of(text: &str, given: Given) -> Context {
     context.tool = hints.tool;
     context.lightning_host = hints.lightning_host;
     context.instance_host = hints.instance_host;
+    context.clues = Clues::of(&text.to_ascii_lowercase());
     context
 }

@@ -26,6 +26,21 @@ const BEFORE: &[&str] = &[
     "http ",
     "resulted in a `",
     "response code ",
+    "response code: ",
+    "status=",
+    "status ",
+    "\"statuscode\":",
+    "\"statuscode\": ",
+    "status_code=",
+    "status_code: ",
+    "error code ",
+    "returned ",
+    "returned a ",
+    "got a ",
+    "responded with ",
+    "error: ",
+    "[",
+    "(",
 ];
 
 /// Reason phrases a status number precedes.
@@ -41,13 +56,26 @@ const AFTER: &[&str] = &[
     " bad gateway",
     " service unavailable",
     " gateway timeout",
+    " client error",
+    " server error",
+    ") unauthorized",
+    ") forbidden",
+    ") bad request",
+    ") not found",
+    ") internal server error",
+    ") service unavailable",
 ];
 
-/// Pages that stand for a status (lower case).
+/// Pages, and client libraries' exception names, that stand for a status (lower case).
 const PAGES: &[(&str, u16)] = &[
     ("no webpage was found for the web address", 404),
     ("url no longer exists", 404),
     ("unsupported media type", 415),
+    // simple-salesforce's exceptions.py: one class per status the REST API documents.
+    ("salesforcemalformedrequest", 400),
+    ("salesforceexpiredsession", 401),
+    ("salesforcerefusedrequest", 403),
+    ("salesforceresourcenotfound", 404),
 ];
 
 /// The first error status (400-599) the text reports.
@@ -56,12 +84,15 @@ pub fn status(text: &str) -> Option<Status> {
     let after_prefix = BEFORE.iter().filter_map(|p| {
         lower.match_indices(p).take(16).find_map(|(i, _)| {
             let at = i + p.len();
-            number_at(&lower, at).map(|code| (at, code))
+            number_at(&lower, at)
+                .filter(|_| closes(&lower, p, at))
+                .map(|code| (at, code))
         })
     });
     let before_reason = AFTER.iter().filter_map(|r| {
         lower.match_indices(r).take(16).find_map(|(i, _)| {
-            let at = i.checked_sub(3)?;
+            // "(401) Unauthorized" (.NET's WebException) puts the number in parentheses.
+            let at = i.checked_sub(3 + usize::from(r.starts_with(')')))?;
             let bounded = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
             number_at(&lower, at)
                 .filter(|_| bounded)
@@ -75,6 +106,15 @@ pub fn status(text: &str) -> Option<Status> {
     let (at, code) = after_prefix.chain(before_reason).chain(pages).min()?;
     let reason = title(text).unwrap_or_else(|| line_from(text, at));
     Some(Status { code, reason })
+}
+
+/// A bare `[` or `(` counts only around the number alone: `[401]`, `(403)`, never `(port 443)`.
+fn closes(lower: &str, prefix: &str, at: usize) -> bool {
+    match prefix {
+        "[" => lower.as_bytes().get(at + 3) == Some(&b']'),
+        "(" => lower.as_bytes().get(at + 3) == Some(&b')'),
+        _ => true,
+    }
 }
 
 /// A three-digit error status at `at`, not part of a longer number.
@@ -135,6 +175,30 @@ mod tests {
         assert_eq!(
             page.map(|s| (s.code, s.reason)),
             Some((404, "Page Not Found".to_string()))
+        );
+        assert_eq!(
+            code(
+                "System.Net.WebException: The remote server returned an error: (401) Unauthorized."
+            ),
+            Some(401)
+        );
+        assert_eq!(
+            code(
+                "HTTPError: 400 Client Error: Bad Request for url: https://x/services/oauth2/token"
+            ),
+            Some(400)
+        );
+        assert_eq!(code("Salesforce responded with 403"), Some(403));
+        assert_eq!(code("{\"statusCode\":401,\"body\":\"x\"}"), Some(401));
+        assert_eq!(code("request failed [503]"), Some(503));
+        assert_eq!(
+            code("HTTPSConnectionPool(host='x', port=443): Max retries"),
+            None
+        );
+        assert_eq!(code("(443 connections)"), None);
+        assert_eq!(
+            code("simple_salesforce.exceptions.SalesforceExpiredSession: Expired session for x"),
+            Some(401)
         );
         assert_eq!(code("HTTP/1.1 200 OK"), None);
         assert_eq!(code("order 4040 not found"), None);

@@ -277,3 +277,62 @@ proptest! {
         prop_assert!(!d.message.is_empty());
     }
 }
+
+#[test]
+fn statuses_in_library_wrappers() {
+    for (text, error) in [
+        (
+            "System.Net.WebException: The remote server returned an error: (401) Unauthorized.",
+            "http_401",
+        ),
+        (
+            "requests.exceptions.HTTPError: 400 Client Error: Bad Request for url: https://login.salesforce.com/services/oauth2/token",
+            "http_400",
+        ),
+        (
+            "simple_salesforce.exceptions.SalesforceRefusedRequest: Request refused for https://acme.my.salesforce.com/services/data/v62.0/sobjects/Account",
+            "http_403",
+        ),
+    ] {
+        found(text, error);
+    }
+}
+
+/// Among causes that fit equally, the one the paste's own words speak of comes first.
+#[test]
+fn the_paste_s_clues_break_ties() {
+    let position = |text: &str, words: &str| {
+        explain(text)
+            .causes()
+            .iter()
+            .position(|c| c.message.contains(words))
+    };
+    let plain =
+        "error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration";
+    let loopback = format!("{plain}\nredirect_uri=http://127.0.0.1:8080/callback");
+    let with_clue = position(&loopback, "127.0.0.1").expect("the loopback cause is listed");
+    let without = position(plain, "127.0.0.1").expect("the loopback cause is listed");
+    assert!(with_clue < without, "{with_clue} < {without}");
+}
+
+/// A client's stack trace puts the client program among the causes even when no known tool is
+/// named: some versions of a tool end in Salesforce errors through defects of their own.
+#[test]
+fn a_client_trace_lists_the_program_itself() {
+    let trace = "Traceback (most recent call last):\n  File \"sync.py\", line 12, in <module>\nException: INVALID_SESSION_ID: Session expired or invalid";
+    let d = found(trace, "INVALID_SESSION_ID");
+    assert!(
+        d.causes().iter().any(|c| c.kind == Kind::ClientBug
+            && c.message.starts_with("The client program")
+            && c.message.contains("upgrade")),
+        "{d:?}"
+    );
+    let bare = explain("INVALID_SESSION_ID: Session expired or invalid");
+    assert!(
+        !bare
+            .causes()
+            .iter()
+            .any(|c| c.message.starts_with("The client program")),
+        "{bare:?}"
+    );
+}

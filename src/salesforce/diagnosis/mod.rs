@@ -3,12 +3,15 @@
 //! REST, hosted MCP) to its causes, most likely first given what is known, each naming the
 //! setting to change and to what.
 
+mod clues;
 mod fits;
 mod from_catalogue;
 mod phrases;
 mod rules;
 
 use serde::{Deserialize, Serialize};
+
+pub use clues::Clues;
 
 use crate::salesforce::Flow;
 use crate::salesforce::extract::{HostHint, Known};
@@ -130,6 +133,8 @@ pub struct Context {
     pub lightning_host: bool,
     /// An instance host (`na1.salesforce.com`) is named.
     pub instance_host: bool,
+    /// Words of the paste that point at one cause among several (ties are broken by them).
+    pub clues: Clues,
 }
 
 impl Context {
@@ -149,6 +154,7 @@ impl Context {
             tool: None,
             lightning_host: false,
             instance_host: false,
+            clues: Clues::default(),
         }
     }
 

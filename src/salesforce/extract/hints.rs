@@ -35,6 +35,9 @@ pub struct Hints {
     pub lightning_host: bool,
     /// An instance host (`na1.salesforce.com`) is named.
     pub instance_host: bool,
+    /// A stack trace of the client's own code (a JavaScript, Java, Python, Ruby or .NET trace, an
+    /// extension's script): the client program is in the loop, whatever its name.
+    pub client_trace: bool,
 }
 
 /// The Salesforce host named in the paste, when there is one.
@@ -104,8 +107,22 @@ pub fn hints(text: &str) -> Hints {
         new_app: app_age(&lower),
         lightning_host: has(".lightning.force.com") || has(".lightning.com"),
         instance_host: instance_host(&lower),
+        client_trace: CLIENT_TRACES.iter().any(|n| has(n)),
     }
 }
+
+/// What a client program's stack trace looks like (lower case).
+const CLIENT_TRACES: &[&str] = &[
+    "traceback (most recent call last)",
+    "\n    at ",
+    "\n\tat ",
+    "chrome-extension://",
+    "node_modules/",
+    ".py\", line ",
+    ".java:",
+    ".rb:",
+    ".cs:line ",
+];
 
 /// An instance host (`na1.salesforce.com`, `cs10.salesforce.com`, `eu5.salesforce.com`): letters
 /// then digits right before `.salesforce.com`. Only the first few mentions are read.
