@@ -21,6 +21,8 @@ pub enum Family {
     ProxyForbidden,
     /// A proxy is set and couldn't be used (no answer, or an answer that isn't a proxy's).
     ProxyUnreachable,
+    /// A connection failed and the paste doesn't say how (a wrapper's words without the cause).
+    Unreachable,
 }
 
 impl Family {
@@ -36,6 +38,7 @@ impl Family {
             Family::ProxyAuth => "proxy_auth_required",
             Family::ProxyForbidden => "proxy_forbidden",
             Family::ProxyUnreachable => "proxy_unreachable",
+            Family::Unreachable => "connection_failed",
         }
     }
 }
@@ -47,7 +50,8 @@ pub struct Found {
     pub host: Option<String>,
 }
 
-/// Lower-case words of each family, most specific family first.
+/// Lower-case words of each family, most specific family first (the first family with a match
+/// wins).
 const MARKERS: &[(Family, &[&str])] = &[
     (
         Family::TlsVersion,
@@ -163,6 +167,19 @@ const MARKERS: &[(Family, &[&str])] = &[
             "deadline exceeded",
             "i/o timeout",
             "econnaborted",
+        ],
+    ),
+    // Wrappers that keep the failure and drop its cause: read only when no family above matches.
+    (
+        Family::Unreachable,
+        &[
+            "could not connect to host",
+            "max retries exceeded with url",
+            "failed to establish a new connection",
+            "unable to connect to salesforce",
+            "connection error",
+            "connectionerror",
+            "network error",
         ],
     ),
 ];

@@ -336,3 +336,33 @@ fn a_client_trace_lists_the_program_itself() {
         "{bare:?}"
     );
 }
+
+/// Wrappers that keep a connection failure and drop its cause still name it, with the host to
+/// check first; a URI over Salesforce's 16,384-byte limit and an object the API doesn't serve are
+/// found in their bare forms.
+#[test]
+fn failures_whose_wrapper_drops_the_cause() {
+    let d = found(
+        "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='acme-api.my.salesforce.com', port=443): Max retries exceeded with url: /services/Soap/u/59.0",
+        "connection_failed",
+    );
+    assert!(d.message.contains("acme-api.my.salesforce.com"), "{d:?}");
+    assert!(d.causes().iter().any(|c| c.message.contains("My Domain")));
+    let php = found(
+        "Fatal error: Uncaught SoapFault exception: [HTTP] Could not connect to host in SforceBaseClient.php:168",
+        "connection_failed",
+    );
+    assert!(php.causes().iter().any(|c| c.message.contains("TLS 1.2")));
+    found(
+        "Error is ERROR_HTTP_414: <h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>",
+        "http_414",
+    );
+    let object = found("sObject type 'WorkOrder' is not supported.", "INVALID_TYPE");
+    assert!(
+        object
+            .causes()
+            .iter()
+            .any(|c| c.kind == Kind::ClientBug && c.message.contains("API version"))
+    );
+    found("ApiBatchItems Limit exceeded", "REQUEST_LIMIT_EXCEEDED");
+}

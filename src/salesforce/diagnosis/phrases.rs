@@ -62,6 +62,7 @@ const PHRASES: &[(&str, &str)] = &[
         "API_DISABLED_FOR_ORG",
     ),
     ("TotalRequests Limit exceeded", "REQUEST_LIMIT_EXCEEDED"),
+    ("ApiBatchItems Limit exceeded", "REQUEST_LIMIT_EXCEEDED"),
     ("this app is blocked by admin", "OAUTH_APP_BLOCKED"),
     ("invalid client credentials", "invalid_client"),
     ("grant type not supported", "unsupported_grant_type"),

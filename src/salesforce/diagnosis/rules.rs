@@ -105,7 +105,7 @@ const KEY_AGAIN: &str = "Copy the Consumer Key again from External Client App Ma
 const PERM_SETS: &str = "The app admits only pre-authorized users and this user isn't one: under Policies > App Policies add the user's permission set to Selected Permission Sets (and assign that permission set to the user).";
 const NOT_IN_ORG: &str = "The app isn't in the org this login went to (a sandbox app tried on login.salesforce.com, or the wrong org): change the login URL to the My Domain of the org where the app was created (for a sandbox app, the sandbox's My Domain).";
 const DENIED: &str = "Access was denied on the consent page: authorize again and click Allow.";
-const REAUTHORIZE: &str = "The refresh token is no longer valid (revoked, expired by the refresh token policy, or the user's password was reset): authorize again (log in again) to get a new one.";
+const REAUTHORIZE: &str = "The refresh token is no longer valid (revoked, expired by the refresh token policy, or the user's password was reset): authorize again (reconnect the org, or log in again) to get a new one.";
 const IP_LOCK: &str = "The session is checked against the address it came from: Session Settings \"Lock sessions to the IP address from which they originated\" or \"Enforce login IP ranges on every request\" rejects calls made from another machine than the login. Turn them off for this integration, or call from the address that logged in.";
 const API_ENABLED: &str = "The user can't use the API: grant API Enabled in the integration user's profile or permission set (the org's edition must include API access).";
 
@@ -213,6 +213,8 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::User, None, "Salesforce refused the app at the approval step. Since September 2025 API Access Control blocks apps that aren't installed: in Setup > Connected Apps OAuth Usage install the app, or give the user the Use Any API Client permission."),
         c(ClientBug, To::Client, None, "The org requires PKCE for every app (OAuth and OpenID Connect Settings) and the client sent no code_challenge: the client must send PKCE (S256)."),
         c(Misconfigured, To::Setting(S::PermittedUsers), None, "The user isn't allowed to use the app: check Permitted Users and the Selected Permission Sets or profiles on the Policies tab."),
+        // bubblelabai/BubbleLab#354: a scope the app lacks, with prompt=login, on an External Client App.
+        c(ClientBug, To::Client, None, "The authorize request asks for more than the app allows: a scope missing from Selected OAuth Scopes, or a prompt value such as prompt=login. Ask only for the app's scopes and drop the prompt parameter."),
     ]), "Read the error= part of the error page's address first; then: is API Access Control on in the org? If so, the app must be installed or the user needs Use Any API Client."),
     r("OAUTH_APP_ACCESS_DENIED", None, &[c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS)]),
     tell(r("invalid_app_access", None, &[
@@ -403,6 +405,8 @@ pub(super) const RULES: &[Rule] = &[
     // retrying never helps (issue 13).
     r("tls_untrusted", None, &[
         c(Misconfigured, To::Nothing, None, "The server's TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate on this machine, or have Salesforce's hosts bypass the proxy (NO_PROXY)."),
+        // pozil/pub-sub-api-node-client#74: a client that carries its own CA list.
+        c(ClientBug, To::Client, None, "The client carries its own list of trusted certificate authorities and an old version lacks the one Salesforce's certificate now chains to: upgrade the client to its current version."),
     ]),
     // REST. ref: §6.5; jsforce isSessionExpired.
     r("API_DISABLED_FOR_ORG", None, &[c(Misconfigured, To::Setting(S::ApiEnabled), Some("checked"), API_ENABLED)]),
@@ -422,6 +426,8 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
         c(ClientBug, To::Client, None, "A fresh token refused at once: the client sends it in the wrong header; it must be the Authorization header, Authorization: Bearer followed by the access token."),
+        // A vendor FAQ (webMethods): a cached session kept past the org's timeout.
+        c(Misconfigured, To::Nothing, None, "The client keeps a session longer than the org allows: set its session timeout below the org's (Setup > Session Settings > Timeout Value), or let it log in again when Salesforce ends the session."),
     ]), "Did the same token work a moment ago? Then it expired and the client should refresh; if a fresh token fails at once, look at the session's IP checks and compare the host you call with the token's instance_url."),
     r("INSUFFICIENT_ACCESS", Some("Requires Extra Verification"), &[
         c(UserAction, To::Nothing, None, "This call needs a verified (high assurance) session: verify your identity (MFA) and run it again."),
@@ -444,7 +450,9 @@ pub(super) const RULES: &[Rule] = &[
         // SalesforceLabs/OrgCheck#432: a tool that fires its slow queries all at once.
         c(ClientBug, To::Client, None, "A tool sends many slow requests at once and trips the concurrent limit by itself: upgrade it, or make it send fewer requests in parallel."),
     ]),
-    r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org reached its API request limit, counted over a rolling 24 hours: wait until usage drops (Setup > System Overview shows it), or raise the limit.")]),
+    // Salesforce's limit names in the message (the /limits resource); support.skyvia.com KB.
+    r("REQUEST_LIMIT_EXCEEDED", Some("ApiBatchItems"), &[c(Transient, To::Nothing, None, "The org submitted more Bulk API batches than its limit for the rolling 24-hour period: wait for it to reset (Setup > Bulk Data Load Jobs shows the batches), and send fewer, larger batches.")]),
+    r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org used its API request limit, counted over a rolling 24 hours (a sliding 24-hour window): wait until usage drops (Setup > System Overview shows it), make fewer API calls, or raise the limit.")]),
     r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token (refresh, or log in again).")]),
     // Ours: a token answer naming a host that isn't Salesforce's (oauth::client).
     r("untrusted_instance_url", None, &[
