@@ -170,6 +170,33 @@ const PATTERNS: &[Pattern] = &[
         "invalid_grant",
         "audience is invalid",
     ),
+    // A tool's plea to connect again: its stored refresh token stopped working.
+    (
+        &[
+            &["credential", "connection", "account", "token"],
+            &[
+                "can't be refreshed",
+                "cannot be refreshed",
+                "could not be refreshed",
+                "failed to refresh",
+                "unable to refresh",
+                "reconnect",
+                "re-authenticate",
+                "reauthorize",
+                "re-authorize",
+            ],
+        ],
+        "invalid_grant",
+        "expired access/refresh token",
+    ),
+    (
+        &[
+            &["client id", "client_id", "clientid", "consumer key"],
+            &["missing", "not set", "is required", "empty", "undefined"],
+        ],
+        "client_id_missing",
+        "",
+    ),
     (
         &[
             &["rate limit", "too many requests", "request limit"],

@@ -167,6 +167,8 @@ const MARKERS: &[(Family, &[&str])] = &[
             "deadline exceeded",
             "i/o timeout",
             "econnaborted",
+            "timeout exception",
+            "timeoutexception",
         ],
     ),
     // Wrappers that keep the failure and drop its cause: read only when no family above matches.

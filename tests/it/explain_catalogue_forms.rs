@@ -366,3 +366,20 @@ fn failures_whose_wrapper_drops_the_cause() {
     );
     found("ApiBatchItems Limit exceeded", "REQUEST_LIMIT_EXCEEDED");
 }
+
+/// A tool's own plea to connect again stands for a refresh token that stopped working, with
+/// Salesforce's limit of five approvals per user and app among the causes.
+#[test]
+fn a_tool_asking_to_reconnect() {
+    let d = found(
+        "Credential is invalid and can't be refreshed. Please reconnect your account.",
+        "invalid_grant",
+    );
+    assert!(
+        d.causes()
+            .iter()
+            .any(|c| c.message.contains("at most 5 refresh tokens")),
+        "{d:?}"
+    );
+    found("Error: client id is missing", "client_id_missing");
+}

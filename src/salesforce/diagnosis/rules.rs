@@ -350,7 +350,9 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("invalid_grant", Some("expired access/refresh token"), &[
         c(UserAction, To::Nothing, None, REAUTHORIZE),
         c(ClientBug, To::Client, None, "With Refresh Token Rotation on, every refresh returns a new refresh token and the old one stops working: the client must store the new refresh token each time. Meanwhile turn Refresh Token Rotation off, or authorize again after each failure."),
-        c(Misconfigured, To::Setting(S::RefreshTokenPolicy), None, "The app's refresh token policy expires tokens: on the Policies tab choose a longer Refresh Token Policy."),
+        c(Misconfigured, To::Setting(S::RefreshTokenPolicy), None, "The app's refresh token policy expires tokens: on the Policies tab set Refresh Token Policy to Refresh token is valid until revoked (or a longer expiry)."),
+        // ref salesforce-oauth.md: at most 5 approvals (refresh tokens) per user per app.
+        c(UserAction, To::User, None, "Several people or systems log in to this app as the same user: Salesforce keeps at most 5 refresh tokens (approvals) per user per app and revokes the oldest at the sixth. Give each its own user, then authorize again."),
         // SFDO-Tooling/CumulusCI#633: tokens from one app refreshed with another app's key.
         c(Misconfigured, To::Credentials, None, "The refresh token was issued to another connected app or External Client App than the consumer key the client refreshes with: refresh with the key of the app that issued it, or authorize again with this one."),
     ]), "Did the first refresh work and the second fail? Then rotation is on and the client drops the new token."),
@@ -426,6 +428,9 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
         c(ClientBug, To::Client, None, "A fresh token refused at once: the client sends it in the wrong header; it must be the Authorization header, Authorization: Bearer followed by the access token."),
+        // sorenkrabbe/Chrome-Salesforce-inspector#227, #98: browser tools after a domain change.
+        c(UserAction, To::Nothing, None, "In a browser tool (an extension, Workbench), a stale session cookie after the org's domain changed (enhanced domains, a new My Domain): clear the browser's cookies for Salesforce and log in again."),
+        c(Propagating, To::Nothing, None, "My Domain was deployed or changed minutes ago: sessions and tokens from before keep failing for a while; wait, then log in again."),
         // A vendor FAQ (webMethods): a cached session kept past the org's timeout.
         c(Misconfigured, To::Nothing, None, "The client keeps a session longer than the org allows: set its session timeout below the org's (Setup > Session Settings > Timeout Value), or let it log in again when Salesforce ends the session."),
     ]), "Did the same token work a moment ago? Then it expired and the client should refresh; if a fresh token fails at once, look at the session's IP checks and compare the host you call with the token's instance_url."),
