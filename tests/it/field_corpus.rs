@@ -32,6 +32,8 @@ struct Case {
 /// little, so a regression fails).
 struct Part {
     name: &'static str,
+    /// Its name in README's table.
+    row: &'static str,
     file: &'static str,
     /// Held out: rules are never written from it, and its cases are never printed one by one.
     held_out: bool,
@@ -42,18 +44,21 @@ struct Part {
 const PARTS: &[Part] = &[
     Part {
         name: "own (80 cases the rules grew from)",
+        row: "own",
         file: "field_errors.toml",
         held_out: false,
         floors: [93, 50, 88],
     },
     Part {
         name: "train (new sources; rules may be written from it)",
+        row: "train",
         file: "field_errors_train.toml",
         held_out: false,
         floors: [90, 44, 74],
     },
     Part {
         name: "held-out (new sources; never read while writing rules)",
+        row: "held-out",
         file: "field_errors_heldout.toml",
         held_out: true,
         floors: [64, 26, 36],
@@ -171,6 +176,7 @@ fn the_corpus_is_real_data() {
 #[test]
 fn explain_finds_and_answers_field_errors() {
     let mut below = Vec::new();
+    let mut rows = Vec::new();
     for part in PARTS {
         let cases = corpus(part.file);
         let with_error: Vec<&Case> = cases
@@ -203,6 +209,14 @@ fn explain_finds_and_answers_field_errors() {
             }
         }
         let figures = [percent(found), percent(first), percent(among)];
+        rows.push(format!(
+            "| {} | {} | {}% | {}% | {}% |",
+            part.row,
+            cases.len(),
+            figures[0],
+            figures[1],
+            figures[2]
+        ));
         for ((figure, floor), what) in
             figures
                 .iter()
@@ -215,4 +229,11 @@ fn explain_finds_and_answers_field_errors() {
         }
     }
     assert!(below.is_empty(), "below the floors: {below:?}");
+    // README's figures are this test's, never typed: a change in them fails until README has them.
+    let table = rows.join("\n");
+    let readme = include_str!("../../README.md");
+    assert!(
+        readme.contains(&table),
+        "README.md's field-corpus table must be (copy these rows):\n{table}"
+    );
 }
