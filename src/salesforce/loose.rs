@@ -197,6 +197,55 @@ const PATTERNS: &[Pattern] = &[
         "client_id_missing",
         "",
     ),
+    // An integration tool's word for a connection whose refresh token stopped working.
+    (
+        &[
+            &["connection", "integration"],
+            &["expired", "revoked", "disconnected"],
+        ],
+        "invalid_grant",
+        "expired access/refresh token",
+    ),
+    (
+        &[
+            &[
+                "instance url",
+                "instance_url",
+                "instanceurl",
+                "instance endpoint",
+                "instanceendpoint",
+            ],
+            &["missing", "required", "invalid", "not provided", "expected"],
+        ],
+        "instance_url_missing",
+        "",
+    ),
+    (
+        &[
+            &["permission", "permissions", "privileges"],
+            &["denied", "missing", "lacks", "required"],
+        ],
+        "INSUFFICIENT_ACCESS",
+        "",
+    ),
+    // The vaguest words last: a failed sign-in, a bare 401 or 403 in a tool's message.
+    (
+        &[
+            &[
+                "authentication",
+                "authenticate",
+                "authorization",
+                "login",
+                "log in",
+                "sign in",
+            ],
+            &["failed", "failure", "unsuccessful"],
+        ],
+        "login_failed",
+        "",
+    ),
+    (&[&["unauthorized", "unauthorised"]], "http_401", ""),
+    (&[&["forbidden"]], "http_403", ""),
     (
         &[
             &["rate limit", "too many requests", "request limit"],

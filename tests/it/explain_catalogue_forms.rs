@@ -383,3 +383,22 @@ fn a_tool_asking_to_reconnect() {
     );
     found("Error: client id is missing", "client_id_missing");
 }
+
+/// Tools' own words with no Salesforce code: each stands for the error it paraphrases.
+#[test]
+fn tools_own_words() {
+    found(
+        "InvalidParams: Expected 'connected_account_params' to provide these params: ['instanceEndpoint'] (instance endpoint required)",
+        "instance_url_missing",
+    );
+    found("Salesforce connection expired", "invalid_grant");
+    found(
+        "Error: permission denied for this operation",
+        "INSUFFICIENT_ACCESS",
+    );
+    found(
+        "Authentication failed: check the connection",
+        "login_failed",
+    );
+    found("Error: Unauthorized", "http_401");
+}
