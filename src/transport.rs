@@ -6,6 +6,7 @@
 use std::error::Error as StdError;
 
 use crate::salesforce::diagnosis::{Diagnosis, Kind};
+use crate::salesforce::transport_family::Family;
 
 /// What went wrong on the way to Salesforce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,19 +70,30 @@ impl Transport {
         ALL.into_iter().find(|t| t.detail() == detail)
     }
 
-    /// The code scripts read (`diagnosis.error`).
+    /// The code scripts read (`diagnosis.error`): the same as a pasted failure of that family
+    /// gets from `explain` (`salesforce::transport_family`), so one failure has one name.
     pub fn code(self) -> &'static str {
+        match self.family() {
+            Some(family) => family.code(),
+            None => match self {
+                Transport::TooLarge => "answer_too_large",
+                Transport::CutOff => "network_cut_off",
+                _ => "network",
+            },
+        }
+    }
+
+    /// The family of pasted failures this one belongs to, when there is one.
+    fn family(self) -> Option<Family> {
         match self {
-            Transport::Dns => "network_dns",
-            Transport::Refused => "network_refused",
-            Transport::Reset => "network_reset",
-            Transport::Timeout => "network_timeout",
-            Transport::Tls => "network_tls",
-            Transport::ProxyAuth => "proxy_auth_required",
-            Transport::ProxyRefused => "proxy_refused",
-            Transport::TooLarge => "answer_too_large",
-            Transport::CutOff => "network_cut_off",
-            Transport::Other => "network",
+            Transport::Dns => Some(Family::Dns),
+            Transport::Refused => Some(Family::Refused),
+            Transport::Reset => Some(Family::Reset),
+            Transport::Timeout => Some(Family::Timeout),
+            Transport::Tls => Some(Family::TlsVersion),
+            Transport::ProxyAuth => Some(Family::ProxyAuth),
+            Transport::ProxyRefused => Some(Family::ProxyForbidden),
+            Transport::TooLarge | Transport::CutOff | Transport::Other => None,
         }
     }
 
@@ -216,6 +228,14 @@ mod tests {
         }
         let details: std::collections::BTreeSet<_> = ALL.iter().map(|t| t.detail()).collect();
         assert_eq!(details.len(), ALL.len());
+        let codes: std::collections::BTreeSet<_> = ALL.iter().map(|t| t.code()).collect();
+        assert_eq!(codes.len(), ALL.len());
+        // A live failure and the same failure pasted into explain have one name.
+        assert_eq!(Transport::Dns.code(), Family::Dns.code());
+        assert_eq!(
+            Transport::ProxyRefused.code(),
+            Family::ProxyForbidden.code()
+        );
     }
 
     #[test]

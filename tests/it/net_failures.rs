@@ -92,7 +92,7 @@ fn a_host_that_does_not_resolve_is_named_at_once() {
     assert!(took < LIMIT, "took {took:?}");
     assert_eq!(output.status.code(), Some(1));
     let (code, message) = cause(&output);
-    assert_eq!(code, "network_dns", "{message}");
+    assert_eq!(code, "dns_failure", "{message}");
     assert!(
         message.contains("doesn't resolve") && message.contains("spelling"),
         "{message}"
@@ -109,7 +109,7 @@ fn a_refused_port_is_named_at_once() {
     let (output, took) = connect(&format!("http://127.0.0.1:{port}"), &[]);
     assert!(took < LIMIT, "took {took:?}");
     let (code, message) = cause(&output);
-    assert_eq!(code, "network_refused", "{message}");
+    assert_eq!(code, "connection_refused", "{message}");
     assert!(message.contains("refused"), "{message}");
 }
 
@@ -125,7 +125,7 @@ fn a_proxy_answering_403_is_named_and_not_retried() {
         "a change is needed, not a wait"
     );
     let (code, message) = cause(&output);
-    assert_eq!(code, "proxy_refused", "{message}");
+    assert_eq!(code, "proxy_forbidden", "{message}");
     assert!(
         message.contains("proxy") && message.contains("allowed"),
         "{message}"
