@@ -32,8 +32,7 @@ pub fn confirm_callbacks(
     tell(ApplyEvent::DoubtfulCallbacks {
         origin: recipe.origin.clone().unwrap_or_default(),
         domain: trust::vendor_domain(recipe)
-            .unwrap_or("(none: its source is no URL)")
-            .to_string(),
+            .unwrap_or_else(|| "(none: its source is no URL)".to_string()),
         urls: doubtful,
         dry_run: args.dry_run,
     })?;

@@ -64,7 +64,7 @@ pub fn run(command: Option<Command>) -> anyhow::Result<u8> {
             wait,
             json,
         } => {
-            let code = commands::rotate::run(
+            let rotation = commands::rotate::run(
                 &profile,
                 target_org.as_deref(),
                 instance_url.as_deref(),
@@ -73,10 +73,16 @@ pub fn run(command: Option<Command>) -> anyhow::Result<u8> {
                 std::time::Duration::from_secs(wait),
             )?;
             if json {
-                let result = serde_json::json!({"profile": profile, "rotated": code == 0});
-                commands::output::print("rotate", code, &result, &[])?;
+                // `rotated`: the app and the profile have the new pair; `proved`: Salesforce
+                // accepted it. Promoted but unproved is rotated (the old pair works 30 days).
+                let result = serde_json::json!({
+                    "profile": profile,
+                    "rotated": rotation.promoted,
+                    "proved": rotation.proved,
+                });
+                commands::output::print("rotate", rotation.code, &result, &[])?;
             }
-            Ok(code)
+            Ok(rotation.code)
         }
         Command::Emulator(args) => commands::emulator::run(&args).map(|()| 0),
         Command::Demo(args) => commands::wizard::demo(&args).map(|()| 0),

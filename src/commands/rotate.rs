@@ -16,6 +16,31 @@ use crate::profile::{self, SecretKind};
 use crate::salesforce::Flow;
 use crate::secret::Secret;
 
+/// How far a rotation got: the exit code, and what `--json` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotation {
+    pub code: u8,
+    /// The new pair is the app's and the profile's (the old one works 30 more days).
+    pub promoted: bool,
+    /// Salesforce accepted the new pair in a token request.
+    pub proved: bool,
+}
+
+impl Rotation {
+    /// Stopped before the new pair was promoted: the old pair is still the one in use.
+    const UNCHANGED: Rotation = Rotation {
+        code: 1,
+        promoted: false,
+        proved: false,
+    };
+    /// Promoted, but not (yet) proved, or not kept.
+    const UNPROVED: Rotation = Rotation {
+        code: 1,
+        promoted: true,
+        proved: false,
+    };
+}
+
 pub fn run(
     name: &str,
     target_org: Option<&str>,
@@ -23,7 +48,7 @@ pub fn run(
     allow_secret_access: bool,
     replace_staged: bool,
     wait: Duration,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Rotation> {
     let mut work = crate::commands::apply::profile_work(name)?;
     if work.profile.flow == Flow::JwtBearer {
         return Err(UsageError(
@@ -59,7 +84,7 @@ pub fn run(
                     err,
                     "Left the setting off; nothing was rotated. The old key and secret are still the ones in use."
                 )?;
-                return Ok(1);
+                return Ok(Rotation::UNCHANGED);
             }
             let window = runtime.block_on(secret_setting::while_on(
                 http,
@@ -77,7 +102,7 @@ pub fn run(
                     )?;
                     return match window.signal {
                         Some(signal) => Err(crate::commands::Interrupted(signal).into()),
-                        None => Ok(1),
+                        None => Ok(Rotation::UNCHANGED),
                     };
                 }
             }
@@ -99,13 +124,13 @@ pub fn run(
                     "Staged credentials need {LABEL} on; pass --allow-secret-access to turn it on for the rotation."
                 )?;
             }
-            return Ok(1);
+            return Ok(Rotation::UNCHANGED);
         }
     };
     // Promoted: the new pair is the app's now and this was the only time its secret was shown,
     // so it is kept before anything else; the old pair works for 30 more days.
-    if let Some(code) = keep(&dir, &mut profile, name, key, &secret, &mut err)? {
-        return Ok(code);
+    if !keep(&dir, &mut profile, name, key, &secret, &mut err)? {
+        return Ok(Rotation::UNPROVED);
     }
     if let Some(signal) = signal {
         writeln!(
@@ -141,7 +166,11 @@ pub fn run(
                 "Rotated {app}: the profile {name} uses the new consumer key and secret, proved with a token request at {}. The old pair keeps working for 30 days (or until you delete it in Setup); give the integration the new one: eca-wizard export {name} --format env --reveal",
                 crate::terminal_safe::terminal_safe(&session.instance_url)
             )?;
-            Ok(0)
+            Ok(Rotation {
+                code: 0,
+                promoted: true,
+                proved: true,
+            })
         }
         Proof::Refused(why) => {
             writeln!(
@@ -149,7 +178,7 @@ pub fn run(
                 "Rotated {app} and kept the new pair in the profile {name}, but Salesforce didn't accept it within {}s: {why}\nThe old pair keeps working for 30 days, so nothing that uses it breaks. Try the new one again with eca-wizard status {name} in a few minutes (a changed app can take 10 minutes or more to work everywhere); until it passes, keep the integration on the old pair.",
                 wait.as_secs()
             )?;
-            Ok(1)
+            Ok(Rotation::UNPROVED)
         }
         Proof::Interrupted(signal) => {
             writeln!(
@@ -161,7 +190,7 @@ pub fn run(
     }
 }
 
-/// Keeps the promoted pair in the profile; Some(exit code) when it couldn't.
+/// Keeps the promoted pair in the profile; false when it couldn't (said on `err`).
 fn keep(
     dir: &std::path::Path,
     profile: &mut profile::Profile,
@@ -169,7 +198,7 @@ fn keep(
     key: String,
     secret: &Secret,
     err: &mut dyn Write,
-) -> anyhow::Result<Option<u8>> {
+) -> anyhow::Result<bool> {
     let old_secret = profile
         .secrets
         .get(name, SecretKind::ConsumerSecret)
@@ -183,7 +212,7 @@ fn keep(
             err,
             "The new pair is promoted, but the keychain refused the secret ({e}). The profile keeps the old pair, which works for 30 days; fix the keychain, then rotate again with --replace-staged."
         )?;
-        return Ok(Some(1));
+        return Ok(false);
     }
     let previous_key = std::mem::replace(&mut profile.client_id, key);
     if let Err(e) = profile::save(dir, profile) {
@@ -196,9 +225,9 @@ fn keep(
             err,
             "The new pair is promoted, but the profile couldn't be saved ({e}); it keeps the old pair, which works for 30 days. Fix it, then rotate again with --replace-staged."
         )?;
-        return Ok(Some(1));
+        return Ok(false);
     }
-    Ok(None)
+    Ok(true)
 }
 
 /// How the proof of the new pair ended.

@@ -11,12 +11,13 @@ pub fn callbacks_to_confirm(recipe: &Recipe, callbacks: &[String]) -> Vec<String
     if recipe.origin.is_none() {
         return Vec::new();
     }
-    let vendor = host(&recipe.source).map(registrable_domain);
+    let vendor_host = host(&recipe.source);
+    let vendor = vendor_host.as_deref().map(registrable_domain);
     callbacks
         .iter()
         .filter(|url| !is_loopback_url(url))
         .filter(|url| {
-            let within = match (host(url), vendor) {
+            let within = match (host(url).as_deref(), vendor) {
                 (Some(host), Some(domain)) if url.starts_with("https://") => {
                     host == domain || host.ends_with(&format!(".{domain}"))
                 }
@@ -29,17 +30,15 @@ pub fn callbacks_to_confirm(recipe: &Recipe, callbacks: &[String]) -> Vec<String
 }
 
 /// The vendor's domain as the recipe names it: its `source` URL's host, for the question.
-pub fn vendor_domain(recipe: &Recipe) -> Option<&str> {
-    host(&recipe.source).map(registrable_domain)
+pub fn vendor_domain(recipe: &Recipe) -> Option<String> {
+    host(&recipe.source).map(|h| registrable_domain(&h).to_string())
 }
 
-/// The host of an absolute URL, lowercase ASCII expected (callbacks are checked ASCII).
-fn host(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    (!host.is_empty()).then_some(host)
+/// The host of an absolute URL, as the URL parser reads it (userinfo, ports and `[::1]` handled
+/// as a browser would), lower case.
+fn host(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    parsed.host_str().map(str::to_ascii_lowercase)
 }
 
 /// The last two labels of a host (`app.n8n.cloud` -> `n8n.cloud`); three when the second-last
@@ -64,6 +63,12 @@ mod tests {
         assert_eq!(registrable_domain("app.n8n.cloud"), "n8n.cloud");
         assert_eq!(registrable_domain("example.com"), "example.com");
         assert_eq!(registrable_domain("auth.vendor.co.uk"), "vendor.co.uk");
-        assert_eq!(host("https://a.b.com:8443/x?y"), Some("a.b.com"));
+        assert_eq!(host("https://a.b.com:8443/x?y").as_deref(), Some("a.b.com"));
+        assert_eq!(
+            host("https://User@Evil.Example:1/x").as_deref(),
+            Some("evil.example")
+        );
+        assert_eq!(host("http://[::1]:7717/cb").as_deref(), Some("[::1]"));
+        assert_eq!(host("not a url"), None);
     }
 }

@@ -494,3 +494,27 @@ async fn sigterm_ends_the_connect_after_apply_put_the_setting_back() {
     let code = ended.expect("SIGTERM didn't end the connect within 5 s");
     assert!(!code.success(), "{code:?}");
 }
+
+/// `--json` tells a promoted pair Salesforce hasn't accepted yet (rotated: the app and the
+/// profile have it) from a rotation that stopped before promotion (nothing changed).
+#[tokio::test]
+async fn json_tells_promoted_from_proved() {
+    let s = setup("json").await;
+    s.emulator.set_client_secret_in_rest_api(true);
+    for _ in 0..20 {
+        s.emulator.fail_next("POST /services/oauth2/token");
+    }
+    let (output, said) = rotate(&s, &["--json", "--wait", "1"]);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["result"]["rotated"], true, "{json}");
+    assert_eq!(json["result"]["proved"], false, "{json}");
+    assert_ne!(profile_key(&s.home), KEY, "the profile has the new pair");
+
+    let stopped = setup("json-stopped").await;
+    let (output, said) = rotate(&stopped, &["--json"]);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["result"]["rotated"], false, "{json}");
+    assert_eq!(json["result"]["proved"], false, "{json}");
+}
