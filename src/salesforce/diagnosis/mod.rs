@@ -263,7 +263,8 @@ pub fn diagnose_in(context: &Context, error: &str, description: &str) -> Diagnos
             format!("Salesforce answered {error}, an error this tool doesn't know yet.")
         } else {
             format!(
-                "Salesforce answered {error}: {description}. This tool doesn't know that error yet."
+                "Salesforce answered {error}: {}. This tool doesn't know that error yet.",
+                description.trim_end().trim_end_matches('.')
             )
         };
         return Diagnosis::new(Kind::Unknown, error, None, message);

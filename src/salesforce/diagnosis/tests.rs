@@ -159,3 +159,20 @@ fn an_expired_code_asks_about_jwt_only_when_the_flow_is_unknown() {
     let unknown = diagnose_in(&context, "invalid_grant", "expired authorization code");
     assert!(unknown.tell_apart.is_some_and(|q| q.contains("JWT")));
 }
+
+#[test]
+fn an_unknown_error_s_sentence_ends_once() {
+    let d = diagnose(
+        Phase::Rest,
+        "SOMETHING_NEW",
+        "Not currently enabled for this org.",
+        Window::After,
+    );
+    assert_eq!(d.kind, Kind::Unknown);
+    assert!(
+        d.message.contains("for this org. This tool"),
+        "{}",
+        d.message
+    );
+    assert!(!d.message.contains(".."), "{}", d.message);
+}
