@@ -54,6 +54,11 @@ fn main() {
             fill("tunneling socket could not be established "),
         ),
         ("hosts", fill("https://a.b.")),
+        ("parenthesised numbers", fill("(401")),
+        ("bracketed numbers", fill("[503 ")),
+        ("clue words", fill("ip address sandbox scope header ")),
+        ("tool pleas", fill("connection reconnect failed ")),
+        ("stack frames", fill("\n    at x.js:1 ")),
         (
             "a redirect",
             format!(
