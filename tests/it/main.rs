@@ -29,6 +29,7 @@ mod screens_every_recipe;
 mod typed_values;
 mod waiting;
 mod wizard;
+mod wizard_choices;
 
 // The emulator, over real HTTP on loopback.
 mod emulator_authorize;
