@@ -61,6 +61,7 @@ mod apply_command;
 mod apply_deploy;
 mod apply_security;
 mod browser_launch;
+mod cli_choices;
 mod cli_connect;
 mod cli_exit_codes;
 mod cli_habits;
