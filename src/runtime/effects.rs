@@ -438,12 +438,12 @@ impl Shell {
                 Browser::Paste
             },
             timeout: Duration::from_secs(600),
-            policy: RetryPolicy::default(),
+            policy: policy_for(&recipe),
             saved_ago,
             jwt,
             expected_username: spec.expected_username,
             recheck_for: if spec.after_fix {
-                RetryPolicy::default().window
+                policy_for(&recipe).window
             } else {
                 Duration::ZERO
             },
@@ -451,6 +451,15 @@ impl Shell {
             mcp_url,
         })
     }
+}
+
+/// The connect's retries: a recipe whose vendor says a new app takes longer than Salesforce's
+/// usual window (`propagation_minutes`) is waited for that long, as `connect` does.
+fn policy_for(recipe: &crate::recipe::Recipe) -> RetryPolicy {
+    let mut policy = RetryPolicy::default();
+    let minutes = u64::from(recipe.propagation_minutes.unwrap_or(0));
+    policy.window = policy.window.max(Duration::from_secs(minutes * 60));
+    policy
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod common;
 // The pure core: the state machine, its keys and screens, the recipes and rules.
 mod demo_wizard;
 mod flow_words;
+mod format2_screens;
 mod headless_columns;
 mod hosts;
 mod issue26_defects;

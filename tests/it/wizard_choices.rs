@@ -12,7 +12,13 @@ const EXAMPLE: &str = include_str!("../data/format2-example.toml");
 /// The built-in recipes and the two-flow example, as the wizard is given them.
 pub fn recipes() -> &'static [Recipe] {
     let mut all = recipe::builtin().unwrap().to_vec();
-    all.push(recipe::parse("example.toml", EXAMPLE).unwrap());
+    // A local recipe, as if read from the recipes folder.
+    let mut example = recipe::parse("example.toml", EXAMPLE).unwrap();
+    example.origin = Some("recipes/example.toml".into());
+    for variant in &mut example.variants {
+        variant.origin = example.origin.clone();
+    }
+    all.push(example);
     Box::leak(all.into_boxed_slice())
 }
 
