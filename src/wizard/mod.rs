@@ -9,6 +9,7 @@ mod screen;
 mod security;
 mod typed;
 mod update;
+pub mod vendor;
 pub mod waiting;
 
 pub use fields::{FieldInput, MAX_PASTE};

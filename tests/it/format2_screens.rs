@@ -141,3 +141,59 @@ fn the_wait_is_told_against_the_recipes_window() {
     assert!(!flat.contains("longer than usual"), "{flat}");
     assert_eq!(model.waiting().unwrap().usual_ms, 30 * 60_000);
 }
+
+#[test]
+fn vendor_steps_follow_the_credentials_with_values_from_the_app_and_org() {
+    let mut model = at_first_step();
+    let first = draw(&model, 100, 40);
+    let flat = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("The guide was written for a Connected App"),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("Use digital signatures (checked, with the certificate) → Enable JWT"),
+        "{flat}"
+    );
+    let credentials = model
+        .recipe()
+        .unwrap()
+        .steps
+        .iter()
+        .position(|s| s.id == "credentials")
+        .unwrap();
+    while model.kind() != ScreenKind::Step(credentials) {
+        complete_step(&mut model);
+        fix_invalid_fields(&mut model);
+    }
+    let before = draw(&model, 100, 60);
+    assert!(before.contains("(the consumer key)"), "{before}");
+    type_text(&mut model, "3MVG9TestConsumerKey000000");
+    press(&mut model, Key::Tab);
+    type_text(&mut model, SECRET);
+    let screen = snap("format2_vendor_steps", &mut model, 100, 60);
+    for line in [
+        "In Example ETL: Create the Salesforce connection",
+        "Where  Connections › New › Salesforce",
+        "• Environment: Production",
+        "• Instance URL: https://acme.my.salesforce.com",
+        "• Client ID: 3MVG9TestConsumerKey000000",
+        "In Example ETL: Client secret",
+        "• Client Secret: ••••",
+    ] {
+        assert!(screen.contains(line), "{line}:\n{screen}");
+    }
+    assert!(
+        !screen.contains("Private key"),
+        "the JWT step isn't this flow's"
+    );
+    press(&mut model, Key::Ctrl('r'));
+    let shown = draw(&model, 100, 60);
+    assert!(
+        shown.contains(&format!("• Client Secret: {SECRET}")),
+        "{shown}"
+    );
+    // Other steps don't show them.
+    press(&mut model, Key::PageUp);
+    assert!(!draw(&model, 100, 60).contains("In Example ETL"));
+}
