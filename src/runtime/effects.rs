@@ -438,12 +438,12 @@ impl Shell {
                 Browser::Paste
             },
             timeout: Duration::from_secs(600),
-            policy: policy_for(&recipe),
+            policy: policy_for(recipe),
             saved_ago,
             jwt,
             expected_username: spec.expected_username,
             recheck_for: if spec.after_fix {
-                policy_for(&recipe).window
+                policy_for(recipe).window
             } else {
                 Duration::ZERO
             },

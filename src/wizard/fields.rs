@@ -22,7 +22,7 @@ pub struct FieldInput {
     /// The id of the recipe field, when it is one.
     pub field_id: Option<String>,
     /// A recipe's choice (format 2): its id, and the options the value cycles through.
-    pub choice: Option<(String, Vec<String>)>,
+    pub choice: Option<Box<(String, Vec<String>)>>,
 }
 
 impl FieldInput {
@@ -52,13 +52,13 @@ impl FieldInput {
             secret: false,
             error: None,
             field_id: None,
-            choice: Some((choice.id.clone(), choice.options.clone())),
+            choice: Some(Box::new((choice.id.clone(), choice.options.clone()))),
         }
     }
 
     /// The option `step` places after the one chosen (−1: before), wrapping around.
     pub fn cycled(&self, step: isize) -> Option<String> {
-        let (_, options) = self.choice.as_ref()?;
+        let (_, options) = &**self.choice.as_ref()?;
         let count = options.len() as isize;
         let at = options.iter().position(|o| o == self.value()).unwrap_or(0) as isize;
         options
