@@ -137,7 +137,8 @@ fn my_domain_name(url: &str) -> Option<String> {
 }
 
 /// Production or Sandbox, as a vendor's environment menu says it. A sandbox's My Domain has a
-/// `sandbox` partition (Salesforce Help "My Domain URL Formats").
+/// `sandbox` partition (Salesforce Help "My Domain URL Formats"); scratch and Developer Edition
+/// orgs count as Production: UNCONFIRMED (docs/unconfirmed.md).
 fn org_type(kind: &HostKind) -> String {
     let sandbox = match kind {
         HostKind::Sandbox => true,
