@@ -277,6 +277,10 @@ pub struct MetadataArgs {
 /// What the app gets beyond the recipe: shared by `metadata` and `apply`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AppArgs {
+    /// Answer one of the recipe's choices, e.g. `flow=jwt-bearer` (repeatable; `eca-wizard
+    /// recipes ID` lists them; unanswered ones take their default)
+    #[arg(long = "choice", value_name = "ID=OPTION")]
+    pub choices: Vec<String>,
     /// Take the callback URLs and the Run As user from a saved profile
     #[arg(long, value_name = "PROFILE")]
     pub from: Option<String>,
@@ -402,6 +406,10 @@ pub struct ConnectArgs {
     /// auth-code, client-credentials or jwt-bearer (default: the recipe's)
     #[arg(long, value_parser = parse_flow)]
     pub flow: Option<crate::salesforce::Flow>,
+    /// Answer one of the recipe's choices, e.g. `flow=jwt-bearer` (repeatable; `eca-wizard
+    /// recipes ID` lists them; unanswered ones take their default; --flow answers a flow choice)
+    #[arg(long = "choice", value_name = "ID=OPTION")]
+    pub choices: Vec<String>,
     /// Read the Consumer Secret from stdin (otherwise from ECA_WIZARD_CLIENT_SECRET)
     #[arg(long)]
     pub client_secret_stdin: bool,

@@ -71,7 +71,7 @@ fn request(args: &ApplyArgs) -> anyhow::Result<ApplyRequest> {
         .as_deref()
         .ok_or_else(|| UsageError("--recipe ID (or --recipe-file FILE) is required".into()))?;
     Ok(ApplyRequest {
-        recipe: crate::commands::failure::recipe_by_id(recipe_id)?,
+        recipe: crate::commands::failure::recipe_with_choices(recipe_id, &args.app.choices)?,
         choices: crate::commands::metadata::choices(&args.app)?,
         create_user: args.create_user.clone(),
         api_version: args.api_version.clone(),
@@ -91,6 +91,13 @@ fn connect_args(connection: &Connection) -> ConnectArgs {
         client_id: connection.client_id.clone(),
         recipe: Some(connection.recipe.id.clone()),
         flow: None,
+        // The recipe apply deployed, as its answers made it.
+        choices: connection
+            .recipe
+            .selection
+            .iter()
+            .map(|(id, option)| format!("{id}={option}"))
+            .collect(),
         client_secret_stdin: false,
         callback_port: None,
         callback_urls: connection.callback_urls.clone(),

@@ -59,8 +59,10 @@ pub fn run_with(
     client_secret: Option<Secret>,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<u8> {
-    let recipe =
-        crate::commands::failure::recipe_by_id(args.recipe.as_deref().unwrap_or("custom"))?;
+    let recipe = crate::commands::failure::recipe_with_choices(
+        args.recipe.as_deref().unwrap_or("custom"),
+        &choice_args(args),
+    )?;
     if let Some(name) = &args.save {
         crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
     }
@@ -185,6 +187,7 @@ pub fn run_with(
     };
     if args.json {
         let mut json = serde_json::to_value(JsonReport::new(&report, recipe))?;
+        json["choices"] = crate::commands::failure::choices_json(recipe);
         json["profile"] = match &saved {
             Some(Ok(_)) => args.save.clone().into(),
             _ => serde_json::Value::Null,
@@ -377,6 +380,23 @@ pub fn write_summary(
         }
         Some(diagnosis) => DiagnosisView::new(diagnosis, recipe).write_text(out),
     }
+}
+
+/// `--choice` as given; `--flow` answers a recipe's flow choice when `--choice` doesn't.
+fn choice_args(args: &ConnectArgs) -> Vec<String> {
+    let mut choices = args.choices.clone();
+    let answered = choices.iter().any(|c| c.trim_start().starts_with("flow="));
+    if let (Some(flow), false) = (args.flow, answered) {
+        let has_flow_choice = args
+            .recipe
+            .as_deref()
+            .and_then(|id| recipe::by_id(id).ok())
+            .is_some_and(|r| r.choices.iter().any(|c| c.id == "flow"));
+        if has_flow_choice {
+            choices.insert(0, format!("flow={}", flow.id()));
+        }
+    }
+    choices
 }
 
 /// The `--json` object: never a secret.

@@ -87,6 +87,34 @@ pub fn load_profile(dir: &std::path::Path, name: &str) -> anyhow::Result<crate::
     })
 }
 
+/// A recipe by id as `--choice ID=OPTION` answers make it; an unknown choice or option is a
+/// usage error naming the nearest one and those there are.
+pub fn recipe_with_choices(
+    id: &str,
+    choices: &[String],
+) -> anyhow::Result<&'static crate::recipe::Recipe> {
+    let recipe = recipe_by_id(id)?;
+    let answers = crate::recipe::answers::parse(recipe, choices).map_err(|e| {
+        Refusal::usage(
+            "usage",
+            e,
+            format!("`eca-wizard recipes {}` lists its choices", recipe.id),
+        )
+    })?;
+    Ok(crate::recipe::answers::variant(recipe, &answers))
+}
+
+/// The answers a recipe was made with, for `--json`: choice id -> option (empty without
+/// choices).
+pub fn choices_json(recipe: &crate::recipe::Recipe) -> serde_json::Value {
+    recipe
+        .selection
+        .iter()
+        .map(|(id, option)| (id.clone(), serde_json::Value::from(option.as_str())))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
 /// A recipe by id; an unknown one is the contract's `unknown_recipe` (a usage error).
 pub fn recipe_by_id(id: &str) -> Result<&'static crate::recipe::Recipe, Refusal> {
     crate::recipe::by_id(id).map_err(|e| {

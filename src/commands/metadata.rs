@@ -17,7 +17,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     let (recipe_id, Some(out_dir)) = (recipe_id, &args.out) else {
         return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
     };
-    let recipe = crate::commands::failure::recipe_by_id(recipe_id)?;
+    let recipe = crate::commands::failure::recipe_with_choices(recipe_id, &args.app.choices)?;
     let options = choices(&args.app)?.options()?;
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     // Written whole before anything is printed: a closed stdout can't leave half a project.
@@ -30,7 +30,7 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
             .iter()
             .map(|f| out_dir.join(&f.path).display().to_string())
             .collect();
-        let result = serde_json::json!({"recipe": recipe.id, "out": out_dir.display().to_string(), "files": written});
+        let result = serde_json::json!({"recipe": recipe.id, "choices": crate::commands::failure::choices_json(recipe), "out": out_dir.display().to_string(), "files": written});
         crate::commands::output::print("metadata", 0, &result, &[])?;
         return Ok(0);
     }

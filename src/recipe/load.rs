@@ -33,10 +33,17 @@ const BUILTIN_FILES: &[(&str, &str)] = recipe_files![
 
 /// Parses and checks one recipe. `file` names it in error messages: the first problem with its
 /// line and column, and how many more `recipes check` would list.
-/// A recipe with choices comes back as its default answers make it.
+/// A recipe with choices comes back as its default answers make it, holding the other
+/// combinations as its `variants`.
 pub fn parse(file: &str, text: &str) -> Result<Recipe, RecipeError> {
     let raw = parse_raw(file, text)?;
-    Ok(format2::resolve(&raw, &format2::defaults(&raw)))
+    let combinations = format2::combinations(&raw);
+    let mut all = combinations
+        .iter()
+        .map(|selection| format2::resolve(&raw, selection));
+    let mut recipe = all.next().unwrap_or_else(|| raw.clone());
+    recipe.variants = all.collect();
+    Ok(recipe)
 }
 
 /// Every combination of a recipe's answers, the defaults first (one for a recipe without
@@ -125,6 +132,9 @@ fn parse_file(path: &Path) -> Result<Recipe, RecipeError> {
     let name = path.display().to_string();
     let text = read_capped(path).map_err(|e| RecipeError::new(&name, e))?;
     let mut recipe = parse(&name, &text)?;
+    for variant in &mut recipe.variants {
+        variant.origin = Some(name.clone());
+    }
     recipe.origin = Some(name);
     Ok(recipe)
 }

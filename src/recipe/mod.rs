@@ -1,6 +1,7 @@
 //! Recipes: the documented setup of one integration as a checklist of steps, loaded from
 //! `assets/recipes/*.toml` (compiled in) and checked before anyone sees them.
 
+pub mod answers;
 mod check;
 mod check_flow;
 pub(crate) mod check_format2;

@@ -58,6 +58,10 @@ pub struct Recipe {
     /// The answers this recipe was resolved with (empty without choices).
     #[serde(skip)]
     pub selection: Selection,
+    /// The recipe as every other combination of answers makes it (`format2::variant` picks
+    /// one); empty for a recipe without choices and in the variants themselves.
+    #[serde(skip)]
+    pub variants: Vec<Recipe>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

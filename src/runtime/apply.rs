@@ -92,9 +92,14 @@ async fn applied(
 
 /// The live app `api_name` against its recipe, as lines for the status screen: each drifted
 /// setting with its live and wanted value and the fix.
-pub async fn drift(recipe_id: &str, api_name: &str, source: Source) -> Result<Vec<String>, String> {
+pub async fn drift(
+    recipe_id: &str,
+    choices: &[(String, String)],
+    api_name: &str,
+    source: Source,
+) -> Result<Vec<String>, String> {
     let read = async {
-        let recipe = recipe::by_id(recipe_id)?;
+        let recipe = recipe::answers::variant(recipe::by_id(recipe_id)?, choices);
         let session = session_of(source).await?;
         let http = crate::net::client()?;
         let version = crate::metadata::API_VERSION;
@@ -134,7 +139,7 @@ async fn session_of(source: Source) -> anyhow::Result<Session> {
 /// apply's request from the setup's answers: the same the `apply` command makes of its flags.
 fn apply_request(spec: &ApplySpec) -> anyhow::Result<ApplyRequest> {
     let saved: &SavedSetup = &spec.saved;
-    let recipe = recipe::by_id(&saved.recipe)?;
+    let recipe = saved.variant(recipe::by_id(&saved.recipe)?);
     let answer = |role: Role| saved.answer_for(recipe, role);
     Ok(ApplyRequest {
         recipe,

@@ -347,6 +347,7 @@ mod tests {
                 app_saved_at_ms: None,
                 drafts: Default::default(),
                 by_apply: false,
+                choices: Default::default(),
             };
             let secret = Secret::new("unused".to_string());
             let app = app_from_setup(&saved, recipe, "3MVG9Demo", &secret);

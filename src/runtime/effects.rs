@@ -87,7 +87,7 @@ fn write_metadata(
     saved: &crate::wizard::SavedSetup,
     into: &std::path::Path,
 ) -> anyhow::Result<PathBuf> {
-    let recipe = recipe::by_id(&saved.recipe)?;
+    let recipe = saved.variant(recipe::by_id(&saved.recipe)?);
     // The `metadata` command's own builder: a certificate it refuses is refused here too.
     let options = super::apply::setup_choices(saved, recipe).options()?;
     let files = crate::metadata::generate(recipe, &options)?;
@@ -175,13 +175,14 @@ impl Shell {
             Cmd::CheckDrift {
                 run,
                 recipe,
+                choices,
                 api_name,
                 target,
             } => {
                 let source = self.admin_source(&target);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let result = super::apply::drift(&recipe, &api_name, source).await;
+                    let result = super::apply::drift(&recipe, &choices, &api_name, source).await;
                     let _ = tx.send(Msg::Drift { run, result });
                 });
             }
@@ -252,7 +253,7 @@ impl Shell {
         let Some(demo) = self.demo.as_mut() else {
             return;
         };
-        let Ok(recipe) = recipe::by_id(&saved.recipe) else {
+        let Ok(recipe) = recipe::by_id(&saved.recipe).map(|r| saved.variant(r)) else {
             return;
         };
         match demo.register(saved, recipe) {
@@ -387,7 +388,7 @@ impl Shell {
     }
 
     fn request(&self, spec: ConnectSpec) -> anyhow::Result<Request> {
-        let recipe = recipe::by_id(&spec.recipe_id)?;
+        let recipe = recipe::answers::variant(recipe::by_id(&spec.recipe_id)?, &spec.choices);
         let login = normalize_login_url(&spec.login_url)
             .map_err(anyhow::Error::msg)?
             .host;
@@ -437,12 +438,12 @@ impl Shell {
                 Browser::Paste
             },
             timeout: Duration::from_secs(600),
-            policy: RetryPolicy::default(),
+            policy: policy_for(recipe),
             saved_ago,
             jwt,
             expected_username: spec.expected_username,
             recheck_for: if spec.after_fix {
-                RetryPolicy::default().window
+                policy_for(recipe).window
             } else {
                 Duration::ZERO
             },
@@ -450,6 +451,15 @@ impl Shell {
             mcp_url,
         })
     }
+}
+
+/// The connect's retries: a recipe whose vendor says a new app takes longer than Salesforce's
+/// usual window (`propagation_minutes`) is waited for that long, as `connect` does.
+fn policy_for(recipe: &crate::recipe::Recipe) -> RetryPolicy {
+    let mut policy = RetryPolicy::default();
+    let minutes = u64::from(recipe.propagation_minutes.unwrap_or(0));
+    policy.window = policy.window.max(Duration::from_secs(minutes * 60));
+    policy
 }
 
 #[cfg(test)]

@@ -143,6 +143,11 @@ fn waiting_lines(waiting: &Waiting, theme: &Theme) -> Vec<Line<'static>> {
     }
     let usual = if waiting.demo {
         format!("the demo org takes {}", spoken(waiting.usual_ms))
+    } else if waiting.by_recipe {
+        format!(
+            "the vendor's guide says a new app can take up to {}",
+            spoken(waiting.usual_ms)
+        )
     } else {
         "a new or edited app usually works within about 10 minutes (some take 30)".to_string()
     };

@@ -180,7 +180,8 @@ fn boxed(
         let shown: String = input.shown(reveal).chars().skip(scroll).collect();
         let title = format!(" {} ", input.label);
         frame.render_widget(Paragraph::new(shown).block(block(title)), box_area);
-        if focused {
+        // A choice is picked with ←→, not typed: no cursor.
+        if focused && input.choice.is_none() {
             let x = box_area.x + 1 + (input.input.visual_cursor().saturating_sub(scroll)) as u16;
             frame.set_cursor_position(Position::new(
                 x.min(box_area.right().saturating_sub(2)),

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use crate::salesforce::Flow;
 use crate::salesforce::settings;
+use crate::terminal_safe::terminal_safe;
 use crate::ui::field::{self, full_look};
 use crate::ui::{Theme, pane};
 use crate::verify::Check;
@@ -272,6 +273,13 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(""));
     }
+    let marked = local_marks(model);
+    if marked > 0 {
+        lines.push(Line::styled(
+            format!("! This local recipe sets {marked} security settings against Salesforce's defaults (marked at the end)."),
+            theme.warn(),
+        ));
+    }
     if let Some(url) = &setup.login_url {
         lines.push(Line::from(vec![
             Span::styled("Org  ", theme.dim()),
@@ -292,13 +300,66 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
                     .map_or("(not set)".into(), |v| v.replace('\n', ", ")),
                 (None, None) => String::new(),
             };
+            // The guide says "if you need it": shown, never deployed or checked.
+            let optional = setting.level == crate::recipe::format2::Level::Optional;
+            let value = if optional {
+                format!("{value} (optional)")
+            } else {
+                value
+            };
             lines.push(Line::from(vec![
                 Span::styled(format!("  {label}: "), theme.dim()),
                 Span::raw(value),
             ]));
         }
     }
+    security_lines(model, theme, &mut lines);
     lines
+}
+
+/// The security-relevant settings, as `apply --dry-run` lists them; for a local recipe, the
+/// ones that differ from what Setup gives a new app are marked.
+fn security_lines(model: &Model, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let (Some(found), Some(recipe)) = (model.security(), model.recipe()) else {
+        return;
+    };
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "Security settings the app gets (as apply --dry-run lists them)",
+        theme.accent(),
+    ));
+    let found = match found {
+        Ok(found) => found,
+        Err(why) => {
+            lines.push(Line::styled(
+                format!("  Not known yet: {}", terminal_safe(&why)),
+                theme.dim(),
+            ));
+            return;
+        }
+    };
+    let local = recipe.origin.is_some();
+    for entry in &found {
+        let mut spans = vec![
+            Span::styled(format!("  {}: ", entry.line.label), theme.dim()),
+            Span::raw(terminal_safe(&entry.line.value)),
+        ];
+        if local && entry.not_default {
+            spans.push(Span::styled("  ! not Setup's default", theme.warn()));
+        }
+        lines.push(Line::from(spans));
+    }
+}
+
+/// How many security settings a local recipe sets against Salesforce's defaults (0 for a
+/// built-in recipe).
+fn local_marks(model: &Model) -> usize {
+    match (model.recipe(), model.security()) {
+        (Some(recipe), Some(Ok(found))) if recipe.origin.is_some() => {
+            found.iter().filter(|e| e.not_default).count()
+        }
+        _ => 0,
+    }
 }
 
 /// The recipe's hand-off with what the wizard knows by now: the key, the user, the My Domain.

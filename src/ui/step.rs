@@ -11,6 +11,7 @@ use crate::recipe::SettingValue;
 use crate::salesforce::{edit_paths, settings};
 use crate::ui::field::{self, FieldLook};
 use crate::ui::{Theme, pane};
+use crate::wizard::vendor::VendorValue;
 use crate::wizard::{Model, StepMark, StepScreen, Typed};
 
 /// The fewest rows the step's text keeps before the fields fold to one line each.
@@ -224,6 +225,71 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             object.object,
             access.join(" + ")
         )));
+    }
+    if index == 0 {
+        lines.extend(connected_app_lines(setup.recipe, theme));
+    }
+    lines.extend(vendor_lines(model, screen, theme));
+    lines
+}
+
+/// A guide written for a Connected App: what it asks for, and the ECA equivalent.
+fn connected_app_lines(recipe: &crate::recipe::Recipe, theme: &Theme) -> Vec<Line<'static>> {
+    if recipe.connected_app.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        Line::from(""),
+        Line::styled(
+            "The guide was written for a Connected App; in this External Client App:",
+            theme.warn(),
+        ),
+    ];
+    for note in &recipe.connected_app {
+        lines.push(Line::from(format!(
+            "  • {} ({}) → {}",
+            note.label, note.value, note.eca
+        )));
+    }
+    lines
+}
+
+/// The vendor's own steps, after the credentials: where in its product, what to do, and each
+/// field with the value to enter (secrets masked unless revealed).
+fn vendor_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'static>> {
+    let vendor = model.recipe().map_or("", |r| r.vendor.as_str()).to_string();
+    let mut lines = Vec::new();
+    for (step, fields) in model.vendor_steps(screen.index) {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            format!("In {vendor}: {}", step.title),
+            theme.heading(),
+        ));
+        lines.push(Line::from(vec![
+            Span::styled("Where  ", theme.dim()),
+            Span::raw(step.place.join(" › ")),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("Do   ", theme.accent()),
+            Span::raw(step.what.trim().to_string()),
+        ]));
+        for (label, value) in fields {
+            let value = match value {
+                VendorValue::Known(text) => Span::raw(text),
+                VendorValue::Secret(text) if screen.reveal_secrets => Span::raw(text),
+                VendorValue::Secret(text) => {
+                    // ctrl-r is offered where a secret field is on show.
+                    let hint = if screen.form.inputs.iter().any(|i| i.secret) {
+                        " (ctrl-r shows it)"
+                    } else {
+                        ""
+                    };
+                    Span::raw("•".repeat(text.chars().count().min(24)) + hint)
+                }
+                VendorValue::Later(what) => Span::styled(format!("({what})"), theme.dim()),
+            };
+            lines.push(Line::from(vec![Span::raw(format!("  • {label}: ")), value]));
+        }
     }
     lines
 }

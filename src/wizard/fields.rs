@@ -3,6 +3,7 @@
 
 use tui_input::{Input, InputRequest};
 
+use crate::recipe::format2::Choice;
 use crate::recipe::{Field, Validator};
 use crate::wizard::msg::Key;
 
@@ -20,6 +21,8 @@ pub struct FieldInput {
     pub error: Option<String>,
     /// The id of the recipe field, when it is one.
     pub field_id: Option<String>,
+    /// A recipe's choice (format 2): its id, and the options the value cycles through.
+    pub choice: Option<Box<(String, Vec<String>)>>,
 }
 
 impl FieldInput {
@@ -33,7 +36,34 @@ impl FieldInput {
             secret: field.secret,
             error: None,
             field_id: Some(field.id.clone()),
+            choice: None,
         }
+    }
+
+    /// A recipe's question, answered by picking one of its options (not typed).
+    pub fn for_choice(choice: &Choice, answer: &str) -> FieldInput {
+        let options = choice.options.join(", ");
+        FieldInput {
+            input: Input::new(answer.to_string()),
+            label: choice.question.clone(),
+            help: format!("←→ to change: {options}"),
+            validator: None,
+            required: true,
+            secret: false,
+            error: None,
+            field_id: None,
+            choice: Some(Box::new((choice.id.clone(), choice.options.clone()))),
+        }
+    }
+
+    /// The option `step` places after the one chosen (−1: before), wrapping around.
+    pub fn cycled(&self, step: isize) -> Option<String> {
+        let (_, options) = &**self.choice.as_ref()?;
+        let count = options.len() as isize;
+        let at = options.iter().position(|o| o == self.value()).unwrap_or(0) as isize;
+        options
+            .get((at + step).rem_euclid(count.max(1)) as usize)
+            .cloned()
     }
 
     pub fn plain(label: &str, help: &str, validator: Option<Validator>, value: &str) -> FieldInput {
@@ -46,6 +76,7 @@ impl FieldInput {
             secret: false,
             error: None,
             field_id: None,
+            choice: None,
         }
     }
 
@@ -59,8 +90,11 @@ impl FieldInput {
         self.error = None;
     }
 
-    /// Applies an editing key; true when the value changed.
+    /// Applies an editing key; true when the value changed. A choice isn't typed into.
     pub fn key(&mut self, key: Key) -> bool {
+        if self.choice.is_some() {
+            return false;
+        }
         let request = match key {
             Key::Char(c) => InputRequest::InsertChar(c),
             Key::Backspace => InputRequest::DeletePrevChar,
@@ -83,6 +117,9 @@ impl FieldInput {
     /// At most `MAX_PASTE` characters are kept, and inserted in one step (one character at a
     /// time, a 1 MB paste took minutes).
     pub fn paste(&mut self, text: &str) {
+        if self.choice.is_some() {
+            return;
+        }
         let cleaned: String = text
             .chars()
             .map(|c| {
@@ -151,7 +188,9 @@ impl FieldInput {
 
     /// What the screen shows: secrets masked unless revealed.
     pub fn shown(&self, reveal: bool) -> String {
-        if self.secret && !reveal {
+        if self.choice.is_some() {
+            format!("◀ {} ▶", self.value())
+        } else if self.secret && !reveal {
             "•".repeat(self.value().chars().count())
         } else {
             self.value().to_string()

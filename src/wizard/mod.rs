@@ -6,8 +6,10 @@ pub mod keys;
 mod model;
 mod msg;
 mod screen;
+mod security;
 mod typed;
 mod update;
+pub mod vendor;
 pub mod waiting;
 
 pub use fields::{FieldInput, MAX_PASTE};
@@ -20,5 +22,6 @@ pub use msg::{AppliedApp, ApplySpec, Cmd, ConnectSpec, Key, Msg, Summary};
 pub use screen::{
     ConnectFocus, ConnectScreen, Fix, Form, Pane, Screen, ScreenKind, StatusScreen, StepScreen,
 };
+pub use security::SecurityLine;
 pub use typed::{THE_APP, THE_USER, Typed, fill_handoff};
 pub use update::update;

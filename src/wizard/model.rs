@@ -55,6 +55,9 @@ pub struct SavedSetup {
     /// Set up by apply ("Set it up for me"), not by hand.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub by_apply: bool,
+    /// The answers to the recipe's choices (format 2): choice id -> option.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub choices: BTreeMap<String, String>,
 }
 
 impl SavedSetup {
@@ -84,12 +87,22 @@ impl SavedSetup {
         self.answers.get(recipe.field_id(role)?).cloned()
     }
 
+    /// The recipe as the saved answers make it; `loaded` is the recipe with its id as loaded.
+    pub fn variant<'a>(&self, loaded: &'a Recipe) -> &'a Recipe {
+        crate::recipe::answers::variant(loaded, &pairs(&self.choices))
+    }
+
     pub fn done_steps(&self) -> usize {
         self.marks
             .iter()
             .filter(|m| matches!(m, StepMark::Done | StepMark::Applied))
             .count()
     }
+}
+
+/// A map of answers as the pairs `recipe::answers` takes.
+pub fn pairs(map: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 /// Whether apply, run from the wizard, makes step `index`: the wizard asks for an existing
@@ -444,12 +457,13 @@ impl Setup {
             app_saved_at_ms: self.app_saved_at_ms,
             drafts: BTreeMap::new(),
             by_apply: self.by_apply,
+            choices: self.recipe.selection.iter().cloned().collect(),
         }
     }
 
     /// Rebuilds a setup from disk; None when the recipe is gone or the file doesn't fit it.
     pub fn restore(saved: &SavedSetup, recipes: &'static [Recipe]) -> Option<(Setup, usize)> {
-        let recipe = recipes.iter().find(|r| r.id == saved.recipe)?;
+        let recipe = saved.variant(recipes.iter().find(|r| r.id == saved.recipe)?);
         if saved.version != SAVED_VERSION || saved.marks.len() != recipe.steps.len() {
             return None;
         }

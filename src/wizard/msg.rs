@@ -160,6 +160,8 @@ pub struct ConnectSpec {
     /// Open the browser (a display is available); otherwise the paste path.
     pub open_browser: bool,
     pub recipe_id: String,
+    /// The answers to the recipe's choices (format 2): the recipe as they make it connects.
+    pub choices: Vec<(String, String)>,
     pub login_url: String,
     pub client_id: String,
     pub client_secret: Option<Secret>,
@@ -197,6 +199,8 @@ pub enum Cmd {
     CheckDrift {
         run: u64,
         recipe: String,
+        /// The answers to the recipe's choices: the drift is against the recipe they make.
+        choices: Vec<(String, String)>,
         api_name: String,
         target: String,
     },

@@ -19,9 +19,12 @@ pub struct Waiting<'a> {
     pub next_in_secs: u64,
     /// Since the app was saved or last edited, when the wizard knows.
     pub since_saved_ms: Option<u64>,
-    /// How long the org usually takes (the demo org: its set delay).
+    /// How long the org usually takes (the demo org: its set delay; a recipe's
+    /// `propagation_minutes`: what its vendor says).
     pub usual_ms: u64,
     pub demo: bool,
+    /// `usual_ms` is the recipe's window, not Salesforce's usual one.
+    pub by_recipe: bool,
     /// Token requests so far.
     pub logins: u32,
 }
@@ -68,10 +71,11 @@ impl Model {
     /// The connect's wait before its next try, when it is waiting.
     pub fn waiting(&self) -> Option<Waiting<'_>> {
         let (_, _, diagnosis) = self.connect.waiting.as_ref()?;
-        let usual_ms = self
-            .demo
-            .as_ref()
-            .map_or(USUAL_PROPAGATION_MS, |d| d.propagation_secs * 1000);
+        let by_recipe = self.demo.is_none() && recipe_window_ms(self).is_some();
+        let usual_ms = match &self.demo {
+            Some(demo) => demo.propagation_secs * 1000,
+            None => recipe_window_ms(self).unwrap_or(USUAL_PROPAGATION_MS),
+        };
         Some(Waiting {
             diagnosis,
             next_in_secs: self.countdown_secs()?,
@@ -82,9 +86,17 @@ impl Model {
                 .map(|at| self.now_ms.saturating_sub(at)),
             usual_ms,
             demo: self.demo.is_some(),
+            by_recipe,
             logins: self.connect.logins,
         })
     }
+}
+
+/// The recipe's own propagation window (format 2 `propagation_minutes`: a vendor that says "a
+/// couple of hours"), when it has one.
+fn recipe_window_ms(model: &Model) -> Option<u64> {
+    let minutes = model.recipe()?.propagation_minutes?;
+    Some(u64::from(minutes) * 60 * 1000)
 }
 
 /// A duration as the admin reads it: "45 s", "3 min", "1 min 20 s".
@@ -94,6 +106,7 @@ pub fn spoken(ms: u64) -> String {
         (0, s) => format!("{s} s"),
         (m, 0) => format!("{m} min"),
         (m, s) if m < 5 => format!("{m} min {s} s"),
+        (m, _) if m >= 120 && m % 60 == 0 => format!("{} h", m / 60),
         (m, _) => format!("{m} min"),
     }
 }

@@ -335,6 +335,7 @@ pub fn recipe_app(
         app_saved_at_ms: None,
         drafts: Default::default(),
         by_apply: false,
+        choices: Default::default(),
     };
     let secret = eca_wizard::secret::Secret::new("unused-secret".to_string());
     eca_wizard::runtime::demo::app_from_setup(&saved, recipe, key, &secret)

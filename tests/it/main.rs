@@ -13,6 +13,7 @@ mod common;
 // The pure core: the state machine, its keys and screens, the recipes and rules.
 mod demo_wizard;
 mod flow_words;
+mod format2_screens;
 mod headless_columns;
 mod hosts;
 mod issue26_defects;
@@ -29,6 +30,7 @@ mod screens_every_recipe;
 mod typed_values;
 mod waiting;
 mod wizard;
+mod wizard_choices;
 
 // The emulator, over real HTTP on loopback.
 mod emulator_authorize;
@@ -60,6 +62,7 @@ mod apply_command;
 mod apply_deploy;
 mod apply_security;
 mod browser_launch;
+mod cli_choices;
 mod cli_connect;
 mod cli_exit_codes;
 mod cli_habits;

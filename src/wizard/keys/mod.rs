@@ -38,6 +38,8 @@ pub enum Action {
     ConfirmStep,
     /// Move between fields (the key says which way).
     MoveFocus,
+    /// The focused choice takes its next or previous option (the key says which).
+    CycleChoice,
     /// Next or previous step without confirming (the key says which).
     TurnStep,
     OpenSetup,

@@ -56,6 +56,15 @@ pub(super) fn step(model: &Model) -> Vec<KeyHelp> {
         "confirm step",
         "check the fields and confirm the step",
     )];
+    if screen.form.focused().is_some_and(|i| i.choice.is_some()) {
+        keys.push(super::kept(entry(
+            &[Key::Left, Key::Right, Key::Char(' ')],
+            Action::CycleChoice,
+            "←→",
+            "change answer",
+            "change the answer to the question (space too); the steps follow it",
+        )));
+    }
     if fields {
         keys.push(entry(
             &[Key::Tab, Key::BackTab, Key::Down, Key::Up],

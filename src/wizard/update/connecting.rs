@@ -41,6 +41,7 @@ pub fn start(model: &mut Model, after_fix: bool) -> Vec<Cmd> {
         run: run.start(),
         open_browser: model.environment.browser_available,
         recipe_id: recipe.id.clone(),
+        choices: recipe.selection.clone(),
         login_url,
         client_id,
         client_secret: setup
@@ -215,6 +216,7 @@ pub fn finished(model: &mut Model, summary: Summary) -> Vec<Cmd> {
         cmds.push(Cmd::CheckDrift {
             run: model.connect.run.id(),
             recipe: setup.recipe.id.clone(),
+            choices: setup.recipe.selection.clone(),
             api_name: api_name.to_string(),
             target: login.target.clone(),
         });

@@ -3,6 +3,7 @@
 //! `show` is the one place the screen changes.
 
 mod applying;
+mod choices;
 mod connecting;
 mod files;
 mod review;

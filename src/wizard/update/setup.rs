@@ -94,10 +94,10 @@ pub fn enter_step(model: &mut Model, index: usize) {
     let Some(step) = recipe.steps.get(index) else {
         return;
     };
-    let inputs = step
-        .fields
-        .iter()
-        .map(|field| {
+    let choices = super::choices::inputs(setup, index);
+    let inputs = choices
+        .into_iter()
+        .chain(step.fields.iter().map(|field| {
             let value = if field.secret {
                 setup.secrets.get(&field.id).map(|s| s.expose().to_string())
             } else {
@@ -108,7 +108,7 @@ pub fn enter_step(model: &mut Model, index: usize) {
                 .or_else(|| recipe.field_default(field))
                 .unwrap_or_default();
             FieldInput::for_field(field, &value)
-        })
+        }))
         .collect();
     show(
         model,
@@ -192,6 +192,7 @@ fn step_action(model: &mut Model, index: usize, action: Action, key: Key) -> Vec
             }
         }
         Action::ConfirmStep => return confirm_step(model, index),
+        Action::CycleChoice => return super::choices::cycle(model, key),
         Action::Back => go_to_step(model, index, back_from(model, index)),
         Action::ToResults => show(model, Screen::Status(StatusScreen::default())),
         Action::TurnStep if key == Key::PageUp => go_to_step(model, index, back_from(model, index)),
@@ -242,7 +243,7 @@ fn go_to_step(model: &mut Model, from: usize, to: Option<usize>) {
     }
 }
 
-fn keep_drafts(model: &mut Model) {
+pub(super) fn keep_drafts(model: &mut Model) {
     let (Some(setup), Some(form)) = (model.setup.as_mut(), model.screen.form()) else {
         return;
     };

@@ -1,0 +1,109 @@
+//! `--choice ID=OPTION` on the command line: `metadata` (and `apply`, `connect`) build the
+//! recipe the answers make, refuse an unknown choice or option with the nearest one, and
+//! `--json` names the answers used.
+
+use crate::common::recipe_files::{home, text, wizard};
+
+fn example() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/format2-example.toml")
+        .display()
+        .to_string()
+}
+
+fn metadata(name: &str, extra: &[&str]) -> (std::process::Output, crate::common::temp::Folder) {
+    let home = home(name);
+    let out = home.join("project");
+    let file = example();
+    let mut args = vec![
+        "--recipe-file",
+        &file,
+        "metadata",
+        "--recipe",
+        "etl-either-flow",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    (wizard(&home, &args), home)
+}
+
+#[test]
+fn metadata_builds_the_chosen_flow_and_names_the_answers() {
+    let (output, home) = metadata(
+        "choice-jwt",
+        &["--choice", "flow=jwt-bearer", "--no-jwt-certificate"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["result"]["choices"]["flow"], "jwt-bearer", "{json}");
+    // Client credentials (the default) deploys a Run As user; JWT bearer pre-authorizes instead.
+    let all = walk(&home.join("project"));
+    assert!(
+        !all.contains("<isClientCredentialsFlowEnabled>true"),
+        "{all}"
+    );
+
+    let (output, home) = metadata("choice-default", &["--run-as", "etl@acme.example"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["result"]["choices"]["flow"], "client-credentials");
+    assert!(walk(&home.join("project")).contains("<isClientCredentialsFlowEnabled>true"));
+}
+
+/// Every file's text under `dir`, joined.
+fn walk(dir: &std::path::Path) -> String {
+    let mut all = String::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            all.push_str(&walk(&path));
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            all.push_str(&text);
+        }
+    }
+    all
+}
+
+#[test]
+fn an_unknown_choice_or_option_is_refused_with_the_nearest() {
+    for (given, said) in [
+        (
+            "flw=jwt-bearer",
+            "has no choice 'flw' (did you mean 'flow'?); its choices: flow",
+        ),
+        (
+            "flow=jwt-barer",
+            "'flow' has no option 'jwt-barer' (did you mean 'jwt-bearer'?); its options: client-credentials, jwt-bearer",
+        ),
+        ("flow", "write it as ID=OPTION"),
+    ] {
+        let (output, _home) = metadata("choice-refused", &["--choice", given]);
+        assert_eq!(output.status.code(), Some(2), "{given}: {}", text(&output));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let message = json["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(said), "{given}: {json}");
+    }
+    // A recipe without choices says so.
+    let home = home("choice-none");
+    let out = home.join("p");
+    let output = wizard(
+        &home,
+        &[
+            "metadata",
+            "--recipe",
+            "apideck",
+            "--out",
+            out.to_str().unwrap(),
+            "--choice",
+            "flow=jwt-bearer",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("recipe 'apideck' has no choices"),
+        "{}",
+        text(&output)
+    );
+}
