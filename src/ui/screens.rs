@@ -81,21 +81,31 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
         .selected
         .checked_sub(offset)
         .and_then(|i| model.recipes.get(i));
+    // Inside the border; a URL is broken after its slashes, never inside a name.
+    let inner = usize::from(detail_area.width.saturating_sub(2)).max(1);
     let mut detail = match chosen {
-        Some(recipe) => vec![
-            Line::styled(recipe.title.clone(), theme.heading()),
-            Line::styled(
-                format!("Mirrors: {} [{}]", recipe.guide, recipe.source),
-                theme.dim(),
-            ),
-            Line::from(""),
+        Some(recipe) => [
+            vec![
+                Line::styled(recipe.title.clone(), theme.heading()),
+                Line::styled(format!("Mirrors: {}", recipe.guide), theme.dim()),
+            ],
+            url_rows(&recipe.source, inner)
+                .into_iter()
+                .map(|row| Line::styled(row, theme.dim()))
+                .collect(),
+            vec![Line::from("")],
+        ]
+        .concat()
+        .into_iter()
+        .chain([
             Line::from(recipe.summary.trim().to_string()),
             Line::from(""),
             Line::from(vec![
                 Span::styled("Steps: ", theme.dim()),
                 Span::raw(recipe.steps.len().to_string()),
             ]),
-        ],
+        ])
+        .collect(),
         None => vec![
             Line::styled("Pick up where you left off", theme.heading()),
             Line::from(""),
@@ -121,6 +131,31 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             .block(block),
         detail_area,
     );
+}
+
+/// A URL in rows of at most `width`, each break right after a `/` (or `?`, `&`, `=`) where one
+/// fits, so the host and the words of the path stay whole.
+fn url_rows(url: &str, width: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut rest = url;
+    while rest.chars().count() > width {
+        let cut = rest
+            .char_indices()
+            .take(width)
+            .filter(|(_, c)| matches!(c, '/' | '?' | '&' | '='))
+            .map(|(i, c)| i + c.len_utf8())
+            .filter(|&end| end < rest.len())
+            .last()
+            .unwrap_or_else(|| {
+                rest.char_indices()
+                    .nth(width)
+                    .map_or(rest.len(), |(i, _)| i)
+            });
+        rows.push(rest[..cut].to_string());
+        rest = &rest[cut..];
+    }
+    rows.push(rest.to_string());
+    rows
 }
 
 /// The head, then as many whole entries around the selected one as fit, with how many are
@@ -490,4 +525,25 @@ pub fn done_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         "• Your saved progress was cleared; nothing secret was ever written to it.",
     ));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_break_after_their_slashes() {
+        let rows = super::url_rows(
+            "https://developers.apideck.com/apis/crm/salesforce/configuration",
+            42,
+        );
+        assert_eq!(
+            rows,
+            [
+                "https://developers.apideck.com/apis/crm/",
+                "salesforce/configuration"
+            ]
+        );
+        assert_eq!(super::url_rows("https://a.b/c", 42), ["https://a.b/c"]);
+        // No slash to break at: cut at the width.
+        assert_eq!(super::url_rows("abcdef", 4), ["abcd", "ef"]);
+    }
 }

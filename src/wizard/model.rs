@@ -404,6 +404,17 @@ impl Model {
         self.recipes.len() + self.progress.saved.len()
     }
 
+    /// The guide of the recipe selected on the start screen, when it is a web page (a recipe's
+    /// `source` may name a guide that isn't on the web); only https pages are opened.
+    pub fn selected_guide(&self) -> Option<&str> {
+        let index = self
+            .progress
+            .selected
+            .checked_sub(self.progress.saved.len())?;
+        let source = self.recipes.get(index)?.source.as_str();
+        source.starts_with("https://").then_some(source)
+    }
+
     /// Whether something on screen moves (a spinner or a countdown), so ticks are needed.
     pub fn animating(&self) -> bool {
         self.connect.running && matches!(self.kind(), ScreenKind::Connect | ScreenKind::Status)

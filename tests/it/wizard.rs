@@ -1010,3 +1010,32 @@ fn set_it_up_for_me_goes_back_and_resumes_in_its_own_walk() {
             .contains("No Salesforce CLI default org")
     );
 }
+
+/// `g` on the start screen opens the selected recipe's guide (an https page) in the browser.
+#[test]
+fn g_opens_the_selected_guide() {
+    let mut model = model();
+    let source = model.recipes[0].source.clone();
+    assert!(source.starts_with("https://"));
+    assert_eq!(
+        press(&mut model, Key::Char('g')),
+        vec![Cmd::OpenUrl(source)]
+    );
+    assert_eq!(model.kind(), ScreenKind::Start);
+    assert!(
+        eca_wizard::wizard::keys::for_screen(&model)
+            .iter()
+            .any(|k| k.label == "g")
+    );
+    // A guide that isn't a web page is not opened, and the key isn't offered.
+    let mut offline = recipe::builtin().unwrap()[0].clone();
+    offline.source = "Vendor handbook, chapter 3".into();
+    let recipes: &'static [recipe::Recipe] = Box::leak(vec![offline].into_boxed_slice());
+    let mut model = Model::new(recipes, Vec::new(), 1_000);
+    assert!(press(&mut model, Key::Char('g')).is_empty());
+    assert!(
+        !eca_wizard::wizard::keys::for_screen(&model)
+            .iter()
+            .any(|k| k.label == "g")
+    );
+}

@@ -30,6 +30,8 @@ pub enum Action {
     Choose,
     StartSelected,
     SetItUp,
+    /// Opens the selected recipe's guide (its https `source`) in the browser.
+    OpenGuide,
     /// Asks before a saved setup is forgotten.
     DeleteSaved,
     ConfirmDelete,

@@ -23,6 +23,15 @@ pub(super) fn start(model: &Model) -> Vec<KeyHelp> {
             "start it, or resume the saved setup",
         ),
     ];
+    if model.selected_guide().is_some() {
+        keys.push(entry(
+            &[Key::Char('g')],
+            Action::OpenGuide,
+            "g",
+            "guide",
+            "open the vendor's guide this recipe mirrors in the browser",
+        ));
+    }
     if model.cli_login.is_some() && model.progress.selected >= model.progress.saved.len() {
         keys.push(entry(
             &[Key::Char('a')],

@@ -26,6 +26,10 @@ pub(super) fn start_action(model: &mut Model, action: Action, key: Key) -> Vec<C
             Vec::new()
         }
         Action::StartSelected => choose(model),
+        Action::OpenGuide => model
+            .selected_guide()
+            .map(|url| vec![Cmd::OpenUrl(url.to_string())])
+            .unwrap_or_default(),
         Action::SetItUp => match selected.checked_sub(model.progress.saved.len()) {
             Some(index) => applying::start(model, index),
             None => Vec::new(),
