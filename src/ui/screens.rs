@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+use crate::recipe::SettingValue;
 use crate::salesforce::Flow;
 use crate::salesforce::settings;
 use crate::terminal_safe::terminal_safe;
@@ -328,24 +329,30 @@ pub fn review_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::styled(step.title.clone(), theme.accent()));
         for setting in &step.settings {
             let label = settings::lookup(setting.key).map_or(setting.key.id(), |s| s.label);
-            let value = match (&setting.value, &setting.from_field) {
-                (Some(value), _) => value.to_string(),
-                (None, Some(field)) => setup
-                    .answer(field)
-                    .map_or("(not set)".into(), |v| v.replace('\n', ", ")),
-                (None, None) => String::new(),
+            // Several URLs (callbacks) one per line, whole, as Setup's box holds them.
+            let values: Vec<String> = match (&setting.value, &setting.from_field) {
+                (Some(SettingValue::List(items)), _) => items.clone(),
+                (Some(value), _) => vec![value.to_string()],
+                (None, Some(field)) => setup.answer(field).map_or_else(
+                    || vec!["(not set)".to_string()],
+                    |v| v.lines().map(str::to_string).collect(),
+                ),
+                (None, None) => vec![String::new()],
             };
             // The guide says "if you need it": shown, never deployed or checked.
             let optional = setting.level == crate::recipe::format2::Level::Optional;
-            let value = if optional {
-                format!("{value} (optional)")
-            } else {
-                value
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {label}: "), theme.dim()),
-                Span::raw(value),
-            ]));
+            let note = if optional { " (optional)" } else { "" };
+            let urls = values.len() > 1 && values.iter().any(|v| v.contains("://"));
+            match values.as_slice() {
+                many if urls => {
+                    lines.push(Line::styled(format!("  {label}:{note}"), theme.dim()));
+                    lines.extend(many.iter().map(|v| Line::raw(format!("      {v}"))));
+                }
+                words => lines.push(Line::from(vec![
+                    Span::styled(format!("  {label}: "), theme.dim()),
+                    Span::raw(format!("{}{note}", words.join(", "))),
+                ])),
+            }
         }
     }
     security_lines(model, theme, &mut lines);
@@ -375,14 +382,24 @@ fn security_lines(model: &Model, theme: &Theme, lines: &mut Vec<Line<'static>>) 
     };
     let local = recipe.origin.is_some();
     for entry in &found {
-        let mut spans = vec![
-            Span::styled(format!("  {}: ", entry.line.label), theme.dim()),
-            Span::raw(terminal_safe(&entry.line.value)),
-        ];
+        let value = terminal_safe(&entry.line.value);
+        // A list of URLs (the callbacks) one per line, whole, as in the steps above.
+        let urls: Vec<&str> = value.split(", ").collect();
+        let one_per_line = urls.len() > 1 && urls.iter().all(|u| u.contains("://"));
+        let mut spans = vec![Span::styled(
+            format!("  {}: ", entry.line.label),
+            theme.dim(),
+        )];
+        if !one_per_line {
+            spans.push(Span::raw(value.clone()));
+        }
         if local && entry.not_default {
             spans.push(Span::styled("  ! not Setup's default", theme.warn()));
         }
         lines.push(Line::from(spans));
+        if one_per_line {
+            lines.extend(urls.iter().map(|u| Line::raw(format!("      {u}"))));
+        }
     }
 }
 
