@@ -8,6 +8,7 @@ pub mod format2;
 pub mod lint;
 mod load;
 mod model;
+pub mod org_needs;
 mod reference;
 mod role;
 pub mod schema;

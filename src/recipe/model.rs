@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::recipe::Validator;
 pub use crate::recipe::format2::{Choice, ConnectedAppNote, Level, Selection, VendorStep};
+pub use crate::recipe::org_needs::{CustomScope, Prerequisite, ProfileClone};
 pub use crate::recipe::role::Role;
 use crate::salesforce::diagnosis::Target;
 use crate::salesforce::settings::SettingKey;
@@ -55,6 +56,15 @@ pub struct Recipe {
     /// Format 2: how long the vendor says a new app takes to work everywhere, in minutes.
     #[serde(default)]
     pub propagation_minutes: Option<u32>,
+    /// Format 2: what the admin or the org needs before the first step.
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
+    /// Format 2: profiles to clone, with the permissions to turn on in them (checklist only).
+    #[serde(default)]
+    pub profiles: Vec<ProfileClone>,
+    /// Format 2: OAuth custom scopes the app is given and requests.
+    #[serde(default)]
+    pub custom_scopes: Vec<CustomScope>,
     /// The answers this recipe was resolved with (empty without choices).
     #[serde(skip)]
     pub selection: Selection,
@@ -181,6 +191,8 @@ pub enum SettingValue {
     Checked(bool),
     Text(String),
     List(Vec<String>),
+    /// A whole number (minutes), written as a TOML integer.
+    Number(u32),
 }
 
 impl SettingValue {
@@ -198,6 +210,7 @@ impl std::fmt::Display for SettingValue {
             SettingValue::Checked(on) => f.write_str(Self::checkbox_words(*on)),
             SettingValue::Text(text) => f.write_str(text),
             SettingValue::List(items) => f.write_str(&items.join(", ")),
+            SettingValue::Number(n) => write!(f, "{n}"),
         }
     }
 }
@@ -435,6 +448,27 @@ impl Recipe {
             Some(SettingValue::Checked(on)) => *on,
             _ => crate::salesforce::settings::lookup(key).and_then(|s| s.default) == Some("true"),
         }
+    }
+
+    /// The system permissions (their API names) the integration user's permission set turns
+    /// on beyond API Enabled, from the `system-permissions` setting.
+    pub fn system_permissions(&self) -> Vec<&'static str> {
+        match self.setting_value(SettingKey::SystemPermissions) {
+            Some(SettingValue::List(labels)) => labels
+                .iter()
+                .filter_map(|l| crate::salesforce::permissions::by_label(l))
+                .map(|p| p.api)
+                .filter(|api| *api != "ApiEnabled")
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The scopes the token request asks for: the standard ones, then the custom ones.
+    pub fn requested_scopes(&self) -> Vec<String> {
+        let mut scopes = self.scopes.clone();
+        scopes.extend(self.custom_scopes.iter().map(|c| c.name.clone()));
+        scopes
     }
 
     /// Every object the integration user needs, in recipe order.

@@ -277,6 +277,7 @@ fn setting_lines(
         (Some(SettingValue::Checked(false)), _) => Span::styled("☐ unchecked", theme.warn()),
         (Some(SettingValue::Text(text)), _) => Span::raw(text.clone()),
         (Some(SettingValue::List(items)), _) => Span::raw(items.join(", ")),
+        (Some(SettingValue::Number(n)), _) => Span::raw(n.to_string()),
         (None, Some(field)) => match typed.field(field) {
             Some(value) if value.contains('\n') => {
                 below = value
