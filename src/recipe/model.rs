@@ -450,27 +450,6 @@ impl Recipe {
         }
     }
 
-    /// The system permissions (their API names) the integration user's permission set turns
-    /// on beyond API Enabled, from the `system-permissions` setting.
-    pub fn system_permissions(&self) -> Vec<&'static str> {
-        match self.setting_value(SettingKey::SystemPermissions) {
-            Some(SettingValue::List(labels)) => labels
-                .iter()
-                .filter_map(|l| crate::salesforce::permissions::by_label(l))
-                .map(|p| p.api)
-                .filter(|api| *api != "ApiEnabled")
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// The scopes the token request asks for: the standard ones, then the custom ones.
-    pub fn requested_scopes(&self) -> Vec<String> {
-        let mut scopes = self.scopes.clone();
-        scopes.extend(self.custom_scopes.iter().map(|c| c.name.clone()));
-        scopes
-    }
-
     /// Every object the integration user needs, in recipe order.
     pub fn objects(&self) -> impl Iterator<Item = &ObjectAccess> {
         self.steps.iter().flat_map(|s| s.objects.iter())
@@ -558,6 +537,7 @@ impl Recipe {
             .iter()
             .map(String::as_str)
             .filter(|s| scopes::granted_in(s, flow))
+            .chain(self.custom_scopes.iter().map(|c| c.name.as_str()))
             .collect()
     }
 

@@ -124,6 +124,29 @@ pub const CUSTOM_SCOPES_ASSIGN_PATH: &[&str] = &[
 /// "Clone Profiles").
 pub const PROFILES_PATH: &[&str] = &["Setup", "Users", "Profiles", "the profile", "Clone"];
 
+impl Recipe {
+    /// The system permissions (their API names) the integration user's permission set turns
+    /// on beyond API Enabled, from the `system-permissions` setting.
+    pub fn system_permissions(&self) -> Vec<&'static str> {
+        match self.setting_value(SettingKey::SystemPermissions) {
+            Some(SettingValue::List(labels)) => labels
+                .iter()
+                .filter_map(|l| permissions::by_label(l))
+                .map(|p| p.api)
+                .filter(|api| *api != "ApiEnabled")
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The scopes the token request asks for: the standard ones, then the custom ones.
+    pub fn requested_scopes(&self) -> Vec<String> {
+        let mut scopes = self.scopes.clone();
+        scopes.extend(self.custom_scopes.iter().map(|c| c.name.clone()));
+        scopes
+    }
+}
+
 fn nearest(value: &str, options: &[&str]) -> String {
     crate::recipe::structure::nearest(value, options)
         .map_or(String::new(), |n| format!("; did you mean '{n}'?"))

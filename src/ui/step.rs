@@ -225,6 +225,7 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             access.join(" + ")
         )));
     }
+    lines.extend(crate::ui::step_extras::lines(setup.recipe, index, theme));
     lines
 }
 
