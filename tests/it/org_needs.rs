@@ -452,3 +452,60 @@ async fn connect_asks_for_the_custom_scope_and_a_selected_profile_lets_its_users
     let why = format!("{:?}", second.report.diagnosis);
     assert!(why.contains("OAUTH_APP_ACCESS_DENIED"), "{why}");
 }
+
+fn draw(model: &eca_wizard::wizard::Model, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| eca_wizard::ui::render(model, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn the_checklist_shows_prerequisites_first_then_profiles_and_custom_scopes_where_setup_has_them() {
+    use crate::common::driving::*;
+    let recipes: &'static [Recipe] = Box::leak(vec![example()].into_boxed_slice());
+    let mut m = eca_wizard::wizard::Model::new(recipes, Vec::new(), 1_000);
+    choose(&mut m, "org-needs-example");
+    set_org(&mut m, "https://acme.my.salesforce.com");
+    resize(&mut m, 120, 40);
+    let first = draw(&m, 120, 40);
+    for line in [
+        "Before you start, check:",
+        "admin-permission: Customize Application",
+        "check: Setup > API Access Control: off",
+        "edition: Enterprise",
+    ] {
+        assert!(first.contains(line), "{line}:\n{first}");
+    }
+    insta::assert_snapshot!("first_step_prerequisites_120x40", first);
+    complete_step(&mut m);
+    let permissions = draw(&m, 120, 40);
+    for line in [
+        "System Permissions: View Setup and Configuration",
+        "Clone 'Standard User' as 'Order Portal User': Setup › Users › Profiles",
+        "then Edit › System Permissions: check API Enabled",
+    ] {
+        assert!(permissions.contains(line), "{line}:\n{permissions}");
+    }
+    insta::assert_snapshot!("permissions_step_profiles_120x40", permissions);
+    complete_step(&mut m);
+    complete_step(&mut m);
+    let oauth = draw(&m, 120, 40);
+    for line in [
+        "Create each: Setup › OAuth Custom Scopes › New",
+        "order_status: Read order status",
+    ] {
+        assert!(oauth.contains(line), "{line}:\n{oauth}");
+    }
+    insta::assert_snapshot!("oauth_step_custom_scopes_120x40", oauth);
+}
