@@ -381,6 +381,15 @@ async fn apply_checks_the_admins_permissions_first_and_refuses_naming_the_missin
     let said = text(&output);
     assert_eq!(output.status.code(), Some(0), "{said}");
     assert!(said.contains("Validated"), "{said}");
+    // The plan's security list names the new flows and who may get a token.
+    for shown in [
+        "Enable Token Exchange Flow",
+        "Enable Device Flow",
+        "Selected Profiles",
+    ] {
+        assert!(said.contains(shown), "{shown}: {said}");
+    }
+    assert!(said.contains("Standard User"), "{said}");
     let _ = std::fs::remove_dir_all(&home);
 }
 
