@@ -28,4 +28,5 @@ pub use model::{
     ApplyUser, Check, Field, ObjectAccess, ObjectPermission, Recipe, Role, Setting, SettingValue,
     Step, StepKind,
 };
+pub use model::{CustomScope, Prerequisite, ProfileClone};
 pub use validators::Validator;

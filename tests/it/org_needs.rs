@@ -518,3 +518,31 @@ fn the_checklist_shows_prerequisites_first_then_profiles_and_custom_scopes_where
     }
     insta::assert_snapshot!("oauth_step_custom_scopes_120x40", oauth);
 }
+
+#[test]
+fn recipes_show_prints_and_reports_the_org_needs() {
+    let home = home("org-needs-show");
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/org-needs-example.toml");
+    let file = file.display().to_string();
+    let args = ["--recipe-file", &file, "recipes", "org-needs-example"];
+    let said = text(&crate::common::recipe_files::wizard(&home, &args));
+    for line in [
+        "Needs:   admin-permission Customize Application",
+        "Needs:   edition Enterprise",
+        "Profile: clone 'Standard User' as 'Order Portal User' in Setup > Users > Profiles; then check API Enabled",
+        "Scope:   custom scope order_status (Read order status)",
+        "System Permissions: View Setup and Configuration",
+    ] {
+        assert!(said.contains(line), "{line}: {said}");
+    }
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let output = crate::common::recipe_files::wizard(&home, &json_args);
+    let view: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let view = &view["result"];
+    assert_eq!(view["custom_scopes"][0]["name"], "order_status");
+    assert_eq!(view["prerequisites"][0]["kind"], "admin-permission");
+    assert_eq!(view["profiles"][0]["clone"], "Standard User");
+    let _ = std::fs::remove_dir_all(&home);
+}
