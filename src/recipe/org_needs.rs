@@ -303,6 +303,16 @@ pub(crate) fn check_setting_pairs(recipe: &Recipe, findings: &mut Findings) {
                 }
             }
             SettingKey::SelectedProfiles => {
+                // The metadata joins them with commas (commaSeparatedProfile).
+                if let Some(SettingValue::List(names)) = &setting.value
+                    && names.iter().any(|n| n.contains(',') || n.trim().is_empty())
+                {
+                    at(
+                        findings,
+                        format!("{loc}.value"),
+                        "a selected profile's name is not empty and has no comma",
+                    );
+                }
                 let admin = matches!(
                     recipe.setting_value(SettingKey::PermittedUsers),
                     Some(SettingValue::Text(v)) if v == settings::PERMITTED_ADMIN

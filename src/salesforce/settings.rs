@@ -567,6 +567,8 @@ pub const SETTINGS: &[SettingInfo] = &[
         Some("ecaOauthPlcy.sessionTimeoutInMinutes"),
         None,
     ),
+    // No "Expires On" setting: no ExtlClntApp* metadata field or ECA Setup page found has one
+    // (reference §4 lists every field of the four types); docs/unconfirmed.md.
     // The integration user's permission set: Setup's System Permissions page, metadata
     // PermissionSet.userPermissions (name = the permission's API name).
     info(

@@ -131,6 +131,9 @@ fn settings_that_need_each_other_and_format_2_are_named() {
         said.contains("selected-profiles needs permitted-users"),
         "{said}"
     );
+    let comma = EXAMPLE.replace("value = [\"Standard User\"]", "value = [\"Sales, EMEA\"]");
+    let said = format!("{:#?}", recipe::lint::lint("comma.toml", &comma));
+    assert!(said.contains("has no comma"), "{said}");
     let old = EXAMPLE.replace("format = 2\n", "");
     let said = format!("{:#?}", recipe::lint::lint("old.toml", &old));
     for key in ["prerequisites", "profiles", "custom_scopes"] {
