@@ -11,6 +11,7 @@ pub mod org_binding;
 pub mod org_settings;
 pub mod package;
 pub mod plan_security;
+pub mod prerequisites;
 pub mod program;
 pub mod request;
 pub mod restore_marker;

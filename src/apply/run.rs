@@ -145,6 +145,8 @@ async fn preflight(
         mut options,
         mut files,
     } = prepared;
+    // The admin's own permissions first: a refusal here changes nothing.
+    crate::apply::prerequisites::check_admin(http, session, &args.api_version, recipe).await?;
     if let Some(forced) = forced_settings(http, session, args, recipe, tell).await? {
         options.forced_on = forced;
         files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;

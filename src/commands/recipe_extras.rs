@@ -1,5 +1,6 @@
 //! The parts of a recipe's printed checklist that format 2 adds: the choices and the Connected
-//! App note before the steps, the vendor's steps after them.
+//! App note, the prerequisites, profiles and custom scopes before the steps, the vendor's steps
+//! after them.
 
 use std::io::{self, Write};
 
@@ -27,6 +28,37 @@ pub fn write_before(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         writeln!(
             out,
             "Wait:    the vendor says a new app can take {minutes} minutes to work"
+        )?;
+    }
+    for needed in &recipe.prerequisites {
+        writeln!(
+            out,
+            "Needs:   {} {} ({}); check: {}",
+            needed.kind.id(),
+            clean(&needed.name),
+            clean(&needed.why),
+            clean(&needed.how_to_check())
+        )?;
+    }
+    for profile in &recipe.profiles {
+        writeln!(
+            out,
+            "Profile: clone '{}' as '{}' in Setup > Users > Profiles{}",
+            clean(&profile.clone),
+            clean(&profile.name),
+            if profile.permissions.is_empty() {
+                String::new()
+            } else {
+                format!("; then check {}", clean(&profile.permissions.join(", ")))
+            }
+        )?;
+    }
+    for scope in &recipe.custom_scopes {
+        writeln!(
+            out,
+            "Scope:   custom scope {} ({}): Setup > OAuth Custom Scopes, then on the app; requested at connect",
+            clean(&scope.name),
+            clean(&scope.description)
         )?;
     }
     if recipe.written_for.as_deref() == Some("connected-app") {

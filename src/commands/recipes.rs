@@ -70,6 +70,12 @@ struct RecipeView<'a> {
     connected_app: &'a [recipe::format2::ConnectedAppNote],
     #[serde(skip_serializing_if = "Option::is_none")]
     propagation_minutes: Option<u32>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    prerequisites: &'a [recipe::Prerequisite],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    profiles: &'a [recipe::ProfileClone],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    custom_scopes: &'a [recipe::CustomScope],
 }
 
 #[derive(Serialize)]
@@ -132,6 +138,9 @@ impl<'a> RecipeView<'a> {
             written_for: recipe.written_for.as_deref(),
             connected_app: &recipe.connected_app,
             propagation_minutes: recipe.propagation_minutes,
+            prerequisites: &recipe.prerequisites,
+            profiles: &recipe.profiles,
+            custom_scopes: &recipe.custom_scopes,
         }
     }
 }

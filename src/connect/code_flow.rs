@@ -64,10 +64,12 @@ async fn authorize(
     // An MCP client may ask for no scope and get every scope on the app (api included, which
     // makes the token opaque): asking for none shows what the client will get. Which clients
     // send a scope is UNCONFIRMED.
+    let requested = run.req.recipe.requested_scopes();
     let scopes: Vec<&str> = if run.req.recipe.is_mcp() {
         Vec::new()
     } else {
-        run.req.recipe.scopes.iter().map(String::as_str).collect()
+        // The custom scopes too: a token carries one only when it is asked for.
+        requested.iter().map(String::as_str).collect()
     };
     let url = run
         .client

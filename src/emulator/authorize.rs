@@ -140,10 +140,7 @@ fn after_login(ctx: &mut Ctx, valid: Valid, user: &User, auto: bool) -> Reply {
     if user.integration_user {
         return pages::login(&ctx.store.org, &valid, Some(API_ONLY));
     }
-    let pre_authorized = user
-        .permission_sets
-        .iter()
-        .any(|p| valid.app.policies.permission_sets.contains(p));
+    let pre_authorized = valid.app.policies.pre_authorizes(user);
     let approved = ctx
         .store
         .approvals

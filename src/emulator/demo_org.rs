@@ -72,6 +72,8 @@ impl Org {
             integration_psl: true,
             admin: false,
             view_setup: false,
+            profile: Some("Minimum Access - API Only Integrations".into()),
+            without_permissions: Vec::new(),
         };
         let admin = User {
             id: ids::user_id(2),
@@ -85,6 +87,7 @@ impl Org {
             integration_psl: false,
             admin: true,
             view_setup: true,
+            profile: Some("System Administrator".into()),
             ..integration.clone()
         };
         let browser = User {
@@ -94,6 +97,7 @@ impl Org {
             first_name: "Connector".into(),
             integration_user: false,
             integration_psl: false,
+            profile: Some("Standard User".into()),
             ..integration.clone()
         };
         Org {
@@ -116,7 +120,9 @@ impl Org {
                 name: "ECA_Wizard_Integration".into(),
                 api_enabled: true,
                 objects: DEMO_OBJECTS.iter().map(|o| o.to_string()).collect(),
+                system_permissions: Vec::new(),
             }],
+            custom_scopes: Vec::new(),
         }
     }
 }
@@ -152,6 +158,8 @@ impl App {
             refresh_token_rotation: false,
             introspect_all_tokens: false,
             named_user_jwt: false,
+            token_exchange: false,
+            device_flow: false,
             policies: Policies {
                 permitted_users: PermittedUsers::AllSelfAuthorized,
                 permission_sets: vec!["ECA_Wizard_Integration".into()],
@@ -159,6 +167,7 @@ impl App {
                 run_as: Some(DEMO_INTEGRATION_USER.into()),
                 ip_relaxation: IpRelaxation::Enforce,
                 refresh_token_policy: RefreshTokenPolicy::Infinite,
+                ..Policies::default()
             },
             members: None,
         }

@@ -11,10 +11,11 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use crate::emulator::Ctx;
+use crate::emulator::deploy_rules;
 use crate::emulator::deploy_zip::{Component, multipart, read_zip};
 use crate::emulator::http::{Reply, Req};
 use crate::emulator::ids;
-use crate::emulator::org::{App, IpRelaxation, PermittedUsers, RefreshTokenPolicy};
+use crate::emulator::org::{App, CustomScopeDef, IpRelaxation, PermittedUsers};
 use crate::salesforce::oauth_errors::rest as code;
 
 /// A deploy the org holds, with the polls it has answered.
@@ -31,6 +32,8 @@ pub struct DeployJob {
     pub secret_access: Option<bool>,
     /// The permission sets the deploy defines.
     pub permission_sets: Vec<crate::emulator::org::PermissionSetDef>,
+    /// The OAuth custom scopes the deploy makes or changes.
+    pub custom_scopes: Vec<CustomScopeDef>,
     pub applied: bool,
     pub canceled: bool,
     /// The deploy's own error (`errorStatusCode`, `errorMessage`), when it fails as a whole.
@@ -49,6 +52,7 @@ impl DeployJob {
             apps: Vec::new(),
             secret_access: None,
             permission_sets: Vec::new(),
+            custom_scopes: Vec::new(),
             applied: false,
             canceled: false,
             error: None,
@@ -157,6 +161,15 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
             .find(|v| v.current.api_name == name)
             .map(|v| &v.current)
     };
+    // The custom scopes an app's settings may list: the org's, and those this deploy makes.
+    let made_scopes: Vec<CustomScopeDef> = components
+        .iter()
+        .filter(|c| c.kind == "OauthCustomScope")
+        .filter_map(|c| deploy_rules::custom_scope(c).ok())
+        .collect();
+    let mut known_scopes = ctx.store.org.custom_scopes.clone();
+    known_scopes.retain(|k| !made_scopes.iter().any(|m| m.name == k.name));
+    known_scopes.extend(made_scopes.iter().cloned());
     let mut headers = Vec::new();
     for c in components
         .iter()
@@ -207,7 +220,16 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
                 ))
             }
             "Settings" => Err(format!("the emulator knows no {} settings", c.name)),
-            _ => satellite(ctx, c, &mut apps).map(|(parent, before)| {
+            "OauthCustomScope" => deploy_rules::custom_scope(c).map(|scope| {
+                let existing = ctx
+                    .store
+                    .org
+                    .custom_scopes
+                    .iter()
+                    .find(|s| s.name == scope.name);
+                (existing.is_none(), existing.is_some_and(|e| *e != scope))
+            }),
+            _ => satellite(ctx, c, &mut apps, &known_scopes).map(|(parent, before)| {
                 let after = apps.get(&parent);
                 // An org-wide PKCE requirement turns the app's PKCE back on after the deploy:
                 // a package saying off differs from the org each time (UNCONFIRMED that
@@ -243,6 +265,7 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
         apps: apps.into_values().collect(),
         secret_access,
         permission_sets,
+        custom_scopes: made_scopes,
         ..DeployJob::empty(id, check_only)
     }
 }
@@ -270,6 +293,13 @@ fn permission_set(c: &Component) -> crate::emulator::org::PermissionSetDef {
         name: c.name.clone(),
         api_enabled: c.leaves.contains_key("userPermission:ApiEnabled"),
         objects: c.objects.clone(),
+        system_permissions: c
+            .leaves
+            .keys()
+            .filter_map(|k| k.strip_prefix("userPermission:"))
+            .filter(|p| *p != "ApiEnabled")
+            .map(String::from)
+            .collect(),
     }
 }
 
@@ -278,6 +308,7 @@ fn satellite(
     ctx: &Ctx,
     c: &Component,
     apps: &mut BTreeMap<String, App>,
+    known_scopes: &[CustomScopeDef],
 ) -> Result<(String, Option<App>), String> {
     let parent = c
         .leaves
@@ -320,6 +351,8 @@ fn satellite(
             app.refresh_token_rotation = flag("isRefreshTokenRotationEnabled").unwrap_or(false);
             app.introspect_all_tokens = flag("isIntrospectAllTokens").unwrap_or(false);
             app.named_user_jwt = flag("isNamedUserJwtEnabled").unwrap_or(false);
+            app.token_exchange = flag("isTokenExchangeEnabled").unwrap_or(false);
+            app.device_flow = flag("isDeviceFlowEnabled").unwrap_or(false);
             app.jwt_certificate = c
                 .leaves
                 .get("certificate")
@@ -336,6 +369,7 @@ fn satellite(
                 .get("commaSeparatedOauthScopes")
                 .cloned()
                 .unwrap_or_default();
+            let custom = deploy_rules::listed_custom_scopes(c, known_scopes)?;
             app.scopes = tokens
                 .split(',')
                 .map(str::trim)
@@ -345,6 +379,7 @@ fn satellite(
                         .filter(move |s| s.token == token)
                 })
                 .map(|s| s.value.to_string())
+                .chain(custom)
                 .collect();
         }
         "ExtlClntAppOauthConfigurablePolicies" => {
@@ -381,25 +416,22 @@ fn satellite(
                     Some("Enforce_RelaxRefresh") => IpRelaxation::EnforceRelaxRefresh,
                     _ => IpRelaxation::Enforce,
                 };
-            policies.refresh_token_policy =
-                match c.leaves.get("refreshTokenPolicyType").map(String::as_str) {
-                    Some("Zero") => RefreshTokenPolicy::Zero,
-                    Some("SpecificLifetime") => {
-                        let period: u64 = c
-                            .leaves
-                            .get("refreshTokenValidityPeriod")
-                            .and_then(|p| p.parse().ok())
-                            .unwrap_or(365);
-                        let hours =
-                            match c.leaves.get("refreshTokenValidityUnit").map(String::as_str) {
-                                Some("Hours") => period,
-                                Some("Months") => period * 30 * 24,
-                                _ => period * 24,
-                            };
-                        RefreshTokenPolicy::SpecificLifetime { hours }
-                    }
-                    _ => RefreshTokenPolicy::Infinite,
-                };
+            policies.refresh_token_policy = deploy_rules::refresh_policy(c)?;
+            policies.session_timeout_minutes = deploy_rules::session_timeout(c)?;
+            policies.token_exchange = flag("isTokenExchangeFlowEnabled").unwrap_or(false);
+            policies.profiles = c
+                .leaves
+                .get("commaSeparatedProfile")
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect()
+                })
+                .unwrap_or_default();
+            // The policies' own list must name custom scopes the org has, too.
+            deploy_rules::listed_custom_scopes(c, known_scopes)?;
         }
         "ExtlClntAppConfigurablePolicies" => {
             app.oauth_enabled =
@@ -412,6 +444,9 @@ fn satellite(
 
 /// Objects without object permissions fail a permission set's deploy (ff: jetstream#1715).
 fn permission_set_problem(c: &Component) -> Option<String> {
+    if let Some(problem) = deploy_rules::user_permissions_problem(c) {
+        return Some(problem);
+    }
     c.objects.iter().find_map(
         |object| match crate::salesforce::objects::access_for(object) {
             crate::salesforce::objects::Access::Other(_) => {
@@ -451,6 +486,11 @@ fn poll(ctx: &mut Ctx, id: &str, details: bool) -> Reply {
         }
         for set in &job.permission_sets {
             crate::emulator::people::define(&mut ctx.store.org, set.clone());
+        }
+        for scope in &job.custom_scopes {
+            let scopes = &mut ctx.store.org.custom_scopes;
+            scopes.retain(|s| s.name != scope.name);
+            scopes.push(scope.clone());
         }
     }
     let mut result = json!({

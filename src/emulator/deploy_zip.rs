@@ -37,6 +37,11 @@ const TYPES: &[(&str, &str, &str)] = &[
         "ExtlClntAppConfigurablePolicies",
     ),
     ("permissionsets/", ".permissionset", "PermissionSet"),
+    (
+        "oauthcustomscopes/",
+        ".oauthcustomscope",
+        "OauthCustomScope",
+    ),
     ("settings/", ".settings", "Settings"),
 ];
 

@@ -14,6 +14,7 @@ mod authorize;
 mod credentials;
 mod demo_org;
 mod deploy;
+mod deploy_rules;
 mod deploy_zip;
 mod http;
 mod identity;

@@ -58,6 +58,17 @@ pub struct Org {
     /// on (field-facts-2026.md, "Org-wide PKCE" and "Forced settings").
     #[serde(default)]
     pub pkce_required_org_wide: bool,
+    /// OAuth custom scopes the org has (Setup > OAuth Custom Scopes; OauthCustomScope).
+    #[serde(default)]
+    pub custom_scopes: Vec<CustomScopeDef>,
+}
+
+/// An OAuth custom scope as the org holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomScopeDef {
+    pub name: String,
+    pub description: String,
 }
 
 pub use crate::salesforce::org_type::OrgType;
@@ -72,6 +83,9 @@ pub struct PermissionSetDef {
     /// Objects it grants Read on.
     #[serde(default)]
     pub objects: Vec<String>,
+    /// System permissions it turns on besides API Enabled (API names, e.g. `ViewSetup`).
+    #[serde(default)]
+    pub system_permissions: Vec<String>,
 }
 
 /// A hosted MCP server as Setup > MCP Servers lists it.
@@ -155,6 +169,13 @@ pub struct User {
     /// Developer Guide, Limits; field-facts-2026.md). The guides' integration users lack it.
     #[serde(default)]
     pub view_setup: bool,
+    /// The user's profile, by Name (an app's Selected Profiles pre-authorize its holders).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// System permissions (API names) an admin lacks: a delegated admin without Manage Users,
+    /// say. What `UserPermissionAccess` answers and what the resources that need them check.
+    #[serde(default)]
+    pub without_permissions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +236,12 @@ pub struct App {
     /// "Issue JSON Web Token (JWT)-based access tokens for named users" (isNamedUserJwtEnabled).
     #[serde(default)]
     pub named_user_jwt: bool,
+    /// "Enable Token Exchange Flow" (isTokenExchangeEnabled).
+    #[serde(default)]
+    pub token_exchange: bool,
+    /// "Enable Device Flow" (isDeviceFlowEnabled).
+    #[serde(default)]
+    pub device_flow: bool,
     #[serde(default)]
     pub policies: Policies,
     /// The member names of the app's settings and policies components, by metadata type. None
@@ -268,6 +295,30 @@ pub struct Policies {
     pub ip_relaxation: IpRelaxation,
     #[serde(default)]
     pub refresh_token_policy: RefreshTokenPolicy,
+    /// Profiles (by Name) whose users are pre-authorized (commaSeparatedProfile).
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Session Timeout in Minutes: how long the app's opaque access tokens live; the org's
+    /// session timeout when None (reference §1.5).
+    #[serde(default)]
+    pub session_timeout_minutes: Option<u64>,
+    /// The policy side of token exchange (isTokenExchangeFlowEnabled).
+    #[serde(default)]
+    pub token_exchange: bool,
+}
+
+impl Policies {
+    /// Whether an admin-approved app lets `user` in: a Selected Permission Set or Selected
+    /// Profile of the app is theirs.
+    pub fn pre_authorizes(&self, user: &User) -> bool {
+        user.permission_sets
+            .iter()
+            .any(|p| self.permission_sets.contains(p))
+            || user
+                .profile
+                .as_ref()
+                .is_some_and(|p| self.profiles.iter().any(|q| q.eq_ignore_ascii_case(p)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,6 +370,10 @@ pub enum RefreshTokenPolicy {
     Infinite,
     Zero,
     SpecificLifetime {
+        hours: u64,
+    },
+    /// Expires when not used for this long (`SpecificInactivity`).
+    SpecificInactivity {
         hours: u64,
     },
 }
@@ -378,6 +433,27 @@ impl Org {
             }
         }
         Ok(())
+    }
+
+    /// Whether `user` holds the system permission `api` (an API name such as `ViewSetup`):
+    /// an admin holds them all but those the org file takes away; anyone else API Enabled and
+    /// View Setup as set, and what their permission sets turn on.
+    pub fn has_permission(&self, user: &User, api: &str) -> bool {
+        if user.without_permissions.iter().any(|p| p == api) {
+            return false;
+        }
+        let from_sets = user.permission_sets.iter().any(|name| {
+            self.permission_sets
+                .iter()
+                .any(|s| &s.name == name && s.system_permissions.iter().any(|p| p == api))
+        });
+        user.admin
+            || from_sets
+            || match api {
+                "ApiEnabled" => user.api_enabled,
+                "ViewSetup" => user.view_setup,
+                _ => false,
+            }
     }
 
     pub fn user(&self, username: &str) -> Option<&User> {

@@ -173,6 +173,8 @@ pub fn create(ctx: &mut Ctx, req: &Req, object: &str) -> Option<Reply> {
                 integration_psl: false,
                 admin: false,
                 view_setup: false,
+                profile: Some(PROFILES[profile].to_string()),
+                without_permissions: Vec::new(),
             });
             created(&id)
         }

@@ -154,7 +154,7 @@ fn resource_reply(ctx: &Ctx, req: &Req, user: &User, version: &str, resource: &s
             }),
         ),
         // The body for a user without View Setup is UNCONFIRMED (docs/unconfirmed.md).
-        ["limits"] if !(user.admin || user.view_setup) => {
+        ["limits"] if !ctx.store.org.has_permission(user, "ViewSetup") => {
             Reply::rest_error(403, code::INSUFFICIENT_ACCESS)
         }
         ["limits"] => limits(ctx),
@@ -240,6 +240,9 @@ fn record(ctx: &Ctx, object: &SObject, id: &str, base: &str) -> Reply {
 
 /// `SELECT f, g FROM Object [WHERE ...] [ORDER BY ...] [LIMIT n]`: enough to read a row.
 fn query(ctx: &Ctx, user: &User, soql: &str, base: &str) -> Reply {
+    if let Some(reply) = crate::emulator::setup_query::permissions_of(ctx, user, soql) {
+        return reply;
+    }
     if let Some(reply) = crate::emulator::setup_query::answer(ctx, soql) {
         return reply;
     }

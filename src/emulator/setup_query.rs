@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::emulator::Ctx;
 use crate::emulator::credentials::ids_of;
 use crate::emulator::http::Reply;
-use crate::emulator::org::{App, PermittedUsers, RefreshTokenPolicy};
+use crate::emulator::org::{App, PermittedUsers, RefreshTokenPolicy, User};
 use crate::salesforce::scopes::{SCOPE_COLUMNS, SCOPES};
 
 const OBJECTS: &[&str] = &[
@@ -70,6 +70,44 @@ pub fn answer(ctx: &Ctx, soql: &str) -> Option<Reply> {
     Some(Reply::json(
         200,
         &json!({"totalSize": records.len(), "done": true, "records": records}),
+    ))
+}
+
+/// `SELECT Permissions<Name>, ... FROM UserPermissionAccess`: the system permissions of the
+/// user the session belongs to, one row ("the user permissions for the current user", Object
+/// Reference UserPermissionAccess; queried so by Jetstream and Salesforce's OrgCheck). A field
+/// for a permission the emulator doesn't know is refused as Salesforce refuses a column an
+/// object lacks.
+pub fn permissions_of(ctx: &Ctx, user: &User, soql: &str) -> Option<Reply> {
+    let words: Vec<&str> = soql.split_whitespace().collect();
+    let from = words.iter().position(|w| w.eq_ignore_ascii_case("FROM"))?;
+    if words.get(from + 1) != Some(&"UserPermissionAccess") {
+        return None;
+    }
+    let field_list = words[1..from].join(" ");
+    let mut row = Map::new();
+    for field in field_list
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
+        let known = field
+            .strip_prefix("Permissions")
+            .and_then(crate::salesforce::permissions::by_api);
+        let value = match (field, known) {
+            ("Id", _) => json!("000000000000000AAA"),
+            (_, Some(permission)) => json!(ctx.store.org.has_permission(user, permission.api)),
+            _ => {
+                let message = format!("No such column '{field}' on entity 'UserPermissionAccess'.");
+                return Some(Reply::rest_error(400, ("INVALID_FIELD", &message)));
+            }
+        };
+        row.insert(field.to_string(), value);
+    }
+    row.insert("attributes".into(), json!({"type": "UserPermissionAccess"}));
+    Some(Reply::json(
+        200,
+        &json!({"totalSize": 1, "done": true, "records": [Value::Object(row)]}),
     ))
 }
 
@@ -162,6 +200,9 @@ pub fn policy_columns(app: &App) -> Value {
         RefreshTokenPolicy::Zero => ("Zero", Value::Null, Value::Null),
         RefreshTokenPolicy::SpecificLifetime { hours } => {
             ("SpecificLifetime", json!(hours), json!("Hours"))
+        }
+        RefreshTokenPolicy::SpecificInactivity { hours } => {
+            ("SpecificInactivity", json!(hours), json!("Hours"))
         }
     };
     json!({

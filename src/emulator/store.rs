@@ -48,6 +48,8 @@ pub struct RefreshToken {
     pub user_id: String,
     pub scopes: Vec<String>,
     pub issued_ms: u64,
+    /// When it was last used to refresh (its issue at first).
+    pub last_used_ms: u64,
 }
 
 /// An MCP session opened by `initialize`.
@@ -213,6 +215,7 @@ impl Store {
                     user_id: user_id.to_string(),
                     scopes: scopes.to_vec(),
                     issued_ms: now,
+                    last_used_ms: now,
                 },
             );
             token
@@ -232,7 +235,13 @@ impl Store {
     ) -> String {
         self.prune(now);
         let token = ids::access_token(&self.org.org_id);
-        let lifetime = self.org.session_timeout_minutes.saturating_mul(60_000);
+        // The app's Session Timeout in Minutes when it has one, else the org's session timeout
+        // (reference §1.5: the app's timeout applies to its opaque tokens).
+        let minutes = self
+            .app_named(app, now)
+            .and_then(|a| a.policies.session_timeout_minutes)
+            .unwrap_or(self.org.session_timeout_minutes);
+        let lifetime = minutes.saturating_mul(60_000);
         self.access.insert(
             token.clone(),
             AccessToken {

@@ -153,7 +153,14 @@ fn refresh_token(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
         RefreshTokenPolicy::SpecificLifetime { hours } => {
             now.saturating_sub(stored.issued_ms) >= hours.saturating_mul(3_600_000)
         }
+        // "Expire refresh token if not used for n": counted from its last use.
+        RefreshTokenPolicy::SpecificInactivity { hours } => {
+            now.saturating_sub(stored.last_used_ms) >= hours.saturating_mul(3_600_000)
+        }
     };
+    if let Some(live) = ctx.store.refresh.get_mut(&token) {
+        live.last_used_ms = now;
+    }
     if expired {
         ctx.store.revoke(&token);
         return Err(err::EXPIRED_TOKEN);
@@ -282,11 +289,7 @@ fn jwt_bearer(ctx: &mut Ctx, form: &Form) -> Outcome {
     }
     match app.policies.permitted_users {
         PermittedUsers::AdminApprovedPreAuthorized => {
-            if !user
-                .permission_sets
-                .iter()
-                .any(|p| app.policies.permission_sets.contains(p))
-            {
+            if !app.policies.pre_authorizes(&user) {
                 return Err(err::NOT_ADMIN_APPROVED);
             }
         }

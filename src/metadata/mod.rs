@@ -5,6 +5,7 @@
 
 mod check;
 mod choices;
+mod extras;
 mod readme;
 pub mod summary;
 mod write;
@@ -150,14 +151,20 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
         client_credentials,
         callbacks: &callbacks,
     };
-    Ok(vec![
+    let scope_files = extras::custom_scope_files(recipe);
+    let scope_names: Vec<&str> = recipe
+        .custom_scopes
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut files = vec![
         File {
             path: "sfdx-project.json".into(),
             contents: project_json(&app),
         },
         File {
             path: "manifest/package.xml".into(),
-            contents: package_xml(&names, &permission_set),
+            contents: package_xml(&names, &permission_set, &scope_names),
         },
         File {
             path: format!("{SOURCE}/externalClientApps/{app}.eca-meta.xml"),
@@ -207,7 +214,9 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
             path: "README.md".into(),
             contents: readme(&names, &permission_set, recipe, options, client_credentials),
         },
-    ])
+    ];
+    files.extend(scope_files);
+    Ok(files)
 }
 
 /// Member names of the satellite files, as Setup names them: `<App>_glbloauth`, `<App>_oauth`,
@@ -302,7 +311,10 @@ impl Project<'_> {
                 "isConsumerSecretOptional",
                 !self.checked(SettingKey::RequireSecretWebServer),
             ),
-            flag("isDeviceFlowEnabled", false),
+            flag(
+                "isDeviceFlowEnabled",
+                self.checked(SettingKey::EnableDeviceFlow),
+            ),
             flag(
                 "isIntrospectAllTokens",
                 self.checked(SettingKey::IntrospectAllTokens),
@@ -320,7 +332,22 @@ impl Project<'_> {
                 "isSecretRequiredForRefreshToken",
                 self.checked(SettingKey::RequireSecretRefresh),
             ),
-            flag("isTokenExchangeEnabled", false),
+        ]);
+        if self
+            .recipe
+            .setting_value(SettingKey::RequireSecretTokenExchange)
+            .is_some()
+        {
+            children.push(flag(
+                "isSecretRequiredForTokenExchange",
+                self.checked(SettingKey::RequireSecretTokenExchange),
+            ));
+        }
+        children.extend([
+            flag(
+                "isTokenExchangeEnabled",
+                self.checked(SettingKey::EnableTokenExchange),
+            ),
             text("label", format!("{} Global OAuth", self.label)),
             flag("shouldRotateConsumerKey", false),
             flag("shouldRotateConsumerSecret", false),
@@ -330,11 +357,12 @@ impl Project<'_> {
 
     fn oauth_settings(&self) -> String {
         let tokens = scopes::tokens_for(self.recipe.scopes.iter().map(String::as_str));
-        let children = vec![
+        let mut children: Vec<Node> = extras::custom_scopes(self.recipe).into_iter().collect();
+        children.extend([
             text("commaSeparatedOauthScopes", tokens.join(", ")),
             text("externalClientApplication", self.app),
             text("label", format!("{} OAuth", self.label)),
-        ];
+        ]);
         document("ExtlClntAppOauthSettings", &children)
     }
 
@@ -343,34 +371,28 @@ impl Project<'_> {
         if let (true, Some(run_as)) = (self.client_credentials, &self.options.run_as) {
             children.push(text("clientCredentialsFlowUser", run_as.clone()));
         }
+        children.extend(extras::custom_scopes(self.recipe));
         if permitted_users(self.recipe) == "AdminApprovedPreAuthorized" {
             children.push(text("commaSeparatedPermissionSet", self.permission_set));
+            children.extend(extras::selected_profiles(self.recipe));
         }
         children.extend([
             text("externalClientApplication", self.app),
             text("ipRelaxationPolicyType", ip_relaxation(self.recipe)),
             flag("isClientCredentialsFlowEnabled", self.client_credentials),
             flag("isGuestCodeCredFlowEnabled", false),
-            flag("isTokenExchangeFlowEnabled", false),
+            flag(
+                "isTokenExchangeFlowEnabled",
+                self.checked(SettingKey::EnableTokenExchange),
+            ),
             text("label", format!("{} OAuth Policies", self.label)),
             text("permittedUsersPolicyType", permitted_users(self.recipe)),
         ]);
-        // Explicit rather than the permissive defaults: refresh tokens expire (90 days where the
-        // recipe asks for a lifetime, otherwise the 365 days new apps get), standard sessions.
-        let days = if matches!(
-            self.recipe.setting_value(SettingKey::RefreshTokenPolicy),
-            Some(SettingValue::Text(_))
-        ) {
-            90
-        } else {
-            365
-        };
-        children.extend([
-            text("refreshTokenPolicyType", "SpecificLifetime"),
-            text("refreshTokenValidityPeriod", days.to_string()),
-            text("refreshTokenValidityUnit", "Days"),
-            text("requiredSessionLevel", "STANDARD"),
-        ]);
+        // Explicit rather than the permissive defaults: refresh tokens expire as the recipe
+        // says (365 days, what new apps get, when it says nothing), standard sessions.
+        children.extend(extras::refresh_policy(self.recipe));
+        children.push(text("requiredSessionLevel", "STANDARD"));
+        children.extend(extras::session_timeout(self.recipe));
         document("ExtlClntAppOauthConfigurablePolicies", &children)
     }
 
@@ -421,10 +443,7 @@ impl Project<'_> {
                 ],
             ));
         }
-        children.push(Node::Nested(
-            "userPermissions",
-            vec![flag("enabled", true), text("name", "ApiEnabled")],
-        ));
+        children.extend(extras::user_permissions(self.recipe));
         document("PermissionSet", &children)
     }
 }
@@ -472,7 +491,7 @@ fn project_json(app: &str) -> String {
     )
 }
 
-fn package_xml(names: &Names, permission_set: &str) -> String {
+fn package_xml(names: &Names, permission_set: &str, custom_scopes: &[&str]) -> String {
     let types = [
         (names.app.as_str(), "ExternalClientApplication"),
         (names.global.as_str(), "ExtlClntAppGlobalOauthSettings"),
@@ -490,6 +509,11 @@ fn package_xml(names: &Names, permission_set: &str) -> String {
             Node::Nested("types", vec![text("members", *member), text("name", *name)])
         })
         .collect();
+    if !custom_scopes.is_empty() {
+        let mut scopes: Vec<Node> = custom_scopes.iter().map(|s| text("members", *s)).collect();
+        scopes.push(text("name", "OauthCustomScope"));
+        children.push(Node::Nested("types", scopes));
+    }
     children.push(text("version", API_VERSION));
     document("Package", &children)
 }

@@ -1,6 +1,7 @@
 //! What a deploy decides about who can get a token and how, read back from the files it
 //! deploys (not from the recipe), so the plan `apply` prints is what reaches the org: the
-//! callbacks, scopes, flows, PKCE, the secret requirements, permitted users and IP relaxation.
+//! callbacks, scopes, flows (token exchange and device flow among them), PKCE, the secret
+//! requirements, permitted users with their permission sets and profiles, and IP relaxation.
 
 use crate::metadata::File;
 use crate::salesforce::settings::{self, Control, SettingKey};
@@ -14,6 +15,8 @@ const SECURITY: &[SettingKey] = &[
     SettingKey::PolicyClientCredentials,
     SettingKey::RunAsUser,
     SettingKey::EnableJwtBearer,
+    SettingKey::EnableTokenExchange,
+    SettingKey::EnableDeviceFlow,
     SettingKey::RequirePkce,
     SettingKey::RequireSecretWebServer,
     SettingKey::RequireSecretRefresh,
@@ -22,6 +25,7 @@ const SECURITY: &[SettingKey] = &[
     SettingKey::IntrospectAllTokens,
     SettingKey::PermittedUsers,
     SettingKey::SelectedPermissionSets,
+    SettingKey::SelectedProfiles,
     SettingKey::IpRelaxation,
     SettingKey::RefreshTokenPolicy,
 ];

@@ -114,7 +114,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "format-2",
-        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, when, level) need format = 2",
+        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, prerequisites, profiles, custom_scopes, when, level) need format = 2",
         run: crate::recipe::check_format2::check_format2_keys,
     },
     Rule {
@@ -126,6 +126,26 @@ pub const RULES: &[Rule] = &[
         name: "vendor-steps",
         says: "a vendor field has a fixed value or a source, and a role source is a field the recipe has; connected_app notes need written_for = \"connected-app\"; propagation_minutes is 1 to 1440",
         run: crate::recipe::check_format2::check_vendor_steps,
+    },
+    Rule {
+        name: "prerequisites",
+        says: "an admin-permission prerequisite names a system permission (system permissions below), an edition one an edition; org-setting and license ones say `how` they are checked; none twice",
+        run: crate::recipe::org_needs::check_prerequisites,
+    },
+    Rule {
+        name: "profiles",
+        says: "a [[profiles]] entry names the profile to clone and a different new name, each new name once, and only known system permissions",
+        run: crate::recipe::org_needs::check_profiles,
+    },
+    Rule {
+        name: "custom-scopes",
+        says: "a custom scope's name begins with a letter and holds letters, digits and '_' (at most 80), is no standard scope and is listed once; its description is letters, digits and spaces (1 to 60), each different",
+        run: crate::recipe::org_needs::check_custom_scopes,
+    },
+    Rule {
+        name: "setting-pairs",
+        says: "refresh-token-validity needs a refresh-token-policy that takes a period; selected-profiles needs permitted-users \"Admin approved users are pre-authorized\"",
+        run: crate::recipe::org_needs::check_setting_pairs,
     },
     Rule {
         name: "hosted-mcp",

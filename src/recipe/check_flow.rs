@@ -85,6 +85,36 @@ fn check_value(key: &str, control: Control, value: &SettingValue) -> Result<(), 
         (Control::Text, SettingValue::Text(_)) | (Control::List, SettingValue::List(_)) => Ok(()),
         (Control::Text, _) => Err(format!("setting '{key}' takes text")),
         (Control::List, _) => Err(format!("setting '{key}' takes a list")),
+        (Control::Minutes(allowed), SettingValue::Number(n)) if allowed.contains(n) => Ok(()),
+        (Control::Minutes(allowed), _) => Err(format!(
+            "setting '{key}' takes minutes as a number, one of {}",
+            allowed
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        (Control::Period(_), SettingValue::Text(text))
+            if catalogue::parse_period(text).is_some() =>
+        {
+            Ok(())
+        }
+        (Control::Period(units), _) => Err(format!(
+            "setting '{key}' takes \"N UNIT\" with N from 1 and UNIT one of {}, e.g. \"90 days\"",
+            units.join(", ")
+        )),
+        (Control::SystemPermissions, SettingValue::List(labels)) => {
+            let mut problems = Vec::new();
+            crate::recipe::org_needs::check_permission_labels(labels, "", &mut problems);
+            if problems.is_empty() {
+                return Ok(());
+            }
+            let messages: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+            Err(messages.join("; "))
+        }
+        (Control::SystemPermissions, _) => Err(format!(
+            "setting '{key}' takes a list of system permissions' Setup labels"
+        )),
     }
 }
 

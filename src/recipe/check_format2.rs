@@ -19,6 +19,9 @@ pub(crate) fn check_format2_keys(recipe: &Recipe, findings: &mut Findings) {
         ("written_for", recipe.written_for.is_some()),
         ("connected_app", !recipe.connected_app.is_empty()),
         ("propagation_minutes", recipe.propagation_minutes.is_some()),
+        ("prerequisites", !recipe.prerequisites.is_empty()),
+        ("profiles", !recipe.profiles.is_empty()),
+        ("custom_scopes", !recipe.custom_scopes.is_empty()),
     ];
     for (key, used) in top {
         if used {

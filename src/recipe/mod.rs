@@ -9,6 +9,7 @@ pub mod format2;
 pub mod lint;
 mod load;
 mod model;
+pub mod org_needs;
 mod reference;
 mod role;
 pub mod schema;
@@ -28,4 +29,5 @@ pub use model::{
     ApplyUser, Check, Field, ObjectAccess, ObjectPermission, Recipe, Role, Setting, SettingValue,
     Step, StepKind,
 };
+pub use model::{CustomScope, Prerequisite, ProfileClone};
 pub use validators::Validator;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::recipe::Validator;
 pub use crate::recipe::format2::{Choice, ConnectedAppNote, Level, Selection, VendorStep};
+pub use crate::recipe::org_needs::{CustomScope, Prerequisite, ProfileClone};
 pub use crate::recipe::role::Role;
 use crate::salesforce::diagnosis::Target;
 use crate::salesforce::settings::SettingKey;
@@ -55,6 +56,15 @@ pub struct Recipe {
     /// Format 2: how long the vendor says a new app takes to work everywhere, in minutes.
     #[serde(default)]
     pub propagation_minutes: Option<u32>,
+    /// Format 2: what the admin or the org needs before the first step.
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
+    /// Format 2: profiles to clone, with the permissions to turn on in them (checklist only).
+    #[serde(default)]
+    pub profiles: Vec<ProfileClone>,
+    /// Format 2: OAuth custom scopes the app is given and requests.
+    #[serde(default)]
+    pub custom_scopes: Vec<CustomScope>,
     /// The answers this recipe was resolved with (empty without choices).
     #[serde(skip)]
     pub selection: Selection,
@@ -185,6 +195,8 @@ pub enum SettingValue {
     Checked(bool),
     Text(String),
     List(Vec<String>),
+    /// A whole number (minutes), written as a TOML integer.
+    Number(u32),
 }
 
 impl SettingValue {
@@ -202,6 +214,7 @@ impl std::fmt::Display for SettingValue {
             SettingValue::Checked(on) => f.write_str(Self::checkbox_words(*on)),
             SettingValue::Text(text) => f.write_str(text),
             SettingValue::List(items) => f.write_str(&items.join(", ")),
+            SettingValue::Number(n) => write!(f, "{n}"),
         }
     }
 }
@@ -528,6 +541,7 @@ impl Recipe {
             .iter()
             .map(String::as_str)
             .filter(|s| scopes::granted_in(s, flow))
+            .chain(self.custom_scopes.iter().map(|c| c.name.as_str()))
             .collect()
     }
 

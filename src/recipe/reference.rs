@@ -144,7 +144,7 @@ fn write_flows(out: &mut String) {
 fn write_settings(out: &mut String) {
     let _ = writeln!(
         out,
-        "\n## Setting keys\n\n| key | Setup label | where | value |\n|---|---|---|---|"
+        "\n## Setting keys\n\n| key | Setup label | where | value | metadata |\n|---|---|---|---|---|"
     );
     for key in SettingKey::ALL {
         let Some(info) = settings::lookup(*key) else {
@@ -159,15 +159,68 @@ fn write_settings(out: &mut String) {
                 .join(" / "),
             Control::Text => "text".to_string(),
             Control::List => "list of text".to_string(),
+            Control::Minutes(allowed) => format!(
+                "minutes, a number: {}",
+                allowed
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            ),
+            Control::Period(units) => format!("\"N UNIT\", UNIT {}", units.join(" / ")),
+            Control::SystemPermissions => "list of system permissions (below)".to_string(),
+        };
+        let unconfirmed = if info.unconfirmed {
+            " (UNCONFIRMED)"
+        } else {
+            ""
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {value} |",
+            "| `{}` | {}{unconfirmed} | {} | {value} | {} |",
             key.id(),
             info.label,
-            info.section
+            info.section,
+            info.metadata
+                .map_or("none (checklist only)".to_string(), |m| format!("`{m}`"))
         );
     }
+    write_org_needs(out);
+}
+
+/// System permissions, prerequisite kinds and editions; why profiles are checklist only.
+fn write_org_needs(out: &mut String) {
+    use crate::recipe::org_needs::PrerequisiteKind;
+    use crate::salesforce::permissions::{EDITIONS, SYSTEM_PERMISSIONS};
+    let _ = writeln!(
+        out,
+        "\n## System permissions\n\nFor `system-permissions`, `[[profiles]]` permissions and \
+         admin-permission prerequisites: Setup's label, and the API name the permission set's \
+         metadata and `UserPermissionAccess` use.\n\n| Setup label | API name |\n|---|---|"
+    );
+    for permission in SYSTEM_PERMISSIONS {
+        let _ = writeln!(out, "| {} | `{}` |", permission.label, permission.api);
+    }
+    let _ = writeln!(
+        out,
+        "\n## Prerequisite kinds\n\n\
+         - `{}`: a system permission the admin holds; `eca-wizard apply` (and `apply --dry-run`) \
+         reads the admin's own permissions (`UserPermissionAccess`) and refuses before any change \
+         when one is missing\n\
+         - `{}`: an org-wide setting, checked by hand as `how` says\n\
+         - `{}`: the org's edition, one of {}\n\
+         - `{}`: a license the org has, checked by hand as `how` says\n\n\
+         Profiles (`[[profiles]]`) are shown in the checklist with Setup's path and are not \
+         written by `metadata` or `apply`. A Profile deploy overlays the settings its file \
+         holds (Metadata API, Profile), so turning permissions on in an existing profile would be \
+         safe; but a deploy can't say which profile a new one is cloned from, and what a new \
+         profile holds beyond its file is not documented, so the clone is made in Setup.",
+        PrerequisiteKind::AdminPermission.id(),
+        PrerequisiteKind::OrgSetting.id(),
+        PrerequisiteKind::Edition.id(),
+        EDITIONS.join(", "),
+        PrerequisiteKind::License.id(),
+    );
 }
 
 #[cfg(test)]

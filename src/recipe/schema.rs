@@ -106,6 +106,12 @@ pub fn vendor_sources() -> Vec<&'static str> {
     );
     sources
 }
+pub fn prerequisite_kinds() -> Vec<&'static str> {
+    crate::recipe::org_needs::PrerequisiteKind::ALL
+        .iter()
+        .map(|k| k.id())
+        .collect()
+}
 pub fn permissions() -> Vec<&'static str> {
     ObjectPermission::ALL.iter().map(|p| p.id()).collect()
 }
@@ -203,6 +209,24 @@ pub const TOP: &[Key] = &[
         "format 2: what the Connected App guide asks for, each with the ECA equivalent",
     ),
     key(
+        "prerequisites",
+        false,
+        Tables("[[prerequisites]]", PREREQUISITE),
+        "format 2: what the admin or the org needs before the first step, each with how it is checked",
+    ),
+    key(
+        "profiles",
+        false,
+        Tables("[[profiles]]", PROFILE),
+        "format 2: profiles to clone in Setup, with the system permissions to turn on (checklist only)",
+    ),
+    key(
+        "custom_scopes",
+        false,
+        Tables("[[custom_scopes]]", CUSTOM_SCOPE),
+        "format 2: OAuth custom scopes the app is given and requests at connect",
+    ),
+    key(
         "propagation_minutes",
         false,
         Integer,
@@ -280,6 +304,67 @@ pub const CONNECTED_APP: &[Key] = &[
         true,
         Text,
         "what to do in the External Client App instead (or why nothing)",
+    ),
+];
+
+pub const PREREQUISITE: &[Key] = &[
+    one_of(
+        "kind",
+        true,
+        Text,
+        prerequisite_kinds,
+        "what is needed: a permission the admin holds, an org setting, an edition or a license (prerequisite kinds below)",
+    ),
+    key(
+        "name",
+        true,
+        Text,
+        "a system permission's Setup label (admin-permission), an edition, or the setting's or license's name",
+    ),
+    key("why", true, Text, "why the setup needs it"),
+    key(
+        "how",
+        false,
+        Text,
+        "where the admin checks it by hand; required for org-setting and license",
+    ),
+];
+
+pub const PROFILE: &[Key] = &[
+    key(
+        "clone",
+        true,
+        Text,
+        "the existing profile to clone, as Setup names it",
+    ),
+    key("name", true, Text, "the new profile's name"),
+    key(
+        "permissions",
+        false,
+        TextList,
+        "system permissions (Setup labels, below) to turn on in the new profile",
+    ),
+    key("why", false, Text, "why the guide wants a profile"),
+];
+
+pub const CUSTOM_SCOPE: &[Key] = &[
+    key(
+        "name",
+        true,
+        Text,
+        "the scope's name: a letter, then letters, digits and '_'; requested at connect",
+    ),
+    key(
+        "description",
+        true,
+        Text,
+        "what it lets the app reach: letters, digits and spaces, at most 60",
+    ),
+    key(
+        "public",
+        false,
+        Bool,
+        "listed on the org's OpenID Connect discovery endpoint (default false)",
     ),
 ];
 
@@ -451,4 +536,7 @@ pub const TABLES: &[(&str, &[Key])] = &[
     ("[[vendor_steps]] (format 2)", VENDOR_STEP),
     ("vendor_steps fields = [{ ... }] (format 2)", VENDOR_FIELD),
     ("[[connected_app]] (format 2)", CONNECTED_APP),
+    ("[[prerequisites]] (format 2)", PREREQUISITE),
+    ("[[profiles]] (format 2)", PROFILE),
+    ("[[custom_scopes]] (format 2)", CUSTOM_SCOPE),
 ];

@@ -134,7 +134,7 @@ fn check_value(
         }
         (Shape::TextList, DeValue::Array(items)) => text_items(items, key, loc, found),
         (Shape::Bool, DeValue::Boolean(_)) | (Shape::Integer, DeValue::Integer(_)) => {}
-        (Shape::SettingValue, DeValue::Boolean(_) | DeValue::String(_)) => {}
+        (Shape::SettingValue, DeValue::Boolean(_) | DeValue::String(_) | DeValue::Integer(_)) => {}
         (Shape::SettingValue, DeValue::Array(items))
             if items.iter().all(|i| i.get_ref().is_str()) => {}
         (
@@ -240,7 +240,7 @@ fn describe(shape: Shape) -> &'static str {
         Shape::TextList => "a list of text, e.g. [\"a\", \"b\"]",
         Shape::Bool => "true or false",
         Shape::Integer => "a whole number",
-        Shape::SettingValue => "true/false, text in quotes, or a list of text",
+        Shape::SettingValue => "true/false, text in quotes, a whole number, or a list of text",
         Shape::Tables(..) | Shape::InlineTables(..) => "a list of tables",
     }
 }

@@ -220,7 +220,8 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
         callback_urls: answer(Role::CallbackUrls)
             .map(|urls| urls.lines().map(String::from).collect())
             .unwrap_or_default(),
-        scopes: recipe.scopes.clone(),
+        // Custom scopes made and given to the app as the checklist says.
+        scopes: recipe.requested_scopes(),
         oauth_enabled: true,
         client_credentials,
         jwt_certificate: checked(SettingKey::EnableJwtBearer)
@@ -231,6 +232,8 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
         refresh_token_rotation: checked(SettingKey::RefreshTokenRotation),
         introspect_all_tokens: checked(SettingKey::IntrospectAllTokens),
         named_user_jwt: checked(SettingKey::NamedUserJwt),
+        token_exchange: checked(SettingKey::EnableTokenExchange),
+        device_flow: checked(SettingKey::EnableDeviceFlow),
         policies: Policies {
             permitted_users: if admin_approved {
                 PermittedUsers::AdminApprovedPreAuthorized
@@ -244,6 +247,15 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
                 .flatten(),
             // As the recipe's policies step sets it (Enforce when it says nothing, as Setup).
             ip_relaxation: IpRelaxation::from_metadata(crate::metadata::ip_relaxation(recipe)),
+            profiles: match recipe.setting_value(SettingKey::SelectedProfiles) {
+                Some(SettingValue::List(profiles)) => profiles.clone(),
+                _ => Vec::new(),
+            },
+            session_timeout_minutes: match recipe.setting_value(SettingKey::SessionTimeout) {
+                Some(SettingValue::Number(minutes)) => Some(u64::from(*minutes)),
+                _ => None,
+            },
+            token_exchange: checked(SettingKey::EnableTokenExchange),
             ..Policies::default()
         },
         // Made in Setup: its settings and policies have Setup's member names.

@@ -14,6 +14,13 @@ pub enum Control {
     Text,
     /// Several values (scopes, callback URLs, permission sets).
     List,
+    /// A whole number from a fixed set (minutes), written as a TOML integer.
+    Minutes(&'static [u32]),
+    /// `N UNIT` as text, e.g. `"90 days"`: a count and one of these units.
+    Period(&'static [&'static str]),
+    /// A list whose items are Setup's labels of system permissions
+    /// (`crate::salesforce::permissions::SYSTEM_PERMISSIONS`).
+    SystemPermissions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +94,13 @@ settings! {
     IframeType = "iframe-type",
     CorsOrigin = "cors-origin",
     TrustedUrl = "trusted-url",
+    EnableTokenExchange = "enable-token-exchange",
+    RequireSecretTokenExchange = "require-secret-token-exchange",
+    EnableDeviceFlow = "enable-device-flow",
+    RefreshTokenValidity = "refresh-token-validity",
+    SessionTimeout = "session-timeout",
+    SystemPermissions = "system-permissions",
+    SelectedProfiles = "selected-profiles",
 }
 
 const BASIC: &str = "New External Client App > Basic Information";
@@ -134,6 +148,7 @@ fn option_values(key: SettingKey) -> &'static [(&'static str, &'static str)] {
     match key {
         SettingKey::IpRelaxation => IP_RELAXATION_VALUES,
         SettingKey::PermittedUsers => PERMITTED_USERS_VALUES,
+        SettingKey::RefreshTokenPolicy => REFRESH_POLICY_VALUES,
         _ => &[],
     }
 }
@@ -163,6 +178,43 @@ pub const REFRESH_POLICY: &[&str] = &[
     "Expire refresh token after a specific time",
 ];
 
+/// Each Refresh Token Policy label with its `ecaOauthPlcy.refreshTokenPolicyType` value
+/// (Metadata API ExtlClntAppOauthConfigurablePolicies: `Infinite`, `Zero`,
+/// `SpecificInactivity`, `SpecificLifetime`; reference/eca-setup-and-metadata.md §1.5).
+pub const REFRESH_POLICY_VALUES: &[(&str, &str)] = &[
+    (REFRESH_POLICY[0], "Infinite"),
+    (REFRESH_POLICY[1], "Zero"),
+    (REFRESH_POLICY[2], "SpecificInactivity"),
+    (REFRESH_POLICY[3], "SpecificLifetime"),
+];
+
+/// The policies that take a period (`refresh-token-validity`).
+pub const REFRESH_POLICY_WITH_PERIOD: &[&str] = &[REFRESH_POLICY[2], REFRESH_POLICY[3]];
+
+/// `refreshTokenValidityUnit`'s values (`Hours`, `Days`, `Months`; Metadata API
+/// ExtlClntAppOauthConfigurablePolicies), as a recipe spells them.
+pub const PERIOD_UNITS: &[&str] = &["hours", "days", "months"];
+
+/// Session Timeout in Minutes (`ecaOauthPlcy.sessionTimeoutInMinutes`, an integer). The
+/// metadata reference gives no allowed values; these are the Connected App "Timeout Value"
+/// choices (15 minutes to 24 hours), taken as the ECA's too: UNCONFIRMED (docs/unconfirmed.md).
+pub const SESSION_TIMEOUT_MINUTES: &[u32] = &[15, 30, 60, 120, 240, 480, 720, 1440];
+
+/// A `"N unit"` period as (N, the metadata unit `Hours`/`Days`/`Months`); None when malformed.
+pub fn parse_period(text: &str) -> Option<(u32, &'static str)> {
+    let (count, unit) = text.trim().split_once(' ')?;
+    let count: u32 = count.parse().ok().filter(|n| *n > 0)?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let unit = unit.strip_suffix('s').unwrap_or(&unit);
+    let metadata = match unit {
+        "hour" => "Hours",
+        "day" => "Days",
+        "month" => "Months",
+        _ => return None,
+    };
+    Some((count, metadata))
+}
+
 const fn info(
     key: SettingKey,
     label: &'static str,
@@ -187,7 +239,7 @@ const fn unconfirmed(mut setting: SettingInfo) -> SettingInfo {
     setting
 }
 
-use Control::{Checkbox, Choice, List, Text};
+use Control::{Checkbox, Choice, List, Minutes, Period, SystemPermissions, Text};
 use SettingKey as K;
 
 pub const SETTINGS: &[SettingInfo] = &[
@@ -464,6 +516,79 @@ pub const SETTINGS: &[SettingInfo] = &[
         None,
     )),
     unconfirmed(info(K::TrustedUrl, "URL", "Trusted URLs", Text, None, None)),
+    // Flow Enablement (reference/eca-setup-and-metadata.md §1.4, Metadata API
+    // ExtlClntAppGlobalOauthSettings and ExtlClntAppOauthConfigurablePolicies, API 60.0+): the
+    // Settings-tab flag and the policy flag are written together.
+    info(
+        K::EnableTokenExchange,
+        "Enable Token Exchange Flow",
+        FLOWS,
+        Checkbox,
+        Some("ecaGlblOauth.isTokenExchangeEnabled + ecaOauthPlcy.isTokenExchangeFlowEnabled"),
+        Some("false"),
+    ),
+    // The field is documented (isSecretRequiredForTokenExchange, API 60.0+); the label is a
+    // third party's: UNCONFIRMED (docs/unconfirmed.md).
+    unconfirmed(info(
+        K::RequireSecretTokenExchange,
+        "Require secret for Token Exchange Flow",
+        FLOWS,
+        Checkbox,
+        Some("ecaGlblOauth.isSecretRequiredForTokenExchange"),
+        None,
+    )),
+    // isDeviceFlowEnabled (API 60.0+; Salesforce Help "Configure the Device Flow for External
+    // Client Apps"). Connected Apps label it "Enable for Device Flow"; the ECA wording is
+    // UNCONFIRMED (reference §8).
+    unconfirmed(info(
+        K::EnableDeviceFlow,
+        "Enable Device Flow",
+        FLOWS,
+        Checkbox,
+        Some("ecaGlblOauth.isDeviceFlowEnabled"),
+        Some("false"),
+    )),
+    // The Salesforce CLI guide's "Refresh Token Validity Period" and "Refresh Token Validity
+    // Unit" (reference §1.5 [off S9]); Metadata API refreshTokenValidityPeriod/Unit.
+    info(
+        K::RefreshTokenValidity,
+        "Refresh Token Validity Period",
+        "Policies tab > App Authorization",
+        Period(PERIOD_UNITS),
+        Some("ecaOauthPlcy.refreshTokenValidityPeriod + refreshTokenValidityUnit"),
+        None,
+    ),
+    // reference §1.5: "Session Timeout in Minutes" -> sessionTimeoutInMinutes, opaque tokens only.
+    info(
+        K::SessionTimeout,
+        "Session Timeout in Minutes",
+        "Policies tab > App Authorization",
+        Minutes(SESSION_TIMEOUT_MINUTES),
+        Some("ecaOauthPlcy.sessionTimeoutInMinutes"),
+        None,
+    ),
+    // No "Expires On" setting: no ExtlClntApp* metadata field or ECA Setup page found has one
+    // (reference §4 lists every field of the four types); docs/unconfirmed.md.
+    // The integration user's permission set: Setup's System Permissions page, metadata
+    // PermissionSet.userPermissions (name = the permission's API name).
+    info(
+        K::SystemPermissions,
+        "System Permissions",
+        "Permission Sets > System Permissions",
+        SystemPermissions,
+        Some("permissionset.userPermissions"),
+        None,
+    ),
+    // App Policies > Selected Profiles (reference §1.5 [off S9, S14]): used with
+    // "Admin approved users are pre-authorized"; metadata commaSeparatedProfile (profile Names).
+    info(
+        K::SelectedProfiles,
+        "Selected Profiles",
+        APP_POLICIES,
+        List,
+        Some("ecaOauthPlcy.commaSeparatedProfile"),
+        None,
+    ),
 ];
 
 /// The catalogue entry for a key. Every key has one (checked by a test).

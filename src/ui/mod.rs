@@ -7,6 +7,7 @@ pub(crate) mod field;
 pub mod pane;
 mod screens;
 mod step;
+mod step_extras;
 mod theme;
 
 use ratatui::Frame;

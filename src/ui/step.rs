@@ -229,6 +229,7 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
     if index == 0 {
         lines.extend(connected_app_lines(setup.recipe, theme));
     }
+    lines.extend(crate::ui::step_extras::lines(setup.recipe, index, theme));
     lines.extend(vendor_lines(model, screen, theme));
     lines
 }
@@ -343,6 +344,7 @@ fn setting_lines(
         (Some(SettingValue::Checked(false)), _) => Span::styled("☐ unchecked", theme.warn()),
         (Some(SettingValue::Text(text)), _) => Span::raw(text.clone()),
         (Some(SettingValue::List(items)), _) => Span::raw(items.join(", ")),
+        (Some(SettingValue::Number(n)), _) => Span::raw(n.to_string()),
         (None, Some(field)) => match typed.field(field) {
             Some(value) if value.contains('\n') => {
                 below = value

@@ -37,7 +37,11 @@ fn contradiction(cause: &CauseView) -> Option<String> {
             .iter()
             .find(|o| message.contains(**o) && !value.contains(**o))
             .map(|o| format!("{label}: value {value:?}, but the message says {o:?}")),
-        Control::Text | Control::List => None,
+        Control::Text
+        | Control::List
+        | Control::Minutes(_)
+        | Control::Period(_)
+        | Control::SystemPermissions => None,
     }
 }
 

@@ -20,6 +20,7 @@ mod issue26_defects;
 mod issue26_words;
 mod keys;
 mod naming;
+mod org_needs;
 mod properties;
 mod recipe_check;
 mod recipe_format2;
