@@ -215,3 +215,21 @@ pub fn fix_invalid_fields(model: &mut Model) {
     }
     confirm(model);
 }
+
+/// The screen the model draws at `width` x `height`, as text: one line per row.
+pub fn draw(model: &Model, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| eca_wizard::ui::render(model, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}

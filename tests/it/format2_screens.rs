@@ -10,24 +10,6 @@ use eca_wizard::connect::Event;
 use eca_wizard::oauth::Failure;
 use eca_wizard::salesforce::diagnosis::{Phase, Window};
 use eca_wizard::wizard::{Key, Model, Msg, ScreenKind, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn draw(model: &Model, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| eca_wizard::ui::render(model, frame))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
-}
 
 fn snap(name: &str, model: &mut Model, width: u16, height: u16) -> String {
     resize(model, width, height);

@@ -465,23 +465,6 @@ async fn connect_asks_for_the_custom_scope_and_a_selected_profile_lets_its_users
     assert!(why.contains("OAUTH_APP_ACCESS_DENIED"), "{why}");
 }
 
-fn draw(model: &eca_wizard::wizard::Model, width: u16, height: u16) -> String {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| eca_wizard::ui::render(model, frame))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
-}
-
 #[test]
 fn the_checklist_shows_prerequisites_first_then_profiles_and_custom_scopes_where_setup_has_them() {
     use crate::common::driving::*;

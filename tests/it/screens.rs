@@ -9,26 +9,8 @@ use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
 use eca_wizard::salesforce::settings::SettingKey;
 use eca_wizard::verify::{Check, Identity};
 use eca_wizard::wizard::{Key, Model, Msg, Summary, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
-fn draw(model: &Model, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| eca_wizard::ui::render(model, frame))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
-}
 
 /// Snapshots the model at both sizes, and checks no secret is on screen.
 fn snap(name: &str, model: &Model) {

@@ -11,19 +11,13 @@ use eca_wizard::recipe;
 use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
 use eca_wizard::verify::{Check, Identity};
 use eca_wizard::wizard::{Key, Model, Msg, ScreenKind, Summary, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-fn draw(model: &Model, width: u16, height: u16) -> Vec<String> {
+fn rows(model: &Model, width: u16, height: u16) -> Vec<String> {
     let mut m = model.clone();
     resize(&mut m, width, height);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| eca_wizard::ui::render(&m, frame))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..height)
-        .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect())
+    draw(&m, width, height)
+        .lines()
+        .map(str::to_string)
         .collect()
 }
 
@@ -61,7 +55,7 @@ fn views(model: &Model) -> Vec<Vec<String>> {
             pane.scroll = 0;
         }
         loop {
-            views.push(draw(&m, 80, 24));
+            views.push(rows(&m, 80, 24));
             let end = eca_wizard::ui::max_scroll(&m);
             match m.screen.pane_mut() {
                 Some(pane) if pane.scroll < end => pane.scroll += 1,
@@ -75,20 +69,20 @@ fn views(model: &Model) -> Vec<Vec<String>> {
 fn check_nothing_cut(name: &str, model: &Model) {
     if model.dialog.is_some() {
         // The help covers the screen: what must show whole is the help itself.
-        let seen = words(&draw(model, 80, 24), model.kind(), 0);
+        let seen = words(&rows(model, 80, 24), model.kind(), 0);
         for key in eca_wizard::wizard::keys::for_screen(model) {
             for word in key.long.split_whitespace() {
                 assert!(
                     seen.contains(word),
                     "{name}: the help's \"{word}\" ({}) is cut:\n{}",
                     key.long,
-                    draw(model, 80, 24).join("\n")
+                    rows(model, 80, 24).join("\n")
                 );
             }
         }
         return;
     }
-    let wide = draw(model, 200, 80);
+    let wide = rows(model, 200, 80);
     let wanted = words(&wide, model.kind(), 35);
     let mut seen = BTreeSet::new();
     let mut marked = false;
@@ -110,13 +104,13 @@ fn check_nothing_cut(name: &str, model: &Model) {
     assert!(
         unmarked.is_empty(),
         "{name}: at 80x24 these words can't be reached and nothing says they were cut: {unmarked:?}\n{}",
-        draw(model, 80, 24).join("\n")
+        rows(model, 80, 24).join("\n")
     );
 }
 
 fn snap_and_check(name: &str, model: &Model) {
     check_nothing_cut(name, model);
-    let screen = draw(model, 80, 24).join("\n");
+    let screen = rows(model, 80, 24).join("\n");
     assert!(!screen.contains(SECRET), "{name} shows the secret");
     insta::assert_snapshot!(format!("every_{name}"), screen);
 }
@@ -214,7 +208,7 @@ fn every_screen_of_every_recipe_fits_80x24() {
                 attempts: 1,
             },
         );
-        let screen = draw(&m, 80, 24).join("\n");
+        let screen = rows(&m, 80, 24).join("\n");
         assert!(
             screen.contains("What to fix") && screen.contains("Press f"),
             "{id}:\n{screen}"
@@ -264,7 +258,7 @@ fn every_screen_of_every_recipe_fits_80x24() {
                 "profile {id}-acme in /home/admin/.config/eca-wizard/profiles; secrets in the OS keychain"
             ))),
         );
-        let done = draw(&m, 80, 24).join("\n");
+        let done = rows(&m, 80, 24).join("\n");
         assert!(done.contains("Connected with 1 warning"), "{id}:\n{done}");
         snap_and_check(&format!("{id}_done"), &m);
     }
@@ -279,7 +273,7 @@ fn the_step_list_keeps_the_current_step_in_view() {
     for _ in 0..40 {
         let ScreenKind::Step(i) = m.kind() else { break };
         let title = m.recipe().unwrap().steps[i].title.clone();
-        let rows = draw(&m, 80, 24);
+        let rows = rows(&m, 80, 24);
         let sidebar: Vec<String> = rows.iter().map(|r| r.chars().take(24).collect()).collect();
         let current = sidebar
             .iter()
