@@ -398,17 +398,7 @@ fn satellite(
             {
                 return Err(crate::salesforce::deploy_failures::RUN_AS_USER.to_string());
             }
-            policies.permission_sets = c
-                .leaves
-                .get("commaSeparatedPermissionSet")
-                .map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default();
+            policies.permission_sets = c.comma_list("commaSeparatedPermissionSet");
             policies.ip_relaxation =
                 match c.leaves.get("ipRelaxationPolicyType").map(String::as_str) {
                     Some("Bypass") => IpRelaxation::Bypass,
@@ -419,17 +409,7 @@ fn satellite(
             policies.refresh_token_policy = deploy_rules::refresh_policy(c)?;
             policies.session_timeout_minutes = deploy_rules::session_timeout(c)?;
             policies.token_exchange = flag("isTokenExchangeFlowEnabled").unwrap_or(false);
-            policies.profiles = c
-                .leaves
-                .get("commaSeparatedProfile")
-                .map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect()
-                })
-                .unwrap_or_default();
+            policies.profiles = c.comma_list("commaSeparatedProfile");
             // The policies' own list must name custom scopes the org has, too.
             deploy_rules::listed_custom_scopes(c, known_scopes)?;
         }

@@ -13,6 +13,19 @@ pub(super) struct Component {
     pub objects: Vec<String>,
 }
 
+impl Component {
+    /// A leaf holding a comma-separated list (`commaSeparatedPermissionSet`...), as its items.
+    pub fn comma_list(&self, leaf: &str) -> Vec<String> {
+        self.leaves.get(leaf).map_or_else(Vec::new, |v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+    }
+}
+
 /// mdapi folders and suffixes of the types an ECA deploy carries (§B.4).
 const TYPES: &[(&str, &str, &str)] = &[
     ("externalClientApps/", ".eca", "ExternalClientApplication"),

@@ -71,3 +71,41 @@ pub async fn connect_json(
     // The report is the envelope's result (`docs/json.md`).
     envelope["result"].clone()
 }
+
+/// A recipe with mistakes planted in it: its text, the line of each mistake, and what the
+/// linter reported.
+pub struct Planted {
+    pub bad: String,
+    pub lines: Vec<usize>,
+    pub problems: Vec<eca_wizard::recipe::lint::Problem>,
+}
+
+/// Plants each mistake `(find, put, says)` in `good` (the first `find` becomes `put`), lints the
+/// result, and asserts every mistake is reported at its line with its words.
+pub fn assert_planted_mistakes_reported(good: &str, mistakes: &[(&str, &str, &str)]) -> Planted {
+    assert_eq!(
+        eca_wizard::recipe::lint::lint("good.toml", good),
+        Vec::new()
+    );
+    let mut bad = good.to_string();
+    let mut lines = Vec::new();
+    for (find, put, _) in mistakes {
+        let at = bad.find(find).unwrap_or_else(|| panic!("no {find}"));
+        lines.push(bad[..at].matches('\n').count() + 1);
+        bad.replace_range(at..at + find.len(), put);
+    }
+    let problems = eca_wizard::recipe::lint::lint("bad.toml", &bad);
+    for ((_, _, says), line) in mistakes.iter().zip(&lines) {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.line == *line && p.message.contains(says)),
+            "line {line}: expected '{says}' in {problems:#?}"
+        );
+    }
+    Planted {
+        bad,
+        lines,
+        problems,
+    }
+}

@@ -90,23 +90,7 @@ const MISTAKES: [(&str, &str, &str); 10] = [
 
 #[test]
 fn planted_problems_in_the_new_tables_and_settings_are_each_reported_at_their_line() {
-    assert_eq!(recipe::lint::lint("good.toml", EXAMPLE), Vec::new());
-    let mut bad = EXAMPLE.to_string();
-    let mut lines = Vec::new();
-    for (find, put, _) in MISTAKES {
-        let at = bad.find(find).unwrap_or_else(|| panic!("no {find}"));
-        lines.push(bad[..at].matches('\n').count() + 1);
-        bad.replace_range(at..at + find.len(), put);
-    }
-    let problems = recipe::lint::lint("bad.toml", &bad);
-    for ((_, _, says), line) in MISTAKES.iter().zip(&lines) {
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.line == *line && p.message.contains(says)),
-            "line {line}: expected '{says}' in {problems:#?}"
-        );
-    }
+    crate::common::recipe_files::assert_planted_mistakes_reported(EXAMPLE, &MISTAKES);
 }
 
 #[test]

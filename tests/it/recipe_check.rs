@@ -67,24 +67,11 @@ const MISTAKES: [(&str, &str, &str); 10] = [
 
 #[test]
 fn ten_planted_problems_of_ten_kinds_are_all_reported_with_their_lines_in_one_run() {
-    let good = acme_etl();
-    assert_eq!(recipe::lint::lint("good.toml", &good), Vec::new());
-    let mut bad = good.clone();
-    let mut lines = Vec::new();
-    for (find, put, _) in MISTAKES {
-        let at = bad.find(find).unwrap_or_else(|| panic!("no {find}"));
-        lines.push(bad[..at].matches('\n').count() + 1);
-        bad.replace_range(at..at + find.len(), put);
-    }
-    let problems = recipe::lint::lint("bad.toml", &bad);
-    for ((_, _, says), line) in MISTAKES.iter().zip(&lines) {
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.line == *line && p.message.contains(says)),
-            "line {line}: expected '{says}' in {problems:#?}"
-        );
-    }
+    let Planted {
+        bad,
+        lines,
+        problems,
+    } = assert_planted_mistakes_reported(&acme_etl(), &MISTAKES);
     assert_eq!(problems.len(), 10, "one report per mistake: {problems:#?}");
     // No internal names: the documented ones only.
     for internal in [
