@@ -64,67 +64,21 @@ pub fn run(
         app,
     } = work;
     let runtime = crate::commands::runtime()?;
-    let http = crate::net::client()?;
-    let version = crate::metadata::API_VERSION;
     let mut err = std::io::stderr();
     let in_use = profile.client_id.clone();
-    let staging = || rotate(http, &session, version, &app, &in_use, replace_staged);
-    // Staged credentials need the org setting on (§C.4): read it, and turn it on only when it
-    // is off and the admin agrees; it ends as it was.
-    let setting = runtime.block_on(secret_setting::read(http, &session, version));
-    let (outcome, signal) = match setting {
-        Ok(false) => {
-            writeln!(
-                err,
-                "Staged credentials need the org setting {LABEL}, which is off."
-            )?;
-            let question = "Turn it on for the rotation, and off again right after?";
-            if !(allow_secret_access || crate::commands::prompt::confirm(question)?) {
-                writeln!(
-                    err,
-                    "Left the setting off; nothing was rotated. The old key and secret are still the ones in use."
-                )?;
-                return Ok(Rotation::UNCHANGED);
-            }
-            let window = runtime.block_on(secret_setting::while_on(
-                http,
-                &session,
-                version,
-                &mut write_to(&mut err),
-                staging(),
-            ))?;
-            match window.result {
-                Some(outcome) => (outcome, window.signal),
-                None => {
-                    writeln!(
-                        err,
-                        "Nothing was rotated; the old key and secret are still the ones in use."
-                    )?;
-                    return match window.signal {
-                        Some(signal) => Err(crate::commands::Interrupted(signal).into()),
-                        None => Ok(Rotation::UNCHANGED),
-                    };
-                }
-            }
-        }
-        // On already, or unreadable (the staged calls then say whether it is off).
-        Ok(true) | Err(_) => (runtime.block_on(staging()), None),
-    };
-    let Promoted { key, secret } = match outcome {
-        Ok(promoted) => promoted,
-        Err(stopped) => {
-            writeln!(
-                err,
-                "Rotation stopped at \"{}\": {}\nThe old key and secret are unchanged and still the ones in use.",
-                stopped.step, stopped.message
-            )?;
-            if stopped.secrets_off {
-                writeln!(
-                    err,
-                    "Staged credentials need {LABEL} on; pass --allow-secret-access to turn it on for the rotation."
-                )?;
-            }
-            return Ok(Rotation::UNCHANGED);
+    let ends = runtime.block_on(stage_and_promote(
+        &session,
+        &app,
+        &in_use,
+        replace_staged,
+        allow_secret_access,
+        &mut err,
+    ))?;
+    let (Promoted { key, secret }, signal) = match ends {
+        Staging::Promoted(promoted, signal) => (promoted, signal),
+        Staging::Unchanged => return Ok(Rotation::UNCHANGED),
+        Staging::Interrupted(signal) => {
+            return Err(crate::commands::Interrupted(signal).into());
         }
     };
     // Promoted: the new pair is the app's now and this was the only time its secret was shown,
@@ -149,6 +103,92 @@ pub fn run(
     let proved = runtime.block_on(prove_with_retries(
         &client, &profile, recipe, refresh, wait, &mut err,
     ));
+    report(proved, &profile, name, &app, &session, wait, &mut err)
+}
+
+/// How staging and promotion ended.
+enum Staging {
+    /// The new pair is the app's; a signal that arrived while the setting was on, if any.
+    Promoted(Promoted, Option<&'static str>),
+    /// Nothing changed (said on `err`): the old pair is still the one in use.
+    Unchanged,
+    /// A signal stopped it before the promotion; the setting is back as it was.
+    Interrupted(&'static str),
+}
+
+/// Stages and promotes a new pair. Staged credentials need the org setting on (§C.4): it is
+/// read, turned on only when off and the admin agrees, and ends as it was.
+async fn stage_and_promote(
+    session: &crate::apply::session::Session,
+    app: &str,
+    in_use: &str,
+    replace_staged: bool,
+    allow_secret_access: bool,
+    err: &mut std::io::Stderr,
+) -> anyhow::Result<Staging> {
+    let http = crate::net::client()?;
+    let version = crate::metadata::API_VERSION;
+    let staging = || rotate(http, session, version, app, in_use, replace_staged);
+    let (outcome, signal) = match secret_setting::read(http, session, version).await {
+        Ok(false) => {
+            writeln!(
+                err,
+                "Staged credentials need the org setting {LABEL}, which is off."
+            )?;
+            let question = "Turn it on for the rotation, and off again right after?";
+            if !(allow_secret_access || crate::commands::prompt::confirm(question)?) {
+                writeln!(
+                    err,
+                    "Left the setting off; nothing was rotated. The old key and secret are still the ones in use."
+                )?;
+                return Ok(Staging::Unchanged);
+            }
+            let window =
+                secret_setting::while_on(http, session, version, &mut write_to(err), staging())
+                    .await?;
+            match (window.result, window.signal) {
+                (Some(outcome), signal) => (outcome, signal),
+                (None, signal) => {
+                    writeln!(
+                        err,
+                        "Nothing was rotated; the old key and secret are still the ones in use."
+                    )?;
+                    return Ok(signal.map_or(Staging::Unchanged, Staging::Interrupted));
+                }
+            }
+        }
+        // On already, or unreadable (the staged calls then say whether it is off).
+        Ok(true) | Err(_) => (staging().await, None),
+    };
+    match outcome {
+        Ok(promoted) => Ok(Staging::Promoted(promoted, signal)),
+        Err(stopped) => {
+            writeln!(
+                err,
+                "Rotation stopped at \"{}\": {}\nThe old key and secret are unchanged and still the ones in use.",
+                stopped.step, stopped.message
+            )?;
+            if stopped.secrets_off {
+                writeln!(
+                    err,
+                    "Staged credentials need {LABEL} on; pass --allow-secret-access to turn it on for the rotation."
+                )?;
+            }
+            Ok(Staging::Unchanged)
+        }
+    }
+}
+
+/// Says how the proof of the promoted pair ended, and keeps a refresh token it rotated.
+fn report(
+    proved: Proof,
+    profile: &profile::Profile,
+    name: &str,
+    app: &str,
+    session: &crate::apply::session::Session,
+    wait: Duration,
+    err: &mut dyn Write,
+) -> anyhow::Result<Rotation> {
     match proved {
         Proof::Accepted(rotated_refresh) => {
             if let Some(refresh) = rotated_refresh
