@@ -17,6 +17,12 @@ use crate::wizard::{Form, Model, Pane, Typed, fill_handoff};
 pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
     let [list_area, detail_area] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);
+    start_list(model, frame, list_area, theme);
+    start_detail(model, frame, detail_area, theme);
+}
+
+/// The saved setups, then the recipes, around the selected entry.
+fn start_list(model: &Model, frame: &mut Frame, list_area: Rect, theme: &Theme) {
     let mut head = vec![
         Line::styled("What are you connecting?", theme.heading()),
         Line::from(""),
@@ -76,7 +82,11 @@ pub fn start(model: &Model, frame: &mut Frame, area: Rect, theme: &Theme) {
             .block(Block::new()),
         list_area,
     );
+}
 
+/// What the selected entry is: the recipe, its guide and what it does, or the saved setup.
+fn start_detail(model: &Model, frame: &mut Frame, detail_area: Rect, theme: &Theme) {
+    let offset = model.progress.saved.len();
     let chosen = model
         .progress
         .selected
