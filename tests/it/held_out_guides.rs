@@ -80,6 +80,10 @@ fn has_proper_home(recipe: &Recipe, instruction: &Instruction) -> bool {
             .any(|v| v.title == what || v.fields.iter().any(|f| f.label == what)),
         "connected-app" => recipe.connected_app.iter().any(|n| n.label == what),
         "top" => what == "propagation_minutes" && recipe.propagation_minutes.is_some(),
+        "prerequisite" => recipe.prerequisites.iter().any(|p| p.name == what),
+        "profile" => recipe.profiles.iter().any(|p| p.name == what),
+        "custom-scope" => recipe.custom_scopes.iter().any(|c| c.name == what),
+        "choice" => recipe.choices.iter().any(|c| c.id == what),
         "prose" => {
             assert!(
                 what == "handoff" || recipe.step(what).is_some(),
