@@ -68,6 +68,10 @@ pub const ORG_SOURCES: &[(&str, &str)] = &[
         "my-domain-url",
         "the org's My Domain URL, e.g. https://acme.my.salesforce.com",
     ),
+    (
+        "my-domain-host",
+        "the My Domain host without https://, e.g. acme.my.salesforce.com",
+    ),
     ("my-domain-name", "the My Domain name alone, e.g. acme"),
     ("instance-url", "the instance URL the token came with"),
     ("org-type", "Production or Sandbox"),

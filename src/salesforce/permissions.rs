@@ -41,6 +41,23 @@ pub const SYSTEM_PERMISSIONS: &[SystemPermission] = &[
         "ModifyMetadata",
     ),
     p("Author Apex", "AuthorApex"),
+    p("Run Reports", "RunReports"),
+    p("Export Reports", "ExportReport"),
+    p("View Roles and Role Hierarchy", "ViewRoles"),
+    // API-only users (the Salesforce API Integration license grants it; see licenses.rs).
+    p("API Only User", "ApiUserOnly"),
+    // API Access Control (field-facts-2026.md): a user with it may use any connected app.
+    p("Use Any API Client", "UseAnyApiClient"),
+    // External Client Apps (reference/deploy-and-mcp-apis.md §A, eca-setup-and-metadata.md).
+    p(
+        "Create, edit, and delete External Client Apps",
+        "ExternalClientAppDeveloper",
+    ),
+    p(
+        "View all External Client Apps, view their settings, and edit their policies",
+        "ExternalClientAppAdmin",
+    ),
+    p("View Client Secret", "ViewClientSecret"),
 ];
 
 /// Permissions Salesforce turns on with another ("Permission X depends on permission(s): Y"

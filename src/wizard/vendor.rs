@@ -116,6 +116,7 @@ impl Model {
             .or_else(|| instance.clone());
         let value = match from {
             "my-domain-url" => my_domain,
+            "my-domain-host" => my_domain.as_deref().map(|url| host_of(url).to_string()),
             "my-domain-name" => my_domain.as_deref().and_then(my_domain_name),
             "instance-url" => instance,
             "org-type" => login.as_ref().map(|h| org_type(h.kind())),
@@ -128,11 +129,16 @@ impl Model {
     }
 }
 
+/// `acme.my.salesforce.com` of `https://acme.my.salesforce.com` (a My Domain URL has no path).
+fn host_of(url: &str) -> &str {
+    let host = url.split_once("://").map_or(url, |(_, h)| h);
+    host.trim_end_matches('/')
+}
+
 /// `acme` of `https://acme.my.salesforce.com` (and of `acme--uat.sandbox.my...`: the whole
 /// first label, as Setup > My Domain shows it).
 fn my_domain_name(url: &str) -> Option<String> {
-    let host = url.split_once("://").map_or(url, |(_, h)| h);
-    let name = host.split('.').next()?;
+    let name = host_of(url).split('.').next()?;
     (!name.is_empty()).then(|| name.to_string())
 }
 

@@ -159,6 +159,7 @@ fn vendor_steps_follow_the_credentials_with_values_from_the_app_and_org() {
         "Where  Connections › New › Salesforce",
         "• Environment: Production",
         "• Instance URL: https://acme.my.salesforce.com",
+        "• Host: acme.my.salesforce.com",
         "• Client ID: 3MVG9TestConsumerKey000000",
         "In Example ETL: Client secret",
         "• Client Secret: ••••",

@@ -114,6 +114,7 @@ fn optional_settings_are_shown_not_applied_and_recommended_ones_are_applied() {
         "In Example ETL: Create the Salesforce connection",
         "- Client ID: <consumer-key>",
         "- Instance URL: <my-domain-url>",
+        "- Host: <my-domain-host>",
         "a new app can take 30 minutes",
     ] {
         assert!(said.contains(line), "{line}: {said}");
@@ -130,7 +131,11 @@ fn optional_settings_are_shown_not_applied_and_recommended_ones_are_applied() {
     );
     let envelope: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let view = &envelope["result"];
-    assert_eq!(view["vendor_steps"][0]["fields"][2]["from"], "consumer-key");
+    assert_eq!(
+        view["vendor_steps"][0]["fields"][2]["from"],
+        "my-domain-host"
+    );
+    assert_eq!(view["vendor_steps"][0]["fields"][3]["from"], "consumer-key");
     assert_eq!(view["propagation_minutes"], 30);
     let _ = std::fs::remove_dir_all(&home);
 }
