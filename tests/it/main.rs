@@ -77,6 +77,7 @@ mod metadata;
 mod metadata_check;
 mod pasted_paths;
 mod pem_files;
+mod profile_choices;
 mod profiles;
 mod profiles_cli;
 mod rotate;
