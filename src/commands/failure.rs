@@ -97,6 +97,23 @@ pub fn profile_recipe(
     crate::profile::variant(dir, profile, loaded).map_err(|e| UsageError(e.to_string()).into())
 }
 
+/// The answers profile `name` was connected with, as `--choice` arguments, when it was made
+/// from recipe `recipe_id` (`metadata --from`): given before the command's own `--choice`s, so
+/// those win.
+pub fn profile_choices(name: &str, recipe_id: &str) -> anyhow::Result<Vec<String>> {
+    let dir = crate::profile::profiles_dir()?;
+    let profile =
+        crate::profile::load(&dir, name).map_err(|e| UsageError(format!("--from: {e}")))?;
+    if profile.recipe != recipe_id {
+        return Ok(Vec::new());
+    }
+    Ok(profile_recipe(&dir, &profile)?
+        .selection
+        .iter()
+        .map(|(id, option)| format!("{id}={option}"))
+        .collect())
+}
+
 /// A recipe by id as `--choice ID=OPTION` answers make it; an unknown choice or option is a
 /// usage error naming the nearest one and those there are.
 pub fn recipe_with_choices(

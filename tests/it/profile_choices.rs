@@ -98,15 +98,24 @@ async fn applied_with_jwt() -> Saved {
 async fn a_profile_saved_with_a_non_default_answer_is_checked_as_that_combination() {
     let s = applied_with_jwt().await;
     let file = std::fs::read_to_string(s.home.join("profiles/etl.toml")).unwrap();
-    assert!(file.contains("[choices]") && file.contains("flow = \"jwt-bearer\""), "{file}");
+    assert!(
+        file.contains("[choices]") && file.contains("flow = \"jwt-bearer\""),
+        "{file}"
+    );
 
     let listed = json(&s.run(&["profiles", "--json"]));
-    assert_eq!(listed["result"][0]["choices"]["flow"], "jwt-bearer", "{listed}");
+    assert_eq!(
+        listed["result"][0]["choices"]["flow"], "jwt-bearer",
+        "{listed}"
+    );
 
     let status = s.run(&["status", "etl", "--json"]);
     let report = json(&status);
     assert_eq!(status.status.code(), Some(0), "{report}");
-    assert_eq!(report["result"][0]["choices"]["flow"], "jwt-bearer", "{report}");
+    assert_eq!(
+        report["result"][0]["choices"]["flow"], "jwt-bearer",
+        "{report}"
+    );
 
     // The default combination wants client credentials on, a Run As user and no JWT: the app
     // made with JWT bearer would all be drift.
@@ -116,7 +125,31 @@ async fn a_profile_saved_with_a_non_default_answer_is_checked_as_that_combinatio
 
     let export = s.run(&["export", "etl", "--format", "sf-jwt"]);
     assert_eq!(export.status.code(), Some(0), "{}", text(&export));
-    assert!(text(&export).contains("sf org login jwt"), "{}", text(&export));
+    assert!(
+        text(&export).contains("sf org login jwt"),
+        "{}",
+        text(&export)
+    );
+
+    // `metadata --from` the profile makes its app again, with its answers.
+    let out = s.home.join("project");
+    let made = s.run(&[
+        "metadata",
+        "--recipe",
+        "etl-either-flow",
+        "--from",
+        "etl",
+        "--no-jwt-certificate",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        json(&made)["result"]["choices"]["flow"],
+        "jwt-bearer",
+        "{}",
+        text(&made)
+    );
 
     // A second apply to the profile makes the app its answers made, without --choice: JWT
     // bearer asks for its certificate (the default would ask for a Run As user).
@@ -136,7 +169,9 @@ async fn a_profile_saved_with_a_non_default_answer_is_checked_as_that_combinatio
     let said = text(&again);
     assert_eq!(again.status.code(), Some(2), "{said}");
     assert!(
-        said.contains("the etl-either-flow recipe uses JWT bearer, which needs the app's certificate"),
+        said.contains(
+            "the etl-either-flow recipe uses JWT bearer, which needs the app's certificate"
+        ),
         "{said}"
     );
 }
@@ -148,7 +183,10 @@ async fn an_answer_the_recipe_does_not_offer_is_refused_naming_the_profile_and_t
     let file = std::fs::read_to_string(&path).unwrap();
     for (edited, said) in [
         (
-            file.replace("[choices]\nflow = \"jwt-bearer\"", "[choices]\nflow = \"jwt-barer\""),
+            file.replace(
+                "[choices]\nflow = \"jwt-bearer\"",
+                "[choices]\nflow = \"jwt-barer\"",
+            ),
             "its answer flow = \"jwt-barer\" is not an option of recipe 'etl-either-flow' (its options: client-credentials, jwt-bearer)",
         ),
         (
@@ -203,7 +241,10 @@ async fn a_profile_without_answers_still_loads_and_answers_flow_with_its_own() {
     let status = s.run(&["status", "etl", "--json"]);
     let report = json(&status);
     assert_eq!(status.status.code(), Some(0), "{report}");
-    assert_eq!(report["result"][0]["choices"]["flow"], "jwt-bearer", "{report}");
+    assert_eq!(
+        report["result"][0]["choices"]["flow"], "jwt-bearer",
+        "{report}"
+    );
 }
 
 /// Writes a profile file as eca-wizard does: owner-only.
