@@ -63,6 +63,7 @@ mod apply_command;
 mod apply_deploy;
 mod apply_security;
 mod browser_launch;
+mod builtin_choices;
 mod choice_flow_host;
 mod cli_choices;
 mod cli_connect;
