@@ -13,13 +13,14 @@ use crate::commands::UsageError;
 use crate::recipe::Recipe;
 
 pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
-    let request = request(args)?;
-    let prepared = prepare(&request)?;
-    // A second apply to a saved profile goes to the profile's org, and only there.
+    // A second apply to a saved profile goes to the profile's org, and only there, and makes
+    // the app its answers made unless `--choice` says otherwise.
     let existing = match &args.save {
         Some(name) => existing_profile(name)?,
         None => None,
     };
+    let request = request(args, existing.as_ref())?;
+    let prepared = prepare(&request)?;
     let session = match existing {
         Some(mut work) => profile_session(
             &mut work,
@@ -65,13 +66,25 @@ pub fn run(args: &ApplyArgs) -> anyhow::Result<u8> {
 }
 
 /// The flags as the library's request; usage errors first, before any session.
-fn request(args: &ApplyArgs) -> anyhow::Result<ApplyRequest> {
+fn request(args: &ApplyArgs, existing: Option<&ProfileWork>) -> anyhow::Result<ApplyRequest> {
     let recipe_id = args
         .recipe
         .as_deref()
         .ok_or_else(|| UsageError("--recipe ID (or --recipe-file FILE) is required".into()))?;
+    // The saved profile's answers first: a later `--choice` for the same question wins.
+    let mut choices: Vec<String> = existing
+        .filter(|work| work.profile.recipe == recipe_id)
+        .map(|work| {
+            work.recipe
+                .selection
+                .iter()
+                .map(|(id, option)| format!("{id}={option}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    choices.extend(args.app.choices.iter().cloned());
     Ok(ApplyRequest {
-        recipe: crate::commands::failure::recipe_with_choices(recipe_id, &args.app.choices)?,
+        recipe: crate::commands::failure::recipe_with_choices(recipe_id, &choices)?,
         choices: crate::commands::metadata::choices(&args.app)?,
         create_user: args.create_user.clone(),
         api_version: args.api_version.clone(),
@@ -170,7 +183,7 @@ pub fn profile_session(
 pub fn profile_work(name: &str) -> anyhow::Result<ProfileWork> {
     let dir = crate::profile::profiles_dir()?;
     let profile = crate::commands::failure::load_profile(&dir, name)?;
-    let recipe = crate::commands::failure::recipe_by_id(&profile.recipe)?;
+    let recipe = crate::commands::failure::profile_recipe(&dir, &profile)?;
     let app = profile
         .api_name
         .clone()

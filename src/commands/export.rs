@@ -16,6 +16,9 @@ mod formats;
 /// What the formats are given: the profile and its secrets, each `None` when masked or absent.
 pub struct Values<'a> {
     pub profile: &'a Profile,
+    /// The profile's recipe as its answers made it; None when this eca-wizard lacks the recipe
+    /// (only a format that needs it is refused then).
+    pub recipe: Option<&'static crate::recipe::Recipe>,
     pub instance: String,
     pub client_secret: Option<String>,
     pub refresh_token: Option<String>,
@@ -26,6 +29,14 @@ pub struct Values<'a> {
 pub fn run(name: &str, format: &str, reveal: bool, json: bool) -> anyhow::Result<u8> {
     let dir = crate::profile::profiles_dir()?;
     let profile = crate::commands::failure::load_profile(&dir, name)?;
+    let recipe = match crate::recipe::by_id(&profile.recipe) {
+        // An answer the recipe doesn't offer is refused here too, never taken as a default.
+        Ok(loaded) => Some(
+            crate::profile::variant(&dir, &profile, loaded)
+                .map_err(|e| crate::commands::UsageError(e.to_string()))?,
+        ),
+        Err(_) => None,
+    };
     check_format(&profile, format)?;
     let to_terminal = std::io::stdout().is_terminal();
     if format == "sfdx-url" && !reveal && (!to_terminal || json) {
@@ -61,6 +72,7 @@ pub fn run(name: &str, format: &str, reveal: bool, json: bool) -> anyhow::Result
             .clone()
             .unwrap_or_else(|| profile.login_url.clone()),
         profile: &profile,
+        recipe,
         client_secret,
         refresh_token,
         masked,

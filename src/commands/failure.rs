@@ -87,6 +87,33 @@ pub fn load_profile(dir: &std::path::Path, name: &str) -> anyhow::Result<crate::
     })
 }
 
+/// A saved profile's recipe as the answers it was connected with make it; an unknown recipe is
+/// `unknown_recipe`, an answer the recipe doesn't offer a usage error saying what to fix.
+pub fn profile_recipe(
+    dir: &std::path::Path,
+    profile: &crate::profile::Profile,
+) -> anyhow::Result<&'static crate::recipe::Recipe> {
+    let loaded = recipe_by_id(&profile.recipe)?;
+    crate::profile::variant(dir, profile, loaded).map_err(|e| UsageError(e.to_string()).into())
+}
+
+/// The answers profile `name` was connected with, as `--choice` arguments, when it was made
+/// from recipe `recipe_id` (`metadata --from`): given before the command's own `--choice`s, so
+/// those win.
+pub fn profile_choices(name: &str, recipe_id: &str) -> anyhow::Result<Vec<String>> {
+    let dir = crate::profile::profiles_dir()?;
+    let profile =
+        crate::profile::load(&dir, name).map_err(|e| UsageError(format!("--from: {e}")))?;
+    if profile.recipe != recipe_id {
+        return Ok(Vec::new());
+    }
+    Ok(profile_recipe(&dir, &profile)?
+        .selection
+        .iter()
+        .map(|(id, option)| format!("{id}={option}"))
+        .collect())
+}
+
 /// A recipe by id as `--choice ID=OPTION` answers make it; an unknown choice or option is a
 /// usage error naming the nearest one and those there are.
 pub fn recipe_with_choices(

@@ -17,7 +17,13 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     let (recipe_id, Some(out_dir)) = (recipe_id, &args.out) else {
         return Err(UsageError("pass --recipe and --out (or --check DIR)".into()).into());
     };
-    let recipe = crate::commands::failure::recipe_with_choices(recipe_id, &args.app.choices)?;
+    // A profile's app is made again with the answers it was connected with.
+    let mut answers = match &args.app.from {
+        Some(name) => crate::commands::failure::profile_choices(name, recipe_id)?,
+        None => Vec::new(),
+    };
+    answers.extend(args.app.choices.iter().cloned());
+    let recipe = crate::commands::failure::recipe_with_choices(recipe_id, &answers)?;
     let options = choices(&args.app)?.options()?;
     let files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
     // Written whole before anything is printed: a closed stdout can't leave half a project.

@@ -15,6 +15,8 @@ struct Row {
     name: String,
     recipe: String,
     flow: &'static str,
+    /// The answers to the recipe's choices it was connected with (empty without).
+    choices: std::collections::BTreeMap<String, String>,
     login_url: String,
     host: String,
     org_id: Option<String>,
@@ -90,6 +92,7 @@ fn row(profile: &Profile) -> Row {
         name: profile.name.clone(),
         recipe: profile.recipe.clone(),
         flow: profile.flow.id(),
+        choices: profile.choices.clone(),
         login_url: profile.login_url.clone(),
         host,
         org_id: profile.org_id.clone(),

@@ -22,6 +22,9 @@ use crate::verify::{self, Check, CheckName, Plan, Status};
 pub struct ProfileStatus {
     pub profile: String,
     pub ok: bool,
+    /// The answers to the recipe's choices the connection was checked with (choice id ->
+    /// option; empty without choices or when the profile couldn't be read).
+    pub choices: std::collections::BTreeMap<String, String>,
     /// Where the profile's secrets are kept (and, for the kernel keyring, that it forgets).
     pub secrets_store: Option<profile::StoreView>,
     pub checks: Vec<Check>,
@@ -134,6 +137,7 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
     let broken = |message: String| ProfileStatus {
         profile: name.to_string(),
         ok: false,
+        choices: Default::default(),
         secrets_store: None,
         checks: Vec::new(),
         diagnosis: Some(DiagnosisView::plain("profile", message)),
@@ -142,11 +146,16 @@ async fn check(dir: &std::path::Path, name: &str) -> ProfileStatus {
         Ok(profile) => profile,
         Err(e) => return broken(e.to_string()),
     };
-    let Ok(recipe) = recipe::by_id(&profile.recipe) else {
+    let Ok(loaded) = recipe::by_id(&profile.recipe) else {
         return broken(format!(
             "the profile names recipe '{}', which this eca-wizard doesn't have",
             profile.recipe
         ));
+    };
+    // Checked as the app that was made: the answers it was connected with, never the defaults.
+    let recipe = match profile::variant(dir, &profile, loaded) {
+        Ok(recipe) => recipe,
+        Err(e) => return broken(e.to_string()),
     };
     let secret = |kind| profile.secrets.get(name, kind).ok().flatten();
     let Ok(client) = OAuthClient::new(
@@ -302,6 +311,7 @@ fn finish(
     ProfileStatus {
         profile: profile.name.clone(),
         ok,
+        choices: recipe.selection.iter().cloned().collect(),
         secrets_store: Some(profile::StoreView {
             description: store_said(profile),
             ..profile.secrets.view(profile.keychain.as_deref())

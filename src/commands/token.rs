@@ -28,7 +28,7 @@ struct Answer<'a> {
 pub fn run(name: &str, json: bool) -> anyhow::Result<u8> {
     let dir = crate::profile::profiles_dir()?;
     let profile = crate::commands::failure::load_profile(&dir, name)?;
-    let recipe = crate::commands::failure::recipe_by_id(&profile.recipe)?;
+    let recipe = crate::commands::failure::profile_recipe(&dir, &profile)?;
     let secret = |kind| profile.secrets.get(name, kind).ok().flatten();
     let client = OAuthClient::new(
         &profile.login_url,

@@ -1,9 +1,11 @@
 //! Connections kept for later: a profile file per connection (no secret in it, ever) and its
 //! secrets in the OS keychain, or in an owner-only file when the user consents to that.
 
+mod answers;
 mod secrets;
 mod store;
 
+pub use answers::variant;
 pub use secrets::{Keychain, SecretKind, SecretStore, SecretsError, StoreView, keychain};
 pub use store::{Profile, ProfileError, Verification, check_name, delete, list, load, save};
 
@@ -77,6 +79,7 @@ pub fn keep(
         target_org: app.target_org,
         private_key_path: app.private_key_path,
         mcp_url: request.mcp_url.clone(),
+        choices: request.recipe.selection.iter().cloned().collect(),
         last_verified: Some(Verification {
             at_ms: now_ms(),
             ok: report.diagnosis.is_none(),

@@ -1,14 +1,16 @@
 //! Profile files: TOML, one per connection, written atomically and readable by the owner only,
 //! with a format version so a file from a newer eca-wizard is refused clearly.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::salesforce::Flow;
 
-/// 2 added the app's API name and label; format 1 files still read.
-pub const FORMAT_VERSION: u32 = 2;
+/// 2 added the app's API name and label, 3 the answers to the recipe's choices; format 1 and 2
+/// files still read (without answers: the recipe's own flow answers its `flow` choice).
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +42,10 @@ pub struct Profile {
     /// MCP recipes: the hosted MCP server the connection was verified against.
     #[serde(default)]
     pub mcp_url: Option<String>,
+    /// The answers to a format-2 recipe's choices it was connected with (choice id -> option),
+    /// so later commands check the app that was made, not the recipe's defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub choices: BTreeMap<String, String>,
     pub last_verified: Option<Verification>,
     /// Where this profile's secrets are.
     pub secrets: crate::profile::SecretStore,
@@ -73,6 +79,14 @@ pub enum ProfileError {
     BadName(String),
     #[error("profile '{name}' is refused: {why}")]
     Refused { name: String, why: String },
+    #[error(
+        "profile '{name}' can't be checked as it was connected: {why}. Fix `choices` in {path}, or connect again with `--choice ID=OPTION --save {name}`"
+    )]
+    Answers {
+        name: String,
+        path: PathBuf,
+        why: String,
+    },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -91,7 +105,7 @@ pub fn check_name(name: &str) -> Result<(), ProfileError> {
     }
 }
 
-fn path(dir: &Path, name: &str) -> PathBuf {
+pub(super) fn path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.toml"))
 }
 

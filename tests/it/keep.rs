@@ -307,7 +307,7 @@ async fn a_profile_keeps_what_the_admin_typed_and_metadata_from_uses_it() {
     let file = home.join("profiles/cc.toml");
     let mut profile: toml::Table =
         toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    assert_eq!(profile["format"].as_integer(), Some(2));
+    assert_eq!(profile["format"].as_integer(), Some(3));
     profile.insert("api_name".into(), "Acme_Board".into());
     profile.insert("app_name".into(), "Acme Board".into());
     profile.insert(

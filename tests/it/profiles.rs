@@ -33,6 +33,7 @@ fn sample(name: &str, secrets: SecretStore) -> Profile {
         target_org: None,
         private_key_path: None,
         mcp_url: None,
+        choices: Default::default(),
         last_verified: None,
         secrets,
         keychain: Some("kernel-keyring".into()),

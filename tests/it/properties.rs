@@ -209,6 +209,7 @@ mod printers {
         let status = ProfileStatus {
             profile: t.into(),
             ok: false,
+            choices: Default::default(),
             secrets_store: None,
             checks: checks(t),
             diagnosis: Some(view(t)),

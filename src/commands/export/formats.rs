@@ -143,7 +143,10 @@ fn mcp(v: &Values<'_>) -> anyhow::Result<String> {
             crate::commands::shell::quote(url)
         ),
         _ => {
-            let recipe = crate::commands::failure::recipe_by_id(&p.recipe)?;
+            let recipe = match v.recipe {
+                Some(recipe) => recipe,
+                None => crate::commands::failure::recipe_by_id(&p.recipe)?,
+            };
             let filled = recipe
                 .handoff
                 .replace("CONSUMER_KEY", &p.client_id)

@@ -34,9 +34,24 @@ pub fn inputs(setup: &Setup, index: usize) -> Vec<FieldInput> {
                 .iter()
                 .find(|(id, _)| *id == choice.id)
                 .map_or(choice.default.as_str(), |(_, option)| option.as_str());
-            FieldInput::for_choice(choice, answer)
+            let mut input = FieldInput::for_choice(choice, answer);
+            input.error = refusal(setup, &choice.id);
+            input
         })
         .collect()
+}
+
+/// Why the answer to choice `id` can't work with the org chosen, with what to fix: a `flow`
+/// answer the login host refuses, by the org screen's own rule. Shown as soon as the answer
+/// changes (and whenever the step shows), and Enter on the step is refused while it holds.
+pub fn refusal(setup: &Setup, id: &str) -> Option<String> {
+    if id != "flow" {
+        return None;
+    }
+    let refused = setup::refused_flow(setup.login_url.as_deref(), setup.recipe.flow)?;
+    Some(format!(
+        "{refused}. Esc goes back to the org: enter your My Domain URL there, or choose another answer."
+    ))
 }
 
 /// ←→ (or space) on a choice: the next or previous option, and the recipe it makes.

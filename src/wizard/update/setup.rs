@@ -62,10 +62,8 @@ fn use_org(model: &mut Model) -> Vec<Cmd> {
     if !notes.is_empty() {
         notes.push(format!("The login URL is now {url}"));
     }
-    if let Ok(normalized) = normalize_login_url(&url)
-        && let Err(refused) = normalized.host.check_flow(setup.recipe.flow)
-    {
-        input.error = Some(refused.to_string());
+    if let Some(refused) = refused_flow(Some(&url), setup.recipe.flow) {
+        input.error = Some(refused);
         return Vec::new();
     }
     setup.login_url = Some(url.clone());
@@ -83,6 +81,20 @@ fn use_org(model: &mut Model) -> Vec<Cmd> {
         form.notes = notes;
     }
     cmds
+}
+
+/// Why `flow` can't sign in on the org `login_url` names (client credentials only on the My
+/// Domain), or None. The one rule the org screen and a changed `flow` answer both apply.
+pub(super) fn refused_flow(
+    login_url: Option<&str>,
+    flow: crate::salesforce::Flow,
+) -> Option<String> {
+    let normalized = normalize_login_url(login_url?).ok()?;
+    normalized
+        .host
+        .check_flow(flow)
+        .err()
+        .map(|e| e.to_string())
 }
 
 /// Shows step `index` with its fields, filled from answers, drafts or defaults.
@@ -289,6 +301,16 @@ pub(super) fn confirm_step(model: &mut Model, index: usize) -> Vec<Cmd> {
             None => {
                 first_error.get_or_insert(i);
             }
+        }
+        // A flow the org's host refuses can't be confirmed (the answer is kept, with the fix).
+        let refusal = input
+            .choice
+            .as_ref()
+            .zip(model.setup.as_ref())
+            .and_then(|(choice, setup)| super::choices::refusal(setup, &choice.0));
+        if refusal.is_some() {
+            input.error = refusal;
+            first_error.get_or_insert(i);
         }
     }
     if let Some(i) = first_error {
