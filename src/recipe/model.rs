@@ -65,6 +65,9 @@ pub struct Recipe {
     /// Format 2: OAuth custom scopes the app is given and requests.
     #[serde(default)]
     pub custom_scopes: Vec<CustomScope>,
+    /// Format 2: the package that carries the vendor's app, installed instead of created.
+    #[serde(default)]
+    pub package: Option<crate::recipe::package::Package>,
     /// The answers this recipe was resolved with (empty without choices).
     #[serde(skip)]
     pub selection: Selection,
@@ -122,6 +125,8 @@ pub enum StepKind {
     IntegrationUser,
     Permissions,
     OrgSettings,
+    /// Format 2: installing the vendor's package, which brings the app (`[package]`).
+    InstallPackage,
     BasicInfo,
     OauthSettings,
     Flows,
@@ -135,10 +140,11 @@ pub enum StepKind {
 }
 
 impl StepKind {
-    pub const ALL: [StepKind; 12] = [
+    pub const ALL: [StepKind; 13] = [
         StepKind::IntegrationUser,
         StepKind::Permissions,
         StepKind::OrgSettings,
+        StepKind::InstallPackage,
         StepKind::BasicInfo,
         StepKind::OauthSettings,
         StepKind::Flows,
@@ -155,6 +161,7 @@ impl StepKind {
             StepKind::IntegrationUser => "integration-user",
             StepKind::Permissions => "permissions",
             StepKind::OrgSettings => "org-settings",
+            StepKind::InstallPackage => "install-package",
             StepKind::BasicInfo => "basic-info",
             StepKind::OauthSettings => "oauth-settings",
             StepKind::Flows => "flows",
@@ -487,7 +494,8 @@ impl Recipe {
                 | StepKind::OauthSettings
                 | StepKind::Flows
                 | StepKind::Security
-                | StepKind::Policies,
+                | StepKind::Policies
+                | StepKind::InstallPackage,
             ) => true,
             Some(StepKind::Credentials) => {
                 self.flow != crate::salesforce::Flow::JwtBearer || has_private_key

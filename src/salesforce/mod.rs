@@ -14,6 +14,7 @@ pub mod loose;
 pub mod mcp;
 pub mod naming;
 pub mod oauth_errors;
+pub mod packaging;
 pub mod objects;
 pub mod org_type;
 pub mod permissions;
