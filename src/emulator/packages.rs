@@ -139,7 +139,7 @@ fn create(ctx: &mut Ctx, req: &Req) -> Reply {
             version_id: id,
             status: "IN_PROGRESS",
             error: None,
-            reads_left: 1,
+            reads_left: 0,
         },
     );
     Reply::json(201, &json!({"id": request_id, "success": true, "errors": []}))
