@@ -79,7 +79,11 @@ impl fmt::Display for PackageEvent {
                 f,
                 "Package: {} {name} by {publisher} ({version}) first (Tooling API PackageInstallRequest, for admins only), which brings the app; then deploys the installed app's policies.\n  \
                  To undo: Setup > Installed Packages > {name} > Uninstall (or `sf package uninstall --package {version}`); uninstalling deletes the package's components and data, and the policies go with the app.",
-                if *dry_run { "would install" } else { "installs" }
+                if *dry_run {
+                    "would install"
+                } else {
+                    "installs"
+                }
             ),
             PackageEvent::Status(status) => write!(f, "  install: {status}"),
             PackageEvent::Installed { name, request } => {
@@ -104,7 +108,10 @@ pub async fn installed(
     version: &str,
     id: &PackageVersionId,
 ) -> anyhow::Result<bool> {
-    let url = format!("{}/services/data/v{version}/tooling/query", session.instance_url);
+    let url = format!(
+        "{}/services/data/v{version}/tooling/query",
+        session.instance_url
+    );
     let response = http
         .get(&url)
         .query(&[(
@@ -114,7 +121,12 @@ pub async fn installed(
         .bearer_auth(session.token.expose())
         .send_logged()
         .await
-        .map_err(|e| anyhow::anyhow!("the installed packages couldn't be read: {}", transport_detail(&e)))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the installed packages couldn't be read: {}",
+                transport_detail(&e)
+            )
+        })?;
     let body = answer(response, "the installed packages couldn't be read").await?;
     let records = body["records"].as_array().cloned().unwrap_or_default();
     Ok(records.iter().any(|r| {
@@ -171,7 +183,12 @@ pub async fn install(
         .json(&body)
         .send_logged()
         .await
-        .map_err(|e| anyhow::anyhow!("the install request didn't reach the org: {}", transport_detail(&e)))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the install request didn't reach the org: {}",
+                transport_detail(&e)
+            )
+        })?;
     let created = answer(response, "the org refused the install").await?;
     let request = terminal_safe(
         created["id"]
@@ -268,13 +285,15 @@ pub(super) async fn plan(
     };
     // The app is there only if the package is (a subscriber can't make a packaged app).
     let installed = app_present || installed(http, session, &args.api_version, &id).await?;
-    tell(crate::apply::event::ApplyEvent::Package(PackageEvent::Planned {
-        name: terminal_safe(&package.name),
-        publisher: terminal_safe(&package.publisher),
-        version: id.as_str().to_string(),
-        installed,
-        dry_run: args.dry_run,
-    }))?;
+    tell(crate::apply::event::ApplyEvent::Package(
+        PackageEvent::Planned {
+            name: terminal_safe(&package.name),
+            publisher: terminal_safe(&package.publisher),
+            version: id.as_str().to_string(),
+            installed,
+            dry_run: args.dry_run,
+        },
+    ))?;
     Ok(Some(installed))
 }
 
@@ -293,7 +312,9 @@ pub(super) async fn ensure(
     };
     let name = terminal_safe(&package.name);
     if args.dry_run {
-        tell(ApplyEvent::Package(PackageEvent::ValidatedOnceInstalled { name }))?;
+        tell(ApplyEvent::Package(PackageEvent::ValidatedOnceInstalled {
+            name,
+        }))?;
         return Ok(Some(crate::apply::run::Applied::Done));
     }
     let id = package
@@ -315,7 +336,10 @@ pub(super) async fn ensure(
         tell(ApplyEvent::Package(PackageEvent::Status(status)))?;
     }
     let (request, signal) = outcome?;
-    tell(ApplyEvent::Package(PackageEvent::Installed { name, request }))?;
+    tell(ApplyEvent::Package(PackageEvent::Installed {
+        name,
+        request,
+    }))?;
     match signal {
         Some(signal) => {
             tell(ApplyEvent::Package(PackageEvent::Stopped { signal }))?;

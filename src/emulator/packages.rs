@@ -64,7 +64,11 @@ fn published(id: &str, name: &str, key: Option<&str>, app: &str) -> PublishedPac
     eca.label = name.to_string();
     // The vendor's key: the global settings travel with the package (Help "OAuth Plugin
     // Enablement with Metadata API").
-    eca.consumer_key = format!("3MVG9Pkg{}VendorKey{}", app.replace('_', ""), "x".repeat(40));
+    eca.consumer_key = format!(
+        "3MVG9Pkg{}VendorKey{}",
+        app.replace('_', ""),
+        "x".repeat(40)
+    );
     eca.consumer_secret = format!("{}VendorSecret", app.replace('_', ""));
     eca.callback_urls = vec!["https://vendor.example/oauth/callback".into()];
     eca.scopes = vec!["api".into(), "id".into(), "refresh_token".into()];
@@ -92,14 +96,19 @@ pub fn handle(ctx: &mut Ctx, req: &Req, path: &[&str]) -> Reply {
 }
 
 fn error(status: u16, code: &str, message: &str) -> Reply {
-    Reply::json(status, &json!([{"message": message, "errorCode": code, "fields": []}]))
+    Reply::json(
+        status,
+        &json!([{"message": message, "errorCode": code, "fields": []}]),
+    )
 }
 
 fn create(ctx: &mut Ctx, req: &Req) -> Reply {
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return error(400, "JSON_PARSER_ERROR", "The request body isn't JSON.");
     };
-    let key = body["SubscriberPackageVersionKey"].as_str().unwrap_or_default();
+    let key = body["SubscriberPackageVersionKey"]
+        .as_str()
+        .unwrap_or_default();
     let Some(id) = ids::widen(key, "04t") else {
         return error(
             400,
@@ -111,7 +120,9 @@ fn create(ctx: &mut Ctx, req: &Req) -> Reply {
         return error(
             400,
             "INVALID_CROSS_REFERENCE_KEY",
-            &format!("The subscriber package version {key} is invalid, no subscriber package version record found."),
+            &format!(
+                "The subscriber package version {key} is invalid, no subscriber package version record found."
+            ),
         );
     };
     let password = body["Password"].as_str().filter(|p| !p.is_empty());
@@ -142,17 +153,16 @@ fn create(ctx: &mut Ctx, req: &Req) -> Reply {
             reads_left: 0,
         },
     );
-    Reply::json(201, &json!({"id": request_id, "success": true, "errors": []}))
+    Reply::json(
+        201,
+        &json!({"id": request_id, "success": true, "errors": []}),
+    )
 }
 
 /// Reading a request moves it on: after a read in progress it ends, installing the app.
 fn read(ctx: &mut Ctx, id: &str) -> Reply {
     let Some(request) = ctx.store.install_requests.get(id).cloned() else {
-        return error(
-            404,
-            "NOT_FOUND",
-            "The requested resource does not exist",
-        );
+        return error(404, "NOT_FOUND", "The requested resource does not exist");
     };
     let request = if request.status == "IN_PROGRESS" && request.reads_left == 0 {
         finish(ctx, id, request)
@@ -226,7 +236,10 @@ fn packaged_members(app: &str) -> std::collections::BTreeMap<String, String> {
     [
         ("ExtlClntAppGlobalOauthSettings", "_glbloauth"),
         ("ExtlClntAppOauthSettings", "_oauth"),
-        ("ExtlClntAppOauthConfigurablePolicies", "_oauth_defaultPolicy"),
+        (
+            "ExtlClntAppOauthConfigurablePolicies",
+            "_oauth_defaultPolicy",
+        ),
         ("ExtlClntAppConfigurablePolicies", "_defaultPolicy"),
     ]
     .iter()

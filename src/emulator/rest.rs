@@ -35,14 +35,13 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
     let admin_only = matches!(
         path.as_slice(),
         ["metadata", ..] | ["apps", "oauth", ..] | ["tooling", ..]
-    )
-        || (matches!(
-            path.as_slice(),
-            [
-                "sobjects",
-                "User" | "PermissionSetLicenseAssign" | "PermissionSetAssignment"
-            ]
-        ) && req.method == "POST");
+    ) || (matches!(
+        path.as_slice(),
+        [
+            "sobjects",
+            "User" | "PermissionSetLicenseAssign" | "PermissionSetAssignment"
+        ]
+    ) && req.method == "POST");
     if admin_only && !user.admin {
         return Reply::rest_error(403, code::INSUFFICIENT_ACCESS);
     }

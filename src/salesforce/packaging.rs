@@ -35,7 +35,8 @@ impl PackageVersionId {
                 "'{text}' is not a package version id: those start with {VERSION_PREFIX} (the install link's p0=...)"
             ));
         }
-        if !(text.len() == 15 || text.len() == 18) || !text.bytes().all(|b| b.is_ascii_alphanumeric())
+        if !(text.len() == 15 || text.len() == 18)
+            || !text.bytes().all(|b| b.is_ascii_alphanumeric())
         {
             return Err(format!(
                 "'{text}' is not a package version id: it has 15 or 18 letters and digits"

@@ -31,7 +31,12 @@ fn check_edited(name: &str, edit: impl Fn(&str) -> String) -> String {
     let file = home.join("edited.toml");
     std::fs::write(&file, edit(EXAMPLE)).unwrap();
     let output = recipe_files::wizard(&home, &["recipes", "check", file.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "{}", recipe_files::text(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        recipe_files::text(&output)
+    );
     recipe_files::text(&output)
 }
 
@@ -71,7 +76,10 @@ fn a_malformed_id_and_the_vendors_settings_are_refused_where_they_are() {
     ] {
         assert!(said.contains(expected), "{expected}\n{said}");
     }
-    assert!(said.contains("edited.toml:116:"), "the setting's line: {said}");
+    assert!(
+        said.contains("edited.toml:116:"),
+        "the setting's line: {said}"
+    );
     // Every problem at once.
     assert!(said.contains("3 problem(s)"), "{said}");
 }
@@ -143,16 +151,16 @@ fn the_install_step_shows_the_orgs_install_link_and_ctrl_o_opens_it() {
     let mut model = at_install_step();
     resize(&mut model, 120, 40);
     let screen = draw(&model, 120, 40);
-    let link = format!(
-        "https://acme.my.salesforce.com/packaging/installPackage.apexp?p0={VERSION}"
-    );
+    let link =
+        format!("https://acme.my.salesforce.com/packaging/installPackage.apexp?p0={VERSION}");
     assert!(screen.contains(&link), "{screen}");
     assert!(screen.contains("Ledger Sync by Ledger Co"), "{screen}");
     assert!(screen.contains("ctrl-o"), "the footer offers it: {screen}");
     insta::assert_snapshot!("package_install_step_120x40", screen);
     let cmds = press(&mut model, Key::Ctrl('o'));
     assert!(
-        cmds.iter().any(|c| matches!(c, Cmd::OpenUrl(url) if *url == link)),
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::OpenUrl(url) if *url == link)),
         "{cmds:?}"
     );
 }
@@ -352,8 +360,7 @@ async fn only_an_admin_installs_and_an_installed_apps_settings_dont_deploy() {
     };
     let zip =
         eca_wizard::apply::package::mdapi_zip(&metadata::generate(own, &options).unwrap()).unwrap();
-    let session =
-        eca_wizard::apply::session::from_token(emulator.my_domain_url(), &token).unwrap();
+    let session = eca_wizard::apply::session::from_token(emulator.my_domain_url(), &token).unwrap();
     let deployed = eca_wizard::apply::deploy::deploy(
         client(),
         &session,
@@ -377,7 +384,13 @@ async fn only_an_admin_installs_and_an_installed_apps_settings_dont_deploy() {
 
 const KEY_TOKEN_PLACEHOLDER: &str = "00Dnot!a-session";
 
-fn apply(dir: &std::path::Path, home: &std::path::Path, emulator: &Emulator, token: &str, extra: &[&str]) -> Output {
+fn apply(
+    dir: &std::path::Path,
+    home: &std::path::Path,
+    emulator: &Emulator,
+    token: &str,
+    extra: &[&str],
+) -> Output {
     let mut args = vec![
         "apply",
         "--recipe",
@@ -416,7 +429,10 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
         )),
         "{text}"
     );
-    assert!(text.contains("To undo: Setup > Installed Packages"), "{text}");
+    assert!(
+        text.contains("To undo: Setup > Installed Packages"),
+        "{text}"
+    );
     assert!(
         text.contains("extlClntAppOauthPolicies/Ledger_Sync_oauth_defaultPolicy.ecaOauthPlcy"),
         "the plan lists the policies: {text}"
@@ -425,8 +441,20 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
         !text.contains("externalClientApps/"),
         "nothing else deploys: {text}"
     );
-    assert!(text.contains("validated only once Ledger Sync is installed"), "{text}");
-    assert!(emulator.app("Ledger_Sync").is_none(), "a dry run installs nothing");
+    assert!(
+        text.contains("validated only once Ledger Sync is installed"),
+        "{text}"
+    );
+    // The security list names what the deploy sets: the policies, not the vendor's settings.
+    assert!(
+        text.contains("Run As (Username): integration@eca-wizard.demo"),
+        "{text}"
+    );
+    assert!(!text.contains("Callback URL"), "{text}");
+    assert!(
+        emulator.app("Ledger_Sync").is_none(),
+        "a dry run installs nothing"
+    );
 
     let done = apply(&dir, &home, &emulator, &token, &["--allow-secret-access"]);
     let text = said(&done);
@@ -436,7 +464,10 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
     let app = emulator.app("Ledger_Sync").expect("installed");
     assert!(app.policies.client_credentials, "{:?}", app.policies);
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
-    assert!(!text.contains(&app.consumer_secret), "the secret is never printed");
+    assert!(
+        !text.contains(&app.consumer_secret),
+        "the secret is never printed"
+    );
     assert!(!text.contains(&token), "the session token is never printed");
 
     // Again: the package is there, so only the policies are looked at.
@@ -444,4 +475,67 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
     let text = said(&again);
     assert_eq!(again.status.code(), Some(0), "{text}");
     assert!(text.contains("is installed already"), "{text}");
+}
+
+#[tokio::test]
+async fn a_protected_package_needs_its_key_from_the_environment() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-keyed");
+    let home = recipe_files::home("package-keyed-home");
+    let keyed = EXAMPLE.replace(VERSION, KEYED).replace(
+        "app = \"Ledger_Sync\"",
+        "app = \"Keyed_Connector\"\ninstall_key = true",
+    );
+    std::fs::write(home.join("recipes/package-example.toml"), keyed).unwrap();
+
+    let refused = apply(&dir, &home, &emulator, &token, &[]);
+    let text = said(&refused);
+    assert_ne!(refused.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("needs the installation key Ledger Co gave you: set ECA_WIZARD_INSTALL_KEY"),
+        "{text}"
+    );
+    assert!(emulator.app("Keyed_Connector").is_none(), "nothing changed");
+
+    let wrong = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER])
+        .env("ECA_WIZARD_INSTALL_KEY", "guess")
+        .output()
+        .unwrap();
+    let text = said(&wrong);
+    assert!(
+        text.contains("Invalid InstallationKey for SubscriberPackageVersion (INSTALL_KEY_INVALID"),
+        "{text}"
+    );
+    assert!(!text.contains("guess"), "the key is never printed: {text}");
+    assert!(emulator.app("Keyed_Connector").is_none(), "nothing changed");
+
+    let right = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER, "--allow-secret-access"])
+        .env("ECA_WIZARD_INSTALL_KEY", "open-sesame")
+        .output()
+        .unwrap();
+    let text = said(&right);
+    assert_eq!(right.status.code(), Some(0), "{text}");
+    assert!(text.contains("Installed Ledger Sync"), "{text}");
+    assert!(
+        !text.contains("open-sesame"),
+        "the key is never printed: {text}"
+    );
+    assert!(emulator.app("Keyed_Connector").is_some());
 }
