@@ -539,3 +539,32 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
     );
     assert!(emulator.app("Keyed_Connector").is_some());
 }
+
+#[test]
+fn the_metadata_command_says_why_it_writes_only_the_policies() {
+    let home = recipe_files::home("package-metadata");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    let out = home.join("project");
+    let output = recipe_files::wizard(
+        &home,
+        &[
+            "metadata",
+            "--recipe",
+            "package-example",
+            "--out",
+            out.to_str().unwrap(),
+            "--run-as",
+            DEMO_INTEGRATION_USER,
+        ],
+    );
+    let text = recipe_files::text(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("Only the installed app's policies and the permission set: Ledger Sync (Ledger Co) carries the app"),
+        "{text}"
+    );
+    assert!(
+        !out.join("force-app/main/default/externalClientApps")
+            .exists()
+    );
+}
