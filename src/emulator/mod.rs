@@ -22,7 +22,7 @@ pub mod ids;
 mod mcp;
 mod objects;
 pub mod org;
-mod packages;
+pub mod packages;
 mod pages;
 mod people;
 mod rest;

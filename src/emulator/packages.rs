@@ -86,7 +86,7 @@ fn published(id: &str, name: &str, key: Option<&str>, app: &str) -> PublishedPac
 }
 
 /// `tooling/sobjects/PackageInstallRequest[/{id}]` and `tooling/query`.
-pub fn handle(ctx: &mut Ctx, req: &Req, path: &[&str]) -> Reply {
+pub(crate) fn handle(ctx: &mut Ctx, req: &Req, path: &[&str]) -> Reply {
     match (path, req.method.as_str()) {
         (["sobjects", "PackageInstallRequest"], "POST") => create(ctx, req),
         (["sobjects", "PackageInstallRequest", id], "GET") => read(ctx, id),

@@ -299,8 +299,8 @@ fn check_order(recipe: &Recipe, findings: &mut Findings) {
     // vendor's (the `package` rule).
     let installed = recipe.package.is_some();
     for kind in REQUIRED_KINDS {
-        let vendors = matches!(kind, StepKind::BasicInfo | StepKind::OauthSettings);
-        if !(installed && vendors) && !recipe.steps.iter().any(|s| s.kind == *kind) {
+        let vendors = installed && matches!(kind, StepKind::BasicInfo | StepKind::OauthSettings);
+        if !vendors && !recipe.steps.iter().any(|s| s.kind == *kind) {
             at(
                 findings,
                 "steps",

@@ -568,3 +568,42 @@ fn the_metadata_command_says_why_it_writes_only_the_policies() {
             .exists()
     );
 }
+
+#[tokio::test]
+async fn an_org_file_adds_a_package_the_emulator_then_installs() {
+    let mut org = eca_wizard::emulator::org::Org::demo();
+    let file = r#"
+version_id = "04t5g000000GoneAAC"
+name = "Vendor Bridge"
+[app]
+api_name = "Vendor_Bridge"
+consumer_key = "3MVG9VendorBridgeKey"
+consumer_secret = "VendorBridgeSecret"
+callback_urls = ["https://bridge.example/cb"]
+scopes = ["api"]
+"#;
+    let package: eca_wizard::emulator::packages::PublishedPackage =
+        toml::from_str(file).expect("a package as an org file writes it");
+    org.packages.push(package);
+    let emulator = start_with(org, true);
+    let token = admin_token(&emulator).await;
+    let (status, created) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": "04t5g000000Gone"}),
+    )
+    .await;
+    assert_eq!(status, 201, "the 15-character form too: {created}");
+    let id = created["id"].as_str().unwrap();
+    let (_, read) = tooling(
+        &emulator,
+        &token,
+        "GET",
+        &format!("sobjects/PackageInstallRequest/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(read["Status"], "SUCCESS", "{read}");
+    let app = emulator.app("Vendor_Bridge").expect("installed");
+    assert_eq!(app.consumer_key, "3MVG9VendorBridgeKey");
+}
