@@ -66,7 +66,6 @@ pub struct Recipe {
     #[serde(default)]
     pub custom_scopes: Vec<CustomScope>,
     /// Format 2: the package that carries the vendor's app, installed instead of created.
-    #[serde(default)]
     pub package: Option<crate::recipe::package::Package>,
     /// The answers this recipe was resolved with (empty without choices).
     #[serde(skip)]
@@ -528,9 +527,9 @@ impl Recipe {
 
     /// The same, when connecting with another flow than the recipe's own.
     pub fn expects_refresh_token_in(&self, flow: Flow) -> bool {
-        self.scopes
-            .iter()
-            .any(|s| scopes::granted_in(s, flow) && is_refresh_scope(s))
+        self.scopes.iter().any(|s| {
+            scopes::granted_in(s, flow) && matches!(s.as_str(), "refresh_token" | "offline_access")
+        })
     }
 
     /// Whether refreshing must send the consumer secret ("Require secret for Refresh Token Flow").
@@ -597,8 +596,4 @@ fn natural_step_kind(key: SettingKey) -> StepKind {
         .iter()
         .find(|(prefix, _)| section.starts_with(prefix))
         .map_or(StepKind::OauthSettings, |(_, kind)| *kind)
-}
-
-fn is_refresh_scope(scope: &str) -> bool {
-    scope == "refresh_token" || scope == "offline_access"
 }
