@@ -321,21 +321,21 @@ pub(super) async fn ensure(
         .id()
         .ok_or_else(|| anyhow::anyhow!("the recipe's package version id is malformed"))?;
     let key = install_key(package)?;
-    let mut statuses = Vec::new();
-    let outcome = install(
+    // Each status told as it comes: the admin sees the install start before it ends.
+    let (request, signal) = install(
         http,
         session,
         &args.api_version,
         &id,
         key.as_ref(),
         POLL_EVERY,
-        &mut |status| statuses.push(status.to_string()),
+        &mut |status| {
+            let _ = tell(ApplyEvent::Package(PackageEvent::Status(
+                status.to_string(),
+            )));
+        },
     )
-    .await;
-    for status in statuses {
-        tell(ApplyEvent::Package(PackageEvent::Status(status)))?;
-    }
-    let (request, signal) = outcome?;
+    .await?;
     tell(ApplyEvent::Package(PackageEvent::Installed {
         name,
         request,
@@ -343,7 +343,7 @@ pub(super) async fn ensure(
     match signal {
         Some(signal) => {
             tell(ApplyEvent::Package(PackageEvent::Stopped { signal }))?;
-            anyhow::bail!("stopped by {signal} after the install")
+            Err(crate::commands::Interrupted(signal).into())
         }
         None => Ok(None),
     }

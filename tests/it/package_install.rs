@@ -607,3 +607,61 @@ scopes = ["api"]
     let app = emulator.app("Vendor_Bridge").expect("installed");
     assert_eq!(app.consumer_key, "3MVG9VendorBridgeKey");
 }
+
+/// SIGINT while the install runs: it can't be cancelled, so apply waits for it, then stops
+/// before the policies deploy (exit 130), and says so; the package is in, the policies not yet.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigint_during_the_install_waits_for_it_and_stops_before_the_policies() {
+    use std::io::{BufRead, BufReader};
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-sigint");
+    let home = recipe_files::home("package-sigint-home");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    let mut child = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // apply tells what it does on stderr, as it happens.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("install: requested") {
+            break;
+        }
+    }
+    assert!(seen.contains("install: requested"), "{seen}");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let output = child.wait_with_output().unwrap();
+    let said = format!(
+        "{seen}{}{}",
+        rest.join("\n"),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(130), "{said}");
+    assert!(said.contains("Installed Ledger Sync"), "{said}");
+    assert!(
+        said.contains("SIGINT: the install had been requested and can't be cancelled"),
+        "{said}"
+    );
+    let app = emulator.app("Ledger_Sync").expect("the install finished");
+    assert!(app.policies.run_as.is_none(), "the policies didn't deploy");
+}
