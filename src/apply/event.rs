@@ -134,6 +134,8 @@ pub enum ApplyEvent {
         instance_url: String,
     },
     Secret(SecretEvent),
+    /// Installing the vendor's package (`[package]` recipes).
+    Package(crate::apply::install::PackageEvent),
 }
 
 /// The org setting that lets secrets be read over REST, as apply and rotate meet it.
@@ -218,6 +220,7 @@ impl fmt::Display for ApplyEvent {
         use ApplyEvent as E;
         match self {
             E::SessionNote(note) => write!(f, "note: {note}"),
+            E::Package(event) => event.fmt(f),
             E::PkceForced { setting } => write!(
                 f,
                 "The org keeps Require PKCE on for every app ({setting}), so the app gets it on although the recipe leaves it off; its client must send PKCE."

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod deploy;
 pub mod event;
 mod handover;
+pub mod install;
 pub mod live;
 pub mod org_binding;
 pub mod org_settings;

@@ -85,6 +85,8 @@ pub(super) struct Work {
     /// The id of the existing Run As user.
     pub(super) existing_user: Option<String>,
     pub(super) permission_set: String,
+    /// For a `[package]` recipe: whether the org has the package already.
+    pub(super) package_installed: Option<bool>,
 }
 
 /// How the deploy went: its answer, and whether the check found nothing to change.
@@ -108,6 +110,10 @@ pub async fn apply(
     let work = preflight(http, args, prepared, session, ask, tell).await?;
     // The user before the deploy: the policies name it as the Run As user (reference §B.6).
     let created = create_user(http, args, session, &work, tell).await?;
+    // An installed package brings the app the policies name (`[package]` recipes).
+    if let Some(ended) = crate::apply::install::ensure(http, args, session, &work, tell).await? {
+        return Ok(ended);
+    }
     let outcome = deploy_package(http, args, session, &work, created.as_deref(), tell).await?;
     if let Some(ended) =
         ended_without_app(args, &work, &outcome.deployed, created.as_deref(), tell)?
@@ -147,6 +153,9 @@ async fn preflight(
     } = prepared;
     // The admin's own permissions first: a refusal here changes nothing.
     crate::apply::prerequisites::check_admin(http, session, &args.api_version, recipe).await?;
+    if let Some(package) = &recipe.package {
+        crate::apply::install::install_key(package)?;
+    }
     if let Some(forced) = forced_settings(http, session, args, recipe, tell).await? {
         options.forced_on = forced;
         files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
@@ -156,11 +165,14 @@ async fn preflight(
         .map(|(path, _)| path)
         .filter(|p| p != "package.xml")
         .collect();
-    let app = components
-        .iter()
-        .find_map(|path| path.strip_prefix("externalClientApps/"))
-        .map(|p| p.trim_end_matches(".eca").to_string())
-        .unwrap_or_default();
+    let app = match &recipe.package {
+        Some(package) => package.app.clone(),
+        None => components
+            .iter()
+            .find_map(|path| path.strip_prefix("externalClientApps/"))
+            .map(|p| p.trim_end_matches(".eca").to_string())
+            .unwrap_or_default(),
+    };
     let live = live::app(http, session, &args.api_version, &app).await?;
     let new_user = match &args.create_user {
         Some(username) => {
@@ -172,7 +184,11 @@ async fn preflight(
     let existing_user = existing_user(http, args, session, &options, new_user.is_some()).await?;
     tell(ApplyEvent::Plan(plan(recipe, session, &components, args)))?;
     tell(ApplyEvent::Security(metadata::summary::security(&files)))?;
-    tell(live_event(recipe, &app, live.as_ref()))?;
+    let package_installed =
+        crate::apply::install::plan(http, session, args, recipe, live.is_some(), tell).await?;
+    if package_installed.is_none() || live.is_some() {
+        tell(live_event(recipe, &app, live.as_ref()))?;
+    }
     plan_security::confirm_callbacks(recipe, &files, &options.callback_urls, args, ask, tell)?;
     let permission_set = options
         .permission_set
@@ -195,6 +211,7 @@ async fn preflight(
         new_user,
         existing_user,
         permission_set,
+        package_installed,
     })
 }
 

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use crate::terminal_safe::terminal_safe;
+
 use crate::cli::{AppArgs, MetadataArgs};
 use crate::commands::UsageError;
 use crate::metadata::{self, Certificate, Choices};
@@ -44,6 +46,15 @@ pub fn run(args: &MetadataArgs) -> anyhow::Result<u8> {
     let mut out = stdout.lock();
     for file in &files {
         writeln!(out, "wrote {}", out_dir.join(&file.path).display())?;
+    }
+    if let Some(package) = &recipe.package {
+        // An installed app's settings are the vendor's; the admin should know why they're absent.
+        writeln!(
+            out,
+            "\nOnly the installed app's policies and the permission set: {} ({}) carries the app and its settings, which your org can't deploy.",
+            terminal_safe(&package.name),
+            terminal_safe(&package.publisher)
+        )?;
     }
     writeln!(out, "\nDeploy: see {}", out_dir.join("README.md").display())?;
     Ok(0)

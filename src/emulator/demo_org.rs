@@ -123,6 +123,7 @@ impl Org {
                 system_permissions: Vec::new(),
             }],
             custom_scopes: Vec::new(),
+            packages: crate::emulator::packages::known(),
         }
     }
 }
@@ -170,6 +171,7 @@ impl App {
                 ..Policies::default()
             },
             members: None,
+            installed_from: None,
         }
     }
 }

@@ -176,6 +176,11 @@ fn plan(ctx: &Ctx, id: &str, check_only: bool, components: &[Component]) -> Depl
         .filter(|c| c.kind == "ExternalClientApplication")
     {
         let existing = stored(&c.name);
+        if existing.is_some_and(|e| e.installed_from.is_some()) {
+            let problem = crate::salesforce::deploy_failures::installed(&c.name);
+            failures.push(failure(&c.file, c.kind, &c.name, &problem));
+            continue;
+        }
         let mut app = existing.cloned().unwrap_or_else(|| new_app(&c.name));
         app.label = c
             .leaves
@@ -323,6 +328,10 @@ fn satellite(
     }
     let before = apps.get(&parent).cloned();
     let app = apps.get_mut(&parent).ok_or("no app")?;
+    // An installed app's settings are the vendor's package's; only its policies are the org's.
+    if app.installed_from.is_some() && c.kind.ends_with("Settings") {
+        return Err(crate::salesforce::deploy_failures::installed(&parent));
+    }
     // One component of each type per app: another name is a second record for the same app.
     if let Some(existing) = app.member(c.kind)
         && existing != c.name

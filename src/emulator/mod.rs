@@ -22,6 +22,7 @@ pub mod ids;
 mod mcp;
 mod objects;
 pub mod org;
+pub mod packages;
 mod pages;
 mod people;
 mod rest;

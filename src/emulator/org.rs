@@ -61,6 +61,10 @@ pub struct Org {
     /// OAuth custom scopes the org has (Setup > OAuth Custom Scopes; OauthCustomScope).
     #[serde(default)]
     pub custom_scopes: Vec<CustomScopeDef>,
+    /// Packages the org can install (Tooling API PackageInstallRequest); an org file adds its
+    /// own beside the emulator's known ones.
+    #[serde(default = "crate::emulator::packages::known")]
+    pub packages: Vec<crate::emulator::packages::PublishedPackage>,
 }
 
 /// An OAuth custom scope as the org holds it.
@@ -249,6 +253,10 @@ pub struct App {
     /// an app a deploy created has those the deploys carried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<BTreeMap<String, String>>,
+    /// The package version (04t) the app came in; None for an app made in this org. Its
+    /// settings are the vendor's: a deploy may change only its policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_from: Option<String>,
 }
 
 /// The member-name suffixes Setup gives an app's satellite components: `<App>_glbloauth`,

@@ -32,14 +32,16 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
     };
     let path: Vec<&str> = resource.trim_end_matches('/').split('/').collect();
     // Deploys, users and app credentials are an admin's (the error body is UNCONFIRMED).
-    let admin_only = matches!(path.as_slice(), ["metadata", ..] | ["apps", "oauth", ..])
-        || (matches!(
-            path.as_slice(),
-            [
-                "sobjects",
-                "User" | "PermissionSetLicenseAssign" | "PermissionSetAssignment"
-            ]
-        ) && req.method == "POST");
+    let admin_only = matches!(
+        path.as_slice(),
+        ["metadata", ..] | ["apps", "oauth", ..] | ["tooling", ..]
+    ) || (matches!(
+        path.as_slice(),
+        [
+            "sobjects",
+            "User" | "PermissionSetLicenseAssign" | "PermissionSetAssignment"
+        ]
+    ) && req.method == "POST");
     if admin_only && !user.admin {
         return Reply::rest_error(403, code::INSUFFICIENT_ACCESS);
     }
@@ -52,6 +54,10 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
     {
         ctx.store.api_requests += 1;
         return reply;
+    }
+    if let ["tooling", rest @ ..] = path.as_slice() {
+        ctx.store.api_requests += 1;
+        return crate::emulator::packages::handle(ctx, req, rest);
     }
     if let ["apps", "oauth", rest @ ..] = path.as_slice() {
         ctx.store.api_requests += 1;

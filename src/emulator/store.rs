@@ -91,6 +91,8 @@ pub struct Store {
     logins: HashMap<String, VecDeque<u64>>,
     pub log: Vec<LogEntry>,
     pub api_requests: u64,
+    /// Package install requests by id (0Hf).
+    pub install_requests: HashMap<String, crate::emulator::packages::InstallRequest>,
 }
 
 /// Codes live 15 minutes (reference §2.2).
@@ -126,6 +128,7 @@ impl Store {
             logins: HashMap::new(),
             log: Vec::new(),
             api_requests: 0,
+            install_requests: HashMap::new(),
         }
     }
 

@@ -6,6 +6,7 @@
 mod check;
 mod choices;
 mod extras;
+mod installed;
 mod readme;
 pub mod summary;
 mod write;
@@ -92,6 +93,10 @@ pub struct File {
 
 /// Every file of the project.
 pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, MetadataError> {
+    // An installed app is the vendor's: only its policies and the user's access are ours.
+    if let Some(package) = &recipe.package {
+        return installed::generate(recipe, options, package);
+    }
     let app = match &options.name {
         Some(name) => name.clone(),
         None => suggest_api_name(&recipe.app_name),

@@ -39,13 +39,18 @@ pub struct Line {
 }
 
 /// The security-relevant settings the files set; a setting they leave out is shown with the
-/// default Setup gives a new app, or as not set.
+/// default Setup gives a new app, or as not set. A setting of a file type the deploy doesn't
+/// carry (an installed app's settings, which are the vendor's) isn't the deploy's to show.
 pub fn security(files: &[File]) -> Vec<Line> {
     SECURITY
         .iter()
         .filter_map(|key| settings::lookup(*key))
         .filter_map(|info| {
             let (file, element) = info.metadata?.split_once('.')?;
+            let suffix = format!(".{file}-meta.xml");
+            if !files.iter().any(|f| f.path.ends_with(&suffix)) {
+                return None;
+            }
             let (element, inverted) = match element.split_once(' ') {
                 Some((element, note)) => (element, note == "(inverted)"),
                 None => (element, false),

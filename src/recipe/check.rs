@@ -69,7 +69,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "setup-order",
-        says: "steps follow Setup's order (step kinds below); basic-info, oauth-settings, credentials and connect are there, connect last",
+        says: "steps follow Setup's order (step kinds below); basic-info, oauth-settings (not with [package]), credentials and connect are there, connect last",
         run: check_order,
     },
     Rule {
@@ -114,7 +114,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "format-2",
-        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, prerequisites, profiles, custom_scopes, when, level) need format = 2",
+        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, prerequisites, profiles, custom_scopes, package, when, level) need format = 2",
         run: crate::recipe::check_format2::check_format2_keys,
     },
     Rule {
@@ -146,6 +146,11 @@ pub const RULES: &[Rule] = &[
         name: "setting-pairs",
         says: "refresh-token-validity needs a refresh-token-policy that takes a period; selected-profiles needs permitted-users \"Admin approved users are pre-authorized\"",
         run: crate::recipe::org_needs::check_setting_pairs,
+    },
+    Rule {
+        name: "package",
+        says: "a [package] names a version id (04t, 15 or 18 characters) and the installed app's API name, and goes with an install-package step (and that step with it); the recipe then has no basic-info, oauth-settings, flows or security step and no setting the vendor's package carries (only policies, the integration user, its permissions and org settings), since a subscriber org can't change the rest",
+        run: crate::recipe::package::check_package,
     },
     Rule {
         name: "hosted-mcp",
@@ -290,8 +295,12 @@ fn check_order(recipe: &Recipe, findings: &mut Findings) {
         }
         previous = Some(previous.map_or(step.kind, |p| p.max(step.kind)));
     }
+    // An installed package brings the app: its basic information and OAuth settings are the
+    // vendor's (the `package` rule).
+    let installed = recipe.package.is_some();
     for kind in REQUIRED_KINDS {
-        if !recipe.steps.iter().any(|s| s.kind == *kind) {
+        let vendors = installed && matches!(kind, StepKind::BasicInfo | StepKind::OauthSettings);
+        if !vendors && !recipe.steps.iter().any(|s| s.kind == *kind) {
             at(
                 findings,
                 "steps",

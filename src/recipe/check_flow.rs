@@ -184,9 +184,13 @@ pub fn settings_for(flow: Flow) -> &'static [SettingKey] {
 
 /// The settings a flow can't work without, and the checks that prove it.
 pub(crate) fn check_flow(recipe: &Recipe, findings: &mut Findings) {
+    // An installed app's flows are the vendor's: only the subscriber's side is the recipe's.
+    let ours = |key: &SettingKey| {
+        recipe.package.is_none() || crate::salesforce::packaging::subscriber_may_set(*key)
+    };
     for missing in settings_for(recipe.flow)
         .iter()
-        .filter(|key| recipe.step_for_setting(**key).is_none())
+        .filter(|key| ours(key) && recipe.step_for_setting(**key).is_none())
     {
         at(
             findings,

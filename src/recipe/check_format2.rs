@@ -22,6 +22,7 @@ pub(crate) fn check_format2_keys(recipe: &Recipe, findings: &mut Findings) {
         ("prerequisites", !recipe.prerequisites.is_empty()),
         ("profiles", !recipe.profiles.is_empty()),
         ("custom_scopes", !recipe.custom_scopes.is_empty()),
+        ("package", recipe.package.is_some()),
     ];
     for (key, used) in top {
         if used {

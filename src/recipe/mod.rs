@@ -10,6 +10,7 @@ pub mod lint;
 mod load;
 mod model;
 pub mod org_needs;
+pub mod package;
 mod reference;
 mod role;
 pub mod schema;

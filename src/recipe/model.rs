@@ -65,6 +65,8 @@ pub struct Recipe {
     /// Format 2: OAuth custom scopes the app is given and requests.
     #[serde(default)]
     pub custom_scopes: Vec<CustomScope>,
+    /// Format 2: the package that carries the vendor's app, installed instead of created.
+    pub package: Option<crate::recipe::package::Package>,
     /// The answers this recipe was resolved with (empty without choices).
     #[serde(skip)]
     pub selection: Selection,
@@ -122,6 +124,8 @@ pub enum StepKind {
     IntegrationUser,
     Permissions,
     OrgSettings,
+    /// Format 2: installing the vendor's package, which brings the app (`[package]`).
+    InstallPackage,
     BasicInfo,
     OauthSettings,
     Flows,
@@ -135,10 +139,11 @@ pub enum StepKind {
 }
 
 impl StepKind {
-    pub const ALL: [StepKind; 12] = [
+    pub const ALL: [StepKind; 13] = [
         StepKind::IntegrationUser,
         StepKind::Permissions,
         StepKind::OrgSettings,
+        StepKind::InstallPackage,
         StepKind::BasicInfo,
         StepKind::OauthSettings,
         StepKind::Flows,
@@ -155,6 +160,7 @@ impl StepKind {
             StepKind::IntegrationUser => "integration-user",
             StepKind::Permissions => "permissions",
             StepKind::OrgSettings => "org-settings",
+            StepKind::InstallPackage => "install-package",
             StepKind::BasicInfo => "basic-info",
             StepKind::OauthSettings => "oauth-settings",
             StepKind::Flows => "flows",
@@ -487,7 +493,8 @@ impl Recipe {
                 | StepKind::OauthSettings
                 | StepKind::Flows
                 | StepKind::Security
-                | StepKind::Policies,
+                | StepKind::Policies
+                | StepKind::InstallPackage,
             ) => true,
             Some(StepKind::Credentials) => {
                 self.flow != crate::salesforce::Flow::JwtBearer || has_private_key
@@ -520,9 +527,9 @@ impl Recipe {
 
     /// The same, when connecting with another flow than the recipe's own.
     pub fn expects_refresh_token_in(&self, flow: Flow) -> bool {
-        self.scopes
-            .iter()
-            .any(|s| scopes::granted_in(s, flow) && is_refresh_scope(s))
+        self.scopes.iter().any(|s| {
+            scopes::granted_in(s, flow) && matches!(s.as_str(), "refresh_token" | "offline_access")
+        })
     }
 
     /// Whether refreshing must send the consumer secret ("Require secret for Refresh Token Flow").
@@ -589,8 +596,4 @@ fn natural_step_kind(key: SettingKey) -> StepKind {
         .iter()
         .find(|(prefix, _)| section.starts_with(prefix))
         .map_or(StepKind::OauthSettings, |(_, kind)| *kind)
-}
-
-fn is_refresh_scope(scope: &str) -> bool {
-    scope == "refresh_token" || scope == "offline_access"
 }

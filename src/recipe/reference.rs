@@ -98,6 +98,7 @@ fn write_table(out: &mut String, header: &str, keys: &[Key]) {
             Shape::SettingValue => "true/false, text or list",
             Shape::Tables(..) => "tables",
             Shape::InlineTables(..) => "inline tables",
+            Shape::Table(..) => "a table",
         };
         let _ = writeln!(
             out,

@@ -25,6 +25,8 @@ pub enum Shape {
     Tables(&'static str, &'static [Key]),
     /// A list of inline tables (`objects = [{ ... }]`) with these keys.
     InlineTables(&'static str, &'static [Key]),
+    /// One table (`[package]`) with these keys.
+    Table(&'static str, &'static [Key]),
 }
 
 /// One key of a table.
@@ -227,6 +229,12 @@ pub const TOP: &[Key] = &[
         "format 2: OAuth custom scopes the app is given and requests at connect",
     ),
     key(
+        "package",
+        false,
+        Shape::Table("[package]", PACKAGE),
+        "format 2: the package that carries the vendor's app, installed instead of created (an install-package step, then the installed app's policies)",
+    ),
+    key(
         "propagation_minutes",
         false,
         Integer,
@@ -365,6 +373,34 @@ pub const CUSTOM_SCOPE: &[Key] = &[
         false,
         Bool,
         "listed on the org's OpenID Connect discovery endpoint (default false)",
+    ),
+];
+
+pub const PACKAGE: &[Key] = &[
+    key(
+        "version_id",
+        true,
+        Text,
+        "the package version id: 04t then letters and digits, 15 or 18 in all (the install link's p0=)",
+    ),
+    key(
+        "name",
+        true,
+        Text,
+        "the package's name as the installer shows it",
+    ),
+    key("publisher", true, Text, "who publishes the package"),
+    key(
+        "app",
+        true,
+        Text,
+        "the installed app's API name in the subscriber org (with the namespace prefix, ns__App, when the package has one)",
+    ),
+    key(
+        "install_key",
+        false,
+        Bool,
+        "true when the vendor gives an installation key with the link (apply reads it from ECA_WIZARD_INSTALL_KEY; never in the file)",
     ),
 ];
 
@@ -539,4 +575,5 @@ pub const TABLES: &[(&str, &[Key])] = &[
     ("[[prerequisites]] (format 2)", PREREQUISITE),
     ("[[profiles]] (format 2)", PROFILE),
     ("[[custom_scopes]] (format 2)", CUSTOM_SCOPE),
+    ("[package] (format 2)", PACKAGE),
 ];

@@ -159,6 +159,9 @@ fn check_value(
                 }
             }
         }
+        (Shape::Table(header, spec), DeValue::Table(table)) => {
+            walk_table(table, spec, header, loc, span.clone(), found);
+        }
         (shape, _) => {
             wrong(describe(shape), found);
             if !key.required {
@@ -242,6 +245,7 @@ fn describe(shape: Shape) -> &'static str {
         Shape::Integer => "a whole number",
         Shape::SettingValue => "true/false, text in quotes, a whole number, or a list of text",
         Shape::Tables(..) | Shape::InlineTables(..) => "a list of tables",
+        Shape::Table(..) => "a table",
     }
 }
 
@@ -254,7 +258,9 @@ fn placeholder(key: &Key) -> DeValue<'static> {
             DeValue::Array(DeArray::new())
         }
         // Only optional keys have these shapes; a wrong one is left out instead.
-        Shape::Bool | Shape::Integer | Shape::SettingValue => DeValue::Boolean(false),
+        Shape::Bool | Shape::Integer | Shape::SettingValue | Shape::Table(..) => {
+            DeValue::Boolean(false)
+        }
     }
 }
 

@@ -260,6 +260,7 @@ pub fn app_from_setup(saved: &SavedSetup, recipe: &Recipe, key: &str, secret: &S
         },
         // Made in Setup: its settings and policies have Setup's member names.
         members: None,
+        installed_from: None,
     }
 }
 

@@ -90,6 +90,15 @@ pub fn unknown_app(app: &str) -> String {
     format!("In field: externalClientApplication - no ExternalClientApplication named {app} found")
 }
 
+/// A deploy of an installed app's own settings (its header, OAuth or global settings): they
+/// are the package's. Salesforce's wording for a change to an installed managed component is
+/// "Cannot modify managed object" (UNCONFIRMED for External Client Apps, docs/unconfirmed.md).
+pub fn installed(app: &str) -> String {
+    format!(
+        "Cannot modify managed object: {app} was installed from a package; only its policies can be changed in this org"
+    )
+}
+
 /// An `oauthLink` to another org's app (UNCONFIRMED between the quoted parts, see [`HINTS`]).
 pub fn oauth_link(app: &str) -> String {
     format!(

@@ -84,6 +84,7 @@ pub fn for_step(kind: StepKind) -> Option<EditPath> {
         StepKind::IntegrationUser => Some(USER),
         StepKind::Permissions
         | StepKind::OrgSettings
+        | StepKind::InstallPackage
         | StepKind::TrustedDomains
         | StepKind::McpServers
         | StepKind::Connect => None,

@@ -16,6 +16,7 @@ pub mod naming;
 pub mod oauth_errors;
 pub mod objects;
 pub mod org_type;
+pub mod packaging;
 pub mod permissions;
 pub mod scan;
 pub mod scopes;

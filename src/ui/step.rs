@@ -230,6 +230,12 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
         lines.extend(connected_app_lines(setup.recipe, theme));
     }
     lines.extend(crate::ui::step_extras::lines(setup.recipe, index, theme));
+    lines.extend(crate::ui::step_extras::install_lines(
+        setup.recipe,
+        index,
+        setup.login_url.as_deref(),
+        theme,
+    ));
     lines.extend(vendor_lines(model, screen, theme));
     lines
 }

@@ -24,6 +24,47 @@ pub fn lines(recipe: &Recipe, index: usize, theme: &Theme) -> Vec<Line<'static>>
     lines
 }
 
+/// On the install-package step: what the package is, and the link that installs it in the
+/// admin's org (ctrl-o opens it).
+pub fn install_lines(
+    recipe: &Recipe,
+    index: usize,
+    login_url: Option<&str>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let (Some(package), Some(StepKind::InstallPackage)) =
+        (&recipe.package, recipe.steps.get(index).map(|s| s.kind))
+    else {
+        return Vec::new();
+    };
+    let mut lines = heading("The package:", theme).to_vec();
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        Span::styled(package.name.clone(), theme.heading()),
+        Span::raw(format!(
+            " by {}, version {}",
+            package.publisher, package.version_id
+        )),
+    ]));
+    let link = crate::recipe::package::install_link(package, login_url);
+    lines.push(Line::from(vec![
+        Span::styled("  Install ", theme.accent()),
+        Span::raw(link.unwrap_or_else(|| {
+            "the vendor's install link (give your org's login URL at the start and ctrl-o opens it in your org)".into()
+        })),
+    ]));
+    if package.install_key {
+        lines.push(Line::from(
+            "  The installer asks for the installation key the vendor gave you.",
+        ));
+    }
+    lines.push(Line::from(format!(
+        "  It brings the app {}; its settings are the vendor's, its policies yours (next steps).",
+        package.app
+    )));
+    lines
+}
+
 /// The kind of `index` when it is the first step of that kind.
 fn first_of_kind(recipe: &Recipe, index: usize) -> Option<Option<StepKind>> {
     let kind = recipe.steps.get(index)?.kind;

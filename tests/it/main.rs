@@ -21,6 +21,7 @@ mod issue26_words;
 mod keys;
 mod naming;
 mod org_needs;
+mod package_install;
 mod properties;
 mod recipe_check;
 mod recipe_format2;

@@ -541,7 +541,8 @@ fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
                 | StepKind::OauthSettings
                 | StepKind::Flows
                 | StepKind::Security
-                | StepKind::Policies => assert!(does, "{} {}", recipe.id, step.title),
+                | StepKind::Policies
+                | StepKind::InstallPackage => assert!(does, "{} {}", recipe.id, step.title),
                 StepKind::OrgSettings
                 | StepKind::TrustedDomains
                 | StepKind::McpServers

@@ -123,7 +123,7 @@ pub(super) fn step(model: &Model) -> Vec<KeyHelp> {
     let has_page = model
         .recipe()
         .and_then(|r| r.steps.get(screen.index))
-        .is_some_and(|s| s.page.is_some());
+        .is_some_and(|s| s.page.is_some() || s.kind == crate::recipe::StepKind::InstallPackage);
     keys.push(if has_page {
         super::kept(open_setup)
     } else {

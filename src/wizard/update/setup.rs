@@ -389,6 +389,18 @@ fn open_setup_page(model: &mut Model, index: usize) -> Vec<Cmd> {
     let Some(setup) = model.setup.as_ref() else {
         return Vec::new();
     };
+    if let (Some(package), StepKind::InstallPackage) =
+        (&setup.recipe.package, setup.recipe.steps[index].kind)
+    {
+        let link = crate::recipe::package::install_link(package, setup.login_url.as_deref());
+        return match link {
+            Some(link) => vec![Cmd::OpenUrl(link)],
+            None => toast(
+                model,
+                "Give your org's login URL first: the install link opens in your own org.",
+            ),
+        };
+    }
     let Some(page) = setup.recipe.steps[index].page else {
         return toast(model, "This step has no Setup page to open.");
     };

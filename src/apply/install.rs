@@ -1,0 +1,350 @@
+//! Installing the vendor's package for a recipe with `[package]`, through the admin's session:
+//! the Tooling API's `PackageInstallRequest`, created, then read by id until it leaves
+//! `IN_PROGRESS` (bounded), as the Salesforce CLI's `sf package install` does
+//! (forcedotcom/packaging `src/package/packageInstall.ts`: `tooling.create`, then
+//! `tooling.retrieve` until SUCCESS or ERROR). Whether the org has it already is read from
+//! `InstalledSubscriberPackage` (the CLI's `package installed list` query), so apply installs
+//! once. An install can't be cancelled once requested: a terminating signal meanwhile is noted,
+//! the install is waited for, and apply stops before the policies deploy.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::apply::session::Session;
+use crate::net::SendLogged;
+use crate::oauth::client::{read_body, transport_detail, unread};
+use crate::recipe::package::Package;
+use crate::salesforce::packaging::PackageVersionId;
+use crate::secret::Secret;
+use crate::terminal_safe::terminal_safe;
+
+/// The environment variable apply reads an installation key from (never a flag: a command
+/// line is visible to other users and kept in shell history).
+pub const INSTALL_KEY_VAR: &str = "ECA_WIZARD_INSTALL_KEY";
+
+/// How often the install is read (the CLI reads every 5 s; apply's deploy polls every 2 s).
+const POLL_EVERY: Duration = Duration::from_secs(2);
+/// How many reads an install gets before apply gives up waiting: ten minutes, twice the
+/// CLI's default `--wait`.
+const MAX_READS: u32 = 300;
+
+/// What the install step did or found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackageEvent {
+    /// In the plan: what is installed, and whether it is already there.
+    Planned {
+        name: String,
+        publisher: String,
+        version: String,
+        installed: bool,
+        dry_run: bool,
+    },
+    Status(String),
+    Installed {
+        name: String,
+        request: String,
+    },
+    /// A dry run can't validate the policies of an app that isn't installed yet.
+    ValidatedOnceInstalled {
+        name: String,
+    },
+    /// A signal arrived while the install ran: it was waited for, and apply stops here.
+    Stopped {
+        signal: &'static str,
+    },
+}
+
+impl fmt::Display for PackageEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PackageEvent::Planned {
+                name,
+                publisher,
+                version,
+                installed: true,
+                ..
+            } => write!(
+                f,
+                "Package: {name} by {publisher} ({version}) is installed already; apply deploys only the installed app's policies."
+            ),
+            PackageEvent::Planned {
+                name,
+                publisher,
+                version,
+                installed: false,
+                dry_run,
+            } => write!(
+                f,
+                "Package: {} {name} by {publisher} ({version}) first (Tooling API PackageInstallRequest, for admins only), which brings the app; then deploys the installed app's policies.\n  \
+                 To undo: Setup > Installed Packages > {name} > Uninstall (or `sf package uninstall --package {version}`); uninstalling deletes the package's components and data, and the policies go with the app.",
+                if *dry_run {
+                    "would install"
+                } else {
+                    "installs"
+                }
+            ),
+            PackageEvent::Status(status) => write!(f, "  install: {status}"),
+            PackageEvent::Installed { name, request } => {
+                write!(f, "Installed {name} (install request {request}).")
+            }
+            PackageEvent::ValidatedOnceInstalled { name } => write!(
+                f,
+                "\nDry run: the policies can be validated only once {name} is installed (the app comes with it). Nothing in the org changed."
+            ),
+            PackageEvent::Stopped { signal } => write!(
+                f,
+                "{signal}: the install had been requested and can't be cancelled; it was waited for. Stopping before the policies deploy: apply again to deploy them."
+            ),
+        }
+    }
+}
+
+/// Whether the org has this package version installed.
+pub async fn installed(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+    id: &PackageVersionId,
+) -> anyhow::Result<bool> {
+    let url = format!(
+        "{}/services/data/v{version}/tooling/query",
+        session.instance_url
+    );
+    let response = http
+        .get(&url)
+        .query(&[(
+            "q",
+            "SELECT SubscriberPackageVersion.Id FROM InstalledSubscriberPackage",
+        )])
+        .bearer_auth(session.token.expose())
+        .send_logged()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the installed packages couldn't be read: {}",
+                transport_detail(&e)
+            )
+        })?;
+    let body = answer(response, "the installed packages couldn't be read").await?;
+    let records = body["records"].as_array().cloned().unwrap_or_default();
+    Ok(records.iter().any(|r| {
+        r["SubscriberPackageVersion"]["Id"]
+            .as_str()
+            .is_some_and(|found| id.same(found))
+    }))
+}
+
+/// The installation key, from the environment, when the package needs one.
+pub fn install_key(package: &Package) -> anyhow::Result<Option<Secret>> {
+    if !package.install_key {
+        return Ok(None);
+    }
+    match std::env::var(INSTALL_KEY_VAR) {
+        Ok(key) if !key.is_empty() => Ok(Some(Secret::new(key))),
+        _ => Err(crate::commands::UsageError(format!(
+            "{} needs the installation key {} gave you: set {INSTALL_KEY_VAR} to it, then apply again (nothing in the org changed)",
+            terminal_safe(&package.name),
+            terminal_safe(&package.publisher)
+        ))
+        .into()),
+    }
+}
+
+/// Requests the install and waits for it to end; the request's id. A signal while it runs is
+/// returned, not obeyed.
+pub async fn install(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+    id: &PackageVersionId,
+    key: Option<&Secret>,
+    poll_every: Duration,
+    progress: &mut (dyn FnMut(&str) + Send),
+) -> anyhow::Result<(String, Option<&'static str>)> {
+    let mut signals = crate::signals::Terminating::listen()?;
+    let base = format!(
+        "{}/services/data/v{version}/tooling/sobjects/PackageInstallRequest",
+        session.instance_url
+    );
+    // The CLI's defaults for a managed package: no name conflicts renamed, admins only.
+    let mut body = json!({
+        "SubscriberPackageVersionKey": id.as_str(),
+        "NameConflictResolution": "Block",
+        "SecurityType": "None",
+    });
+    if let Some(key) = key {
+        body["Password"] = Value::String(key.expose().to_string());
+    }
+    let response = http
+        .post(&base)
+        .bearer_auth(session.token.expose())
+        .json(&body)
+        .send_logged()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the install request didn't reach the org: {}",
+                transport_detail(&e)
+            )
+        })?;
+    let created = answer(response, "the org refused the install").await?;
+    let request = terminal_safe(
+        created["id"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("the install request's answer has no id"))?,
+    );
+    progress("requested");
+    let mut signal = None;
+    for _ in 0..MAX_READS {
+        tokio::select! {
+            _ = tokio::time::sleep(poll_every) => {}
+            name = signals.next(), if signal.is_none() => {
+                signal = Some(name);
+                progress(&format!("{name} noted; waiting for the install to end"));
+            }
+        }
+        let response = http
+            .get(format!("{base}/{request}"))
+            .bearer_auth(session.token.expose())
+            .send_logged()
+            .await
+            .map_err(|e| anyhow::anyhow!("reading the install failed: {}", transport_detail(&e)))?;
+        let read = answer(response, "reading the install failed").await?;
+        let status = terminal_safe(read["Status"].as_str().unwrap_or("UNKNOWN"));
+        progress(&status);
+        match status.as_str() {
+            "SUCCESS" => return Ok((request, signal)),
+            "ERROR" => anyhow::bail!(
+                "the install of {} failed: {}",
+                id.as_str(),
+                errors(&read["Errors"])
+            ),
+            _ => {}
+        }
+    }
+    anyhow::bail!(
+        "the install {request} hadn't ended after {MAX_READS} reads; see Setup > Installed Packages, then apply again"
+    )
+}
+
+/// `Errors.errors[].message`, joined.
+fn errors(value: &Value) -> String {
+    let messages: Vec<String> = value["errors"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|e| e["message"].as_str())
+                .map(terminal_safe)
+                .collect()
+        })
+        .unwrap_or_default();
+    if messages.is_empty() {
+        "no reason given".into()
+    } else {
+        messages.join("; ")
+    }
+}
+
+/// A 2xx answer's JSON, or the org's error (Salesforce's `[{"message","errorCode"}]`).
+async fn answer(response: reqwest::Response, what: &str) -> anyhow::Result<Value> {
+    let status = response.status().as_u16();
+    let text = read_body(response)
+        .await
+        .map_err(|f| anyhow::anyhow!("{what}: {}", unread(f)))?;
+    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    if !(200..300).contains(&status) {
+        let first = &body[0];
+        let code = first["errorCode"].as_str().unwrap_or("HTTP error");
+        let message = first["message"].as_str().unwrap_or("no message");
+        anyhow::bail!(
+            "{what}: {} ({}, HTTP {status})",
+            terminal_safe(message),
+            terminal_safe(code)
+        );
+    }
+    Ok(body)
+}
+
+/// In the plan: whether the package is there (None without `[package]`), told.
+pub(super) async fn plan(
+    http: &reqwest::Client,
+    session: &Session,
+    args: &crate::apply::request::ApplyRequest,
+    recipe: &crate::recipe::Recipe,
+    app_present: bool,
+    tell: &mut crate::apply::event::Tell<'_>,
+) -> anyhow::Result<Option<bool>> {
+    let (Some(package), Some(id)) = (
+        &recipe.package,
+        recipe.package.as_ref().and_then(Package::id),
+    ) else {
+        return Ok(None);
+    };
+    // The app is there only if the package is (a subscriber can't make a packaged app).
+    let installed = app_present || installed(http, session, &args.api_version, &id).await?;
+    tell(crate::apply::event::ApplyEvent::Package(
+        PackageEvent::Planned {
+            name: terminal_safe(&package.name),
+            publisher: terminal_safe(&package.publisher),
+            version: id.as_str().to_string(),
+            installed,
+            dry_run: args.dry_run,
+        },
+    ))?;
+    Ok(Some(installed))
+}
+
+/// Installs the package when the plan found it missing. Some: apply ends here (a dry run, or
+/// a signal during the install).
+pub(super) async fn ensure(
+    http: &reqwest::Client,
+    args: &crate::apply::request::ApplyRequest,
+    session: &Session,
+    work: &crate::apply::run::Work,
+    tell: &mut crate::apply::event::Tell<'_>,
+) -> anyhow::Result<Option<crate::apply::run::Applied>> {
+    use crate::apply::event::ApplyEvent;
+    let (Some(package), Some(false)) = (&work.recipe.package, work.package_installed) else {
+        return Ok(None);
+    };
+    let name = terminal_safe(&package.name);
+    if args.dry_run {
+        tell(ApplyEvent::Package(PackageEvent::ValidatedOnceInstalled {
+            name,
+        }))?;
+        return Ok(Some(crate::apply::run::Applied::Done));
+    }
+    let id = package
+        .id()
+        .ok_or_else(|| anyhow::anyhow!("the recipe's package version id is malformed"))?;
+    let key = install_key(package)?;
+    // Each status told as it comes: the admin sees the install start before it ends.
+    let (request, signal) = install(
+        http,
+        session,
+        &args.api_version,
+        &id,
+        key.as_ref(),
+        POLL_EVERY,
+        &mut |status| {
+            let _ = tell(ApplyEvent::Package(PackageEvent::Status(
+                status.to_string(),
+            )));
+        },
+    )
+    .await?;
+    tell(ApplyEvent::Package(PackageEvent::Installed {
+        name,
+        request,
+    }))?;
+    match signal {
+        Some(signal) => {
+            tell(ApplyEvent::Package(PackageEvent::Stopped { signal }))?;
+            Err(crate::commands::Interrupted(signal).into())
+        }
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,667 @@
+//! The package install path (format 2's `[package]`): a vendor ships the app in a package, the
+//! admin installs it and edits the installed app's policies. Walked with the example recipe
+//! (tests/data/package-example.toml): the loader and its refusals with positions, the install
+//! step on screen with the org's install link (ctrl-o opens it), `metadata` writing only the
+//! policies and permission set, the emulator's PackageInstallRequest as strict as Salesforce
+//! documents it, and `apply --dry-run`, `apply` and the connect it hands over to.
+
+use std::process::Output;
+
+use crate::common::driving::*;
+use crate::common::*;
+use eca_wizard::emulator::Emulator;
+use eca_wizard::emulator::org::DEMO_INTEGRATION_USER;
+use eca_wizard::metadata::{self, Options};
+use eca_wizard::recipe::{self, Recipe};
+use eca_wizard::wizard::{Cmd, Key, Model, ScreenKind};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const EXAMPLE: &str = include_str!("../data/package-example.toml");
+const VERSION: &str = "04t5g000000LdgSAAS";
+const KEYED: &str = "04t5g000000KeyPAAS";
+
+fn example() -> Recipe {
+    recipe::parse("package-example.toml", EXAMPLE).expect("the example loads")
+}
+
+/// `recipes check` on the example with `edit` applied, as a consultant runs it.
+fn check_edited(name: &str, edit: impl Fn(&str) -> String) -> String {
+    let home = recipe_files::home(name);
+    let file = home.join("edited.toml");
+    std::fs::write(&file, edit(EXAMPLE)).unwrap();
+    let output = recipe_files::wizard(&home, &["recipes", "check", file.to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        recipe_files::text(&output)
+    );
+    recipe_files::text(&output)
+}
+
+#[test]
+fn the_example_loads_with_its_package_and_install_step() {
+    let recipe = example();
+    let package = recipe.package.as_ref().unwrap();
+    assert_eq!(package.version_id, VERSION);
+    assert_eq!(package.app, "Ledger_Sync");
+    assert!(
+        recipe
+            .steps
+            .iter()
+            .any(|s| s.kind == recipe::StepKind::InstallPackage)
+    );
+    // No step creates the app: the package brings it.
+    assert!(recipe.steps.iter().all(|s| !matches!(
+        s.kind,
+        recipe::StepKind::BasicInfo | recipe::StepKind::OauthSettings
+    )));
+}
+
+#[test]
+fn a_malformed_id_and_the_vendors_settings_are_refused_where_they_are() {
+    let said = check_edited("package-bad", |text| {
+        text.replace(VERSION, "04t5g000000LdgSAAB")
+            .replace(
+                "key = \"ip-relaxation\"\nvalue = \"Enforce IP restrictions\"",
+                "key = \"enable-client-credentials\"\nvalue = true",
+            )
+            .replace("kind = \"policies\"", "kind = \"security\"")
+    });
+    for expected in [
+        "edited.toml:22:14: '04t5g000000LdgSAAB' is not a package version id: its last three characters don't match",
+        "'enable-client-credentials' is set by Ledger Co in the packaged app; a subscriber org can't change it on the installed app; did you mean 'policy-client-credentials'?",
+        "(security) changes the app, which Ledger Co ships in its package",
+    ] {
+        assert!(said.contains(expected), "{expected}\n{said}");
+    }
+    assert!(
+        said.contains("edited.toml:116:"),
+        "the setting's line: {said}"
+    );
+    // Every problem at once.
+    assert!(said.contains("3 problem(s)"), "{said}");
+}
+
+#[test]
+fn the_table_and_the_step_go_together_and_need_format_2() {
+    let without_step = check_edited("package-no-step", |text| {
+        text.replace("kind = \"install-package\"", "kind = \"permissions\"")
+    });
+    assert!(
+        without_step.contains("a recipe with [package] has an install-package step"),
+        "{without_step}"
+    );
+    let format_1 = check_edited("package-format1", |text| {
+        text.replace("format = 2", "format = 1")
+    });
+    assert!(
+        format_1.contains("'package' needs format = 2"),
+        "{format_1}"
+    );
+    let short = check_edited("package-short", |text| {
+        text.replace(VERSION, "04t5g000000Ld")
+    });
+    assert!(short.contains("15 or 18 letters and digits"), "{short}");
+    let typo = check_edited("package-typo", |text| {
+        text.replace("publisher = ", "publishr = ")
+    });
+    assert!(
+        typo.contains("unknown key 'publishr' in [package]; did you mean 'publisher'?"),
+        "{typo}"
+    );
+}
+
+/// The wizard with the example as a local recipe, at the install step, the org given.
+fn at_install_step() -> Model {
+    let mut all = recipe::builtin().unwrap().to_vec();
+    let mut recipe = example();
+    recipe.origin = Some("recipes/package-example.toml".into());
+    all.push(recipe);
+    let all: &'static [Recipe] = Box::leak(all.into_boxed_slice());
+    let mut model = Model::new(all, Vec::new(), 1_000);
+    resize(&mut model, 100, 40);
+    choose(&mut model, "package-example");
+    set_org(&mut model, "https://acme.my.salesforce.com");
+    press(&mut model, Key::PageDown);
+    press(&mut model, Key::PageDown);
+    assert_eq!(model.kind(), ScreenKind::Step(2));
+    model
+}
+
+fn draw(model: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| eca_wizard::ui::render(model, frame))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..height {
+        for x in 0..width {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn the_install_step_shows_the_orgs_install_link_and_ctrl_o_opens_it() {
+    let mut model = at_install_step();
+    resize(&mut model, 120, 40);
+    let screen = draw(&model, 120, 40);
+    let link =
+        format!("https://acme.my.salesforce.com/packaging/installPackage.apexp?p0={VERSION}");
+    assert!(screen.contains(&link), "{screen}");
+    assert!(screen.contains("Ledger Sync by Ledger Co"), "{screen}");
+    assert!(screen.contains("ctrl-o"), "the footer offers it: {screen}");
+    insta::assert_snapshot!("package_install_step_120x40", screen);
+    let cmds = press(&mut model, Key::Ctrl('o'));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::OpenUrl(url) if *url == link)),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn metadata_writes_only_the_policies_and_the_permission_set() {
+    let recipe = example();
+    let options = Options {
+        run_as: Some(DEMO_INTEGRATION_USER.into()),
+        ..Options::default()
+    };
+    let files = metadata::generate(&recipe, &options).unwrap();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "sfdx-project.json",
+            "manifest/package.xml",
+            "force-app/main/default/extlClntAppOauthPolicies/Ledger_Sync_oauth_defaultPolicy.ecaOauthPlcy-meta.xml",
+            "force-app/main/default/permissionsets/Ledger_Sync_Integration.permissionset-meta.xml",
+            "README.md",
+        ]
+    );
+    let policies = &files[2].contents;
+    for part in [
+        "<externalClientApplication>Ledger_Sync</externalClientApplication>",
+        "<clientCredentialsFlowUser>integration@eca-wizard.demo</clientCredentialsFlowUser>",
+        "<permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>",
+    ] {
+        assert!(policies.contains(part), "{part}\n{policies}");
+    }
+    let readme = &files[4].contents;
+    assert!(
+        readme.contains("Nothing else, on purpose") && readme.contains("Ledger Co's"),
+        "{readme}"
+    );
+    assert!(!files[1].contents.contains("ExternalClientApplication<"));
+}
+
+async fn tooling(
+    emulator: &Emulator,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let url = format!(
+        "{}/services/data/v66.0/tooling/{path}",
+        emulator.my_domain_url()
+    );
+    let request = match method {
+        "POST" => client().post(&url).json(&body.unwrap_or_default()),
+        _ => client().get(&url),
+    };
+    let response = request.bearer_auth(token).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+async fn request_install(
+    emulator: &Emulator,
+    token: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    tooling(
+        emulator,
+        token,
+        "POST",
+        "sobjects/PackageInstallRequest",
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_emulator_refuses_installs_as_salesforce_does() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let cases = [
+        (
+            serde_json::json!({"SubscriberPackageVersionKey": "04t000000000000AAA"}),
+            "INVALID_CROSS_REFERENCE_KEY",
+        ),
+        (
+            serde_json::json!({"SubscriberPackageVersionKey": "0Ho5g000000LdgSAAS"}),
+            "MALFORMED_ID",
+        ),
+        (
+            serde_json::json!({"SubscriberPackageVersionKey": KEYED}),
+            "INSTALL_KEY_REQUIRED",
+        ),
+        (
+            serde_json::json!({"SubscriberPackageVersionKey": KEYED, "Password": "guess"}),
+            "INSTALL_KEY_INVALID",
+        ),
+    ];
+    for (body, code) in cases {
+        let (status, answer) = request_install(&emulator, &token, body).await;
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer[0]["errorCode"], code, "{answer}");
+    }
+    // The right key installs; the app arrives with the vendor's key.
+    let (status, created) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": KEYED, "Password": "open-sesame"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("0Hf") && id.len() == 18, "{id}");
+    let (_, read) = tooling(
+        &emulator,
+        &token,
+        "GET",
+        &format!("sobjects/PackageInstallRequest/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(read["Status"], "SUCCESS", "{read}");
+    let app = emulator.app("Keyed_Connector").expect("installed");
+    assert_eq!(app.installed_from.as_deref(), Some(KEYED));
+    // Installing it again ends in an error.
+    let (_, created) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": KEYED, "Password": "open-sesame"}),
+    )
+    .await;
+    let again = created["id"].as_str().unwrap();
+    let (_, read) = tooling(
+        &emulator,
+        &token,
+        "GET",
+        &format!("sobjects/PackageInstallRequest/{again}"),
+        None,
+    )
+    .await;
+    assert_eq!(read["Status"], "ERROR", "{read}");
+    assert!(
+        read["Errors"]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already installed"),
+        "{read}"
+    );
+    let (_, listed) = tooling(
+        &emulator,
+        &token,
+        "GET",
+        "query?q=SELECT+SubscriberPackageVersion.Id+FROM+InstalledSubscriberPackage",
+        None,
+    )
+    .await;
+    assert_eq!(
+        listed["records"][0]["SubscriberPackageVersion"]["Id"], KEYED,
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn only_an_admin_installs_and_an_installed_apps_settings_dont_deploy() {
+    let emulator = start();
+    // The integration user's own token (client credentials run as it) is no admin's.
+    let (status, _) = request_install(
+        &emulator,
+        KEY_TOKEN_PLACEHOLDER,
+        serde_json::json!({"SubscriberPackageVersionKey": VERSION}),
+    )
+    .await;
+    assert_eq!(status, 401, "no session, no install");
+    let token = admin_token(&emulator).await;
+    let (_, created) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": VERSION}),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    tooling(
+        &emulator,
+        &token,
+        "GET",
+        &format!("sobjects/PackageInstallRequest/{id}"),
+        None,
+    )
+    .await;
+    // A project made for an app of one's own, deployed over the installed one: its settings
+    // are refused, so nothing changes.
+    let own = recipe::builtin_by_id("service-board-sync").unwrap();
+    let options = Options {
+        name: Some("Ledger_Sync".into()),
+        run_as: Some(DEMO_INTEGRATION_USER.into()),
+        callback_urls: vec!["https://sync.example.com/oauth/callback".into()],
+        policy_names: metadata::PolicyNames::Packaged,
+        ..Options::default()
+    };
+    let zip =
+        eca_wizard::apply::package::mdapi_zip(&metadata::generate(own, &options).unwrap()).unwrap();
+    let session = eca_wizard::apply::session::from_token(emulator.my_domain_url(), &token).unwrap();
+    let deployed = eca_wizard::apply::deploy::deploy(
+        client(),
+        &session,
+        "66.0",
+        zip,
+        false,
+        std::time::Duration::from_millis(10),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(!deployed.success, "{deployed:?}");
+    assert!(
+        deployed
+            .failures
+            .iter()
+            .any(|f| f.problem.contains("Cannot modify managed object")),
+        "{deployed:?}"
+    );
+}
+
+const KEY_TOKEN_PLACEHOLDER: &str = "00Dnot!a-session";
+
+fn apply(
+    dir: &std::path::Path,
+    home: &std::path::Path,
+    emulator: &Emulator,
+    token: &str,
+    extra: &[&str],
+) -> Output {
+    let mut args = vec![
+        "apply",
+        "--recipe",
+        "package-example",
+        "--target-org",
+        "acme",
+        "--run-as",
+        DEMO_INTEGRATION_USER,
+    ];
+    args.extend_from_slice(extra);
+    run_with_sf(dir, emulator, token, "current", Some(home), &args)
+}
+
+fn said(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test]
+async fn apply_plans_installs_deploys_the_policies_and_connects() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-apply");
+    let home = recipe_files::home("package-apply-home");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+
+    let dry = apply(&dir, &home, &emulator, &token, &["--dry-run"]);
+    let text = said(&dry);
+    assert_eq!(dry.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Package: would install Ledger Sync by Ledger Co ({VERSION}) first"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("To undo: Setup > Installed Packages"),
+        "{text}"
+    );
+    assert!(
+        text.contains("extlClntAppOauthPolicies/Ledger_Sync_oauth_defaultPolicy.ecaOauthPlcy"),
+        "the plan lists the policies: {text}"
+    );
+    assert!(
+        !text.contains("externalClientApps/"),
+        "nothing else deploys: {text}"
+    );
+    assert!(
+        text.contains("validated only once Ledger Sync is installed"),
+        "{text}"
+    );
+    // The security list names what the deploy sets: the policies, not the vendor's settings.
+    assert!(
+        text.contains("Run As (Username): integration@eca-wizard.demo"),
+        "{text}"
+    );
+    assert!(!text.contains("Callback URL"), "{text}");
+    assert!(
+        emulator.app("Ledger_Sync").is_none(),
+        "a dry run installs nothing"
+    );
+
+    let done = apply(&dir, &home, &emulator, &token, &["--allow-secret-access"]);
+    let text = said(&done);
+    assert_eq!(done.status.code(), Some(0), "{text}");
+    assert!(text.contains("Installed Ledger Sync"), "{text}");
+    assert!(text.contains("install: SUCCESS"), "{text}");
+    let app = emulator.app("Ledger_Sync").expect("installed");
+    assert!(app.policies.client_credentials, "{:?}", app.policies);
+    assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
+    assert!(
+        !text.contains(&app.consumer_secret),
+        "the secret is never printed"
+    );
+    assert!(!text.contains(&token), "the session token is never printed");
+
+    // Again: the package is there, so only the policies are looked at.
+    let again = apply(&dir, &home, &emulator, &token, &["--dry-run"]);
+    let text = said(&again);
+    assert_eq!(again.status.code(), Some(0), "{text}");
+    assert!(text.contains("is installed already"), "{text}");
+}
+
+#[tokio::test]
+async fn a_protected_package_needs_its_key_from_the_environment() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-keyed");
+    let home = recipe_files::home("package-keyed-home");
+    let keyed = EXAMPLE.replace(VERSION, KEYED).replace(
+        "app = \"Ledger_Sync\"",
+        "app = \"Keyed_Connector\"\ninstall_key = true",
+    );
+    std::fs::write(home.join("recipes/package-example.toml"), keyed).unwrap();
+
+    let refused = apply(&dir, &home, &emulator, &token, &[]);
+    let text = said(&refused);
+    assert_ne!(refused.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("needs the installation key Ledger Co gave you: set ECA_WIZARD_INSTALL_KEY"),
+        "{text}"
+    );
+    assert!(emulator.app("Keyed_Connector").is_none(), "nothing changed");
+
+    let wrong = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER])
+        .env("ECA_WIZARD_INSTALL_KEY", "guess")
+        .output()
+        .unwrap();
+    let text = said(&wrong);
+    assert!(
+        text.contains("Invalid InstallationKey for SubscriberPackageVersion (INSTALL_KEY_INVALID"),
+        "{text}"
+    );
+    assert!(!text.contains("guess"), "the key is never printed: {text}");
+    assert!(emulator.app("Keyed_Connector").is_none(), "nothing changed");
+
+    let right = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER, "--allow-secret-access"])
+        .env("ECA_WIZARD_INSTALL_KEY", "open-sesame")
+        .output()
+        .unwrap();
+    let text = said(&right);
+    assert_eq!(right.status.code(), Some(0), "{text}");
+    assert!(text.contains("Installed Ledger Sync"), "{text}");
+    assert!(
+        !text.contains("open-sesame"),
+        "the key is never printed: {text}"
+    );
+    assert!(emulator.app("Keyed_Connector").is_some());
+}
+
+#[test]
+fn the_metadata_command_says_why_it_writes_only_the_policies() {
+    let home = recipe_files::home("package-metadata");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    let out = home.join("project");
+    let output = recipe_files::wizard(
+        &home,
+        &[
+            "metadata",
+            "--recipe",
+            "package-example",
+            "--out",
+            out.to_str().unwrap(),
+            "--run-as",
+            DEMO_INTEGRATION_USER,
+        ],
+    );
+    let text = recipe_files::text(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("Only the installed app's policies and the permission set: Ledger Sync (Ledger Co) carries the app"),
+        "{text}"
+    );
+    assert!(
+        !out.join("force-app/main/default/externalClientApps")
+            .exists()
+    );
+}
+
+#[tokio::test]
+async fn an_org_file_adds_a_package_the_emulator_then_installs() {
+    let mut org = eca_wizard::emulator::org::Org::demo();
+    let file = r#"
+version_id = "04t5g000000GoneAAC"
+name = "Vendor Bridge"
+[app]
+api_name = "Vendor_Bridge"
+consumer_key = "3MVG9VendorBridgeKey"
+consumer_secret = "VendorBridgeSecret"
+callback_urls = ["https://bridge.example/cb"]
+scopes = ["api"]
+"#;
+    let package: eca_wizard::emulator::packages::PublishedPackage =
+        toml::from_str(file).expect("a package as an org file writes it");
+    org.packages.push(package);
+    let emulator = start_with(org, true);
+    let token = admin_token(&emulator).await;
+    let (status, created) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": "04t5g000000Gone"}),
+    )
+    .await;
+    assert_eq!(status, 201, "the 15-character form too: {created}");
+    let id = created["id"].as_str().unwrap();
+    let (_, read) = tooling(
+        &emulator,
+        &token,
+        "GET",
+        &format!("sobjects/PackageInstallRequest/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(read["Status"], "SUCCESS", "{read}");
+    let app = emulator.app("Vendor_Bridge").expect("installed");
+    assert_eq!(app.consumer_key, "3MVG9VendorBridgeKey");
+}
+
+/// SIGINT while the install runs: it can't be cancelled, so apply waits for it, then stops
+/// before the policies deploy (exit 130), and says so; the package is in, the policies not yet.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigint_during_the_install_waits_for_it_and_stops_before_the_policies() {
+    use std::io::{BufRead, BufReader};
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-sigint");
+    let home = recipe_files::home("package-sigint-home");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    let mut child = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // apply tells what it does on stderr, as it happens.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("install: requested") {
+            break;
+        }
+    }
+    assert!(seen.contains("install: requested"), "{seen}");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let output = child.wait_with_output().unwrap();
+    let said = format!(
+        "{seen}{}{}",
+        rest.join("\n"),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(130), "{said}");
+    assert!(said.contains("Installed Ledger Sync"), "{said}");
+    assert!(
+        said.contains("SIGINT: the install had been requested and can't be cancelled"),
+        "{said}"
+    );
+    let app = emulator.app("Ledger_Sync").expect("the install finished");
+    assert!(app.policies.run_as.is_none(), "the policies didn't deploy");
+}
