@@ -155,7 +155,10 @@ fn the_install_step_shows_the_orgs_install_link_and_ctrl_o_opens_it() {
         format!("https://acme.my.salesforce.com/packaging/installPackage.apexp?p0={VERSION}");
     assert!(screen.contains(&link), "{screen}");
     assert!(screen.contains("Ledger Sync by Ledger Co"), "{screen}");
-    assert!(screen.contains("ctrl-o"), "the footer offers it: {screen}");
+    assert!(
+        screen.contains("ctrl-o open install page"),
+        "the footer offers it by its name: {screen}"
+    );
     insta::assert_snapshot!("package_install_step_120x40", screen);
     let cmds = press(&mut model, Key::Ctrl('o'));
     assert!(

@@ -112,18 +112,27 @@ pub(super) fn step(model: &Model) -> Vec<KeyHelp> {
         "steps",
         "next / previous step without confirming (what you typed is kept)",
     ));
-    let open_setup = entry(
-        &[Key::Ctrl('o')],
-        Action::OpenSetup,
-        "ctrl-o",
-        "open Setup",
-        "open this step's Setup page in the browser",
-    );
-    // Where the step has a Setup page, opening it is what the admin does next: always shown.
-    let has_page = model
-        .recipe()
-        .and_then(|r| r.steps.get(screen.index))
-        .is_some_and(|s| s.page.is_some() || s.kind == crate::recipe::StepKind::InstallPackage);
+    let step = model.recipe().and_then(|r| r.steps.get(screen.index));
+    let installs = step.is_some_and(|s| s.kind == crate::recipe::StepKind::InstallPackage);
+    let open_setup = if installs {
+        entry(
+            &[Key::Ctrl('o')],
+            Action::OpenSetup,
+            "ctrl-o",
+            "open install page",
+            "open the package's install page in the org, in the browser",
+        )
+    } else {
+        entry(
+            &[Key::Ctrl('o')],
+            Action::OpenSetup,
+            "ctrl-o",
+            "open Setup",
+            "open this step's Setup page in the browser",
+        )
+    };
+    // Where the step has a page, opening it is what the admin does next: always shown.
+    let has_page = installs || step.is_some_and(|s| s.page.is_some());
     keys.push(if has_page {
         super::kept(open_setup)
     } else {
