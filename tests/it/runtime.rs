@@ -378,6 +378,33 @@ async fn every_recipe_connects_green_as_the_user_its_guide_recommends() {
     assert!(org.users.iter().filter(|u| !u.admin).all(|u| !u.view_setup));
 }
 
+/// `sf-cli-ci`'s other answer, the CLI's web login (authorization code), reaches green in the
+/// demo too: the question is answered on the first step and everything after follows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_recipe_s_web_login_connects_green() {
+    let _ports = wizard_ports(); // an authorization-code login: the wizard listens on 7717-7719
+    let recipes = eca_wizard::recipe::builtin().unwrap();
+    let down = recipes.iter().position(|r| r.id == "sf-cli-ci").unwrap();
+    let (home, out) = (temp("green-cli-web"), temp("green-cli-web-out"));
+    let mut harness = Harness::start(0, &home, &out);
+    choose(&mut harness, down).await;
+    harness.enter_until(&["jwt-bearer ▶"], MINUTE).await;
+    harness.key(Key::Right);
+    harness.wait_for("auth-code ▶", MINUTE).await;
+    let screen = harness
+        .drive_to(&["All checks passed", "What to fix"], 2 * MINUTE)
+        .await;
+    assert!(screen.contains("All checks passed"), "{screen}");
+    let model = harness.quit().await;
+    let summary = model.connect.summary.unwrap();
+    assert_eq!(summary.outcome, Outcome::Connected);
+    let user = summary.identity.map(|i| i.username).unwrap_or_default();
+    assert_eq!(
+        user,
+        wizard::demo_username(eca_wizard::salesforce::Flow::AuthCode)
+    );
+}
+
 /// A certificate field read by the real runtime: a missing file, then a private key where the
 /// certificate belongs, each refused on the field with what to do; the demo's built-in one passes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

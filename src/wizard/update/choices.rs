@@ -75,8 +75,13 @@ pub fn cycle(model: &mut Model, key: Key) -> Vec<Cmd> {
     selection.retain(|(choice, _)| *choice != id);
     selection.push((id, option));
     let recipe = answers::variant(loaded, &selection);
+    let before = setup.recipe;
     setup.marks = carried_marks(setup, recipe);
     setup.recipe = recipe;
+    super::start::follow_demo_answers(model, before);
+    let Some(setup) = model.setup.as_ref() else {
+        return Vec::new();
+    };
     let index = step_of(setup);
     let saved = setup.saved(index);
     setup::enter_step(model, index);

@@ -121,34 +121,71 @@ fn choose(model: &mut Model) -> Vec<Cmd> {
 pub fn new_setup(model: &Model, recipe: &'static crate::recipe::Recipe) -> Setup {
     let mut setup = Setup::new(recipe);
     if let Some(demo) = &model.demo {
-        // Answers only the demo org can give: its user, the callbacks as Setup would hold them,
-        // and the built-in JWT key.
-        let callbacks = demo_callback_urls(recipe).join("\n");
-        let prefilled = [
-            (Role::IntegrationUsername, demo.username_for(recipe.flow)),
-            (Role::CallbackUrls, callbacks),
-            (Role::ContactEmail, "admin@eca-wizard.demo".to_string()),
-            (Role::PrivateKey, crate::wizard::DEMO_KEY_MARKER.to_string()),
-            (
-                Role::Certificate,
-                crate::wizard::DEMO_CERTIFICATE_MARKER.to_string(),
-            ),
-            (Role::HostUrl, "https://host.eca-wizard.demo".to_string()),
-            (Role::McpServerUrl, demo_mcp_url(recipe, &demo.mcp_url)),
-        ];
-        for (role, value) in prefilled {
+        for (role, value) in demo_answers(demo, recipe) {
             if let Some(id) = recipe.field_id(role) {
                 setup.answers.insert(id.into(), value);
             }
         }
-        let url = if recipe.flow == Flow::ClientCredentials {
-            &demo.my_domain_url
-        } else {
-            &demo.login_url
-        };
-        setup.login_url = Some(url.clone());
+        setup.login_url = Some(demo_login_url(demo, recipe).to_string());
     }
     setup
+}
+
+/// After an answer changed the recipe from `before` to the setup's: the demo's answers that
+/// depend on the combination (its user, its callbacks, its login URL) follow it, unless the
+/// admin changed them.
+pub(super) fn follow_demo_answers(model: &mut Model, before: &'static crate::recipe::Recipe) {
+    let (Some(demo), Some(setup)) = (&model.demo, model.setup.as_mut()) else {
+        return;
+    };
+    let was: Vec<(Role, String)> = demo_answers(demo, before);
+    for (role, value) in demo_answers(demo, setup.recipe) {
+        let Some(id) = setup.recipe.field_id(role) else {
+            continue;
+        };
+        let untouched = match setup.answers.get(id) {
+            None => true,
+            Some(answer) => was.iter().any(|(r, old)| *r == role && old == answer),
+        };
+        if untouched {
+            setup.answers.insert(id.into(), value);
+        }
+    }
+    if setup.login_url.as_deref() == Some(demo_login_url(demo, before)) {
+        setup.login_url = Some(demo_login_url(demo, setup.recipe).to_string());
+    }
+}
+
+/// Answers only the demo org can give: its user for the flow, the callbacks as Setup would
+/// hold them, and the built-in JWT key.
+fn demo_answers(
+    demo: &crate::wizard::model::Demo,
+    recipe: &crate::recipe::Recipe,
+) -> Vec<(Role, String)> {
+    vec![
+        (Role::IntegrationUsername, demo.username_for(recipe.flow)),
+        (Role::CallbackUrls, demo_callback_urls(recipe).join("\n")),
+        (Role::ContactEmail, "admin@eca-wizard.demo".to_string()),
+        (Role::PrivateKey, crate::wizard::DEMO_KEY_MARKER.to_string()),
+        (
+            Role::Certificate,
+            crate::wizard::DEMO_CERTIFICATE_MARKER.to_string(),
+        ),
+        (Role::HostUrl, "https://host.eca-wizard.demo".to_string()),
+        (Role::McpServerUrl, demo_mcp_url(recipe, &demo.mcp_url)),
+    ]
+}
+
+/// The demo org's login URL for the flow: client credentials need the My Domain.
+fn demo_login_url<'a>(
+    demo: &'a crate::wizard::model::Demo,
+    recipe: &crate::recipe::Recipe,
+) -> &'a str {
+    if recipe.flow == Flow::ClientCredentials {
+        &demo.my_domain_url
+    } else {
+        &demo.login_url
+    }
 }
 
 /// A default that depends on the org chosen first: the MCP server URL takes the form of the
