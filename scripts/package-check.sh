@@ -26,3 +26,8 @@ fi
 echo "package: $(wc -l <<<"$list") files"
 
 cargo publish --dry-run --locked --allow-dirty
+# The dry run builds the packaged copy (target/package/...) into target/debug under the same
+# unit as `cargo build`, so that unit's fingerprint then watches the copy, not src/: a later
+# `cargo build` would call a stale binary fresh. Dropping the crate's own artifacts (not its
+# dependencies') makes the next build start from src/ again.
+cargo clean --locked -p eca-wizard

@@ -136,13 +136,12 @@ pub async fn installed(
     }))
 }
 
-/// The installation key, from the environment, when the package needs one.
+/// The installation key, from the environment: required when the recipe says the package
+/// needs one, and sent whenever it is set (a recipe may not know the package is protected).
 pub fn install_key(package: &Package) -> anyhow::Result<Option<Secret>> {
-    if !package.install_key {
-        return Ok(None);
-    }
     match std::env::var(INSTALL_KEY_VAR) {
         Ok(key) if !key.is_empty() => Ok(Some(Secret::new(key))),
+        _ if !package.install_key => Ok(None),
         _ => Err(crate::commands::UsageError(format!(
             "{} needs the installation key {} gave you: set {INSTALL_KEY_VAR} to it, then apply again (nothing in the org changed)",
             terminal_safe(&package.name),
@@ -190,11 +189,12 @@ pub async fn install(
             )
         })?;
     let created = answer(response, "the org refused the install").await?;
-    let request = terminal_safe(
-        created["id"]
-            .as_str()
-            .ok_or_else(|| anyhow::anyhow!("the install request's answer has no id"))?,
-    );
+    // The id goes into the next URL's path: a record id (15 or 18 letters and digits), nothing else.
+    let request = created["id"]
+        .as_str()
+        .filter(|id| matches!(id.len(), 15 | 18) && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .ok_or_else(|| anyhow::anyhow!("the install request's answer has no record id"))?
+        .to_string();
     progress("requested");
     let mut signal = None;
     for _ in 0..MAX_READS {

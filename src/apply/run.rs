@@ -108,12 +108,13 @@ pub async fn apply(
     }
     let http = crate::net::client()?;
     let work = preflight(http, args, prepared, session, ask, tell).await?;
-    // The user before the deploy: the policies name it as the Run As user (reference §B.6).
-    let created = create_user(http, args, session, &work, tell).await?;
-    // An installed package brings the app the policies name (`[package]` recipes).
+    // An installed package brings the app the policies name (`[package]` recipes). It comes
+    // before the user: an install that fails or stops then leaves no new user behind.
     if let Some(ended) = crate::apply::install::ensure(http, args, session, &work, tell).await? {
         return Ok(ended);
     }
+    // The user before the deploy: the policies name it as the Run As user (reference §B.6).
+    let created = create_user(http, args, session, &work, tell).await?;
     let outcome = deploy_package(http, args, session, &work, created.as_deref(), tell).await?;
     if let Some(ended) =
         ended_without_app(args, &work, &outcome.deployed, created.as_deref(), tell)?

@@ -66,6 +66,18 @@ pub fn run_with(
     if let Some(name) = &args.save {
         crate::profile::check_name(name).map_err(|e| UsageError(format!("--save: {e}")))?;
     }
+    // A recipe whose flow is one of its choices takes it from there: `--flow` may only agree.
+    if let Some(flow) = args.flow
+        && flow != recipe.flow
+        && recipe.choices.iter().any(|c| c.id == "flow")
+    {
+        return Err(UsageError(format!(
+            "--flow {} contradicts --choice flow={}: give the flow once (--choice flow=... for this recipe)",
+            flow.id(),
+            recipe.flow.id()
+        ))
+        .into());
+    }
     let flow = args.flow.unwrap_or(recipe.flow);
     let login_input = match (&args.login_url, &args.target_org) {
         (Some(url), _) => url.clone(),

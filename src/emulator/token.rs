@@ -158,15 +158,16 @@ fn refresh_token(ctx: &mut Ctx, req: &Req, form: &Form) -> Outcome {
             now.saturating_sub(stored.last_used_ms) >= hours.saturating_mul(3_600_000)
         }
     };
-    if let Some(live) = ctx.store.refresh.get_mut(&token) {
-        live.last_used_ms = now;
-    }
     if expired {
         ctx.store.revoke(&token);
         return Err(err::EXPIRED_TOKEN);
     }
     let user = active_user(ctx, &stored.user_id)?;
     count_login(ctx, &user)?;
+    // Only a refresh that worked counts as a use (a refused one doesn't renew the window).
+    if let Some(live) = ctx.store.refresh.get_mut(&token) {
+        live.last_used_ms = now;
+    }
     let (access, new_refresh) = if app.refresh_token_rotation {
         // Rotation: the old refresh token dies at once and a new one comes back.
         ctx.store.revoke(&token);

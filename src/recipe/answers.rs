@@ -64,6 +64,11 @@ pub fn parse(recipe: &Recipe, args: &[String]) -> Result<Selection, String> {
                 options.join(", ")
             ));
         }
+        if answers.iter().any(|(given, _)| given == id) {
+            return Err(format!(
+                "--choice {arg}: '{id}' is answered twice; give it once"
+            ));
+        }
         answers.push((id.to_string(), option.to_string()));
     }
     Ok(complete(recipe, &answers))

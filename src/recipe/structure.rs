@@ -217,16 +217,17 @@ fn one_of(
     found.push(Found {
         span,
         loc: loc.to_string(),
-        message: format!("'{text}' is not a {}; {hint}", noun(key.name)),
+        message: format!("'{text}' is not a {}; {hint}", noun(key.name, loc)),
     });
     if let Some(first) = near.or(values.first().copied()) {
         *text = Cow::Borrowed(first);
     }
 }
 
-/// What one value of a key is called in a message.
-fn noun(key: &str) -> &str {
+/// What one value of a key is called in a message (`kind` is a step's or a prerequisite's).
+fn noun<'a>(key: &'a str, loc: &str) -> &'a str {
     match key {
+        "kind" if loc.contains("prerequisites") => "prerequisite kind",
         "scopes" => "scope",
         "verifies" => "verification",
         "key" => "setting key",

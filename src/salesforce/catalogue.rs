@@ -34,6 +34,21 @@ pub struct Entry {
     pub cause: Vec<EntryCause>,
 }
 
+impl Entry {
+    /// Whether the meaning is Salesforce's words (its lists, pages and faults) rather than ours
+    /// for a client's message or a network failure, which Salesforce doesn't document.
+    pub fn documented_by_salesforce(&self) -> bool {
+        !matches!(
+            self.list.as_str(),
+            "transport"
+                | "client message"
+                | "OAuth (RFC 6749)"
+                | "OAuth (RFC 6750)"
+                | "OpenID Connect"
+        )
+    }
+}
+
 /// One cause of a documented error and its usual fix.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

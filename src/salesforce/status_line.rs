@@ -28,17 +28,12 @@ const BEFORE: &[&str] = &[
     "response code ",
     "response code: ",
     "status=",
-    "status ",
     "\"statuscode\":",
     "\"statuscode\": ",
     "status_code=",
     "status_code: ",
     "error code ",
-    "returned ",
-    "returned a ",
-    "got a ",
     "responded with ",
-    "error: ",
     "[",
     "(",
 ];
@@ -61,12 +56,6 @@ const AFTER: &[&str] = &[
     " request header fields too large",
     " client error",
     " server error",
-    ") unauthorized",
-    ") forbidden",
-    ") bad request",
-    ") not found",
-    ") internal server error",
-    ") service unavailable",
 ];
 
 /// Pages, and client libraries' exception names, that stand for a status (lower case).
@@ -94,8 +83,7 @@ pub fn status(text: &str) -> Option<Status> {
     });
     let before_reason = AFTER.iter().filter_map(|r| {
         lower.match_indices(r).take(16).find_map(|(i, _)| {
-            // "(401) Unauthorized" (.NET's WebException) puts the number in parentheses.
-            let at = i.checked_sub(3 + usize::from(r.starts_with(')')))?;
+            let at = i.checked_sub(3)?;
             let bounded = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
             number_at(&lower, at)
                 .filter(|_| bounded)
@@ -192,6 +180,9 @@ mod tests {
             Some(400)
         );
         assert_eq!(code("Salesforce responded with 403"), Some(403));
+        // Numbers in sentences that aren't statuses.
+        assert_eq!(code("the query returned 450 records"), None);
+        assert_eq!(code("status 404 items synced"), None);
         assert_eq!(code("{\"statusCode\":401,\"body\":\"x\"}"), Some(401));
         assert_eq!(code("request failed [503]"), Some(503));
         assert_eq!(

@@ -293,7 +293,9 @@ fn is_host(word: &str) -> bool {
             .iter()
             .all(|l| l.len() <= 3 && l.bytes().all(|b| b.is_ascii_digit()));
     let last = labels[labels.len() - 1];
-    let domain = last.len() >= 2 && last.bytes().all(|b| b.is_ascii_alphabetic());
+    // A top-level domain is short (`com`, `cloud`, `salesforce`); a Java class or a JavaScript
+    // function (`...suncertpathbuilderexception`, `tlssocket.onconnectsecurenotify`) isn't.
+    let domain = (2..=10).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_alphabetic());
     // File names and code (`index.js`, `http-api.js`, `e.g`) are not hosts.
     let file = [
         "js", "ts", "py", "rb", "java", "rs", "go", "cs", "log", "txt", "json", "xml",
@@ -398,5 +400,22 @@ mod tests {
         assert!(!is_host("e.g"));
         assert!(is_host("na85.salesforce.com"));
         assert!(is_host("10.0.0.1"));
+    }
+
+    #[test]
+    fn class_and_function_names_are_no_hosts() {
+        let java = classify(
+            "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path",
+        );
+        assert_eq!(java.map(|f| f.host), Some(None));
+        let node = classify(
+            "Error: self-signed certificate in certificate chain\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1677:34)",
+        );
+        assert_eq!(node.map(|f| f.host), Some(None));
+        let named = classify("getaddrinfo ENOTFOUND acme.my.salesforce.com");
+        assert_eq!(
+            named.and_then(|f| f.host).as_deref(),
+            Some("acme.my.salesforce.com")
+        );
     }
 }

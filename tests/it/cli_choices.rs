@@ -107,3 +107,51 @@ fn an_unknown_choice_or_option_is_refused_with_the_nearest() {
         text(&output)
     );
 }
+
+/// One answer per choice: a choice given twice, or `--flow` against the recipe's flow answer,
+/// is refused before anything is asked of the org (a profile saved so couldn't be used).
+#[test]
+fn an_answer_is_given_once() {
+    let (output, _home) = metadata(
+        "choice-twice",
+        &[
+            "--choice",
+            "flow=jwt-bearer",
+            "--choice",
+            "flow=client-credentials",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("answered twice"),
+        "{}",
+        text(&output)
+    );
+
+    let home = home("choice-flow-contradicts");
+    let file = example();
+    let output = wizard(
+        &home,
+        &[
+            "--recipe-file",
+            &file,
+            "connect",
+            "--recipe",
+            "etl-either-flow",
+            "--login-url",
+            "https://acme.my.salesforce.com",
+            "--client-id",
+            "3MVG9TestConsumerKey000000",
+            "--choice",
+            "flow=jwt-bearer",
+            "--flow",
+            "client-credentials",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("--flow client-credentials contradicts --choice flow=jwt-bearer"),
+        "{}",
+        text(&output)
+    );
+}

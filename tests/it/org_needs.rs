@@ -516,3 +516,19 @@ fn recipes_show_prints_and_reports_the_org_needs() {
     assert_eq!(view["profiles"][0]["clone"], "Standard User");
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// A mistyped prerequisite kind is named as one (not as a step kind, whose list is another).
+#[test]
+fn a_prerequisite_kind_typo_is_named_as_a_prerequisite_kind() {
+    let bad = EXAMPLE.replacen(
+        "kind = \"admin-permission\"",
+        "kind = \"admin-permision\"",
+        1,
+    );
+    let problems = recipe::lint::lint("bad.toml", &bad);
+    assert!(
+        problems.iter().any(|p| p.message
+            == "'admin-permision' is not a prerequisite kind; did you mean 'admin-permission'?"),
+        "{problems:#?}"
+    );
+}

@@ -39,10 +39,19 @@ const CLUES: &[Clue] = &[
             "different ip",
             "vpn",
         ],
-        in_cause: &[" ip "],
+        in_cause: &[" ip ", " ip,", " ip.", "ip restrictions", "ip ranges"],
     },
+    // Not the bare word: nearly every authorize URL carries `&scope=`.
     Clue {
-        in_paste: &["scope"],
+        in_paste: &[
+            "invalid_scope",
+            "invalid scope",
+            "scope is",
+            "scope not",
+            "missing scope",
+            "no scope",
+            "insufficient scope",
+        ],
         in_cause: &["scope"],
     },
     Clue {

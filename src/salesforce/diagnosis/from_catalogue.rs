@@ -48,10 +48,15 @@ pub(super) fn diagnose(
         error: error.to_string(),
         target: first.target,
         value: None,
-        message: format!(
-            "Salesforce documents {error}{said} as: {} {}",
-            entry.meaning, first.message
-        ),
+        message: if entry.documented_by_salesforce() {
+            format!(
+                "Salesforce documents {error}{said} as: {} {}",
+                entry.meaning, first.message
+            )
+        } else {
+            // A client's words or a network failure: the meaning is ours, not Salesforce's.
+            format!("{error}{said}: {} {}", entry.meaning, first.message)
+        },
         others: causes,
         tell_apart: tell,
     }
