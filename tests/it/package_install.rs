@@ -14,8 +14,6 @@ use eca_wizard::emulator::org::DEMO_INTEGRATION_USER;
 use eca_wizard::metadata::{self, Options};
 use eca_wizard::recipe::{self, Recipe};
 use eca_wizard::wizard::{Cmd, Key, Model, ScreenKind};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const EXAMPLE: &str = include_str!("../data/package-example.toml");
 const VERSION: &str = "04t5g000000LdgSAAS";
@@ -128,22 +126,6 @@ fn at_install_step() -> Model {
     press(&mut model, Key::PageDown);
     assert_eq!(model.kind(), ScreenKind::Step(2));
     model
-}
-
-fn draw(model: &Model, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| eca_wizard::ui::render(model, frame))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..height {
-        for x in 0..width {
-            text.push_str(buffer[(x, y)].symbol());
-        }
-        text.push('\n');
-    }
-    text
 }
 
 #[test]
@@ -501,6 +483,7 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
     );
     assert!(emulator.app("Keyed_Connector").is_none(), "nothing changed");
 
+    // With a user to create: the install comes first, so its refusal leaves no user behind.
     let wrong = sf_command(&dir, &emulator, &token, "current", Some(&home))
         .args([
             "apply",
@@ -509,7 +492,12 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
             "--target-org",
             "acme",
         ])
-        .args(["--run-as", DEMO_INTEGRATION_USER])
+        .args([
+            "--create-user",
+            "keyed@acme.example",
+            "--contact-email",
+            "admin@acme.example",
+        ])
         .env("ECA_WIZARD_INSTALL_KEY", "guess")
         .output()
         .unwrap();
@@ -520,6 +508,10 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
     );
     assert!(!text.contains("guess"), "the key is never printed: {text}");
     assert!(emulator.app("Keyed_Connector").is_none(), "nothing changed");
+    assert!(
+        emulator.org().user("keyed@acme.example").is_none(),
+        "no user was created before the install failed: {text}"
+    );
 
     let right = sf_command(&dir, &emulator, &token, "current", Some(&home))
         .args([
