@@ -191,10 +191,7 @@ async fn preflight(
         tell(live_event(recipe, &app, live.as_ref()))?;
     }
     plan_security::confirm_callbacks(recipe, &files, &options.callback_urls, args, ask, tell)?;
-    let permission_set = options
-        .permission_set
-        .clone()
-        .unwrap_or_else(|| format!("{app}_Integration"));
+    let permission_set = crate::metadata::permission_set_name(&options, &app);
     if let Some((username, _)) = &new_user {
         tell(ApplyEvent::UserPlanned {
             username: username.clone(),

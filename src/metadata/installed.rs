@@ -20,10 +20,7 @@ pub(super) fn generate(
     package: &Package,
 ) -> Result<Vec<File>, MetadataError> {
     let app = package.app.as_str();
-    let permission_set = options
-        .permission_set
-        .clone()
-        .unwrap_or_else(|| format!("{}_Integration", unprefixed(app)));
+    let permission_set = super::permission_set_name(options, app);
     check_api_name(&permission_set, &permission_set).map_err(|e| {
         MetadataError::BadName(e.to_string().replace("API Name", "Permission set name"))
     })?;

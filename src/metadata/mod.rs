@@ -106,10 +106,7 @@ pub fn generate(recipe: &Recipe, options: &Options) -> Result<Vec<File>, Metadat
         .clone()
         .unwrap_or_else(|| recipe.app_name.clone());
     check_api_name(&app, &label).map_err(|e| MetadataError::BadName(e.to_string()))?;
-    let permission_set = options
-        .permission_set
-        .clone()
-        .unwrap_or_else(|| format!("{app}_Integration"));
+    let permission_set = permission_set_name(options, &app);
     check_api_name(&permission_set, &permission_set).map_err(|e| {
         MetadataError::BadName(e.to_string().replace("API Name", "Permission set name"))
     })?;
@@ -533,4 +530,16 @@ fn git_ignore() -> String {
     format!(
         "# Org-bound OAuth settings (a retrieve adds the consumer key): deploy them, never commit them.\n**/{GLOBAL_SETTINGS_FOLDER}/\n.sfdx/\n.sf/\n"
     )
+}
+
+/// The integration user's permission set: the one given, else `<App>_Integration` after the
+/// app's name without a package namespace (`acme__Sync` gives `Sync_Integration`: a namespaced
+/// name isn't one a subscriber org may give its own permission set). One place, so `metadata`
+/// writes and `apply` assigns the same set.
+pub fn permission_set_name(options: &Options, app: &str) -> String {
+    let bare = app.rsplit("__").next().unwrap_or(app);
+    options
+        .permission_set
+        .clone()
+        .unwrap_or_else(|| format!("{bare}_Integration"))
 }

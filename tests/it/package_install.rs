@@ -205,6 +205,12 @@ async fn tooling(
     (status, response.json().await.unwrap_or_default())
 }
 
+/// The install request `id` as the org reads it back.
+async fn read_install(emulator: &Emulator, token: &str, id: &str) -> serde_json::Value {
+    let path = format!("sobjects/PackageInstallRequest/{id}");
+    tooling(emulator, token, "GET", &path, None).await.1
+}
+
 async fn request_install(
     emulator: &Emulator,
     token: &str,
@@ -257,14 +263,7 @@ async fn the_emulator_refuses_installs_as_salesforce_does() {
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("0Hf") && id.len() == 18, "{id}");
-    let (_, read) = tooling(
-        &emulator,
-        &token,
-        "GET",
-        &format!("sobjects/PackageInstallRequest/{id}"),
-        None,
-    )
-    .await;
+    let read = read_install(&emulator, &token, &id).await;
     assert_eq!(read["Status"], "SUCCESS", "{read}");
     let app = emulator.app("Keyed_Connector").expect("installed");
     assert_eq!(app.installed_from.as_deref(), Some(KEYED));
@@ -590,14 +589,7 @@ scopes = ["api"]
     .await;
     assert_eq!(status, 201, "the 15-character form too: {created}");
     let id = created["id"].as_str().unwrap();
-    let (_, read) = tooling(
-        &emulator,
-        &token,
-        "GET",
-        &format!("sobjects/PackageInstallRequest/{id}"),
-        None,
-    )
-    .await;
+    let read = read_install(&emulator, &token, id).await;
     assert_eq!(read["Status"], "SUCCESS", "{read}");
     let app = emulator.app("Vendor_Bridge").expect("installed");
     assert_eq!(app.consumer_key, "3MVG9VendorBridgeKey");
@@ -659,4 +651,19 @@ async fn sigint_during_the_install_waits_for_it_and_stops_before_the_policies() 
     );
     let app = emulator.app("Ledger_Sync").expect("the install finished");
     assert!(app.policies.run_as.is_none(), "the policies didn't deploy");
+}
+
+/// An app in a namespaced package (`acme__Sync`) gets a permission set of the org's own name,
+/// the same one `metadata` writes and `apply` assigns.
+#[test]
+fn a_namespaced_app_s_permission_set_is_the_org_s_own() {
+    let options = eca_wizard::metadata::Options::default();
+    assert_eq!(
+        eca_wizard::metadata::permission_set_name(&options, "acme__Acme_Connector"),
+        "Acme_Connector_Integration"
+    );
+    assert_eq!(
+        eca_wizard::metadata::permission_set_name(&options, "Ledger_Sync"),
+        "Ledger_Sync_Integration"
+    );
 }
