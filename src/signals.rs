@@ -29,6 +29,15 @@ impl Terminating {
         Ok(Terminating {})
     }
 
+    /// One that arrived since the last look, without waiting.
+    pub async fn pending(&mut self) -> Option<&'static str> {
+        tokio::select! {
+            biased;
+            name = self.next() => Some(name),
+            () = std::future::ready(()) => None,
+        }
+    }
+
     /// The next one to arrive, by name.
     pub async fn next(&mut self) -> &'static str {
         #[cfg(unix)]
@@ -46,5 +55,33 @@ impl Terminating {
                 Err(_) => std::future::pending().await,
             }
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::Terminating;
+
+    /// A signal that came while nobody waited is found by `pending`, once; none, nothing.
+    #[tokio::test]
+    async fn a_signal_since_the_last_look_is_pending() {
+        let mut signals = Terminating::listen().unwrap();
+        assert_eq!(signals.pending().await, None);
+        let status = std::process::Command::new("kill")
+            .args(["-HUP", &std::process::id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // Delivery is asynchronous: look again until it is there, bounded.
+        let mut seen = None;
+        for _ in 0..500 {
+            seen = signals.pending().await;
+            if seen.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(seen, Some("SIGHUP"));
+        assert_eq!(signals.pending().await, None, "seen once");
     }
 }

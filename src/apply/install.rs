@@ -54,6 +54,13 @@ pub enum PackageEvent {
     Stopped {
         signal: &'static str,
     },
+    /// A signal after the install, seen between apply's next steps.
+    StoppedAfter {
+        signal: &'static str,
+        before: &'static str,
+        /// The integration user apply created meanwhile, which stays.
+        user: Option<String>,
+    },
 }
 
 impl fmt::Display for PackageEvent {
@@ -93,6 +100,23 @@ impl fmt::Display for PackageEvent {
                 f,
                 "\nDry run: the policies can be validated only once {name} is installed (the app comes with it). Nothing in the org changed."
             ),
+            PackageEvent::StoppedAfter {
+                signal,
+                before,
+                user,
+            } => {
+                write!(
+                    f,
+                    "{signal}: the package is installed; stopping {before}: apply again to finish."
+                )?;
+                match user {
+                    Some(user) => write!(
+                        f,
+                        " The integration user {user} was created and stays: apply again with --run-as {user}."
+                    ),
+                    None => Ok(()),
+                }
+            }
             PackageEvent::Stopped { signal } => write!(
                 f,
                 "{signal}: the install had been requested and can't be cancelled; it was waited for. Stopping before the policies deploy: apply again to deploy them."
@@ -151,18 +175,26 @@ pub fn install_key(package: &Package) -> anyhow::Result<Option<Secret>> {
     }
 }
 
+/// How the install is waited for: how often it is read, and the signals noted meanwhile.
+pub struct Waiting<'a> {
+    pub every: Duration,
+    pub signals: &'a mut crate::signals::Terminating,
+}
+
 /// Requests the install and waits for it to end; the request's id. A signal while it runs is
 /// returned, not obeyed.
 pub async fn install(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
-    id: &PackageVersionId,
-    key: Option<&Secret>,
-    poll_every: Duration,
+    (id, key): (&PackageVersionId, Option<&Secret>),
+    waiting: Waiting<'_>,
     progress: &mut (dyn FnMut(&str) + Send),
 ) -> anyhow::Result<(String, Option<&'static str>)> {
-    let mut signals = crate::signals::Terminating::listen()?;
+    let Waiting {
+        every: poll_every,
+        signals,
+    } = waiting;
     let base = format!(
         "{}/services/data/v{version}/tooling/sobjects/PackageInstallRequest",
         session.instance_url
@@ -298,12 +330,15 @@ pub(super) async fn plan(
 }
 
 /// Installs the package when the plan found it missing. Some: apply ends here (a dry run, or
-/// a signal during the install).
+/// a signal during the install). Listening for the install's signals stops the OS from ending
+/// the process on them for good, so the listener is left in `signals` for the rest of apply to
+/// look at between its steps.
 pub(super) async fn ensure(
     http: &reqwest::Client,
     args: &crate::apply::request::ApplyRequest,
     session: &Session,
     work: &crate::apply::run::Work,
+    signals: &mut Option<crate::signals::Terminating>,
     tell: &mut crate::apply::event::Tell<'_>,
 ) -> anyhow::Result<Option<crate::apply::run::Applied>> {
     use crate::apply::event::ApplyEvent;
@@ -321,14 +356,20 @@ pub(super) async fn ensure(
         .id()
         .ok_or_else(|| anyhow::anyhow!("the recipe's package version id is malformed"))?;
     let key = install_key(package)?;
+    let listening = match signals {
+        Some(listening) => listening,
+        None => signals.insert(crate::signals::Terminating::listen()?),
+    };
     // Each status told as it comes: the admin sees the install start before it ends.
     let (request, signal) = install(
         http,
         session,
         &args.api_version,
-        &id,
-        key.as_ref(),
-        POLL_EVERY,
+        (&id, key.as_ref()),
+        Waiting {
+            every: POLL_EVERY,
+            signals: listening,
+        },
         &mut |status| {
             let _ = tell(ApplyEvent::Package(PackageEvent::Status(
                 status.to_string(),

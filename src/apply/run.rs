@@ -110,11 +110,22 @@ pub async fn apply(
     let work = preflight(http, args, prepared, session, ask, tell).await?;
     // An installed package brings the app the policies name (`[package]` recipes). It comes
     // before the user: an install that fails or stops then leaves no new user behind.
-    if let Some(ended) = crate::apply::install::ensure(http, args, session, &work, tell).await? {
+    let mut signals = None;
+    if let Some(ended) =
+        crate::apply::install::ensure(http, args, session, &work, &mut signals, tell).await?
+    {
         return Ok(ended);
     }
     // The user before the deploy: the policies name it as the Run As user (reference §B.6).
     let created = create_user(http, args, session, &work, tell).await?;
+    stop_if_signalled(
+        &mut signals,
+        "before the deploy",
+        &work,
+        created.is_some(),
+        tell,
+    )
+    .await?;
     let outcome = deploy_package(http, args, session, &work, created.as_deref(), tell).await?;
     if let Some(ended) =
         ended_without_app(args, &work, &outcome.deployed, created.as_deref(), tell)?
@@ -133,6 +144,14 @@ pub async fn apply(
         })?;
     }
     assign_permission_set(http, args, session, &work, created.as_deref(), tell).await?;
+    stop_if_signalled(
+        &mut signals,
+        "before the credentials are read",
+        &work,
+        created.is_some(),
+        tell,
+    )
+    .await?;
     crate::apply::handover::read_credentials(http, args, session, &work, !unchanged, ask, tell)
         .await
 }
@@ -530,4 +549,34 @@ fn plan(recipe: &Recipe, session: &Session, components: &[String], args: &ApplyR
         components: components.to_vec(),
         manual,
     }
+}
+
+/// Once the install listened for signals the OS no longer ends apply on them: a signal that came
+/// since is obeyed here, between steps, with what was done said.
+async fn stop_if_signalled(
+    signals: &mut Option<crate::signals::Terminating>,
+    before: &'static str,
+    work: &Work,
+    user_created: bool,
+    tell: &mut Tell<'_>,
+) -> anyhow::Result<()> {
+    let Some(listening) = signals.as_mut() else {
+        return Ok(());
+    };
+    let Some(signal) = listening.pending().await else {
+        return Ok(());
+    };
+    let user = work
+        .new_user
+        .as_ref()
+        .filter(|_| user_created)
+        .map(|(username, _)| username.clone());
+    tell(ApplyEvent::Package(
+        crate::apply::install::PackageEvent::StoppedAfter {
+            signal,
+            before,
+            user,
+        },
+    ))?;
+    Err(crate::commands::Interrupted(signal).into())
 }
