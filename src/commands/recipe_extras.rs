@@ -24,6 +24,26 @@ pub fn write_before(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             clean(shown)
         )?;
     }
+    // A packaged app: what to install, and where (the link a consultant hands to the customer).
+    if let Some(package) = &recipe.package {
+        writeln!(
+            out,
+            "Package: {} by {}, version {}",
+            clean(&package.name),
+            clean(&package.publisher),
+            clean(&package.version_id)
+        )?;
+        if let Some(id) = package.id() {
+            writeln!(
+                out,
+                "Install: {}",
+                crate::salesforce::packaging::install_url(
+                    "https://YOUR-DOMAIN.my.salesforce.com",
+                    &id
+                )
+            )?;
+        }
+    }
     if let Some(minutes) = recipe.propagation_minutes {
         writeln!(
             out,

@@ -76,6 +76,8 @@ struct RecipeView<'a> {
     profiles: &'a [recipe::ProfileClone],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     custom_scopes: &'a [recipe::CustomScope],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    package: Option<&'a recipe::package::Package>,
 }
 
 #[derive(Serialize)]
@@ -141,6 +143,7 @@ impl<'a> RecipeView<'a> {
             prerequisites: &recipe.prerequisites,
             profiles: &recipe.profiles,
             custom_scopes: &recipe.custom_scopes,
+            package: recipe.package.as_ref(),
         }
     }
 }

@@ -667,3 +667,35 @@ fn a_namespaced_app_s_permission_set_is_the_org_s_own() {
         "Ledger_Sync_Integration"
     );
 }
+
+/// The printed checklist, the one a consultant hands on, names the package and its install link;
+/// `--json` carries the package too.
+#[test]
+fn the_printed_checklist_names_the_package_and_its_install_link() {
+    let home = recipe_files::home("package-checklist");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/package-example.toml"
+    );
+    let text = recipe_files::text(&recipe_files::wizard(
+        &home,
+        &["--recipe-file", file, "recipes", "package-example"],
+    ));
+    assert!(text.contains(&format!("version {VERSION}")), "{text}");
+    assert!(
+        text.contains(&format!("/packaging/installPackage.apexp?p0={VERSION}")),
+        "{text}"
+    );
+    let json = recipe_files::wizard(
+        &home,
+        &[
+            "--recipe-file",
+            file,
+            "recipes",
+            "package-example",
+            "--json",
+        ],
+    );
+    let envelope: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(envelope["result"]["package"]["version_id"], VERSION);
+}
