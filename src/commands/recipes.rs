@@ -13,12 +13,17 @@ pub fn run(id: Option<&str>, json: bool) -> anyhow::Result<()> {
         return match id {
             Some(id) => {
                 let recipe = crate::commands::failure::recipe_by_id(id)?;
-                crate::commands::output::print("recipes", 0, &RecipeView::new(recipe), &[])
+                crate::commands::output::print(
+                    "recipes",
+                    0,
+                    &RecipeView::new(recipe),
+                    &skipped_warnings(),
+                )
             }
             None => {
                 let recipes = recipe::known()?;
                 let views: Vec<RecipeView> = recipes.iter().map(RecipeView::new).collect();
-                crate::commands::output::print("recipes", 0, &views, &[])
+                crate::commands::output::print("recipes", 0, &views, &skipped_warnings())
             }
         };
     }
@@ -38,6 +43,19 @@ pub fn write_json(recipe: &Recipe) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut out, &RecipeView::new(recipe))?;
     writeln!(out)?;
     Ok(())
+}
+
+/// The local recipe files left out (each named with why), as the envelope's warnings.
+fn skipped_warnings() -> Vec<crate::commands::output::Warning> {
+    recipe::skipped()
+        .iter()
+        .map(|e| {
+            crate::commands::output::Warning::new(
+                "recipe_skipped",
+                crate::terminal_safe::terminal_safe(&e.to_string()),
+            )
+        })
+        .collect()
 }
 
 /// The recipe's JSON shape, for the envelope of `recipes show --json`.

@@ -31,6 +31,15 @@ fn assert_skipped(home: &Path, bad: &str, says: &str) {
         !all.contains('\u{1b}'),
         "no raw escape reaches the terminal: {all:?}"
     );
+    // Under --json the skip is one of the envelope's warnings.
+    let json = wizard(home, &["recipes", "--json"]);
+    let envelope: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let warnings = envelope["warnings"].as_array().cloned().unwrap_or_default();
+    assert!(
+        warnings.iter().any(|w| w["kind"] == "recipe_skipped"
+            && w["message"].as_str().is_some_and(|m| m.contains(bad))),
+        "{bad}: {envelope}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
