@@ -390,7 +390,7 @@ pub fn write_summary(
         Some(_) if report.outcome == connect::Outcome::Cancelled => {
             writeln!(out, "Cancelled; nothing was saved.")
         }
-        Some(diagnosis) => DiagnosisView::new(diagnosis, recipe).write_text(out),
+        Some(diagnosis) => DiagnosisView::new(diagnosis, Some(recipe)).write_text(out),
     }
 }
 
@@ -431,7 +431,7 @@ impl<'a> JsonReport<'a> {
             diagnosis: report
                 .diagnosis
                 .as_ref()
-                .map(|d| DiagnosisView::new(d, recipe)),
+                .map(|d| DiagnosisView::new(d, Some(recipe))),
             instance_url: report.instance_url.as_deref(),
             username: report.identity.as_ref().map(|i| i.username.as_str()),
             org_id: report.identity.as_ref().map(|i| i.org_id.as_str()),

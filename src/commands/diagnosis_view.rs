@@ -41,11 +41,12 @@ pub struct CauseView {
 }
 
 impl CauseView {
-    pub fn new(cause: &Cause, recipe: &Recipe) -> CauseView {
+    /// Without a recipe (a paste explained alone) no step is named and no recipe's value given.
+    pub fn new(cause: &Cause, recipe: Option<&Recipe>) -> CauseView {
         let step = cause
             .target
             .as_ref()
-            .and_then(|t| recipe.step_for_target(t));
+            .and_then(|t| recipe?.step_for_target(t));
         CauseView {
             kind: cause.kind.id(),
             step: step.map(|s| s.id.clone()),
@@ -58,18 +59,18 @@ impl CauseView {
 }
 
 /// The value the cause names, else the value the recipe gives the setting.
-fn value_of(cause: &Cause, recipe: &Recipe) -> Option<String> {
+fn value_of(cause: &Cause, recipe: Option<&Recipe>) -> Option<String> {
     if let Some(value) = &cause.value {
         return Some(value.clone());
     }
     let Some(Target::Setting(key)) = &cause.target else {
         return None;
     };
-    recipe.setting_value(*key).map(SettingValue::to_string)
+    recipe?.setting_value(*key).map(SettingValue::to_string)
 }
 
 impl DiagnosisView {
-    pub fn new(diagnosis: &Diagnosis, recipe: &Recipe) -> DiagnosisView {
+    pub fn new(diagnosis: &Diagnosis, recipe: Option<&Recipe>) -> DiagnosisView {
         let causes: Vec<CauseView> = diagnosis
             .causes()
             .iter()

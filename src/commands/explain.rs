@@ -26,13 +26,16 @@ pub fn run(
     saved_minutes_ago: Option<u64>,
     json: bool,
 ) -> anyhow::Result<u8> {
-    let recipe = crate::commands::failure::recipe_by_id(recipe_id.unwrap_or("custom"))?;
+    // Without --recipe the paste stands alone: no recipe's step or value is offered as its fix.
+    let recipe = recipe_id
+        .map(crate::commands::failure::recipe_by_id)
+        .transpose()?;
     let text = match text {
         Some(text) if text != "-" => text.to_string(),
         _ => read_stdin()?,
     };
     let given = Given {
-        flow: recipe_id.map(|_| recipe.flow),
+        flow: recipe.map(|r| r.flow),
         saved_minutes_ago,
     };
     let diagnosis = explain_with(&text, given);

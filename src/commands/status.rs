@@ -317,6 +317,6 @@ fn finish(
             ..profile.secrets.view(profile.keychain.as_deref())
         }),
         checks,
-        diagnosis: diagnosis.map(|d| DiagnosisView::new(&d, recipe)),
+        diagnosis: diagnosis.map(|d| DiagnosisView::new(&d, Some(recipe))),
     }
 }

@@ -103,7 +103,7 @@ proptest! {
             let d = diagnose_in(&context, known.error, known.description);
             prop_assert!(!d.message.is_empty());
             for recipe in recipes {
-                let view = DiagnosisView::new(&d, recipe);
+                let view = DiagnosisView::new(&d, Some(recipe));
                 for cause in &view.causes {
                     let wrong = contradiction(cause);
                     prop_assert!(wrong.is_none(), "{} {:?} in {}: {:?}", known.error, known.description, recipe.id, wrong);

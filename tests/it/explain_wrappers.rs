@@ -180,3 +180,25 @@ fn a_megabyte_of_noise_neither_panics_nor_hangs() {
         .collect();
     let _ = explain(&noise);
 }
+
+/// A paste explained alone names no recipe's step or value (it used to borrow the custom
+/// recipe's); with `--recipe` the fix points at that recipe's step.
+#[test]
+fn without_a_recipe_no_step_is_named() {
+    let home = crate::common::temp::folder("explain-alone");
+    let paste =
+        r#"{"error":"invalid_grant","error_description":"no client credentials user enabled"}"#;
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let output = crate::common::launch::wizard(&home)
+            .args(["explain", paste, "--json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let alone = run(&[]);
+    assert!(alone["result"]["step"].is_null(), "{alone}");
+    assert!(alone["result"]["setting"].is_string(), "{alone}");
+    let with = run(&["--recipe", "service-board-sync"]);
+    assert!(with["result"]["step"].is_string(), "{with}");
+}

@@ -259,7 +259,7 @@ mod printers {
             ] {
                 let diagnosis = eca_wizard::commands::explain::explain(&paste);
                 let recipe = recipe::builtin_by_id("aptedge").unwrap();
-                let text = written(|out| DiagnosisView::new(&diagnosis, recipe).write_text(out).unwrap());
+                let text = written(|out| DiagnosisView::new(&diagnosis, Some(recipe)).write_text(out).unwrap());
                 let labels = ["  step:", "  setting:", "  error:", "Other possible causes:", "- ", "To tell them apart:"];
                 for line in text.lines().skip(1) {
                     prop_assert!(labels.iter().any(|l| line.starts_with(l)), "{line:?} in {text:?}");
