@@ -56,16 +56,30 @@ fn explain_diagnoses_pasted_errors() {
         ),
         ("no idea what happened", "unknown", None, None),
     ];
+    // The step is a recipe's: named with --recipe (here the custom walk-through), never for a
+    // paste explained alone; the Setup label is named either way.
     for (text, kind, step, setting) in cases {
-        let output = wizard().args(["explain", text, "--json"]).output().unwrap();
-        remember(&output);
-        // Nothing found is exit 1 (the table's "explain found no Salesforce error").
-        let found = kind != "unknown";
-        assert_eq!(output.status.success(), found, "{text}");
-        let view = json_of(&output);
-        assert_eq!(view["kind"], kind, "{text}: {view}");
-        assert_eq!(view["step"].as_str(), step, "{text}: {view}");
-        assert_eq!(view["setting"].as_str(), setting, "{text}: {view}");
+        for recipe in [None, Some("custom")] {
+            let mut command = wizard();
+            command.args(["explain", text, "--json"]);
+            if let Some(recipe) = recipe {
+                command.args(["--recipe", recipe]);
+            }
+            let output = command.output().unwrap();
+            remember(&output);
+            // Nothing found is exit 1 (the table's "explain found no Salesforce error").
+            let found = kind != "unknown";
+            assert_eq!(output.status.success(), found, "{text}");
+            let view = json_of(&output);
+            assert_eq!(view["kind"], kind, "{text}: {view}");
+            let expected_step = recipe.and(step);
+            assert_eq!(
+                view["step"].as_str(),
+                expected_step,
+                "{text} {recipe:?}: {view}"
+            );
+            assert_eq!(view["setting"].as_str(), setting, "{text}: {view}");
+        }
     }
     let text = wizard()
         .args(["explain", "error=invalid_client_id", "--recipe", "apideck"])
