@@ -388,7 +388,10 @@ async fn the_cli_recipe_s_web_login_connects_green() {
     let (home, out) = (temp("green-cli-web"), temp("green-cli-web-out"));
     let mut harness = Harness::start(0, &home, &out);
     choose(&mut harness, down).await;
-    harness.enter_until(&["jwt-bearer ▶"], MINUTE).await;
+    // One Enter at a time, each after its screen: a blind Enter would confirm the first step.
+    harness.wait_for("Which org?", MINUTE).await;
+    harness.key(Key::Enter);
+    harness.wait_for("jwt-bearer ▶", MINUTE).await;
     harness.key(Key::Right);
     harness.wait_for("auth-code ▶", MINUTE).await;
     let screen = harness
