@@ -59,6 +59,8 @@ fn main() {
         ("clue words", fill("ip address sandbox scope header ")),
         ("tool pleas", fill("connection reconnect failed ")),
         ("stack frames", fill("\n    at x.js:1 ")),
+        ("colour sequences", fill("\u{1b}[31m")),
+        ("unended escapes", fill("\u{1b}[")),
         (
             "a redirect",
             format!(

@@ -80,8 +80,9 @@ pub fn explain(text: &str) -> Diagnosis {
 /// causes of the others after its own. A Salesforce code or sentence tells most; then a
 /// transport failure, then a bare HTTP status, then a client's generic words ("Login failed").
 pub fn explain_with(text: &str, given: Given) -> Diagnosis {
-    // Every reader below sees the same first 1 MiB.
-    let text = extract::cap(text);
+    // Every reader below sees the same first 1 MiB, without terminal colour sequences.
+    let cleaned = extract::without_escapes(extract::cap(text));
+    let text = cleaned.as_ref();
     let signals = extract::signals(text, &diagnosis::known());
     let hints = extract::hints(text);
     let context = context_of(text, &hints, given);

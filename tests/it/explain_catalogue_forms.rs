@@ -402,3 +402,16 @@ fn tools_own_words() {
     );
     found("Error: Unauthorized", "http_401");
 }
+
+/// Terminal colour in a pasted log, even inside `error=...`, doesn't hide the code.
+#[test]
+fn colour_sequences_are_read_through() {
+    found(
+        "error=\u{1b}[31minvalid_client_id\u{1b}[0m&error_description=client%20identifier%20invalid",
+        "invalid_client_id",
+    );
+    found(
+        "\u{1b}]0;title\u{7}\u{1b}[1;31mERROR\u{1b}[0m INVALID_SESSION_ID: Session expired or invalid",
+        "INVALID_SESSION_ID",
+    );
+}

@@ -110,6 +110,48 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
+/// The paste without terminal colour and control sequences (a coloured log line, `jq -C`): a
+/// CSI sequence (ESC `[` parameters, then a final byte from `@` to `~`) and an OSC one (ESC `]`
+/// up to BEL or ESC `\`) are dropped, so an escape inside `error=...` doesn't hide the code.
+/// Linear: each byte is looked at once.
+pub fn without_escapes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('[') => {
+                chars.next();
+                for next in chars.by_ref() {
+                    if ('@'..='~').contains(&next) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                chars.next();
+                while let Some(next) = chars.next() {
+                    if next == '\u{7}' || (next == '\u{1b}' && chars.peek() == Some(&'\\')) {
+                        if next == '\u{1b}' {
+                            chars.next();
+                        }
+                        break;
+                    }
+                }
+            }
+            // A lone ESC: dropped too (it never carries an error's words).
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 pub(crate) fn cap(text: &str) -> &str {
     if text.len() <= MAX_PASTE {
         return text;
