@@ -35,14 +35,24 @@ pub fn quick_policy() -> RetryPolicy {
 }
 
 pub fn request(emulator: &Emulator, recipe_id: &str, flow: Flow, base: &str, port: u16) -> Request {
-    let recipe: Recipe = recipe::builtin_by_id(recipe_id).unwrap().clone();
     let _ = emulator;
+    let recipe = recipe::builtin_by_id(recipe_id).unwrap();
     Request {
-        recipe,
         flow,
-        login: normalize_login_url(base).unwrap().host,
-        client_id: KEY.into(),
         client_secret: Some(Secret::new(SECRET)),
+        ..request_for(recipe, base, KEY, port)
+    }
+}
+
+/// A connect of `recipe` (its own flow) at `login` with consumer key `key`, a secret the flow
+/// may ignore, and this test's callback port; no browser (a paste), the quick retry policy.
+pub fn request_for(recipe: &Recipe, login: &str, key: &str, port: u16) -> Request {
+    Request {
+        recipe: recipe.clone(),
+        flow: recipe.flow,
+        login: normalize_login_url(login).unwrap().host,
+        client_id: key.into(),
+        client_secret: Some(Secret::new("unused-secret")),
         callback_urls: callback(port),
         browser: Browser::Paste,
         timeout: Duration::from_secs(10),

@@ -10,11 +10,9 @@ use std::path::PathBuf;
 
 use crate::common::connecting::*;
 use crate::common::*;
-use eca_wizard::connect::{Browser, Request};
 use eca_wizard::emulator::org::{DEMO_INTEGRATION_USER, DEMO_JWT_KEY};
 use eca_wizard::recipe::{self, Recipe, Role};
 use eca_wizard::salesforce::Flow;
-use eca_wizard::salesforce::hosts::normalize_login_url;
 use eca_wizard::secret::Secret;
 use serde::Deserialize;
 
@@ -245,26 +243,6 @@ fn every_ledger_is_backed_by_its_recipe_and_readme_states_the_share() {
     );
 }
 
-fn request(recipe: &Recipe, login: &str, key: &str, port: u16) -> Request {
-    Request {
-        recipe: recipe.clone(),
-        flow: recipe.flow,
-        login: normalize_login_url(login).unwrap().host,
-        client_id: key.into(),
-        client_secret: Some(Secret::new("unused-secret")),
-        callback_urls: callback(port),
-        browser: Browser::Paste,
-        timeout: std::time::Duration::from_secs(10),
-        policy: quick_policy(),
-        saved_ago: std::time::Duration::ZERO,
-        jwt: None,
-        expected_username: None,
-        recheck_for: std::time::Duration::ZERO,
-        mcp_url: None,
-        retry_now: None,
-    }
-}
-
 #[tokio::test]
 async fn every_held_out_recipe_connects_against_the_emulator() {
     for (n, (name, recipe, _)) in guides().into_iter().enumerate() {
@@ -284,7 +262,7 @@ async fn every_held_out_recipe_connects_against_the_emulator() {
             }
         }
         emulator.put_app(recipe_app(&recipe, &answers, &key));
-        let mut req = request(&recipe, emulator.my_domain_url(), &key, port);
+        let mut req = request_for(&recipe, emulator.my_domain_url(), &key, port);
         let visit = match recipe.flow {
             Flow::AuthCode => Visit::Follow,
             Flow::JwtBearer => {

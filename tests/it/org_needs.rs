@@ -11,13 +11,11 @@ use crate::common::connecting::*;
 use crate::common::recipe_files::{home, text};
 use crate::common::*;
 use eca_wizard::apply::{deploy, package, session};
-use eca_wizard::connect::{Browser, Outcome, Request};
+use eca_wizard::connect::{Outcome, Request};
 use eca_wizard::emulator::Emulator;
 use eca_wizard::emulator::org::{DEMO_ADMIN_USER, DEMO_INTEGRATION_USER, RefreshTokenPolicy};
 use eca_wizard::metadata::{self, File, Options};
 use eca_wizard::recipe::{self, Recipe, Role};
-use eca_wizard::salesforce::hosts::normalize_login_url;
-use eca_wizard::secret::Secret;
 
 const EXAMPLE: &str = include_str!("../data/org-needs-example.toml");
 
@@ -381,23 +379,7 @@ async fn apply_checks_the_admins_permissions_first_and_refuses_naming_the_missin
 }
 
 fn request(recipe: &Recipe, emulator: &Emulator, key: &str, port: u16) -> Request {
-    Request {
-        recipe: recipe.clone(),
-        flow: recipe.flow,
-        login: normalize_login_url(emulator.my_domain_url()).unwrap().host,
-        client_id: key.into(),
-        client_secret: Some(Secret::new("unused-secret")),
-        callback_urls: callback(port),
-        browser: Browser::Paste,
-        timeout: Duration::from_secs(10),
-        policy: quick_policy(),
-        saved_ago: Duration::ZERO,
-        jwt: None,
-        expected_username: None,
-        recheck_for: Duration::ZERO,
-        mcp_url: None,
-        retry_now: None,
-    }
+    request_for(recipe, emulator.my_domain_url(), key, port)
 }
 
 #[tokio::test]

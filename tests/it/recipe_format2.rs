@@ -6,35 +6,14 @@
 use crate::common::connecting::*;
 use crate::common::recipe_files::{home, text, wizard};
 use crate::common::*;
-use eca_wizard::connect::{Browser, Outcome, Request};
+use eca_wizard::connect::Outcome;
 use eca_wizard::emulator::org::{DEMO_INTEGRATION_USER, DEMO_JWT_KEY};
 use eca_wizard::recipe::{self, Recipe, Role};
 use eca_wizard::salesforce::Flow;
-use eca_wizard::salesforce::hosts::normalize_login_url;
 use eca_wizard::salesforce::settings::SettingKey;
 use eca_wizard::secret::Secret;
 
 const EXAMPLE: &str = include_str!("../data/format2-example.toml");
-
-fn request(recipe: &Recipe, login: &str, key: &str) -> Request {
-    Request {
-        recipe: recipe.clone(),
-        flow: recipe.flow,
-        login: normalize_login_url(login).unwrap().host,
-        client_id: key.into(),
-        client_secret: Some(Secret::new("unused-secret")),
-        callback_urls: callback(0),
-        browser: Browser::Paste,
-        timeout: std::time::Duration::from_secs(10),
-        policy: quick_policy(),
-        saved_ago: std::time::Duration::ZERO,
-        jwt: None,
-        expected_username: None,
-        recheck_for: std::time::Duration::ZERO,
-        mcp_url: None,
-        retry_now: None,
-    }
-}
 
 #[tokio::test]
 async fn each_flow_of_a_two_flow_recipe_is_its_own_checked_recipe_and_connects() {
@@ -67,7 +46,7 @@ async fn each_flow_of_a_two_flow_recipe_is_its_own_checked_recipe_and_connects()
             answers.push((Role::PermissionSet, "ECA_Wizard_Integration".into()));
         }
         emulator.put_app(recipe_app(alternative, &answers, &key));
-        let mut req = request(alternative, emulator.my_domain_url(), &key);
+        let mut req = request_for(alternative, emulator.my_domain_url(), &key, 0);
         if alternative.flow == Flow::JwtBearer {
             req.client_secret = None;
             req.jwt = Some((Secret::new(DEMO_JWT_KEY), DEMO_INTEGRATION_USER.into()));
