@@ -17,7 +17,9 @@ pub(super) fn diagnose(
     let mut ranked: Vec<(u8, &EntryCause)> =
         entry.cause.iter().map(|c| (fit(c, context), c)).collect();
     // Fit, then the paste's clues; among equals the row's order (its most common cause first).
-    ranked.sort_by_key(|(score, c)| std::cmp::Reverse((*score, context.clues.shared_with(&c.fix))));
+    ranked.sort_by_cached_key(|(score, c)| {
+        std::cmp::Reverse((*score, context.clues.shared_with(&c.fix)))
+    });
     let mut causes: Vec<Cause> = ranked
         .into_iter()
         .map(|(_, c)| Cause {

@@ -506,8 +506,9 @@ pub(super) fn find(context: &Context, error: &str, description: &str) -> Option<
 pub(super) fn ranked(rule: &Rule, context: &Context) -> Vec<Cause> {
     let mut scored: Vec<(u8, &CauseRule)> =
         rule.causes.iter().map(|c| ((c.fit)(context), c)).collect();
-    // Fit first; among equals, the paste's clues; then the table's order (stable sort).
-    scored.sort_by_key(|(score, c)| {
+    // Fit first; among equals, the paste's clues (counted once per cause); then the table's
+    // order (a stable sort).
+    scored.sort_by_cached_key(|(score, c)| {
         std::cmp::Reverse((*score, context.clues.shared_with(c.message)))
     });
     if scored.iter().any(|(score, _)| *score > 0) {
