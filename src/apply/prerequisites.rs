@@ -10,15 +10,26 @@ use crate::recipe::Recipe;
 use crate::recipe::org_needs::PrerequisiteKind;
 use crate::salesforce::permissions::{self, SystemPermission};
 
-/// The system permissions the recipe needs its admin to hold.
+/// The system permissions the recipe needs its admin to hold: those it lists, and for a
+/// packaged app the one that installs packages (apply installs it first).
 pub fn admin_permissions(recipe: &Recipe) -> Vec<(&'static SystemPermission, &str)> {
-    recipe
+    let mut needed: Vec<(&'static SystemPermission, &str)> = recipe
         .prerequisites
         .iter()
         .filter(|p| p.kind == PrerequisiteKind::AdminPermission)
         .filter_map(|p| permissions::by_label(&p.name).map(|found| (found, p.why.as_str())))
-        .collect()
+        .collect();
+    if recipe.package.is_some()
+        && let Some(install) = permissions::by_label(INSTALL_PACKAGES)
+        && !needed.iter().any(|(p, _)| p.api == install.api)
+    {
+        needed.push((install, "apply installs the vendor's package first"));
+    }
+    needed
 }
+
+/// The Setup label of the permission that installs packages (packaging guide).
+const INSTALL_PACKAGES: &str = "Download AppExchange Packages";
 
 /// Refuses when the session's user lacks one of the recipe's admin permissions.
 pub async fn check_admin(

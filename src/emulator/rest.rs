@@ -57,6 +57,15 @@ pub fn handle(ctx: &mut Ctx, req: &Req) -> Reply {
     }
     if let ["tooling", rest @ ..] = path.as_slice() {
         ctx.store.api_requests += 1;
+        // Installing needs Download AppExchange Packages (packaging guide, "Install a Connected
+        // App": the permission installs and uninstalls packages); the refusal's body is
+        // UNCONFIRMED (docs/unconfirmed.md).
+        if matches!(rest, ["sobjects", "PackageInstallRequest"])
+            && req.method == "POST"
+            && !ctx.store.org.has_permission(&user, "InstallPackaging")
+        {
+            return Reply::rest_error(403, code::INSUFFICIENT_ACCESS);
+        }
         return crate::emulator::packages::handle(ctx, req, rest);
     }
     if let ["apps", "oauth", rest @ ..] = path.as_slice() {

@@ -58,6 +58,9 @@ pub const SYSTEM_PERMISSIONS: &[SystemPermission] = &[
         "ExternalClientAppAdmin",
     ),
     p("View Client Secret", "ViewClientSecret"),
+    // Packaging guide: installing (and uninstalling) a package; the API name as permission set
+    // files carry it.
+    p("Download AppExchange Packages", "InstallPackaging"),
 ];
 
 /// Permissions Salesforce turns on with another ("Permission X depends on permission(s): Y"

@@ -699,3 +699,42 @@ fn the_printed_checklist_names_the_package_and_its_install_link() {
     let envelope: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(envelope["result"]["package"]["version_id"], VERSION);
 }
+
+/// Installing a package needs Download AppExchange Packages: the emulator refuses an install
+/// request from an admin without it, and apply names the permission before anything changes.
+#[tokio::test]
+async fn installing_needs_the_permission_that_installs_packages() {
+    use eca_wizard::emulator::org::DEMO_ADMIN_USER;
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    emulator
+        .edit_user(DEMO_ADMIN_USER, |u| {
+            u.without_permissions = vec!["InstallPackaging".into()]
+        })
+        .unwrap();
+    let (status, answer) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": VERSION}),
+    )
+    .await;
+    assert_eq!(status, 403, "{answer}");
+    assert!(emulator.app("Ledger_Sync").is_none());
+
+    let installs = || {
+        emulator
+            .request_log()
+            .iter()
+            .filter(|e| e.path.contains("PackageInstallRequest"))
+            .count()
+    };
+    let before = installs();
+    let dir = sf_dir("package-no-permission");
+    let home = recipe_files::home("package-no-permission-home");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    let output = apply(&dir, &home, &emulator, &token, &[]);
+    let text = said(&output);
+    assert_eq!(output.status.code(), Some(4), "{text}");
+    assert!(text.contains("Download AppExchange Packages"), "{text}");
+    assert_eq!(installs(), before, "apply requested no install: {text}");
+}
