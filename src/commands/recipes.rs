@@ -287,6 +287,9 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             wrap(&clean(&step.setup_path.join(" > ")), "    Where: ", HANG)
         )?;
         writeln!(out, "{}", wrap(&clean(&step.what), "    Do:    ", HANG))?;
+        if let Some(button) = &step.finish {
+            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
+        }
         writeln!(out, "{}", wrap(&clean(&step.why), "    Why:   ", HANG))?;
         if let Some(note) = &step.guide_note {
             writeln!(out, "{}", wrap(&clean(note), "    Note:  ", HANG))?;

@@ -64,7 +64,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "step-text",
-        says: "every step has a title, what, why and setup_path",
+        says: "every step has a title, what, why and setup_path; a step's finish (format 2) is a button's label, 1 to 40 characters on one line",
         run: check_step_text,
     },
     Rule {
@@ -114,7 +114,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "format-2",
-        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, prerequisites, profiles, custom_scopes, package, when, level) need format = 2",
+        says: "keys only format 2 has (choices, vendor_steps, written_for, connected_app, propagation_minutes, prerequisites, profiles, custom_scopes, package, when, level, finish, the install-package and certificate steps) need format = 2",
         run: crate::recipe::check_format2::check_format2_keys,
     },
     Rule {
@@ -151,6 +151,11 @@ pub const RULES: &[Rule] = &[
         name: "package",
         says: "a [package] names a version id (04t, 15 or 18 characters) and the installed app's API name, and goes with an install-package step (and that step with it); the recipe then has no basic-info, oauth-settings, flows or security step and no setting the vendor's package carries (only policies, the integration user, its permissions and org settings), since a subscriber org can't change the rest",
         run: crate::recipe::package::check_package,
+    },
+    Rule {
+        name: "setup-certificate",
+        says: "a certificate step (a self-signed certificate made in Setup > Certificate and Key Management) is for the JWT bearer flow and has a certificate-label setting; certificate-label and certificate-keystore sit on that step",
+        run: crate::recipe::certificate::check_setup_certificate,
     },
     Rule {
         name: "hosted-mcp",
@@ -267,8 +272,24 @@ fn check_step_text(recipe: &Recipe, findings: &mut Findings) {
                 format!("step '{}' has an empty setup_path", step.id),
             );
         }
+        // A button's label: short, on one line.
+        if let Some(finish) = &step.finish {
+            let label = finish.trim();
+            if label.is_empty() || label.chars().count() > MAX_FINISH || label.contains('\n') {
+                at(
+                    findings,
+                    format!("steps.{i}.finish"),
+                    format!(
+                        "step '{}': finish names the button that ends the step (\"Save\"), 1 to {MAX_FINISH} characters on one line",
+                        step.id
+                    ),
+                );
+            }
+        }
     }
 }
+
+const MAX_FINISH: usize = 40;
 
 /// Step kinds every recipe has: without them there is no app to connect to.
 const REQUIRED_KINDS: &[StepKind] = &[

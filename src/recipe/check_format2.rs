@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::recipe::check::{Findings, at, is_identifier};
 use crate::recipe::format2::Level;
-use crate::recipe::model::Recipe;
+use crate::recipe::model::{Recipe, StepKind};
 use crate::salesforce::Flow;
 
 /// Keys only format 2 has need `format = 2`, so an older eca-wizard refuses the file instead of
@@ -34,7 +34,8 @@ pub(crate) fn check_format2_keys(recipe: &Recipe, findings: &mut Findings) {
         }
     }
     for (i, step) in recipe.steps.iter().enumerate() {
-        let mut used = step.when.is_some();
+        let mut used = step.when.is_some() || step.finish.is_some();
+        used |= matches!(step.kind, StepKind::Certificate | StepKind::InstallPackage);
         used |= step.fields.iter().any(|f| f.when.is_some());
         used |= step
             .settings
@@ -44,7 +45,7 @@ pub(crate) fn check_format2_keys(recipe: &Recipe, findings: &mut Findings) {
             at(
                 findings,
                 format!("steps.{i}"),
-                "`when` and `level` need format = 2 at the top of the file",
+                "`when`, `level`, `finish` and the certificate and install-package steps need format = 2 at the top of the file",
             );
         }
     }

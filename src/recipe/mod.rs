@@ -2,6 +2,7 @@
 //! `assets/recipes/*.toml` (compiled in) and checked before anyone sees them.
 
 pub mod answers;
+mod certificate;
 mod check;
 mod check_flow;
 pub(crate) mod check_format2;
@@ -14,6 +15,7 @@ pub mod package;
 mod reference;
 mod role;
 pub mod schema;
+mod step_kind;
 mod structure;
 mod text;
 pub mod trust;

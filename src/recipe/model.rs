@@ -6,6 +6,7 @@ use crate::recipe::Validator;
 pub use crate::recipe::format2::{Choice, ConnectedAppNote, Level, Selection, VendorStep};
 pub use crate::recipe::org_needs::{CustomScope, Prerequisite, ProfileClone};
 pub use crate::recipe::role::Role;
+pub use crate::recipe::step_kind::StepKind;
 use crate::salesforce::diagnosis::Target;
 use crate::salesforce::settings::SettingKey;
 use crate::salesforce::setup_pages::SetupPage;
@@ -106,6 +107,9 @@ pub struct Step {
     /// Format 2: the step applies only when a choice has this answer (`flow=jwt-bearer`).
     #[serde(default)]
     pub when: Option<String>,
+    /// Format 2: the button that ends the step in Setup ("Save", "Create"), as the guide says.
+    #[serde(default)]
+    pub finish: Option<String>,
 }
 
 /// The integration user as apply knows it: it makes the user, is told an existing one (and
@@ -115,63 +119,6 @@ pub enum ApplyUser {
     Unknown,
     Existing,
     Creates,
-}
-
-/// The kinds of steps, in the order Setup takes an admin through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepKind {
-    IntegrationUser,
-    Permissions,
-    OrgSettings,
-    /// Format 2: installing the vendor's package, which brings the app (`[package]`).
-    InstallPackage,
-    BasicInfo,
-    OauthSettings,
-    Flows,
-    Security,
-    Policies,
-    TrustedDomains,
-    Credentials,
-    /// Setup > MCP Servers: activating the hosted MCP server the client will use.
-    McpServers,
-    Connect,
-}
-
-impl StepKind {
-    pub const ALL: [StepKind; 13] = [
-        StepKind::IntegrationUser,
-        StepKind::Permissions,
-        StepKind::OrgSettings,
-        StepKind::InstallPackage,
-        StepKind::BasicInfo,
-        StepKind::OauthSettings,
-        StepKind::Flows,
-        StepKind::Security,
-        StepKind::Policies,
-        StepKind::TrustedDomains,
-        StepKind::Credentials,
-        StepKind::McpServers,
-        StepKind::Connect,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            StepKind::IntegrationUser => "integration-user",
-            StepKind::Permissions => "permissions",
-            StepKind::OrgSettings => "org-settings",
-            StepKind::InstallPackage => "install-package",
-            StepKind::BasicInfo => "basic-info",
-            StepKind::OauthSettings => "oauth-settings",
-            StepKind::Flows => "flows",
-            StepKind::Security => "security",
-            StepKind::Policies => "policies",
-            StepKind::TrustedDomains => "trusted-domains",
-            StepKind::Credentials => "credentials",
-            StepKind::McpServers => "mcp-servers",
-            StepKind::Connect => "connect",
-        }
-    }
 }
 
 /// A control to set in Setup, to a fixed value or to what the admin typed in a field.
@@ -501,6 +448,7 @@ impl Recipe {
             }
             Some(
                 StepKind::OrgSettings
+                | StepKind::Certificate
                 | StepKind::TrustedDomains
                 | StepKind::McpServers
                 | StepKind::Connect,
@@ -582,6 +530,7 @@ fn natural_step_kind(key: SettingKey) -> StepKind {
         ("Users", StepKind::IntegrationUser),
         ("Permission Sets", StepKind::Permissions),
         ("OAuth and OpenID", StepKind::OrgSettings),
+        ("Certificate and Key Management", StepKind::Certificate),
         ("New External Client App", StepKind::BasicInfo),
         ("API (Enable OAuth Settings) > Flow", StepKind::Flows),
         ("API (Enable OAuth Settings) > Security", StepKind::Security),

@@ -435,6 +435,12 @@ pub const STEP: &[Key] = &[
         Text,
         "where this guide differs from Salesforce's defaults",
     ),
+    key(
+        "finish",
+        false,
+        Text,
+        "format 2: the button that ends the step in Setup, as the guide says (\"Save\", \"Create\")",
+    ),
     one_of(
         "verifies",
         false,

@@ -85,6 +85,7 @@ pub fn for_step(kind: StepKind) -> Option<EditPath> {
         StepKind::Permissions
         | StepKind::OrgSettings
         | StepKind::InstallPackage
+        | StepKind::Certificate
         | StepKind::TrustedDomains
         | StepKind::McpServers
         | StepKind::Connect => None,

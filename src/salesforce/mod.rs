@@ -20,6 +20,7 @@ pub mod packaging;
 pub mod permissions;
 pub mod scan;
 pub mod scopes;
+pub mod setting_options;
 pub mod settings;
 pub mod setup_pages;
 pub mod status_line;

@@ -101,6 +101,8 @@ settings! {
     SessionTimeout = "session-timeout",
     SystemPermissions = "system-permissions",
     SelectedProfiles = "selected-profiles",
+    CertificateLabel = "certificate-label",
+    CertificateKeystore = "certificate-keystore",
 }
 
 const BASIC: &str = "New External Client App > Basic Information";
@@ -110,110 +112,11 @@ const SECURITY: &str = "API (Enable OAuth Settings) > Security";
 const OAUTH_POLICIES: &str = "Policies tab > OAuth Policies";
 const APP_POLICIES: &str = "Policies tab > App Policies";
 const USER: &str = "Users > New User";
+/// Salesforce Help, "Generate a Self-Signed Certificate" (security_keys_creating.htm).
+const SELF_SIGNED: &str = "Certificate and Key Management > Create Self-Signed Certificate";
 const INLINE_FRAMES: &str = "Session Settings > Trusted Domains for Inline Frames";
 
-pub const PERMITTED_SELF: &str = "All users can self-authorize";
-pub const PERMITTED_ADMIN: &str = "Admin approved users are pre-authorized";
-
-/// IP Relaxation option labels as Setup words them: Salesforce Help "Connected App IP Relaxation
-/// and Continuous IP Enforcement" (connected_app_continuous_ip, current version; its API 198
-/// edition called the third "Relax IP restrictions with second factor"). That the ECA Policies
-/// tab shows these same labels is UNCONFIRMED (docs/unconfirmed.md); "Relax IP restrictions" is
-/// the label users quote for ECAs (field-facts-2026.md: claude-ai-mcp#171, #626).
-pub const IP_RELAXATION: &[&str] = &[
-    "Enforce IP restrictions",
-    "Enforce IP restrictions, but relax for refresh tokens",
-    "Relax IP restrictions for activated devices",
-    "Relax IP restrictions",
-];
-
-/// Each IP Relaxation label with its `ecaOauthPlcy.ipRelaxationPolicyType` value, which is
-/// also what SOQL reads from `ExtlClntAppOauthPlcyCnfg.IpRelaxationPolicyType` (Metadata API
-/// ExtlClntAppOauthConfigurablePolicies; reference/eca-setup-and-metadata.md §IP Relaxation).
-pub const IP_RELAXATION_VALUES: &[(&str, &str)] = &[
-    (IP_RELAXATION[0], "Enforce"),
-    (IP_RELAXATION[1], "Enforce_RelaxRefresh"),
-    (IP_RELAXATION[2], "Bypass_2factor"),
-    (IP_RELAXATION[3], "Bypass"),
-];
-
-/// Each Permitted Users label with its `ecaOauthPlcy.permittedUsersPolicyType` value (Metadata
-/// API ExtlClntAppOauthConfigurablePolicies).
-pub const PERMITTED_USERS_VALUES: &[(&str, &str)] = &[
-    (PERMITTED_SELF, "AllSelfAuthorized"),
-    (PERMITTED_ADMIN, "AdminApprovedPreAuthorized"),
-];
-
-fn option_values(key: SettingKey) -> &'static [(&'static str, &'static str)] {
-    match key {
-        SettingKey::IpRelaxation => IP_RELAXATION_VALUES,
-        SettingKey::PermittedUsers => PERMITTED_USERS_VALUES,
-        SettingKey::RefreshTokenPolicy => REFRESH_POLICY_VALUES,
-        _ => &[],
-    }
-}
-
-/// Setup's label for the metadata (or SOQL) value of a choice setting: `Bypass` is
-/// "Relax IP restrictions". None for a value the table doesn't know.
-pub fn option_label(key: SettingKey, value: &str) -> Option<&'static str> {
-    option_values(key)
-        .iter()
-        .find(|(_, v)| v.eq_ignore_ascii_case(value))
-        .map(|(label, _)| *label)
-}
-
-/// The metadata value of Setup's option `label` of a choice setting.
-pub fn option_value(key: SettingKey, label: &str) -> Option<&'static str> {
-    option_values(key)
-        .iter()
-        .find(|(l, _)| l.eq_ignore_ascii_case(label))
-        .map(|(_, value)| *value)
-}
-
-/// Refresh token policy labels; only the "specific time" wording is confirmed for ECAs.
-pub const REFRESH_POLICY: &[&str] = &[
-    "Refresh token is valid until revoked",
-    "Immediately expire refresh token",
-    "Expire refresh token if not used for n",
-    "Expire refresh token after a specific time",
-];
-
-/// Each Refresh Token Policy label with its `ecaOauthPlcy.refreshTokenPolicyType` value
-/// (Metadata API ExtlClntAppOauthConfigurablePolicies: `Infinite`, `Zero`,
-/// `SpecificInactivity`, `SpecificLifetime`; reference/eca-setup-and-metadata.md §1.5).
-pub const REFRESH_POLICY_VALUES: &[(&str, &str)] = &[
-    (REFRESH_POLICY[0], "Infinite"),
-    (REFRESH_POLICY[1], "Zero"),
-    (REFRESH_POLICY[2], "SpecificInactivity"),
-    (REFRESH_POLICY[3], "SpecificLifetime"),
-];
-
-/// The policies that take a period (`refresh-token-validity`).
-pub const REFRESH_POLICY_WITH_PERIOD: &[&str] = &[REFRESH_POLICY[2], REFRESH_POLICY[3]];
-
-/// `refreshTokenValidityUnit`'s values (`Hours`, `Days`, `Months`; Metadata API
-/// ExtlClntAppOauthConfigurablePolicies), as a recipe spells them.
-pub const PERIOD_UNITS: &[&str] = &["hours", "days", "months"];
-
-/// Session Timeout in Minutes (`ecaOauthPlcy.sessionTimeoutInMinutes`, an integer). The
-/// metadata reference gives no allowed values; these are the Connected App "Timeout Value"
-/// choices (15 minutes to 24 hours), taken as the ECA's too: UNCONFIRMED (docs/unconfirmed.md).
-pub const SESSION_TIMEOUT_MINUTES: &[u32] = &[15, 30, 60, 120, 240, 480, 720, 1440];
-
-/// A `"N unit"` period as (N, the metadata unit `Hours`/`Days`/`Months`); None when malformed.
-pub fn parse_period(text: &str) -> Option<(u32, &'static str)> {
-    let (count, unit) = text.trim().split_once(' ')?;
-    let count: u32 = count.parse().ok().filter(|n| *n > 0)?;
-    let unit = unit.trim().to_ascii_lowercase();
-    let unit = unit.strip_suffix('s').unwrap_or(&unit);
-    let metadata = match unit {
-        "hour" => "Hours",
-        "day" => "Days",
-        "month" => "Months",
-        _ => return None,
-    };
-    Some((count, metadata))
-}
+pub use crate::salesforce::setting_options::*;
 
 const fn info(
     key: SettingKey,
@@ -588,6 +491,15 @@ pub const SETTINGS: &[SettingInfo] = &[
         List,
         Some("ecaOauthPlcy.commaSeparatedProfile"),
         None,
+    ),
+    info(K::CertificateLabel, "Label", SELF_SIGNED, Text, None, None),
+    info(
+        K::CertificateKeystore,
+        "Export to Keystore",
+        "Certificate and Key Management",
+        Checkbox,
+        None,
+        Some("false"),
     ),
 ];
 

@@ -21,10 +21,12 @@ pub enum SetupPage {
     #[serde(alias = "trusted-domains")]
     TrustedUrls,
     MyDomain,
+    /// Certificate and Key Management, where Setup makes a self-signed certificate.
+    CertificateKeyManagement,
 }
 
 impl SetupPage {
-    pub const ALL: [SetupPage; 9] = [
+    pub const ALL: [SetupPage; 10] = [
         SetupPage::Users,
         SetupPage::PermissionSets,
         SetupPage::ExternalClientAppManager,
@@ -34,6 +36,7 @@ impl SetupPage {
         SetupPage::Cors,
         SetupPage::TrustedUrls,
         SetupPage::MyDomain,
+        SetupPage::CertificateKeyManagement,
     ];
 
     /// The name recipes use (`page = "users"`).
@@ -48,6 +51,7 @@ impl SetupPage {
             SetupPage::Cors => "cors",
             SetupPage::TrustedUrls => "trusted-urls",
             SetupPage::MyDomain => "my-domain",
+            SetupPage::CertificateKeyManagement => "certificate-key-management",
         }
     }
 
@@ -63,6 +67,7 @@ impl SetupPage {
             SetupPage::Cors => "CORS",
             SetupPage::TrustedUrls => "Trusted URLs",
             SetupPage::MyDomain => "My Domain",
+            SetupPage::CertificateKeyManagement => "Certificate and Key Management",
         }
     }
 
@@ -86,6 +91,10 @@ impl SetupPage {
             SetupPage::SessionSettings => "/lightning/setup/SecuritySession/home",
             SetupPage::Cors => "/lightning/setup/CorsWhitelistEntries/home",
             SetupPage::TrustedUrls => "/lightning/setup/SecurityCspTrustedSite/home",
+            // The same navigators' node name for Certificate and Key Management.
+            SetupPage::CertificateKeyManagement => {
+                "/lightning/setup/CertificatesAndKeysManagement/home"
+            }
         }
     }
 

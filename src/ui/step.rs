@@ -203,6 +203,12 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             Span::styled("Do   ", theme.accent()),
             Span::raw(step.what.trim().to_string()),
         ]));
+        if let Some(button) = &step.finish {
+            lines.push(Line::from(vec![
+                Span::styled("Then ", theme.accent()),
+                Span::raw(format!("click {}", button.trim())),
+            ]));
+        }
     }
     lines.push(Line::from(vec![
         Span::styled("Why  ", theme.accent()),

@@ -29,6 +29,7 @@ mod recipes;
 mod roles;
 mod screens;
 mod screens_every_recipe;
+mod setup_certificate;
 mod typed_values;
 mod waiting;
 mod wizard;

@@ -130,9 +130,9 @@ fn format_2_keys_in_a_format_1_file_and_a_wrong_answer_are_named() {
         "{problems:#?}"
     );
     assert!(
-        problems
-            .iter()
-            .any(|p| p.message.contains("`when` and `level` need format = 2")),
+        problems.iter().any(|p| p
+            .message
+            .contains("`when`, `level`, `finish` and the certificate")),
         "{problems:#?}"
     );
 

@@ -544,6 +544,7 @@ fn apply_does_the_deployed_steps_and_leaves_the_rest_to_the_admin() {
                 | StepKind::Policies
                 | StepKind::InstallPackage => assert!(does, "{} {}", recipe.id, step.title),
                 StepKind::OrgSettings
+                | StepKind::Certificate
                 | StepKind::TrustedDomains
                 | StepKind::McpServers
                 | StepKind::Connect
