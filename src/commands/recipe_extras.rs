@@ -110,6 +110,9 @@ pub fn write_after(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         )?;
         writeln!(out, "    Where: {}", clean(&step.place.join(" > ")))?;
         writeln!(out, "    Do:    {}", clean(&step.what))?;
+        if let Some(button) = &step.finish {
+            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
+        }
         for field in &step.fields {
             let value = match (&field.value, &field.from) {
                 (Some(value), _) => clean(value),

@@ -64,7 +64,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "step-text",
-        says: "every step has a title, what, why and setup_path; a step's finish (format 2) is a button's label, 1 to 40 characters on one line",
+        says: "every step has a title, what, why and setup_path; a step's or vendor step's finish (format 2) is a button's label, 1 to 40 characters on one line",
         run: check_step_text,
     },
     Rule {
@@ -272,20 +272,23 @@ fn check_step_text(recipe: &Recipe, findings: &mut Findings) {
                 format!("step '{}' has an empty setup_path", step.id),
             );
         }
-        // A button's label: short, on one line.
         if let Some(finish) = &step.finish {
-            let label = finish.trim();
-            if label.is_empty() || label.chars().count() > MAX_FINISH || label.contains('\n') {
-                at(
-                    findings,
-                    format!("steps.{i}.finish"),
-                    format!(
-                        "step '{}': finish names the button that ends the step (\"Save\"), 1 to {MAX_FINISH} characters on one line",
-                        step.id
-                    ),
-                );
-            }
+            check_finish(&format!("steps.{i}.finish"), &step.id, finish, findings);
         }
+    }
+}
+
+/// A `finish` names a button: short, on one line.
+pub(crate) fn check_finish(loc: &str, owner: &str, finish: &str, findings: &mut Findings) {
+    let label = finish.trim();
+    if label.is_empty() || label.chars().count() > MAX_FINISH || label.contains('\n') {
+        at(
+            findings,
+            loc,
+            format!(
+                "'{owner}': finish names the button that ends the step (\"Save\"), 1 to {MAX_FINISH} characters on one line"
+            ),
+        );
     }
 }
 

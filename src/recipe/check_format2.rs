@@ -216,6 +216,10 @@ fn check_when(recipe: &Recipe, loc: &str, when: &str, findings: &mut Findings) {
 /// Vendor steps: each field has a value or a source; a role source is a field the recipe has.
 pub(crate) fn check_vendor_steps(recipe: &Recipe, findings: &mut Findings) {
     for (i, step) in recipe.vendor_steps.iter().enumerate() {
+        if let Some(finish) = &step.finish {
+            let loc = format!("vendor_steps.{i}.finish");
+            crate::recipe::check::check_finish(&loc, &step.title, finish, findings);
+        }
         for (j, field) in step.fields.iter().enumerate() {
             let loc = format!("vendor_steps.{i}.fields.{j}");
             match (&field.from, &field.value) {

@@ -48,6 +48,9 @@ pub struct VendorStep {
     pub fields: Vec<VendorField>,
     #[serde(default)]
     pub when: Option<String>,
+    /// The button that ends the step in the vendor's product ("Save Connection").
+    #[serde(default)]
+    pub finish: Option<String>,
 }
 
 /// A field in the vendor's product: its label there, and its value, fixed or taken from the app

@@ -25,14 +25,18 @@ pub enum PrerequisiteKind {
     Edition,
     /// A license the org has: Setup > Company Information, or as `how` says.
     License,
+    /// Something on the vendor's side (a subscription feature, a client's version): checked
+    /// by hand, as `how` says.
+    Vendor,
 }
 
 impl PrerequisiteKind {
-    pub const ALL: [PrerequisiteKind; 4] = [
+    pub const ALL: [PrerequisiteKind; 5] = [
         PrerequisiteKind::AdminPermission,
         PrerequisiteKind::OrgSetting,
         PrerequisiteKind::Edition,
         PrerequisiteKind::License,
+        PrerequisiteKind::Vendor,
     ];
 
     pub fn id(self) -> &'static str {
@@ -41,6 +45,7 @@ impl PrerequisiteKind {
             PrerequisiteKind::OrgSetting => "org-setting",
             PrerequisiteKind::Edition => "edition",
             PrerequisiteKind::License => "license",
+            PrerequisiteKind::Vendor => "vendor",
         }
     }
 }
@@ -186,14 +191,18 @@ pub(crate) fn check_prerequisites(recipe: &Recipe, findings: &mut Findings) {
                     nearest(&needed.name, EDITIONS)
                 ),
             ),
-            PrerequisiteKind::OrgSetting | PrerequisiteKind::License if needed.how.is_none() => at(
-                findings,
-                format!("{loc}.how"),
-                format!(
-                    "prerequisite '{}' needs `how`: where the admin checks it",
-                    needed.name
-                ),
-            ),
+            PrerequisiteKind::OrgSetting | PrerequisiteKind::License | PrerequisiteKind::Vendor
+                if needed.how.is_none() =>
+            {
+                at(
+                    findings,
+                    format!("{loc}.how"),
+                    format!(
+                        "prerequisite '{}' needs `how`: where the admin checks it",
+                        needed.name
+                    ),
+                )
+            }
             _ => {}
         }
     }

@@ -210,7 +210,8 @@ fn write_org_needs(out: &mut String) {
          when one is missing\n\
          - `{}`: an org-wide setting, checked by hand as `how` says\n\
          - `{}`: the org's edition, one of {}\n\
-         - `{}`: a license the org has, checked by hand as `how` says\n\n\
+         - `{}`: a license the org has, checked by hand as `how` says\n\
+         - `{}`: something on the vendor's side (a subscription feature, a client's version), checked by hand as `how` says\n\n\
          Profiles (`[[profiles]]`) are shown in the checklist with Setup's path and are not \
          written by `metadata` or `apply`. A Profile deploy overlays the settings its file \
          holds (Metadata API, Profile), so turning permissions on in an existing profile would be \
@@ -221,6 +222,7 @@ fn write_org_needs(out: &mut String) {
         PrerequisiteKind::Edition.id(),
         EDITIONS.join(", "),
         PrerequisiteKind::License.id(),
+        PrerequisiteKind::Vendor.id(),
     );
 }
 

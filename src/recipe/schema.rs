@@ -280,6 +280,12 @@ pub const VENDOR_STEP: &[Key] = &[
         "[{ label = \"Client ID\", from = \"consumer-key\" }]",
     ),
     key("when", false, Text, "`CHOICE=OPTION`: only for that answer"),
+    key(
+        "finish",
+        false,
+        Text,
+        "the button that ends the step in the vendor's product (\"Save Connection\")",
+    ),
 ];
 
 pub const VENDOR_FIELD: &[Key] = &[

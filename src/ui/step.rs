@@ -203,12 +203,7 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             Span::styled("Do   ", theme.accent()),
             Span::raw(step.what.trim().to_string()),
         ]));
-        if let Some(button) = &step.finish {
-            lines.push(Line::from(vec![
-                Span::styled("Then ", theme.accent()),
-                Span::raw(format!("click {}", button.trim())),
-            ]));
-        }
+        lines.extend(finish_line(step.finish.as_deref(), theme));
     }
     lines.push(Line::from(vec![
         Span::styled("Why  ", theme.accent()),
@@ -286,6 +281,7 @@ fn vendor_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'
             Span::styled("Do   ", theme.accent()),
             Span::raw(step.what.trim().to_string()),
         ]));
+        lines.extend(finish_line(step.finish.as_deref(), theme));
         for (label, value) in fields {
             let value = match value {
                 VendorValue::Known(text) => Span::raw(text),
@@ -305,6 +301,16 @@ fn vendor_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'
         }
     }
     lines
+}
+
+/// "Then click Save": the button the guide ends a step with, when the recipe names it.
+fn finish_line(button: Option<&str>, theme: &Theme) -> Option<Line<'static>> {
+    button.map(|button| {
+        Line::from(vec![
+            Span::styled("Then ", theme.accent()),
+            Span::raw(format!("click {}", button.trim())),
+        ])
+    })
 }
 
 /// What "Set it up for me" does with this step, when it is the way the app is made.

@@ -138,6 +138,11 @@ fn holds(recipe: &Recipe, kind: &str, what: &str) -> Option<bool> {
         "profile" => recipe.profiles.iter().any(|p| p.name == what),
         "custom-scope" => recipe.custom_scopes.iter().any(|c| c.name == what),
         "choice" => recipe.choices.iter().any(|c| c.id == what),
+        // The button that ends a vendor step ("Save Connection"), on the step with that title.
+        "vendor-finish" => recipe
+            .vendor_steps
+            .iter()
+            .any(|v| v.title == what && v.finish.is_some()),
         // The button that ends a step ("Save", "Create"), on the step with that id.
         "finish" => recipe
             .steps
@@ -184,7 +189,7 @@ fn readme_lines(guides: &[(String, Recipe, Ledger)]) -> Vec<String> {
             share(&third, FIRST_WRITTEN)
         ),
         format!(
-            "Fourth batch, {} guides written against the format before those two additions and unseen when they were made (the untuned measure): {}",
+            "Fourth batch, {} guides written against the format before those two additions, unseen when they were made; as first written it is the untuned measure, and a vendor step's finish and vendor prerequisites were then added with its gaps in view: {}",
             fourth.len(),
             share(&fourth, FIRST_WRITTEN)
         ),

@@ -1,6 +1,7 @@
 //! A certificate made in Setup (the `certificate` step, Certificate and Key Management) and a
 //! step's `finish` button: loaded from a guide that has them, refused where they don't fit,
-//! shown by `recipes ID` and on the step's screen, and left to the admin by apply.
+//! shown by `recipes ID` and on the step's screen, and left to the admin by apply; the same
+//! button on a vendor step, and a prerequisite on the vendor's side.
 
 use crate::common::driving::*;
 use crate::common::recipe_files::{home, text, wizard};
@@ -136,4 +137,53 @@ fn the_step_screen_says_which_button_ends_the_step() {
     let screen = draw(&model, 100, 40);
     assert!(screen.contains("Make the certificate in Setup"), "{screen}");
     assert!(screen.contains("Then click Save"), "{screen}");
+}
+
+const TRUSTLE: &str = include_str!("../data/guides/trustle-client-credentials.toml");
+const JITTERBIT: &str = include_str!("../data/guides/jitterbit-studio-client-credentials.toml");
+
+#[test]
+fn a_vendor_steps_button_and_a_vendor_prerequisite_are_shown_and_checked() {
+    let home = home("vendor-finish");
+    std::fs::write(
+        home.join("recipes/trustle-client-credentials.toml"),
+        TRUSTLE,
+    )
+    .unwrap();
+    std::fs::write(
+        home.join("recipes/jitterbit-studio-client-credentials.toml"),
+        JITTERBIT,
+    )
+    .unwrap();
+    let said = text(&wizard(&home, &["recipes", "trustle-client-credentials"]));
+    assert!(said.contains("Then:  click Save Connection"), "{said}");
+    let said = text(&wizard(
+        &home,
+        &["recipes", "jitterbit-studio-client-credentials"],
+    ));
+    assert!(
+        said.contains("Jitterbit agent 11.59 or 12.3 or later"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Jitterbit Management Console > Agents"),
+        "{said}"
+    );
+    // A vendor prerequisite says how it is checked; a vendor step's finish is a button.
+    let no_how = JITTERBIT.replacen(
+        "how = \"Jitterbit Management Console > Agents: the agent version\"\n",
+        "",
+        1,
+    );
+    let said = problems(&no_how).join("\n");
+    assert!(
+        said.contains("prerequisite 'Jitterbit agent 11.59 or 12.3 or later' needs `how`"),
+        "{said}"
+    );
+    let sentence = TRUSTLE.replacen("finish = \"Save Connection\"", "finish = \"\"", 1);
+    let said = problems(&sentence).join("\n");
+    assert!(
+        said.contains("'Connect Salesforce': finish names the button"),
+        "{said}"
+    );
 }
