@@ -3,8 +3,9 @@
 //! `IN_PROGRESS` (bounded), as the Salesforce CLI's `sf package install` does
 //! (forcedotcom/packaging `src/package/packageInstall.ts`: `tooling.create`, then
 //! `tooling.retrieve` until SUCCESS or ERROR). Whether the org has it already is read from
-//! `InstalledSubscriberPackage` (the CLI's `package installed list` query), so apply installs
-//! once. An install can't be cancelled once requested: a terminating signal meanwhile is noted,
+//! `InstalledSubscriberPackage` (the CLI's `package installed list` query), and an install an
+//! earlier apply requested and stopped following (PackageInstallRequest supports Query) is
+//! waited for, not requested again, so apply installs once. An install can't be cancelled once requested: a terminating signal meanwhile is noted,
 //! the install is waited for, and apply stops before the policies deploy.
 
 use std::fmt;
@@ -181,24 +182,61 @@ pub struct Waiting<'a> {
     pub signals: &'a mut crate::signals::Terminating,
 }
 
-/// Requests the install and waits for it to end; the request's id. A signal while it runs is
-/// returned, not obeyed.
-pub async fn install(
+/// An install of this version the org is still running (a request apply made before and
+/// stopped watching), so a second one isn't requested: its id, if any.
+pub(crate) async fn running(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+    id: &PackageVersionId,
+) -> anyhow::Result<Option<String>> {
+    let url = format!(
+        "{}/services/data/v{version}/tooling/query",
+        session.instance_url
+    );
+    // Filtered here, not in SOQL: which of the request's fields a WHERE may use is not
+    // documented for every one of them.
+    let response = http
+        .get(&url)
+        .query(&[(
+            "q",
+            "SELECT Id, Status, SubscriberPackageVersionKey FROM PackageInstallRequest",
+        )])
+        .bearer_auth(session.token.expose())
+        .send_logged()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the org's install requests couldn't be read: {}",
+                transport_detail(&e)
+            )
+        })?;
+    let body = answer(response, "the org's install requests couldn't be read").await?;
+    let records = body["records"].as_array().cloned().unwrap_or_default();
+    Ok(records
+        .iter()
+        .filter(|r| r["Status"].as_str() == Some("IN_PROGRESS"))
+        .filter(|r| {
+            r["SubscriberPackageVersionKey"]
+                .as_str()
+                .is_some_and(|key| id.same(key))
+        })
+        .find_map(|r| r["Id"].as_str().and_then(record_id)))
+}
+
+/// A record id (15 or 18 letters and digits), nothing else: it goes into a URL's path.
+fn record_id(text: &str) -> Option<String> {
+    (matches!(text.len(), 15 | 18) && text.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| text.to_string())
+}
+
+/// Requests the install: the request's id.
+pub(crate) async fn request(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
     (id, key): (&PackageVersionId, Option<&Secret>),
-    waiting: Waiting<'_>,
-    progress: &mut (dyn FnMut(&str) + Send),
-) -> anyhow::Result<(String, Option<&'static str>)> {
-    let Waiting {
-        every: poll_every,
-        signals,
-    } = waiting;
-    let base = format!(
-        "{}/services/data/v{version}/tooling/sobjects/PackageInstallRequest",
-        session.instance_url
-    );
+) -> anyhow::Result<String> {
     // The CLI's defaults for a managed package: no name conflicts renamed, admins only.
     let mut body = json!({
         "SubscriberPackageVersionKey": id.as_str(),
@@ -209,7 +247,7 @@ pub async fn install(
         body["Password"] = Value::String(key.expose().to_string());
     }
     let response = http
-        .post(&base)
+        .post(requests_url(session, version))
         .bearer_auth(session.token.expose())
         .json(&body)
         .send_logged()
@@ -221,13 +259,39 @@ pub async fn install(
             )
         })?;
     let created = answer(response, "the org refused the install").await?;
-    // The id goes into the next URL's path: a record id (15 or 18 letters and digits), nothing else.
-    let request = created["id"]
+    created["id"]
         .as_str()
-        .filter(|id| matches!(id.len(), 15 | 18) && id.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .ok_or_else(|| anyhow::anyhow!("the install request's answer has no record id"))?
-        .to_string();
-    progress("requested");
+        .and_then(record_id)
+        .ok_or_else(|| anyhow::anyhow!("the install request's answer has no record id"))
+}
+
+fn requests_url(session: &Session, version: &str) -> String {
+    format!(
+        "{}/services/data/v{version}/tooling/sobjects/PackageInstallRequest",
+        session.instance_url
+    )
+}
+
+/// Waits for install `request` to end. A signal meanwhile is returned, not obeyed. When apply
+/// can't follow the install any more, the error names the request, which may still be running.
+pub(crate) async fn wait(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+    (id, request): (&PackageVersionId, &str),
+    waiting: Waiting<'_>,
+    progress: &mut (dyn FnMut(&str) + Send),
+) -> anyhow::Result<Option<&'static str>> {
+    let Waiting {
+        every: poll_every,
+        signals,
+    } = waiting;
+    let still_running = |what: String| {
+        anyhow::anyhow!(
+            "{what}; install request {request} may still be running in the org: apply again waits for it instead of installing twice (or see Setup > Installed Packages)"
+        )
+    };
+    let url = format!("{}/{request}", requests_url(session, version));
     let mut signal = None;
     for _ in 0..MAX_READS {
         tokio::select! {
@@ -238,16 +302,23 @@ pub async fn install(
             }
         }
         let response = http
-            .get(format!("{base}/{request}"))
+            .get(&url)
             .bearer_auth(session.token.expose())
             .send_logged()
             .await
-            .map_err(|e| anyhow::anyhow!("reading the install failed: {}", transport_detail(&e)))?;
-        let read = answer(response, "reading the install failed").await?;
+            .map_err(|e| {
+                still_running(format!(
+                    "reading the install failed: {}",
+                    transport_detail(&e)
+                ))
+            })?;
+        let read = answer(response, "reading the install failed")
+            .await
+            .map_err(|e| still_running(e.to_string()))?;
         let status = terminal_safe(read["Status"].as_str().unwrap_or("UNKNOWN"));
         progress(&status);
         match status.as_str() {
-            "SUCCESS" => return Ok((request, signal)),
+            "SUCCESS" => return Ok(signal),
             "ERROR" => anyhow::bail!(
                 "the install of {} failed: {}",
                 id.as_str(),
@@ -256,9 +327,9 @@ pub async fn install(
             _ => {}
         }
     }
-    anyhow::bail!(
-        "the install {request} hadn't ended after {MAX_READS} reads; see Setup > Installed Packages, then apply again"
-    )
+    Err(still_running(format!(
+        "the install hadn't ended after {MAX_READS} reads"
+    )))
 }
 
 /// `Errors.errors[].message`, joined.
@@ -360,12 +431,28 @@ pub(super) async fn ensure(
         Some(listening) => listening,
         None => signals.insert(crate::signals::Terminating::listen()?),
     };
+    // An install apply requested before and stopped following is waited for, not repeated.
+    let request = match running(http, session, &args.api_version, &id).await? {
+        Some(request) => {
+            tell(ApplyEvent::Package(PackageEvent::Status(format!(
+                "an install of this version is running already (request {request}); waiting for it"
+            ))))?;
+            request
+        }
+        None => {
+            let request = request(http, session, &args.api_version, (&id, key.as_ref())).await?;
+            tell(ApplyEvent::Package(PackageEvent::Status(format!(
+                "requested ({request})"
+            ))))?;
+            request
+        }
+    };
     // Each status told as it comes: the admin sees the install start before it ends.
-    let (request, signal) = install(
+    let signal = wait(
         http,
         session,
         &args.api_version,
-        (&id, key.as_ref()),
+        (&id, &request),
         Waiting {
             every: POLL_EVERY,
             signals: listening,

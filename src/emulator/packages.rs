@@ -248,8 +248,11 @@ fn packaged_members(app: &str) -> std::collections::BTreeMap<String, String> {
 }
 
 /// `SELECT SubscriberPackageVersion.Id ... FROM InstalledSubscriberPackage`: the packages the
-/// org has (the Salesforce CLI's `package installed list` query).
+/// org has (the Salesforce CLI's `package installed list` query); and the install requests.
 fn query(ctx: &Ctx, soql: &str) -> Reply {
+    if soql.contains("FROM PackageInstallRequest") {
+        return install_requests(ctx);
+    }
     if !soql.contains("FROM InstalledSubscriberPackage") {
         return error(
             400,
@@ -266,6 +269,29 @@ fn query(ctx: &Ctx, soql: &str) -> Reply {
             json!({
                 "attributes": {"type": "InstalledSubscriberPackage"},
                 "SubscriberPackageVersion": {"Id": id},
+            })
+        })
+        .collect();
+    Reply::json(
+        200,
+        &json!({"size": records.len(), "totalSize": records.len(), "done": true, "records": records}),
+    )
+}
+
+/// `SELECT Id, Status, SubscriberPackageVersionKey FROM PackageInstallRequest`: every install
+/// requested, as the org keeps them (Tooling API PackageInstallRequest supports Query).
+/// Reading them this way doesn't move an install on.
+fn install_requests(ctx: &Ctx) -> Reply {
+    let records: Vec<Value> = ctx
+        .store
+        .install_requests
+        .iter()
+        .map(|(id, request)| {
+            json!({
+                "attributes": {"type": "PackageInstallRequest"},
+                "Id": id,
+                "Status": request.status,
+                "SubscriberPackageVersionKey": request.version_id,
             })
         })
         .collect();

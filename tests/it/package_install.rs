@@ -738,3 +738,48 @@ async fn installing_needs_the_permission_that_installs_packages() {
     assert!(text.contains("Download AppExchange Packages"), "{text}");
     assert_eq!(installs(), before, "apply requested no install: {text}");
 }
+
+/// Apply loses sight of the install (a read fails): it names the request, which may still be
+/// running; the next apply waits for that request instead of installing a second time.
+#[tokio::test]
+async fn an_install_apply_lost_sight_of_is_named_and_waited_for_not_requested_twice() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-lost");
+    let home = recipe_files::home("package-lost-home");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    emulator.fail_next("PackageInstallRequest/0Hf");
+
+    let lost = apply(&dir, &home, &emulator, &token, &["--allow-secret-access"]);
+    let text = said(&lost);
+    assert_ne!(lost.status.code(), Some(0), "{text}");
+    let requests = |emulator: &Emulator| -> Vec<String> {
+        emulator
+            .request_log()
+            .iter()
+            .filter(|e| e.method == "POST" && e.path.ends_with("/PackageInstallRequest"))
+            .map(|e| e.path.clone())
+            .collect()
+    };
+    assert_eq!(requests(&emulator).len(), 1, "{text}");
+    let id = text
+        .split("install request ")
+        .nth(1)
+        .and_then(|rest| rest.get(..18))
+        .expect("the request is named")
+        .to_string();
+    assert!(id.starts_with("0Hf"), "{text}");
+    assert!(text.contains("may still be running in the org"), "{text}");
+    assert!(emulator.app("Ledger_Sync").is_none(), "not installed yet");
+
+    let again = apply(&dir, &home, &emulator, &token, &["--allow-secret-access"]);
+    let text = said(&again);
+    assert_eq!(again.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(&format!("running already (request {id}); waiting for it")),
+        "{text}"
+    );
+    assert!(text.contains("Installed Ledger Sync"), "{text}");
+    assert_eq!(requests(&emulator).len(), 1, "installed once: {text}");
+    assert!(emulator.app("Ledger_Sync").is_some());
+}
