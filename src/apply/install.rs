@@ -31,15 +31,24 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 /// CLI's default `--wait`.
 const MAX_READS: u32 = 300;
 
+/// What the org has of the recipe's package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Missing,
+    This,
+    /// Another version of the same package, as the org names it.
+    Other(String),
+}
+
 /// What the install step did or found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PackageEvent {
-    /// In the plan: what is installed, and whether it is already there.
+    /// In the plan: what is installed, and what the org has of it.
     Planned {
         name: String,
         publisher: String,
         version: String,
-        installed: bool,
+        installed: Found,
         dry_run: bool,
     },
     Status(String),
@@ -71,7 +80,17 @@ impl fmt::Display for PackageEvent {
                 name,
                 publisher,
                 version,
-                installed: true,
+                installed: Found::Other(other),
+                ..
+            } => write!(
+                f,
+                "Package: {name} by {publisher} is installed at another version ({other}); the recipe names {version}. apply doesn't upgrade or downgrade an installed package (an upgrade can't be undone), so it deploys only the installed app's policies; to move to the recipe's version, upgrade in Setup > Installed Packages or with {publisher}'s install link."
+            ),
+            PackageEvent::Planned {
+                name,
+                publisher,
+                version,
+                installed: Found::This,
                 ..
             } => write!(
                 f,
@@ -81,7 +100,7 @@ impl fmt::Display for PackageEvent {
                 name,
                 publisher,
                 version,
-                installed: false,
+                installed: Found::Missing,
                 dry_run,
             } => write!(
                 f,
@@ -126,41 +145,6 @@ impl fmt::Display for PackageEvent {
     }
 }
 
-/// Whether the org has this package version installed.
-pub async fn installed(
-    http: &reqwest::Client,
-    session: &Session,
-    version: &str,
-    id: &PackageVersionId,
-) -> anyhow::Result<bool> {
-    let url = format!(
-        "{}/services/data/v{version}/tooling/query",
-        session.instance_url
-    );
-    let response = http
-        .get(&url)
-        .query(&[(
-            "q",
-            "SELECT SubscriberPackageVersion.Id FROM InstalledSubscriberPackage",
-        )])
-        .bearer_auth(session.token.expose())
-        .send_logged()
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "the installed packages couldn't be read: {}",
-                transport_detail(&e)
-            )
-        })?;
-    let body = answer(response, "the installed packages couldn't be read").await?;
-    let records = body["records"].as_array().cloned().unwrap_or_default();
-    Ok(records.iter().any(|r| {
-        r["SubscriberPackageVersion"]["Id"]
-            .as_str()
-            .is_some_and(|found| id.same(found))
-    }))
-}
-
 /// The installation key, from the environment: required when the recipe says the package
 /// needs one, and sent whenever it is set (a recipe may not know the package is protected).
 pub fn install_key(package: &Package) -> anyhow::Result<Option<Secret>> {
@@ -180,54 +164,6 @@ pub fn install_key(package: &Package) -> anyhow::Result<Option<Secret>> {
 pub struct Waiting<'a> {
     pub every: Duration,
     pub signals: &'a mut crate::signals::Terminating,
-}
-
-/// An install of this version the org is still running (a request apply made before and
-/// stopped watching), so a second one isn't requested: its id, if any.
-pub(crate) async fn running(
-    http: &reqwest::Client,
-    session: &Session,
-    version: &str,
-    id: &PackageVersionId,
-) -> anyhow::Result<Option<String>> {
-    let url = format!(
-        "{}/services/data/v{version}/tooling/query",
-        session.instance_url
-    );
-    // Filtered here, not in SOQL: which of the request's fields a WHERE may use is not
-    // documented for every one of them.
-    let response = http
-        .get(&url)
-        .query(&[(
-            "q",
-            "SELECT Id, Status, SubscriberPackageVersionKey FROM PackageInstallRequest",
-        )])
-        .bearer_auth(session.token.expose())
-        .send_logged()
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "the org's install requests couldn't be read: {}",
-                transport_detail(&e)
-            )
-        })?;
-    let body = answer(response, "the org's install requests couldn't be read").await?;
-    let records = body["records"].as_array().cloned().unwrap_or_default();
-    Ok(records
-        .iter()
-        .filter(|r| r["Status"].as_str() == Some("IN_PROGRESS"))
-        .filter(|r| {
-            r["SubscriberPackageVersionKey"]
-                .as_str()
-                .is_some_and(|key| id.same(key))
-        })
-        .find_map(|r| r["Id"].as_str().and_then(record_id)))
-}
-
-/// A record id (15 or 18 letters and digits), nothing else: it goes into a URL's path.
-fn record_id(text: &str) -> Option<String> {
-    (matches!(text.len(), 15 | 18) && text.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .then(|| text.to_string())
 }
 
 /// Requests the install: the request's id.
@@ -261,7 +197,7 @@ pub(crate) async fn request(
     let created = answer(response, "the org refused the install").await?;
     created["id"]
         .as_str()
-        .and_then(record_id)
+        .and_then(crate::apply::installed::record_id)
         .ok_or_else(|| anyhow::anyhow!("the install request's answer has no record id"))
 }
 
@@ -352,7 +288,7 @@ fn errors(value: &Value) -> String {
 }
 
 /// A 2xx answer's JSON, or the org's error (Salesforce's `[{"message","errorCode"}]`).
-async fn answer(response: reqwest::Response, what: &str) -> anyhow::Result<Value> {
+pub(crate) async fn answer(response: reqwest::Response, what: &str) -> anyhow::Result<Value> {
     let status = response.status().as_u16();
     let text = read_body(response)
         .await
@@ -386,18 +322,45 @@ pub(super) async fn plan(
     ) else {
         return Ok(None);
     };
-    // The app is there only if the package is (a subscriber can't make a packaged app).
-    let installed = app_present || installed(http, session, &args.api_version, &id).await?;
+    let found = found(http, session, args, package, &id, app_present).await?;
     tell(crate::apply::event::ApplyEvent::Package(
         PackageEvent::Planned {
             name: terminal_safe(&package.name),
             publisher: terminal_safe(&package.publisher),
             version: id.as_str().to_string(),
-            installed,
+            installed: found.clone(),
             dry_run: args.dry_run,
         },
     ))?;
-    Ok(Some(installed))
+    Ok(Some(found != Found::Missing))
+}
+
+/// What the org has of the recipe's package: this version, another one (never upgraded or
+/// downgraded by apply), or nothing. An app already there came with some version.
+async fn found(
+    http: &reqwest::Client,
+    session: &Session,
+    args: &crate::apply::request::ApplyRequest,
+    package: &Package,
+    id: &PackageVersionId,
+    app_present: bool,
+) -> anyhow::Result<Found> {
+    use crate::apply::installed;
+    let all = installed::all(http, session, &args.api_version).await?;
+    if all.iter().any(|i| id.same(&i.version)) {
+        return Ok(Found::This);
+    }
+    let key = install_key(package)?;
+    let other = installed::other_version(http, session, &args.api_version, all, (id, key.as_ref()));
+    Ok(match other.await? {
+        Some(other) => Found::Other(
+            format!("{} {}", other.version, other.name)
+                .trim()
+                .to_string(),
+        ),
+        None if app_present => Found::This,
+        None => Found::Missing,
+    })
 }
 
 /// Installs the package when the plan found it missing. Some: apply ends here (a dry run, or
@@ -432,7 +395,9 @@ pub(super) async fn ensure(
         None => signals.insert(crate::signals::Terminating::listen()?),
     };
     // An install apply requested before and stopped following is waited for, not repeated.
-    let request = match running(http, session, &args.api_version, &id).await? {
+    let request = match crate::apply::installed::running(http, session, &args.api_version, &id)
+        .await?
+    {
         Some(request) => {
             tell(ApplyEvent::Package(PackageEvent::Status(format!(
                 "an install of this version is running already (request {request}); waiting for it"

@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod event;
 mod handover;
 pub mod install;
+pub mod installed;
 pub mod live;
 pub mod org_binding;
 pub mod org_settings;

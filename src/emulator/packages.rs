@@ -27,6 +27,9 @@ use crate::emulator::org::App;
 pub struct PublishedPackage {
     /// The subscriber package version id (04t, 18 characters).
     pub version_id: String,
+    /// The package (033) its versions share; without it, a package of its own.
+    #[serde(default)]
+    pub package_id: Option<String>,
     pub name: String,
     /// The installation key, for a protected package.
     #[serde(default)]
@@ -47,8 +50,22 @@ pub struct InstallRequest {
 
 /// The public packages the emulator knows: one open, one protected by a key (`open-sesame`).
 pub fn known() -> Vec<PublishedPackage> {
+    let ledger = Some(ids::to_18("0335g000000Ldg0"));
     vec![
-        published("04t5g000000LdgSAAS", "Ledger Sync", None, "Ledger_Sync"),
+        PublishedPackage {
+            package_id: ledger.clone(),
+            ..published("04t5g000000LdgSAAS", "Ledger Sync", None, "Ledger_Sync")
+        },
+        // An older version of the same package, which an org may have installed already.
+        PublishedPackage {
+            package_id: ledger,
+            ..published(
+                &ids::to_18("04t5g000000Ldg1"),
+                "Ledger Sync",
+                None,
+                "Ledger_Sync",
+            )
+        },
         published(
             "04t5g000000KeyPAAS",
             "Keyed Connector",
@@ -79,6 +96,7 @@ fn published(id: &str, name: &str, key: Option<&str>, app: &str) -> PublishedPac
     eca.installed_from = Some(id.to_string());
     PublishedPackage {
         version_id: id.to_string(),
+        package_id: None,
         name: name.to_string(),
         install_key: key.map(String::from),
         app: eca,
@@ -253,6 +271,9 @@ fn query(ctx: &Ctx, soql: &str) -> Reply {
     if soql.contains("FROM PackageInstallRequest") {
         return install_requests(ctx);
     }
+    if soql.contains("FROM SubscriberPackageVersion") {
+        return package_version(ctx, soql);
+    }
     if !soql.contains("FROM InstalledSubscriberPackage") {
         return error(
             400,
@@ -266,9 +287,11 @@ fn query(ctx: &Ctx, soql: &str) -> Reply {
         .iter()
         .filter_map(|v| v.current.installed_from.clone())
         .map(|id| {
+            let package = ctx.store.org.packages.iter().find(|p| p.version_id == id);
             json!({
                 "attributes": {"type": "InstalledSubscriberPackage"},
-                "SubscriberPackageVersion": {"Id": id},
+                "SubscriberPackageId": package.map(package_of),
+                "SubscriberPackageVersion": {"Id": id, "Name": package.map(|p| p.name.clone())},
             })
         })
         .collect();
@@ -299,4 +322,74 @@ fn install_requests(ctx: &Ctx) -> Reply {
         200,
         &json!({"size": records.len(), "totalSize": records.len(), "done": true, "records": records}),
     )
+}
+
+/// The package a version belongs to (033).
+fn package_of(package: &PublishedPackage) -> String {
+    package
+        .package_id
+        .clone()
+        .unwrap_or_else(|| ids::to_18(&format!("033{}", &package.version_id[3..15])))
+}
+
+/// `SELECT ... FROM SubscriberPackageVersion WHERE Id = '04t...' [AND InstallationKey = '...']`:
+/// a version is read only by its id, and a protected one only with its key (forcedotcom/packaging
+/// PR #580's words). The refusal of a query without an id is UNCONFIRMED (docs/unconfirmed.md).
+fn package_version(ctx: &Ctx, soql: &str) -> Reply {
+    let Some(id) = quoted_after(soql, "Id = '").and_then(|id| ids::widen(&id, "04t")) else {
+        return error(
+            400,
+            "MALFORMED_QUERY",
+            "SubscriberPackageVersion can be queried only by its Id",
+        );
+    };
+    let Some(package) = ctx.store.org.packages.iter().find(|p| p.version_id == id) else {
+        return Reply::json(
+            200,
+            &json!({"size": 0, "totalSize": 0, "done": true, "records": []}),
+        );
+    };
+    let key = quoted_after(soql, "InstallationKey = '");
+    match (&package.install_key, key.as_deref()) {
+        (Some(_), None) => {
+            return error(
+                400,
+                "INSTALL_KEY_REQUIRED",
+                "Please provide installationkey when querying against SubscriberPackageVersion that is protected by installationkey",
+            );
+        }
+        (Some(expected), Some(given)) if expected != given => {
+            return error(
+                400,
+                "INSTALL_KEY_INVALID",
+                "Invalid InstallationKey for SubscriberPackageVersion",
+            );
+        }
+        _ => {}
+    }
+    let record = json!({
+        "attributes": {"type": "SubscriberPackageVersion"},
+        "Id": id,
+        "SubscriberPackageId": package_of(package),
+        "Name": package.name,
+    });
+    Reply::json(
+        200,
+        &json!({"size": 1, "totalSize": 1, "done": true, "records": [record]}),
+    )
+}
+
+/// The SOQL string literal that follows `marker`, its escapes undone.
+fn quoted_after(soql: &str, marker: &str) -> Option<String> {
+    let rest = &soql[soql.find(marker)? + marker.len()..];
+    let mut value = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => value.push(chars.next()?),
+            '\'' => return Some(value),
+            c => value.push(c),
+        }
+    }
+    None
 }

@@ -783,3 +783,60 @@ async fn an_install_apply_lost_sight_of_is_named_and_waited_for_not_requested_tw
     assert_eq!(requests(&emulator).len(), 1, "installed once: {text}");
     assert!(emulator.app("Ledger_Sync").is_some());
 }
+
+/// The org has an older version of the package: apply says so, installs nothing (an upgrade
+/// can't be undone) and deploys only the installed app's policies. The emulator reads a
+/// version by its id only, and a protected one only with its key.
+#[tokio::test]
+async fn another_installed_version_is_named_and_never_upgraded() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let older = eca_wizard::emulator::ids::to_18("04t5g000000Ldg1");
+    let (status, created) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": older}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        read_install(&emulator, &token, &id).await["Status"],
+        "SUCCESS"
+    );
+
+    let path = |soql: &str| format!("query?q={}", soql.replace(' ', "+").replace('\'', "%27"));
+    let no_id = path("SELECT Id FROM SubscriberPackageVersion");
+    let (status, _) = tooling(&emulator, &token, "GET", &no_id, None).await;
+    assert_eq!(status, 400, "a version is read by its id");
+    let keyed = path(&format!(
+        "SELECT SubscriberPackageId FROM SubscriberPackageVersion WHERE Id = '{KEYED}'"
+    ));
+    let (_, read) = tooling(&emulator, &token, "GET", &keyed, None).await;
+    assert_eq!(read[0]["errorCode"], "INSTALL_KEY_REQUIRED", "{read}");
+
+    let dir = sf_dir("package-other");
+    let home = recipe_files::home("package-other-home");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    for extra in [&["--dry-run"][..], &["--allow-secret-access"][..]] {
+        let output = apply(&dir, &home, &emulator, &token, extra);
+        let text = said(&output);
+        assert_eq!(output.status.code(), Some(0), "{text}");
+        assert!(
+            text.contains(&format!(
+                "Package: Ledger Sync by Ledger Co is installed at another version ({older} Ledger Sync); the recipe names {VERSION}"
+            )),
+            "{text}"
+        );
+        assert!(text.contains("an upgrade can't be undone"), "{text}");
+    }
+    let posts = emulator
+        .request_log()
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.ends_with("/PackageInstallRequest"))
+        .count();
+    assert_eq!(posts, 1, "only the test's own install");
+    let app = emulator.app("Ledger_Sync").expect("installed");
+    assert_eq!(app.installed_from.as_deref(), Some(older.as_str()));
+    assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
+}
