@@ -79,7 +79,11 @@ pub(crate) fn check_choices(recipe: &Recipe, findings: &mut Findings) {
             at(
                 findings,
                 format!("{loc}.default"),
-                format!("default '{}' is not one of the options", choice.default),
+                format!(
+                    "default '{}' is not one of the options{}",
+                    choice.default,
+                    nearest_option(&choice.default, &choice.options)
+                ),
             );
         }
         if choice.id == "flow" {
@@ -100,7 +104,8 @@ pub(crate) fn check_choices(recipe: &Recipe, findings: &mut Findings) {
                 .iter()
                 .find(|(id, _)| id == "flow")
                 .map_or(choice.default.as_str(), |(_, a)| a.as_str());
-            if answered == choice.default && choice.default != recipe.flow.id() {
+            let offered = choice.options.contains(&choice.default);
+            if offered && answered == choice.default && choice.default != recipe.flow.id() {
                 at(
                     findings,
                     format!("{loc}.default"),
@@ -195,15 +200,7 @@ fn check_when(recipe: &Recipe, loc: &str, when: &str, findings: &mut Findings) {
     };
     for option in options.split('|').map(str::trim) {
         if !choice.options.iter().any(|o| o == option) {
-            let hint = crate::recipe::structure::nearest(
-                option,
-                &choice
-                    .options
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>(),
-            )
-            .map_or(String::new(), |n| format!("; did you mean '{n}'?"));
+            let hint = nearest_option(option, &choice.options);
             at(
                 findings,
                 loc,
@@ -268,4 +265,11 @@ pub(crate) fn check_vendor_steps(recipe: &Recipe, findings: &mut Findings) {
             "propagation_minutes is 1 to 1440 (a day)",
         );
     }
+}
+
+/// "; did you mean 'X'?" for the option nearest a mistyped answer, or nothing.
+fn nearest_option(answer: &str, options: &[String]) -> String {
+    let options: Vec<&str> = options.iter().map(String::as_str).collect();
+    crate::recipe::structure::nearest(answer, &options)
+        .map_or(String::new(), |n| format!("; did you mean '{n}'?"))
 }

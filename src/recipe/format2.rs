@@ -120,9 +120,17 @@ pub fn combinations(recipe: &Recipe) -> Vec<Selection> {
         all = next;
         all.truncate(MAX_COMBINATIONS);
     }
+    // A default that isn't among its options is the only problem to report (the `choices`
+    // rule does), not a combination to check.
     let first = defaults(recipe);
     all.retain(|s| *s != first);
-    all.insert(0, first);
+    if recipe
+        .choices
+        .iter()
+        .all(|c| c.options.contains(&c.default))
+    {
+        all.insert(0, first);
+    }
     all
 }
 

@@ -88,6 +88,7 @@ pub(crate) fn analyse(text: &str) -> (Vec<Problem>, Option<Recipe>) {
             runs.push((selection, findings));
         }
         let defaults = format2::defaults(raw);
+        let everywhere = in_every_combination(&runs[1..]);
         for (selection, findings) in runs {
             for finding in findings {
                 let loc = finding.loc.clone();
@@ -98,7 +99,8 @@ pub(crate) fn analyse(text: &str) -> (Vec<Problem>, Option<Recipe>) {
                 if said || !reported.insert((loc.clone(), finding.message.clone())) {
                     continue;
                 }
-                let message = if selection.is_empty() || selection == defaults {
+                let common = everywhere.contains(&(loc.clone(), finding.message.clone()));
+                let message = if selection.is_empty() || selection == defaults || common {
                     finding.message
                 } else {
                     format!(
@@ -116,6 +118,23 @@ pub(crate) fn analyse(text: &str) -> (Vec<Problem>, Option<Recipe>) {
     problems.dedup();
     let recipe = recipe.filter(|_| problems.is_empty());
     (problems, recipe)
+}
+
+/// The problems every combination has: they aren't about one answer, so no answer is named.
+fn in_every_combination(
+    runs: &[(format2::Selection, Vec<crate::recipe::check::Finding>)],
+) -> std::collections::HashSet<(String, String)> {
+    let key = |f: &crate::recipe::check::Finding| (f.loc.clone(), f.message.clone());
+    let mut runs = runs.iter();
+    let mut common: std::collections::HashSet<_> = runs
+        .next()
+        .map(|(_, findings)| findings.iter().map(key).collect())
+        .unwrap_or_default();
+    for (_, findings) in runs {
+        let here: std::collections::HashSet<_> = findings.iter().map(key).collect();
+        common.retain(|k| here.contains(k));
+    }
+    common
 }
 
 /// A field is secret when its file says so; the consumer secret always is (a file that says

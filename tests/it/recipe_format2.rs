@@ -161,6 +161,26 @@ fn format_2_keys_in_a_format_1_file_and_a_wrong_answer_are_named() {
     );
 }
 
+/// A mistyped default is the one problem named: the combinations its typo would leave half
+/// resolved aren't checked as if they were the recipe.
+#[test]
+fn a_mistyped_default_is_named_alone_with_the_nearest_option() {
+    let typo = EXAMPLE.replacen(
+        "default = \"client-credentials\"",
+        "default = \"client-credential\"",
+        1,
+    );
+    let problems = recipe::lint::lint("typo.toml", &typo);
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "default 'client-credential' is not one of the options; did you mean 'client-credentials'?"
+        ],
+        "{problems:#?}"
+    );
+}
+
 #[test]
 fn the_built_in_recipes_format_1_files_load_unchanged() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/format1");
