@@ -32,6 +32,10 @@ pub enum Command {
     Recipes {
         /// A recipe id (see the list) to print its full checklist
         id: Option<String>,
+        /// With an id: the checklist for this answer to one of its choices, e.g.
+        /// `flow=jwt-bearer` (repeatable; unanswered ones take their default)
+        #[arg(long = "choice", value_name = "ID=OPTION", requires = "id")]
+        choices: Vec<String>,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,

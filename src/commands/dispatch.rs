@@ -12,9 +12,9 @@ pub fn run(command: Option<Command>) -> anyhow::Result<u8> {
             action: Some(action),
             ..
         } => commands::recipe_files::run(action),
-        Command::Recipes { id, json, .. } => {
-            commands::recipes::run(id.as_deref(), json).map(|()| 0)
-        }
+        Command::Recipes {
+            id, choices, json, ..
+        } => commands::recipes::run(id.as_deref(), &choices, json).map(|()| 0),
         Command::Connect(args) => commands::connect::run(&args),
         Command::Explain {
             text,

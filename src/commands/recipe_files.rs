@@ -17,7 +17,7 @@ pub fn run(action: RecipesAction) -> anyhow::Result<u8> {
             match format.as_str() {
                 "toml" => write_out(&recipe::file_text(recipe)?)?,
                 "json" => crate::commands::recipes::write_json(recipe)?,
-                _ => crate::commands::recipes::run(Some(&id), false)?,
+                _ => crate::commands::recipes::run(Some(&id), &[], false)?,
             }
             Ok(0)
         }

@@ -1,4 +1,5 @@
-//! `eca-wizard recipes [ID] [--json]`: what the built-in recipes are and what each asks for.
+//! `eca-wizard recipes [ID [--choice ID=OPTION]...] [--json]`: what the recipes are and what
+//! each asks for, for the default answers to its choices or the ones given.
 
 use std::io::{self, Write};
 
@@ -8,18 +9,19 @@ use crate::recipe::{self, Recipe, SettingValue, Step};
 use crate::salesforce::scopes;
 use crate::salesforce::settings;
 
-pub fn run(id: Option<&str>, json: bool) -> anyhow::Result<()> {
+pub fn run(id: Option<&str>, choices: &[String], json: bool) -> anyhow::Result<()> {
+    let chosen = match id {
+        Some(id) => Some(crate::commands::failure::recipe_with_choices(id, choices)?),
+        None => None,
+    };
     if json {
-        return match id {
-            Some(id) => {
-                let recipe = crate::commands::failure::recipe_by_id(id)?;
-                crate::commands::output::print(
-                    "recipes",
-                    0,
-                    &RecipeView::new(recipe),
-                    &skipped_warnings(),
-                )
-            }
+        return match chosen {
+            Some(recipe) => crate::commands::output::print(
+                "recipes",
+                0,
+                &RecipeView::new(recipe),
+                &skipped_warnings(),
+            ),
             None => {
                 let recipes = recipe::known()?;
                 let views: Vec<RecipeView> = recipes.iter().map(RecipeView::new).collect();
@@ -29,8 +31,8 @@ pub fn run(id: Option<&str>, json: bool) -> anyhow::Result<()> {
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    match id {
-        Some(id) => write_checklist(&mut out, crate::commands::failure::recipe_by_id(id)?)?,
+    match chosen {
+        Some(recipe) => write_checklist(&mut out, recipe)?,
         None => write_list(&mut out, recipe::known()?)?,
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! `--choice ID=OPTION` on the command line: `metadata` (and `apply`, `connect`) build the
+//! `--choice ID=OPTION` on the command line: `metadata` (and `apply`, `connect`, `recipes ID`) build the
 //! recipe the answers make, refuse an unknown choice or option with the nearest one, and
 //! `--json` names the answers used.
 
@@ -154,4 +154,41 @@ fn an_answer_is_given_once() {
         "{}",
         text(&output)
     );
+}
+
+/// `recipes ID --choice ...` prints the checklist those answers make (the default otherwise),
+/// says which answer is shown, and refuses an option the recipe doesn't offer.
+#[test]
+fn recipes_id_previews_the_checklist_for_an_answer() {
+    let home = home("recipes-choice");
+    let default = text(&wizard(&home, &["recipes", "sf-cli-ci"]));
+    assert!(default.contains("Flow:    JWT bearer"), "{default}");
+    assert!(default.contains("shown: jwt-bearer"), "{default}");
+
+    let web = wizard(
+        &home,
+        &["recipes", "sf-cli-ci", "--choice", "flow=auth-code"],
+    );
+    let said = text(&web);
+    assert!(web.status.success(), "{said}");
+    assert!(said.contains("Flow:    authorization code"), "{said}");
+    assert!(said.contains("shown: auth-code"), "{said}");
+
+    let json = wizard(
+        &home,
+        &[
+            "recipes",
+            "sf-cli-ci",
+            "--choice",
+            "flow=auth-code",
+            "--json",
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["result"]["flow"], "auth-code", "{value}");
+
+    let wrong = wizard(&home, &["recipes", "sf-cli-ci", "--choice", "flow=web"]);
+    let said = text(&wrong);
+    assert_eq!(wrong.status.code(), Some(2), "{said}");
+    assert!(said.contains("'flow' has no option 'web'"), "{said}");
 }
