@@ -65,6 +65,12 @@ pub struct Prerequisite {
 }
 
 impl Prerequisite {
+    /// An edition prerequisite's editions: its name lists one, or several the guide accepts
+    /// ("Enterprise, Unlimited, Performance, Developer").
+    pub fn editions(&self) -> Vec<&str> {
+        self.name.split(',').map(str::trim).collect()
+    }
+
     /// How the admin checks it, in words.
     pub fn how_to_check(&self) -> String {
         match (&self.how, self.kind) {
@@ -73,9 +79,13 @@ impl Prerequisite {
                 "Setup > Users > your user > Permission Set Assignments and Profile: {} is checked under System Permissions ('Set it up for me' checks it for you)",
                 self.name
             ),
-            (None, PrerequisiteKind::Edition) => {
-                "Setup > Company Information: Organization Edition".to_string()
-            }
+            (None, PrerequisiteKind::Edition) => match self.editions().as_slice() {
+                [_] => "Setup > Company Information: Organization Edition".to_string(),
+                several => format!(
+                    "Setup > Company Information: Organization Edition is one of {}",
+                    several.join(", ")
+                ),
+            },
             (None, _) => String::new(),
         }
     }
@@ -181,16 +191,21 @@ pub(crate) fn check_prerequisites(recipe: &Recipe, findings: &mut Findings) {
                     ),
                 );
             }
-            PrerequisiteKind::Edition if !EDITIONS.contains(&needed.name.as_str()) => at(
-                findings,
-                format!("{loc}.name"),
-                format!(
-                    "'{}' is not an edition ({}){}",
-                    needed.name,
-                    EDITIONS.join(", "),
-                    nearest(&needed.name, EDITIONS)
-                ),
-            ),
+            PrerequisiteKind::Edition => {
+                for edition in needed.editions() {
+                    if !EDITIONS.contains(&edition) {
+                        at(
+                            findings,
+                            format!("{loc}.name"),
+                            format!(
+                                "'{edition}' is not an edition ({}){}",
+                                EDITIONS.join(", "),
+                                nearest(edition, EDITIONS)
+                            ),
+                        );
+                    }
+                }
+            }
             PrerequisiteKind::OrgSetting | PrerequisiteKind::License | PrerequisiteKind::Vendor
                 if needed.how.is_none() =>
             {

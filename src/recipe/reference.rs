@@ -209,7 +209,7 @@ fn write_org_needs(out: &mut String) {
          reads the admin's own permissions (`UserPermissionAccess`) and refuses before any change \
          when one is missing\n\
          - `{}`: an org-wide setting, checked by hand as `how` says\n\
-         - `{}`: the org's edition, one of {}\n\
+         - `{}`: the org's edition, one of {} (or several, comma-separated, when the guide accepts any of them)\n\
          - `{}`: a license the org has, checked by hand as `how` says\n\
          - `{}`: something on the vendor's side (a subscription feature, a client's version), checked by hand as `how` says\n\n\
          Profiles (`[[profiles]]`) are shown in the checklist with Setup's path and are not \

@@ -514,3 +514,31 @@ fn a_prerequisite_kind_typo_is_named_as_a_prerequisite_kind() {
         "{problems:#?}"
     );
 }
+
+/// An edition prerequisite may name the several editions a guide accepts; each must be one.
+#[test]
+fn an_edition_prerequisite_may_accept_several_editions() {
+    let several = EXAMPLE.replacen(
+        "name = \"Enterprise\"",
+        "name = \"Enterprise, Unlimited, Performance, Developer\"",
+        1,
+    );
+    let recipe = recipe::parse("several.toml", &several).unwrap();
+    let edition = recipe
+        .prerequisites
+        .iter()
+        .find(|p| p.name.starts_with("Enterprise"))
+        .unwrap();
+    assert_eq!(
+        edition.how_to_check(),
+        "Setup > Company Information: Organization Edition is one of Enterprise, Unlimited, Performance, Developer"
+    );
+    let typo = EXAMPLE.replacen(
+        "name = \"Enterprise\"",
+        "name = \"Enterprise, Unlimted\"",
+        1,
+    );
+    let said = format!("{:#?}", recipe::lint::lint("typo.toml", &typo));
+    assert!(said.contains("'Unlimted' is not an edition"), "{said}");
+    assert!(said.contains("did you mean 'Unlimited'"), "{said}");
+}
