@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::apply::installed::Found;
 use crate::apply::session::Session;
 use crate::net::SendLogged;
 use crate::oauth::client::{read_body, transport_detail, unread};
@@ -30,15 +31,6 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 /// How many reads an install gets before apply gives up waiting: ten minutes, twice the
 /// CLI's default `--wait`.
 const MAX_READS: u32 = 300;
-
-/// What the org has of the recipe's package.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    Missing,
-    This,
-    /// Another version of the same package, as the org names it.
-    Other(String),
-}
 
 /// What the install step did or found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +87,16 @@ impl fmt::Display for PackageEvent {
             } => write!(
                 f,
                 "Package: {name} by {publisher} ({version}) is installed already; apply deploys only the installed app's policies."
+            ),
+            PackageEvent::Planned {
+                name,
+                publisher,
+                version,
+                installed: Found::Running(request),
+                ..
+            } => write!(
+                f,
+                "Package: an install of {name} by {publisher} ({version}) is running in the org already (request {request}), perhaps one an earlier apply stopped following: apply waits for it instead of requesting another, then deploys the installed app's policies."
             ),
             PackageEvent::Planned {
                 name,
@@ -307,7 +309,7 @@ pub(crate) async fn answer(response: reqwest::Response, what: &str) -> anyhow::R
     Ok(body)
 }
 
-/// In the plan: whether the package is there (None without `[package]`), told.
+/// In the plan: what the org has of the package (None without `[package]`), told.
 pub(super) async fn plan(
     http: &reqwest::Client,
     session: &Session,
@@ -315,14 +317,22 @@ pub(super) async fn plan(
     recipe: &crate::recipe::Recipe,
     app_present: bool,
     tell: &mut crate::apply::event::Tell<'_>,
-) -> anyhow::Result<Option<bool>> {
+) -> anyhow::Result<Option<Found>> {
     let (Some(package), Some(id)) = (
         &recipe.package,
         recipe.package.as_ref().and_then(Package::id),
     ) else {
         return Ok(None);
     };
-    let found = found(http, session, args, package, &id, app_present).await?;
+    let key = install_key(package)?;
+    let found = crate::apply::installed::found(
+        http,
+        session,
+        &args.api_version,
+        (&id, key.as_ref()),
+        (&terminal_safe(&package.name), app_present),
+    )
+    .await?;
     tell(crate::apply::event::ApplyEvent::Package(
         PackageEvent::Planned {
             name: terminal_safe(&package.name),
@@ -332,35 +342,7 @@ pub(super) async fn plan(
             dry_run: args.dry_run,
         },
     ))?;
-    Ok(Some(found != Found::Missing))
-}
-
-/// What the org has of the recipe's package: this version, another one (never upgraded or
-/// downgraded by apply), or nothing. An app already there came with some version.
-async fn found(
-    http: &reqwest::Client,
-    session: &Session,
-    args: &crate::apply::request::ApplyRequest,
-    package: &Package,
-    id: &PackageVersionId,
-    app_present: bool,
-) -> anyhow::Result<Found> {
-    use crate::apply::installed;
-    let all = installed::all(http, session, &args.api_version).await?;
-    if all.iter().any(|i| id.same(&i.version)) {
-        return Ok(Found::This);
-    }
-    let key = install_key(package)?;
-    let other = installed::other_version(http, session, &args.api_version, all, (id, key.as_ref()));
-    Ok(match other.await? {
-        Some(other) => Found::Other(
-            format!("{} {}", other.version, other.name)
-                .trim()
-                .to_string(),
-        ),
-        None if app_present => Found::This,
-        None => Found::Missing,
-    })
+    Ok(Some(found))
 }
 
 /// Installs the package when the plan found it missing. Some: apply ends here (a dry run, or
@@ -376,7 +358,9 @@ pub(super) async fn ensure(
     tell: &mut crate::apply::event::Tell<'_>,
 ) -> anyhow::Result<Option<crate::apply::run::Applied>> {
     use crate::apply::event::ApplyEvent;
-    let (Some(package), Some(false)) = (&work.recipe.package, work.package_installed) else {
+    let (Some(package), Some(found @ (Found::Missing | Found::Running(_)))) =
+        (&work.recipe.package, &work.package)
+    else {
         return Ok(None);
     };
     let name = terminal_safe(&package.name);
@@ -394,17 +378,10 @@ pub(super) async fn ensure(
         Some(listening) => listening,
         None => signals.insert(crate::signals::Terminating::listen()?),
     };
-    // An install apply requested before and stopped following is waited for, not repeated.
-    let request = match crate::apply::installed::running(http, session, &args.api_version, &id)
-        .await?
-    {
-        Some(request) => {
-            tell(ApplyEvent::Package(PackageEvent::Status(format!(
-                "an install of this version is running already (request {request}); waiting for it"
-            ))))?;
-            request
-        }
-        None => {
+    // An install already running (one an earlier apply stopped following) is waited for.
+    let request = match found {
+        Found::Running(request) => request.clone(),
+        _ => {
             let request = request(http, session, &args.api_version, (&id, key.as_ref())).await?;
             tell(ApplyEvent::Package(PackageEvent::Status(format!(
                 "requested ({request})"

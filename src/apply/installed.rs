@@ -1,20 +1,92 @@
 //! What an org has of a vendor's package, read through the Tooling API before apply installs
 //! it: the version the recipe names, another version of the same package (which apply won't
-//! upgrade or downgrade), and an install an earlier apply requested and stopped following.
-//! Sources: Tooling API InstalledSubscriberPackage (`SubscriberPackageId`,
-//! `SubscriberPackageVersion.Id`; the Salesforce CLI's `package installed list` query),
-//! SubscriberPackageVersion (queried by its 04t `Id`, with `InstallationKey` for a protected
-//! package, as forcedotcom/packaging `getInstallationStatus` does) and PackageInstallRequest
-//! (supports Query; `Status` ERROR/IN_PROGRESS/SUCCESS/UNKNOWN).
+//! upgrade or downgrade), and an install still running (one an earlier apply requested and
+//! stopped following, or anyone else's). Sources: Tooling API InstalledSubscriberPackage
+//! (`SubscriberPackageId`, `SubscriberPackageVersion.Id`; the Salesforce CLI's `package
+//! installed list` query), SubscriberPackageVersion (queried by its 04t `Id`, with
+//! `InstallationKey` for a protected package, as forcedotcom/packaging `getInstallationStatus`
+//! does) and PackageInstallRequest (supports Query; `Status` ERROR/IN_PROGRESS/SUCCESS/UNKNOWN).
 
 use serde_json::Value;
 
-use crate::apply::install::answer;
+use crate::apply::live::{Api, query_in};
 use crate::apply::session::Session;
-use crate::net::SendLogged;
-use crate::oauth::client::transport_detail;
 use crate::salesforce::packaging::PackageVersionId;
 use crate::secret::Secret;
+use crate::terminal_safe::terminal_safe;
+
+/// What the org has of the recipe's package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Missing,
+    This,
+    /// Another version of the same package (its id and name), with the recipe's app in it.
+    Other(String),
+    /// An install of this version the org is running: its request, to wait for.
+    Running(String),
+}
+
+/// What the org has of package version `id`, or a refusal when installing it now would
+/// upgrade, downgrade, or run beside another install. An app already there came with some
+/// version.
+pub(crate) async fn found(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+    (id, key): (&PackageVersionId, Option<&Secret>),
+    (name, app_present): (&str, bool),
+) -> anyhow::Result<Found> {
+    let all = all(http, session, version).await?;
+    if all.iter().any(|i| id.same(&i.version)) {
+        return Ok(Found::This);
+    }
+    if let Some(running) = running(http, session, version).await? {
+        if id.same(&running.version) {
+            return Ok(Found::Running(running.request));
+        }
+        return Err(refusal(
+            "package-install-running",
+            format!(
+                "an install is running in the org (request {}, version {}); apply requests none while another runs; nothing was changed",
+                running.request, running.version
+            ),
+            "Wait for it to end (Setup > Installed Packages shows it), then apply again.".into(),
+        ));
+    }
+    Ok(
+        match other_version(http, session, version, all, (id, key)).await? {
+            Some(other) if app_present => Found::Other(
+                format!("{} {}", other.version, other.name)
+                    .trim()
+                    .to_string(),
+            ),
+            Some(other) => {
+                return Err(refusal(
+                    "package-other-version",
+                    format!(
+                        "the org has {name} at another version ({} {}) without the app the recipe names; apply doesn't upgrade or downgrade an installed package (an upgrade can't be undone); nothing was changed",
+                        other.version, other.name
+                    ),
+                    format!(
+                        "Upgrade {name} to the recipe's version yourself (Setup > Installed Packages, or the vendor's install link), then apply again."
+                    ),
+                ));
+            }
+            None if app_present => Found::This,
+            None => Found::Missing,
+        },
+    )
+}
+
+fn refusal(kind: &'static str, message: String, fix: String) -> anyhow::Error {
+    crate::commands::output::Refusal {
+        code: crate::commands::output::exit::USER_ACTION,
+        kind,
+        message,
+        fix: Some(fix),
+    }
+    .into()
+}
 
 /// A package version installed in the org.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,27 +99,13 @@ pub struct Installed {
     pub name: String,
 }
 
-/// Rows of a Tooling API query; `what` names the read in an error.
-async fn tooling_query(
-    http: &reqwest::Client,
-    session: &Session,
-    version: &str,
-    soql: &str,
-    what: &str,
-) -> anyhow::Result<Vec<Value>> {
-    let url = format!(
-        "{}/services/data/v{version}/tooling/query",
-        session.instance_url
-    );
-    let response = http
-        .get(&url)
-        .query(&[("q", soql)])
-        .bearer_auth(session.token.expose())
-        .send_logged()
-        .await
-        .map_err(|e| anyhow::anyhow!("{what}: {}", transport_detail(&e)))?;
-    let body = answer(response, what).await?;
-    Ok(body["records"].as_array().cloned().unwrap_or_default())
+/// An install the org is running.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Running {
+    /// The install request (0Hf), checked to be a record id.
+    pub request: String,
+    /// The version it installs (04t), as the org gives it.
+    pub version: String,
 }
 
 /// Every package version the org has installed.
@@ -56,14 +114,15 @@ pub async fn all(
     session: &Session,
     version: &str,
 ) -> anyhow::Result<Vec<Installed>> {
-    let rows = tooling_query(
+    let rows = query_in(
         http,
         session,
         version,
+        Api::Tooling,
         "SELECT SubscriberPackageId, SubscriberPackageVersion.Id, SubscriberPackageVersion.Name FROM InstalledSubscriberPackage",
-        "the installed packages couldn't be read",
     )
-    .await?;
+    .await
+    .map_err(|e| e.context("the installed packages couldn't be read"))?;
     Ok(rows
         .iter()
         .map(|r| Installed {
@@ -75,7 +134,7 @@ pub async fn all(
 }
 
 fn text(value: &Value) -> String {
-    crate::terminal_safe::terminal_safe(value.as_str().unwrap_or_default())
+    terminal_safe(value.as_str().unwrap_or_default())
 }
 
 /// Another version of the same package, installed in the org: Some when the recipe's version
@@ -90,25 +149,28 @@ pub async fn other_version(
     if installed.is_empty() || installed.iter().any(|i| id.same(&i.version)) {
         return Ok(None);
     }
-    // The key goes in the query as the CLI sends it; the debug log writes paths, not queries.
     let mut soql = format!(
         "SELECT SubscriberPackageId FROM SubscriberPackageVersion WHERE Id = '{}'",
         id.as_str()
     );
+    // The key goes in the query as the CLI sends it (so it reaches the org's API logs as the
+    // CLI's does); the debug log writes paths, never queries, and an error the org words may
+    // quote the query, so its words aren't passed on.
     if let Some(key) = key {
         soql.push_str(&format!(
             " AND InstallationKey = '{}'",
             soql_quoted(key.expose())
         ));
     }
-    let rows = tooling_query(
-        http,
-        session,
-        version,
-        &soql,
-        "the package version couldn't be looked up",
-    )
-    .await?;
+    let rows = query_in(http, session, version, Api::Tooling, &soql)
+        .await
+        .map_err(|e| match key {
+            Some(_) => anyhow::anyhow!(
+                "the package version couldn't be looked up with the installation key (the org's words aren't shown: they may quote the key); check {} and the version id",
+                crate::apply::install::INSTALL_KEY_VAR
+            ),
+            None => e.context("the package version couldn't be looked up"),
+        })?;
     let Some(package) = rows.first().and_then(|r| r["SubscriberPackageId"].as_str()) else {
         return Ok(None);
     };
@@ -120,33 +182,32 @@ fn soql_quoted(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
-/// An install of this version the org is still running (a request apply made before and
-/// stopped following), so a second one isn't requested: its id, if any.
+/// An install the org is running, if any: the newest requests are read (sorted by the audit
+/// field every record has) and filtered here, since which of the request's own fields a WHERE
+/// may use is not documented for every one of them.
 pub async fn running(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
-    id: &PackageVersionId,
-) -> anyhow::Result<Option<String>> {
-    // Filtered here, not in SOQL: which of the request's fields a WHERE may use is not
-    // documented for every one of them.
-    let rows = tooling_query(
+) -> anyhow::Result<Option<Running>> {
+    let rows = query_in(
         http,
         session,
         version,
-        "SELECT Id, Status, SubscriberPackageVersionKey FROM PackageInstallRequest",
-        "the org's install requests couldn't be read",
+        Api::Tooling,
+        "SELECT Id, Status, SubscriberPackageVersionKey FROM PackageInstallRequest ORDER BY CreatedDate DESC LIMIT 200",
     )
-    .await?;
+    .await
+    .map_err(|e| e.context("the org's install requests couldn't be read"))?;
     Ok(rows
         .iter()
         .filter(|r| r["Status"].as_str() == Some("IN_PROGRESS"))
-        .filter(|r| {
-            r["SubscriberPackageVersionKey"]
-                .as_str()
-                .is_some_and(|key| id.same(key))
-        })
-        .find_map(|r| r["Id"].as_str().and_then(record_id)))
+        .find_map(|r| {
+            Some(Running {
+                request: record_id(r["Id"].as_str()?)?,
+                version: text(&r["SubscriberPackageVersionKey"]),
+            })
+        }))
 }
 
 /// A record id (15 or 18 letters and digits), nothing else: it goes into a URL's path.

@@ -41,13 +41,35 @@ pub struct Drift {
     pub fix: String,
 }
 
+/// Which API a query goes to: the data API, or the Tooling API (packages, install requests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    Data,
+    Tooling,
+}
+
 pub(crate) async fn query(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
     soql: &str,
 ) -> anyhow::Result<Vec<Value>> {
-    let url = format!("{}/services/data/v{version}/query", session.instance_url);
+    query_in(http, session, version, Api::Data, soql).await
+}
+
+/// The rows of one page of `soql` (a query here asks for fewer rows than a page holds).
+pub(crate) async fn query_in(
+    http: &reqwest::Client,
+    session: &Session,
+    version: &str,
+    api: Api,
+    soql: &str,
+) -> anyhow::Result<Vec<Value>> {
+    let path = match api {
+        Api::Data => "query",
+        Api::Tooling => "tooling/query",
+    };
+    let url = format!("{}/services/data/v{version}/{path}", session.instance_url);
     let response = http
         .get(&url)
         .query(&[("q", soql)])

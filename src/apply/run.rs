@@ -85,8 +85,8 @@ pub(super) struct Work {
     /// The id of the existing Run As user.
     pub(super) existing_user: Option<String>,
     pub(super) permission_set: String,
-    /// For a `[package]` recipe: whether the org has the package already.
-    pub(super) package_installed: Option<bool>,
+    /// For a `[package]` recipe: what the org has of the package.
+    pub(super) package: Option<crate::apply::installed::Found>,
 }
 
 /// How the deploy went: its answer, and whether the check found nothing to change.
@@ -204,9 +204,9 @@ async fn preflight(
     let existing_user = existing_user(http, args, session, &options, new_user.is_some()).await?;
     tell(ApplyEvent::Plan(plan(recipe, session, &components, args)))?;
     tell(ApplyEvent::Security(metadata::summary::security(&files)))?;
-    let package_installed =
+    let package =
         crate::apply::install::plan(http, session, args, recipe, live.is_some(), tell).await?;
-    if package_installed.is_none() || live.is_some() {
+    if package.is_none() || live.is_some() {
         tell(live_event(recipe, &app, live.as_ref()))?;
     }
     plan_security::confirm_callbacks(recipe, &files, &options.callback_urls, args, ask, tell)?;
@@ -228,7 +228,7 @@ async fn preflight(
         new_user,
         existing_user,
         permission_set,
-        package_installed,
+        package,
     })
 }
 

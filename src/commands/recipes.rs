@@ -321,6 +321,9 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 "{}",
                 wrap(&clean(&format!("{label}: {value}")), "    - ", "      ")
             )?;
+            if let Some(caution) = settings::caution(setting.key, &value) {
+                writeln!(out, "{}", wrap(caution, "      ! ", "        "))?;
+            }
         }
         for object in &step.objects {
             let optional = if object.optional { ", optional" } else { "" };

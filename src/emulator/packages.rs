@@ -326,10 +326,10 @@ fn install_requests(ctx: &Ctx) -> Reply {
 
 /// The package a version belongs to (033).
 fn package_of(package: &PublishedPackage) -> String {
-    package
-        .package_id
-        .clone()
-        .unwrap_or_else(|| ids::to_18(&format!("033{}", &package.version_id[3..15])))
+    package.package_id.clone().unwrap_or_else(|| {
+        let body = package.version_id.get(3..15).unwrap_or("000000000000");
+        ids::to_18(&format!("033{body}"))
+    })
 }
 
 /// `SELECT ... FROM SubscriberPackageVersion WHERE Id = '04t...' [AND InstallationKey = '...']`:

@@ -8,10 +8,8 @@ use crate::recipe::model::{Recipe, SettingValue, StepKind};
 use crate::salesforce::Flow;
 use crate::salesforce::settings::SettingKey;
 
-const CERTIFICATE_KEYS: [SettingKey; 2] = [
-    SettingKey::CertificateLabel,
-    SettingKey::CertificateKeystore,
-];
+const CERTIFICATE_KEYS: [SettingKey; 2] =
+    [SettingKey::CertificateLabel, SettingKey::CertificateExport];
 
 /// A certificate step goes with JWT bearer and names the certificate's label; the certificate
 /// settings sit on that step.

@@ -154,7 +154,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "setup-certificate",
-        says: "a certificate step (a self-signed certificate made in Setup > Certificate and Key Management) is for the JWT bearer flow and has a certificate-label setting; certificate-label and certificate-keystore sit on that step",
+        says: "a certificate step (a self-signed certificate made in Setup > Certificate and Key Management) is for the JWT bearer flow and has a certificate-label setting; certificate-label and certificate-export sit on that step",
         run: crate::recipe::certificate::check_setup_certificate,
     },
     Rule {

@@ -105,3 +105,19 @@ pub fn parse_period(text: &str) -> Option<(u32, &'static str)> {
     };
     Some((count, metadata))
 }
+
+/// How a certificate made in Setup leaves it: its public certificate for the app (the
+/// certificate's Download Certificate), or Certificate and Key Management's Export to Keystore,
+/// which writes every certificate and private key of the org into one Java keystore (Salesforce
+/// Help, "Export and Import Certificates with a Keystore").
+pub const CERTIFICATE_EXPORTS: &[&str] = &["Download Certificate", "Export to Keystore"];
+
+/// What an admin must know about a setting's value that Setup doesn't say where it is set.
+pub fn caution(key: SettingKey, value: &str) -> Option<&'static str> {
+    match (key, value) {
+        (SettingKey::CertificateExport, "Export to Keystore") => Some(
+            "the keystore holds every certificate and private key of the org, not only this one: hand it only to a system trusted with all of them, and keep its password apart from it",
+        ),
+        _ => None,
+    }
+}

@@ -102,7 +102,7 @@ settings! {
     SystemPermissions = "system-permissions",
     SelectedProfiles = "selected-profiles",
     CertificateLabel = "certificate-label",
-    CertificateKeystore = "certificate-keystore",
+    CertificateExport = "certificate-export",
 }
 
 const BASIC: &str = "New External Client App > Basic Information";
@@ -494,12 +494,12 @@ pub const SETTINGS: &[SettingInfo] = &[
     ),
     info(K::CertificateLabel, "Label", SELF_SIGNED, Text, None, None),
     info(
-        K::CertificateKeystore,
-        "Export to Keystore",
-        "Certificate and Key Management",
-        Checkbox,
+        K::CertificateExport,
+        "How the certificate leaves Setup",
+        "Certificate and Key Management > the certificate",
+        Choice(CERTIFICATE_EXPORTS),
         None,
-        Some("false"),
+        None,
     ),
 ];
 

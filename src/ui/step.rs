@@ -390,5 +390,13 @@ fn setting_lines(
         Line::from(vec![Span::raw(format!("  • {label}: ")), value])
     }];
     lines.extend(below);
+    if let Some(SettingValue::Text(text)) = &setting.value
+        && let Some(caution) = settings::caution(setting.key, text)
+    {
+        lines.push(Line::from(vec![
+            Span::styled("    ! ", theme.warn()),
+            Span::raw(caution),
+        ]));
+    }
     lines
 }

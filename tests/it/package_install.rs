@@ -776,7 +776,9 @@ async fn an_install_apply_lost_sight_of_is_named_and_waited_for_not_requested_tw
     let text = said(&again);
     assert_eq!(again.status.code(), Some(0), "{text}");
     assert!(
-        text.contains(&format!("running already (request {id}); waiting for it")),
+        text.contains(&format!(
+            "is running in the org already (request {id}), perhaps one an earlier apply stopped following: apply waits for it"
+        )),
         "{text}"
     );
     assert!(text.contains("Installed Ledger Sync"), "{text}");
@@ -839,4 +841,128 @@ async fn another_installed_version_is_named_and_never_upgraded() {
     let app = emulator.app("Ledger_Sync").expect("installed");
     assert_eq!(app.installed_from.as_deref(), Some(older.as_str()));
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
+}
+
+/// Another version's install running, or another version installed without the recipe's app:
+/// apply refuses in its plan, before any change, and says what to do.
+#[tokio::test]
+async fn another_install_running_or_an_app_less_version_stops_apply_before_any_change() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-busy");
+    let home = recipe_files::home("package-busy-home");
+    std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
+    let older = eca_wizard::emulator::ids::to_18("04t5g000000Ldg1");
+    let (_, created) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": older}),
+    )
+    .await;
+    let request = created["id"].as_str().unwrap().to_string();
+
+    let busy = apply(&dir, &home, &emulator, &token, &[]);
+    let text = said(&busy);
+    assert_eq!(busy.status.code(), Some(4), "{text}");
+    assert!(
+        text.contains(&format!(
+            "an install is running in the org (request {request}, version {older})"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("nothing was changed"), "{text}");
+
+    let posts = |emulator: &Emulator| {
+        emulator
+            .request_log()
+            .iter()
+            .filter(|e| e.method == "POST" && e.path.ends_with("/PackageInstallRequest"))
+            .count()
+    };
+    assert_eq!(posts(&emulator), 1, "only the test's own install");
+
+    // Another org has the older version, whose app went by another name: no app to put the
+    // recipe's policies on, and apply won't upgrade.
+    let other = start();
+    let token = admin_token(&other).await;
+    let mut classic = eca_wizard::emulator::org::App::demo();
+    classic.api_name = "Ledger_Sync_Classic".into();
+    classic.installed_from = Some(older.clone());
+    other.put_settled_app(classic);
+    let bare = apply(&dir, &home, &other, &token, &["--dry-run"]);
+    let text = said(&bare);
+    assert_eq!(bare.status.code(), Some(4), "{text}");
+    assert!(
+        text.contains(&format!(
+            "the org has Ledger Sync at another version ({older}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("Upgrade Ledger Sync to the recipe's version yourself"),
+        "{text}"
+    );
+    assert_eq!(posts(&other), 0, "nothing requested");
+}
+
+/// The installation key goes into the version lookup's query (escaped, as the CLI sends it);
+/// when the org refuses that query, its words, which may quote the query, are not passed on.
+#[tokio::test]
+async fn the_key_in_the_version_lookup_never_reaches_the_output() {
+    let emulator = start();
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-key-lookup");
+    let home = recipe_files::home("package-key-lookup-home");
+    let keyed = EXAMPLE.replace(VERSION, KEYED).replace(
+        "app = \"Ledger_Sync\"",
+        "app = \"Keyed_Connector\"\ninstall_key = true",
+    );
+    std::fs::write(home.join("recipes/package-example.toml"), keyed).unwrap();
+    // Another package is installed, so apply looks the recipe's version up.
+    let mut ledger = eca_wizard::emulator::org::App::demo();
+    ledger.api_name = "Ledger_Sync".into();
+    ledger.installed_from = Some(VERSION.into());
+    emulator.put_settled_app(ledger);
+
+    let key = "o'pen\\sesame-Wr0ngKey";
+    let output = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER, "--dry-run", "--json"])
+        .env("ECA_WIZARD_INSTALL_KEY", key)
+        .output()
+        .unwrap();
+    let text = said(&output);
+    assert_ne!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("couldn't be looked up with the installation key"),
+        "{text}"
+    );
+    for part in ["o'pen", "sesame-Wr0ngKey", "pen\\\\sesame"] {
+        assert!(!text.contains(part), "the key shows: {text}");
+    }
+    // The right key, escaped the same way, finds the version (no other version: it plans an install).
+    let right = sf_command(&dir, &emulator, &token, "current", Some(&home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER, "--dry-run"])
+        .env("ECA_WIZARD_INSTALL_KEY", "open-sesame")
+        .output()
+        .unwrap();
+    let text = said(&right);
+    assert_eq!(right.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(&format!("would install Ledger Sync by Ledger Co ({KEYED})")),
+        "{text}"
+    );
 }

@@ -37,7 +37,7 @@ fn a_certificate_step_loads_with_its_page_label_and_button_and_apply_leaves_it()
     assert!(
         step.settings
             .iter()
-            .any(|s| s.key == SettingKey::CertificateKeystore)
+            .any(|s| s.key == SettingKey::CertificateExport)
     );
     // The certificate comes before the app that uploads it.
     let basic = recipe
@@ -78,12 +78,12 @@ fn a_certificate_step_or_a_finish_that_does_not_fit_is_named_with_its_line() {
     // A certificate setting on another step.
     let elsewhere = MULESOFT.replacen(
         "key = \"enable-jwt-bearer\"\nvalue = true",
-        "key = \"enable-jwt-bearer\"\nvalue = true\n\n[[steps.settings]]\nkey = \"certificate-keystore\"\nvalue = true",
+        "key = \"enable-jwt-bearer\"\nvalue = true\n\n[[steps.settings]]\nkey = \"certificate-export\"\nvalue = \"Download Certificate\"",
         1,
     );
     let said = problems(&elsewhere).join("\n");
     assert!(
-        said.contains("setting 'certificate-keystore' belongs on a certificate step"),
+        said.contains("setting 'certificate-export' belongs on a certificate step"),
         "{said}"
     );
     // A finish that is a sentence, and both keys in a format 1 file.
@@ -118,6 +118,15 @@ fn recipes_id_prints_the_button_that_ends_each_step() {
     assert!(said.contains("Make the certificate in Setup"), "{said}");
     assert!(said.contains("Then:  click Save"), "{said}");
     assert!(said.contains("Then:  click Create"), "{said}");
+    // Export to Keystore hands over every key of the org: said where it is set.
+    assert!(
+        said.contains("How the certificate leaves Setup: Export to Keystore"),
+        "{said}"
+    );
+    assert!(
+        said.contains("holds every certificate and private key of the org"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -137,6 +146,10 @@ fn the_step_screen_says_which_button_ends_the_step() {
     let screen = draw(&model, 100, 40);
     assert!(screen.contains("Make the certificate in Setup"), "{screen}");
     assert!(screen.contains("Then click Save"), "{screen}");
+    assert!(
+        screen.contains("holds every certificate and private key"),
+        "{screen}"
+    );
 }
 
 const TRUSTLE: &str = include_str!("../data/guides/trustle-client-credentials.toml");
