@@ -55,7 +55,7 @@ pub fn write_before(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             out,
             "Needs:   {} {} ({}); check: {}",
             needed.kind.id(),
-            clean(&needed.name),
+            clean(&needed.shown_name()),
             clean(&needed.why),
             clean(&needed.how_to_check())
         )?;
@@ -110,9 +110,6 @@ pub fn write_after(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         )?;
         writeln!(out, "    Where: {}", clean(&step.place.join(" > ")))?;
         writeln!(out, "    Do:    {}", clean(&step.what))?;
-        if let Some(button) = &step.finish {
-            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
-        }
         for field in &step.fields {
             let value = match (&field.value, &field.from) {
                 (Some(value), _) => clean(value),
@@ -120,6 +117,9 @@ pub fn write_after(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 (None, None) => String::new(),
             };
             writeln!(out, "    - {}: {value}", clean(&field.label))?;
+        }
+        if let Some(button) = &step.finish {
+            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
         }
     }
     Ok(())

@@ -82,6 +82,9 @@ struct RecipeView<'a> {
     steps: Vec<StepView<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     choices: &'a [recipe::format2::Choice],
+    /// The answers this checklist is for (`--choice`, or the defaults): choice id -> option.
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
+    answers: serde_json::Value,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     vendor_steps: &'a [recipe::format2::VendorStep],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +113,9 @@ struct StepView<'a> {
     fields: Vec<FieldView<'a>>,
     objects: Vec<ObjectView<'a>>,
     verifies: &'a [recipe::Check],
+    /// The button that ends the step in Setup, when the recipe names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    finish: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +162,11 @@ impl<'a> RecipeView<'a> {
             refresh_needs_secret: recipe.refresh_needs_secret(),
             steps: recipe.steps.iter().map(StepView::new).collect(),
             choices: &recipe.choices,
+            answers: if recipe.choices.is_empty() {
+                serde_json::Value::Null
+            } else {
+                crate::commands::failure::choices_json(recipe)
+            },
             vendor_steps: &recipe.vendor_steps,
             written_for: recipe.written_for.as_deref(),
             connected_app: &recipe.connected_app,
@@ -175,6 +186,7 @@ impl<'a> StepView<'a> {
             title: &step.title,
             kind: step.kind.id(),
             setup_path: &step.setup_path,
+            finish: step.finish.as_deref(),
             settings: step
                 .settings
                 .iter()
@@ -289,9 +301,6 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             wrap(&clean(&step.setup_path.join(" > ")), "    Where: ", HANG)
         )?;
         writeln!(out, "{}", wrap(&clean(&step.what), "    Do:    ", HANG))?;
-        if let Some(button) = &step.finish {
-            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
-        }
         writeln!(out, "{}", wrap(&clean(&step.why), "    Why:   ", HANG))?;
         if let Some(note) = &step.guide_note {
             writeln!(out, "{}", wrap(&clean(note), "    Note:  ", HANG))?;
@@ -351,6 +360,10 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 clean(&field.label),
                 field.validator.id()
             )?;
+        }
+        // The button comes last, after what it saves.
+        if let Some(button) = &step.finish {
+            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
         }
     }
     crate::commands::recipe_extras::write_after(out, recipe)

@@ -44,16 +44,18 @@ pub fn parse(recipe: &Recipe, args: &[String]) -> Result<Selection, String> {
         };
         let (id, option) = (id.trim(), option.trim());
         let ids: Vec<&str> = recipe.choices.iter().map(|c| c.id.as_str()).collect();
-        let Some(choice) = recipe.choices.iter().find(|c| c.id == id) else {
-            let there = if ids.is_empty() {
-                format!("recipe '{}' has no choices", recipe.id)
-            } else {
-                format!("its choices: {}", ids.join(", "))
-            };
+        if ids.is_empty() {
             return Err(format!(
-                "--choice {arg}: recipe '{}' has no choice '{id}'{}; {there}",
+                "--choice {arg}: recipe '{}' asks no questions; leave --choice out",
+                recipe.id
+            ));
+        }
+        let Some(choice) = recipe.choices.iter().find(|c| c.id == id) else {
+            return Err(format!(
+                "--choice {arg}: recipe '{}' has no choice '{id}'{}; its choices: {}",
                 recipe.id,
-                hint(id, &ids)
+                hint(id, &ids),
+                ids.join(", ")
             ));
         };
         let options: Vec<&str> = choice.options.iter().map(String::as_str).collect();

@@ -71,6 +71,14 @@ impl Prerequisite {
         self.name.split(',').map(str::trim).collect()
     }
 
+    /// The name as shown: an edition list tidied to "A, B, C".
+    pub fn shown_name(&self) -> String {
+        match self.kind {
+            PrerequisiteKind::Edition => self.editions().join(", "),
+            _ => self.name.trim().to_string(),
+        }
+    }
+
     /// How the admin checks it, in words.
     pub fn how_to_check(&self) -> String {
         match (&self.how, self.kind) {

@@ -203,7 +203,6 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             Span::styled("Do   ", theme.accent()),
             Span::raw(step.what.trim().to_string()),
         ]));
-        lines.extend(finish_line(step.finish.as_deref(), theme));
     }
     lines.push(Line::from(vec![
         Span::styled("Why  ", theme.accent()),
@@ -226,6 +225,10 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             object.object,
             access.join(" + ")
         )));
+    }
+    // The button comes after what it saves; apply's clicks and a fix's edit are not this one.
+    if edit.is_none() && !made_by_apply {
+        lines.extend(finish_line(step.finish.as_deref(), theme));
     }
     if index == 0 {
         lines.extend(connected_app_lines(setup.recipe, theme));
@@ -281,7 +284,6 @@ fn vendor_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'
             Span::styled("Do   ", theme.accent()),
             Span::raw(step.what.trim().to_string()),
         ]));
-        lines.extend(finish_line(step.finish.as_deref(), theme));
         for (label, value) in fields {
             let value = match value {
                 VendorValue::Known(text) => Span::raw(text),
@@ -299,6 +301,7 @@ fn vendor_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'
             };
             lines.push(Line::from(vec![Span::raw(format!("  • {label}: ")), value]));
         }
+        lines.extend(finish_line(step.finish.as_deref(), theme));
     }
     lines
 }

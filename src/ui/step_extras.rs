@@ -94,7 +94,7 @@ fn prerequisites(recipe: &Recipe, theme: &Theme) -> Vec<Line<'static>> {
     for needed in &recipe.prerequisites {
         lines.push(Line::from(vec![
             Span::raw(format!("  • {}: ", needed.kind.id())),
-            Span::styled(needed.name.clone(), theme.heading()),
+            Span::styled(needed.shown_name(), theme.heading()),
             Span::raw(format!(" — {}", needed.why.trim())),
         ]));
         let how = needed.how_to_check();

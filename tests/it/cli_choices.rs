@@ -102,7 +102,7 @@ fn an_unknown_choice_or_option_is_refused_with_the_nearest() {
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output).contains("recipe 'apideck' has no choices"),
+        text(&output).contains("recipe 'apideck' asks no questions; leave --choice out"),
         "{}",
         text(&output)
     );
@@ -186,6 +186,7 @@ fn recipes_id_previews_the_checklist_for_an_answer() {
     );
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(value["result"]["flow"], "auth-code", "{value}");
+    assert_eq!(value["result"]["answers"]["flow"], "auth-code", "{value}");
 
     let wrong = wizard(&home, &["recipes", "sf-cli-ci", "--choice", "flow=web"]);
     let said = text(&wrong);

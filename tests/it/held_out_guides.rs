@@ -225,7 +225,11 @@ fn share(guides: &[&(String, Recipe, Ledger)], before: Option<&str>) -> String {
         }
     }
     let total = proper + prose + none;
-    let pct = |n: usize| n * 100 / total;
+    // A share under one percent is "<1%", not "0%", when there is one.
+    let pct = |n: usize| match n * 100 / total {
+        0 if n > 0 => "<1".to_string(),
+        whole => whole.to_string(),
+    };
     let before = before.map_or(String::new(), |when| format!("{}% {when}; ", pct(earlier)));
     format!(
         "{total} instructions: {proper} ({}%) have a proper home in the recipe format ({before}{notes} of them Connected App notes), {prose} ({}%) only as prose, {none} ({}%) nowhere.",

@@ -127,6 +127,18 @@ fn recipes_id_prints_the_button_that_ends_each_step() {
         said.contains("holds every certificate and private key of the org"),
         "{said}"
     );
+    // The button comes after what it saves; --json carries it too.
+    let certificate = &said[said.find("Make the certificate in Setup").unwrap()..];
+    let button = certificate.find("Then:  click Save").unwrap();
+    assert!(certificate.find("> you enter: Certificate label").unwrap() < button);
+    let json = wizard(&home, &["recipes", "mulesoft-jwt", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let steps = value["result"]["steps"].as_array().unwrap();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s["kind"] == "certificate" && s["finish"] == "Save")
+    );
 }
 
 #[test]
