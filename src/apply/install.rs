@@ -2,11 +2,10 @@
 //! the Tooling API's `PackageInstallRequest`, created, then read by id until it leaves
 //! `IN_PROGRESS` (bounded), as the Salesforce CLI's `sf package install` does
 //! (forcedotcom/packaging `src/package/packageInstall.ts`: `tooling.create`, then
-//! `tooling.retrieve` until SUCCESS or ERROR). Whether the org has it already is read from
-//! `InstalledSubscriberPackage` (the CLI's `package installed list` query), and an install an
-//! earlier apply requested and stopped following (PackageInstallRequest supports Query) is
-//! waited for, not requested again, so apply installs once. An install can't be cancelled once requested: a terminating signal meanwhile is noted,
-//! the install is waited for, and apply stops before the policies deploy.
+//! `tooling.retrieve` until SUCCESS or ERROR). What the org has already (`installed`) decides
+//! whether it installs at all, so apply installs once. An install can't be cancelled once
+//! requested: a terminating signal meanwhile is noted, the install is waited for, and apply
+//! stops before the policies deploy.
 
 use std::fmt;
 use std::time::Duration;
