@@ -144,22 +144,8 @@ fn create(ctx: &mut Ctx, req: &Req) -> Reply {
         );
     };
     let password = body["Password"].as_str().filter(|p| !p.is_empty());
-    match (&package.install_key, password) {
-        (Some(_), None) => {
-            return error(
-                400,
-                "INSTALL_KEY_REQUIRED",
-                "Please provide installationkey when querying against SubscriberPackageVersion that is protected by installationkey",
-            );
-        }
-        (Some(expected), Some(given)) if expected != given => {
-            return error(
-                400,
-                "INSTALL_KEY_INVALID",
-                "Invalid InstallationKey for SubscriberPackageVersion",
-            );
-        }
-        _ => {}
+    if let Some(refused) = refuse_key(package, password) {
+        return refused;
     }
     let request_id = ids::to_18(&format!("0Hf{}", &ids::random_base62(12)));
     ctx.store.install_requests.insert(
@@ -350,22 +336,8 @@ fn package_version(ctx: &Ctx, soql: &str) -> Reply {
         );
     };
     let key = quoted_after(soql, "InstallationKey = '");
-    match (&package.install_key, key.as_deref()) {
-        (Some(_), None) => {
-            return error(
-                400,
-                "INSTALL_KEY_REQUIRED",
-                "Please provide installationkey when querying against SubscriberPackageVersion that is protected by installationkey",
-            );
-        }
-        (Some(expected), Some(given)) if expected != given => {
-            return error(
-                400,
-                "INSTALL_KEY_INVALID",
-                "Invalid InstallationKey for SubscriberPackageVersion",
-            );
-        }
-        _ => {}
+    if let Some(refused) = refuse_key(package, key.as_deref()) {
+        return refused;
     }
     let record = json!({
         "attributes": {"type": "SubscriberPackageVersion"},
@@ -392,4 +364,22 @@ fn quoted_after(soql: &str, marker: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A protected version without its key, or with another: refused in the words Salesforce uses
+/// for both the install and the version query (forcedotcom/packaging PR #580).
+fn refuse_key(package: &PublishedPackage, given: Option<&str>) -> Option<Reply> {
+    match (&package.install_key, given) {
+        (Some(_), None) => Some(error(
+            400,
+            "INSTALL_KEY_REQUIRED",
+            "Please provide installationkey when querying against SubscriberPackageVersion that is protected by installationkey",
+        )),
+        (Some(expected), Some(given)) if expected != given => Some(error(
+            400,
+            "INSTALL_KEY_INVALID",
+            "Invalid InstallationKey for SubscriberPackageVersion",
+        )),
+        _ => None,
+    }
 }

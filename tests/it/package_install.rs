@@ -388,6 +388,37 @@ fn apply(
     run_with_sf(dir, emulator, token, "current", Some(home), &args)
 }
 
+/// The example for the emulator's protected package (key `open-sesame`).
+fn keyed_example() -> String {
+    EXAMPLE.replace(VERSION, KEYED).replace(
+        "app = \"Ledger_Sync\"",
+        "app = \"Keyed_Connector\"\ninstall_key = true",
+    )
+}
+
+/// `apply` of the example for the integration user, with `key` as the installation key.
+fn apply_with_key(
+    dir: &std::path::Path,
+    home: &std::path::Path,
+    (emulator, token): (&Emulator, &str),
+    key: &str,
+    extra: &[&str],
+) -> Output {
+    sf_command(dir, emulator, token, "current", Some(home))
+        .args([
+            "apply",
+            "--recipe",
+            "package-example",
+            "--target-org",
+            "acme",
+        ])
+        .args(["--run-as", DEMO_INTEGRATION_USER])
+        .args(extra)
+        .env("ECA_WIZARD_INSTALL_KEY", key)
+        .output()
+        .unwrap()
+}
+
 fn said(output: &Output) -> String {
     format!(
         "{}{}",
@@ -467,11 +498,7 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
     let token = admin_token(&emulator).await;
     let dir = sf_dir("package-keyed");
     let home = recipe_files::home("package-keyed-home");
-    let keyed = EXAMPLE.replace(VERSION, KEYED).replace(
-        "app = \"Ledger_Sync\"",
-        "app = \"Keyed_Connector\"\ninstall_key = true",
-    );
-    std::fs::write(home.join("recipes/package-example.toml"), keyed).unwrap();
+    std::fs::write(home.join("recipes/package-example.toml"), keyed_example()).unwrap();
 
     let refused = apply(&dir, &home, &emulator, &token, &[]);
     let text = said(&refused);
@@ -512,18 +539,13 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
         "no user was created before the install failed: {text}"
     );
 
-    let right = sf_command(&dir, &emulator, &token, "current", Some(&home))
-        .args([
-            "apply",
-            "--recipe",
-            "package-example",
-            "--target-org",
-            "acme",
-        ])
-        .args(["--run-as", DEMO_INTEGRATION_USER, "--allow-secret-access"])
-        .env("ECA_WIZARD_INSTALL_KEY", "open-sesame")
-        .output()
-        .unwrap();
+    let right = apply_with_key(
+        &dir,
+        &home,
+        (&emulator, &token),
+        "open-sesame",
+        &["--allow-secret-access"],
+    );
     let text = said(&right);
     assert_eq!(right.status.code(), Some(0), "{text}");
     assert!(text.contains("Installed Ledger Sync"), "{text}");
@@ -913,11 +935,7 @@ async fn the_key_in_the_version_lookup_never_reaches_the_output() {
     let token = admin_token(&emulator).await;
     let dir = sf_dir("package-key-lookup");
     let home = recipe_files::home("package-key-lookup-home");
-    let keyed = EXAMPLE.replace(VERSION, KEYED).replace(
-        "app = \"Ledger_Sync\"",
-        "app = \"Keyed_Connector\"\ninstall_key = true",
-    );
-    std::fs::write(home.join("recipes/package-example.toml"), keyed).unwrap();
+    std::fs::write(home.join("recipes/package-example.toml"), keyed_example()).unwrap();
     // Another package is installed, so apply looks the recipe's version up.
     let mut ledger = eca_wizard::emulator::org::App::demo();
     ledger.api_name = "Ledger_Sync".into();
@@ -925,18 +943,13 @@ async fn the_key_in_the_version_lookup_never_reaches_the_output() {
     emulator.put_settled_app(ledger);
 
     let key = "o'pen\\sesame-Wr0ngKey";
-    let output = sf_command(&dir, &emulator, &token, "current", Some(&home))
-        .args([
-            "apply",
-            "--recipe",
-            "package-example",
-            "--target-org",
-            "acme",
-        ])
-        .args(["--run-as", DEMO_INTEGRATION_USER, "--dry-run", "--json"])
-        .env("ECA_WIZARD_INSTALL_KEY", key)
-        .output()
-        .unwrap();
+    let output = apply_with_key(
+        &dir,
+        &home,
+        (&emulator, &token),
+        key,
+        &["--dry-run", "--json"],
+    );
     let text = said(&output);
     assert_ne!(output.status.code(), Some(0), "{text}");
     assert!(
@@ -947,18 +960,13 @@ async fn the_key_in_the_version_lookup_never_reaches_the_output() {
         assert!(!text.contains(part), "the key shows: {text}");
     }
     // The right key, escaped the same way, finds the version (no other version: it plans an install).
-    let right = sf_command(&dir, &emulator, &token, "current", Some(&home))
-        .args([
-            "apply",
-            "--recipe",
-            "package-example",
-            "--target-org",
-            "acme",
-        ])
-        .args(["--run-as", DEMO_INTEGRATION_USER, "--dry-run"])
-        .env("ECA_WIZARD_INSTALL_KEY", "open-sesame")
-        .output()
-        .unwrap();
+    let right = apply_with_key(
+        &dir,
+        &home,
+        (&emulator, &token),
+        "open-sesame",
+        &["--dry-run"],
+    );
     let text = said(&right);
     assert_eq!(right.status.code(), Some(0), "{text}");
     assert!(
