@@ -388,6 +388,14 @@ fn apply(
     run_with_sf(dir, emulator, token, "current", Some(home), &args)
 }
 
+/// An app the org got from package version `version`, installed long ago.
+fn put_installed(emulator: &Emulator, api_name: &str, version: &str) {
+    let mut app = eca_wizard::emulator::org::App::demo();
+    app.api_name = api_name.into();
+    app.installed_from = Some(version.into());
+    emulator.put_settled_app(app);
+}
+
 /// The example for the emulator's protected package (key `open-sesame`).
 fn keyed_example() -> String {
     EXAMPLE.replace(VERSION, KEYED).replace(
@@ -907,10 +915,7 @@ async fn another_install_running_or_an_app_less_version_stops_apply_before_any_c
     // recipe's policies on, and apply won't upgrade.
     let other = start();
     let token = admin_token(&other).await;
-    let mut classic = eca_wizard::emulator::org::App::demo();
-    classic.api_name = "Ledger_Sync_Classic".into();
-    classic.installed_from = Some(older.clone());
-    other.put_settled_app(classic);
+    put_installed(&other, "Ledger_Sync_Classic", &older);
     let bare = apply(&dir, &home, &other, &token, &["--dry-run"]);
     let text = said(&bare);
     assert_eq!(bare.status.code(), Some(4), "{text}");
@@ -937,10 +942,7 @@ async fn the_key_in_the_version_lookup_never_reaches_the_output() {
     let home = recipe_files::home("package-key-lookup-home");
     std::fs::write(home.join("recipes/package-example.toml"), keyed_example()).unwrap();
     // Another package is installed, so apply looks the recipe's version up.
-    let mut ledger = eca_wizard::emulator::org::App::demo();
-    ledger.api_name = "Ledger_Sync".into();
-    ledger.installed_from = Some(VERSION.into());
-    emulator.put_settled_app(ledger);
+    put_installed(&emulator, "Ledger_Sync", VERSION);
 
     let key = "o'pen\\sesame-Wr0ngKey";
     let output = apply_with_key(
