@@ -301,6 +301,10 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             wrap(&clean(&step.setup_path.join(" > ")), "    Where: ", HANG)
         )?;
         writeln!(out, "{}", wrap(&clean(&step.what), "    Do:    ", HANG))?;
+        if step.kind == recipe::StepKind::Credentials {
+            let check = crate::salesforce::edit_paths::IDENTITY_CHECK;
+            writeln!(out, "{}", wrap(check, "    Setup: ", HANG))?;
+        }
         writeln!(out, "{}", wrap(&clean(&step.why), "    Why:   ", HANG))?;
         if let Some(note) = &step.guide_note {
             writeln!(out, "{}", wrap(&clean(note), "    Note:  ", HANG))?;
@@ -365,6 +369,7 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         if let Some(button) = &step.finish {
             writeln!(out, "    Then:  click {}", clean(button.trim()))?;
         }
+
     }
     crate::commands::recipe_extras::write_after(out, recipe)
 }

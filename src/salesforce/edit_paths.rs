@@ -43,6 +43,11 @@ const POLICIES: EditPath = EditPath {
     note: "Or open the app, Policies tab, Edit. Change only the setting marked → below, then Save.",
 };
 
+/// What Setup asks before it shows the Consumer Key and Secret: the Verify Your Identity page,
+/// with a code sent by email (reference/eca-setup-and-metadata.md §1.6).
+pub const IDENTITY_CHECK: &str =
+    "Setup emails you a code first (Verify Your Identity): enter it, click Verify.";
+
 const CREDENTIALS: EditPath = EditPath {
     section: None,
     path_start: &[

@@ -203,6 +203,12 @@ fn text_lines(model: &Model, screen: &StepScreen, theme: &Theme) -> Vec<Line<'st
             Span::styled("Do   ", theme.accent()),
             Span::raw(step.what.trim().to_string()),
         ]));
+        if step.kind == crate::recipe::StepKind::Credentials {
+            lines.push(Line::from(vec![
+                Span::styled("Code ", theme.accent()),
+                Span::raw(crate::salesforce::edit_paths::IDENTITY_CHECK),
+            ]));
+        }
     }
     lines.push(Line::from(vec![
         Span::styled("Why  ", theme.accent()),

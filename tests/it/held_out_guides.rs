@@ -193,12 +193,12 @@ fn readme_lines(guides: &[(String, Recipe, Ledger)]) -> Vec<String> {
             share(&third, FIRST_WRITTEN)
         ),
         format!(
-            "Fourth batch, {} guides written against the format before those two additions, unseen when they were made; as first written it is the untuned measure, and a vendor step's finish and vendor prerequisites were then added with its gaps in view: {}",
+            "Fourth batch, {} guides written against the format before those two additions, unseen when they were made; as first written it is the untuned measure, and a vendor step's finish, vendor prerequisites and the credentials step's identity check were then added with its gaps in view: {}",
             fourth.len(),
             share(&fourth, FIRST_WRITTEN)
         ),
         format!(
-            "Fifth batch, {} guides written against the format as it then was, with nothing changed for them (as first written, the untuned measure); an edition prerequisite naming several editions was then added with its gaps in view: {}",
+            "Fifth batch, {} guides written against the format as it then was, with nothing changed for them (as first written, the untuned measure); an edition prerequisite naming several editions and the identity check were then added with its gaps in view: {}",
             fifth.len(),
             share(&fifth, FIRST_WRITTEN)
         ),

@@ -127,6 +127,11 @@ fn recipes_id_prints_the_button_that_ends_each_step() {
         said.contains("holds every certificate and private key of the org"),
         "{said}"
     );
+    // Every credentials step says what Setup asks before it shows the key.
+    assert!(
+        said.contains("Setup: Setup emails you a code first (Verify Your Identity)"),
+        "{said}"
+    );
     // The button comes after what it saves; --json carries it too.
     let certificate = &said[said.find("Make the certificate in Setup").unwrap()..];
     let button = certificate.find("Then:  click Save").unwrap();
