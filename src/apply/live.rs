@@ -184,11 +184,15 @@ fn label(key: SettingKey) -> &'static str {
 /// How the live app differs from what the recipe deploys, setting by setting.
 pub fn drift(recipe: &Recipe, live: &LiveApp) -> Vec<Drift> {
     let mut found = Vec::new();
-    // A missing row can't be read as "no drift".
-    for (row, what) in [
+    // An installed package's OAuth settings are its vendor's: only the policies are the org's
+    // to compare (the `package` rule keeps them out of such a recipe's deploy).
+    let scopes_are_ours = recipe.package.is_none();
+    let rows = [
         (&live.scopes, SettingKey::OauthScopes),
         (&live.policy, SettingKey::PermittedUsers),
-    ] {
+    ];
+    // A missing row can't be read as "no drift".
+    for (row, what) in rows.into_iter().skip(usize::from(!scopes_are_ours)) {
         if row.is_null() {
             found.push(Drift {
                 label: label(what),
@@ -198,7 +202,7 @@ pub fn drift(recipe: &Recipe, live: &LiveApp) -> Vec<Drift> {
             });
         }
     }
-    for (token, column) in SCOPE_COLUMNS {
+    for (token, column) in SCOPE_COLUMNS.iter().filter(|_| scopes_are_ours) {
         let Some(on) = live.scopes[*column].as_bool() else {
             continue;
         };

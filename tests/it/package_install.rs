@@ -498,6 +498,8 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
     let text = said(&again);
     assert_eq!(again.status.code(), Some(0), "{text}");
     assert!(text.contains("is installed already"), "{text}");
+    // The vendor's scopes are not the org's to change: no drift is told about them.
+    assert!(!text.contains("Selected OAuth Scopes"), "{text}");
 }
 
 #[tokio::test]
