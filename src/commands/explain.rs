@@ -56,6 +56,9 @@ pub fn run(
     Ok(code)
 }
 
+/// The catalogue's code for a permission a tool's message names as missing.
+const MISSING_PERMISSION: &str = "missing_permission";
+
 /// The diagnosis' code when the text holds no Salesforce error.
 pub const NOTHING_FOUND: &str = "unrecognised";
 
@@ -101,7 +104,15 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
         weak.iter()
             .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description)),
     );
-    // A tool's own words for a Salesforce error, read last.
+    // A tool's own words for a Salesforce error, read last; a permission it names comes first
+    // among them, since the name is the fix.
+    if let Some(permission) = loose::named_permission(text) {
+        rest.push(diagnosis::diagnose_in(
+            &context,
+            MISSING_PERMISSION,
+            &terminal_safe(&permission),
+        ));
+    }
     rest.extend(
         loose::signals(text)
             .into_iter()

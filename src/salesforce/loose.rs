@@ -273,6 +273,59 @@ pub fn signals(text: &str) -> Vec<(&'static str, &'static str)> {
     out
 }
 
+/// Words of a line that say the user needs a permission (lower case).
+const NEEDS: &[&str] = &[
+    "ensure",
+    "need",
+    "require",
+    "missing",
+    "lack",
+    "must have",
+    "doesn't have",
+    "does not have",
+    "without",
+];
+
+/// Longest permission name read: Salesforce's are a few words ("Modify All Data").
+const MAX_PERMISSION: usize = 60;
+
+/// A permission a tool's message names in quotes as one the user needs ("ensure that the user
+/// has the 'View All Data' permission"): the name, as written. Only lines that say the user
+/// needs or lacks it count; each line costs one search per quote style.
+pub fn named_permission(text: &str) -> Option<String> {
+    for line in text.lines().take(MAX_LINES) {
+        let line = cut(line);
+        let lower = line.to_ascii_lowercase();
+        if !NEEDS.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
+        for quote in ['\'', '"', '\u{2019}'] {
+            let closing = format!("{quote} permission");
+            let Some(end) = lower.find(&closing) else {
+                continue;
+            };
+            let before = &line[..end];
+            let opening = ['\'', '"', '\u{2018}']
+                .iter()
+                .filter_map(|q| before.rfind(*q))
+                .max();
+            let Some(start) = opening else {
+                continue;
+            };
+            let name = before[start..]
+                .trim_start_matches(['\'', '"', '\u{2018}'])
+                .trim();
+            let plain = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '&' | '/'));
+            if !name.is_empty() && name.len() <= MAX_PERMISSION && plain {
+                return Some(name.to_string());
+            }
+        }
+    }
+    None
+}
+
 /// Whether `word` occurs in `line` on word boundaries (so "ip" isn't read in "ship").
 fn has_word(line: &str, word: &str) -> bool {
     let bytes = line.as_bytes();

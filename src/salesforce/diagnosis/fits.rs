@@ -85,6 +85,10 @@ pub(super) fn fixed_host_client(x: &Context) -> u8 {
         _ => 1,
     }
 }
+/// A proxy named in the paste makes the proxy's address the likely one Salesforce saw.
+pub(super) fn proxied(x: &Context) -> u8 {
+    if x.proxy { 3 } else { 1 }
+}
 pub(super) fn mcp(x: &Context) -> u8 {
     if x.mcp { 3 } else { 0 }
 }

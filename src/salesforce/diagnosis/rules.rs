@@ -184,6 +184,16 @@ const IP_RESTRICTED: &[CauseRule] = &[
             "The login came from an address outside the user's allowed ranges or hours: on the Policies tab set IP Relaxation to Relax IP restrictions, or add the address to the profile's Login IP Ranges.",
         ),
     ),
+    // forcedotcom/cli#1798: Salesforce sees the proxy's address, not the machine's.
+    fit(
+        proxied,
+        c(
+            ClientBug,
+            To::Client,
+            None,
+            "The request went out through a proxy, so Salesforce saw the proxy's address, which the org doesn't allow (a client that ignores NO_PROXY sends Salesforce's traffic through the proxy anyway): have Salesforce's hosts bypass the proxy with a client that honours NO_PROXY, or add the proxy's address to the allowed ranges.",
+        ),
+    ),
 ];
 const IP_QUESTION: &str = "Which address does the request come from, and is it inside the user's profile Login IP Ranges and login hours?";
 
@@ -234,7 +244,11 @@ pub(super) const RULES: &[Rule] = &[
     r("api_only_user", None, &[
         c(UserAction, To::User, None, "This is an API only user (the API Only User permission, or the Salesforce Integration license with Minimum Access - API Only Integrations): it can't sign in in a browser. Authorize as another user who can log in, or use client credentials with this user as Run As."),
     ]),
-    r("cross_org_oauth", None, &[c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)]),
+    r("cross_org_oauth", None, &[
+        c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
+        // ref eca-setup-and-metadata.md (Distribution State: Local serves this org only; Packaged installs elsewhere).
+        c(Misconfigured, To::Setting(S::DistributionState), None, "Users of another org are connecting: an External Client App serves only the org that owns it until it is installed in the other org (make it packageable and install the package there, or deploy its metadata to that org)."),
+    ]),
     r("access_denied", None, &[
         fit(not_password, c(UserAction, To::Nothing, None, DENIED)),
         fit(password, c(Misconfigured, To::User, None, "Where no consent page was shown (a username-password or JDBC login), the user's profile lacks this app under Connected App Access, or a permission set the app needs: add both.")),
@@ -360,7 +374,11 @@ pub(super) const RULES: &[Rule] = &[
     r("invalid_grant", Some("device flow is not enabled"), &[
         c(Misconfigured, To::Nothing, None, "The app doesn't allow the device flow: check Enable for Device Flow on your own app, or log in another way (web login); the Salesforce CLI's default app no longer allows the device flow."),
     ]),
-    r("invalid_grant", Some("inactive user"), &[c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active).")]),
+    // ref salesforce-oauth.md (inactive user: C/U); restforce#303: users who authorized, since deactivated.
+    r("invalid_grant", Some("inactive user"), &[
+        c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active)."),
+        c(UserAction, To::Nothing, None, "The person who authorized this connection was deactivated (someone who left): an admin reactivates that user, or an active user authorizes the connection again."),
+    ]),
     // n8n-io/n8n#31948 and its fix: a client that logs in for every call.
     r("invalid_grant", Some("login rate exceeded"), &[
         c(Transient, To::Nothing, None, "Too many logins for this user in the last hour (Salesforce allows 3,600): wait for the hour to pass."),
@@ -377,6 +395,8 @@ pub(super) const RULES: &[Rule] = &[
         fit(refreshing, c(UserAction, To::Nothing, None, "On a refresh: the user's password changed or the user was deactivated, and the refresh token is dead for good: authorize again (log in again) to get a new one.")),
         // Force.com-Toolkit-for-NET#259: a password login from outside the trusted IPs.
         fit(password, c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The password login comes from outside the org's trusted IP ranges: on the app's Policies tab set IP Relaxation to Relax IP restrictions, or append the security token to the password.")),
+        // Salesforce DX Developer Guide, "Resolve Common Authorization Errors" (org login web).
+        fit(salesforce_cli, c(Misconfigured, To::User, None, "After the Salesforce CLI's web login, this means the user may not reach the org through the CLI's app (an app, user or org setting, or a login flow that must run first): update the CLI, check the org allows API access and the user has it (API Enabled), and log in at the org's My Domain.")),
     ]), "Open Setup > Users > the user > Login History: its Status names the real reason."),
     // The code alone, or an OAuth library's generic sentence for it (RFC 6749 §5.2).
     tell(r("invalid_grant", Some("provided authorization grant"), GRANT), "Which request failed: a code exchange, a refresh, or a password login?"),
@@ -431,6 +451,8 @@ pub(super) const RULES: &[Rule] = &[
         // sorenkrabbe/Chrome-Salesforce-inspector#227, #98: browser tools after a domain change.
         c(UserAction, To::Nothing, None, "In a browser tool (an extension, Workbench), a stale session cookie after the org's domain changed (enhanced domains, a new My Domain): clear the browser's cookies for Salesforce and log in again."),
         c(Propagating, To::Nothing, None, "My Domain was deployed or changed minutes ago: sessions and tokens from before keep failing for a while; wait, then log in again."),
+        // simple-salesforce#619 (its Bulk client), airbyte PR#75283 (a token kept for a long sync).
+        c(ClientBug, To::Client, None, "The client doesn't renew a session that ended: it keeps the token it got when a long job started, or one of its code paths never refreshes. Update the client to a version that refreshes the session, and meanwhile log in again (or restart it)."),
         // A vendor FAQ (webMethods): a cached session kept past the org's timeout.
         c(Misconfigured, To::Nothing, None, "The client keeps a session longer than the org allows: set its session timeout below the org's (Setup > Session Settings > Timeout Value), or let it log in again when Salesforce ends the session."),
     ]), "Did the same token work a moment ago? Then it expired and the client should refresh; if a fresh token fails at once, look at the session's IP checks and compare the host you call with the token's instance_url."),
@@ -457,7 +479,11 @@ pub(super) const RULES: &[Rule] = &[
     ]),
     // Salesforce's limit names in the message (the /limits resource); support.skyvia.com KB.
     r("REQUEST_LIMIT_EXCEEDED", Some("ApiBatchItems"), &[c(Transient, To::Nothing, None, "The org submitted more Bulk API batches than its limit for the rolling 24-hour period: wait for it to reset (Setup > Bulk Data Load Jobs shows the batches), and send fewer, larger batches.")]),
-    r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org used its API request limit, counted over a rolling 24 hours (a sliding 24-hour window): wait until usage drops (Setup > System Overview shows it), make fewer API calls, or raise the limit.")]),
+    r("REQUEST_LIMIT_EXCEEDED", None, &[
+        c(Transient, To::Nothing, None, "The org used its API request limit, counted over a rolling 24 hours (a sliding 24-hour window): wait until usage drops (Setup > System Overview shows it), make fewer API calls, or raise the limit."),
+        // ref salesforce-oauth.md §6.3 (Sforce-Limit-Info); django-salesforce#317.
+        c(ClientBug, To::Client, None, "One client spends the limit by itself, with a call per record (a query inside a loop): make it batch its calls, and have it read the Sforce-Limit-Info header (api-usage=used/max) to watch the API usage and stop before the limit."),
+    ]),
     r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token (refresh, or log in again).")]),
     // Ours: a token answer naming a host that isn't Salesforce's (oauth::client).
     r("untrusted_instance_url", None, &[
@@ -490,6 +516,8 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("McpServerError", None, &[
         c(Misconfigured, To::Mcp, None, "The login worked but the MCP server isn't available: activate the server (Setup > MCP Servers > the server > Activate); an inactive server answers 404."),
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The server refused the token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
+        // UNCONFIRMED (claude-ai-mcp#184, a user's report): an org-wide switch besides each server's.
+        c(Misconfigured, To::Mcp, None, "In an org where MCP was never set up (often production after a sandbox trial): turn on Enable MCP Service (Beta) under Setup > User Interface, then activate each server under Setup > MCP Servers."),
     ]), "Does Login History show the OAuth login as successful? Then the problem is the server, not the app."),
 ];
 

@@ -158,7 +158,18 @@ const TOOLS: &[(&[&str], &str)] = &[
     (&["jsforce"], "jsforce"),
     (&["restforce"], "restforce"),
     (
-        &["sfdx", "sf org login", "salesforce cli", "@salesforce/core"],
+        &[
+            "sfdx",
+            "sf org login",
+            "salesforce cli",
+            "@salesforce/core",
+            // sfdx-core's own error names and messages, which only the CLI prints.
+            "authcodeexchangeerror",
+            "authenticating with auth code due to",
+            "authenticating with jwt config due to",
+            "error running force:",
+            "error running auth:",
+        ],
         "the Salesforce CLI",
     ),
     (&["n8n"], "n8n"),

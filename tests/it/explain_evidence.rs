@@ -1,0 +1,201 @@
+//! Issue 27: what a paste carries besides Salesforce's code decides the answer. A client's
+//! lead-in yields to the reason it wraps, a code spelt in words to its described form; Streaming
+//! API and Pub/Sub API errors, a permission a tool names, and the causes the field showed are
+//! read. The texts are written for these tests.
+
+use eca_wizard::commands::explain::{Given, explain, explain_with};
+use eca_wizard::salesforce::Flow;
+use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind, Target};
+use eca_wizard::salesforce::settings::SettingKey;
+
+fn found(text: &str, error: &str) -> Diagnosis {
+    let d = explain(text);
+    assert_eq!(d.error, error, "{text}: {d:?}");
+    d
+}
+
+/// Whether some cause of the kind speaks of every word.
+fn lists(d: &Diagnosis, kind: Kind, words: &[&str]) -> bool {
+    d.causes().iter().any(|c| {
+        let m = c.message.to_lowercase();
+        c.kind == kind && words.iter().all(|w| m.contains(&w.to_lowercase()))
+    })
+}
+
+#[test]
+fn a_code_spelt_in_words_yields_to_its_described_form() {
+    for text in [
+        "query failed -> INVALID SESSION ID - This session is not valid for use with the REST API",
+        "Invalid Session Id: This session is not valid for use with the REST API.",
+    ] {
+        let d = found(text, "INVALID_SESSION_ID");
+        assert_eq!(
+            d.target,
+            Some(Target::Setting(SettingKey::OauthScopes)),
+            "{text}: {d:?}"
+        );
+    }
+}
+
+#[test]
+fn the_cli_lead_in_yields_to_the_reason_it_wraps() {
+    let lead = "Invalid client credentials. Verify the OAuth client secret and ID. Error authenticating with auth code due to:";
+    found(&format!("{lead} ip restricted"), "invalid_grant");
+    found(
+        &format!("Error (1): {lead} grant type not supported"),
+        "unsupported_grant_type",
+    );
+    found(
+        &format!("{lead} client identifier invalid"),
+        "invalid_client_id",
+    );
+    // A reason this tool can't read leaves the CLI's own words as the answer.
+    found(
+        &format!("{lead} a reason nobody wrote down"),
+        "invalid_client",
+    );
+    // Without the CLI's wrapper the sentence is Salesforce's own answer.
+    found(
+        r#"{"error":"invalid_client","error_description":"invalid client credentials"}"#,
+        "invalid_client",
+    );
+}
+
+#[test]
+fn an_authentication_failure_after_the_cli_web_login_is_the_user_s_access() {
+    let d = found(
+        "Error (AuthCodeExchangeError): Invalid client credentials. Verify the OAuth client secret and ID. Error authenticating with auth code due to: invalid_grant::authentication failure",
+        "invalid_grant",
+    );
+    assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
+    assert!(d.message.contains("API access"), "{d:?}");
+}
+
+#[test]
+fn a_proxy_in_the_paste_puts_the_proxy_s_address_first() {
+    let d = explain_with(
+        "HTTPS_PROXY=http://egress.example.net:3128\nPOST /services/oauth2/token -> 400 {\"error\":\"invalid_grant\",\"error_description\":\"ip restricted\"}",
+        Given {
+            flow: Some(Flow::AuthCode),
+            saved_minutes_ago: None,
+        },
+    );
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+    assert!(d.message.contains("NO_PROXY"), "{d:?}");
+    // Without a proxy the org's IP rules come first, the proxy still listed.
+    let d = found(
+        r#"{"error":"invalid_grant","error_description":"ip restricted"}"#,
+        "invalid_grant",
+    );
+    assert_ne!(d.kind, Kind::ClientBug);
+    assert!(lists(&d, Kind::ClientBug, &["NO_PROXY"]), "{d:?}");
+}
+
+#[test]
+fn streaming_api_errors_are_read() {
+    let d = found(
+        r#"[cometd] /meta/connect failed {"id":"9","error":"401::Authentication invalid","advice":{"reconnect":"none"}}"#,
+        "streaming_authentication_invalid",
+    );
+    assert_eq!(d.kind, Kind::ClientBug);
+    assert!(lists(&d, Kind::ClientBug, &["reauthenticate", "reconnect"]));
+    let d = found(
+        "handshake refused: 403::Unknown client",
+        "streaming_unknown_client",
+    );
+    assert_eq!(d.kind, Kind::Transient);
+}
+
+#[test]
+fn pub_sub_api_grpc_statuses_are_read_and_yield_to_a_telling_error() {
+    let d = found(
+        "io.grpc.StatusRuntimeException: UNAVAILABLE: io exception\n\tat io.grpc.stub.ClientCalls.toStatusRuntimeException(ClientCalls.java:268)",
+        "grpc_unavailable",
+    );
+    assert_eq!(d.kind, Kind::Transient);
+    let d = found(
+        "grpc._channel._MultiThreadedRendezvous: status = StatusCode.UNAUTHENTICATED",
+        "grpc_unauthenticated",
+    );
+    assert_eq!(d.kind, Kind::UserAction);
+    // The status only wraps: a certificate failure inside it is the answer.
+    found(
+        "Error: 14 UNAVAILABLE: No connection established. Last error: self signed certificate in certificate chain",
+        "tls_untrusted",
+    );
+}
+
+#[test]
+fn a_permission_a_tool_names_is_the_fix() {
+    let d = found(
+        "Sync stopped: the integration user must have the \"Modify All Data\" permission to read this object.",
+        "missing_permission",
+    );
+    assert_eq!(d.kind, Kind::Misconfigured);
+    assert!(d.message.contains("Modify All Data"), "{d:?}");
+    // A permission named without saying it is needed isn't a failure.
+    assert_ne!(
+        explain("Granted the 'Manage Users' permission to the admin.").error,
+        "missing_permission"
+    );
+}
+
+#[test]
+fn documented_sentences_without_their_code() {
+    let d = found(
+        "SOAP login: TLS 1.0 has been disabled in this organization. Please use TLS 1.1 or higher.",
+        "UNSUPPORTED_CLIENT",
+    );
+    assert!(lists(&d, Kind::Misconfigured, &["runtime", "TLS 1.2"]));
+    let d = found(
+        "Refresh failed: Query is either selecting too many fields or the filter conditions are too complicated",
+        "QUERY_TOO_COMPLICATED",
+    );
+    assert_eq!(d.kind, Kind::UserAction);
+    let d = found(
+        "Error (AuthDecryptError): Failed to decipher auth data. reason: bad decrypt.",
+        "AuthDecryptError",
+    );
+    assert!(d.message.contains("authorize it again"), "{d:?}");
+}
+
+#[test]
+fn causes_the_field_showed_are_listed() {
+    let d = found(
+        "INVALID_SESSION_ID: Session expired or invalid",
+        "INVALID_SESSION_ID",
+    );
+    assert!(lists(&d, Kind::ClientBug, &["renew", "update the client"]));
+    let d = found(
+        "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.",
+        "REQUEST_LIMIT_EXCEEDED",
+    );
+    assert!(lists(&d, Kind::ClientBug, &["Sforce-Limit-Info"]));
+    let d = found(
+        "Cross-org OAuth flows are not supported for this external client app",
+        "cross_org_oauth",
+    );
+    assert!(lists(
+        &d,
+        Kind::Misconfigured,
+        &["install", "External Client App"]
+    ));
+    let d = found("invalid_grant: inactive user", "invalid_grant");
+    assert!(lists(&d, Kind::UserAction, &["deactivated", "authorizes"]));
+    let d = found("oauth_error=McpServerError", "McpServerError");
+    assert!(lists(&d, Kind::Misconfigured, &["Enable MCP Service"]));
+    let d = found(
+        "INVALID_OPERATION_WITH_EXPIRED_PASSWORD: The users password has expired, you must call SetPassword before attempting any other API operations",
+        "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
+    );
+    assert!(d.message.contains("reset"), "{d:?}");
+}
+
+#[test]
+fn a_source_file_is_not_a_host() {
+    let d = explain(
+        "PHP Fatal error: SoapFault exception: [HTTP] Could not connect to host in /srv/crm/lib/SalesforceClient.php:120",
+    );
+    assert_ne!(d.kind, Kind::Unknown, "{d:?}");
+    assert!(!d.message.contains(".php"), "{d:?}");
+}
