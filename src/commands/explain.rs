@@ -207,6 +207,8 @@ fn context_of(text: &str, hints: &extract::Hints, given: Given) -> Context {
     context.tool = hints.tool;
     context.lightning_host = hints.lightning_host;
     context.instance_host = hints.instance_host;
+    context.soap_path = hints.soap_path;
+    context.identity_path = hints.identity_path;
     context.clues = Clues::of(&text.to_ascii_lowercase());
     context
 }

@@ -199,3 +199,55 @@ fn a_source_file_is_not_a_host() {
     assert_ne!(d.kind, Kind::Unknown, "{d:?}");
     assert!(!d.message.contains(".php"), "{d:?}");
 }
+
+#[test]
+fn a_405_on_the_soap_address_is_a_redirected_login() {
+    let d = found(
+        "HTTP 405 Only POST allowed while calling https://acme.lightning.example/services/Soap/u/59.0",
+        "METHOD_NOT_ALLOWED",
+    );
+    assert_eq!(d.target, Some(Target::LoginUrl), "{d:?}");
+    // Elsewhere the method itself comes first.
+    let d = found(
+        "GET /services/oauth2/token -> 405 Only POST allowed",
+        "METHOD_NOT_ALLOWED",
+    );
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+}
+
+#[test]
+fn a_403_from_an_identity_endpoint_is_an_expired_token() {
+    let d = explain(
+        "GET https://acme.my.salesforce.com/services/oauth2/userinfo returned HTTP/1.1 403 Forbidden",
+    );
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+    assert!(d.message.contains("refresh the access token"), "{d:?}");
+    let d = explain(
+        "GET https://acme.my.salesforce.com/services/data/v61.0/sobjects returned HTTP/1.1 403 Forbidden",
+    );
+    assert_ne!(d.kind, Kind::ClientBug, "{d:?}");
+}
+
+#[test]
+fn a_login_limit_in_a_server_to_server_flow_is_the_client_s() {
+    let text = r#"{"error":"invalid_grant","error_description":"login rate exceeded"}"#;
+    let jwt = explain_with(
+        text,
+        Given {
+            flow: Some(Flow::JwtBearer),
+            saved_minutes_ago: None,
+        },
+    );
+    assert_eq!(jwt.kind, Kind::ClientBug, "{jwt:?}");
+    assert!(jwt.message.contains("reuse"), "{jwt:?}");
+    assert_eq!(explain(text).kind, Kind::Transient);
+}
+
+#[test]
+fn the_cli_s_own_auth_url_check_is_not_a_consumer_key_error() {
+    let d = found(
+        "Error: Invalid sfdx auth url. Must be in the format force://<clientId>:<clientSecret>:<refreshToken>@<instanceUrl>",
+        "sfdx_auth_url_invalid",
+    );
+    assert!(lists(&d, Kind::ClientBug, &["update the CLI"]), "{d:?}");
+}

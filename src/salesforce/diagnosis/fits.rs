@@ -85,6 +85,13 @@ pub(super) fn fixed_host_client(x: &Context) -> u8 {
         _ => 1,
     }
 }
+/// A server-to-server flow (JWT bearer, client credentials): every login is the client's own.
+pub(super) fn machine_flow(x: &Context) -> u8 {
+    match x.flow() {
+        Some(Flow::JwtBearer | Flow::ClientCredentials) => 2,
+        _ => 1,
+    }
+}
 /// A proxy named in the paste makes the proxy's address the likely one Salesforce saw.
 pub(super) fn proxied(x: &Context) -> u8 {
     if x.proxy { 3 } else { 1 }

@@ -377,12 +377,13 @@ pub(super) const RULES: &[Rule] = &[
     // ref salesforce-oauth.md (inactive user: C/U); restforce#303: users who authorized, since deactivated.
     r("invalid_grant", Some("inactive user"), &[
         c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active)."),
-        c(UserAction, To::Nothing, None, "The person who authorized this connection was deactivated (someone who left): an admin reactivates that user, or an active user authorizes the connection again."),
+        c(UserAction, To::Nothing, None, "The person who authorized this connection is inactive now (deactivated, someone who left): an admin reactivates that user, or an active user authorizes the connection again."),
     ]),
     // n8n-io/n8n#31948 and its fix: a client that logs in for every call.
     r("invalid_grant", Some("login rate exceeded"), &[
         c(Transient, To::Nothing, None, "Too many logins for this user in the last hour (Salesforce allows 3,600): wait for the hour to pass."),
-        c(ClientBug, To::Client, None, "The client logs in for every call: it must cache and reuse the access token until it expires, then refresh."),
+        // No person logs in 3,600 times an hour: in a server-to-server flow it is the client.
+        fit(machine_flow, c(ClientBug, To::Client, None, "The client logs in for every call: it must cache and reuse the access token until it expires, then refresh.")),
     ]),
     // ref: §4 (many threads); ff: username-password flow blocked by default since Summer '23.
     tell(r("invalid_grant", Some("authentication failure"), &[

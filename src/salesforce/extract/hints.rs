@@ -35,6 +35,10 @@ pub struct Hints {
     pub lightning_host: bool,
     /// An instance host (`na1.salesforce.com`) is named.
     pub instance_host: bool,
+    /// A SOAP API address (`/services/Soap/`) is named: every call there is a POST.
+    pub soap_path: bool,
+    /// An identity endpoint (`/services/oauth2/userinfo`, an identity URL `/id/00D...`) is named.
+    pub identity_path: bool,
     /// A stack trace of the client's own code (a JavaScript, Java, Python, Ruby or .NET trace, an
     /// extension's script): the client program is in the loop, whatever its name.
     pub client_trace: bool,
@@ -107,6 +111,8 @@ pub fn hints(text: &str) -> Hints {
         new_app: app_age(&lower),
         lightning_host: has(".lightning.force.com") || has(".lightning.com"),
         instance_host: instance_host(&lower),
+        soap_path: has("/services/soap/"),
+        identity_path: has("/services/oauth2/userinfo") || has("/id/00d"),
         client_trace: CLIENT_TRACES.iter().any(|n| has(n)),
     }
 }
