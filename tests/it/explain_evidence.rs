@@ -251,3 +251,23 @@ fn the_cli_s_own_auth_url_check_is_not_a_consumer_key_error() {
     );
     assert!(lists(&d, Kind::ClientBug, &["update the CLI"]), "{d:?}");
 }
+
+#[test]
+fn a_pasted_dead_session_points_at_the_client_that_didn_t_renew_it() {
+    use eca_wizard::salesforce::diagnosis::{Phase, Window, diagnose};
+    let d = found(
+        "Sync aborted: INVALID_SESSION_ID: Session expired or invalid",
+        "INVALID_SESSION_ID",
+    );
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+    assert!(d.message.contains("didn't renew"), "{d:?}");
+    assert!(d.others[0].message.contains("Lock sessions"), "{d:?}");
+    // Met by the wizard's own REST call, the plain expiry stays first.
+    let live = diagnose(
+        Phase::Rest,
+        "INVALID_SESSION_ID",
+        "Session expired or invalid",
+        Window::After,
+    );
+    assert_eq!(live.kind, Kind::UserAction, "{live:?}");
+}

@@ -85,6 +85,10 @@ pub(super) fn fixed_host_client(x: &Context) -> u8 {
         _ => 1,
     }
 }
+/// An error pasted from another client (`explain`) rather than met by the wizard's own request.
+pub(super) fn pasted(x: &Context) -> u8 {
+    if x.phase == Phase::Unknown { 2 } else { 1 }
+}
 /// A server-to-server flow (JWT bearer, client credentials): every login is the client's own.
 pub(super) fn machine_flow(x: &Context) -> u8 {
     match x.flow() {

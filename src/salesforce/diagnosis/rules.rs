@@ -441,19 +441,21 @@ pub(super) const RULES: &[Rule] = &[
         // Chrome-Salesforce-inspector#149: API client allowlisting refuses other clients' sessions.
         c(Misconfigured, To::Nothing, None, "API Access Control is on and this client isn't allowlisted: in Setup > API Access Control allow the app, or give the user the Use Any API Client permission."),
     ]), "Does the token's scope include api? If it does, look at the profile's Session Security Level Required at Login."),
-    // corpus_causes: restforce#284, MavensMate#463, jsforce#386, HappySoup.io#214, laravel#39.
+    // corpus_causes: restforce#284, MavensMate#463, jsforce#386, HappySoup.io#214, laravel#39;
+    // a token kept for a long sync: airbyte PR#75283.
     tell(r("INVALID_SESSION_ID", None, &[
         c(UserAction, To::Nothing, None, "The session expired or was revoked (session timeout, logout, password change): get a new token, by refresh, or log out and log in again."),
-        c(ClientBug, To::Client, None, "The client never refreshes the expired token: it was set up without the client id and client_secret its refresh needs (client_id, client_secret), or with a malformed host (https:// twice in the instance URL, or a host option like https://test.salesforce.com where test.salesforce.com is wanted). Fix the client's configuration."),
-        c(Misconfigured, To::Nothing, None, IP_LOCK),
+        // A pasted error comes from another client, and a client that can renew a session does
+        // so unseen (jsforce and simple-salesforce refresh on a 401): what reaches the admin is a
+        // client that can't, or the session's IP checks. Live, the wizard itself is the client.
+        fit(pasted, c(ClientBug, To::Client, None, "The session ended and the client didn't renew it: it can't refresh (set up without the client id and client_secret its refresh needs, client_id and client_secret, or with a malformed host or instance URL: https:// twice, or a host option like https://test.salesforce.com where test.salesforce.com is wanted), or it keeps the token it got when a long job started, or one of its code paths never refreshes. Fix the client's configuration, or update the client to a version that refreshes the session; meanwhile log in again.")),
+        fit(pasted, c(Misconfigured, To::Nothing, None, IP_LOCK)),
         c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
         c(ClientBug, To::Client, None, "A fresh token refused at once: the client sends it in the wrong header; it must be the Authorization header, Authorization: Bearer followed by the access token."),
         // sorenkrabbe/Chrome-Salesforce-inspector#227, #98: browser tools after a domain change.
         c(UserAction, To::Nothing, None, "In a browser tool (an extension, Workbench), a stale session cookie after the org's domain changed (enhanced domains, a new My Domain): clear the browser's cookies for Salesforce and log in again."),
         c(Propagating, To::Nothing, None, "My Domain was deployed or changed minutes ago: sessions and tokens from before keep failing for a while; wait, then log in again."),
-        // simple-salesforce#619 (its Bulk client), airbyte PR#75283 (a token kept for a long sync).
-        c(ClientBug, To::Client, None, "The client doesn't renew a session that ended: it keeps the token it got when a long job started, or one of its code paths never refreshes. Update the client to a version that refreshes the session, and meanwhile log in again (or restart it)."),
         // A vendor FAQ (webMethods): a cached session kept past the org's timeout.
         c(Misconfigured, To::Nothing, None, "The client keeps a session longer than the org allows: set its session timeout below the org's (Setup > Session Settings > Timeout Value), or let it log in again when Salesforce ends the session."),
     ]), "Did the same token work a moment ago? Then it expired and the client should refresh; if a fresh token fails at once, look at the session's IP checks and compare the host you call with the token's instance_url."),
