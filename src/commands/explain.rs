@@ -59,6 +59,9 @@ pub fn run(
 /// The catalogue's code for a permission a tool's message names as missing.
 const MISSING_PERMISSION: &str = "missing_permission";
 
+/// The catalogue's code for an event channel named without its leading slash.
+const SLASHLESS_CHANNEL: &str = "event_channel_name";
+
 /// The diagnosis' code when the text holds no Salesforce error.
 pub const NOTHING_FOUND: &str = "unrecognised";
 
@@ -100,19 +103,23 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
     let below = [transport(text, &context), http_status(text, &context)];
     let known_first = diagnoses.first().is_some_and(|d| d.kind != Kind::Unknown);
     let mut rest: Vec<Diagnosis> = below.into_iter().flatten().collect();
+    // What a tool's message names (a permission the user lacks, a channel written without its
+    // slash) is the fix itself: more telling than a generic status around it.
+    let named = [
+        loose::named_permission(text).map(|name| (MISSING_PERMISSION, name)),
+        loose::slashless_channel(text).map(|name| (SLASHLESS_CHANNEL, name)),
+    ];
+    rest.extend(
+        named
+            .into_iter()
+            .flatten()
+            .map(|(code, name)| diagnosis::diagnose_in(&context, code, &terminal_safe(&name))),
+    );
     rest.extend(
         weak.iter()
             .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description)),
     );
-    // A tool's own words for a Salesforce error, read last; a permission it names comes first
-    // among them, since the name is the fix.
-    if let Some(permission) = loose::named_permission(text) {
-        rest.push(diagnosis::diagnose_in(
-            &context,
-            MISSING_PERMISSION,
-            &terminal_safe(&permission),
-        ));
-    }
+    // A tool's own words for a Salesforce error, read last.
     rest.extend(
         loose::signals(text)
             .into_iter()

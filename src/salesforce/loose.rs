@@ -108,7 +108,18 @@ const PATTERNS: &[Pattern] = &[
         "user hasn't approved this consumer",
     ),
     (
-        &[&["session"], &["expired", "invalid", "timed out"]],
+        &[
+            &["session", "sesión", "sessão", "sitzung", "sessione"],
+            &[
+                "expired",
+                "invalid",
+                "timed out",
+                "expirée",
+                "expirada",
+                "abgelaufen",
+                "scaduta",
+            ],
+        ],
         "INVALID_SESSION_ID",
         "",
     ),
@@ -197,11 +208,32 @@ const PATTERNS: &[Pattern] = &[
         "client_id_missing",
         "",
     ),
-    // An integration tool's word for a connection whose refresh token stopped working.
+    // An integration tool's word for a connection whose refresh token stopped working, also as
+    // tools localised in French, Spanish, Portuguese, German and Italian say it.
     (
         &[
-            &["connection", "integration"],
-            &["expired", "revoked", "disconnected"],
+            &[
+                "connection",
+                "integration",
+                "connexion",
+                "conexión",
+                "conexion",
+                "conexão",
+                "verbindung",
+                "connessione",
+            ],
+            &[
+                "expired",
+                "revoked",
+                "disconnected",
+                "expirée",
+                "expiré",
+                "expirada",
+                "expirado",
+                "abgelaufen",
+                "scaduta",
+                "scaduto",
+            ],
         ],
         "invalid_grant",
         "expired access/refresh token",
@@ -320,6 +352,40 @@ pub fn named_permission(text: &str) -> Option<String> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '&' | '/'));
             if !name.is_empty() && name.len() <= MAX_PERMISSION && plain {
                 return Some(name.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// The first segments of Salesforce's event channel names (`/event/X__e`, `/data/ChangeEvents`,
+/// `/topic/X`, `/u/X`), lower case.
+const CHANNEL_ROOTS: &[&str] = &["event", "data", "topic", "u"];
+
+/// An event channel or topic the paste names without the leading slash every Salesforce channel
+/// name starts with ("topic Data/Order_Event"): the name, as written. Each line is searched
+/// once per word.
+pub fn slashless_channel(text: &str) -> Option<String> {
+    for line in text.lines().take(MAX_LINES) {
+        let line = cut(line);
+        let lower = line.to_ascii_lowercase();
+        for word in ["topic ", "channel "] {
+            let Some(at) = lower.find(word) else {
+                continue;
+            };
+            let rest = &line[at + word.len()..];
+            let name: String = rest
+                .chars()
+                .take(MAX_PERMISSION)
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-'))
+                .collect();
+            let root = name
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if name.contains('/') && CHANNEL_ROOTS.contains(&root.as_str()) {
+                return Some(name);
             }
         }
     }

@@ -271,3 +271,38 @@ fn a_pasted_dead_session_points_at_the_client_that_didn_t_renew_it() {
     );
     assert_eq!(live.kind, Kind::UserAction, "{live:?}");
 }
+
+#[test]
+fn an_event_channel_without_its_slash_is_the_fix() {
+    let d = found(
+        "ERROR subscriber: cannot open topic event/Shipment_Update__e: 14 UNAVAILABLE: stream closed",
+        "event_channel_name",
+    );
+    assert_eq!(d.kind, Kind::UserAction);
+    assert!(d.message.contains("/event/"), "{d:?}");
+    // A channel written properly is no finding; Salesforce's own refusal is read.
+    assert_ne!(
+        explain("subscribed to topic /event/Shipment_Update__e, then: 14 UNAVAILABLE").error,
+        "event_channel_name"
+    );
+    found(
+        r#"{"error":"400::The channel you requested to subscribe to does not exist {/topic/Orders}","successful":false}"#,
+        "streaming_channel_invalid",
+    );
+}
+
+#[test]
+fn a_tool_s_message_in_another_language_is_read() {
+    for text in [
+        "Connexion expirée",
+        "Die Verbindung ist abgelaufen",
+        "La conexión ha expirado",
+    ] {
+        let d = explain(text);
+        assert_eq!(d.error, "invalid_grant", "{text}: {d:?}");
+        assert!(
+            lists(&d, Kind::Misconfigured, &["until revoked"]),
+            "{text}: {d:?}"
+        );
+    }
+}

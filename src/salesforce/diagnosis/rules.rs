@@ -364,7 +364,7 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("invalid_grant", Some("expired access/refresh token"), &[
         c(UserAction, To::Nothing, None, REAUTHORIZE),
         c(ClientBug, To::Client, None, "With Refresh Token Rotation on, every refresh returns a new refresh token and the old one stops working: the client must store the new refresh token each time. Meanwhile turn Refresh Token Rotation off, or authorize again after each failure."),
-        c(Misconfigured, To::Setting(S::RefreshTokenPolicy), None, "The app's refresh token policy expires tokens: on the Policies tab choose a longer Refresh Token Policy."),
+        c(Misconfigured, To::Setting(S::RefreshTokenPolicy), Some("Refresh token is valid until revoked"), "The app's refresh token policy expires tokens: on the Policies tab set Refresh Token Policy to Refresh token is valid until revoked (or a longer expiry), then authorize again."),
         // ref salesforce-oauth.md: at most 5 approvals (refresh tokens) per user per app.
         c(UserAction, To::User, None, "Several people or systems log in to this app as the same user: Salesforce keeps at most 5 refresh tokens (approvals) per user per app and revokes the oldest at the sixth. Give each its own user, then authorize again."),
         // SFDO-Tooling/CumulusCI#633: tokens from one app refreshed with another app's key.
