@@ -59,6 +59,9 @@ pub fn run(
 /// The catalogue's code for a permission a tool's message names as missing.
 const MISSING_PERMISSION: &str = "missing_permission";
 
+/// The catalogue's code for a loopback callback that got a code and answered nothing.
+const CALLBACK_UNANSWERED: &str = "callback_listener_gone";
+
 /// The catalogue's code for an event channel named without its leading slash.
 const SLASHLESS_CHANNEL: &str = "event_channel_name";
 
@@ -108,6 +111,7 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
     let named = [
         loose::named_permission(text).map(|name| (MISSING_PERMISSION, name)),
         loose::slashless_channel(text).map(|name| (SLASHLESS_CHANNEL, name)),
+        loose::callback_unanswered(text).then(|| (CALLBACK_UNANSWERED, String::new())),
     ];
     rest.extend(
         named

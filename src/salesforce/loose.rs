@@ -392,6 +392,27 @@ pub fn slashless_channel(text: &str) -> Option<String> {
     None
 }
 
+/// A browser's words for an address that answered nothing (lower case).
+const NO_ANSWER: &[&str] = &[
+    "err_empty_response",
+    "didn't send any data",
+    "didn\u{2019}t send any data",
+    "err_connection_refused",
+    "refused to connect",
+    "unable to connect",
+];
+
+/// Whether the paste shows the browser sent back to a loopback callback with a code, and
+/// nothing there answering: the program waiting for the code is gone.
+pub fn callback_unanswered(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let loopback = ["localhost:", "127.0.0.1:", "[::1]:"]
+        .iter()
+        .any(|h| lower.contains(h));
+    let code = lower.contains("?code=") || lower.contains("&code=");
+    loopback && code && NO_ANSWER.iter().any(|w| lower.contains(w))
+}
+
 /// Whether `word` occurs in `line` on word boundaries (so "ip" isn't read in "ship").
 fn has_word(line: &str, word: &str) -> bool {
     let bytes = line.as_bytes();

@@ -306,3 +306,40 @@ fn a_tool_s_message_in_another_language_is_read() {
         );
     }
 }
+
+#[test]
+fn a_code_brought_back_to_a_silent_loopback_is_the_local_program() {
+    let d = found(
+        "The browser stopped on http://localhost:7788/callback?code=aPrx0123&state=x9\nlocalhost didn't send any data. ERR_EMPTY_RESPONSE",
+        "callback_listener_gone",
+    );
+    assert_eq!(d.kind, Kind::Transient);
+    assert!(d.message.contains("Retry"), "{d:?}");
+    // Without the code, nothing says Salesforce's side worked.
+    assert_ne!(
+        explain("http://localhost:7788/callback ERR_EMPTY_RESPONSE").error,
+        "callback_listener_gone"
+    );
+}
+
+#[test]
+fn a_scratch_org_in_the_paste_points_at_the_org_behind_the_alias() {
+    let d = found(
+        "ScratchOrgError: This org appears to have a problem with its OAuth configuration. Reason: invalid_grant - expired access/refresh token (scratch org alias: feature-7)",
+        "sf_cli_oauth_configuration",
+    );
+    assert_eq!(d.kind, Kind::UserAction, "{d:?}");
+    assert!(d.message.contains("scratch org"), "{d:?}");
+}
+
+#[test]
+fn a_timeout_lists_the_pooled_connections_of_an_integration_server() {
+    let d = found(
+        "Invoke failed: java.net.SocketTimeoutException: Read timed out",
+        "connection_timeout",
+    );
+    assert!(
+        lists(&d, Kind::Misconfigured, &["keep alive", "timeout"]),
+        "{d:?}"
+    );
+}
