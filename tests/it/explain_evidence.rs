@@ -343,3 +343,35 @@ fn a_timeout_lists_the_pooled_connections_of_an_integration_server() {
         "{d:?}"
     );
 }
+
+#[test]
+fn named_credential_callouts_are_read() {
+    let d = found(
+        "System.CalloutException: We couldn't access the credential(s). You might not have the required permissions, or the external credential \"Billing_EC\" might not exist.",
+        "external_credential_access",
+    );
+    assert!(d.message.contains("Automated Process"), "{d:?}");
+    // The provider's answer inside the org's own token request is the error.
+    let d = found(
+        "System.UnexpectedException: Unable to fetch the OAuth token. Error: invalid_grant. Error description: request not supported on this domain.",
+        "invalid_grant",
+    );
+    assert_eq!(d.target, Some(Target::LoginUrl), "{d:?}");
+    found(
+        "Callout failed: Unable to fetch the OAuth token. Error: . Error description: .",
+        "named_credential_token",
+    );
+}
+
+#[test]
+fn the_cli_without_a_login_for_the_org() {
+    let d = found(
+        "NamedOrgNotFoundError: No authorization information found for ci-uat.",
+        "NamedOrgNotFoundError",
+    );
+    assert_eq!(d.kind, Kind::UserAction);
+    found(
+        "Error (1): No default dev hub found. Use -v or --target-dev-hub to specify an environment.",
+        "NoDefaultEnvError",
+    );
+}

@@ -562,10 +562,18 @@ fn description_after(rest: &str) -> String {
     // Read no further than a description can be long, so each code costs the same.
     let rest = &rest[..floor_boundary(rest, rest.len().min(MAX_VALUE))];
     let trimmed = rest.trim_start_matches([' ', '\'', '"']);
-    // `invalid_grant::authentication failure` (the Salesforce CLI) has two colons.
+    // `invalid_grant::authentication failure` (the Salesforce CLI) has two colons; a named
+    // credential's failure says `Error: invalid_grant. Error description: ...`.
+    let described = ". error description:";
     let Some(after) = trimmed
         .strip_prefix("::")
         .or_else(|| trimmed.strip_prefix(':'))
+        .or_else(|| {
+            trimmed
+                .get(..described.len())
+                .filter(|p| p.eq_ignore_ascii_case(described))
+                .map(|_| &trimmed[described.len()..])
+        })
         .or_else(|| trimmed.strip_prefix("- "))
         .or_else(|| trimmed.strip_prefix(','))
     else {
