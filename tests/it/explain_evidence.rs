@@ -375,3 +375,13 @@ fn the_cli_without_a_login_for_the_org() {
         "NoDefaultEnvError",
     );
 }
+
+#[test]
+fn a_data_call_to_the_login_host_puts_the_host_first() {
+    let d = found(
+        "GET https://login.salesforce.com/services/data/v61.0/query?q=SELECT+Id+FROM+Account -> 401 [{\"errorCode\":\"INVALID_SESSION_ID\",\"message\":\"Session expired or invalid\"}]",
+        "INVALID_SESSION_ID",
+    );
+    assert_eq!(d.target, Some(Target::LoginUrl), "{d:?}");
+    assert!(d.message.contains("instance_url"), "{d:?}");
+}

@@ -85,6 +85,10 @@ pub(super) fn fixed_host_client(x: &Context) -> u8 {
         _ => 1,
     }
 }
+/// A data call shown going to a login host: the token is used where it wasn't issued.
+pub(super) fn data_on_login_host(x: &Context) -> u8 {
+    if x.data_on_login_host { 3 } else { 1 }
+}
 /// An error pasted from another client (`explain`) rather than met by the wizard's own request.
 pub(super) fn pasted(x: &Context) -> u8 {
     if x.phase == Phase::Unknown { 2 } else { 1 }

@@ -137,6 +137,8 @@ pub struct Context {
     pub soap_path: bool,
     /// An identity endpoint (userinfo, an identity URL) is named.
     pub identity_path: bool,
+    /// A data call went to a login host instead of the org's instance.
+    pub data_on_login_host: bool,
     /// Words of the paste that point at one cause among several (ties are broken by them).
     pub clues: Clues,
 }
@@ -160,6 +162,7 @@ impl Context {
             instance_host: false,
             soap_path: false,
             identity_path: false,
+            data_on_login_host: false,
             clues: Clues::default(),
         }
     }

@@ -450,7 +450,7 @@ pub(super) const RULES: &[Rule] = &[
         // client that can't, or the session's IP checks. Live, the wizard itself is the client.
         fit(pasted, c(ClientBug, To::Client, None, "The session ended and the client didn't renew it: it can't refresh (set up without the client id and client_secret its refresh needs, client_id and client_secret, or with a malformed host or instance URL: https:// twice, or a host option like https://test.salesforce.com where test.salesforce.com is wanted), or it keeps the token it got when a long job started, or one of its code paths never refreshes. Fix the client's configuration, or update the client to a version that refreshes the session; meanwhile log in again.")),
         fit(pasted, c(Misconfigured, To::Nothing, None, IP_LOCK)),
-        c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
+        fit(data_on_login_host, c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com.")),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
         c(ClientBug, To::Client, None, "A fresh token refused at once: the client sends it in the wrong header; it must be the Authorization header, Authorization: Bearer followed by the access token."),
         // sorenkrabbe/Chrome-Salesforce-inspector#227, #98: browser tools after a domain change.

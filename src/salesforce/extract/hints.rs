@@ -39,6 +39,8 @@ pub struct Hints {
     pub soap_path: bool,
     /// An identity endpoint (`/services/oauth2/userinfo`, an identity URL `/id/00D...`) is named.
     pub identity_path: bool,
+    /// A data call (`/services/data/`) sent to login.salesforce.com or test.salesforce.com.
+    pub data_on_login_host: bool,
     /// A stack trace of the client's own code (a JavaScript, Java, Python, Ruby or .NET trace, an
     /// extension's script): the client program is in the loop, whatever its name.
     pub client_trace: bool,
@@ -113,6 +115,8 @@ pub fn hints(text: &str) -> Hints {
         instance_host: instance_host(&lower),
         soap_path: has("/services/soap/"),
         identity_path: has("/services/oauth2/userinfo") || has("/id/00d"),
+        data_on_login_host: has("login.salesforce.com/services/data")
+            || has("test.salesforce.com/services/data"),
         client_trace: CLIENT_TRACES.iter().any(|n| has(n)),
     }
 }
