@@ -17,6 +17,23 @@ type Pattern = (
 );
 
 const PATTERNS: &[Pattern] = &[
+    // Before the expired-token patterns: a refresh token that was never there.
+    (
+        &[
+            &["refresh token", "refresh_token", "refreshtoken"],
+            &[
+                "missing",
+                "no refresh",
+                "not found",
+                "not returned",
+                "not provided",
+                "not issued",
+                "was not issued",
+            ],
+        ],
+        "refresh_token_missing",
+        "",
+    ),
     (
         &[
             &["refresh token", "refresh_token"],
@@ -276,11 +293,40 @@ const PATTERNS: &[Pattern] = &[
         "login_failed",
         "",
     ),
+    (&[&["frozen"], &["user", "account"]], "user_frozen", ""),
+    (
+        &[&["user", "account"], &["inactive", "deactivated"]],
+        "user_inactive",
+        "",
+    ),
+    (
+        &[
+            &[
+                "verification code",
+                "identity verification",
+                "verify your identity",
+                "two-factor",
+                "multi-factor",
+                "mfa",
+            ],
+            &["required", "needed", "invalid", "expired", "failed"],
+        ],
+        "LOGIN_CHALLENGE_ISSUED",
+        "",
+    ),
     (&[&["unauthorized", "unauthorised"]], "http_401", ""),
     (&[&["forbidden"]], "http_403", ""),
     (
         &[
-            &["rate limit", "too many requests", "request limit"],
+            &[
+                "rate limit",
+                "too many requests",
+                "request limit",
+                "api limit",
+                "api call limit",
+                "api calls limit",
+                "daily api",
+            ],
             &["exceeded", "reached", "hit"],
         ],
         "REQUEST_LIMIT_EXCEEDED",

@@ -385,3 +385,22 @@ fn a_data_call_to_the_login_host_puts_the_host_first() {
     assert_eq!(d.target, Some(Target::LoginUrl), "{d:?}");
     assert!(d.message.contains("instance_url"), "{d:?}");
 }
+
+#[test]
+fn a_tool_s_words_for_common_refusals() {
+    let d = found(
+        "OAuth callback ok, but the refresh token is missing from the response",
+        "refresh_token_missing",
+    );
+    assert!(d.message.contains("refresh_token"), "{d:?}");
+    found("Sync user account is frozen, ask an admin", "user_frozen");
+    found("The connected account was deactivated", "user_inactive");
+    found(
+        "Login blocked: a verification code is required for this device",
+        "LOGIN_CHALLENGE_ISSUED",
+    );
+    found(
+        "Daily API limit reached for this org",
+        "REQUEST_LIMIT_EXCEEDED",
+    );
+}
