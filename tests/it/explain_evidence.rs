@@ -404,3 +404,12 @@ fn a_tool_s_words_for_common_refusals() {
         "REQUEST_LIMIT_EXCEEDED",
     );
 }
+
+#[test]
+fn an_invalid_query_locator_lists_concurrent_cursors_of_old_api_versions() {
+    let d = found(
+        "INVALID_QUERY_LOCATOR: invalid query locator",
+        "INVALID_QUERY_LOCATOR",
+    );
+    assert!(lists(&d, Kind::Transient, &["concurrent", "56.0"]), "{d:?}");
+}
