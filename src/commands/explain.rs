@@ -123,9 +123,20 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
         weak.iter()
             .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description)),
     );
-    // A tool's own words for a Salesforce error, read last.
+    // A tool's own words for a Salesforce error, read last: a paraphrase of a particular error
+    // ("IP address not allowed") before the generic phrases above, the vaguest words ("login
+    // failed", "unauthorized") after them.
+    let (vague, particular): (Vec<_>, Vec<_>) = loose::signals(text)
+        .into_iter()
+        .partition(|(code, _)| catalogue::is_weak(code) || code.starts_with("http_"));
+    let particular: Vec<Diagnosis> = particular
+        .into_iter()
+        .map(|(code, description)| diagnosis::diagnose_in(&context, code, description))
+        .collect();
+    let at = rest.len() - weak.len();
+    rest.splice(at..at, particular);
     rest.extend(
-        loose::signals(text)
+        vague
             .into_iter()
             .map(|(code, description)| diagnosis::diagnose_in(&context, code, description)),
     );

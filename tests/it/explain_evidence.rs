@@ -413,3 +413,20 @@ fn an_invalid_query_locator_lists_concurrent_cursors_of_old_api_versions() {
     );
     assert!(lists(&d, Kind::Transient, &["concurrent", "56.0"]), "{d:?}");
 }
+
+#[test]
+fn a_tool_s_particular_words_come_before_generic_ones() {
+    // "Login failed" alone says nothing; the IP words after it do.
+    let d = explain("Login failed: your IP address is not allowed to log in to this org");
+    assert_eq!(d.error, "invalid_grant", "{d:?}");
+    assert_eq!(
+        d.target,
+        Some(Target::Setting(SettingKey::IpRelaxation)),
+        "{d:?}"
+    );
+    let d = found(
+        "System.CalloutException: Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = https://erp.example.org/api",
+        "remote_site_not_registered",
+    );
+    assert!(d.message.contains("Remote Site Settings"), "{d:?}");
+}

@@ -166,15 +166,8 @@ const GRANT: &[CauseRule] = &[
 
 // ff: connected_app_continuous_ip (JWT always enforces IP ranges); forceworkbench#772.
 const IP_RESTRICTED: &[CauseRule] = &[
-    fit(
-        jwt,
-        c(
-            Misconfigured,
-            To::User,
-            None,
-            "JWT bearer always enforces the user's login IP ranges, whatever the app's IP relaxation: add the server's address to the integration user's profile Login IP Ranges.",
-        ),
-    ),
+    // Without a known flow the profile's ranges and the app's relaxation come first; JWT bearer
+    // (fit 3 when known) ignores the relaxation.
     fit(
         not_jwt,
         c(
@@ -182,6 +175,15 @@ const IP_RESTRICTED: &[CauseRule] = &[
             To::Setting(S::IpRelaxation),
             Some("Relax IP restrictions"),
             "The login came from an address outside the user's allowed ranges or hours: on the Policies tab set IP Relaxation to Relax IP restrictions, or add the address to the profile's Login IP Ranges.",
+        ),
+    ),
+    fit(
+        jwt,
+        c(
+            Misconfigured,
+            To::User,
+            None,
+            "JWT bearer always enforces the user's login IP ranges, whatever the app's IP relaxation: add the server's address to the integration user's profile Login IP Ranges.",
         ),
     ),
     // forcedotcom/cli#1798: Salesforce sees the proxy's address, not the machine's.
