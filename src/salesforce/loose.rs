@@ -29,9 +29,60 @@ const PATTERNS: &[Pattern] = &[
                 "not provided",
                 "not issued",
                 "was not issued",
+                "not available",
             ],
         ],
         "refresh_token_missing",
+        "",
+    ),
+    // A tool holding no token at all: it was never connected, or its login was removed.
+    (
+        &[
+            &[
+                "no access token",
+                "no token found",
+                "access token not found",
+                "not authenticated",
+            ],
+            &[
+                "found",
+                "authenticate",
+                "authorize",
+                "connect",
+                "log in",
+                "login",
+            ],
+        ],
+        "no_stored_token",
+        "",
+    ),
+    (
+        &[
+            &[
+                "username-password",
+                "username password",
+                "password grant",
+                "password flow",
+                "grant_type=password",
+            ],
+            &[
+                "blocked",
+                "not allowed",
+                "disabled",
+                "doesn't allow",
+                "does not allow",
+                "not enabled",
+            ],
+        ],
+        "password_flow_blocked",
+        "",
+    ),
+    (
+        &[
+            &["connected app", "external client app", "client app"],
+            &["not found", "doesn't exist", "does not exist"],
+        ],
+        "OAUTH_EC_APP_NOT_FOUND",
         "",
     ),
     (

@@ -430,3 +430,28 @@ fn a_tool_s_particular_words_come_before_generic_ones() {
     );
     assert!(d.message.contains("Remote Site Settings"), "{d:?}");
 }
+
+#[test]
+fn more_of_a_tool_s_words() {
+    found(
+        "Error: No access token found. Please authenticate first.",
+        "no_stored_token",
+    );
+    found(
+        "jsforce: Error: Refresh token is not available",
+        "refresh_token_missing",
+    );
+    found(
+        "Password grant type is not allowed for this org",
+        "password_flow_blocked",
+    );
+    found("FATAL: connected app not found", "OAUTH_EC_APP_NOT_FOUND");
+    found(
+        "The Salesforce connection failed: the organization has been locked.",
+        "ORG_LOCKED",
+    );
+    found(
+        "OAuthError: The client is not authorized to request a token using this method.",
+        "unauthorized_client",
+    );
+}
