@@ -3,6 +3,8 @@
 //! set of word groups that must all appear in one line; it stands for the Salesforce error it
 //! paraphrases. Weak evidence: `explain` uses it only where nothing more telling is found.
 
+use crate::salesforce::permissions::SYSTEM_PERMISSIONS;
+
 /// The lines read are cut to this length, so a pattern costs the same on any line.
 const MAX_LINE: usize = 2000;
 
@@ -450,6 +452,16 @@ pub fn named_permission(text: &str) -> Option<String> {
             if !name.is_empty() && name.len() <= MAX_PERMISSION && plain {
                 return Some(name.to_string());
             }
+        }
+        // Unquoted, a system permission is known by Setup's label ("lacks API Enabled
+        // permission"): the longest label the line names.
+        if lower.contains("permission")
+            && let Some(known) = SYSTEM_PERMISSIONS
+                .iter()
+                .filter(|p| lower.contains(&p.label.to_ascii_lowercase()))
+                .max_by_key(|p| p.label.len())
+        {
+            return Some(known.label.to_string());
         }
     }
     None

@@ -455,3 +455,17 @@ fn more_of_a_tool_s_words() {
         "unauthorized_client",
     );
 }
+
+#[test]
+fn a_known_permission_named_without_quotes_and_an_unusable_jwt_key() {
+    let d = found(
+        "Connection test failed: integration user lacks View Setup and Configuration permission",
+        "missing_permission",
+    );
+    assert!(d.message.contains("View Setup and Configuration"), "{d:?}");
+    let d = found(
+        "Error: error:0909006C:PEM routines:get_name:no start line",
+        "jwt_key_unusable",
+    );
+    assert!(d.message.contains("PRIVATE KEY"), "{d:?}");
+}
