@@ -469,3 +469,29 @@ fn a_known_permission_named_without_quotes_and_an_unusable_jwt_key() {
     );
     assert!(d.message.contains("PRIVATE KEY"), "{d:?}");
 }
+
+#[test]
+fn more_tools_are_known_by_name() {
+    for (text, tool) in [
+        (
+            "meltano elt failed: INVALID_LOGIN: Invalid username, password, security token; or user locked out",
+            "Meltano",
+        ),
+        (
+            "sfdx-hardis:auth:login -> INVALID_SESSION_ID: Session expired or invalid",
+            "sfdx-hardis",
+        ),
+        (
+            "Workato recipe error: invalid_grant: expired access/refresh token",
+            "Workato",
+        ),
+    ] {
+        let d = explain(text);
+        assert!(
+            d.causes()
+                .iter()
+                .any(|c| c.kind == Kind::ClientBug && c.message.starts_with(tool)),
+            "{text}: {d:?}"
+        );
+    }
+}

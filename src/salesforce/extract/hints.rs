@@ -159,6 +159,9 @@ fn instance_host(lower: &str) -> bool {
 
 /// Client tools by the words that name them (lower case), and the name said back.
 const TOOLS: &[(&[&str], &str)] = &[
+    // Before the names they contain ("dataloader", "sfdx").
+    (&["dataloader.io"], "dataloader.io"),
+    (&["sfdx-hardis"], "sfdx-hardis"),
     (&["data loader", "dataloader"], "Data Loader"),
     (&["mulesoft", "org.mule", "mule-"], "MuleSoft"),
     (
@@ -217,6 +220,27 @@ const TOOLS: &[(&[&str], &str)] = &[
         &["vs code", "vscode", "salesforcedx-vscode"],
         "Salesforce Extensions for VS Code",
     ),
+    // Integration platforms and client libraries that threads about Salesforce logins name.
+    (&["tap-salesforce", "singer-io"], "tap-salesforce"),
+    (&["meltano"], "Meltano"),
+    (&["hightouch"], "Hightouch"),
+    (&["workato"], "Workato"),
+    (&["celigo"], "Celigo"),
+    (&["jitterbit"], "Jitterbit"),
+    (&["power automate", "logic apps"], "Power Automate"),
+    (&["azure data factory", "datafactory"], "Azure Data Factory"),
+    (&["heroku connect"], "Heroku Connect"),
+    (&["copado"], "Copado"),
+    (&["gearset"], "Gearset"),
+    (&["jetstream"], "Jetstream"),
+    (&["nango"], "Nango"),
+    (&["appsmith"], "Appsmith"),
+    (&["retool"], "Retool"),
+    (&["salesforcer"], "salesforcer"),
+    (&["salesforcesharp"], "SalesforceSharp"),
+    (&["phpforce"], "phpforce"),
+    (&["omniauth"], "OmniAuth"),
+    (&["mavensmate"], "MavensMate"),
 ];
 
 /// A user name with a sandbox suffix (`admin@acme.com.uat`): a domain whose last label follows
