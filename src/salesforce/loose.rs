@@ -424,6 +424,10 @@ const MAX_PERMISSION: usize = 60;
 /// has the 'View All Data' permission"): the name, as written. Only lines that say the user
 /// needs or lacks it count; each line costs one search per quote style.
 pub fn named_permission(text: &str) -> Option<String> {
+    let labels: Vec<(String, &str)> = SYSTEM_PERMISSIONS
+        .iter()
+        .map(|p| (p.label.to_ascii_lowercase(), p.label))
+        .collect();
     for line in text.lines().take(MAX_LINES) {
         let line = cut(line);
         let lower = line.to_ascii_lowercase();
@@ -456,12 +460,12 @@ pub fn named_permission(text: &str) -> Option<String> {
         // Unquoted, a system permission is known by Setup's label ("lacks API Enabled
         // permission"): the longest label the line names.
         if lower.contains("permission")
-            && let Some(known) = SYSTEM_PERMISSIONS
+            && let Some((_, label)) = labels
                 .iter()
-                .filter(|p| lower.contains(&p.label.to_ascii_lowercase()))
-                .max_by_key(|p| p.label.len())
+                .filter(|(l, _)| lower.contains(l.as_str()))
+                .max_by_key(|(l, _)| l.len())
         {
-            return Some(known.label.to_string());
+            return Some((*label).to_string());
         }
     }
     None
