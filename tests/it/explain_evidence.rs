@@ -495,3 +495,13 @@ fn more_tools_are_known_by_name() {
         );
     }
 }
+
+#[test]
+fn the_cli_s_command_names_its_flow() {
+    let d =
+        explain("ERROR running force:auth:jwt:grant:  invalid_grant: expired authorization code");
+    assert!(d.message.contains("exp"), "{d:?}");
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+    let d = explain("sf org login web failed: invalid_grant: expired authorization code");
+    assert_eq!(d.kind, Kind::UserAction, "{d:?}");
+}

@@ -67,11 +67,34 @@ pub fn hints(text: &str) -> Hints {
     } else {
         None
     };
-    let flow = if has("jwt-bearer") || has("jwt bearer") || has("login jwt") || has("jwt_bearer") {
+    // The Salesforce CLI names its flows in its commands (`force:auth:jwt:grant`, `org login
+    // web`) and options (`--jwt-key-file`).
+    let flow = if [
+        "jwt-bearer",
+        "jwt bearer",
+        "login jwt",
+        "jwt_bearer",
+        "jwt:grant",
+        "jwt-key-file",
+        "jwtkeyfile",
+    ]
+    .iter()
+    .any(|n| has(n))
+    {
         Some(Flow::JwtBearer)
     } else if has("client_credentials") || has("client credentials") {
         Some(Flow::ClientCredentials)
-    } else if has("authorization_code") || has("code_verifier") || has("/authorize") {
+    } else if [
+        "authorization_code",
+        "code_verifier",
+        "/authorize",
+        "login web",
+        "web:login",
+        "web login",
+    ]
+    .iter()
+    .any(|n| has(n))
+    {
         Some(Flow::AuthCode)
     } else {
         None
@@ -86,6 +109,10 @@ pub fn hints(text: &str) -> Hints {
             "token refresh",
             "refresh failed",
             "failed to refresh",
+            "unable to refresh",
+            "could not refresh",
+            "couldn't refresh",
+            "\"grant_type\":\"refresh_token\"",
         ]
         .iter()
         .any(|n| has(n)),
@@ -95,6 +122,9 @@ pub fn hints(text: &str) -> Hints {
             "usernamepassword",
             "password flow",
             "username_password",
+            "\"grant_type\":\"password\"",
+            // Only a password login takes a security token.
+            "security token",
         ]
         .iter()
         .any(|n| has(n)),
