@@ -505,3 +505,13 @@ fn the_cli_s_command_names_its_flow() {
     let d = explain("sf org login web failed: invalid_grant: expired authorization code");
     assert_eq!(d.kind, Kind::UserAction, "{d:?}");
 }
+
+#[test]
+fn a_jdbc_login_is_a_password_login() {
+    let d = found(
+        "java.sql.SQLException: jdbc:salesforce-cdp login failed: end-user denied authorization",
+        "access_denied",
+    );
+    assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
+    assert!(d.message.contains("Connected App Access"), "{d:?}");
+}

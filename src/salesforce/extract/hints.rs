@@ -123,8 +123,10 @@ pub fn hints(text: &str) -> Hints {
             "password flow",
             "username_password",
             "\"grant_type\":\"password\"",
-            // Only a password login takes a security token.
+            // Only a password login takes a security token; a JDBC connection is usually set
+            // up with a username and password (a heuristic: no consent page is shown).
             "security token",
+            "jdbc",
         ]
         .iter()
         .any(|n| has(n)),
