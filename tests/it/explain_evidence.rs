@@ -515,3 +515,13 @@ fn a_jdbc_login_is_a_password_login() {
     assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
     assert!(d.message.contains("Connected App Access"), "{d:?}");
 }
+
+#[test]
+fn a_sandbox_sent_to_production_s_login_host() {
+    let d = found(
+        "POST https://login.salesforce.com/services/oauth2/token for admin@acme.com.uat -> {\"error\":\"invalid_grant\"}",
+        "invalid_grant",
+    );
+    assert_eq!(d.target, Some(Target::LoginUrl), "{d:?}");
+    assert!(d.message.contains("test.salesforce.com"), "{d:?}");
+}

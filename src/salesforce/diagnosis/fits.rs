@@ -85,6 +85,10 @@ pub(super) fn fixed_host_client(x: &Context) -> u8 {
         _ => 1,
     }
 }
+/// A sandbox (its user name or host) shown going to login.salesforce.com.
+pub(super) fn sandbox_on_login(x: &Context) -> u8 {
+    if x.sandbox_on_login { 4 } else { 1 }
+}
 /// A data call shown going to a login host: the token is used where it wasn't issued.
 pub(super) fn data_on_login_host(x: &Context) -> u8 {
     if x.data_on_login_host { 3 } else { 1 }

@@ -142,6 +142,16 @@ const GRANT: &[CauseRule] = &[
         "For a code exchange: the PKCE code verifier didn't match the code challenge of that login, or the code was used twice: the client must send the verifier of the same login, once.",
     ),
     c(UserAction, To::Nothing, None, REAUTHORIZE),
+    // ref INVALID_LOGIN's row: sandbox users log in at test.salesforce.com or the sandbox's My Domain.
+    fit(
+        sandbox_on_login,
+        c(
+            Misconfigured,
+            To::LoginUrl,
+            None,
+            "A sandbox user's login or code exchange went to login.salesforce.com: sandbox logins use https://test.salesforce.com or the sandbox's My Domain; a client whose sandbox setting still sends them to login.salesforce.com has a defect of its own.",
+        ),
+    ),
     // Striim's Salesforce troubleshooting: a bare invalid_grant in JWT bearer is the certificate.
     fit(
         jwt,
