@@ -182,6 +182,8 @@ const MARKERS: &[(Family, &[&str])] = &[
             "connection error",
             "connectionerror",
             "network error",
+            // Salesforce's Java client (WSC) wraps any connection failure in these words.
+            "failed to send request to",
         ],
     ),
 ];

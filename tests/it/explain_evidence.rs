@@ -525,3 +525,12 @@ fn a_sandbox_sent_to_production_s_login_host() {
     assert_eq!(d.target, Some(Target::LoginUrl), "{d:?}");
     assert!(d.message.contains("test.salesforce.com"), "{d:?}");
 }
+
+#[test]
+fn the_java_client_s_wrapper_for_a_connection_failure() {
+    let d = found(
+        "com.sforce.ws.ConnectionException: Failed to send request to https://acme.my.salesforce.com/services/Soap/u/60.0",
+        "connection_failed",
+    );
+    assert!(d.message.contains("acme.my.salesforce.com"), "{d:?}");
+}
