@@ -346,6 +346,23 @@ const PATTERNS: &[Pattern] = &[
         "login_failed",
         "",
     ),
+    (
+        &[&[
+            "unable to authenticate",
+            "could not authenticate",
+            "couldn't authenticate",
+            "cannot authenticate",
+            "unable to log in",
+            "could not log in",
+            "couldn't log in",
+            "cannot log in",
+            "can't log in",
+            "authentication error",
+            "login error",
+        ]],
+        "login_failed",
+        "",
+    ),
     (&[&["frozen"], &["user", "account"]], "user_frozen", ""),
     (
         &[&["user", "account"], &["inactive", "deactivated"]],

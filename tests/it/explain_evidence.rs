@@ -534,3 +534,13 @@ fn the_java_client_s_wrapper_for_a_connection_failure() {
     );
     assert!(d.message.contains("acme.my.salesforce.com"), "{d:?}");
 }
+
+#[test]
+fn a_tool_s_plain_words_for_a_failed_login() {
+    for text in [
+        "Sync error: unable to authenticate with Salesforce",
+        "Salesforce authentication error. Contact support.",
+    ] {
+        found(text, "login_failed");
+    }
+}
