@@ -241,6 +241,15 @@ fn a_login_limit_in_a_server_to_server_flow_is_the_client_s() {
     assert_eq!(jwt.kind, Kind::ClientBug, "{jwt:?}");
     assert!(jwt.message.contains("reuse"), "{jwt:?}");
     assert_eq!(explain(text).kind, Kind::Transient);
+    // Live, the wizard is the client and reuses its token: the limit is waited out.
+    use eca_wizard::salesforce::diagnosis::{Phase, Window, diagnose};
+    let live = diagnose(
+        Phase::ClientCredentials,
+        "invalid_grant",
+        "login rate exceeded",
+        Window::After,
+    );
+    assert_eq!(live.kind, Kind::Transient, "{live:?}");
 }
 
 #[test]
