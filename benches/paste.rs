@@ -59,6 +59,20 @@ fn main() {
         ("clue words", fill("ip address sandbox scope header ")),
         ("tool pleas", fill("connection reconnect failed ")),
         ("stack frames", fill("\n    at x.js:1 ")),
+        // Issue 27's readers: named permissions, channels, the CLI's lead-in, loopback codes.
+        (
+            "permission lines",
+            fill("a permission is required here, see the docs\n"),
+        ),
+        ("channel words", fill("topic event/a channel data/b ")),
+        (
+            "CLI lead-ins",
+            fill("Error authenticating with auth code due to: "),
+        ),
+        (
+            "loopback codes",
+            fill("localhost:1/cb?code=x ERR_EMPTY_RESPONSE "),
+        ),
         ("colour sequences", fill("\u{1b}[31m")),
         ("unended escapes", fill("\u{1b}[")),
         (

@@ -56,6 +56,15 @@ pub fn run(
     Ok(code)
 }
 
+/// The catalogue's code for a permission a tool's message names as missing.
+const MISSING_PERMISSION: &str = "missing_permission";
+
+/// The catalogue's code for a loopback callback that got a code and answered nothing.
+const CALLBACK_UNANSWERED: &str = "callback_listener_gone";
+
+/// The catalogue's code for an event channel named without its leading slash.
+const SLASHLESS_CHANNEL: &str = "event_channel_name";
+
 /// The diagnosis' code when the text holds no Salesforce error.
 pub const NOTHING_FOUND: &str = "unrecognised";
 
@@ -97,13 +106,37 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
     let below = [transport(text, &context), http_status(text, &context)];
     let known_first = diagnoses.first().is_some_and(|d| d.kind != Kind::Unknown);
     let mut rest: Vec<Diagnosis> = below.into_iter().flatten().collect();
+    // What a tool's message names (a permission the user lacks, a channel written without its
+    // slash) is the fix itself: more telling than a generic status around it.
+    let named = [
+        loose::named_permission(text).map(|name| (MISSING_PERMISSION, name)),
+        loose::slashless_channel(text).map(|name| (SLASHLESS_CHANNEL, name)),
+        loose::callback_unanswered(text).then(|| (CALLBACK_UNANSWERED, String::new())),
+    ];
+    rest.extend(
+        named
+            .into_iter()
+            .flatten()
+            .map(|(code, name)| diagnosis::diagnose_in(&context, code, &terminal_safe(&name))),
+    );
     rest.extend(
         weak.iter()
             .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description)),
     );
-    // A tool's own words for a Salesforce error, read last.
+    // A tool's own words for a Salesforce error, read last: a paraphrase of a particular error
+    // ("IP address not allowed") before the generic phrases above, the vaguest words ("login
+    // failed", "unauthorized") after them.
+    let (vague, particular): (Vec<_>, Vec<_>) = loose::signals(text)
+        .into_iter()
+        .partition(|(code, _)| catalogue::is_weak(code) || code.starts_with("http_"));
+    let particular: Vec<Diagnosis> = particular
+        .into_iter()
+        .map(|(code, description)| diagnosis::diagnose_in(&context, code, description))
+        .collect();
+    let at = rest.len() - weak.len();
+    rest.splice(at..at, particular);
     rest.extend(
-        loose::signals(text)
+        vague
             .into_iter()
             .map(|(code, description)| diagnosis::diagnose_in(&context, code, description)),
     );
@@ -196,6 +229,9 @@ fn context_of(text: &str, hints: &extract::Hints, given: Given) -> Context {
     context.tool = hints.tool;
     context.lightning_host = hints.lightning_host;
     context.instance_host = hints.instance_host;
+    context.soap_path = hints.soap_path;
+    context.identity_path = hints.identity_path;
+    context.data_on_login_host = hints.data_on_login_host;
     context.clues = Clues::of(&text.to_ascii_lowercase());
     context
 }

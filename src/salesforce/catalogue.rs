@@ -100,6 +100,10 @@ pub enum Evidence {
     LightningHost,
     /// An instance host (`na1.salesforce.com`, `cs10.salesforce.com`) is named.
     InstanceHost,
+    /// A SOAP API address (`/services/Soap/`) is named.
+    SoapPath,
+    /// An identity endpoint (`/services/oauth2/userinfo`, `/id/00D...`) is named.
+    IdentityPath,
 }
 
 #[derive(Deserialize)]

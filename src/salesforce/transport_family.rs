@@ -182,6 +182,8 @@ const MARKERS: &[(Family, &[&str])] = &[
             "connection error",
             "connectionerror",
             "network error",
+            // Salesforce's Java client (WSC) wraps any connection failure in these words.
+            "failed to send request to",
         ],
     ),
 ];
@@ -298,7 +300,8 @@ fn is_host(word: &str) -> bool {
     let domain = (2..=10).contains(&last.len()) && last.bytes().all(|b| b.is_ascii_alphabetic());
     // File names and code (`index.js`, `http-api.js`, `e.g`) are not hosts.
     let file = [
-        "js", "ts", "py", "rb", "java", "rs", "go", "cs", "log", "txt", "json", "xml",
+        "js", "ts", "py", "rb", "java", "rs", "go", "cs", "log", "txt", "json", "xml", "php", "kt",
+        "scala", "swift", "mjs", "cjs", "jsx", "tsx", "yml", "yaml", "jar", "dll", "class",
     ]
     .contains(&last);
     ipv4 || (domain && !file && labels[0].len() > 1)

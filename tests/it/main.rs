@@ -51,6 +51,7 @@ mod connect_diagnosis;
 mod connect_flows;
 mod diagnosis_consistency;
 mod explain_catalogue_forms;
+mod explain_evidence;
 mod explain_wrappers;
 mod faults;
 mod field_corpus;

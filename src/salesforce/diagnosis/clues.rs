@@ -147,6 +147,10 @@ const CLUES: &[Clue] = &[
         in_cause: &["lightning"],
     },
     Clue {
+        in_paste: &["scratch org", "scratchorg", "scratch_org"],
+        in_cause: &["scratch org"],
+    },
+    Clue {
         in_paste: &["permission set"],
         in_cause: &["permission set"],
     },

@@ -85,6 +85,31 @@ pub(super) fn fixed_host_client(x: &Context) -> u8 {
         _ => 1,
     }
 }
+/// A sandbox (its user name or host) shown going to login.salesforce.com.
+pub(super) fn sandbox_on_login(x: &Context) -> u8 {
+    if x.sandbox_on_login { 4 } else { 1 }
+}
+/// A data call shown going to a login host: the token is used where it wasn't issued.
+pub(super) fn data_on_login_host(x: &Context) -> u8 {
+    if x.data_on_login_host { 3 } else { 1 }
+}
+/// An error pasted from another client (`explain`) rather than met by the wizard's own request.
+pub(super) fn pasted(x: &Context) -> u8 {
+    if x.phase == Phase::Unknown { 2 } else { 1 }
+}
+/// A pasted error from a server-to-server flow (JWT bearer, client credentials): every login is
+/// the other client's own. Live, the wizard is the client and reuses its token, so the limit is
+/// waited out as usual.
+pub(super) fn machine_flow(x: &Context) -> u8 {
+    match (x.phase, x.flow()) {
+        (Phase::Unknown, Some(Flow::JwtBearer | Flow::ClientCredentials)) => 2,
+        _ => 1,
+    }
+}
+/// A proxy named in the paste makes the proxy's address the likely one Salesforce saw.
+pub(super) fn proxied(x: &Context) -> u8 {
+    if x.proxy { 3 } else { 1 }
+}
 pub(super) fn mcp(x: &Context) -> u8 {
     if x.mcp { 3 } else { 0 }
 }

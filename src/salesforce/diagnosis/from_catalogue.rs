@@ -83,6 +83,8 @@ fn fit(cause: &EntryCause, x: &Context) -> u8 {
         Evidence::Tool => x.tool.is_some(),
         Evidence::LightningHost => x.lightning_host,
         Evidence::InstanceHost => x.instance_host,
+        Evidence::SoapPath => x.soap_path,
+        Evidence::IdentityPath => x.identity_path,
     };
     if shown { 3 } else { 1 }
 }

@@ -133,6 +133,12 @@ pub struct Context {
     pub lightning_host: bool,
     /// An instance host (`na1.salesforce.com`) is named.
     pub instance_host: bool,
+    /// A SOAP API address is named.
+    pub soap_path: bool,
+    /// An identity endpoint (userinfo, an identity URL) is named.
+    pub identity_path: bool,
+    /// A data call went to a login host instead of the org's instance.
+    pub data_on_login_host: bool,
     /// Words of the paste that point at one cause among several (ties are broken by them).
     pub clues: Clues,
 }
@@ -154,6 +160,9 @@ impl Context {
             tool: None,
             lightning_host: false,
             instance_host: false,
+            soap_path: false,
+            identity_path: false,
+            data_on_login_host: false,
             clues: Clues::default(),
         }
     }

@@ -107,6 +107,15 @@ const PHRASES: &[(&str, &str)] = &[
         "redirect_uri_mismatch",
     ),
     ("The provided authorization grant", "invalid_grant"),
+    // RFC 6749 §4.1.2.1 and §5.2's sentences for unauthorized_client, as OAuth libraries print them.
+    (
+        "not authorized to request a token using this method",
+        "unauthorized_client",
+    ),
+    (
+        "not authorized to request an authorization code using this method",
+        "unauthorized_client",
+    ),
     (
         "Token request is already being processed",
         "token_request_in_progress",

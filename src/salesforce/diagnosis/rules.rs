@@ -142,6 +142,16 @@ const GRANT: &[CauseRule] = &[
         "For a code exchange: the PKCE code verifier didn't match the code challenge of that login, or the code was used twice: the client must send the verifier of the same login, once.",
     ),
     c(UserAction, To::Nothing, None, REAUTHORIZE),
+    // ref INVALID_LOGIN's row: sandbox users log in at test.salesforce.com or the sandbox's My Domain.
+    fit(
+        sandbox_on_login,
+        c(
+            Misconfigured,
+            To::LoginUrl,
+            None,
+            "A sandbox user's login or code exchange went to login.salesforce.com: sandbox logins use https://test.salesforce.com or the sandbox's My Domain; a client whose sandbox setting still sends them to login.salesforce.com has a defect of its own.",
+        ),
+    ),
     // Striim's Salesforce troubleshooting: a bare invalid_grant in JWT bearer is the certificate.
     fit(
         jwt,
@@ -166,6 +176,17 @@ const GRANT: &[CauseRule] = &[
 
 // ff: connected_app_continuous_ip (JWT always enforces IP ranges); forceworkbench#772.
 const IP_RESTRICTED: &[CauseRule] = &[
+    // Without a known flow the profile's ranges and the app's relaxation come first; JWT bearer
+    // (fit 3 when known) ignores the relaxation.
+    fit(
+        not_jwt,
+        c(
+            Misconfigured,
+            To::Setting(S::IpRelaxation),
+            Some("Relax IP restrictions"),
+            "The login came from an address outside the user's allowed ranges or hours: on the Policies tab set IP Relaxation to Relax IP restrictions, or add the address to the profile's Login IP Ranges.",
+        ),
+    ),
     fit(
         jwt,
         c(
@@ -175,13 +196,14 @@ const IP_RESTRICTED: &[CauseRule] = &[
             "JWT bearer always enforces the user's login IP ranges, whatever the app's IP relaxation: add the server's address to the integration user's profile Login IP Ranges.",
         ),
     ),
+    // forcedotcom/cli#1798: Salesforce sees the proxy's address, not the machine's.
     fit(
-        not_jwt,
+        proxied,
         c(
-            Misconfigured,
-            To::Setting(S::IpRelaxation),
-            Some("Relax IP restrictions"),
-            "The login came from an address outside the user's allowed ranges or hours: on the Policies tab set IP Relaxation to Relax IP restrictions, or add the address to the profile's Login IP Ranges.",
+            ClientBug,
+            To::Client,
+            None,
+            "The request went out through a proxy, so Salesforce saw the proxy's address, which the org doesn't allow (a client that ignores NO_PROXY sends Salesforce's traffic through the proxy anyway): have Salesforce's hosts bypass the proxy with a client that honours NO_PROXY, or add the proxy's address to the allowed ranges.",
         ),
     ),
 ];
@@ -234,7 +256,11 @@ pub(super) const RULES: &[Rule] = &[
     r("api_only_user", None, &[
         c(UserAction, To::User, None, "This is an API only user (the API Only User permission, or the Salesforce Integration license with Minimum Access - API Only Integrations): it can't sign in in a browser. Authorize as another user who can log in, or use client credentials with this user as Run As."),
     ]),
-    r("cross_org_oauth", None, &[c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)]),
+    r("cross_org_oauth", None, &[
+        c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
+        // ref eca-setup-and-metadata.md (Distribution State: Local serves this org only; Packaged installs elsewhere).
+        c(Misconfigured, To::Setting(S::DistributionState), None, "Users of another org are connecting: an External Client App serves only the org that owns it until it is installed in the other org (make it packageable and install the package there, or deploy its metadata to that org)."),
+    ]),
     r("access_denied", None, &[
         fit(not_password, c(UserAction, To::Nothing, None, DENIED)),
         fit(password, c(Misconfigured, To::User, None, "Where no consent page was shown (a username-password or JDBC login), the user's profile lacks this app under Connected App Access, or a permission set the app needs: add both.")),
@@ -350,7 +376,7 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("invalid_grant", Some("expired access/refresh token"), &[
         c(UserAction, To::Nothing, None, REAUTHORIZE),
         c(ClientBug, To::Client, None, "With Refresh Token Rotation on, every refresh returns a new refresh token and the old one stops working: the client must store the new refresh token each time. Meanwhile turn Refresh Token Rotation off, or authorize again after each failure."),
-        c(Misconfigured, To::Setting(S::RefreshTokenPolicy), None, "The app's refresh token policy expires tokens: on the Policies tab choose a longer Refresh Token Policy."),
+        c(Misconfigured, To::Setting(S::RefreshTokenPolicy), Some("Refresh token is valid until revoked"), "The app's refresh token policy expires tokens: on the Policies tab set Refresh Token Policy to Refresh token is valid until revoked (or a longer expiry), then authorize again."),
         // ref salesforce-oauth.md: at most 5 approvals (refresh tokens) per user per app.
         c(UserAction, To::User, None, "Several people or systems log in to this app as the same user: Salesforce keeps at most 5 refresh tokens (approvals) per user per app and revokes the oldest at the sixth. Give each its own user, then authorize again."),
         // SFDO-Tooling/CumulusCI#633: tokens from one app refreshed with another app's key.
@@ -360,11 +386,16 @@ pub(super) const RULES: &[Rule] = &[
     r("invalid_grant", Some("device flow is not enabled"), &[
         c(Misconfigured, To::Nothing, None, "The app doesn't allow the device flow: check Enable for Device Flow on your own app, or log in another way (web login); the Salesforce CLI's default app no longer allows the device flow."),
     ]),
-    r("invalid_grant", Some("inactive user"), &[c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active).")]),
+    // ref salesforce-oauth.md (inactive user: C/U); restforce#303: users who authorized, since deactivated.
+    r("invalid_grant", Some("inactive user"), &[
+        c(Misconfigured, To::User, None, "The user is inactive: reactivate the integration user (Setup > Users > the user > Edit > Active)."),
+        c(UserAction, To::Nothing, None, "The person who authorized this connection is inactive now (deactivated, someone who left): an admin reactivates that user, or an active user authorizes the connection again."),
+    ]),
     // n8n-io/n8n#31948 and its fix: a client that logs in for every call.
     r("invalid_grant", Some("login rate exceeded"), &[
         c(Transient, To::Nothing, None, "Too many logins for this user in the last hour (Salesforce allows 3,600): wait for the hour to pass."),
-        c(ClientBug, To::Client, None, "The client logs in for every call: it must cache and reuse the access token until it expires, then refresh."),
+        // No person logs in 3,600 times an hour: in a server-to-server flow it is the client.
+        fit(machine_flow, c(ClientBug, To::Client, None, "The client logs in for every call: it must cache and reuse the access token until it expires, then refresh.")),
     ]),
     // ref: §4 (many threads); ff: username-password flow blocked by default since Summer '23.
     tell(r("invalid_grant", Some("authentication failure"), &[
@@ -377,6 +408,8 @@ pub(super) const RULES: &[Rule] = &[
         fit(refreshing, c(UserAction, To::Nothing, None, "On a refresh: the user's password changed or the user was deactivated, and the refresh token is dead for good: authorize again (log in again) to get a new one.")),
         // Force.com-Toolkit-for-NET#259: a password login from outside the trusted IPs.
         fit(password, c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The password login comes from outside the org's trusted IP ranges: on the app's Policies tab set IP Relaxation to Relax IP restrictions, or append the security token to the password.")),
+        // Salesforce DX Developer Guide, "Resolve Common Authorization Errors" (org login web).
+        fit(salesforce_cli, c(Misconfigured, To::User, None, "After the Salesforce CLI's web login, this means the user may not reach the org through the CLI's app (an app, user or org setting, or a login flow that must run first): update the CLI, check the org allows API access and the user has it (API Enabled), and log in at the org's My Domain.")),
     ]), "Open Setup > Users > the user > Login History: its Status names the real reason."),
     // The code alone, or an OAuth library's generic sentence for it (RFC 6749 §5.2).
     tell(r("invalid_grant", Some("provided authorization grant"), GRANT), "Which request failed: a code exchange, a refresh, or a password login?"),
@@ -420,12 +453,16 @@ pub(super) const RULES: &[Rule] = &[
         // Chrome-Salesforce-inspector#149: API client allowlisting refuses other clients' sessions.
         c(Misconfigured, To::Nothing, None, "API Access Control is on and this client isn't allowlisted: in Setup > API Access Control allow the app, or give the user the Use Any API Client permission."),
     ]), "Does the token's scope include api? If it does, look at the profile's Session Security Level Required at Login."),
-    // corpus_causes: restforce#284, MavensMate#463, jsforce#386, HappySoup.io#214, laravel#39.
+    // corpus_causes: restforce#284, MavensMate#463, jsforce#386, HappySoup.io#214, laravel#39;
+    // a token kept for a long sync: airbyte PR#75283.
     tell(r("INVALID_SESSION_ID", None, &[
         c(UserAction, To::Nothing, None, "The session expired or was revoked (session timeout, logout, password change): get a new token, by refresh, or log out and log in again."),
-        c(ClientBug, To::Client, None, "The client never refreshes the expired token: it was set up without the client id and client_secret its refresh needs (client_id, client_secret), or with a malformed host (https:// twice in the instance URL, or a host option like https://test.salesforce.com where test.salesforce.com is wanted). Fix the client's configuration."),
-        c(Misconfigured, To::Nothing, None, IP_LOCK),
-        c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com."),
+        // A pasted error comes from another client, and a client that can renew a session does
+        // so unseen (jsforce and simple-salesforce refresh on a 401): what reaches the admin is a
+        // client that can't, or the session's IP checks. Live, the wizard itself is the client.
+        fit(pasted, c(ClientBug, To::Client, None, "The session ended and the client didn't renew it: it can't refresh (set up without the client id and client_secret its refresh needs, client_id and client_secret, or with a malformed host or instance URL: https:// twice, or a host option like https://test.salesforce.com where test.salesforce.com is wanted), or it keeps the token it got when a long job started, or one of its code paths never refreshes. Fix the client's configuration, or update the client to a version that refreshes the session; meanwhile log in again.")),
+        fit(pasted, c(Misconfigured, To::Nothing, None, IP_LOCK)),
+        fit(data_on_login_host, c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com.")),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
         c(ClientBug, To::Client, None, "A fresh token refused at once: the client sends it in the wrong header; it must be the Authorization header, Authorization: Bearer followed by the access token."),
         // sorenkrabbe/Chrome-Salesforce-inspector#227, #98: browser tools after a domain change.
@@ -457,7 +494,11 @@ pub(super) const RULES: &[Rule] = &[
     ]),
     // Salesforce's limit names in the message (the /limits resource); support.skyvia.com KB.
     r("REQUEST_LIMIT_EXCEEDED", Some("ApiBatchItems"), &[c(Transient, To::Nothing, None, "The org submitted more Bulk API batches than its limit for the rolling 24-hour period: wait for it to reset (Setup > Bulk Data Load Jobs shows the batches), and send fewer, larger batches.")]),
-    r("REQUEST_LIMIT_EXCEEDED", None, &[c(Transient, To::Nothing, None, "The org used its API request limit, counted over a rolling 24 hours (a sliding 24-hour window): wait until usage drops (Setup > System Overview shows it), make fewer API calls, or raise the limit.")]),
+    r("REQUEST_LIMIT_EXCEEDED", None, &[
+        c(Transient, To::Nothing, None, "The org used its API request limit, counted over a rolling 24 hours (a sliding 24-hour window): wait until usage drops (Setup > System Overview shows it), make fewer API calls, or raise the limit."),
+        // ref salesforce-oauth.md §6.3 (Sforce-Limit-Info); django-salesforce#317.
+        c(ClientBug, To::Client, None, "One client spends the limit by itself, with a call per record (a query inside a loop): make it batch its calls, and have it read the Sforce-Limit-Info header (api-usage=used/max) to watch the API usage and stop before the limit."),
+    ]),
     r(BAD_OAUTH_TOKEN, None, &[c(UserAction, To::Nothing, None, "The access token is invalid or was revoked: get a new token (refresh, or log in again).")]),
     // Ours: a token answer naming a host that isn't Salesforce's (oauth::client).
     r("untrusted_instance_url", None, &[
@@ -490,6 +531,8 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("McpServerError", None, &[
         c(Misconfigured, To::Mcp, None, "The login worked but the MCP server isn't available: activate the server (Setup > MCP Servers > the server > Activate); an inactive server answers 404."),
         c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The server refused the token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
+        // UNCONFIRMED (claude-ai-mcp#184, a user's report): an org-wide switch besides each server's.
+        c(Misconfigured, To::Mcp, None, "In an org where MCP was never set up (often production after a sandbox trial): turn on Enable MCP Service (Beta) under Setup > User Interface, then activate each server under Setup > MCP Servers."),
     ]), "Does Login History show the OAuth login as successful? Then the problem is the server, not the app."),
 ];
 

@@ -35,6 +35,12 @@ pub struct Hints {
     pub lightning_host: bool,
     /// An instance host (`na1.salesforce.com`) is named.
     pub instance_host: bool,
+    /// A SOAP API address (`/services/Soap/`) is named: every call there is a POST.
+    pub soap_path: bool,
+    /// An identity endpoint (`/services/oauth2/userinfo`, an identity URL `/id/00D...`) is named.
+    pub identity_path: bool,
+    /// A data call (`/services/data/`) sent to login.salesforce.com or test.salesforce.com.
+    pub data_on_login_host: bool,
     /// A stack trace of the client's own code (a JavaScript, Java, Python, Ruby or .NET trace, an
     /// extension's script): the client program is in the loop, whatever its name.
     pub client_trace: bool,
@@ -61,11 +67,34 @@ pub fn hints(text: &str) -> Hints {
     } else {
         None
     };
-    let flow = if has("jwt-bearer") || has("jwt bearer") || has("login jwt") || has("jwt_bearer") {
+    // The Salesforce CLI names its flows in its commands (`force:auth:jwt:grant`, `org login
+    // web`) and options (`--jwt-key-file`).
+    let flow = if [
+        "jwt-bearer",
+        "jwt bearer",
+        "login jwt",
+        "jwt_bearer",
+        "jwt:grant",
+        "jwt-key-file",
+        "jwtkeyfile",
+    ]
+    .iter()
+    .any(|n| has(n))
+    {
         Some(Flow::JwtBearer)
     } else if has("client_credentials") || has("client credentials") {
         Some(Flow::ClientCredentials)
-    } else if has("authorization_code") || has("code_verifier") || has("/authorize") {
+    } else if [
+        "authorization_code",
+        "code_verifier",
+        "/authorize",
+        "login web",
+        "web:login",
+        "web login",
+    ]
+    .iter()
+    .any(|n| has(n))
+    {
         Some(Flow::AuthCode)
     } else {
         None
@@ -80,6 +109,10 @@ pub fn hints(text: &str) -> Hints {
             "token refresh",
             "refresh failed",
             "failed to refresh",
+            "unable to refresh",
+            "could not refresh",
+            "couldn't refresh",
+            "\"grant_type\":\"refresh_token\"",
         ]
         .iter()
         .any(|n| has(n)),
@@ -89,6 +122,11 @@ pub fn hints(text: &str) -> Hints {
             "usernamepassword",
             "password flow",
             "username_password",
+            "\"grant_type\":\"password\"",
+            // Only a password login takes a security token; a JDBC connection is usually set
+            // up with a username and password (a heuristic: no consent page is shown).
+            "security token",
+            "jdbc",
         ]
         .iter()
         .any(|n| has(n)),
@@ -107,6 +145,10 @@ pub fn hints(text: &str) -> Hints {
         new_app: app_age(&lower),
         lightning_host: has(".lightning.force.com") || has(".lightning.com"),
         instance_host: instance_host(&lower),
+        soap_path: has("/services/soap/"),
+        identity_path: has("/services/oauth2/userinfo") || has("/id/00d"),
+        data_on_login_host: has("login.salesforce.com/services/data")
+            || has("test.salesforce.com/services/data"),
         client_trace: CLIENT_TRACES.iter().any(|n| has(n)),
     }
 }
@@ -149,6 +191,9 @@ fn instance_host(lower: &str) -> bool {
 
 /// Client tools by the words that name them (lower case), and the name said back.
 const TOOLS: &[(&[&str], &str)] = &[
+    // Before the names they contain ("dataloader", "sfdx").
+    (&["dataloader.io"], "dataloader.io"),
+    (&["sfdx-hardis"], "sfdx-hardis"),
     (&["data loader", "dataloader"], "Data Loader"),
     (&["mulesoft", "org.mule", "mule-"], "MuleSoft"),
     (
@@ -158,7 +203,18 @@ const TOOLS: &[(&[&str], &str)] = &[
     (&["jsforce"], "jsforce"),
     (&["restforce"], "restforce"),
     (
-        &["sfdx", "sf org login", "salesforce cli", "@salesforce/core"],
+        &[
+            "sfdx",
+            "sf org login",
+            "salesforce cli",
+            "@salesforce/core",
+            // sfdx-core's own error names and messages, which only the CLI prints.
+            "authcodeexchangeerror",
+            "authenticating with auth code due to",
+            "authenticating with jwt config due to",
+            "error running force:",
+            "error running auth:",
+        ],
         "the Salesforce CLI",
     ),
     (&["n8n"], "n8n"),
@@ -196,6 +252,27 @@ const TOOLS: &[(&[&str], &str)] = &[
         &["vs code", "vscode", "salesforcedx-vscode"],
         "Salesforce Extensions for VS Code",
     ),
+    // Integration platforms and client libraries that threads about Salesforce logins name.
+    (&["tap-salesforce", "singer-io"], "tap-salesforce"),
+    (&["meltano"], "Meltano"),
+    (&["hightouch"], "Hightouch"),
+    (&["workato"], "Workato"),
+    (&["celigo"], "Celigo"),
+    (&["jitterbit"], "Jitterbit"),
+    (&["power automate", "logic apps"], "Power Automate"),
+    (&["azure data factory", "datafactory"], "Azure Data Factory"),
+    (&["heroku connect"], "Heroku Connect"),
+    (&["copado"], "Copado"),
+    (&["gearset"], "Gearset"),
+    (&["jetstream"], "Jetstream"),
+    (&["nango"], "Nango"),
+    (&["appsmith"], "Appsmith"),
+    (&["retool"], "Retool"),
+    (&["salesforcer"], "salesforcer"),
+    (&["salesforcesharp"], "SalesforceSharp"),
+    (&["phpforce"], "phpforce"),
+    (&["omniauth"], "OmniAuth"),
+    (&["mavensmate"], "MavensMate"),
 ];
 
 /// A user name with a sandbox suffix (`admin@acme.com.uat`): a domain whose last label follows

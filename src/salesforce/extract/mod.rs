@@ -10,6 +10,7 @@ use crate::salesforce::scan;
 use crate::terminal_safe::terminal_safe;
 
 mod hints;
+mod lead_in;
 pub use hints::{Hints, HostHint, hints};
 
 /// Pastes are read up to this size; the rest is ignored (and said so by the caller).
@@ -73,18 +74,22 @@ pub fn signals(text: &str, known: &[Known]) -> Vec<Signal> {
     );
     form_encoded(&text, &mut found, &mut covered);
     prose(&text, known, &mut found, &mut covered);
+    lead_in::without_cli_lead_in(&text, &mut found);
 
     found.sort_by_key(|(at, _)| *at);
     let signals: Vec<Signal> = found.into_iter().map(|(_, s)| s).collect();
-    // A bare code is dropped when the same code also came with its description.
+    // A bare code is dropped when the same code also came with its description; a code spelt
+    // in words ("INVALID SESSION ID") is as bare as the code itself.
+    let bare =
+        |s: &Signal| s.description.is_empty() || lead_in::spells_code(&s.error, &s.description);
     let described = |s: &Signal| {
         signals
             .iter()
-            .any(|o| o.error.eq_ignore_ascii_case(&s.error) && !o.description.is_empty())
+            .any(|o| o.error.eq_ignore_ascii_case(&s.error) && !bare(o))
     };
     let mut out: Vec<Signal> = Vec::new();
     for signal in &signals {
-        if signal.description.is_empty() && described(signal) {
+        if bare(signal) && described(signal) {
             continue;
         }
         let same = |s: &Signal| {
@@ -557,8 +562,18 @@ fn description_after(rest: &str) -> String {
     // Read no further than a description can be long, so each code costs the same.
     let rest = &rest[..floor_boundary(rest, rest.len().min(MAX_VALUE))];
     let trimmed = rest.trim_start_matches([' ', '\'', '"']);
+    // `invalid_grant::authentication failure` (the Salesforce CLI) has two colons; a named
+    // credential's failure says `Error: invalid_grant. Error description: ...`.
+    let described = ". error description:";
     let Some(after) = trimmed
-        .strip_prefix(':')
+        .strip_prefix("::")
+        .or_else(|| trimmed.strip_prefix(':'))
+        .or_else(|| {
+            trimmed
+                .get(..described.len())
+                .filter(|p| p.eq_ignore_ascii_case(described))
+                .map(|_| &trimmed[described.len()..])
+        })
         .or_else(|| trimmed.strip_prefix("- "))
         .or_else(|| trimmed.strip_prefix(','))
     else {
