@@ -369,7 +369,6 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
         if let Some(button) = &step.finish {
             writeln!(out, "    Then:  click {}", clean(button.trim()))?;
         }
-
     }
     crate::commands::recipe_extras::write_after(out, recipe)
 }
