@@ -24,6 +24,18 @@ pub const KEY: &str = DEMO_CONSUMER_KEY;
 pub const SECRET: &str = DEMO_CONSUMER_SECRET;
 pub const CALLBACK: &str = "http://localhost:7717/callback";
 
+/// A JWT's shape: `eyJ`, base64url, a dot, more. A random `state` may hold `eyJ` by chance; a
+/// token also has the dot that joins its header to its body.
+pub fn has_jwt(text: &str) -> bool {
+    text.match_indices("eyJ").any(|(at, _)| {
+        let rest = &text[at..];
+        let header = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        header >= 10 && rest[header..].starts_with('.')
+    })
+}
+
 pub fn start() -> Emulator {
     Emulator::start(Config::default()).expect("emulator starts")
 }

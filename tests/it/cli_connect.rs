@@ -39,24 +39,13 @@ fn assert_no_secrets() {
                 "found {needle:?} in output:\n{text}"
             );
         }
-        assert!(!has_jwt(text), "a JWT in output:\n{text}");
+        assert!(!crate::common::has_jwt(text), "a JWT in output:\n{text}");
     }
-}
-
-/// A JWT's shape: `eyJ`, base64url, a dot, more. A random `state` may hold `eyJ` by chance; a
-/// token also has the dot that joins its header to its body.
-fn has_jwt(text: &str) -> bool {
-    text.match_indices("eyJ").any(|(at, _)| {
-        let rest = &text[at..];
-        let header = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(rest.len());
-        header >= 10 && rest[header..].starts_with('.')
-    })
 }
 
 #[test]
 fn a_jwt_is_told_from_a_state_that_holds_eyj_by_chance() {
+    use crate::common::has_jwt;
     assert!(has_jwt("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig"));
     assert!(!has_jwt("state=abceyJx9Qz&code_challenge=xyz"));
 }
