@@ -35,7 +35,9 @@ pub struct Hints {
     pub lightning_host: bool,
     /// An instance host (`na1.salesforce.com`) is named.
     pub instance_host: bool,
-    /// A SOAP API address (`/services/Soap/`) is named: every call there is a POST.
+    /// A SOAP API call is shown: its address (`/services/Soap/`), or a SOAP client's own words
+    /// for its failure (PHP's `SoapClient`/`SoapFault`, Java's `SOAPFaultException`). Every
+    /// call there is a POST, and the client takes its login host from the WSDL.
     pub soap_path: bool,
     /// An identity endpoint (`/services/oauth2/userinfo`, an identity URL `/id/00D...`) is named.
     pub identity_path: bool,
@@ -145,7 +147,9 @@ pub fn hints(text: &str) -> Hints {
         new_app: app_age(&lower),
         lightning_host: has(".lightning.force.com") || has(".lightning.com"),
         instance_host: instance_host(&lower),
-        soap_path: has("/services/soap/"),
+        soap_path: ["/services/soap/", "soapclient", "soapfault"]
+            .iter()
+            .any(|n| has(n)),
         identity_path: has("/services/oauth2/userinfo") || has("/id/00d"),
         data_on_login_host: has("login.salesforce.com/services/data")
             || has("test.salesforce.com/services/data"),

@@ -1,0 +1,30 @@
+//! Issue 27, the first cause: evidence every paste of a cause carries puts that cause first. The
+//! texts are written for these tests.
+
+use eca_wizard::commands::explain::explain;
+use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind};
+
+fn found(text: &str, error: &str) -> Diagnosis {
+    let d = explain(text);
+    assert_eq!(d.error, error, "{text}: {d:?}");
+    d
+}
+
+#[test]
+fn a_soap_client_that_cannot_connect_is_its_tls_first() {
+    // A SOAP client's own words, without the address: its runtime's TLS comes first.
+    for text in [
+        "PHP Fatal error: Uncaught SoapFault exception: [HTTP] Could not connect to host in /srv/app/vendor/sforce/PartnerClient.php:91",
+        "javax.xml.ws.soap.SOAPFaultException: Could not connect to host while calling the login operation",
+    ] {
+        let d = found(text, "connection_failed");
+        assert_eq!(d.kind, Kind::ClientBug, "{text}: {d:?}");
+        assert!(d.message.contains("TLS 1.2"), "{d:?}");
+    }
+    // Any other client: the host comes first, as before.
+    let d = found(
+        "requests.exceptions.ConnectionError: Could not connect to host acme-dev.my.salesforce.com",
+        "connection_failed",
+    );
+    assert_ne!(d.kind, Kind::ClientBug, "{d:?}");
+}
