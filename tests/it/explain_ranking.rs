@@ -28,3 +28,32 @@ fn a_soap_client_that_cannot_connect_is_its_tls_first() {
     );
     assert_ne!(d.kind, Kind::ClientBug, "{d:?}");
 }
+
+#[test]
+fn a_named_credential_callout_s_refused_session_is_not_a_client_that_forgot_to_refresh() {
+    // Salesforce renews a Named Credential's token on a 401 itself: what still fails is refused.
+    let d = found(
+        "System.CalloutException: 401 [{\"errorCode\":\"INVALID_SESSION_ID\",\"message\":\"Session expired or invalid\"}] Endpoint=callout:Partner_Org/services/data/v61.0/sobjects/Account",
+        "INVALID_SESSION_ID",
+    );
+    assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
+    assert!(d.message.contains("IP"), "{d:?}");
+    assert!(
+        !d.causes()
+            .iter()
+            .any(|c| c.message.contains("didn't renew")),
+        "{d:?}"
+    );
+    // A SOAP callout is never refreshed (its expired session answers 500).
+    let d = found(
+        "HTTP 500 <faultcode>sf:INVALID_SESSION_ID</faultcode> Endpoint=callout:Partner_Org/services/Soap/u/61.0",
+        "INVALID_SESSION_ID",
+    );
+    assert!(d.message.contains("SOAP API answers"), "{d:?}");
+    // Another client's paste: unchanged, the client that didn't renew comes first.
+    let d = found(
+        "[{\"errorCode\":\"INVALID_SESSION_ID\",\"message\":\"Session expired or invalid\"}]",
+        "INVALID_SESSION_ID",
+    );
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+}

@@ -97,6 +97,36 @@ pub(super) fn data_on_login_host(x: &Context) -> u8 {
 pub(super) fn pasted(x: &Context) -> u8 {
     if x.phase == Phase::Unknown { 2 } else { 1 }
 }
+/// Salesforce refreshes a Named Credential's token itself when a callout answers 401 (Salesforce
+/// KB 000381864), so a REST callout's refused session is not one left to expire: it is refused.
+/// A SOAP callout answers 500 and is never refreshed (the same article): there it did expire.
+fn refreshed_by_salesforce(x: &Context) -> bool {
+    x.named_credential && !x.soap_path
+}
+/// A pasted client that didn't renew its session: not Salesforce's own callout.
+pub(super) fn pasted_client(x: &Context) -> u8 {
+    if refreshed_by_salesforce(x) {
+        0
+    } else {
+        pasted(x)
+    }
+}
+/// The session's IP checks: what is left when Salesforce itself renewed the token.
+pub(super) fn refused_session(x: &Context) -> u8 {
+    if refreshed_by_salesforce(x) {
+        3
+    } else {
+        pasted(x)
+    }
+}
+/// A Named Credential's SOAP callout, which Salesforce never refreshes.
+pub(super) fn soap_callout(x: &Context) -> u8 {
+    if x.named_credential && x.soap_path {
+        4
+    } else {
+        0
+    }
+}
 /// A pasted error from a server-to-server flow (JWT bearer, client credentials): every login is
 /// the other client's own. Live, the wizard is the client and reuses its token, so the limit is
 /// waited out as usual.

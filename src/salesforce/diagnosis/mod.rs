@@ -139,6 +139,8 @@ pub struct Context {
     pub identity_path: bool,
     /// A data call went to a login host instead of the org's instance.
     pub data_on_login_host: bool,
+    /// The failing call is an Apex callout through a Named Credential: Salesforce is the client.
+    pub named_credential: bool,
     /// Words of the paste that point at one cause among several (ties are broken by them).
     pub clues: Clues,
 }
@@ -163,6 +165,7 @@ impl Context {
             soap_path: false,
             identity_path: false,
             data_on_login_host: false,
+            named_credential: false,
             clues: Clues::default(),
         }
     }

@@ -43,6 +43,9 @@ pub struct Hints {
     pub identity_path: bool,
     /// A data call (`/services/data/`) sent to login.salesforce.com or test.salesforce.com.
     pub data_on_login_host: bool,
+    /// An Apex callout through a Named Credential (`callout:NAME/...`): Salesforce itself holds
+    /// the token and logs in.
+    pub named_credential: bool,
     /// A stack trace of the client's own code (a JavaScript, Java, Python, Ruby or .NET trace, an
     /// extension's script): the client program is in the loop, whatever its name.
     pub client_trace: bool,
@@ -154,6 +157,7 @@ pub fn hints(text: &str) -> Hints {
         data_on_login_host: has("login.salesforce.com/services/data")
             || has("test.salesforce.com/services/data"),
         client_trace: CLIENT_TRACES.iter().any(|n| has(n)),
+        named_credential: has("callout:"),
     }
 }
 
