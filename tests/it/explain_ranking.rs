@@ -57,3 +57,15 @@ fn a_named_credential_callout_s_refused_session_is_not_a_client_that_forgot_to_r
     );
     assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
 }
+
+#[test]
+fn a_sql_tool_s_refusal_is_the_jdbc_login_s_not_a_consent_page() {
+    // A SQL tool connects through a JDBC driver with a user name and password: nobody saw a
+    // consent page to deny.
+    let d = found(
+        "DBeaver: Test Connection failed: end-user denied authorization",
+        "access_denied",
+    );
+    assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
+    assert!(d.message.contains("Connected App Access"), "{d:?}");
+}

@@ -132,6 +132,10 @@ pub fn hints(text: &str) -> Hints {
             // up with a username and password (a heuristic: no consent page is shown).
             "security token",
             "jdbc",
+            // SQL tools that reach Salesforce only through a JDBC driver.
+            "dbeaver",
+            "datagrip",
+            "squirrel sql",
         ]
         .iter()
         .any(|n| has(n)),
