@@ -69,3 +69,18 @@ fn a_sql_tool_s_refusal_is_the_jdbc_login_s_not_a_consent_page() {
     assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
     assert!(d.message.contains("Connected App Access"), "{d:?}");
 }
+
+#[test]
+fn the_cli_s_own_app_refused_is_api_access_control() {
+    let d = found(
+        "Error (AuthCodeExchangeError): Error authenticating with auth code due to: invalid_app_access::user is not admin approved to access this app",
+        "invalid_app_access",
+    );
+    assert!(d.message.contains("API Access Control"), "{d:?}");
+    // Another client: its app's Permitted Users first, as before.
+    let d = found(
+        "{\"error\":\"invalid_app_access\",\"error_description\":\"user is not admin approved to access this app\"}",
+        "invalid_app_access",
+    );
+    assert!(d.message.contains("Selected Permission Sets"), "{d:?}");
+}

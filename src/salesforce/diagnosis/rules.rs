@@ -241,7 +241,9 @@ pub(super) const RULES: &[Rule] = &[
     r("OAUTH_APP_ACCESS_DENIED", None, &[c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS)]),
     tell(r("invalid_app_access", None, &[
         c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS),
-        c(Misconfigured, To::Nothing, None, "API Access Control is on (\"For admin-approved users, limit API access to only allowlisted connected apps\"): allowlist this app for the user's profile or permission set, or turn that setting off (scratch orgs inherit it from their shape)."),
+        // The Salesforce CLI logs in with its own app, whose users self-authorize unless an admin
+        // installed it and changed that: its refusal is the org's API Access Control.
+        fit(salesforce_cli, c(Misconfigured, To::Nothing, None, "API Access Control is on (\"For admin-approved users, limit API access to only allowlisted connected apps\"): allowlist this app for the user's profile or permission set, or turn that setting off (scratch orgs inherit it from their shape).")),
     ]), "Is the user's permission set listed on the app's Policies tab? If it is, look at Setup > API Access Control."),
     tell(r("OAUTH_EC_APP_NOT_FOUND", None, &[
         c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
