@@ -233,6 +233,7 @@ fn context_of(text: &str, hints: &extract::Hints, given: Given) -> Context {
     context.identity_path = hints.identity_path;
     context.data_on_login_host = hints.data_on_login_host;
     context.named_credential = hints.named_credential;
+    context.grpc = hints.grpc;
     context.clues = Clues::of(&text.to_ascii_lowercase());
     context
 }

@@ -84,3 +84,25 @@ fn the_cli_s_own_app_refused_is_api_access_control() {
     );
     assert!(d.message.contains("Selected Permission Sets"), "{d:?}");
 }
+
+#[test]
+fn a_grpc_client_s_untrusted_certificate_is_its_own_ca_list_unless_a_proxy_is_named() {
+    let d = found(
+        "Pub/Sub subscribe failed: Error: 14 UNAVAILABLE: No connection established. Last error: unable to get local issuer certificate",
+        "tls_untrusted",
+    );
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+    assert!(d.message.contains("upgrade the client"), "{d:?}");
+    // A proxy named: the proxy inspects HTTPS.
+    let d = found(
+        "Error: 14 UNAVAILABLE: No connection established through proxy.corp.example:8080. Last error: unable to get local issuer certificate",
+        "tls_untrusted",
+    );
+    assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
+    // Any other client: the proxy first, as before.
+    let d = found(
+        "FetchError: request to https://acme.my.salesforce.com/services/oauth2/token failed, reason: unable to get local issuer certificate",
+        "tls_untrusted",
+    );
+    assert_eq!(d.kind, Kind::Misconfigured, "{d:?}");
+}

@@ -136,6 +136,12 @@ pub(super) fn machine_flow(x: &Context) -> u8 {
         _ => 1,
     }
 }
+/// A gRPC client checks the server's certificate against the roots its own library ships
+/// (grpc/grpc#8393: gRPC core uses its bundled roots.pem, not the system's; grpc/grpc#37602: an
+/// old roots.pem lacks newer roots): with no proxy named, the client's list comes first.
+pub(super) fn own_ca_list(x: &Context) -> u8 {
+    if x.grpc && !x.proxy { 3 } else { 1 }
+}
 /// A proxy named in the paste makes the proxy's address the likely one Salesforce saw.
 pub(super) fn proxied(x: &Context) -> u8 {
     if x.proxy { 3 } else { 1 }

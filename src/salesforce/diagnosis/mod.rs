@@ -141,6 +141,8 @@ pub struct Context {
     pub data_on_login_host: bool,
     /// The failing call is an Apex callout through a Named Credential: Salesforce is the client.
     pub named_credential: bool,
+    /// A gRPC call (the Pub/Sub API) failed.
+    pub grpc: bool,
     /// Words of the paste that point at one cause among several (ties are broken by them).
     pub clues: Clues,
 }
@@ -166,6 +168,7 @@ impl Context {
             identity_path: false,
             data_on_login_host: false,
             named_credential: false,
+            grpc: false,
             clues: Clues::default(),
         }
     }

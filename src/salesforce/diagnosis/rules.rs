@@ -441,9 +441,9 @@ pub(super) const RULES: &[Rule] = &[
     // sfdx-jwt behind Zscaler (forcedotcom/cli): a proxy that inspects TLS. Not transient:
     // retrying never helps (issue 13).
     r("tls_untrusted", None, &[
-        c(Misconfigured, To::Nothing, None, "The server's TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate on this machine, or have Salesforce's hosts bypass the proxy (NO_PROXY)."),
+        fit(proxied, c(Misconfigured, To::Nothing, None, "The server's TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate on this machine, or have Salesforce's hosts bypass the proxy (NO_PROXY).")),
         // pozil/pub-sub-api-node-client#74: a client that carries its own CA list.
-        c(ClientBug, To::Client, None, "The client carries its own list of trusted certificate authorities and an old version lacks the one Salesforce's certificate now chains to: upgrade the client to its current version."),
+        fit(own_ca_list, c(ClientBug, To::Client, None, "The client carries its own list of trusted certificate authorities and an old version lacks the one Salesforce's certificate now chains to: upgrade the client to its current version.")),
     ]),
     // REST. ref: §6.5; jsforce isSessionExpired.
     r("API_DISABLED_FOR_ORG", None, &[c(Misconfigured, To::Setting(S::ApiEnabled), Some("checked"), API_ENABLED)]),

@@ -46,6 +46,8 @@ pub struct Hints {
     /// An Apex callout through a Named Credential (`callout:NAME/...`): Salesforce itself holds
     /// the token and logs in.
     pub named_credential: bool,
+    /// A gRPC call (the Pub/Sub API): its status names or the Pub/Sub host.
+    pub grpc: bool,
     /// A stack trace of the client's own code (a JavaScript, Java, Python, Ruby or .NET trace, an
     /// extension's script): the client program is in the loop, whatever its name.
     pub client_trace: bool,
@@ -162,6 +164,7 @@ pub fn hints(text: &str) -> Hints {
             || has("test.salesforce.com/services/data"),
         client_trace: CLIENT_TRACES.iter().any(|n| has(n)),
         named_credential: has("callout:"),
+        grpc: ["grpc", "pubsub", "14 unavailable"].iter().any(|n| has(n)),
     }
 }
 
