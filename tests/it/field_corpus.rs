@@ -47,14 +47,14 @@ const PARTS: &[Part] = &[
         row: "own",
         file: "field_errors.toml",
         held_out: false,
-        floors: [96, 60, 95],
+        floors: [96, 63, 95],
     },
     Part {
         name: "train (new sources; rules may be written from it)",
         row: "train",
         file: "field_errors_train.toml",
         held_out: false,
-        floors: [95, 51, 84],
+        floors: [95, 53, 84],
     },
     Part {
         name: "held-out (new sources; never read while writing rules)",
