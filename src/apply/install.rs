@@ -313,7 +313,7 @@ pub(super) async fn plan(
     http: &reqwest::Client,
     session: &Session,
     args: &crate::apply::request::ApplyRequest,
-    recipe: &crate::recipe::Recipe,
+    (recipe, key): (&crate::recipe::Recipe, Option<&Secret>),
     app_present: bool,
     tell: &mut crate::apply::event::Tell<'_>,
 ) -> anyhow::Result<Option<Found>> {
@@ -323,12 +323,11 @@ pub(super) async fn plan(
     ) else {
         return Ok(None);
     };
-    let key = install_key(package)?;
     let found = crate::apply::installed::found(
         http,
         session,
         &args.api_version,
-        (&id, key.as_ref()),
+        (&id, key),
         (&terminal_safe(&package.name), app_present),
     )
     .await?;
@@ -372,7 +371,7 @@ pub(super) async fn ensure(
     let id = package
         .id()
         .ok_or_else(|| anyhow::anyhow!("the recipe's package version id is malformed"))?;
-    let key = install_key(package)?;
+    let key = work.install_key.as_ref();
     let listening = match signals {
         Some(listening) => listening,
         None => signals.insert(crate::signals::Terminating::listen()?),
@@ -381,7 +380,7 @@ pub(super) async fn ensure(
     let request = match found {
         Found::Running(request) => request.clone(),
         _ => {
-            let request = request(http, session, &args.api_version, (&id, key.as_ref())).await?;
+            let request = request(http, session, &args.api_version, (&id, key)).await?;
             tell(ApplyEvent::Package(PackageEvent::Status(format!(
                 "requested ({request})"
             ))))?;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::apply::live::{Api, query_in};
 use crate::apply::session::Session;
+use crate::commands::output::Refusal;
 use crate::salesforce::packaging::PackageVersionId;
 use crate::secret::Secret;
 use crate::terminal_safe::terminal_safe;
@@ -40,52 +41,42 @@ pub(crate) async fn found(
     if all.iter().any(|i| id.same(&i.version)) {
         return Ok(Found::This);
     }
-    if let Some(running) = running(http, session, version).await? {
-        if id.same(&running.version) {
-            return Ok(Found::Running(running.request));
-        }
-        return Err(refusal(
+    // Any other install running stops apply; one of this version is waited for (the newest).
+    let running = running(http, session, version).await?;
+    if let Some(other) = running.iter().find(|r| !id.same(&r.version)) {
+        return Err(Refusal::user_action(
             "package-install-running",
             format!(
                 "an install is running in the org (request {}, version {}); apply requests none while another runs; nothing was changed",
-                running.request, running.version
+                other.request, other.version
             ),
-            "Wait for it to end (Setup > Installed Packages shows it), then apply again.".into(),
-        ));
+            "Wait for it to end (Setup > Installed Packages shows it), then apply again.",
+        )
+        .into());
+    }
+    if let Some(this) = running.into_iter().next() {
+        return Ok(Found::Running(this.request));
     }
     Ok(
         match other_version(http, session, version, all, (id, key)).await? {
-            Some(other) if app_present => Found::Other(
-                format!("{} {}", other.version, other.name)
-                    .trim()
-                    .to_string(),
-            ),
+            Some(other) if app_present => Found::Other(other.described()),
             Some(other) => {
-                return Err(refusal(
+                return Err(Refusal::user_action(
                     "package-other-version",
                     format!(
-                        "the org has {name} at another version ({} {}) without the app the recipe names; apply doesn't upgrade or downgrade an installed package (an upgrade can't be undone); nothing was changed",
-                        other.version, other.name
+                        "the org has {name} at another version ({}) without the app the recipe names; apply doesn't upgrade or downgrade an installed package (an upgrade can't be undone); nothing was changed",
+                        other.described()
                     ),
                     format!(
                         "Upgrade {name} to the recipe's version yourself (Setup > Installed Packages, or the vendor's install link), then apply again."
                     ),
-                ));
+                )
+                .into());
             }
             None if app_present => Found::This,
             None => Found::Missing,
         },
     )
-}
-
-fn refusal(kind: &'static str, message: String, fix: String) -> anyhow::Error {
-    crate::commands::output::Refusal {
-        code: crate::commands::output::exit::USER_ACTION,
-        kind,
-        message,
-        fix: Some(fix),
-    }
-    .into()
 }
 
 /// A package version installed in the org.
@@ -97,6 +88,13 @@ pub struct Installed {
     pub version: String,
     /// The version's name, as the org gives it.
     pub name: String,
+}
+
+impl Installed {
+    /// The version's id and, when the org gives one, its name.
+    pub fn described(&self) -> String {
+        format!("{} {}", self.version, self.name).trim().to_string()
+    }
 }
 
 /// An install the org is running.
@@ -182,14 +180,14 @@ fn soql_quoted(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
-/// An install the org is running, if any: the newest requests are read (sorted by the audit
-/// field every record has) and filtered here, since which of the request's own fields a WHERE
-/// may use is not documented for every one of them.
+/// The installs the org is running, newest first: the newest requests are read (sorted by the
+/// audit field every record has) and filtered here, since which of the request's own fields a
+/// WHERE may use is not documented for every one of them.
 pub async fn running(
     http: &reqwest::Client,
     session: &Session,
     version: &str,
-) -> anyhow::Result<Option<Running>> {
+) -> anyhow::Result<Vec<Running>> {
     let rows = query_in(
         http,
         session,
@@ -202,12 +200,13 @@ pub async fn running(
     Ok(rows
         .iter()
         .filter(|r| r["Status"].as_str() == Some("IN_PROGRESS"))
-        .find_map(|r| {
+        .filter_map(|r| {
             Some(Running {
                 request: record_id(r["Id"].as_str()?)?,
                 version: text(&r["SubscriberPackageVersionKey"]),
             })
-        }))
+        })
+        .collect())
 }
 
 /// A record id (15 or 18 letters and digits), nothing else: it goes into a URL's path.

@@ -5,7 +5,7 @@
 
 use crate::apply::live;
 use crate::apply::session::Session;
-use crate::commands::output::{Refusal, exit};
+use crate::commands::output::Refusal;
 use crate::recipe::Recipe;
 use crate::recipe::org_needs::PrerequisiteKind;
 use crate::salesforce::permissions::{self, SystemPermission};
@@ -58,17 +58,14 @@ pub async fn check_admin(
     if missing.is_empty() {
         return Ok(());
     }
-    Err(Refusal {
-        code: exit::USER_ACTION,
-        kind: "admin-permission-missing",
-        message: format!(
+    Err(Refusal::user_action(
+        "admin-permission-missing",
+        format!(
             "the user of this Salesforce CLI session lacks what the {} recipe needs before it starts: {}; nothing was changed",
             recipe.id,
             missing.join("; ")
         ),
-        fix: Some(
-            "Ask an admin to give you the missing system permissions (a permission set, or your profile), or run apply as an admin who has them, then apply again.".into(),
-        ),
-    }
+        "Ask an admin to give you the missing system permissions (a permission set, or your profile), or run apply as an admin who has them, then apply again.",
+    )
     .into())
 }

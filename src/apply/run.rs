@@ -87,6 +87,8 @@ pub(super) struct Work {
     pub(super) permission_set: String,
     /// For a `[package]` recipe: what the org has of the package.
     pub(super) package: Option<crate::apply::installed::Found>,
+    /// The package's installation key, from the environment.
+    pub(super) install_key: Option<crate::secret::Secret>,
 }
 
 /// How the deploy went: its answer, and whether the check found nothing to change.
@@ -173,9 +175,11 @@ async fn preflight(
     } = prepared;
     // The admin's own permissions first: a refusal here changes nothing.
     crate::apply::prerequisites::check_admin(http, session, &args.api_version, recipe).await?;
-    if let Some(package) = &recipe.package {
-        crate::apply::install::install_key(package)?;
-    }
+    // Read once, before any change: a protected package without its key stops apply here.
+    let install_key = match &recipe.package {
+        Some(package) => crate::apply::install::install_key(package)?,
+        None => None,
+    };
     if let Some(forced) = forced_settings(http, session, args, recipe, tell).await? {
         options.forced_on = forced;
         files = metadata::generate(recipe, &options).map_err(|e| UsageError(e.to_string()))?;
@@ -204,8 +208,15 @@ async fn preflight(
     let existing_user = existing_user(http, args, session, &options, new_user.is_some()).await?;
     tell(ApplyEvent::Plan(plan(recipe, session, &components, args)))?;
     tell(ApplyEvent::Security(metadata::summary::security(&files)))?;
-    let package =
-        crate::apply::install::plan(http, session, args, recipe, live.is_some(), tell).await?;
+    let package = crate::apply::install::plan(
+        http,
+        session,
+        args,
+        (recipe, install_key.as_ref()),
+        live.is_some(),
+        tell,
+    )
+    .await?;
     if package.is_none() || live.is_some() {
         tell(live_event(recipe, &app, live.as_ref()))?;
     }
@@ -229,6 +240,7 @@ async fn preflight(
         existing_user,
         permission_set,
         package,
+        install_key,
     })
 }
 

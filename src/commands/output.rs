@@ -155,6 +155,20 @@ impl Refusal {
         }
     }
 
+    /// Something the user (or an admin) must do first: exit code 4, with the fix.
+    pub fn user_action(
+        kind: &'static str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Refusal {
+            code: exit::USER_ACTION,
+            kind,
+            message: message.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             kind: self.kind.to_string(),

@@ -118,9 +118,7 @@ pub fn write_after(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
             };
             writeln!(out, "    - {}: {value}", clean(&field.label))?;
         }
-        if let Some(button) = &step.finish {
-            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
-        }
+        crate::commands::recipes::write_finish(out, step.finish.as_deref())?;
     }
     Ok(())
 }

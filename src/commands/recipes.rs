@@ -365,12 +365,17 @@ fn write_checklist(out: &mut impl Write, recipe: &Recipe) -> io::Result<()> {
                 field.validator.id()
             )?;
         }
-        // The button comes last, after what it saves.
-        if let Some(button) = &step.finish {
-            writeln!(out, "    Then:  click {}", clean(button.trim()))?;
-        }
+        write_finish(out, step.finish.as_deref())?;
     }
     crate::commands::recipe_extras::write_after(out, recipe)
+}
+
+/// "Then: click Save", the button that ends a step or a vendor step: last, after what it saves.
+pub(crate) fn write_finish(out: &mut impl Write, button: Option<&str>) -> io::Result<()> {
+    match button {
+        Some(button) => writeln!(out, "    Then:  click {}", clean(button)),
+        None => Ok(()),
+    }
 }
 
 /// Recipe text on the terminal: line breaks are spaces (the checklist wraps it itself) and

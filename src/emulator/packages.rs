@@ -46,6 +46,8 @@ pub struct InstallRequest {
     pub error: Option<String>,
     /// Reads left before it ends (an install takes a while).
     pub reads_left: u32,
+    /// The order it was made in, for `ORDER BY CreatedDate`.
+    pub created: usize,
 }
 
 /// The public packages the emulator knows: one open, one protected by a key (`open-sesame`).
@@ -148,6 +150,7 @@ fn create(ctx: &mut Ctx, req: &Req) -> Reply {
         return refused;
     }
     let request_id = ids::to_18(&format!("0Hf{}", &ids::random_base62(12)));
+    let created = ctx.store.install_requests.len();
     ctx.store.install_requests.insert(
         request_id.clone(),
         InstallRequest {
@@ -155,6 +158,7 @@ fn create(ctx: &mut Ctx, req: &Req) -> Reply {
             status: "IN_PROGRESS",
             error: None,
             reads_left: 0,
+            created,
         },
     );
     Reply::json(
@@ -255,7 +259,7 @@ fn packaged_members(app: &str) -> std::collections::BTreeMap<String, String> {
 /// org has (the Salesforce CLI's `package installed list` query); and the install requests.
 fn query(ctx: &Ctx, soql: &str) -> Reply {
     if soql.contains("FROM PackageInstallRequest") {
-        return install_requests(ctx);
+        return install_requests(ctx, soql);
     }
     if soql.contains("FROM SubscriberPackageVersion") {
         return package_version(ctx, soql);
@@ -287,14 +291,23 @@ fn query(ctx: &Ctx, soql: &str) -> Reply {
     )
 }
 
-/// `SELECT Id, Status, SubscriberPackageVersionKey FROM PackageInstallRequest`: every install
-/// requested, as the org keeps them (Tooling API PackageInstallRequest supports Query).
+/// `SELECT Id, Status, SubscriberPackageVersionKey FROM PackageInstallRequest [ORDER BY
+/// CreatedDate DESC] [LIMIT n]`: the install requests the org keeps (Tooling API
+/// PackageInstallRequest supports Query), newest first when asked, as many as the limit.
 /// Reading them this way doesn't move an install on.
-fn install_requests(ctx: &Ctx) -> Reply {
-    let records: Vec<Value> = ctx
-        .store
-        .install_requests
-        .iter()
+fn install_requests(ctx: &Ctx, soql: &str) -> Reply {
+    let mut requests: Vec<(&String, &InstallRequest)> = ctx.store.install_requests.iter().collect();
+    requests.sort_by_key(|(_, r)| r.created);
+    if soql.contains("ORDER BY CreatedDate DESC") {
+        requests.reverse();
+    }
+    let limit = soql
+        .split_once("LIMIT ")
+        .and_then(|(_, n)| n.trim().parse::<usize>().ok())
+        .unwrap_or(usize::MAX);
+    let records: Vec<Value> = requests
+        .into_iter()
+        .take(limit)
         .map(|(id, request)| {
             json!({
                 "attributes": {"type": "PackageInstallRequest"},

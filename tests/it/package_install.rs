@@ -892,6 +892,20 @@ async fn another_install_running_or_an_app_less_version_stops_apply_before_any_c
     )
     .await;
     let request = created["id"].as_str().unwrap().to_string();
+    // An install of the recipe's own version runs too, made later: the older one still stops
+    // apply, whichever the org lists first.
+    let (_, mine) = request_install(
+        &emulator,
+        &token,
+        serde_json::json!({"SubscriberPackageVersionKey": VERSION}),
+    )
+    .await;
+    let mine = mine["id"].as_str().unwrap().to_string();
+    let newest =
+        "query?q=SELECT+Id,Status+FROM+PackageInstallRequest+ORDER+BY+CreatedDate+DESC+LIMIT+1";
+    let (_, listed) = tooling(&emulator, &token, "GET", newest, None).await;
+    assert_eq!(listed["records"].as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed["records"][0]["Id"], mine.as_str(), "newest first");
 
     let busy = apply(&dir, &home, &emulator, &token, &[]);
     let text = said(&busy);
@@ -911,7 +925,7 @@ async fn another_install_running_or_an_app_less_version_stops_apply_before_any_c
             .filter(|e| e.method == "POST" && e.path.ends_with("/PackageInstallRequest"))
             .count()
     };
-    assert_eq!(posts(&emulator), 1, "only the test's own install");
+    assert_eq!(posts(&emulator), 2, "only the test's own installs");
 
     // Another org has the older version, whose app went by another name: no app to put the
     // recipe's policies on, and apply won't upgrade.
