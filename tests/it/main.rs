@@ -55,6 +55,7 @@ mod explain_evidence;
 mod explain_ranking;
 mod explain_wrappers;
 mod faults;
+mod field_ceiling;
 mod field_corpus;
 mod held_out_guides;
 mod listener;
