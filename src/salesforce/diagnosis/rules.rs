@@ -1,10 +1,12 @@
 //! The one rule table: Salesforce error -> possible causes, each with its fix. Sources are given
 //! per row (`ref:` the shared reference files, `ff:` field-facts-2026.md, threads by repo#number);
 //! rows marked UNCONFIRMED are our best reading where no source quotes the text. How each cause
-//! fits what is known lives in `fits.rs`.
+//! fits what is known lives in `fits.rs`; the hosted MCP server's family in `rules/mcp.rs`.
 
 use crate::salesforce::oauth_errors::BAD_OAUTH_TOKEN;
 use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey as S};
+
+mod mcp;
 
 use super::fits::*;
 use super::{Cause, Context, Kind, Target, Window};
@@ -262,7 +264,8 @@ pub(super) const RULES: &[Rule] = &[
         // installed it and changed that: its refusal is the org's API Access Control.
         shown(salesforce_cli, c(Misconfigured, To::Nothing, None, "API Access Control is on (\"For admin-approved users, limit API access to only allowlisted connected apps\"): allowlist this app for the user's profile or permission set, or turn that setting off (scratch orgs inherit it from their shape).")),
     ]), "Is the user's permission set listed on the app's Policies tab? If it is, look at Setup > API Access Control."),
-    // ff: forcedotcom/cli#3482 (a login host shown: the wrong org); pipedream#21557 (none: install).
+    // ff: forcedotcom/cli#3482 (a login host shown: the wrong org); pipedream#21557 (none: install;
+    // UNCONFIRMED which is the more common, listed).
     tell(r("OAUTH_EC_APP_NOT_FOUND", None, &[
         shown(login_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
         c(Misconfigured, To::Setting(S::DistributionState), None, "A local app works only in the org that owns it: to use it in another org, make it packageable and install it there."),
@@ -525,40 +528,15 @@ pub(super) const RULES: &[Rule] = &[
     r("untrusted_instance_url", None, &[
         c(Misconfigured, To::LoginUrl, None, "The token answer named an API host that isn't a Salesforce https address, so nothing was sent there. Check the login URL really is Salesforce's (a proxy or an impostor may be answering)."),
     ]),
-    // Hosted MCP. ff: claude-ai-mcp#171, #184; ArcadeAI/docs PR#1136; reshapr.
-    tell(r("mcp_invalid_token", None, &[
-        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server refused an opaque token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
-        c(Misconfigured, To::Setting(S::OauthScopes), None, "With the api scope next to mcp_api Salesforce can issue an opaque token the MCP server rejects: keep only mcp_api and refresh_token in Selected OAuth Scopes."),
-    ]), "Does the access token start with 00D (opaque) or eyJ (a JWT)?"),
-    // Ours, from the token itself: Salesforce issued an opaque 00D… token for an MCP app.
-    // ff: ArcadeAI/docs PR#1136 (api beside mcp_api); ref §G (the setting).
-    r("mcp_opaque_token", Some("api granted beside mcp_api"), &[
-        c(Misconfigured, To::Setting(S::OauthScopes), None, "Salesforce issued an opaque token because the app grants api beside mcp_api, and the MCP server accepts only JWTs: remove Manage user data via APIs (api) from Selected OAuth Scopes, keep mcp_api and refresh_token, then connect again."),
-    ]),
-    tell(r("mcp_opaque_token", None, &[
-        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "Salesforce issued an opaque token (00D…), which the MCP server refuses: check Issue JSON Web Token (JWT)-based access tokens for named users in the app's Security section, then connect again (a token issued before the change stays opaque)."),
-        fit(new_app, c(Propagating, To::Setting(S::NamedUserJwt), None, "The JWT setting was changed minutes ago and Salesforce still issues opaque tokens while the change spreads (about 10 minutes): wait and connect again.")),
-    ]), "Was Issue JSON Web Token (JWT)-based access tokens for named users checked and saved more than 10 minutes ago?"),
-    // ref §F.3: a 401 "JWT Token is required" answers a request without a bearer token.
-    r("mcp_no_token", None, &[
-        c(ClientBug, To::Client, None, "The request reached the MCP server without a token: the client must send Authorization: Bearer with the JWT access token of its login."),
-    ]),
-    // ref §F.2: an inactive server answers 404; ff: claude-ai-mcp#184; research-14
-    // (activate-mcp-servers: "toggle them on"; workshops: the server > Activate).
-    tell(r("mcp_server_not_found", None, &[
-        c(Misconfigured, To::Mcp, None, "The MCP server isn't active: in Setup, Quick Find MCP Servers (under API Catalog), open the server and click Activate (or toggle it on), then allow up to 2 minutes."),
-        c(Misconfigured, To::Mcp, None, "The server URL names no server of this org: check the server name (platform/sobject-all, platform/sobject-reads, ...) and the org form (/v1/sandbox/ for a sandbox, /v1/d/YOURDOMAIN/ for a My Domain)."),
-    ]), "Is the server listed as Active in Setup > MCP Servers?"),
-    tell(r("McpServerError", None, &[
-        c(Misconfigured, To::Mcp, None, "The login worked but the MCP server isn't available: activate the server (Setup > MCP Servers > the server > Activate); an inactive server answers 404."),
-        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The server refused the token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
-        // UNCONFIRMED (claude-ai-mcp#184, a user's report): an org-wide switch besides each server's.
-        c(Misconfigured, To::Mcp, None, "In an org where MCP was never set up (often production after a sandbox trial): turn on Enable MCP Service (Beta) under Setup > User Interface, then activate each server under Setup > MCP Servers."),
-    ]), "Does Login History show the OAuth login as successful? Then the problem is the server, not the app."),
 ];
 
+/// Every rule, in the order they are tried.
+pub(super) fn all() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().chain(mcp::RULES)
+}
+
 pub(super) fn find(context: &Context, error: &str, description: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| {
+    all().find(|r| {
         r.error.eq_ignore_ascii_case(error)
             && r.description
                 .is_none_or(|d| contains_ignore_case(description, d))
