@@ -54,7 +54,7 @@ const PARTS: &[Part] = &[
         row: "train",
         file: "field_errors_train.toml",
         held_out: false,
-        floors: [95, 53, 84],
+        floors: [95, 56, 84],
     },
     Part {
         name: "held-out (new sources; never read while writing rules)",
