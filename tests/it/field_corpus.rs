@@ -61,7 +61,7 @@ pub(crate) const PARTS: &[Part] = &[
         row: "train",
         file: "field_errors_train.toml",
         held_out: false,
-        floors: [95, 53, 84],
+        floors: [94, 54, 83],
     },
     Part {
         name: "held-out (new sources; never read while writing rules)",

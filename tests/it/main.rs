@@ -52,6 +52,7 @@ mod connect_flows;
 mod diagnosis_consistency;
 mod explain_catalogue_forms;
 mod explain_evidence;
+mod explain_principles;
 mod explain_ranking;
 mod explain_wrappers;
 mod faults;

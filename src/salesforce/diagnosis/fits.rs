@@ -69,6 +69,22 @@ pub(super) fn wrong_host(x: &Context) -> u8 {
         None => 1,
     }
 }
+/// The paste shows the login went to login.salesforce.com or test.salesforce.com.
+pub(super) fn login_host(x: &Context) -> u8 {
+    match x.host {
+        Some(HostHint::Login | HostHint::Test) => 3,
+        _ => 1,
+    }
+}
+/// A login shown off the org's My Domain: a login host, or client credentials, which works only on
+/// the My Domain (ref salesforce-oauth.md: "Client credentials must use the My Domain host").
+pub(super) fn off_my_domain(x: &Context) -> u8 {
+    match (x.host, x.flow()) {
+        (Some(HostHint::MyDomain), _) => 0,
+        (Some(_), _) | (None, Some(Flow::ClientCredentials)) => 3,
+        (None, _) => 1,
+    }
+}
 pub(super) fn salesforce_cli(x: &Context) -> u8 {
     if x.tool == Some("the Salesforce CLI") {
         4

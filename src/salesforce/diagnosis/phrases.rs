@@ -4,12 +4,11 @@
 use crate::salesforce::catalogue;
 use crate::salesforce::extract::Known;
 
-use super::rules::RULES;
+use super::rules;
 
 /// Codes, and descriptions long enough to recognise on their own.
 pub(super) fn known() -> Vec<Known> {
-    let mut known: Vec<Known> = RULES
-        .iter()
+    let mut known: Vec<Known> = rules::all()
         .map(|r| Known {
             error: r.error,
             description: r.description.unwrap_or_default(),

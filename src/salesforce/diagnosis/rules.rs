@@ -1,10 +1,12 @@
 //! The one rule table: Salesforce error -> possible causes, each with its fix. Sources are given
 //! per row (`ref:` the shared reference files, `ff:` field-facts-2026.md, threads by repo#number);
 //! rows marked UNCONFIRMED are our best reading where no source quotes the text. How each cause
-//! fits what is known lives in `fits.rs`.
+//! fits what is known lives in `fits.rs`; the hosted MCP server's family in `rules/mcp.rs`.
 
 use crate::salesforce::oauth_errors::BAD_OAUTH_TOKEN;
 use crate::salesforce::settings::{PERMITTED_ADMIN, SettingKey as S};
+
+mod mcp;
 
 use super::fits::*;
 use super::{Cause, Context, Kind, Target, Window};
@@ -48,6 +50,8 @@ pub(super) struct CauseRule {
     pub value: Option<&'static str>,
     pub message: &'static str,
     pub fit: Fit,
+    /// The cause needs evidence (`fit`); at a tie it ranks below one that needs none.
+    pub needs: bool,
 }
 
 pub(super) struct Rule {
@@ -67,11 +71,26 @@ const fn c(kind: Kind, to: To, value: Option<&'static str>, message: &'static st
         value,
         message,
         fit: possible,
+        needs: false,
     }
 }
 
 const fn fit(f: Fit, cause: CauseRule) -> CauseRule {
-    CauseRule { fit: f, ..cause }
+    CauseRule {
+        fit: f,
+        needs: false,
+        ..cause
+    }
+}
+
+/// A cause the paste's evidence shows (a host, a proxy, a tool): without that evidence it fits
+/// no better than "possible", and ranks below the causes that need none.
+const fn shown(f: Fit, cause: CauseRule) -> CauseRule {
+    CauseRule {
+        fit: f,
+        needs: true,
+        ..cause
+    }
 }
 
 const fn r(
@@ -143,7 +162,7 @@ const GRANT: &[CauseRule] = &[
     ),
     c(UserAction, To::Nothing, None, REAUTHORIZE),
     // ref INVALID_LOGIN's row: sandbox users log in at test.salesforce.com or the sandbox's My Domain.
-    fit(
+    shown(
         sandbox_on_login,
         c(
             Misconfigured,
@@ -197,7 +216,7 @@ const IP_RESTRICTED: &[CauseRule] = &[
         ),
     ),
     // forcedotcom/cli#1798: Salesforce sees the proxy's address, not the machine's.
-    fit(
+    shown(
         proxied,
         c(
             ClientBug,
@@ -216,9 +235,9 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("invalid_client_id", None, &[
         fit(new_app, c(Propagating, To::Credentials, None, "Salesforce doesn't know this consumer key yet: a new or edited app takes about 10 minutes (users report up to 30) to work everywhere. Wait and try again.")),
         fit(old_app, c(Misconfigured, To::Credentials, None, KEY_AGAIN)),
-        fit(wrong_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
+        shown(wrong_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
         c(ClientBug, To::Client, None, "The client sends an empty or different client id (a configuration variable lost or shadowed): make the client id it sends equal the app's Consumer Key."),
-        fit(fixed_host_client, c(ClientBug, To::Client, None, "The client sends the login to login.salesforce.com or test.salesforce.com, where an External Client App of a sandbox or of an org with enhanced domains isn't found: the client must use the org's My Domain (ask the vendor for a login URL setting).")),
+        shown(fixed_host_client, c(ClientBug, To::Client, None, "The client sends the login to login.salesforce.com or test.salesforce.com, where an External Client App of a sandbox or of an org with enhanced domains isn't found: the client must use the org's My Domain (ask the vendor for a login URL setting).")),
     ]), "How long ago was the app saved? Within about 15 minutes this is propagation; after that compare the key with the Settings tab and check the login URL is the app's org."),
     tell(r("redirect_uri_mismatch", None, &[
         fit(new_app, c(Propagating, To::Setting(S::CallbackUrl), None, "A callback URL added or edited in the last minutes isn't active yet (about 10 minutes): wait and try again.")),
@@ -226,7 +245,7 @@ pub(super) const RULES: &[Rule] = &[
         c(ClientBug, To::Client, None, "The client builds its callback differently from the registered one (127.0.0.1 where localhost is registered or the other way round, another port or path), or sends another redirect_uri to the token endpoint: register exactly what it sends, or configure the client's callback."),
         c(Misconfigured, To::LoginUrl, None, "The callback is built on login.salesforce.com while the org uses its My Domain (a Named Credential or Auth Provider callback): deploy My Domain and register the My Domain callback."),
         // Salesforce DX guide, "Create a Connected App"; forcedotcom/sfdx-travisci#12.
-        fit(salesforce_cli, c(Misconfigured, To::Setting(S::CallbackUrl), None, "The Salesforce CLI's web login sends http://localhost:1717/OauthRedirect: an app used with the CLI must list that callback URL exactly.")),
+        shown(salesforce_cli, c(Misconfigured, To::Setting(S::CallbackUrl), None, "The Salesforce CLI's web login sends http://localhost:1717/OauthRedirect: an app used with the CLI must list that callback URL exactly.")),
     ]), "Compare the redirect_uri in the authorize address with the Callback URL box character by character; if they match, it was saved less than 15 minutes ago."),
     r("redirect_uri_missing", None, &[
         c(ClientBug, To::Client, None, "The client sent no redirect_uri: the vendor must send one of the app's callback URLs; nothing in the org fixes this."),
@@ -243,15 +262,17 @@ pub(super) const RULES: &[Rule] = &[
         c(Misconfigured, To::Setting(S::SelectedPermissionSets), None, PERM_SETS),
         // The Salesforce CLI logs in with its own app, whose users self-authorize unless an admin
         // installed it and changed that: its refusal is the org's API Access Control.
-        fit(salesforce_cli, c(Misconfigured, To::Nothing, None, "API Access Control is on (\"For admin-approved users, limit API access to only allowlisted connected apps\"): allowlist this app for the user's profile or permission set, or turn that setting off (scratch orgs inherit it from their shape).")),
+        shown(salesforce_cli, c(Misconfigured, To::Nothing, None, "API Access Control is on (\"For admin-approved users, limit API access to only allowlisted connected apps\"): allowlist this app for the user's profile or permission set, or turn that setting off (scratch orgs inherit it from their shape).")),
     ]), "Is the user's permission set listed on the app's Policies tab? If it is, look at Setup > API Access Control."),
+    // ff: forcedotcom/cli#3482 (a login host shown: the wrong org); pipedream#21557 (none: install;
+    // UNCONFIRMED which is the more common, listed).
     tell(r("OAUTH_EC_APP_NOT_FOUND", None, &[
-        c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
+        shown(login_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
         c(Misconfigured, To::Setting(S::DistributionState), None, "A local app works only in the org that owns it: to use it in another org, make it packageable and install it there."),
     ]), "Which org did the login go to? Compare the My Domain in the browser with the org where the app lives."),
     r("app_not_found", None, &[
-        c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
-        fit(fixed_host_client, c(ClientBug, To::Client, None, "The client hardcodes login.salesforce.com or test.salesforce.com as token host: it must let you give the org's My Domain; ask the vendor.")),
+        shown(login_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
+        shown(fixed_host_client, c(ClientBug, To::Client, None, "The client hardcodes login.salesforce.com or test.salesforce.com as token host: it must let you give the org's My Domain; ask the vendor.")),
     ]),
     r("OAUTH_APP_BLOCKED", None, &[c(Misconfigured, To::Nothing, None, "An admin blocked this app, or the org blocks apps that aren't installed: install or unblock it in Setup > Connected Apps OAuth Usage.")]),
     // ff: Salesforce KB 000003819.
@@ -259,7 +280,7 @@ pub(super) const RULES: &[Rule] = &[
         c(UserAction, To::User, None, "This is an API only user (the API Only User permission, or the Salesforce Integration license with Minimum Access - API Only Integrations): it can't sign in in a browser. Authorize as another user who can log in, or use client credentials with this user as Run As."),
     ]),
     r("cross_org_oauth", None, &[
-        c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG),
+        shown(login_host, c(Misconfigured, To::LoginUrl, None, NOT_IN_ORG)),
         // ref eca-setup-and-metadata.md (Distribution State: Local serves this org only; Packaged installs elsewhere).
         c(Misconfigured, To::Setting(S::DistributionState), None, "Users of another org are connecting: an External Client App serves only the org that owns it until it is installed in the other org (make it packageable and install the package there, or deploy its metadata to that org)."),
     ]),
@@ -338,7 +359,7 @@ pub(super) const RULES: &[Rule] = &[
     tell(r("invalid_grant", Some("user hasn't approved this consumer"), &[
         fit(jwt, c(Misconfigured, To::Setting(S::PermittedUsers), Some(PERMITTED_ADMIN), "Nobody approved this app for the user: set Permitted Users to Admin approved users are pre-authorized and add the user's profile or permission set under Selected Profiles / Selected Permission Sets.")),
         fit(not_jwt, c(UserAction, To::Nothing, None, "The user never authorized this app: authorize once in the browser as that user, or pre-authorize the user with a permission set on the Policies tab.")),
-        fit(my_domain_audience, c(ClientBug, To::Client, None, "The client puts the My Domain in the JWT's aud: the aud must stay https://login.salesforce.com (production) or https://test.salesforce.com (sandbox) even when the token goes to the My Domain.")),
+        shown(my_domain_audience, c(ClientBug, To::Client, None, "The client puts the My Domain in the JWT's aud: the aud must stay https://login.salesforce.com (production) or https://test.salesforce.com (sandbox) even when the token goes to the My Domain.")),
         c(Misconfigured, To::LoginUrl, None, "The login URL points to the wrong environment: a sandbox user logs in at https://test.salesforce.com (or the sandbox's My Domain), a production user at login.salesforce.com."),
     ]), "Is the user's permission set (or profile) listed under the app's Selected Permission Sets, with Admin approved users are pre-authorized?"),
     tell(r("invalid_grant", Some("audience is invalid"), AUDIENCE), "Which host got the token request, and what is the aud in the JWT? They must belong to the same org."),
@@ -411,7 +432,7 @@ pub(super) const RULES: &[Rule] = &[
         // Force.com-Toolkit-for-NET#259: a password login from outside the trusted IPs.
         fit(password, c(Misconfigured, To::Setting(S::IpRelaxation), Some("Relax IP restrictions"), "The password login comes from outside the org's trusted IP ranges: on the app's Policies tab set IP Relaxation to Relax IP restrictions, or append the security token to the password.")),
         // Salesforce DX Developer Guide, "Resolve Common Authorization Errors" (org login web).
-        fit(salesforce_cli, c(Misconfigured, To::User, None, "After the Salesforce CLI's web login, this means the user may not reach the org through the CLI's app (an app, user or org setting, or a login flow that must run first): update the CLI, check the org allows API access and the user has it (API Enabled), and log in at the org's My Domain.")),
+        shown(salesforce_cli, c(Misconfigured, To::User, None, "After the Salesforce CLI's web login, this means the user may not reach the org through the CLI's app (an app, user or org setting, or a login flow that must run first): update the CLI, check the org allows API access and the user has it (API Enabled), and log in at the org's My Domain.")),
     ]), "Open Setup > Users > the user > Login History: its Status names the real reason."),
     // The code alone, or an OAuth library's generic sentence for it (RFC 6749 §5.2).
     tell(r("invalid_grant", Some("provided authorization grant"), GRANT), "Which request failed: a code exchange, a refresh, or a password login?"),
@@ -427,7 +448,7 @@ pub(super) const RULES: &[Rule] = &[
     r("service_unavailable", None, &[c(Transient, To::Nothing, None, "Salesforce is unavailable (maintenance or an incident): retry later; trust.salesforce.com shows incidents.")]),
     // Sumo Logic's Salesforce source troubleshooting: not transient despite its wording.
     tell(r("unknown_error", None, &[
-        c(Misconfigured, To::LoginUrl, None, "Despite \"retry your request\", retrying rarely helps: the request went to login.salesforce.com where the org must be reached on its own My Domain. Change the login URL to https://YOUR-DOMAIN.my.salesforce.com."),
+        shown(off_my_domain, c(Misconfigured, To::LoginUrl, None, "Despite \"retry your request\", retrying rarely helps: the request went to login.salesforce.com where the org must be reached on its own My Domain. Change the login URL to https://YOUR-DOMAIN.my.salesforce.com.")),
         c(Transient, To::Nothing, None, "If the host was already the My Domain, Salesforce had a passing fault: retry in a few minutes."),
     ]), "Which host got the request?"),
     // SalesforceMobileSDK-iOS (Summer '24: one token request per refresh token at a time).
@@ -441,9 +462,9 @@ pub(super) const RULES: &[Rule] = &[
     // sfdx-jwt behind Zscaler (forcedotcom/cli): a proxy that inspects TLS. Not transient:
     // retrying never helps (issue 13).
     r("tls_untrusted", None, &[
-        fit(proxied, c(Misconfigured, To::Nothing, None, "The server's TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate on this machine, or have Salesforce's hosts bypass the proxy (NO_PROXY).")),
+        shown(proxied, c(Misconfigured, To::Nothing, None, "The server's TLS certificate isn't trusted: a proxy that inspects HTTPS (Zscaler or a corporate proxy) sits in between. Trust the proxy's CA certificate on this machine, or have Salesforce's hosts bypass the proxy (NO_PROXY).")),
         // pozil/pub-sub-api-node-client#74: a client that carries its own CA list.
-        fit(own_ca_list, c(ClientBug, To::Client, None, "The client carries its own list of trusted certificate authorities and an old version lacks the one Salesforce's certificate now chains to: upgrade the client to its current version.")),
+        shown(own_ca_list, c(ClientBug, To::Client, None, "The client carries its own list of trusted certificate authorities and an old version lacks the one Salesforce's certificate now chains to: upgrade the client to its current version.")),
     ]),
     // REST. ref: §6.5; jsforce isSessionExpired.
     r("API_DISABLED_FOR_ORG", None, &[c(Misconfigured, To::Setting(S::ApiEnabled), Some("checked"), API_ENABLED)]),
@@ -465,7 +486,7 @@ pub(super) const RULES: &[Rule] = &[
         fit(pasted_client, c(ClientBug, To::Client, None, "The session ended and the client didn't renew it. Either it can't refresh (its settings lack the client id and secret a refresh needs, client_id and client_secret, or its host or instance URL is malformed: https:// twice, or https://test.salesforce.com where the option wants test.salesforce.com), or it keeps the token a long job started with, or one of its code paths never refreshes. Fix the client's configuration, or update the client to a version that refreshes the session; meanwhile log in again.")),
         fit(refused_session, c(Misconfigured, To::Nothing, None, IP_LOCK)),
         fit(soap_callout, c(ClientBug, To::Client, None, "A Named Credential refreshes its token only when a callout answers 401, and the SOAP API answers an expired session with 500: call the REST API instead, or refresh the credential from Apex before the call.")),
-        fit(data_on_login_host, c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com.")),
+        shown(data_on_login_host, c(Misconfigured, To::LoginUrl, None, "The token is used on another org or host than the one that issued it: call the instance_url of the token response (your My Domain), not login.salesforce.com.")),
         c(Misconfigured, To::Setting(S::OauthScopes), None, "The token has no api scope: add Manage user data via APIs (api) to Selected OAuth Scopes and get a new token."),
         c(ClientBug, To::Client, None, "A fresh token refused at once: the client sends it in the wrong header; it must be the Authorization header, Authorization: Bearer followed by the access token."),
         // sorenkrabbe/Chrome-Salesforce-inspector#227, #98: browser tools after a domain change.
@@ -507,40 +528,15 @@ pub(super) const RULES: &[Rule] = &[
     r("untrusted_instance_url", None, &[
         c(Misconfigured, To::LoginUrl, None, "The token answer named an API host that isn't a Salesforce https address, so nothing was sent there. Check the login URL really is Salesforce's (a proxy or an impostor may be answering)."),
     ]),
-    // Hosted MCP. ff: claude-ai-mcp#171, #184; ArcadeAI/docs PR#1136; reshapr.
-    tell(r("mcp_invalid_token", None, &[
-        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The MCP server refused an opaque token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
-        c(Misconfigured, To::Setting(S::OauthScopes), None, "With the api scope next to mcp_api Salesforce can issue an opaque token the MCP server rejects: keep only mcp_api and refresh_token in Selected OAuth Scopes."),
-    ]), "Does the access token start with 00D (opaque) or eyJ (a JWT)?"),
-    // Ours, from the token itself: Salesforce issued an opaque 00D… token for an MCP app.
-    // ff: ArcadeAI/docs PR#1136 (api beside mcp_api); ref §G (the setting).
-    r("mcp_opaque_token", Some("api granted beside mcp_api"), &[
-        c(Misconfigured, To::Setting(S::OauthScopes), None, "Salesforce issued an opaque token because the app grants api beside mcp_api, and the MCP server accepts only JWTs: remove Manage user data via APIs (api) from Selected OAuth Scopes, keep mcp_api and refresh_token, then connect again."),
-    ]),
-    tell(r("mcp_opaque_token", None, &[
-        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "Salesforce issued an opaque token (00D…), which the MCP server refuses: check Issue JSON Web Token (JWT)-based access tokens for named users in the app's Security section, then connect again (a token issued before the change stays opaque)."),
-        fit(new_app, c(Propagating, To::Setting(S::NamedUserJwt), None, "The JWT setting was changed minutes ago and Salesforce still issues opaque tokens while the change spreads (about 10 minutes): wait and connect again.")),
-    ]), "Was Issue JSON Web Token (JWT)-based access tokens for named users checked and saved more than 10 minutes ago?"),
-    // ref §F.3: a 401 "JWT Token is required" answers a request without a bearer token.
-    r("mcp_no_token", None, &[
-        c(ClientBug, To::Client, None, "The request reached the MCP server without a token: the client must send Authorization: Bearer with the JWT access token of its login."),
-    ]),
-    // ref §F.2: an inactive server answers 404; ff: claude-ai-mcp#184; research-14
-    // (activate-mcp-servers: "toggle them on"; workshops: the server > Activate).
-    tell(r("mcp_server_not_found", None, &[
-        c(Misconfigured, To::Mcp, None, "The MCP server isn't active: in Setup, Quick Find MCP Servers (under API Catalog), open the server and click Activate (or toggle it on), then allow up to 2 minutes."),
-        c(Misconfigured, To::Mcp, None, "The server URL names no server of this org: check the server name (platform/sobject-all, platform/sobject-reads, ...) and the org form (/v1/sandbox/ for a sandbox, /v1/d/YOURDOMAIN/ for a My Domain)."),
-    ]), "Is the server listed as Active in Setup > MCP Servers?"),
-    tell(r("McpServerError", None, &[
-        c(Misconfigured, To::Mcp, None, "The login worked but the MCP server isn't available: activate the server (Setup > MCP Servers > the server > Activate); an inactive server answers 404."),
-        c(Misconfigured, To::Setting(S::NamedUserJwt), Some("checked"), "The server refused the token: check Issue JSON Web Token (JWT)-based access tokens for named users (JWT-based access tokens), then connect again."),
-        // UNCONFIRMED (claude-ai-mcp#184, a user's report): an org-wide switch besides each server's.
-        c(Misconfigured, To::Mcp, None, "In an org where MCP was never set up (often production after a sandbox trial): turn on Enable MCP Service (Beta) under Setup > User Interface, then activate each server under Setup > MCP Servers."),
-    ]), "Does Login History show the OAuth login as successful? Then the problem is the server, not the app."),
 ];
 
+/// Every rule, in the order they are tried.
+pub(super) fn all() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().chain(mcp::RULES)
+}
+
 pub(super) fn find(context: &Context, error: &str, description: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| {
+    all().find(|r| {
         r.error.eq_ignore_ascii_case(error)
             && r.description
                 .is_none_or(|d| contains_ignore_case(description, d))
@@ -552,10 +548,10 @@ pub(super) fn find(context: &Context, error: &str, description: &str) -> Option<
 pub(super) fn ranked(rule: &Rule, context: &Context) -> Vec<Cause> {
     let mut scored: Vec<(u8, &CauseRule)> =
         rule.causes.iter().map(|c| ((c.fit)(context), c)).collect();
-    // Fit first; among equals, the paste's clues (counted once per cause); then the table's
-    // order (a stable sort).
+    // Fit first; among equals, the paste's clues (counted once per cause), then a cause that
+    // needs no evidence before one whose evidence the paste lacks; then the table's order.
     scored.sort_by_cached_key(|(score, c)| {
-        std::cmp::Reverse((*score, context.clues.shared_with(c.message)))
+        std::cmp::Reverse((*score, context.clues.shared_with(c.message), !c.needs))
     });
     if scored.iter().any(|(score, _)| *score > 0) {
         scored.retain(|(score, _)| *score > 0);
