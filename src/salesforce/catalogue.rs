@@ -11,6 +11,8 @@ use serde::Deserialize;
 use crate::salesforce::diagnosis::Kind;
 
 const DATA: &str = include_str!("../../assets/catalogue/errors.toml");
+/// Clients' own words around a Salesforce failure, read from their sources.
+const CLIENTS: &str = include_str!("../../assets/catalogue/clients.toml");
 
 /// One documented error.
 #[derive(Debug, Deserialize)]
@@ -115,7 +117,11 @@ struct File {
 /// would be empty rather than the program stopped.
 pub fn all() -> &'static [Entry] {
     static ALL: OnceLock<Vec<Entry>> = OnceLock::new();
-    ALL.get_or_init(|| parse(DATA).unwrap_or_default())
+    ALL.get_or_init(|| {
+        let mut rows = parse(DATA).unwrap_or_default();
+        rows.extend(parse(CLIENTS).unwrap_or_default());
+        rows
+    })
 }
 
 fn parse(text: &str) -> Result<Vec<Entry>, toml::de::Error> {
@@ -138,8 +144,14 @@ mod tests {
 
     #[test]
     fn the_data_parses_and_every_row_is_complete() {
-        let rows = parse(DATA).unwrap();
+        let mut rows = parse(DATA).unwrap();
         assert!(rows.len() >= 60, "{} rows", rows.len());
+        let clients = parse(CLIENTS).unwrap();
+        assert!(
+            clients.iter().all(|r| r.list == "client message"),
+            "clients.toml holds clients' words only"
+        );
+        rows.extend(clients);
         for row in &rows {
             assert!(!row.cause.is_empty(), "{}: a cause", row.code);
             assert!(
@@ -160,7 +172,7 @@ mod tests {
         codes.sort_unstable();
         let before = codes.len();
         codes.dedup();
-        assert_eq!(before, codes.len(), "codes are unique");
+        assert_eq!(before, codes.len(), "codes are unique across both files");
     }
 
     #[test]

@@ -51,6 +51,7 @@ mod connect_diagnosis;
 mod connect_flows;
 mod diagnosis_consistency;
 mod explain_catalogue_forms;
+mod explain_client_words;
 mod explain_evidence;
 mod explain_principles;
 mod explain_ranking;
