@@ -43,6 +43,12 @@ fn main() {
         ("JSON keys", fill("\"error\":\"")),
         ("codes", fill("invalid_grant: ")),
         ("catalogue codes", fill("sf:INVALID_LOGIN: ")),
+        // Dozens of Login History statuses start "Failed: ": each place is tried against them all.
+        ("Login History statuses", fill("Failed: Invalid ")),
+        (
+            "listed codes",
+            fill("MALFORMED_ID LOGIN_OAUTH_INVALID_TOKEN "),
+        ),
         ("words", fill("a_b ")),
         ("Python 2 keys", fill("{u'errorCode': u'")),
         ("unquoted keys", fill("exceptionCode=")),

@@ -97,12 +97,21 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
     let context = context_of(text, &hints, given);
     let (weak, strong): (Vec<_>, Vec<_>) =
         signals.iter().partition(|s| catalogue::is_weak(&s.error));
-    let mut diagnoses: Vec<Diagnosis> = strong
+    let mut read: Vec<(bool, Diagnosis)> = strong
         .iter()
-        .map(|s| diagnosis::diagnose_in(&context, &s.error, &s.description))
+        .map(|s| {
+            let family = diagnosis::through_family(&context, &s.error, &s.description);
+            (
+                family,
+                diagnosis::diagnose_in(&context, &s.error, &s.description),
+            )
+        })
         .collect();
-    // Known errors first, in the order they appear; errors the table doesn't know last.
-    diagnoses.sort_by_key(|d| d.kind == Kind::Unknown);
+    // Known errors first, in the order they appear: an error a rule or written row covers before
+    // a listed code read through its family (a guess of ours, where the written one ranks its
+    // causes by the paste); errors the table doesn't know last.
+    read.sort_by_key(|(family, d)| (d.kind == Kind::Unknown, *family));
+    let mut diagnoses: Vec<Diagnosis> = read.into_iter().map(|(_, d)| d).collect();
     let below = [transport(text, &context), http_status(text, &context)];
     let known_first = diagnoses.first().is_some_and(|d| d.kind != Kind::Unknown);
     let mut rest: Vec<Diagnosis> = below.into_iter().flatten().collect();

@@ -1,14 +1,17 @@
 //! Salesforce's documented error codes beyond the OAuth table: the API's ExceptionCode and
 //! StatusCode lists, Login History's statuses, REST and HTTP answers, hosted MCP errors and
 //! transport failures by family. The rows are data (`assets/catalogue/errors.toml`), each with
-//! its source; `diagnosis` answers any code found here with its meaning and usual fix, ranked by
-//! what the paste shows.
+//! its source; every other code of Salesforce's lists comes from `codes.toml` by family
+//! (`codes`). `diagnosis` answers any code found here with its meaning and usual fix, ranked by
+//! what the paste shows; the extractor reads these codes, and no others, in running text.
 
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use crate::salesforce::diagnosis::Kind;
+
+pub mod codes;
 
 const DATA: &str = include_str!("../../assets/catalogue/errors.toml");
 /// Clients' own words around a Salesforce failure, read from their sources.
@@ -34,20 +37,25 @@ pub struct Entry {
     #[serde(default)]
     pub weak: bool,
     pub cause: Vec<EntryCause>,
+    /// The family a listed code was given (`codes.toml`): its meaning and fix are our reading.
+    #[serde(skip)]
+    pub family: Option<String>,
 }
 
 impl Entry {
     /// Whether the meaning is Salesforce's words (its lists, pages and faults) rather than ours
-    /// for a client's message or a network failure, which Salesforce doesn't document.
+    /// for a client's message or a network failure, which Salesforce doesn't document, or our
+    /// reading of a listed code by its family.
     pub fn documented_by_salesforce(&self) -> bool {
-        !matches!(
-            self.list.as_str(),
-            "transport"
-                | "client message"
-                | "OAuth (RFC 6749)"
-                | "OAuth (RFC 6750)"
-                | "OpenID Connect"
-        )
+        self.family.is_none()
+            && !matches!(
+                self.list.as_str(),
+                "transport"
+                    | "client message"
+                    | "OAuth (RFC 6749)"
+                    | "OAuth (RFC 6750)"
+                    | "OpenID Connect"
+            )
     }
 }
 
@@ -113,13 +121,18 @@ struct File {
     error: Vec<Entry>,
 }
 
-/// Every row. The data is compiled in and checked by the tests; were it unreadable, the table
-/// would be empty rather than the program stopped.
+/// Every row: the hand-written ones, then the listed codes they lack. The data is compiled in
+/// and checked by the tests; were it unreadable, the table would be empty rather than the
+/// program stopped.
 pub fn all() -> &'static [Entry] {
     static ALL: OnceLock<Vec<Entry>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut rows = parse(DATA).unwrap_or_default();
         rows.extend(parse(CLIENTS).unwrap_or_default());
+        if let Ok(file) = codes::parse(codes::DATA) {
+            let listed = codes::entries(&file, &rows);
+            rows.extend(listed);
+        }
         rows
     })
 }
@@ -131,6 +144,12 @@ fn parse(text: &str) -> Result<Vec<Entry>, toml::de::Error> {
 /// The row of a code, whatever its case.
 pub fn find(code: &str) -> Option<&'static Entry> {
     all().iter().find(|e| e.code.eq_ignore_ascii_case(code))
+}
+
+/// Whether a code's row is only our reading of a listed code (its family's fix), not a row
+/// written for it.
+pub fn is_family(code: &str) -> bool {
+    find(code).is_some_and(|e| e.family.is_some())
 }
 
 /// Whether a code stands only for generic client words.

@@ -93,10 +93,12 @@ fn login_history_status_texts() {
         d.target,
         Some(Target::Setting(SettingKey::RequireSecretWebServer))
     );
-    found(
+    // The status is LOGIN_ERROR_MUST_USE_API_TOKEN's in Salesforce's LOGIN_STATUS table.
+    let d = found(
         "Status: Failed: API security token required",
-        "invalid_grant",
+        "LOGIN_ERROR_MUST_USE_API_TOKEN",
     );
+    assert!(d.message.contains("security token"), "{d:?}");
 }
 
 #[test]

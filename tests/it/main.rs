@@ -47,6 +47,7 @@ mod emulator_robustness;
 mod emulator_token;
 
 // Connecting and diagnosing, in process.
+mod catalogue_lists;
 mod connect_diagnosis;
 mod connect_flows;
 mod diagnosis_consistency;

@@ -297,6 +297,13 @@ pub fn diagnose_in(context: &Context, error: &str, description: &str) -> Diagnos
     }
 }
 
+/// Whether `diagnose_in` can only read this error through its listed code's family (our guess):
+/// no rule of the table and no written catalogue row covers it.
+pub fn through_family(context: &Context, error: &str, description: &str) -> bool {
+    rules::find(context, error, description).is_none()
+        && crate::salesforce::catalogue::is_family(error)
+}
+
 /// The codes and descriptions the table knows, for reading them in free text.
 pub fn known() -> Vec<Known> {
     phrases::known()

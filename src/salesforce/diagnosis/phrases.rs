@@ -12,21 +12,27 @@ pub(super) fn known() -> Vec<Known> {
         .map(|r| Known {
             error: r.error,
             description: r.description.unwrap_or_default(),
+            exact: false,
         })
         .collect();
     known.extend(PHRASES.iter().map(|(phrase, error)| Known {
         error,
         description: phrase,
+        exact: false,
     }));
-    // Salesforce's documented codes and the sentences that stand for them.
+    // Salesforce's documented codes and the sentences that stand for them; a code known only
+    // from its list is read as Salesforce writes it.
     for entry in catalogue::all() {
+        let exact = entry.family.is_some();
         known.push(Known {
             error: &entry.code,
             description: "",
+            exact,
         });
         known.extend(entry.phrases.iter().map(|phrase| Known {
             error: &entry.code,
             description: phrase,
+            exact,
         }));
     }
     known

@@ -3,14 +3,13 @@
 //! object, a form-encoded body, a redirect address inside a longer line, the text of an error page,
 //! or a CLI message such as `invalid_grant: authentication failure`. Pure: no I/O.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::salesforce::scan;
 use crate::terminal_safe::terminal_safe;
 
 mod hints;
 mod lead_in;
+mod prose;
 pub use hints::{Hints, HostHint, hints};
 
 /// Pastes are read up to this size; the rest is ignored (and said so by the caller).
@@ -47,6 +46,9 @@ pub struct Known {
     pub error: &'static str,
     /// A description that identifies the error even without its code (may be empty).
     pub description: &'static str,
+    /// The code is read in running text only as written: a listed code such as `MODIFIED` is
+    /// also an everyday word in lower case.
+    pub exact: bool,
 }
 
 /// Every signal in `text`, in the order they appear, without repeats. `known` lists the codes
@@ -73,7 +75,7 @@ pub fn signals(text: &str, known: &[Known]) -> Vec<Signal> {
         &mut covered,
     );
     form_encoded(&text, &mut found, &mut covered);
-    prose(&text, known, &mut found, &mut covered);
+    prose::prose(&text, known, &mut found, &mut covered);
     lead_in::without_cli_lead_in(&text, &mut found);
 
     found.sort_by_key(|(at, _)| *at);
@@ -447,148 +449,4 @@ fn form_encoded(text: &str, found: &mut Vec<(usize, Signal)>, covered: &mut Vec<
         }
         from = run_end.max(from);
     }
-}
-
-/// Codes and descriptions in running text: `invalid_grant: authentication failure`,
-/// `INVALID_SESSION_ID: Session expired or invalid`, `sf:INVALID_LOGIN`, or an error page's
-/// sentence. Codes are read in one pass over the words of the text, whatever their number.
-fn prose(
-    text: &str,
-    known: &[Known],
-    found: &mut Vec<(usize, Signal)>,
-    covered: &mut Vec<Range<usize>>,
-) {
-    let lower = text.to_ascii_lowercase();
-    let inside = |at: usize, covered: &[Range<usize>]| covered.iter().any(|r| r.contains(&at));
-    // Codes by their lower case; where two differ only in case (`invalid_client` of OAuth,
-    // `INVALID_CLIENT` of SOAP) the one written as in the text wins, else the first known.
-    let mut codes: HashMap<String, Vec<&'static str>> = HashMap::new();
-    for k in known {
-        let same = codes.entry(k.error.to_ascii_lowercase()).or_default();
-        if !same.contains(&k.error) {
-            same.push(k.error);
-        }
-    }
-    let pick = |written: &str, same: &Vec<&'static str>| -> &'static str {
-        same.iter()
-            .copied()
-            .find(|c| *c == written)
-            .unwrap_or(same[0])
-    };
-    for (start, end) in words(&lower) {
-        if found.len() >= MAX_SIGNALS {
-            break;
-        }
-        // `access-denied`: a word, a hyphen and the next word.
-        let joined = lower.as_bytes().get(end) == Some(&b'-')
-            && lower.as_bytes().get(end + 1).is_some_and(|b| is_word(*b));
-        let long_end = if joined {
-            end + 1
-                + lower[end + 1..]
-                    .bytes()
-                    .take(64)
-                    .take_while(|b| is_word(*b))
-                    .count()
-        } else {
-            end
-        };
-        let (code, end) = match codes.get(&lower[start..long_end]) {
-            Some(same) if joined => (pick(&text[start..long_end], same), long_end),
-            _ => match codes.get(&lower[start..end]) {
-                Some(same) => (pick(&text[start..end], same), end),
-                None => continue,
-            },
-        };
-        if inside(start, covered) {
-            continue;
-        }
-        let description = description_after(&text[end..]);
-        found.push((
-            start,
-            Signal {
-                error: code.to_string(),
-                description,
-            },
-        ));
-        covered.push(start..end);
-    }
-    let phrases: Vec<&Known> = known.iter().filter(|k| k.description.len() >= 12).collect();
-    let needles: Vec<String> = phrases
-        .iter()
-        .map(|k| k.description.to_ascii_lowercase())
-        .collect();
-    let needle_refs: Vec<&str> = needles.iter().map(String::as_str).collect();
-    let starts = scan::first_starts(&lower, &needle_refs);
-    for ((k, needle), start) in phrases.iter().zip(&needles).zip(starts) {
-        if let Some(start) = start
-            && !inside(start, covered)
-        {
-            found.push((
-                start,
-                Signal {
-                    error: k.error.to_string(),
-                    description: k.description.to_string(),
-                },
-            ));
-            covered.push(start..start + needle.len());
-        }
-    }
-}
-
-/// The spans of the words of `text` that can be codes: runs of letters, digits and `_`, at
-/// most 64 bytes long.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        while at < bytes.len() {
-            while at < bytes.len() && !is_word(bytes[at]) {
-                at += 1;
-            }
-            let start = at;
-            while at < bytes.len() && is_word(bytes[at]) {
-                at += 1;
-            }
-            if at > start && at - start <= 64 {
-                return Some((start, at));
-            }
-        }
-        None
-    })
-}
-
-/// The text after a code, when it reads as its description (`: ...`, ` - ...`).
-fn description_after(rest: &str) -> String {
-    // Read no further than a description can be long, so each code costs the same.
-    let rest = &rest[..floor_boundary(rest, rest.len().min(MAX_VALUE))];
-    let trimmed = rest.trim_start_matches([' ', '\'', '"']);
-    // `invalid_grant::authentication failure` (the Salesforce CLI) has two colons; a named
-    // credential's failure says `Error: invalid_grant. Error description: ...`.
-    let described = ". error description:";
-    let Some(after) = trimmed
-        .strip_prefix("::")
-        .or_else(|| trimmed.strip_prefix(':'))
-        .or_else(|| {
-            trimmed
-                .get(..described.len())
-                .filter(|p| p.eq_ignore_ascii_case(described))
-                .map(|_| &trimmed[described.len()..])
-        })
-        .or_else(|| trimmed.strip_prefix("- "))
-        .or_else(|| trimmed.strip_prefix(','))
-    else {
-        return String::new();
-    };
-    let after = after.trim_start();
-    // Ends at a line break, a quote or a bracket; an apostrophe inside a word ("hasn't") stays.
-    let bytes = after.as_bytes();
-    let end = (0..bytes.len())
-        .find(|&i| match bytes[i] {
-            b'\n' | b'"' | b'<' | b'(' | b'[' | b'}' => true,
-            b'\'' => !bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic),
-            _ => false,
-        })
-        .unwrap_or(bytes.len());
-    let line: String = after[..end].chars().take(200).collect();
-    line.trim().trim_end_matches(['.', ',', ';']).to_string()
 }
