@@ -53,6 +53,7 @@ mod connect_flows;
 mod diagnosis_consistency;
 mod explain_catalogue_forms;
 mod explain_client_words;
+mod explain_client_words_2;
 mod explain_evidence;
 mod explain_principles;
 mod explain_ranking;
