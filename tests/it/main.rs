@@ -54,6 +54,7 @@ mod diagnosis_consistency;
 mod explain_catalogue_forms;
 mod explain_client_words;
 mod explain_evidence;
+mod explain_generic_codes;
 mod explain_principles;
 mod explain_ranking;
 mod explain_wrappers;

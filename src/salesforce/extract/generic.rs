@@ -1,0 +1,114 @@
+//! Listed codes that are also other systems' everyday words. Salesforce's lists hold `CONFLICT`,
+//! `GONE`, `MODIFIED`, `INTERNAL_ERROR`, `LIMIT_EXCEEDED` and HTTP status names; git, Spring,
+//! OkHttp, Kubernetes and AWS print the same words. Such a code, read in running text, is
+//! Salesforce's only where the paste says so: the code stands as the error itself, or the paste
+//! shows Salesforce around it.
+
+/// Whether a listed code is too common a word to be Salesforce's on its own: one or two words
+/// (`CONFLICT`, `BAD_REQUEST`), or an HTTP status's reason phrase in upper case (RFC 9110 §15,
+/// as Spring's `HttpStatus` and Python's `HTTPStatus` name them).
+pub fn is_generic_code(code: &str) -> bool {
+    code.matches('_').count() <= 1
+        || HTTP_REASONS
+            .iter()
+            .any(|reason| reason.eq_ignore_ascii_case(code))
+}
+
+/// The reason phrases of RFC 9110 §15 with more than two words, as enum names.
+const HTTP_REASONS: &[&str] = &[
+    "NON_AUTHORITATIVE_INFORMATION",
+    "PAYMENT_REQUIRED",
+    "METHOD_NOT_ALLOWED",
+    "PROXY_AUTHENTICATION_REQUIRED",
+    "LENGTH_REQUIRED",
+    "PRECONDITION_FAILED",
+    "CONTENT_TOO_LARGE",
+    "PAYLOAD_TOO_LARGE",
+    "URI_TOO_LONG",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "RANGE_NOT_SATISFIABLE",
+    "INTERNAL_SERVER_ERROR",
+    "HTTP_VERSION_NOT_SUPPORTED",
+    "TOO_MANY_REQUESTS",
+];
+
+/// Words only Salesforce's own texts carry: its names and hosts, its API paths, its error shapes
+/// (`sf:CODE`, `errorCode`, SOAP's `<statusCode>`, Bulk API's `sf__Error`, Apex's `first
+/// error:`) and the names of its clients. Matched in lower case.
+const SALESFORCE_SHOWN: &[&str] = &[
+    "salesforce",
+    "force.com",
+    "my.site.com",
+    "sfdc",
+    "sforce",
+    "sfdx",
+    "jsforce",
+    "restforce",
+    "soql",
+    "sobject",
+    "visualforce",
+    "/services/data",
+    "/services/soap",
+    "/services/async",
+    "/services/oauth2",
+    "sf:",
+    "sf__",
+    "errorcode",
+    "<statuscode>",
+    "exceptioncode",
+    "first error:",
+    "dmlexception",
+];
+
+/// Whether the paste (in lower case) shows it is Salesforce's.
+pub fn salesforce_shown(lower: &str) -> bool {
+    SALESFORCE_SHOWN.iter().any(|word| lower.contains(word))
+}
+
+/// Whether the code at `start..end` stands as the error itself: alone on its line (quotes
+/// aside) or after one word and a colon (`Error: CODE`), or heading its line as `CODE: message`.
+pub fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |at| end + at);
+    let quotes: &[char] = &['"', '\'', '`', ' ', '\t', '\r'];
+    let before = text[line_start..start].trim_matches(quotes);
+    let after = text[end..line_end].trim_matches(quotes);
+    let label = before
+        .strip_suffix(':')
+        .is_some_and(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic()));
+    (before.is_empty() || label) && (after.is_empty() || after.starts_with(':'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_codes_and_http_names_are_generic_and_long_codes_are_not() {
+        for code in ["CONFLICT", "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "GONE"] {
+            assert!(is_generic_code(code), "{code}");
+        }
+        for code in [
+            "INVALID_SESSION_ID",
+            "REQUEST_LIMIT_EXCEEDED",
+            "LOGIN_ERROR_LOGINS_EXCEEDED",
+        ] {
+            assert!(!is_generic_code(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_code_stands_alone_on_its_line_or_heading_its_message() {
+        let text = "one\n  CONFLICT\nCONFLICT: x\nError: CONFLICT\nCONFLICT (content): y\nsee CONFLICT\nreset: stream: CONFLICT";
+        let at = |n: usize| {
+            text.match_indices("CONFLICT")
+                .nth(n)
+                .map(|(i, _)| i)
+                .unwrap()
+        };
+        let alone: Vec<bool> = (0..6)
+            .map(|n| stands_alone(text, at(n), at(n) + 8))
+            .collect();
+        assert_eq!(alone, [true, true, true, false, false, false]);
+    }
+}
