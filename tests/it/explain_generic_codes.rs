@@ -66,3 +66,32 @@ fn a_distinctive_code_vouches_for_a_generic_one() {
         "the generic code stays among the errors: {d:?}"
     );
 }
+
+/// A client row whose words other software prints too (a browser's CORS refusal, a proxy's
+/// error, "Access Declined") is Salesforce's only where the paste shows
+/// Salesforce; with it, the row still answers.
+#[test]
+fn shared_client_words_need_salesforce_in_the_paste() {
+    for text in [
+        "Access to fetch at 'https://api.stripe.com/v1/charges' from origin 'http://localhost:3000' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present",
+        "pip: Error from proxy server while fetching https://pypi.org/simple",
+        "Card payment: Access Declined by issuer",
+    ] {
+        let d = explain(text);
+        assert_eq!(d.error, NOTHING_FOUND, "{text}: {d:?}");
+    }
+    for (text, code) in [
+        (
+            "Access to fetch at 'https://acme.my.salesforce.com/services/data/v62.0/query' from origin 'http://localhost:3000' has been blocked by CORS policy",
+            "cors_blocked",
+        ),
+        (
+            "Data Loader: Error from proxy server (407 Proxy Authentication Required)",
+            "dataloader_proxy",
+        ),
+        ("jsforce: Access Declined", "jsforce_access_declined"),
+    ] {
+        let d = explain(text);
+        assert_eq!(d.error, code, "{text}: {d:?}");
+    }
+}

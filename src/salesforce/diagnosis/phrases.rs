@@ -36,7 +36,7 @@ pub(super) fn known() -> Vec<Known> {
             error: &entry.code,
             description: phrase,
             exact,
-            generic: false,
+            generic: entry.shared,
         }));
     }
     known

@@ -34,7 +34,8 @@ const HTTP_REASONS: &[&str] = &[
 
 /// Words only Salesforce's own texts carry: its names and hosts, its API paths, its error shapes
 /// (`sf:CODE`, `errorCode`, SOAP's `<statusCode>`, Bulk API's `sf__Error`, Apex's `first
-/// error:`) and the names of its clients. Matched in lower case.
+/// error:`, jsforce's `ERROR_HTTP_400`) and the names of its
+/// clients. Matched in lower case.
 const SALESFORCE_SHOWN: &[&str] = &[
     "salesforce",
     "force.com",
@@ -44,6 +45,9 @@ const SALESFORCE_SHOWN: &[&str] = &[
     "sfdx",
     "jsforce",
     "restforce",
+    "error_http_",
+    "data loader",
+    "dataloader",
     "soql",
     "sobject",
     "visualforce",

@@ -103,7 +103,18 @@ pub(super) fn prose(
         .collect();
     let needle_refs: Vec<&str> = needles.iter().map(String::as_str).collect();
     let starts = scan::first_starts(&lower, &needle_refs);
+    let shown = salesforce_shown(&lower);
+    // A distinctive Salesforce code found: upper case, as its lists write them, and not generic.
+    let distinctive = |found: &[(usize, Signal)]| {
+        found
+            .iter()
+            .any(|(_, s)| s.error.bytes().any(|b| b.is_ascii_uppercase()) && !is_generic(&s.error))
+    };
     for ((k, needle), start) in phrases.iter().zip(&needles).zip(starts) {
+        // Words other software prints too count where the paste shows Salesforce.
+        if k.generic && !shown && !distinctive(found) {
+            continue;
+        }
         if let Some(start) = start
             && !inside(start, covered)
         {
@@ -119,13 +130,7 @@ pub(super) fn prose(
     }
     // A generic code inside other text counts where the paste shows Salesforce: its words, or a
     // distinctive code of its own (upper case, as Salesforce's lists write them).
-    let vouched = || {
-        salesforce_shown(&lower)
-            || found.iter().any(|(_, s)| {
-                s.error.bytes().any(|b| b.is_ascii_uppercase()) && !is_generic(&s.error)
-            })
-    };
-    if pending.is_empty() || !vouched() {
+    if pending.is_empty() || !(shown || distinctive(found)) {
         return;
     }
     for (start, end, code) in pending {
