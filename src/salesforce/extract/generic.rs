@@ -71,17 +71,38 @@ pub fn salesforce_shown(lower: &str) -> bool {
 
 /// Whether the code at `start..end` stands as the error itself: alone on its line (quotes
 /// aside) or after one word and a colon (`Error: CODE`), or heading its line as `CODE: message`.
+/// Looks at a few bytes either side only, so a megabyte on one line costs the same per code.
 pub fn stands_alone(text: &str, start: usize, end: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |at| end + at);
-    let quotes: &[char] = &['"', '\'', '`', ' ', '\t', '\r'];
-    let before = text[line_start..start].trim_matches(quotes);
-    let after = text[end..line_end].trim_matches(quotes);
-    let label = before
-        .strip_suffix(':')
-        .is_some_and(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic()));
-    (before.is_empty() || label) && (after.is_empty() || after.starts_with(':'))
+    let bytes = text.as_bytes();
+    let blank = |b: u8| matches!(b, b'"' | b'\'' | b'`' | b' ' | b'\t' | b'\r');
+    // After: only quotes and spaces, then the line's end or a colon.
+    let after = bytes[end..].iter().copied().take(NEAR).find(|b| !blank(*b));
+    if !matches!(after, None | Some(b'\n') | Some(b':')) {
+        return false;
+    }
+    // Before: only quotes and spaces back to the line's start, or one word and a colon first.
+    let mut at = start;
+    let back = |at: &mut usize, keep: &dyn Fn(u8) -> bool| {
+        let from = *at;
+        while *at > 0 && from - *at < NEAR && keep(bytes[*at - 1]) {
+            *at -= 1;
+        }
+    };
+    back(&mut at, &blank);
+    if at > 0 && bytes[at - 1] == b':' {
+        at -= 1;
+        let colon = at;
+        back(&mut at, &|b: u8| b.is_ascii_alphabetic());
+        if at == colon {
+            return false;
+        }
+        back(&mut at, &blank);
+    }
+    at == 0 || bytes[at - 1] == b'\n'
 }
+
+/// How far the bytes around a code are looked at.
+const NEAR: usize = 64;
 
 #[cfg(test)]
 mod tests {
