@@ -36,6 +36,10 @@ pub struct Entry {
     /// Its phrases are generic client words: used only where nothing more telling is found.
     #[serde(default)]
     pub weak: bool,
+    /// Its phrases are other software's words too (a browser's CORS refusal, a proxy's error):
+    /// read only where the paste shows Salesforce.
+    #[serde(default)]
+    pub shared: bool,
     pub cause: Vec<EntryCause>,
     /// The family a listed code was given (`codes.toml`): its meaning and fix are our reading.
     #[serde(skip)]

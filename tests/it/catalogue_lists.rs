@@ -125,3 +125,24 @@ fn a_written_row_leads_a_listed_code_in_the_same_paste() {
     // Alone, the listed code is the answer.
     assert_eq!(explain("MALFORMED_ID: bad id 001").error, "MALFORMED_ID");
 }
+
+/// Login History's login-count statuses are a limit that resets, not a login policy to change
+/// (3,600 logins per user per hour; salesforce-oauth.md §7); an invalid HTTP method is the
+/// request's form, not its API version.
+#[test]
+fn login_limits_read_as_limits_and_a_bad_method_as_the_request() {
+    for code in [
+        "LOGIN_ERROR_RATE_EXCEEDED",
+        "LOGIN_ERROR_LOGINS_EXCEEDED",
+        "LOGIN_OAUTH_EXCEED_GET_AT_LMT",
+    ] {
+        let d = explain(&format!("Login History for the integration user: {code}"));
+        assert_eq!(d.error, code, "{d:?}");
+        assert_eq!(d.kind, Kind::Transient, "{d:?}");
+        assert!(!d.message.contains("Login IP Ranges"), "{d:?}");
+    }
+    let d = explain("Login History: LOGIN_ERROR_HTP_METHD_INVALID");
+    assert_eq!(d.kind, Kind::ClientBug, "{d:?}");
+    assert!(d.message.contains("HTTP method"), "{d:?}");
+    assert!(!d.message.contains("API version"), "{d:?}");
+}

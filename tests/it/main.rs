@@ -55,6 +55,7 @@ mod explain_catalogue_forms;
 mod explain_client_words;
 mod explain_client_words_2;
 mod explain_evidence;
+mod explain_generic_codes;
 mod explain_principles;
 mod explain_ranking;
 mod explain_wrappers;

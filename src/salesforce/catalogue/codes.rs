@@ -101,6 +101,7 @@ fn entry(code: &Code, family: &Family) -> Entry {
         ),
         tell: None,
         weak: false,
+        shared: false,
         cause: vec![EntryCause {
             kind: family.kind,
             target: family.target,

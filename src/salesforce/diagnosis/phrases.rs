@@ -2,7 +2,7 @@
 //! stand for an error without naming its code.
 
 use crate::salesforce::catalogue;
-use crate::salesforce::extract::Known;
+use crate::salesforce::extract::{self, Known};
 
 use super::rules;
 
@@ -13,12 +13,14 @@ pub(super) fn known() -> Vec<Known> {
             error: r.error,
             description: r.description.unwrap_or_default(),
             exact: false,
+            generic: false,
         })
         .collect();
     known.extend(PHRASES.iter().map(|(phrase, error)| Known {
         error,
         description: phrase,
         exact: false,
+        generic: false,
     }));
     // Salesforce's documented codes and the sentences that stand for them; a code known only
     // from its list is read as Salesforce writes it.
@@ -28,14 +30,23 @@ pub(super) fn known() -> Vec<Known> {
             error: &entry.code,
             description: "",
             exact,
+            generic: listed(&entry.list) && extract::is_generic_code(&entry.code),
         });
         known.extend(entry.phrases.iter().map(|phrase| Known {
             error: &entry.code,
             description: phrase,
             exact,
+            generic: entry.shared,
         }));
     }
     known
+}
+
+/// Whether a catalogue row's lists are Salesforce's code lists (not a client's or OAuth's).
+fn listed(lists: &str) -> bool {
+    lists
+        .split(", ")
+        .any(|l| ["ExceptionCode", "StatusCode", "REST"].contains(&l))
 }
 
 /// Sentences of Salesforce's pages, of Login History and of common clients that stand for an

@@ -7,9 +7,11 @@ use std::ops::Range;
 
 use crate::terminal_safe::terminal_safe;
 
+mod generic;
 mod hints;
 mod lead_in;
 mod prose;
+pub use generic::is_generic_code;
 pub use hints::{Hints, HostHint, hints};
 
 /// Pastes are read up to this size; the rest is ignored (and said so by the caller).
@@ -49,6 +51,9 @@ pub struct Known {
     /// The code is read in running text only as written: a listed code such as `MODIFIED` is
     /// also an everyday word in lower case.
     pub exact: bool,
+    /// A listed code that is also other systems' everyday word (`CONFLICT`): read in running
+    /// text only where it stands as the error or the paste shows Salesforce.
+    pub generic: bool,
 }
 
 /// Every signal in `text`, in the order they appear, without repeats. `known` lists the codes

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::generic::{salesforce_shown, stands_alone};
 use super::{Known, MAX_SIGNALS, MAX_VALUE, Signal, floor_boundary, is_word};
 use crate::salesforce::scan;
 
@@ -22,6 +23,14 @@ pub(super) fn prose(
     // `INVALID_CLIENT` of SOAP) the one written as in the text wins, else the first known that
     // may be read in any case.
     let mut codes: HashMap<String, Vec<(&'static str, bool)>> = HashMap::new();
+    let generic: Vec<&str> = known
+        .iter()
+        .filter(|k| k.generic)
+        .map(|k| k.error)
+        .collect();
+    let is_generic = |code: &str| generic.contains(&code);
+    // Generic codes inside other text, kept until the paste is known to be Salesforce's.
+    let mut pending: Vec<(usize, usize, &'static str)> = Vec::new();
     for k in known {
         let same = codes.entry(k.error.to_ascii_lowercase()).or_default();
         if !same.iter().any(|(c, _)| *c == k.error) {
@@ -68,6 +77,12 @@ pub(super) fn prose(
         if inside(start, covered) {
             continue;
         }
+        if is_generic(code) && !stands_alone(text, start, end) {
+            if pending.len() < MAX_SIGNALS {
+                pending.push((start, end, code));
+            }
+            continue;
+        }
         let description = description_after(&text[end..]);
         found.push((
             start,
@@ -88,7 +103,18 @@ pub(super) fn prose(
         .collect();
     let needle_refs: Vec<&str> = needles.iter().map(String::as_str).collect();
     let starts = scan::first_starts(&lower, &needle_refs);
+    let shown = salesforce_shown(&lower);
+    // A distinctive Salesforce code found: upper case, as its lists write them, and not generic.
+    let distinctive = |found: &[(usize, Signal)]| {
+        found
+            .iter()
+            .any(|(_, s)| s.error.bytes().any(|b| b.is_ascii_uppercase()) && !is_generic(&s.error))
+    };
     for ((k, needle), start) in phrases.iter().zip(&needles).zip(starts) {
+        // Words other software prints too count where the paste shows Salesforce.
+        if k.generic && !shown && !distinctive(found) {
+            continue;
+        }
         if let Some(start) = start
             && !inside(start, covered)
         {
@@ -101,6 +127,24 @@ pub(super) fn prose(
             ));
             covered.push(start..start + needle.len());
         }
+    }
+    // A generic code inside other text counts where the paste shows Salesforce: its words, or a
+    // distinctive code of its own (upper case, as Salesforce's lists write them).
+    if pending.is_empty() || !(shown || distinctive(found)) {
+        return;
+    }
+    for (start, end, code) in pending {
+        if found.len() >= MAX_SIGNALS || inside(start, covered) {
+            continue;
+        }
+        found.push((
+            start,
+            Signal {
+                error: code.to_string(),
+                description: description_after(&text[end..]),
+            },
+        ));
+        covered.push(start..end);
     }
 }
 
