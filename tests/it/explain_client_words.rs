@@ -6,7 +6,7 @@ use eca_wizard::commands::explain::{NOTHING_FOUND, explain};
 use eca_wizard::salesforce::diagnosis::{Diagnosis, Kind};
 
 /// The paste is read as `error`, of `kind`, and its first fix says `word`.
-fn reads(text: &str, error: &str, kind: Kind, word: &str) -> Diagnosis {
+pub(crate) fn reads(text: &str, error: &str, kind: Kind, word: &str) -> Diagnosis {
     let d = explain(text);
     assert_eq!(d.error, error, "{text}: {d:?}");
     assert_eq!(d.kind, kind, "{text}: {d:?}");

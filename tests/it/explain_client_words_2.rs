@@ -7,17 +7,7 @@
 use eca_wizard::commands::explain::{NOTHING_FOUND, explain};
 use eca_wizard::salesforce::diagnosis::Kind;
 
-/// The paste is read as `error`, of `kind`, and its first fix says `word`.
-fn reads(text: &str, error: &str, kind: Kind, word: &str) {
-    let d = explain(text);
-    assert_eq!(d.error, error, "{text}: {d:?}");
-    assert_eq!(d.kind, kind, "{text}: {d:?}");
-    assert!(
-        d.message.to_lowercase().contains(&word.to_lowercase()),
-        "{text}: the fix should say {word:?}: {}",
-        d.message
-    );
-}
+use crate::explain_client_words::reads;
 
 #[test]
 fn airbyte_salesforce_source_messages() {
