@@ -130,9 +130,25 @@ impl Tui {
         self.writer.flush().unwrap();
     }
 
-    /// Waits until the screen shows `text`.
+    /// Waits until the screen shows `text`, and returns the frame once it is drawn whole.
     pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
-        screen::wait_for(text, timeout, || self.screen())
+        let shown = screen::wait_for(text, timeout, || self.screen());
+        self.whole(shown)
+    }
+
+    /// The screen once its frame is drawn whole. A frame reaches the terminal row by row, so a
+    /// read can catch its top rows before the footer (a test then saw "What are you connecting?"
+    /// without the help line under it); two equal reads 100 ms apart are a whole frame.
+    fn whole(&self, mut shown: String) -> String {
+        for _ in 0..30 {
+            std::thread::sleep(Duration::from_millis(100));
+            let again = self.screen();
+            if again == shown {
+                break;
+            }
+            shown = again;
+        }
+        shown
     }
 
     /// Presses Enter step by step until one of `goals` shows.
@@ -140,11 +156,12 @@ impl Tui {
         let pace = Duration::from_millis(400);
         let parser = self.parser.clone();
         let screen = move || parser.lock().unwrap().screen().contents();
-        screen::until(goals, timeout, pace, screen, |shown| {
+        let shown = screen::until(goals, timeout, pace, screen, |shown| {
             if screen::takes_enter(shown) {
                 self.send(ENTER);
             }
-        })
+        });
+        self.whole(shown)
     }
 
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
