@@ -2,15 +2,17 @@
 //! `explain` gets within that. tests/data/field_errors_ceiling.toml labels each own and train
 //! case, blind to the tool's answers: `paste` (the paste decides the real fix: an expert names
 //! it first), `among` (the paste narrows it to a few documented causes, this one among them) or
-//! `thread` (only the discussion around the paste reveals it). Held-out cases are never
-//! labelled: they are not read. Prints the figures README reports:
+//! `thread` (only the discussion around the paste reveals it). The held-out part has its own file
+//! (field_errors_ceiling_heldout.toml, ids and levels only), labelled blind by a session that
+//! writes no rules; like the held-out cases it is never read while writing rules, and only its
+//! totals are printed. Prints the figures README reports:
 //! `cargo test --test it field_ceiling -- --nocapture`.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::field_corpus::{PARTS, Verdict, corpus, verdict};
+use crate::field_corpus::{PARTS, Part, Verdict, corpus, verdict};
 
 #[derive(Deserialize)]
 struct Labels {
@@ -40,8 +42,36 @@ fn labels() -> Vec<Label> {
     labels.case
 }
 
-/// The parts that are labelled: every part rules may be written from.
-fn labelled_parts() -> impl Iterator<Item = &'static crate::field_corpus::Part> {
+/// The held-out part's labels: ids and levels only, so the file describes no case.
+#[derive(Deserialize)]
+struct HeldOutLabels {
+    case: Vec<HeldOutLabel>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeldOutLabel {
+    id: String,
+    level: Level,
+}
+
+/// Each case's level in `part`.
+fn levels(part: &Part) -> HashMap<String, Level> {
+    if part.held_out {
+        let text = include_str!("../data/field_errors_ceiling_heldout.toml");
+        let labels: HeldOutLabels = toml::from_str(text).unwrap();
+        labels.case.into_iter().map(|l| (l.id, l.level)).collect()
+    } else {
+        labels()
+            .into_iter()
+            .filter(|l| l.part == part.row)
+            .map(|l| (l.id, l.level))
+            .collect()
+    }
+}
+
+/// The parts rules may be written from, whose labels say why.
+fn labelled_parts() -> impl Iterator<Item = &'static Part> {
     PARTS.iter().filter(|p| !p.held_out)
 }
 
@@ -73,27 +103,50 @@ fn every_case_with_an_error_has_one_label() {
     );
 }
 
+/// Every held-out case with an error has one label, and no label names anything else; a case is
+/// named by its position only.
+#[test]
+fn every_held_out_case_with_an_error_has_one_label() {
+    for part in PARTS.iter().filter(|p| p.held_out) {
+        let text = include_str!("../data/field_errors_ceiling_heldout.toml");
+        let labels: HeldOutLabels = toml::from_str(text).unwrap();
+        let cases = corpus(part.file);
+        let with_error: Vec<_> = cases.iter().filter(|c| c.has_error()).collect();
+        for (n, case) in with_error.iter().enumerate() {
+            let count = labels.case.iter().filter(|l| l.id == case.id).count();
+            assert_eq!(count, 1, "held-out case {n} has {count} ceiling labels");
+        }
+        assert_eq!(
+            labels.case.len(),
+            with_error.len(),
+            "a held-out label names no case with an error"
+        );
+    }
+}
+
 /// Per part: the ceiling (how many cases the paste decides, decides or lists, leaves to the
 /// thread) and `explain`'s right answers within each level. A right first answer where only the
 /// thread shows the fix is a rule fitted to its case, not to what the paste says.
 #[test]
 fn field_ceiling_figures() {
-    let labels = labels();
     let mut rows = Vec::new();
-    for part in labelled_parts() {
-        let level: HashMap<&str, Level> = labels
-            .iter()
-            .filter(|l| l.part == part.row)
-            .map(|l| (l.id.as_str(), l.level))
-            .collect();
+    for part in PARTS {
+        let level = levels(part);
         let cases = corpus(part.file);
         let judged: Vec<(Level, Verdict)> = cases
             .iter()
             .filter(|c| c.has_error())
-            .map(|c| {
-                let l = level.get(c.id.as_str()).copied();
+            .enumerate()
+            .map(|(n, c)| {
+                // A held-out case is named by its position only.
+                let name = if part.held_out {
+                    format!("case {n}")
+                } else {
+                    c.id.clone()
+                };
+                let l = level.get(&c.id).copied();
                 (
-                    l.unwrap_or_else(|| panic!("{}: no ceiling label", c.id)),
+                    l.unwrap_or_else(|| panic!("{}: {name}: no ceiling label", part.file)),
                     verdict(c),
                 )
             })
