@@ -173,6 +173,7 @@ pub fn explain_with(text: &str, given: Given) -> Diagnosis {
     }
     // A named tool, or else a client's stack trace: the program itself may be at fault.
     let tool = context
+        .seen
         .tool
         .or_else(|| hints.client_trace.then_some("The client program"));
     if let Some(tool) = tool
@@ -226,23 +227,8 @@ fn context_of(text: &str, hints: &extract::Hints, given: Given) -> Context {
         (None, None) => Window::Unknown,
     };
     let mut context = Context::new(Phase::Unknown, window);
-    context.refresh = hints.refresh;
     context.flow = given.flow.or(hints.flow);
-    context.host = hints.host;
-    context.mcp = hints.mcp;
-    context.password = hints.password;
-    context.my_domain_audience = hints.my_domain_audience;
-    context.sandbox_on_login = hints.sandbox_on_login;
-    context.proxy = hints.proxy;
-    context.oauth_path = hints.oauth_path;
-    context.tool = hints.tool;
-    context.lightning_host = hints.lightning_host;
-    context.instance_host = hints.instance_host;
-    context.soap_path = hints.soap_path;
-    context.identity_path = hints.identity_path;
-    context.data_on_login_host = hints.data_on_login_host;
-    context.named_credential = hints.named_credential;
-    context.grpc = hints.grpc;
+    context.seen = *hints;
     context.clues = Clues::of(&text.to_ascii_lowercase());
     context
 }

@@ -38,12 +38,16 @@ enum McpFailure {
     Unreadable,
 }
 
+/// What an MCP check's failure is read in: the hosted server, after the app's propagation.
+fn mcp_context() -> Context {
+    let mut context = Context::new(Phase::Mcp, Window::After);
+    context.seen.mcp = true;
+    context
+}
+
 impl McpFailure {
     fn diagnose(&self) -> Diagnosis {
-        let context = Context {
-            mcp: true,
-            ..Context::new(Phase::Mcp, Window::After)
-        };
+        let context = mcp_context();
         match self {
             McpFailure::Http(Failure::OAuth {
                 error, description, ..
@@ -391,10 +395,7 @@ pub fn token_format(token: &Secret, granted: &[&str]) -> Check {
     } else {
         ""
     };
-    let context = Context {
-        mcp: true,
-        ..Context::new(Phase::Mcp, Window::After)
-    };
+    let context = mcp_context();
     let diagnosis = diagnosis::diagnose_in(&context, "mcp_opaque_token", beside);
     Check::failed(CheckName::TokenFormat, diagnosis)
 }

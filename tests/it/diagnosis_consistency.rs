@@ -86,10 +86,10 @@ fn contexts() -> impl Strategy<Value = Context> {
         .prop_map(|(phase, window, flow, host, mcp, password, refresh)| {
             let mut context = Context::new(phase, window);
             context.flow = flow;
-            context.host = host;
-            context.mcp = mcp;
-            context.password = password;
-            context.refresh = refresh;
+            context.seen.host = host;
+            context.seen.mcp = mcp;
+            context.seen.password = password;
+            context.seen.refresh = refresh;
             context
         })
 }

@@ -35,7 +35,7 @@ pub(super) fn client_credentials(x: &Context) -> u8 {
 /// approved this consumer"); otherwise a JWT's last possibility, since the Salesforce CLI
 /// itself tries that audience and this tool does as a last resort.
 pub(super) fn my_domain_audience(x: &Context) -> u8 {
-    match (x.my_domain_audience, jwt(x)) {
+    match (x.seen.my_domain_audience, jwt(x)) {
         (true, _) => 4,
         (false, 0) => 0,
         (false, _) => 1,
@@ -63,7 +63,7 @@ pub(super) fn old_app(x: &Context) -> u8 {
     }
 }
 pub(super) fn wrong_host(x: &Context) -> u8 {
-    match x.host {
+    match x.seen.host {
         Some(HostHint::Login | HostHint::Test) => 3,
         Some(HostHint::MyDomain) => 0,
         None => 1,
@@ -71,7 +71,7 @@ pub(super) fn wrong_host(x: &Context) -> u8 {
 }
 /// The paste shows the login went to login.salesforce.com or test.salesforce.com.
 pub(super) fn login_host(x: &Context) -> u8 {
-    match x.host {
+    match x.seen.host {
         Some(HostHint::Login | HostHint::Test) => 3,
         _ => 1,
     }
@@ -79,14 +79,14 @@ pub(super) fn login_host(x: &Context) -> u8 {
 /// A login shown off the org's My Domain: a login host, or client credentials, which works only on
 /// the My Domain (ref salesforce-oauth.md: "Client credentials must use the My Domain host").
 pub(super) fn off_my_domain(x: &Context) -> u8 {
-    match (x.host, x.flow()) {
+    match (x.seen.host, x.flow()) {
         (Some(HostHint::MyDomain), _) => 0,
         (Some(_), _) | (None, Some(Flow::ClientCredentials)) => 3,
         (None, _) => 1,
     }
 }
 pub(super) fn salesforce_cli(x: &Context) -> u8 {
-    if x.tool == Some("the Salesforce CLI") {
+    if x.seen.tool == Some("the Salesforce CLI") {
         4
     } else {
         1
@@ -95,19 +95,19 @@ pub(super) fn salesforce_cli(x: &Context) -> u8 {
 /// A connector or tool that sends its own login host (claude-ai-mcp#986, n8n#28990): blamed first
 /// when the paste shows one of them on login.salesforce.com or test.salesforce.com.
 pub(super) fn fixed_host_client(x: &Context) -> u8 {
-    let tool = x.mcp || x.tool.is_some();
-    match (tool, x.host) {
+    let tool = x.seen.mcp || x.seen.tool.is_some();
+    match (tool, x.seen.host) {
         (true, Some(HostHint::Login | HostHint::Test)) => 4,
         _ => 1,
     }
 }
 /// A sandbox (its user name or host) shown going to login.salesforce.com.
 pub(super) fn sandbox_on_login(x: &Context) -> u8 {
-    if x.sandbox_on_login { 4 } else { 1 }
+    if x.seen.sandbox_on_login { 4 } else { 1 }
 }
 /// A data call shown going to a login host: the token is used where it wasn't issued.
 pub(super) fn data_on_login_host(x: &Context) -> u8 {
-    if x.data_on_login_host { 3 } else { 1 }
+    if x.seen.data_on_login_host { 3 } else { 1 }
 }
 /// An error pasted from another client (`explain`) rather than met by the wizard's own request.
 pub(super) fn pasted(x: &Context) -> u8 {
@@ -117,7 +117,7 @@ pub(super) fn pasted(x: &Context) -> u8 {
 /// KB 000381864), so a REST callout's refused session is not one left to expire: it is refused.
 /// A SOAP callout answers 500 and is never refreshed (the same article): there it did expire.
 fn refreshed_by_salesforce(x: &Context) -> bool {
-    x.named_credential && !x.soap_path
+    x.seen.named_credential && !x.seen.soap_path
 }
 /// A pasted client that didn't renew its session: not Salesforce's own callout.
 pub(super) fn pasted_client(x: &Context) -> u8 {
@@ -137,7 +137,7 @@ pub(super) fn refused_session(x: &Context) -> u8 {
 }
 /// A Named Credential's SOAP callout, which Salesforce never refreshes.
 pub(super) fn soap_callout(x: &Context) -> u8 {
-    if x.named_credential && x.soap_path {
+    if x.seen.named_credential && x.seen.soap_path {
         4
     } else {
         0
@@ -156,31 +156,31 @@ pub(super) fn machine_flow(x: &Context) -> u8 {
 /// (grpc/grpc#8393: gRPC core uses its bundled roots.pem, not the system's; grpc/grpc#37602: an
 /// old roots.pem lacks newer roots): with no proxy named, the client's list comes first.
 pub(super) fn own_ca_list(x: &Context) -> u8 {
-    if x.grpc && !x.proxy { 3 } else { 1 }
+    if x.seen.grpc && !x.seen.proxy { 3 } else { 1 }
 }
 /// A proxy named in the paste makes the proxy's address the likely one Salesforce saw.
 pub(super) fn proxied(x: &Context) -> u8 {
-    if x.proxy { 3 } else { 1 }
+    if x.seen.proxy { 3 } else { 1 }
 }
 pub(super) fn mcp(x: &Context) -> u8 {
-    if x.mcp { 3 } else { 0 }
+    if x.seen.mcp { 3 } else { 0 }
 }
 pub(super) fn password(x: &Context) -> u8 {
-    match (x.password, x.flow()) {
+    match (x.seen.password, x.flow()) {
         (true, _) => 3,
         (false, Some(_)) => 0,
         (false, None) => 1,
     }
 }
 pub(super) fn not_password(x: &Context) -> u8 {
-    if x.password { 0 } else { 1 }
+    if x.seen.password { 0 } else { 1 }
 }
 /// The client may send no secret here: a refresh or code exchange that sent one rules it out.
 pub(super) fn refreshing(x: &Context) -> u8 {
     match x.phase {
         Phase::Refresh { secret_sent: true } | Phase::CodeExchange { .. } => 0,
         Phase::Refresh { secret_sent: false } => 3,
-        _ if x.refresh => 3,
+        _ if x.seen.refresh => 3,
         _ => 1,
     }
 }
@@ -188,7 +188,7 @@ pub(super) fn exchanging(x: &Context) -> u8 {
     match x.phase {
         Phase::CodeExchange { secret_sent: true } | Phase::Refresh { .. } => 0,
         Phase::CodeExchange { secret_sent: false } => 3,
-        _ if x.refresh => 0,
+        _ if x.seen.refresh => 0,
         _ => 1,
     }
 }

@@ -26,7 +26,7 @@ pub(super) fn diagnose(
             kind: c.kind,
             target: target(c.target),
             value: None,
-            message: match (c.evidence, context.tool) {
+            message: match (c.evidence, context.seen.tool) {
                 // The tool the paste names, with the row's version advice.
                 (Some(Evidence::Tool), Some(tool)) => format!("{tool}: {}", c.fix),
                 _ => c.fix.clone(),
@@ -71,20 +71,20 @@ fn fit(cause: &EntryCause, x: &Context) -> u8 {
     };
     let flow = x.flow();
     let shown = match evidence {
-        Evidence::Password => x.password,
+        Evidence::Password => x.seen.password,
         Evidence::Jwt => flow == Some(Flow::JwtBearer) || x.phase == Phase::JwtBearer,
         Evidence::ClientCredentials => flow == Some(Flow::ClientCredentials),
         Evidence::AuthCode => flow == Some(Flow::AuthCode),
-        Evidence::Refresh => x.refresh || matches!(x.phase, Phase::Refresh { .. }),
-        Evidence::LoginHost => matches!(x.host, Some(HostHint::Login | HostHint::Test)),
-        Evidence::SandboxOnLogin => x.sandbox_on_login,
-        Evidence::OauthPath => x.oauth_path,
-        Evidence::Proxy => x.proxy,
-        Evidence::Tool => x.tool.is_some(),
-        Evidence::LightningHost => x.lightning_host,
-        Evidence::InstanceHost => x.instance_host,
-        Evidence::SoapPath => x.soap_path,
-        Evidence::IdentityPath => x.identity_path,
+        Evidence::Refresh => x.seen.refresh || matches!(x.phase, Phase::Refresh { .. }),
+        Evidence::LoginHost => matches!(x.seen.host, Some(HostHint::Login | HostHint::Test)),
+        Evidence::SandboxOnLogin => x.seen.sandbox_on_login,
+        Evidence::OauthPath => x.seen.oauth_path,
+        Evidence::Proxy => x.seen.proxy,
+        Evidence::Tool => x.seen.tool.is_some(),
+        Evidence::LightningHost => x.seen.lightning_host,
+        Evidence::InstanceHost => x.seen.instance_host,
+        Evidence::SoapPath => x.seen.soap_path,
+        Evidence::IdentityPath => x.seen.identity_path,
     };
     if shown { 3 } else { 1 }
 }

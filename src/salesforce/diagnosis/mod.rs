@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use clues::Clues;
 
 use crate::salesforce::Flow;
-use crate::salesforce::extract::{HostHint, Known};
+use crate::salesforce::extract::{Hints, Known};
 use crate::salesforce::settings::{self, SettingKey};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,39 +110,10 @@ pub struct Context {
     pub phase: Phase,
     /// The flow of the recipe or of the pasted request.
     pub flow: Option<Flow>,
-    /// The host the request went to, when the paste names it.
-    pub host: Option<HostHint>,
     pub window: Window,
-    /// A hosted MCP server or client was involved.
-    pub mcp: bool,
-    /// The username-password flow was used.
-    pub password: bool,
-    /// The failing request was a refresh, as far as the paste tells.
-    pub refresh: bool,
-    /// The paste shows a My Domain as the JWT's audience: the only evidence for blaming it.
-    pub my_domain_audience: bool,
-    /// A sandbox (its user name or host) was sent to login.salesforce.com.
-    pub sandbox_on_login: bool,
-    /// A proxy is named in the paste.
-    pub proxy: bool,
-    /// The failing address is an OAuth endpoint (`/services/oauth2/...`).
-    pub oauth_path: bool,
-    /// A client tool named in the paste, when it is one with known defects.
-    pub tool: Option<&'static str>,
-    /// A Lightning address (`*.lightning.force.com`) is named.
-    pub lightning_host: bool,
-    /// An instance host (`na1.salesforce.com`) is named.
-    pub instance_host: bool,
-    /// A SOAP API address is named.
-    pub soap_path: bool,
-    /// An identity endpoint (userinfo, an identity URL) is named.
-    pub identity_path: bool,
-    /// A data call went to a login host instead of the org's instance.
-    pub data_on_login_host: bool,
-    /// The failing call is an Apex callout through a Named Credential: Salesforce is the client.
-    pub named_credential: bool,
-    /// A gRPC call (the Pub/Sub API) failed.
-    pub grpc: bool,
+    /// What the paste shows besides the error (its host, the tool, a proxy, ...); nothing for
+    /// the wizard's own requests, whose phase says what it knows.
+    pub seen: Hints,
     /// Words of the paste that point at one cause among several (ties are broken by them).
     pub clues: Clues,
 }
@@ -152,23 +123,8 @@ impl Context {
         Context {
             phase,
             flow: None,
-            host: None,
             window,
-            mcp: false,
-            password: false,
-            refresh: false,
-            my_domain_audience: false,
-            sandbox_on_login: false,
-            proxy: false,
-            oauth_path: false,
-            tool: None,
-            lightning_host: false,
-            instance_host: false,
-            soap_path: false,
-            identity_path: false,
-            data_on_login_host: false,
-            named_credential: false,
-            grpc: false,
+            seen: Hints::default(),
             clues: Clues::default(),
         }
     }

@@ -75,10 +75,10 @@ fn ambiguous_errors_rank_their_causes_by_what_is_known() {
     assert_eq!(for_code.kind, Kind::UserAction);
 
     let mut context = Context::new(Phase::Unknown, Window::Unknown);
-    context.password = true;
+    context.seen.password = true;
     let failure = diagnose_in(&context, "invalid_grant", "authentication failure");
     assert!(failure.message.contains("security token"), "{failure:?}");
-    context.password = false;
+    context.seen.password = false;
     context.flow = Some(Flow::JwtBearer);
     let failure = diagnose_in(&context, "invalid_grant", "authentication failure");
     assert_eq!(failure.target, Some(Target::LoginUrl), "{failure:?}");
@@ -132,7 +132,7 @@ fn a_my_domain_audience_is_blamed_first_only_when_the_paste_shows_it() {
     );
     assert_ne!(plain.kind, Kind::ClientBug, "{plain:?}");
     assert!(plain.others.iter().any(|c| c.kind == Kind::ClientBug));
-    context.my_domain_audience = true;
+    context.seen.my_domain_audience = true;
     let shown = diagnose_in(
         &context,
         "invalid_grant",
