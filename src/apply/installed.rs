@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::apply::live::{Api, query_in};
+use crate::apply::live::{Api, query_in, soql_text};
 use crate::apply::session::Session;
 use crate::commands::output::Refusal;
 use crate::salesforce::packaging::PackageVersionId;
@@ -156,8 +156,8 @@ pub async fn other_version(
     // quote the query, so its words aren't passed on.
     if let Some(key) = key {
         soql.push_str(&format!(
-            " AND InstallationKey = '{}'",
-            soql_quoted(key.expose())
+            " AND InstallationKey = {}",
+            soql_text(key.expose())
         ));
     }
     let rows = query_in(http, session, version, Api::Tooling, &soql)
@@ -173,11 +173,6 @@ pub async fn other_version(
         return Ok(None);
     };
     Ok(installed.into_iter().find(|i| i.package == package))
-}
-
-/// A SOQL string literal's content: backslashes and quotes escaped.
-fn soql_quoted(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
 /// The installs the org is running, newest first: the newest requests are read (sorted by the

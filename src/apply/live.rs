@@ -92,6 +92,12 @@ pub(crate) async fn query_in(
     Ok(body["records"].as_array().cloned().unwrap_or_default())
 }
 
+/// Any text as a SOQL string literal: backslashes and quotes escaped (SOQL's escape sequences),
+/// for values that aren't API names (a label with spaces, an installation key).
+pub(crate) fn soql_text(value: &str) -> String {
+    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
 /// API names are letters, digits and underscores: nothing to escape, but refuse anything else.
 pub(crate) fn quoted(value: &str) -> anyhow::Result<String> {
     if value
@@ -290,5 +296,15 @@ mod tests {
             "set IP Relaxation to Relax IP restrictions on the Policies tab (or run apply again)"
         );
         assert!(quoted("x' OR '1'='1").is_err());
+    }
+
+    #[test]
+    fn any_text_becomes_one_soql_literal() {
+        assert_eq!(
+            soql_text("Minimum Access - API Only Integrations"),
+            "'Minimum Access - API Only Integrations'"
+        );
+        // A quote can't end the literal early, nor a backslash escape the closing quote.
+        assert_eq!(soql_text(r"k'ey\"), r"'k\'ey\\'");
     }
 }

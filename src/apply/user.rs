@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::apply::credentials::call;
-use crate::apply::live::{query, quoted};
+use crate::apply::live::{query, quoted, soql_text};
 use crate::apply::session::Session;
 use crate::oauth::client::Failure;
 use crate::salesforce::licenses::{INTEGRATION_PROFILE, INTEGRATION_PSL};
@@ -29,7 +29,7 @@ pub async fn check(
         version,
         &format!(
             "SELECT Id FROM Profile WHERE Name = {}",
-            quoted_text(INTEGRATION_PROFILE)
+            soql_text(INTEGRATION_PROFILE)
         ),
     )
     .await?;
@@ -61,11 +61,6 @@ pub async fn check(
         profile_id,
         license_id: license["Id"].as_str().unwrap_or_default().to_string(),
     })
-}
-
-/// SOQL string literal for a fixed, known value (names with spaces).
-fn quoted_text(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "\\'"))
 }
 
 fn refused(what: &str, failure: Failure) -> anyhow::Error {
