@@ -427,6 +427,16 @@ fn apply_with_key(
         .unwrap()
 }
 
+/// The command's output, after checking it exited with `code` and says every one of `parts`.
+fn exits_saying(output: &Output, code: i32, parts: &[&str]) -> String {
+    let text = said(output);
+    assert_eq!(output.status.code(), Some(code), "{text}");
+    for part in parts {
+        assert!(text.contains(part), "{part:?} in:\n{text}");
+    }
+    text
+}
+
 fn said(output: &Output) -> String {
     format!(
         "{}{}",
@@ -444,17 +454,13 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
     std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
 
     let dry = apply(&dir, &home, &emulator, &token, &["--dry-run"]);
-    let text = said(&dry);
-    assert_eq!(dry.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains(&format!(
-            "Package: would install Ledger Sync by Ledger Co ({VERSION}) first"
-        )),
-        "{text}"
-    );
-    assert!(
-        text.contains("To undo: Setup > Installed Packages"),
-        "{text}"
+    let text = exits_saying(
+        &dry,
+        0,
+        &[
+            &format!("Package: would install Ledger Sync by Ledger Co ({VERSION}) first"),
+            "To undo: Setup > Installed Packages",
+        ],
     );
     assert!(
         text.contains("extlClntAppOauthPolicies/Ledger_Sync_oauth_defaultPolicy.ecaOauthPlcy"),
@@ -480,10 +486,7 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
     );
 
     let done = apply(&dir, &home, &emulator, &token, &["--allow-secret-access"]);
-    let text = said(&done);
-    assert_eq!(done.status.code(), Some(0), "{text}");
-    assert!(text.contains("Installed Ledger Sync"), "{text}");
-    assert!(text.contains("install: SUCCESS"), "{text}");
+    let text = exits_saying(&done, 0, &["Installed Ledger Sync", "install: SUCCESS"]);
     let app = emulator.app("Ledger_Sync").expect("installed");
     assert!(app.policies.client_credentials, "{:?}", app.policies);
     assert_eq!(app.policies.run_as.as_deref(), Some(DEMO_INTEGRATION_USER));
@@ -495,9 +498,7 @@ async fn apply_plans_installs_deploys_the_policies_and_connects() {
 
     // Again: the package is there, so only the policies are looked at.
     let again = apply(&dir, &home, &emulator, &token, &["--dry-run"]);
-    let text = said(&again);
-    assert_eq!(again.status.code(), Some(0), "{text}");
-    assert!(text.contains("is installed already"), "{text}");
+    let text = exits_saying(&again, 0, &["is installed already"]);
     // The vendor's scopes are not the org's to change: no drift is told about them.
     assert!(!text.contains("Selected OAuth Scopes"), "{text}");
 }
@@ -556,9 +557,7 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
         "open-sesame",
         &["--allow-secret-access"],
     );
-    let text = said(&right);
-    assert_eq!(right.status.code(), Some(0), "{text}");
-    assert!(text.contains("Installed Ledger Sync"), "{text}");
+    let text = exits_saying(&right, 0, &["Installed Ledger Sync"]);
     assert!(
         !text.contains("open-sesame"),
         "the key is never printed: {text}"
@@ -765,9 +764,7 @@ async fn installing_needs_the_permission_that_installs_packages() {
     let home = recipe_files::home("package-no-permission-home");
     std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
     let output = apply(&dir, &home, &emulator, &token, &[]);
-    let text = said(&output);
-    assert_eq!(output.status.code(), Some(4), "{text}");
-    assert!(text.contains("Download AppExchange Packages"), "{text}");
+    let text = exits_saying(&output, 4, &["Download AppExchange Packages"]);
     assert_eq!(installs(), before, "apply requested no install: {text}");
 }
 
@@ -805,15 +802,16 @@ async fn an_install_apply_lost_sight_of_is_named_and_waited_for_not_requested_tw
     assert!(emulator.app("Ledger_Sync").is_none(), "not installed yet");
 
     let again = apply(&dir, &home, &emulator, &token, &["--allow-secret-access"]);
-    let text = said(&again);
-    assert_eq!(again.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains(&format!(
-            "is running in the org already (request {id}), perhaps one an earlier apply stopped following: apply waits for it"
-        )),
-        "{text}"
+    let text = exits_saying(
+        &again,
+        0,
+        &[
+            &format!(
+                "is running in the org already (request {id}), perhaps one an earlier apply stopped following: apply waits for it"
+            ),
+            "Installed Ledger Sync",
+        ],
     );
-    assert!(text.contains("Installed Ledger Sync"), "{text}");
     assert_eq!(requests(&emulator).len(), 1, "installed once: {text}");
     assert!(emulator.app("Ledger_Sync").is_some());
 }
@@ -854,15 +852,16 @@ async fn another_installed_version_is_named_and_never_upgraded() {
     std::fs::write(home.join("recipes/package-example.toml"), EXAMPLE).unwrap();
     for extra in [&["--dry-run"][..], &["--allow-secret-access"][..]] {
         let output = apply(&dir, &home, &emulator, &token, extra);
-        let text = said(&output);
-        assert_eq!(output.status.code(), Some(0), "{text}");
-        assert!(
-            text.contains(&format!(
-                "Package: Ledger Sync by Ledger Co is installed at another version ({older} Ledger Sync); the recipe names {VERSION}"
-            )),
-            "{text}"
+        exits_saying(
+            &output,
+            0,
+            &[
+                &format!(
+                    "Package: Ledger Sync by Ledger Co is installed at another version ({older} Ledger Sync); the recipe names {VERSION}"
+                ),
+                "an upgrade can't be undone",
+            ],
         );
-        assert!(text.contains("an upgrade can't be undone"), "{text}");
     }
     let posts = emulator
         .request_log()
@@ -908,15 +907,14 @@ async fn another_install_running_or_an_app_less_version_stops_apply_before_any_c
     assert_eq!(listed["records"][0]["Id"], mine.as_str(), "newest first");
 
     let busy = apply(&dir, &home, &emulator, &token, &[]);
-    let text = said(&busy);
-    assert_eq!(busy.status.code(), Some(4), "{text}");
-    assert!(
-        text.contains(&format!(
-            "an install is running in the org (request {request}, version {older})"
-        )),
-        "{text}"
+    exits_saying(
+        &busy,
+        4,
+        &[
+            &format!("an install is running in the org (request {request}, version {older})"),
+            "nothing was changed",
+        ],
     );
-    assert!(text.contains("nothing was changed"), "{text}");
 
     let posts = |emulator: &Emulator| {
         emulator
@@ -933,8 +931,7 @@ async fn another_install_running_or_an_app_less_version_stops_apply_before_any_c
     let token = admin_token(&other).await;
     put_installed(&other, "Ledger_Sync_Classic", &older);
     let bare = apply(&dir, &home, &other, &token, &["--dry-run"]);
-    let text = said(&bare);
-    assert_eq!(bare.status.code(), Some(4), "{text}");
+    let text = exits_saying(&bare, 4, &[]);
     assert!(
         text.contains(&format!(
             "the org has Ledger Sync at another version ({older}"
@@ -985,10 +982,9 @@ async fn the_key_in_the_version_lookup_never_reaches_the_output() {
         "open-sesame",
         &["--dry-run"],
     );
-    let text = said(&right);
-    assert_eq!(right.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains(&format!("would install Ledger Sync by Ledger Co ({KEYED})")),
-        "{text}"
+    exits_saying(
+        &right,
+        0,
+        &[&format!("would install Ledger Sync by Ledger Co ({KEYED})")],
     );
 }
