@@ -565,6 +565,37 @@ async fn a_protected_package_needs_its_key_from_the_environment() {
     assert!(emulator.app("Keyed_Connector").is_some());
 }
 
+/// A key with a quote and a backslash reaches the org as the same key: the version lookup puts
+/// it in a SOQL string literal, escaped (the emulator undoes SOQL's escapes, as Salesforce does).
+#[tokio::test]
+async fn a_key_with_quotes_and_backslashes_is_sent_intact() {
+    let key = r"o'pen\sesame";
+    let mut org = eca_wizard::emulator::org::Org::demo();
+    let keyed = org
+        .packages
+        .iter_mut()
+        .find(|p| p.version_id == KEYED)
+        .expect("the demo's protected package");
+    keyed.install_key = Some(key.to_string());
+    let emulator = start_with(org, true);
+    let token = admin_token(&emulator).await;
+    let dir = sf_dir("package-keyed-quote");
+    let home = recipe_files::home("package-keyed-quote-home");
+    std::fs::write(home.join("recipes/package-example.toml"), keyed_example()).unwrap();
+    // Another package at another version makes apply look the version up with the key first.
+    put_installed(&emulator, "Ledger_Sync_Classic", "04t5g000000OldVAAS");
+    let right = apply_with_key(
+        &dir,
+        &home,
+        (&emulator, &token),
+        key,
+        &["--allow-secret-access"],
+    );
+    let text = exits_saying(&right, 0, &["Installed Ledger Sync"]);
+    assert!(!text.contains("sesame"), "the key is never printed: {text}");
+    assert!(emulator.app("Keyed_Connector").is_some());
+}
+
 #[test]
 fn the_metadata_command_says_why_it_writes_only_the_policies() {
     let home = recipe_files::home("package-metadata");
