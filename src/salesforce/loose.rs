@@ -434,8 +434,8 @@ const NEEDS: &[&str] = &[
     "without",
 ];
 
-/// Longest permission name read: Salesforce's are a few words ("Modify All Data").
-const MAX_PERMISSION: usize = 60;
+/// Longest name read from a message: a permission ("Modify All Data") or an event channel.
+const MAX_NAME: usize = 60;
 
 /// A permission a tool's message names in quotes as one the user needs ("ensure that the user
 /// has the 'View All Data' permission"): the name, as written. Only lines that say the user
@@ -470,7 +470,7 @@ pub fn named_permission(text: &str) -> Option<String> {
             let plain = name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '&' | '/'));
-            if !name.is_empty() && name.len() <= MAX_PERMISSION && plain {
+            if !name.is_empty() && name.len() <= MAX_NAME && plain {
                 return Some(name.to_string());
             }
         }
@@ -506,7 +506,7 @@ pub fn slashless_channel(text: &str) -> Option<String> {
             let rest = &line[at + word.len()..];
             let name: String = rest
                 .chars()
-                .take(MAX_PERMISSION)
+                .take(MAX_NAME)
                 .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-'))
                 .collect();
             let root = name

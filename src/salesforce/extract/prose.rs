@@ -1,7 +1,7 @@
 //! Codes and sentences in running text: `CODE: message`, `sf:CODE`, a bare code on a line, an
 //! error page's sentence. The codes and sentences are those the diagnosis knows (`Known`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::generic::{salesforce_shown, stands_alone};
@@ -23,12 +23,12 @@ pub(super) fn prose(
     // `INVALID_CLIENT` of SOAP) the one written as in the text wins, else the first known that
     // may be read in any case.
     let mut codes: HashMap<String, Vec<(&'static str, bool)>> = HashMap::new();
-    let generic: Vec<&str> = known
+    let generic: HashSet<&str> = known
         .iter()
         .filter(|k| k.generic)
         .map(|k| k.error)
         .collect();
-    let is_generic = |code: &str| generic.contains(&code);
+    let is_generic = |code: &str| generic.contains(code);
     // Generic codes inside other text, kept until the paste is known to be Salesforce's.
     let mut pending: Vec<(usize, usize, &'static str)> = Vec::new();
     for k in known {
